@@ -1,0 +1,52 @@
+/** Why a backend call failed, independent of the HTTP library underneath. */
+export type BackendErrorCode = 'http_status' | 'timeout' | 'connection_refused' | 'host_not_found' | 'network' | 'aborted' | 'invalid_url';
+
+/** The typed error every HTTP adapter throws; its message is written for the on-call engineer. */
+export class BackendError extends Error {
+  constructor(
+    readonly backend: string,
+    readonly code: BackendErrorCode,
+    message: string,
+    readonly status?: number,
+    readonly bodySummary?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Maps a fetch rejection (undici error causes) to a BackendError with a clear message. */
+export function networkError(backend: string, url: string, err: unknown, timeoutMs: number, signal?: AbortSignal): BackendError {
+  const origin = safeOrigin(url);
+  if (err instanceof Error && (err.name === 'TimeoutError' || (err.name === 'AbortError' && !signal?.aborted))) {
+    return new BackendError(backend, 'timeout', `${backend} did not answer within ${timeoutMs / 1000} s (${origin}). The request may or may not have been applied; check before retrying.`);
+  }
+  if (err instanceof Error && err.name === 'AbortError') {
+    const reason = signal?.reason instanceof Error ? signal.reason.message : 'cancelled';
+    return new BackendError(backend, 'aborted', `The request to ${backend} was abandoned (${reason}).`);
+  }
+  const code = (err as { cause?: { code?: string } }).cause?.code;
+  if (code === 'ECONNREFUSED') return new BackendError(backend, 'connection_refused', `Could not connect to ${backend} at ${origin}: connection refused.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new BackendError(backend, 'host_not_found', `Could not resolve ${backend}'s host (${origin}). Check its URL in the configuration.`);
+  const detail = code ?? (err instanceof Error ? err.message : String(err));
+  return new BackendError(backend, 'network', `The request to ${backend} at ${origin} failed: ${detail}.`);
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an invalid URL';
+  }
+}
+
+/** A short, single-line version of a response body for Slack (JSON compacted, whitespace folded). */
+export function summarizeBody(text: string, max = 300): string {
+  let summary = text.trim();
+  try {
+    summary = JSON.stringify(JSON.parse(summary));
+  } catch {
+    summary = summary.replace(/\s+/g, ' ');
+  }
+  if (summary.length === 0) return '(empty body)';
+  return summary.length > max ? `${summary.slice(0, max)}… (${text.length} bytes)` : summary;
+}

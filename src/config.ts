@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { parseDuration } from './util/duration';
+
+/** Every problem with the environment, named by variable; never includes a secret's value. */
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export type SlackMode = 'http' | 'socket' | 'unconfigured';
+
+export interface Config {
+  slack: { mode: SlackMode; botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string };
+  port: number;
+  runbookChannel: string;
+  approvers: string[];
+  approvalTtlMs: number;
+  leaseMs: number;
+  store: { kind: 'sqlite' | 'dynamodb'; databasePath: string; table: string };
+  aws: { region?: string; endpoint?: string };
+  metapod: { url?: string; timeoutMs: number };
+  sonar: { url?: string; token?: string };
+  airflow: { url?: string; username?: string; password?: string; dagaoDagId: string };
+  gocd: { url?: string; token?: string; pipelineTemplate: string; toProdPipeline: string };
+  serviceUrlTemplate?: string;
+  github: { apiUrl: string; token?: string; itaipuRepo: string; itaipuDatasetsFile: string; auroraJobsRepo: string; auroraJobsDagFile: string };
+  policyModels?: string[];
+  cli: { sabespBin: string; nuBin: string };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Empty strings count as unset: `FOO=` in an env file means "not configured". */
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const duration = (max: number) =>
+  z.string().transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined || ms <= 0 || ms > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration like 90s, 30m or 2h (at most ${max / 3_600_000}h)` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+const list = (item: RegExp, what: string) =>
+  z.string().transform((v, ctx) => {
+    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = items.filter((s) => !item.test(s));
+    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `${bad.length} entr${bad.length === 1 ? 'y is' : 'ies are'} not ${what}` });
+    return items;
+  });
+const repo = z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must look like owner/name');
+
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: opt(z.string().regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb-')),
+  SLACK_SIGNING_SECRET: opt(z.string().regex(/^\S{8,}$/, 'must be the app\'s signing secret (no spaces)')),
+  SLACK_APP_TOKEN: opt(z.string().regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp-')),
+  SLACK_API_URL: opt(httpUrl),
+  PORT: opt(z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0).max(65535)),
+  RUNBOOK_CHANNEL: opt(z.string().regex(/^#?[\w.-]{1,80}$/, 'must be a channel name or id')),
+  APPROVERS: opt(list(/^[UWS][A-Z0-9]{2,}$/, 'Slack user ids (U…/W…) or user group ids (S…)')),
+  APPROVAL_TTL: opt(duration(24 * 3_600_000)),
+  RUNNING_LEASE: opt(duration(3_600_000)),
+  DATABASE_PATH: opt(z.string()),
+  STORE: opt(z.enum(['sqlite', 'dynamodb'], { error: 'must be sqlite or dynamodb' })),
+  STORE_TABLE: opt(z.string().regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name')),
+  AWS_REGION: opt(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like us-east-1')),
+  AWS_ENDPOINT_URL: opt(httpUrl),
+  METAPOD_URL: opt(httpUrl),
+  METAPOD_TIMEOUT: opt(duration(3_600_000)),
+  SONAR_URL: opt(httpUrl),
+  SONAR_TOKEN: opt(z.string()),
+  AIRFLOW_URL: opt(httpUrl),
+  AIRFLOW_USERNAME: opt(z.string()),
+  AIRFLOW_PASSWORD: opt(z.string()),
+  DAGAO_DAG_ID: opt(z.string().regex(/^[\w.-]+$/, 'must be an Airflow DAG id')),
+  GOCD_URL: opt(httpUrl),
+  GOCD_TOKEN: opt(z.string()),
+  GOCD_PIPELINE_TEMPLATE: opt(z.string().regex(/\{service\}/, 'must contain {service}')),
+  TO_PROD_PIPELINE: opt(z.string().regex(/^[\w.-]+$/, 'must be a pipeline name')),
+  SERVICE_URL_TEMPLATE: opt(z.string().regex(/^https?:\/\/.*\{service\}/, 'must be an http(s) URL template containing {service}')),
+  GITHUB_API_URL: opt(httpUrl),
+  GITHUB_TOKEN: opt(z.string()),
+  ITAIPU_REPO: opt(repo),
+  ITAIPU_DATASETS_FILE: opt(z.string()),
+  AURORA_JOBS_REPO: opt(repo),
+  AURORA_JOBS_DAG_FILE: opt(z.string()),
+  POLICY_MODELS: opt(list(/^[\w.-]+$/, 'model names')),
+  SABESP_BIN: opt(z.string()),
+  NU_BIN: opt(z.string()),
+  LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
+});
+
+/** Reads and validates the configuration contract (see README) from `env`. Throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const mode: SlackMode = !e.SLACK_BOT_TOKEN ? 'unconfigured' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
+  const problems: string[] = [];
+  if (mode === 'http' && !e.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (Basic Information > App Credentials)');
+  }
+  if (e.STORE === 'dynamodb') problems.push('STORE: dynamodb is not available in this version yet; use sqlite (the default)');
+  if (problems.length > 0) throw new ConfigError(problems);
+  const apiUrl = e.SLACK_API_URL ?? 'https://slack.com/api/';
+  return {
+    slack: { mode, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` },
+    port: e.PORT ?? 3000,
+    runbookChannel: (e.RUNBOOK_CHANNEL ?? 'guild-data-eng').replace(/^#/, ''),
+    approvers: e.APPROVERS ?? [],
+    approvalTtlMs: e.APPROVAL_TTL ?? 30 * 60_000,
+    leaseMs: e.RUNNING_LEASE ?? 30_000,
+    store: { kind: e.STORE ?? 'sqlite', databasePath: e.DATABASE_PATH ?? './data/runbook-bot.db', table: e.STORE_TABLE ?? 'runbook-bot-operations' },
+    aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL },
+    metapod: { url: e.METAPOD_URL?.replace(/\/+$/, ''), timeoutMs: e.METAPOD_TIMEOUT ?? 30_000 },
+    sonar: { url: e.SONAR_URL, token: e.SONAR_TOKEN },
+    airflow: { url: e.AIRFLOW_URL?.replace(/\/+$/, ''), username: e.AIRFLOW_USERNAME, password: e.AIRFLOW_PASSWORD, dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao' },
+    gocd: { url: e.GOCD_URL?.replace(/\/+$/, ''), token: e.GOCD_TOKEN, pipelineTemplate: e.GOCD_PIPELINE_TEMPLATE ?? '{service}', toProdPipeline: e.TO_PROD_PIPELINE ?? 'to-prod' },
+    serviceUrlTemplate: e.SERVICE_URL_TEMPLATE,
+    github: {
+      apiUrl: (e.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+      token: e.GITHUB_TOKEN,
+      itaipuRepo: e.ITAIPU_REPO ?? 'nubank/itaipu',
+      itaipuDatasetsFile: e.ITAIPU_DATASETS_FILE ?? 'src/main/scala/etl/itaipu/Itaipu.scala',
+      auroraJobsRepo: e.AURORA_JOBS_REPO ?? 'nubank/aurora-jobs',
+      auroraJobsDagFile: e.AURORA_JOBS_DAG_FILE ?? 'airflow/main.py',
+    },
+    policyModels: e.POLICY_MODELS,
+    cli: { sabespBin: e.SABESP_BIN ?? 'sabesp', nuBin: e.NU_BIN ?? 'nu' },
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}
+
+/** Values that must never appear in logs or messages. */
+export function secretsOf(config: Config): string[] {
+  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.sonar.token, config.airflow.password, config.gocd.token, config.github.token].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 4,
+  );
+}

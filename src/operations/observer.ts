@@ -1,0 +1,21 @@
+import type { Operation, Step, StepResult } from './types';
+
+/** What happened to an operation, for whoever shows it to people (Slack). */
+export type OperationEvent =
+  | { type: 'approval_added'; userId: string; remaining: number }
+  | { type: 'step_started'; step: Step }
+  | { type: 'progress'; step: Step; text: string }
+  | { type: 'step_finished'; step: Step; result: StepResult }
+  | { type: 'awaiting_approval'; step: Step }
+  | { type: 'finished' }
+  | { type: 'cancelled'; userId: string }
+  | { type: 'expired' }
+  | { type: 'interrupted'; step: Step }
+  | { type: 'plan_changed'; previousFingerprint: string };
+
+/** The engine's only way out to people. Implementations must not throw for display problems. */
+export interface OperationObserver {
+  /** Shows a newly proposed operation; returns where its message lives. */
+  publish(op: Operation): Promise<{ messageTs: string }>;
+  notify(op: Operation, event: OperationEvent): Promise<void>;
+}

@@ -1,0 +1,65 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Operation, Plan, PreviewLine, Step, StepResult } from './types';
+
+/** An error whose message is meant for the on-call engineer (shown in Slack as is). */
+export class UserFacingError extends Error {
+  constructor(
+    message: string,
+    readonly code: string = 'user_error',
+  ) {
+    super(message);
+  }
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface PlanContext {
+  logger: Logger;
+  now: Date;
+  /** Results of steps already run when the plan is rebuilt mid-operation. */
+  results: StepResult[];
+}
+
+export interface StepRunContext {
+  operation: Operation;
+  step: Step;
+  attempt: number;
+  logger: Logger;
+  /** Aborted when the step times out or the process shuts down. */
+  signal: AbortSignal;
+  /** Reports progress to the thread (throttled by the engine's observer). */
+  progress(text: string): void;
+  /** Persists an external request id before the step finishes, so a crash report can name it. */
+  recordExternalId(key: string, value: string): Promise<void>;
+}
+
+/** What a step produced. A thrown error counts as a failure with the error's message. */
+export interface StepOutcome {
+  ok: boolean;
+  summary: string;
+  details?: PreviewLine[];
+  externalIds?: Record<string, string>;
+}
+
+/** One runbook procedure as code: parses its input, builds plans, runs their steps. */
+export interface Runbook<I = unknown> {
+  /** The slash subcommand, e.g. `retract`. */
+  name: string;
+  title: string;
+  /** Usage lines shown by help and on malformed input. */
+  usage: string[];
+  /** Validates persisted input when the plan is rebuilt. */
+  inputSchema: z.ZodType<I>;
+  /** Parses the words after the subcommand. */
+  parse(args: string[]): ParseResult<I>;
+  /** Builds the plan from input and read-only lookups; throws UserFacingError when it cannot. */
+  buildPlan(input: I, ctx: PlanContext): Promise<Plan>;
+  /** Runs one approved step and verifies it. */
+  runStep(step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome>;
+  /** Longest time a step may run before it is aborted and failed. */
+  stepTimeoutMs?: number;
+}
+
+/** Runbooks by subcommand name. */
+export type RunbookRegistry = ReadonlyMap<string, Runbook<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any

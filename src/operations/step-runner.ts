@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { OperationStore } from '../store/store';
+import { formatDuration } from '../util/duration';
+import type { Runbook, StepOutcome } from './runbook';
+import type { Operation, Step, StepResult } from './types';
+
+export interface StepRunOptions {
+  store: OperationStore;
+  runbook: Runbook;
+  logger: Logger;
+  now: () => Date;
+  instanceId: string;
+  leaseMs: number;
+  timeoutMs: number;
+  progressEveryMs: number;
+  onProgress(op: Operation, step: Step, text: string): void;
+  /** Aborts every running step (process shutdown). */
+  shutdown: AbortSignal;
+}
+
+
+/**
+ * Runs one claimed step: keeps the lease alive, posts "still running" progress, enforces the timeout
+ * and turns every exception into a failed result. Returns the latest stored operation and the result.
+ */
+export async function runClaimedStep(
+  claimed: Operation,
+  step: Step,
+  attempt: number,
+  opts: StepRunOptions,
+): Promise<{ op: Operation; result: StepResult }> {
+  let op = claimed;
+  let renewal: Promise<void> = Promise.resolve();
+  const renew = (changes: Partial<Operation> = {}): Promise<void> => {
+    renewal = renewal.then(async () => {
+      const lease = { owner: opts.instanceId, expiresAt: new Date(opts.now().getTime() + opts.leaseMs).toISOString() };
+      try {
+        op = await opts.store.update({ ...op, ...changes, lease }, []);
+      } catch (err) {
+        opts.logger.warn({ err }, 'could not renew the lease of a running step');
+      }
+    });
+    return renewal;
+  };
+
+  const started = opts.now();
+  const controller = new AbortController();
+  const onShutdown = (): void => controller.abort(new Error('the bot is shutting down'));
+  opts.shutdown.addEventListener('abort', onShutdown);
+  const leaseTimer = setInterval(() => void renew(), Math.max(50, Math.floor(opts.leaseMs / 3)));
+  const progressTimer = setInterval(() => {
+    opts.onProgress(op, step, `Still running (${formatDuration(opts.now().getTime() - started.getTime())} so far)…`);
+  }, opts.progressEveryMs);
+  let timeout: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<StepOutcome>((resolve) => {
+    timeout = setTimeout(() => {
+      controller.abort(new Error(`timed out after ${formatDuration(opts.timeoutMs)}`));
+      resolve({ ok: false, summary: `The step timed out after ${formatDuration(opts.timeoutMs)} and was abandoned.` });
+    }, opts.timeoutMs);
+  });
+
+  let outcome: StepOutcome;
+  try {
+    outcome = await Promise.race([
+      opts.runbook.runStep(step, op.input, {
+        operation: op,
+        step,
+        attempt,
+        logger: opts.logger,
+        signal: controller.signal,
+        progress: (text) => opts.onProgress(op, step, text),
+        recordExternalId: (key, value) =>
+          renew({ inFlight: { ...(op.inFlight ?? { stepId: step.id, attempt, externalIds: {} }), externalIds: { ...op.inFlight?.externalIds, [key]: value } } }),
+      }),
+      timedOut,
+    ]);
+  } catch (err) {
+    opts.logger.warn({ err }, 'step threw');
+    outcome = { ok: false, summary: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timeout);
+    clearInterval(leaseTimer);
+    clearInterval(progressTimer);
+    opts.shutdown.removeEventListener('abort', onShutdown);
+    await renewal;
+  }
+
+  const finished = opts.now();
+  const result: StepResult = {
+    stepId: step.id,
+    attempt,
+    outcome: outcome.ok ? 'succeeded' : 'failed',
+    summary: outcome.summary,
+    details: outcome.details ?? [],
+    externalIds: { ...op.inFlight?.externalIds, ...outcome.externalIds },
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+  };
+  return { op, result };
+}

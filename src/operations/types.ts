@@ -1,0 +1,135 @@
+/** How dangerous a step is; decides how many approvals it needs. */
+export type Risk = 'read-only' | 'mutating' | 'destructive';
+
+export const OPERATION_STATES = [
+  'planned',
+  'awaiting_approval',
+  'approved',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'expired',
+  'interrupted',
+] as const;
+export type OperationState = (typeof OPERATION_STATES)[number];
+
+export const FINAL_STATES: ReadonlySet<OperationState> = new Set(['succeeded', 'failed', 'cancelled', 'expired', 'interrupted']);
+
+/** One line of a preview: a label and the exact value (rendered verbatim, e.g. as code). */
+export interface PreviewLine {
+  label: string;
+  value: string;
+  /** Render the value as a code block (requests, commands, diffs). */
+  code?: boolean;
+}
+
+/** One unit of work in a plan. Everything here is plain data so it can be persisted and hashed. */
+export interface Step {
+  id: string;
+  title: string;
+  risk: Risk;
+  /** Exactly what will be called, with which arguments, and the diff where one can be computed. */
+  preview: PreviewLine[];
+  /** What the step means for the on-call engineer, in plain words. */
+  explanation?: string;
+  /** How we know it worked. */
+  verification: string;
+  /** The adapter call, as data: the runbook interprets it when the step runs. */
+  action: { kind: string; params: Record<string, unknown> };
+}
+
+/** The ordered steps a runbook built, and the facts they were computed from. */
+export interface Plan {
+  runbook: string;
+  title: string;
+  summary: string;
+  steps: Step[];
+  /** Read-only facts the plan depends on (e.g. stack parameters); part of the fingerprint. */
+  facts: Record<string, unknown>;
+  fingerprint: string;
+}
+
+export interface Approval {
+  userId: string;
+  stepId: string;
+  fingerprint: string;
+  at: string;
+}
+
+export interface StepResult {
+  stepId: string;
+  attempt: number;
+  outcome: 'succeeded' | 'failed' | 'interrupted';
+  summary: string;
+  details: PreviewLine[];
+  /** External request ids (Metapod request, CloudFormation change set, Airflow run...). */
+  externalIds: Record<string, string>;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+}
+
+/** Where the operation's conversation lives in Slack. */
+export interface OperationLocation {
+  channel: string;
+  /** The plan message; results go in its thread. */
+  messageTs?: string;
+  /** When the operation was started from inside a thread (e.g. an alarm), that thread. */
+  threadTs?: string;
+}
+
+export interface Lease {
+  owner: string;
+  expiresAt: string;
+}
+
+/** A persisted state machine for one plan. `version` guards every write (compare-and-set). */
+export interface Operation {
+  id: string;
+  runbook: string;
+  input: unknown;
+  plan: Plan;
+  state: OperationState;
+  version: number;
+  requester: string;
+  location: OperationLocation;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt?: string;
+  /** Index of the step that is awaiting approval, running, or next to run. */
+  currentStep: number;
+  approvals: Approval[];
+  results: StepResult[];
+  lease?: Lease;
+  /** The step being run right now and what is known about its external requests (kept for crash reports). */
+  inFlight?: { stepId: string; attempt: number; externalIds: Record<string, string> };
+  /** Why the operation ended, in words an on-call engineer understands. */
+  reason?: string;
+}
+
+export type AuditType =
+  | 'created'
+  | 'approved'
+  | 'approval_refused'
+  | 'plan_changed'
+  | 'step_started'
+  | 'step_finished'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'expired'
+  | 'interrupted'
+  | 'message_posted';
+
+/** One append-only audit record. */
+export interface AuditEntry {
+  operationId: string;
+  seq: number;
+  at: string;
+  actor: string;
+  type: AuditType;
+  detail: Record<string, unknown>;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'operationId' | 'seq' | 'at'> & { at?: string };

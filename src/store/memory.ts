@@ -1,0 +1,77 @@
+import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
+import { VersionConflictError, type OperationStore } from './store';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** An in-process store for unit tests and the sandbox. Same semantics as the SQLite store. */
+export class MemoryStore implements OperationStore {
+  private readonly ops = new Map<string, Operation>();
+  private readonly audit = new Map<string, AuditEntry[]>();
+  private readonly keys = new Map<string, number>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  insert(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
+    if (this.ops.has(op.id)) return Promise.reject(new VersionConflictError(op.id));
+    const stored = { ...clone(op), version: 1 };
+    this.ops.set(op.id, stored);
+    this.append(op.id, audit);
+    return Promise.resolve(clone(stored));
+  }
+
+  get(id: string): Promise<Operation | undefined> {
+    const op = this.ops.get(id);
+    return Promise.resolve(op && clone(op));
+  }
+
+  update(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
+    const current = this.ops.get(op.id);
+    if (!current || current.version !== op.version) return Promise.reject(new VersionConflictError(op.id));
+    const stored = { ...clone(op), version: op.version + 1 };
+    this.ops.set(op.id, stored);
+    this.append(op.id, audit);
+    return Promise.resolve(clone(stored));
+  }
+
+  appendAudit(operationId: string, audit: NewAuditEntry[]): Promise<void> {
+    this.append(operationId, audit);
+    return Promise.resolve();
+  }
+
+  listRecent(limit: number): Promise<Operation[]> {
+    const all = [...this.ops.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    return Promise.resolve(all.slice(0, limit).map(clone));
+  }
+
+  listByState(states: readonly OperationState[]): Promise<Operation[]> {
+    return Promise.resolve([...this.ops.values()].filter((op) => states.includes(op.state)).map(clone));
+  }
+
+  auditTrail(operationId: string): Promise<AuditEntry[]> {
+    return Promise.resolve(clone(this.audit.get(operationId) ?? []));
+  }
+
+  remember(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.now().getTime();
+    const until = this.keys.get(key);
+    if (until !== undefined && until > now) return Promise.resolve(false);
+    this.keys.set(key, now + ttlMs);
+    return Promise.resolve(true);
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private append(operationId: string, audit: NewAuditEntry[]): void {
+    const trail = this.audit.get(operationId) ?? [];
+    for (const entry of audit) {
+      trail.push({ ...clone(entry), operationId, seq: trail.length + 1, at: entry.at ?? this.now().toISOString() });
+    }
+    this.audit.set(operationId, trail);
+  }
+}

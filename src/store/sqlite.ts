@@ -1,0 +1,170 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
+import { VersionConflictError, type OperationStore } from './store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS operations (
+  id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS operations_by_state ON operations(state);
+CREATE INDEX IF NOT EXISTS operations_by_created ON operations(created_at);
+CREATE TABLE IF NOT EXISTS audit (
+  operation_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  type TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (operation_id, seq)
+);
+CREATE TRIGGER IF NOT EXISTS audit_is_append_only_u BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_is_append_only_d BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+`;
+
+interface AuditRow {
+  operation_id: string;
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  detail: string;
+}
+
+/**
+ * The default store: one SQLite file in WAL mode. Every state change is a compare-and-set on the
+ * version inside an IMMEDIATE transaction, so several processes sharing the file never both win.
+ */
+export class SqliteStore implements OperationStore {
+  private readonly db: Database.Database;
+  private writes = 0;
+
+  constructor(
+    path: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, { timeout: 5000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+  }
+
+  insert(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
+    const stored = { ...op, version: 1 };
+    return this.write(() => {
+      const result = this.db
+        .prepare('INSERT OR IGNORE INTO operations (id, state, version, created_at, doc) VALUES (?, ?, 1, ?, ?)')
+        .run(op.id, op.state, op.createdAt, JSON.stringify(stored));
+      if (result.changes !== 1) throw new VersionConflictError(op.id);
+      this.appendRows(op.id, audit);
+      return stored;
+    });
+  }
+
+  get(id: string): Promise<Operation | undefined> {
+    const row = this.db.prepare('SELECT doc FROM operations WHERE id = ?').get(id) as { doc: string } | undefined;
+    return Promise.resolve(row ? (JSON.parse(row.doc) as Operation) : undefined);
+  }
+
+  update(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
+    const stored = { ...op, version: op.version + 1 };
+    return this.write(() => {
+      const result = this.db
+        .prepare('UPDATE operations SET state = ?, version = ?, doc = ? WHERE id = ? AND version = ?')
+        .run(stored.state, stored.version, JSON.stringify(stored), op.id, op.version);
+      if (result.changes !== 1) throw new VersionConflictError(op.id);
+      this.appendRows(op.id, audit);
+      return stored;
+    });
+  }
+
+  appendAudit(operationId: string, audit: NewAuditEntry[]): Promise<void> {
+    return this.write(() => this.appendRows(operationId, audit));
+  }
+
+  listRecent(limit: number): Promise<Operation[]> {
+    const rows = this.db
+      .prepare('SELECT doc FROM operations ORDER BY created_at DESC, id DESC LIMIT ?')
+      .all(limit) as { doc: string }[];
+    return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Operation));
+  }
+
+  listByState(states: readonly OperationState[]): Promise<Operation[]> {
+    if (states.length === 0) return Promise.resolve([]);
+    const marks = states.map(() => '?').join(', ');
+    const rows = this.db.prepare(`SELECT doc FROM operations WHERE state IN (${marks})`).all(...states) as { doc: string }[];
+    return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Operation));
+  }
+
+  auditTrail(operationId: string): Promise<AuditEntry[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM audit WHERE operation_id = ? ORDER BY seq')
+      .all(operationId) as AuditRow[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        operationId: r.operation_id,
+        seq: r.seq,
+        at: r.at,
+        actor: r.actor,
+        type: r.type as AuditEntry['type'],
+        detail: JSON.parse(r.detail) as Record<string, unknown>,
+      })),
+    );
+  }
+
+  remember(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.now().getTime();
+    return this.write(() => {
+      // Expired keys are pruned now and then so the table stays bounded.
+      if (++this.writes % 500 === 0) this.db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(now);
+      const result = this.db
+        .prepare(
+          `INSERT INTO idempotency_keys (key, expires_at) VALUES (?, ?)
+           ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE idempotency_keys.expires_at <= ?`,
+        )
+        .run(key, now + ttlMs, now);
+      return result.changes === 1;
+    });
+  }
+
+  ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+
+  private write<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.db.transaction(fn).immediate());
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private appendRows(operationId: string, audit: NewAuditEntry[]): void {
+    if (audit.length === 0) return;
+    const { next } = this.db
+      .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM audit WHERE operation_id = ?')
+      .get(operationId) as { next: number };
+    const insert = this.db.prepare('INSERT INTO audit (operation_id, seq, at, actor, type, detail) VALUES (?, ?, ?, ?, ?, ?)');
+    audit.forEach((entry, i) => {
+      insert.run(operationId, next + i, entry.at ?? this.now().toISOString(), entry.actor, entry.type, JSON.stringify(entry.detail));
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
+
+/** Thrown when a write lost a race: the stored version is not the one the writer read. */
+export class VersionConflictError extends Error {
+  readonly code = 'version_conflict';
+  constructor(readonly operationId: string) {
+    super(`Operation ${operationId} was changed by someone else`);
+  }
+}
+
+/** Persistence for operations, their audit trail and idempotency keys. */
+export interface OperationStore {
+  /** Stores a new operation (version 1) with its first audit entries. */
+  insert(op: Operation, audit: NewAuditEntry[]): Promise<Operation>;
+  get(id: string): Promise<Operation | undefined>;
+  /**
+   * Replaces the operation if the stored version still equals `op.version`, appending `audit` in the
+   * same atomic write. Returns the stored operation (version + 1); throws VersionConflictError otherwise.
+   */
+  update(op: Operation, audit: NewAuditEntry[]): Promise<Operation>;
+  /** Appends audit entries without touching the operation. */
+  appendAudit(operationId: string, audit: NewAuditEntry[]): Promise<void>;
+  /** The newest operations first. */
+  listRecent(limit: number): Promise<Operation[]>;
+  listByState(states: readonly OperationState[]): Promise<Operation[]>;
+  auditTrail(operationId: string): Promise<AuditEntry[]>;
+  /** Records `key` once: true the first time within `ttlMs`, false for a repeat. */
+  remember(key: string, ttlMs: number): Promise<boolean>;
+  /** Throws when the store cannot be used (health check). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
