@@ -14,6 +14,7 @@ export type SlackMode = 'http' | 'socket' | 'unconfigured';
 export interface Config {
   slack: { mode: SlackMode; botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string };
   port: number;
+  host: string;
   runbookChannel: string;
   approvers: string[];
   approvalTtlMs: number;
@@ -57,6 +58,7 @@ const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: opt(z.string().regex(/^\S{8,}$/, 'must be the app\'s signing secret (no spaces)')),
   SLACK_APP_TOKEN: opt(z.string().regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp-')),
   SLACK_API_URL: opt(httpUrl),
+  HOST: opt(z.string().regex(/^[\w.:-]+$/, 'must be an interface address like 0.0.0.0 or 127.0.0.1')),
   PORT: opt(z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0).max(65535)),
   RUNBOOK_CHANNEL: opt(z.string().regex(/^#?[\w.-]{1,80}$/, 'must be a channel name or id')),
   APPROVERS: opt(list(/^[UWS][A-Z0-9]{2,}$/, 'Slack user ids (U…/W…) or user group ids (S…)')),
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     slack: { mode, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` },
     port: e.PORT ?? 3000,
+    host: e.HOST ?? '0.0.0.0',
     runbookChannel: (e.RUNBOOK_CHANNEL ?? 'guild-data-eng').replace(/^#/, ''),
     approvers: e.APPROVERS ?? [],
     approvalTtlMs: e.APPROVAL_TTL ?? 30 * 60_000,

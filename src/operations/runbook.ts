@@ -61,5 +61,8 @@ export interface Runbook<I = unknown> {
   stepTimeoutMs?: number;
 }
 
+/** A runbook of any input type (each validates its own input). */
+export type AnyRunbook = Runbook<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 /** Runbooks by subcommand name. */
-export type RunbookRegistry = ReadonlyMap<string, Runbook<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type RunbookRegistry = ReadonlyMap<string, AnyRunbook>;

@@ -1,0 +1,108 @@
+import type { types } from '@slack/bolt';
+import { stepFingerprint } from '../../operations/fingerprint';
+import { approvalsRequired } from '../../operations/policy';
+import type { Operation, Step } from '../../operations/types';
+import { formatDuration } from '../../util/duration';
+import { escapeMrkdwn } from '../../util/text';
+import { context, identity, mrkdwn, renderLines, riskLabel, slackDate, stateLabel, type Block, type SlackMessage } from './format';
+
+export const APPROVE_ACTION = 'op_approve';
+export const CANCEL_ACTION = 'op_cancel';
+
+export interface RenderOptions {
+  /** Who may approve, in mrkdwn (from the approval policy). */
+  approvers: string;
+}
+
+/** The value an Approve button carries: the approval is bound to this exact step preview. */
+export function approveValue(op: Operation, step: Step): string {
+  return [op.id, step.id, stepFingerprint(step, op.plan.facts)].join('|');
+}
+
+function stepIcon(op: Operation, index: number): string {
+  const result = [...op.results].reverse().find((r) => r.stepId === op.plan.steps[index]?.id);
+  if (index < op.currentStep) return result?.outcome === 'succeeded' ? ':white_check_mark:' : ':x:';
+  if (index > op.currentStep) return ':white_square:';
+  if (result && op.state !== 'awaiting_approval' && op.state !== 'running' && op.state !== 'approved') {
+    return result.outcome === 'succeeded' ? ':white_check_mark:' : result.outcome === 'interrupted' ? ':warning:' : ':x:';
+  }
+  if (op.state === 'running') return ':arrows_counterclockwise:';
+  if (op.state === 'awaiting_approval') return ':lock:';
+  return ':white_square:';
+}
+
+function stepBlocks(op: Operation, step: Step, index: number): Block[] {
+  const total = op.plan.steps.length;
+  const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${step.title}*\nRisk: ${riskLabel(step.risk)}`;
+  const body = [head, step.explanation ? `_${step.explanation}_` : '', renderLines(step.preview)].filter(Boolean).join('\n');
+  return [mrkdwn(body), context(`:mag_right: Verification: ${escapeMrkdwn(step.verification)}`)];
+}
+
+function approvalLine(op: Operation, step: Step, options: RenderOptions): string {
+  const approvers = op.approvals.filter((a) => a.stepId === step.id).map((a) => `<@${a.userId}>`);
+  const needed = approvalsRequired(step.risk);
+  const parts: string[] = [];
+  if (approvers.length > 0) parts.push(`Approved by ${approvers.join(', ')}`);
+  if (op.state === 'awaiting_approval') {
+    parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'} from ${options.approvers} (never the requester)`);
+    if (op.expiresAt) parts.push(`expires ${slackDate(op.expiresAt)}`);
+  }
+  return parts.join(' · ');
+}
+
+function outcomeBlocks(op: Operation): Block[] {
+  const last = op.results[op.results.length - 1];
+  switch (op.state) {
+    case 'succeeded':
+      return [mrkdwn(`:large_green_circle: *Succeeded*${last ? ` in ${formatDuration(last.durationMs)}: ${last.summary}` : ''}`)];
+    case 'failed':
+    case 'interrupted':
+    case 'cancelled':
+    case 'expired':
+      return [mrkdwn(`${stateLabel(op.state)}${op.reason ? `: ${op.reason}` : ''}`)];
+    case 'running':
+      return [context(':arrows_counterclockwise: Running now; results will appear in this thread.')];
+    default:
+      return [];
+  }
+}
+
+/** The operation's main message: plan, state, approvals, and the buttons while approval is pending. */
+export function renderOperationMessage(op: Operation, options: RenderOptions): SlackMessage {
+  const step = op.plan.steps[op.currentStep];
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: op.plan.title.slice(0, 150), emoji: true } },
+    mrkdwn(`${stateLabel(op.state)} · ${identity(op)}\n${op.plan.summary}`),
+    { type: 'divider' },
+    ...op.plan.steps.flatMap((s, i) => stepBlocks(op, s, i)),
+  ];
+  if (step) {
+    const line = approvalLine(op, step, options);
+    if (line) blocks.push(context(line));
+  }
+  blocks.push(...outcomeBlocks(op));
+  if (op.state === 'awaiting_approval' && step) {
+    const approve: types.Button = {
+      type: 'button',
+      action_id: APPROVE_ACTION,
+      style: 'primary',
+      text: { type: 'plain_text', text: step.risk === 'destructive' ? 'Approve (destructive)' : 'Approve' },
+      value: approveValue(op, step),
+    };
+    if (step.risk === 'destructive') {
+      approve.confirm = {
+        title: { type: 'plain_text', text: 'Approve a destructive step?' },
+        text: { type: 'mrkdwn', text: `You are approving *${step.title}*. It runs as soon as a second approver agrees.` },
+        confirm: { type: 'plain_text', text: 'Approve' },
+        deny: { type: 'plain_text', text: 'Back' },
+        style: 'danger',
+      };
+    }
+    blocks.push({
+      type: 'actions',
+      block_id: `op_actions_${op.id}`,
+      elements: [approve, { type: 'button', action_id: CANCEL_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Cancel' }, value: op.id }],
+    });
+  }
+  return { text: `${op.plan.title}: ${stateLabel(op.state).replace(/^:[a-z_]+: /, '')}`, blocks };
+}

@@ -1,0 +1,61 @@
+import type { Operation, Step, StepResult } from '../../operations/types';
+import { formatDuration } from '../../util/duration';
+import { context, mrkdwn, renderLines, slackDate, type SlackMessage } from './format';
+
+/** A step's result, posted in the operation's thread. */
+export function renderStepResult(op: Operation, step: Step, result: StepResult): SlackMessage {
+  const icon = result.outcome === 'succeeded' ? ':white_check_mark:' : result.outcome === 'interrupted' ? ':warning:' : ':x:';
+  const verb = result.outcome === 'succeeded' ? 'succeeded' : result.outcome === 'interrupted' ? 'was interrupted' : 'failed';
+  const head = `${icon} *${step.title}* ${verb} (attempt ${result.attempt}, ${formatDuration(result.durationMs)})\n${result.summary}`;
+  const ids = Object.entries(result.externalIds).map(([k, v]) => ({ label: k, value: v }));
+  const blocks = [mrkdwn(head)];
+  const details = renderLines([...result.details, ...ids]);
+  if (details) blocks.push(mrkdwn(details));
+  blocks.push(context(`\`${op.id}\` · finished ${slackDate(result.finishedAt)}`));
+  return { text: `${step.title} ${verb}: ${result.summary}`, blocks };
+}
+
+/** Progress of a long step (one message per step, edited in place). */
+export function renderProgress(step: Step, text: string): SlackMessage {
+  return { text: `${step.title}: ${text}`, blocks: [context(`:hourglass_flowing_sand: *${step.title}*: ${text}`)] };
+}
+
+/** Who approved and that the step is starting. */
+export function renderStepStarted(op: Operation, step: Step): SlackMessage {
+  const approvers = op.approvals.filter((a) => a.stepId === step.id).map((a) => `<@${a.userId}>`);
+  const by = approvers.length > 0 ? `Approved by ${approvers.join(' and ')}; running` : 'Running (read-only, no approval needed)';
+  return { text: `${by}: ${step.title}`, blocks: [mrkdwn(`:arrows_counterclockwise: ${by} *${step.title}*…`)] };
+}
+
+export function renderNextGate(op: Operation, step: Step): SlackMessage {
+  const text = `:lock: Step ${op.currentStep + 1} (*${step.title}*) is ready and needs approval: use the buttons on the message above.`;
+  return { text, blocks: [mrkdwn(text)] };
+}
+
+/** After a crash: what was running, what is known, and that nothing was re-run. */
+export function renderInterrupted(op: Operation, step: Step): SlackMessage {
+  const last = op.results[op.results.length - 1];
+  const ids = last ? Object.entries(last.externalIds).map(([k, v]) => `${k}: \`${v}\``) : [];
+  const lines = [
+    `:warning: *${step.title}* was interrupted: the bot stopped while it was running.`,
+    'It was *not* run again. Check the backend to see whether it took effect before doing anything else.',
+    ids.length > 0 ? `Last known external ids: ${ids.join(', ')}` : 'No external request id was recorded before the interruption.',
+    `To try again, start a new request (it needs a fresh approval). \`/runbook status ${op.id}\` shows the audit trail.`,
+  ];
+  return { text: `${step.title} was interrupted and not re-run`, blocks: [mrkdwn(lines.join('\n'))] };
+}
+
+export function renderPlanChanged(op: Operation): SlackMessage {
+  const text = ':twisted_rightwards_arrows: The plan changed since it was approved (the world is not what the preview showed). The approval was voided: review the new preview above and approve again.';
+  return { text, blocks: [mrkdwn(text), context(`\`${op.id}\``)] };
+}
+
+export function renderExpired(op: Operation): SlackMessage {
+  const text = `:hourglass: Nobody approved in time${op.expiresAt ? ` (the request expired ${slackDate(op.expiresAt)})` : ''}. Nothing was run; start a new request if it is still needed.`;
+  return { text, blocks: [mrkdwn(text)] };
+}
+
+export function renderCancelled(op: Operation, userId: string): SlackMessage {
+  const text = `:no_entry_sign: <@${userId}> cancelled this operation. Nothing was run.`;
+  return { text, blocks: [mrkdwn(text), context(`\`${op.id}\``)] };
+}

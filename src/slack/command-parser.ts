@@ -1,0 +1,69 @@
+import { OPERATION_ID_PATTERN } from '../operations/ids';
+import type { RunbookRegistry } from '../operations/runbook';
+import { showInput } from '../util/text';
+
+/** Subcommands of the design whose runbooks have not landed yet. */
+export const PLANNED_SUBCOMMANDS: Record<string, string> = {
+  rollback: '/runbook rollback <service> [--shard <name>...] [--to <sha>] [--in-place]',
+  aurora: '/runbook aurora <list|status|kill|create> ...',
+  dagao: '/runbook dagao <status|cycle|retry|scale <nodes>|rollback> [--tx <transaction-id>]',
+  'build-failure': '/runbook build-failure <transaction-id>',
+  datomic: '/runbook datomic <service> [--env prod] [--prototype <p>]',
+};
+
+export const MAX_COMMAND_LENGTH = 500;
+const HELP_USAGE = ['/runbook help [<subcommand>]'];
+const STATUS_USAGE = ['/runbook status              (recent operations)', '/runbook status <operation-id> (one operation and its audit trail)'];
+
+export type Command =
+  | { kind: 'help'; usage: string[]; planned: string[] }
+  | { kind: 'status'; operationId?: string }
+  | { kind: 'runbook'; runbook: string; input: unknown }
+  | { kind: 'invalid'; error: string; usage: string[] };
+
+/** Every usage line of what is available now. */
+export function allUsage(runbooks: RunbookRegistry): string[] {
+  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage), ...STATUS_USAGE];
+}
+
+function usageOf(sub: string, runbooks: RunbookRegistry): string[] | undefined {
+  if (sub === 'help') return HELP_USAGE;
+  if (sub === 'status') return STATUS_USAGE;
+  return runbooks.get(sub)?.usage;
+}
+
+/** Parses the text of `/runbook ...`. Anything that does not parse becomes `invalid`, never a guess. */
+export function parseCommand(text: string, runbooks: RunbookRegistry): Command {
+  const usage = allUsage(runbooks);
+  if (text.length > MAX_COMMAND_LENGTH) {
+    return { kind: 'invalid', error: `That command is too long (${text.length} characters; the longest valid one is far below ${MAX_COMMAND_LENGTH}).`, usage };
+  }
+  const words = text.trim().split(/\s+/u).filter(Boolean);
+  const [first, ...args] = words;
+  if (first === undefined) return { kind: 'invalid', error: 'No subcommand given: tell me what to do.', usage };
+  const sub = first.toLowerCase();
+
+  if (sub === 'help') {
+    const topic = args[0]?.toLowerCase();
+    const specific = topic === undefined ? undefined : (usageOf(topic, runbooks) ?? (PLANNED_SUBCOMMANDS[topic] ? [PLANNED_SUBCOMMANDS[topic]] : undefined));
+    return { kind: 'help', usage: specific ?? usage, planned: topic === undefined ? Object.keys(PLANNED_SUBCOMMANDS) : [] };
+  }
+  if (sub === 'status') {
+    if (args.length === 0) return { kind: 'status' };
+    const [id, ...extra] = args;
+    if (extra.length > 0) return { kind: 'invalid', error: `Unexpected words after the operation id: ${showInput(extra.join(' '))}.`, usage: STATUS_USAGE };
+    if (!OPERATION_ID_PATTERN.test(id!.toLowerCase())) {
+      return { kind: 'invalid', error: `${showInput(id!)} is not an operation id (they look like \`op-7k2m9xq4\`).`, usage: STATUS_USAGE };
+    }
+    return { kind: 'status', operationId: id!.toLowerCase() };
+  }
+  const runbook = runbooks.get(sub);
+  if (runbook) {
+    const parsed = runbook.parse(args);
+    return parsed.ok ? { kind: 'runbook', runbook: runbook.name, input: parsed.value } : { kind: 'invalid', error: parsed.error, usage: runbook.usage };
+  }
+  if (PLANNED_SUBCOMMANDS[sub]) {
+    return { kind: 'invalid', error: `\`${sub}\` is not available in this version of the bot yet.`, usage };
+  }
+  return { kind: 'invalid', error: `Unknown subcommand ${showInput(first)}.`, usage };
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { App } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { OperationEngine } from '../../operations/engine';
+import { UserFacingError, type RunbookRegistry } from '../../operations/runbook';
+import type { OperationStore } from '../../store/store';
+import { renderHelp, renderUsageError } from '../blocks/help';
+import { renderStatusDetail, renderStatusList } from '../blocks/status';
+import { parseCommand } from '../command-parser';
+
+export interface CommandDeps {
+  engine: OperationEngine;
+  store: OperationStore;
+  runbooks: RunbookRegistry;
+  logger: Logger;
+}
+
+const STATUS_LIMIT = 15;
+
+/** Registers `/runbook`: help and parse errors are answered in the ack, the rest after it. */
+export function registerRunbookCommand(app: App, deps: CommandDeps): void {
+  app.command('/runbook', async ({ command, ack, respond }) => {
+    const log = deps.logger.child({ requestId: command.trigger_id, user: command.user_id, channel: command.channel_id });
+    const parsed = parseCommand(command.text ?? '', deps.runbooks);
+    log.info({ kind: parsed.kind }, 'slash command');
+    if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...renderHelp(parsed.usage, parsed.planned) });
+    if (parsed.kind === 'invalid') return ack({ response_type: 'ephemeral', ...renderUsageError(parsed.error, parsed.usage) });
+    await ack();
+    try {
+      if (parsed.kind === 'status') {
+        if (!parsed.operationId) {
+          await respond({ response_type: 'ephemeral', ...renderStatusList(await deps.store.listRecent(STATUS_LIMIT)) });
+          return;
+        }
+        const op = await deps.store.get(parsed.operationId);
+        if (!op) {
+          await respond({ response_type: 'ephemeral', text: `There is no operation \`${parsed.operationId}\`. \`/runbook status\` lists recent ones.` });
+          return;
+        }
+        await respond({ response_type: 'ephemeral', ...renderStatusDetail(op, await deps.store.auditTrail(op.id)) });
+        return;
+      }
+      const op = await deps.engine.propose({ runbook: parsed.runbook, input: parsed.input, requester: command.user_id, location: { channel: command.channel_id } });
+      log.child({ operationId: op.id }).info({ runbook: op.runbook }, 'operation proposed from slash command');
+    } catch (err) {
+      if (err instanceof UserFacingError) {
+        log.info({ code: err.code }, 'command refused');
+        await respond({ response_type: 'ephemeral', text: `:warning: ${err.message}` });
+        return;
+      }
+      const ref = randomUUID().slice(0, 8);
+      log.error({ err, ref }, 'slash command failed');
+      await respond({ response_type: 'ephemeral', text: `:x: Something went wrong on my side (reference \`${ref}\`). Nothing was run.` });
+    }
+  });
+}

@@ -1,0 +1,115 @@
+import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { OperationEvent, OperationObserver } from '../operations/observer';
+import type { Operation } from '../operations/types';
+import type { SlackMessage } from './blocks/format';
+import { renderOperationMessage, type RenderOptions } from './blocks/operation-message';
+import {
+  renderCancelled,
+  renderExpired,
+  renderInterrupted,
+  renderNextGate,
+  renderPlanChanged,
+  renderProgress,
+  renderStepResult,
+  renderStepStarted,
+} from './blocks/thread-messages';
+
+type WebClient = webApi.WebClient;
+
+/** Shows operations in Slack: one message per operation, edited in place, details in its thread. */
+export class SlackOperationObserver implements OperationObserver {
+  /** The progress message of each running step, edited instead of posting a new line each time. */
+  private readonly progress = new Map<string, { ts?: string; lastAt: number; pending?: Promise<void> }>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly render: RenderOptions,
+    private readonly logger: Logger,
+    private readonly progressMinIntervalMs = 3000,
+  ) {}
+
+  async publish(op: Operation): Promise<{ messageTs: string }> {
+    const message = renderOperationMessage(op, this.render);
+    const res = await this.client.chat.postMessage({ channel: op.location.channel, thread_ts: op.location.threadTs, ...message, unfurl_links: false });
+    if (!res.ts) throw new Error('Slack did not return the message timestamp');
+    return { messageTs: res.ts };
+  }
+
+  async notify(op: Operation, event: OperationEvent): Promise<void> {
+    switch (event.type) {
+      case 'approval_added':
+        return this.update(op);
+      case 'step_started':
+        await this.update(op);
+        await this.reply(op, renderStepStarted(op, event.step));
+        return;
+      case 'progress':
+        return this.showProgress(op, event.step.id, renderProgress(event.step, event.text));
+      case 'step_finished':
+        this.progress.delete(`${op.id}:${event.step.id}`);
+        await this.reply(op, renderStepResult(op, event.step, event.result));
+        return this.update(op);
+      case 'awaiting_approval':
+        await this.update(op);
+        await this.reply(op, renderNextGate(op, event.step));
+        return;
+      case 'finished':
+        return this.update(op);
+      case 'cancelled':
+        await this.update(op);
+        await this.reply(op, renderCancelled(op, event.userId));
+        return;
+      case 'expired':
+        await this.update(op);
+        await this.reply(op, renderExpired(op));
+        return;
+      case 'interrupted':
+        await this.update(op);
+        await this.reply(op, renderInterrupted(op, event.step));
+        return;
+      case 'plan_changed':
+        await this.update(op);
+        await this.reply(op, renderPlanChanged(op));
+        return;
+    }
+  }
+
+  private async update(op: Operation): Promise<void> {
+    if (!op.location.messageTs) return;
+    await this.call('chat.update', () => this.client.chat.update({ channel: op.location.channel, ts: op.location.messageTs!, ...renderOperationMessage(op, this.render) }));
+  }
+
+  private async reply(op: Operation, message: SlackMessage): Promise<string | undefined> {
+    const thread = op.location.threadTs ?? op.location.messageTs;
+    if (!thread) return undefined;
+    const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: op.location.channel, thread_ts: thread, ...message, unfurl_links: false }));
+    return res?.ts;
+  }
+
+  /** At most one progress edit every few seconds per step; the first one posts the message. */
+  private async showProgress(op: Operation, stepId: string, message: SlackMessage): Promise<void> {
+    const key = `${op.id}:${stepId}`;
+    const state = this.progress.get(key) ?? { lastAt: 0 };
+    this.progress.set(key, state);
+    if (state.pending || Date.now() - state.lastAt < this.progressMinIntervalMs) return;
+    state.lastAt = Date.now();
+    state.pending = (async () => {
+      if (state.ts) {
+        await this.call('chat.update', () => this.client.chat.update({ channel: op.location.channel, ts: state.ts!, ...message }));
+      } else {
+        state.ts = await this.reply(op, message);
+      }
+    })().finally(() => (state.pending = undefined));
+    await state.pending;
+  }
+
+  private async call<T>(method: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.logger.warn({ err, method }, 'Slack call failed while showing an operation');
+      return undefined;
+    }
+  }
+}
