@@ -276,7 +276,10 @@ export class OperationEngine {
     const nextIndex = op.currentStep + 1;
     const nextStep = op.plan.steps[nextIndex];
     let next: Operation;
-    if (result.outcome !== 'succeeded') {
+    if (result.outcome === 'interrupted') {
+      next = { ...this.transition(op, 'interrupted', { results, reason: result.summary }), lease: undefined, inFlight: undefined };
+      audit.push({ actor: 'system', type: 'interrupted', detail: { stepId: step.id, externalIds: result.externalIds } });
+    } else if (result.outcome === 'failed') {
       next = { ...this.transition(op, 'failed', { results, reason: result.summary }), lease: undefined, inFlight: undefined };
       audit.push({ actor: 'system', type: 'failed', detail: { stepId: step.id } });
     } else if (!nextStep) {
@@ -298,6 +301,10 @@ export class OperationEngine {
       const current = (await this.opts.store.get(op.id)) ?? op;
       await this.notify({ ...current, results }, { type: 'step_finished', step, result });
       return undefined;
+    }
+    if (stored.state === 'interrupted') {
+      await this.notify(stored, { type: 'interrupted', step });
+      return stored;
     }
     await this.notify(stored, { type: 'step_finished', step, result });
     if (stored.state === 'awaiting_approval') await this.notify(stored, { type: 'awaiting_approval', step: this.currentStep(stored) });

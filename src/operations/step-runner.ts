@@ -45,7 +45,17 @@ export async function runClaimedStep(
 
   const started = opts.now();
   const controller = new AbortController();
-  const onShutdown = (): void => controller.abort(new Error('the bot is shutting down'));
+  let interruptedByShutdown = false;
+  let onShutdown = (): void => undefined;
+  // A shutdown stops waiting even for a step that ignores its signal; we cannot know whether it took effect.
+  const shutDown = new Promise<StepOutcome>((resolve) => {
+    onShutdown = () => {
+      interruptedByShutdown = true;
+      controller.abort(new Error('the bot is shutting down'));
+      resolve({ ok: false, summary: 'The bot shut down while this step was running. It was not run again: check the backend before deciding what to do.' });
+    };
+  });
+  if (opts.shutdown.aborted) onShutdown();
   opts.shutdown.addEventListener('abort', onShutdown);
   const leaseTimer = setInterval(() => void renew(), Math.max(50, Math.floor(opts.leaseMs / 3)));
   const progressTimer = setInterval(() => {
@@ -73,6 +83,7 @@ export async function runClaimedStep(
           renew({ inFlight: { ...(op.inFlight ?? { stepId: step.id, attempt, externalIds: {} }), externalIds: { ...op.inFlight?.externalIds, [key]: value } } }),
       }),
       timedOut,
+      shutDown,
     ]);
   } catch (err) {
     opts.logger.warn({ err }, 'step threw');
@@ -89,7 +100,7 @@ export async function runClaimedStep(
   const result: StepResult = {
     stepId: step.id,
     attempt,
-    outcome: outcome.ok ? 'succeeded' : 'failed',
+    outcome: outcome.ok ? 'succeeded' : interruptedByShutdown ? 'interrupted' : 'failed',
     summary: outcome.summary,
     details: outcome.details ?? [],
     externalIds: { ...op.inFlight?.externalIds, ...outcome.externalIds },

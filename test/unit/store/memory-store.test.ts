@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../../src/store/memory';
+import { describeStoreContract } from './store-contract';
+
+describeStoreContract('memory', (now) => new MemoryStore(now));
