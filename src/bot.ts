@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { secretsOf, type Config } from './config';
@@ -36,6 +36,17 @@ export interface BotHandle {
   stop(): Promise<void>;
 }
 
+/** Checks the bot token once at start, so a wrong token is one clear message instead of failures later. */
+async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: string; botId?: string }> {
+  try {
+    const res = await client.auth.test();
+    return { userId: res.user_id, botId: res.bot_id };
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    throw new Error(code ? `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.` : `Could not reach Slack at SLACK_API_URL: ${(err as Error).message}`);
+  }
+}
+
 /** Wires configuration, store, adapters, engine and Slack, then starts serving. */
 export async function startBot(config: Config, overrides: BotOverrides = {}): Promise<BotHandle> {
   const { botToken, signingSecret, appToken, apiUrl, mode } = config.slack;
@@ -49,7 +60,9 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     mode === 'socket'
       ? new SocketModeReceiver({ appToken: appToken!, logger: bolt, installerOptions: { clientOptions: { slackApiUrl: apiUrl } } })
       : new HTTPReceiver({ signingSecret: signingSecret!, logger: bolt, processBeforeResponse: false });
-  const app = new App({ token: botToken, receiver, logger: bolt, clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 2 } } });
+  const clientOptions = { slackApiUrl: apiUrl, retryConfig: { retries: 2 } };
+  const identity = await verifyBotToken(new webApi.WebClient(botToken, { ...clientOptions, logger: bolt }));
+  const app = new App({ token: botToken, receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
   const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
   const runbooks = createRunbooks({ metapod });

@@ -17,6 +17,23 @@ import {
 
 type WebClient = webApi.WebClient;
 
+/** Slack's error codes for a failed post, in words that say what to do. */
+export function explainPostError(err: unknown): string {
+  const code = (err as { data?: { error?: string } }).data?.error;
+  switch (code) {
+    case 'not_in_channel':
+    case 'channel_not_found':
+      return 'I am not a member of this channel. Invite me with `/invite @runbook-bot` and try again.';
+    case 'is_archived':
+      return 'This channel is archived.';
+    case 'msg_too_long':
+    case 'invalid_blocks':
+      return `Slack refused the plan message (${code}).`;
+    default:
+      return code ? `Slack refused the message (${code}).` : err instanceof Error ? err.message : String(err);
+  }
+}
+
 /** Shows operations in Slack: one message per operation, edited in place, details in its thread. */
 export class SlackOperationObserver implements OperationObserver {
   /** The progress message of each running step, edited instead of posting a new line each time. */
@@ -31,9 +48,13 @@ export class SlackOperationObserver implements OperationObserver {
 
   async publish(op: Operation): Promise<{ messageTs: string }> {
     const message = renderOperationMessage(op, this.render);
-    const res = await this.client.chat.postMessage({ channel: op.location.channel, thread_ts: op.location.threadTs, ...message, unfurl_links: false });
-    if (!res.ts) throw new Error('Slack did not return the message timestamp');
-    return { messageTs: res.ts };
+    try {
+      const res = await this.client.chat.postMessage({ channel: op.location.channel, thread_ts: op.location.threadTs, ...message, unfurl_links: false });
+      if (!res.ts) throw new Error('Slack did not return the message timestamp');
+      return { messageTs: res.ts };
+    } catch (err) {
+      throw new Error(explainPostError(err));
+    }
   }
 
   async notify(op: Operation, event: OperationEvent): Promise<void> {
