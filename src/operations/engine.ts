@@ -42,6 +42,8 @@ export type CancelOutcome =
 type Change<R> = { op: Operation; audit: NewAuditEntry[]; result: R } | { result: R };
 
 const MAX_CAS_ATTEMPTS = 20;
+/** An approved operation not claimed after this long was abandoned by a process that died. */
+const STALLED_AFTER_MS = 10_000;
 
 /** Drives operations through their state machine; every write is a compare-and-set on the store. */
 export class OperationEngine {
@@ -156,10 +158,23 @@ export class OperationEngine {
     return outcome;
   }
 
-  /** Expires overdue approval requests and interrupts steps whose runner is gone (lease expired). */
+  /**
+   * Expires overdue approval requests, interrupts steps whose runner is gone (lease expired), and resumes
+   * operations approved but never started (the process died between the approval and the claim).
+   */
   async sweep(): Promise<void> {
     const now = this.now().getTime();
-    for (const op of await this.opts.store.listByState(['awaiting_approval', 'running'])) {
+    for (const op of await this.opts.store.listByState(['awaiting_approval', 'running', 'approved', 'planned'])) {
+      if ((op.state === 'approved' || op.state === 'planned') && Date.parse(op.updatedAt) <= now - STALLED_AFTER_MS) {
+        if (op.state === 'approved' && this.isExpired(op)) {
+          const expired = await this.change(op.id, (cur) =>
+            cur.state === 'approved' && this.isExpired(cur) ? this.finish(cur, 'expired', 'Approved, but the bot was down until the approval window passed; nothing was run.', 'system') : { result: undefined },
+          );
+          if (expired) await this.notify(expired.op, { type: 'expired' });
+        } else {
+          this.schedule(op.id); // the claim's compare-and-set lets exactly one replica run it
+        }
+      }
       if (op.state === 'awaiting_approval' && this.isExpired(op)) {
         const expired = await this.change(op.id, (cur) =>
           cur.state === 'awaiting_approval' && this.isExpired(cur) ? this.finish(cur, 'expired', 'The approval window passed before anyone approved.', 'system') : { result: undefined },

@@ -3,7 +3,7 @@ import type { OperationState } from './types';
 const TRANSITIONS: Record<OperationState, readonly OperationState[]> = {
   planned: ['awaiting_approval', 'running', 'cancelled', 'failed'],
   awaiting_approval: ['approved', 'cancelled', 'expired', 'failed'],
-  approved: ['running', 'cancelled', 'awaiting_approval'],
+  approved: ['running', 'cancelled', 'awaiting_approval', 'expired'],
   // A finished step can lead to the next gate (awaiting_approval) or straight into the next step.
   running: ['succeeded', 'failed', 'awaiting_approval', 'running', 'interrupted'],
   succeeded: [],

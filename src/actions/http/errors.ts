@@ -17,18 +17,22 @@ export class BackendError extends Error {
 /** Maps a fetch rejection (undici error causes) to a BackendError with a clear message. */
 export function networkError(backend: string, url: string, err: unknown, timeoutMs: number, signal?: AbortSignal): BackendError {
   const origin = safeOrigin(url);
-  if (err instanceof Error && (err.name === 'TimeoutError' || (err.name === 'AbortError' && !signal?.aborted))) {
+  // Duck-typed: abort reasons are DOMExceptions, which are not always `instanceof Error` across realms.
+  const { name, message, cause } = (err ?? {}) as { name?: string; message?: string; cause?: { code?: string } };
+  if (name === 'TimeoutError' || (name === 'AbortError' && !signal?.aborted)) {
     return new BackendError(backend, 'timeout', `${backend} did not answer within ${timeoutMs / 1000} s (${origin}). The request may or may not have been applied; check before retrying.`);
   }
-  if (err instanceof Error && err.name === 'AbortError') {
-    const reason = signal?.reason instanceof Error ? signal.reason.message : 'cancelled';
+  if (name === 'AbortError') {
+    const reason = (signal?.reason as { message?: string } | undefined)?.message ?? 'cancelled';
     return new BackendError(backend, 'aborted', `The request to ${backend} was abandoned (${reason}).`);
   }
-  const code = (err as { cause?: { code?: string } }).cause?.code;
+  const code = cause?.code;
   if (code === 'ECONNREFUSED') return new BackendError(backend, 'connection_refused', `Could not connect to ${backend} at ${origin}: connection refused.`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new BackendError(backend, 'host_not_found', `Could not resolve ${backend}'s host (${origin}). Check its URL in the configuration.`);
-  const detail = code ?? (err instanceof Error ? err.message : String(err));
-  return new BackendError(backend, 'network', `The request to ${backend} at ${origin} failed: ${detail}.`);
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
+    return new BackendError(backend, 'network', `${backend} closed the connection (${origin}). The request may or may not have been applied; check before retrying.`);
+  }
+  return new BackendError(backend, 'network', `The request to ${backend} at ${origin} failed: ${code ?? message ?? String(err)}.`);
 }
 
 function safeOrigin(url: string): string {

@@ -136,3 +136,17 @@ export function engineHarness(options: { risks?: Risk[]; approvers?: string[]; g
     },
   };
 }
+
+/** The same store with a random delay (0 to `maxMs`) before every call, so concurrent callers really interleave. */
+export function jitteryStore(store: MemoryStore, maxMs = 5): MemoryStore {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        await new Promise((r) => setTimeout(r, Math.random() * maxMs));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}

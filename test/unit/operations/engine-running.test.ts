@@ -1,4 +1,5 @@
-import { engineHarness } from './engine-harness';
+import { MemoryStore } from '../../../src/store/memory';
+import { engineHarness, jitteryStore } from './engine-harness';
 
 describe('OperationEngine: running steps', () => {
   it('ends as failed with the step summary when the step reports failure', async () => {
@@ -127,5 +128,49 @@ describe('OperationEngine: shutdown', () => {
     await h.engine.stop();
     expect(await h.store.get(op.id)).toMatchObject({ state: 'interrupted', results: [{ outcome: 'interrupted' }] });
     expect(h.observer.types()).toContain('interrupted');
+  });
+});
+
+describe('OperationEngine: operations abandoned between approval and start', () => {
+  async function abandonedApproval(h: ReturnType<typeof engineHarness>, ageMs: number) {
+    const op = await h.propose();
+    const current = (await h.store.get(op.id))!;
+    const step = current.plan.steps[0]!;
+    const { stepFingerprint } = await import('../../../src/operations/fingerprint');
+    const old = new Date(Date.now() - ageMs).toISOString();
+    // The approval was committed, then the process died before claiming the step.
+    await h.store.update({ ...current, state: 'approved', updatedAt: old, approvals: [{ userId: 'UAPP', stepId: step.id, fingerprint: stepFingerprint(step, current.plan.facts), at: old }] }, []);
+    return op;
+  }
+
+  it('is resumed exactly once when several replicas sweep at the same time', async () => {
+    const shared = new MemoryStore();
+    const h = engineHarness({ store: shared });
+    const replicas = [h, ...['b', 'c', 'd', 'e'].map((id) => engineHarness({ store: jitteryStore(shared), engine: { instanceId: id } }))];
+    replicas.forEach((r) => (r.runbook.behaviours['step-1'] = () => new Promise((res) => setTimeout(() => res({ ok: true, summary: 'ok' }), 50))));
+    const op = await abandonedApproval(h, 60_000);
+    await Promise.all(replicas.map((r) => r.engine.sweep()));
+    await Promise.all(replicas.map((r) => r.engine.idle()));
+    expect(replicas.reduce((n, r) => n + r.runbook.runs.length, 0)).toBe(1);
+    expect((await h.store.get(op.id))?.state).toBe('succeeded');
+  });
+
+  it('is left alone while fresh (its own process is about to claim it)', async () => {
+    const h = engineHarness();
+    const op = await abandonedApproval(h, 0);
+    await h.engine.sweep();
+    await h.engine.idle();
+    expect(h.runbook.runs).toHaveLength(0);
+    expect((await h.store.get(op.id))?.state).toBe('approved');
+  });
+
+  it('expires instead of running when the approval window passed while the bot was down', async () => {
+    const h = engineHarness();
+    const op = await abandonedApproval(h, 60_000);
+    h.clock.now = new Date(Date.parse((await h.store.get(op.id))!.expiresAt!) + 1);
+    await h.engine.sweep();
+    await h.engine.idle();
+    expect(h.runbook.runs).toHaveLength(0);
+    expect(await h.store.get(op.id)).toMatchObject({ state: 'expired', reason: expect.stringMatching(/nothing was run/) });
   });
 });

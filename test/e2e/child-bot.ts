@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from '../support/wait-for';
+
+export interface ChildBot {
+  port: number;
+  url: string;
+  proc: ChildProcess;
+  output: string[];
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Runs `src/main.ts` in a real process (as `npm start` would), configured only by environment. */
+export async function spawnBot(env: Record<string, string>): Promise<ChildBot> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  proc.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+  proc.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const port = await waitFor(
+    () => {
+      if (proc.exitCode !== null) throw new Error(`the bot exited early:\n${output.join('')}`);
+      const match = /"port":(\d+).*runbook-bot is serving/.exec(output.join(''));
+      return match ? Number(match[1]) : undefined;
+    },
+    { timeoutMs: 20_000, what: 'the child bot to start' },
+  );
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    proc,
+    output,
+    kill: (signal = 'SIGKILL') => {
+      if (proc.exitCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}

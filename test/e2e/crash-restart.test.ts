@@ -1,0 +1,64 @@
+import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
+import { startSlackEmulator, type SlackEmulator } from '../fakes/slack-api';
+import { clickButton, slashCommand } from '../support/payloads';
+import { postToSlackEndpoint } from '../support/slack-signing';
+import { waitFor } from '../support/wait-for';
+import { spawnBot, type ChildBot } from './child-bot';
+import { BOT_TOKEN, CHANNEL, DATASET_ID, SIGNING_SECRET, tempDatabase, textOf } from './harness';
+
+describe('a crash while Metapod is being called', () => {
+  let slack: SlackEmulator;
+  let metapod: MetapodFake;
+  const children: ChildBot[] = [];
+  beforeAll(async () => {
+    slack = await startSlackEmulator();
+    metapod = await startMetapodFake();
+  });
+  afterAll(async () => {
+    await Promise.all(children.map((c) => c.kill()));
+    await slack.close();
+    await metapod.close();
+  });
+
+  it('marks the step interrupted after restart, tells the thread, and never re-sends the request', async () => {
+    const env = {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      METAPOD_URL: metapod.url,
+      METAPOD_TIMEOUT: '5m',
+      DATABASE_PATH: tempDatabase(),
+      RUNNING_LEASE: '1s',
+    };
+    metapod.respond({ hang: true });
+    const first = await spawnBot(env);
+    children.push(first);
+    const send = (bot: ChildBot, body: string) => postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SIGNING_SECRET });
+
+    await send(first, slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() }));
+    const plan = structuredClone(await waitFor(() => slack.topLevel(CHANNEL)[0], { what: 'the plan message' }));
+    await send(first, clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
+    await waitFor(() => metapod.requests.length === 1, { what: 'the hanging Metapod request' });
+
+    expect(await first.kill('SIGKILL')).toBeNull();
+    const second = await spawnBot(env);
+    children.push(second);
+
+    const interrupted = await waitFor(() => {
+      const m = slack.message(CHANNEL, plan.ts)!;
+      return /Interrupted/.test(textOf(m)) ? m : undefined;
+    }, { timeoutMs: 10_000, what: 'the message to show the interruption' });
+    expect(textOf(interrupted)).toMatch(/It was not run again/);
+    const thread = slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n');
+    expect(thread).toMatch(/was interrupted: the bot stopped while it was running/);
+    expect(thread).toMatch(/\*not\* run again/);
+
+    // A click on the old button after the restart is told the state and sends nothing.
+    await send(second, clickButton(plan, 'op_approve', { userId: 'UOTHER', responseUrl: slack.newResponseUrl() }));
+    await waitFor(() => slack.ephemerals.find((e) => e.user === 'UOTHER'), { what: 'state explanation' });
+    expect(slack.ephemerals.find((e) => e.user === 'UOTHER')!.text).toMatch(/interrupted while running and was not re-run/);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(metapod.requests).toHaveLength(1);
+    expect(second.output.join('')).not.toContain(BOT_TOKEN);
+  });
+});

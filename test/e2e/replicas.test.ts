@@ -1,0 +1,54 @@
+import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
+import { startSlackEmulator, type SlackEmulator } from '../fakes/slack-api';
+import { clickButton } from '../support/payloads';
+import { waitFor } from '../support/wait-for';
+import { CHANNEL, DATASET_ID, snapshot, startE2E, tempDatabase, textOf, type E2E } from './harness';
+
+describe('two replicas sharing one SQLite file', () => {
+  let slack: SlackEmulator;
+  let metapod: MetapodFake;
+  let a: E2E;
+  let b: E2E;
+  beforeEach(async () => {
+    slack = await startSlackEmulator();
+    metapod = await startMetapodFake();
+    const databasePath = tempDatabase();
+    a = await startE2E({ slack, metapod, databasePath });
+    b = await startE2E({ slack, metapod, databasePath });
+  });
+  afterEach(async () => {
+    await a.close();
+    await b.close();
+    slack.assertNoUnexpected();
+    metapod.assertNoUnexpected();
+    await slack.close();
+    await metapod.close();
+  });
+
+  it('send one Metapod request when both receive the same approval at once', async () => {
+    metapod.respond({ delayMs: 150 });
+    await a.command(`retract committed-dataset ${DATASET_ID}`);
+    const plan = snapshot(await a.planMessage());
+    const click = clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() });
+    const [ra, rb] = await Promise.all([a.post(click), b.post(click)]);
+    expect([ra.status, rb.status]).toEqual([200, 200]);
+    await waitFor(() => /Succeeded/.test(textOf(slack.message(CHANNEL, plan.ts)!)), { what: 'success' });
+    await Promise.all([a.bot.engine.idle(), b.bot.engine.idle()]);
+    expect(metapod.requests).toHaveLength(1);
+  });
+
+  it('send one request when two colleagues approve on different replicas at once', async () => {
+    await b.command(`retract attribute ${DATASET_ID}`);
+    const plan = snapshot(await b.planMessage());
+    await Promise.all([
+      a.post(clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() })),
+      b.post(clickButton(plan, 'op_approve', { userId: 'UOTHER', responseUrl: slack.newResponseUrl() })),
+    ]);
+    await waitFor(() => /Succeeded/.test(textOf(slack.message(CHANNEL, plan.ts)!)), { what: 'success' });
+    await Promise.all([a.bot.engine.idle(), b.bot.engine.idle()]);
+    expect(metapod.requests).toHaveLength(1);
+    // Whoever lost the race was told the operation is already running or done.
+    await waitFor(() => slack.ephemerals.length === 1, { what: 'one state explanation' });
+    expect(slack.ephemerals[0]!.text).toMatch(/already (running|succeeded)/);
+  });
+});
