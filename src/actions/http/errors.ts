@@ -19,12 +19,13 @@ export function networkError(backend: string, url: string, err: unknown, timeout
   const origin = safeOrigin(url);
   // Duck-typed: abort reasons are DOMExceptions, which are not always `instanceof Error` across realms.
   const { name, message, cause } = (err ?? {}) as { name?: string; message?: string; cause?: { code?: string } };
-  if (name === 'TimeoutError' || (name === 'AbortError' && !signal?.aborted)) {
-    return new BackendError(backend, 'timeout', `${backend} did not answer within ${timeoutMs / 1000} s (${origin}). The request may or may not have been applied; check before retrying.`);
+  // The caller's signal first: fetch rejects with the abort reason itself, whatever it is.
+  if (signal?.aborted) {
+    const reason = (signal.reason as { message?: string } | undefined)?.message ?? 'cancelled';
+    return new BackendError(backend, 'aborted', `The request to ${backend} was abandoned (${reason}); it may or may not have been applied.`);
   }
-  if (name === 'AbortError') {
-    const reason = (signal?.reason as { message?: string } | undefined)?.message ?? 'cancelled';
-    return new BackendError(backend, 'aborted', `The request to ${backend} was abandoned (${reason}).`);
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new BackendError(backend, 'timeout', `${backend} did not answer within ${timeoutMs / 1000} s (${origin}). The request may or may not have been applied; check before retrying.`);
   }
   const code = cause?.code;
   if (code === 'ECONNREFUSED') return new BackendError(backend, 'connection_refused', `Could not connect to ${backend} at ${origin}: connection refused.`);
