@@ -32,8 +32,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
-/** Empty strings count as unset: `FOO=` in an env file means "not configured". */
-const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+/** Empty (or blank) values count as unset: `FOO=` in an env file means "not configured". */
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const duration = (max: number) =>
   z.string().transform((v, ctx) => {
@@ -97,17 +97,16 @@ const EnvSchema = z.object({
 /** Reads and validates the configuration contract (see README) from `env`. Throws ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data;
-  const mode: SlackMode = !e.SLACK_BOT_TOKEN ? 'unconfigured' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
-  const problems: string[] = [];
-  if (mode === 'http' && !e.SLACK_SIGNING_SECRET) {
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  // Rules across variables look at the raw values, so they are reported together with the others.
+  const set = (name: string): boolean => (env[name] ?? '').trim() !== '';
+  if (set('SLACK_BOT_TOKEN') && !set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (Basic Information > App Credentials)');
   }
-  if (e.STORE === 'dynamodb') problems.push('STORE: dynamodb is not available in this version yet; use sqlite (the default)');
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (env.STORE?.trim() === 'dynamodb') problems.push('STORE: dynamodb is not available in this version yet; use sqlite (the default)');
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const mode: SlackMode = !e.SLACK_BOT_TOKEN ? 'unconfigured' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
   const apiUrl = e.SLACK_API_URL ?? 'https://slack.com/api/';
   return {
     slack: { mode, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` },

@@ -4,7 +4,7 @@ const REDACTED = '[redacted]';
 const TOKEN_PATTERN = /\b(?:xox[abposr]|xapp)-[A-Za-z0-9-]+/g;
 const BEARER_PATTERN = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 
-/** Object paths that hold credentials wherever they appear in a log line. */
+/** Object paths that hold credentials whose values we may not know (e.g. a backend password). */
 export const REDACT_PATHS = [
   'token',
   '*.token',
@@ -14,8 +14,13 @@ export const REDACT_PATHS = [
   '*.appToken',
   'signingSecret',
   '*.signingSecret',
+  '*.*.token',
+  '*.*.botToken',
+  '*.*.appToken',
+  '*.*.signingSecret',
   'password',
   '*.password',
+  '*.*.password',
   'authorization',
   'headers.authorization',
   'headers.Authorization',
@@ -28,18 +33,13 @@ export const REDACT_PATHS = [
 /** Replaces known secret values and anything shaped like a Slack token or auth header in `text`. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text.replace(TOKEN_PATTERN, REDACTED).replace(BEARER_PATTERN, `$1 ${REDACTED}`);
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  return out;
-}
-
-function scrubDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (typeof value === 'string') return scrub(value, secrets);
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) {
-    return { type: value.name, message: scrub(value.message, secrets), stack: value.stack && scrub(value.stack, secrets), code: (value as { code?: unknown }).code };
+  for (const secret of secrets) {
+    // Both the raw value and its JSON-escaped form, since lines are JSON.
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
+      if (out.includes(form)) out = out.split(form).join(REDACTED);
+    }
   }
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, secrets, depth + 1)]));
+  return out;
 }
 
 export interface LoggerOptions {
@@ -49,21 +49,13 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** The process logger: JSON lines, credentials redacted by path, by value and by shape. */
+/**
+ * The process logger: JSON lines with credentials redacted by path, and every finished line scrubbed of
+ * secret values and token shapes, wherever they came from (message, error, bindings, format arguments).
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const secrets = options.secrets ?? [];
-  return pino(
-    {
-      level: options.level ?? 'info',
-      base: { service: 'runbook-bot' },
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
-      formatters: { log: (obj) => scrubDeep(obj, secrets) as Record<string, unknown> },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a, secrets) : a)) as Parameters<typeof method>);
-        },
-      },
-    },
-    options.destination,
-  );
+  const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
+  const target = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const scrubbed: DestinationStream = { write: (line: string) => target.write(scrub(line, secrets)) };
+  return pino({ level: options.level ?? 'info', base: { service: 'runbook-bot' }, redact: { paths: REDACT_PATHS, censor: REDACTED } }, scrubbed);
 }

@@ -83,7 +83,7 @@ export class OperationEngine {
       results: [],
     };
     op = await this.opts.store.insert(op, [
-      { actor: req.requester, type: 'created', detail: { input: req.input as Record<string, unknown>, fingerprint: plan.fingerprint, steps: plan.steps.map((s) => s.id) } },
+      { actor: req.requester, type: 'created', detail: { input: req.input, fingerprint: plan.fingerprint, steps: plan.steps.map((s) => s.id) } },
     ]);
     const log = this.log(op);
     let messageTs: string;
@@ -150,8 +150,8 @@ export class OperationEngine {
       if (!(await mayCancel(this.opts.policy, op, req.userId))) {
         return { result: { kind: 'refused', op, reason: 'Only the requester or an approver may cancel this operation.' } };
       }
-      const done = this.finish(op, 'cancelled', `Cancelled by <@${req.userId}>.`, req.userId);
-      return { ...done, result: { kind: 'cancelled', op: done.op } };
+      const done = this.finish(op, 'cancelled', 'Cancelled before it ran.', req.userId);
+      return { ...done, op: { ...done.op, endedBy: req.userId }, result: { kind: 'cancelled', op: { ...done.op, endedBy: req.userId } } };
     });
     if (outcome === undefined) return { kind: 'not_found' };
     if (outcome.kind === 'cancelled') await this.notify(outcome.op, { type: 'cancelled', userId: req.userId });

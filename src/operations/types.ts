@@ -104,8 +104,10 @@ export interface Operation {
   lease?: Lease;
   /** The step being run right now and what is known about its external requests (kept for crash reports). */
   inFlight?: { stepId: string; attempt: number; externalIds: Record<string, string> };
-  /** Why the operation ended, in words an on-call engineer understands. */
+  /** Why the operation ended, in words an on-call engineer understands (plain text, never mrkdwn). */
   reason?: string;
+  /** Who ended it by hand (cancel), when someone did. */
+  endedBy?: string;
 }
 
 export type AuditType =

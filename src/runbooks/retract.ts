@@ -31,13 +31,18 @@ const USAGE = ['/runbook retract <attribute|indexed-attribute|committed-dataset>
 
 /** Parses `retract <kind> <uuid>`; every problem is explained in words. */
 export function parseRetract(args: string[]): ParseResult<RetractInput> {
-  const [kind, id, ...extra] = args;
+  const [rawKind, id, ...extra] = args;
+  const kind = rawKind?.toLowerCase();
   if (kind === undefined) return { ok: false, error: 'Say what to retract: a kind and an id.' };
   if (!(RETRACT_KINDS as readonly string[]).includes(kind)) {
-    return { ok: false, error: `Unknown kind ${showInput(kind)}: use ${RETRACT_KINDS.map((k) => `\`${k}\``).join(', ')}.` };
+    return { ok: false, error: `Unknown kind ${showInput(rawKind!)}: use ${RETRACT_KINDS.map((k) => `\`${k}\``).join(', ')}.` };
   }
   if (id === undefined) return { ok: false, error: `Give the id of the ${MEANING[kind as RetractKind].label} to retract.` };
-  if (!UUID.test(id)) return { ok: false, error: `${showInput(id)} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).` };
+  if (!UUID.test(id)) {
+    // eslint-disable-next-line no-control-regex
+    const hint = /[^\x00-\x7f]/.test(id) ? ' It contains characters that are not plain ASCII (a typographic dash pasted from a document?).' : '';
+    return { ok: false, error: `${showInput(id)} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).${hint}` };
+  }
   if (extra.length > 0) return { ok: false, error: `Unexpected words after the id: ${showInput(extra.join(' '))}.` };
   return { ok: true, value: { kind: kind as RetractKind, id: id.toLowerCase() } };
 }
@@ -52,7 +57,7 @@ export function retractRunbook(metapod: MetapodActions | undefined): Runbook<Ret
     parse: parseRetract,
     buildPlan(input) {
       if (!metapod) {
-        throw new UserFacingError('Retraction is disabled: `METAPOD_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured');
+        return Promise.reject(new UserFacingError('Retraction is disabled: `METAPOD_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured'));
       }
       const { label, explanation } = MEANING[input.kind];
       const url = metapod.retractUrl(input.kind, input.id);

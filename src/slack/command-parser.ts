@@ -1,6 +1,6 @@
 import { OPERATION_ID_PATTERN } from '../operations/ids';
 import type { RunbookRegistry } from '../operations/runbook';
-import { showInput } from '../util/text';
+import { decodeSlackEntities, showInput } from '../util/text';
 
 /** Subcommands of the design whose runbooks have not landed yet. */
 export const PLANNED_SUBCOMMANDS: Record<string, string> = {
@@ -33,11 +33,13 @@ function usageOf(sub: string, runbooks: RunbookRegistry): string[] | undefined {
 }
 
 /** Parses the text of `/runbook ...`. Anything that does not parse becomes `invalid`, never a guess. */
-export function parseCommand(text: string, runbooks: RunbookRegistry): Command {
+export function parseCommand(rawText: string, runbooks: RunbookRegistry): Command {
   const usage = allUsage(runbooks);
-  if (text.length > MAX_COMMAND_LENGTH) {
-    return { kind: 'invalid', error: `That command is too long (${text.length} characters; the longest valid one is far below ${MAX_COMMAND_LENGTH}).`, usage };
+  if (rawText.length > MAX_COMMAND_LENGTH) {
+    return { kind: 'invalid', error: `That command is too long: commands are at most ${MAX_COMMAND_LENGTH} characters, this one has ${rawText.length}.`, usage };
   }
+  // Slack escapes &, < and > in the text it sends; parse what the person typed.
+  const text = decodeSlackEntities(rawText);
   const words = text.trim().split(/\s+/u).filter(Boolean);
   const [first, ...args] = words;
   if (first === undefined) return { kind: 'invalid', error: 'No subcommand given: tell me what to do.', usage };
@@ -45,8 +47,11 @@ export function parseCommand(text: string, runbooks: RunbookRegistry): Command {
 
   if (sub === 'help') {
     const topic = args[0]?.toLowerCase();
-    const specific = topic === undefined ? undefined : (usageOf(topic, runbooks) ?? (PLANNED_SUBCOMMANDS[topic] ? [PLANNED_SUBCOMMANDS[topic]] : undefined));
-    return { kind: 'help', usage: specific ?? usage, planned: topic === undefined ? Object.keys(PLANNED_SUBCOMMANDS) : [] };
+    if (topic === undefined) return { kind: 'help', usage, planned: Object.keys(PLANNED_SUBCOMMANDS) };
+    const planned = PLANNED_SUBCOMMANDS[topic];
+    const specific = usageOf(topic, runbooks) ?? (planned ? [planned] : undefined);
+    if (!specific) return { kind: 'invalid', error: `There is no help topic ${showInput(args[0]!)}.`, usage };
+    return { kind: 'help', usage: specific, planned: planned ? [topic] : [] };
   }
   if (sub === 'status') {
     if (args.length === 0) return { kind: 'status' };
@@ -62,8 +67,9 @@ export function parseCommand(text: string, runbooks: RunbookRegistry): Command {
     const parsed = runbook.parse(args);
     return parsed.ok ? { kind: 'runbook', runbook: runbook.name, input: parsed.value } : { kind: 'invalid', error: parsed.error, usage: runbook.usage };
   }
-  if (PLANNED_SUBCOMMANDS[sub]) {
-    return { kind: 'invalid', error: `\`${sub}\` is not available in this version of the bot yet.`, usage };
+  const planned = PLANNED_SUBCOMMANDS[sub];
+  if (planned) {
+    return { kind: 'invalid', error: `\`${sub}\` is not available in this version of the bot yet. It will work like this:`, usage: [planned] };
   }
   return { kind: 'invalid', error: `Unknown subcommand ${showInput(first)}.`, usage };
 }

@@ -62,9 +62,8 @@ export class SlackOperationObserver implements OperationObserver {
       case 'approval_added':
         return this.update(op);
       case 'step_started':
-        await this.update(op);
         await this.reply(op, renderStepStarted(op, event.step));
-        return;
+        return this.update(op);
       case 'progress':
         return this.showProgress(op, event.step.id, renderProgress(event.step, event.text));
       case 'step_finished':
@@ -72,27 +71,22 @@ export class SlackOperationObserver implements OperationObserver {
         await this.reply(op, renderStepResult(op, event.step, event.result));
         return this.update(op);
       case 'awaiting_approval':
-        await this.update(op);
         await this.reply(op, renderNextGate(op, event.step));
-        return;
+        return this.update(op);
       case 'finished':
         return this.update(op);
       case 'cancelled':
-        await this.update(op);
         await this.reply(op, renderCancelled(op, event.userId));
-        return;
+        return this.update(op);
       case 'expired':
-        await this.update(op);
         await this.reply(op, renderExpired(op));
-        return;
+        return this.update(op);
       case 'interrupted':
-        await this.update(op);
         await this.reply(op, renderInterrupted(op, event.step));
-        return;
+        return this.update(op);
       case 'plan_changed':
-        await this.update(op);
         await this.reply(op, renderPlanChanged(op));
-        return;
+        return this.update(op);
     }
   }
 

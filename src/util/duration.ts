@@ -9,9 +9,12 @@ export function parseDuration(text: string): number | undefined {
 
 /** Formats milliseconds for people: `850 ms`, `12.3 s`, `4 min 10 s`. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const secs = Math.round((ms % 60_000) / 1000);
+  // Round once, then choose the unit, so 59.96 s reads "1 min" and not "60.0 s".
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const secs = totalSeconds % 60;
   return secs === 0 ? `${minutes} min` : `${minutes} min ${secs} s`;
 }

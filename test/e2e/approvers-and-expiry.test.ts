@@ -35,7 +35,7 @@ describe('the approver list and the approval window', () => {
       return /Expired/.test(textOf(m)) ? m : undefined;
     }, { what: 'the message to show expiry' });
     expect(buttonsOf(expired)).toEqual([]);
-    expect(e2e.slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n')).toMatch(/Nobody approved in time/);
+    await waitFor(() => /Nobody approved in time/.test(e2e!.slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n')), { what: 'the expiry notice in the thread' });
 
     await e2e.click(plan, 'op_approve', 'UAPP');
     const told = await waitFor(() => e2e!.ephemeralsFor('UAPP')[0], { what: 'expiry explanation' });

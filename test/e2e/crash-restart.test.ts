@@ -49,7 +49,10 @@ describe('a crash while Metapod is being called', () => {
       return /Interrupted/.test(textOf(m)) ? m : undefined;
     }, { timeoutMs: 10_000, what: 'the message to show the interruption' });
     expect(textOf(interrupted)).toMatch(/It was not run again/);
-    const thread = slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n');
+    const thread = await waitFor(() => {
+      const replies = slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n');
+      return /was interrupted/.test(replies) ? replies : undefined;
+    }, { what: 'the interruption notice in the thread' });
     expect(thread).toMatch(/was interrupted: the bot stopped while it was running/);
     expect(thread).toMatch(/\*not\* run again/);
 

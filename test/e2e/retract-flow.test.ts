@@ -109,7 +109,7 @@ describe('retracting a committed dataset from Slack, end to end', () => {
     expect(textOf(listed as never)).toMatch(/Succeeded/);
 
     const one = await e2e.command(`status ${opId}`);
-    const detail = textOf((await waitFor(() => e2e.slack.responsesTo(one.responseUrl)[0], { what: 'status detail' })) as never);
+    const detail = textOf((await waitFor(() => e2e.slack.responsesTo(one.responseUrl)[0], { what: 'status detail' })));
     for (const entry of ['created', 'message posted', 'approved', 'step started', 'step finished', 'succeeded']) expect(detail).toContain(`*${entry}*`);
     expect(detail).toContain('<@UAPP>');
   });

@@ -44,7 +44,7 @@ function approvalLine(op: Operation, step: Step, options: RenderOptions): string
   const parts: string[] = [];
   if (approvers.length > 0) parts.push(`Approved by ${approvers.join(', ')}`);
   if (op.state === 'awaiting_approval') {
-    parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'} from ${options.approvers} (never the requester)`);
+    parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'} from ${options.approvers}`);
     if (op.expiresAt) parts.push(`expires ${slackDate(op.expiresAt)}`);
   }
   return parts.join(' · ');
@@ -54,12 +54,13 @@ function outcomeBlocks(op: Operation): Block[] {
   const last = op.results[op.results.length - 1];
   switch (op.state) {
     case 'succeeded':
-      return [mrkdwn(`:large_green_circle: *Succeeded*${last ? ` in ${formatDuration(last.durationMs)}: ${last.summary}` : ''}`)];
+      return [mrkdwn(`:large_green_circle: *Succeeded*${last ? ` in ${formatDuration(last.durationMs)}: ${escapeMrkdwn(last.summary)}` : ''}`)];
+    case 'cancelled':
+      return [mrkdwn(`${stateLabel(op.state)}${op.endedBy ? ` by <@${op.endedBy}>` : ''}. Nothing was run.`)];
     case 'failed':
     case 'interrupted':
-    case 'cancelled':
     case 'expired':
-      return [mrkdwn(`${stateLabel(op.state)}${op.reason ? `: ${op.reason}` : ''}`)];
+      return [mrkdwn(`${stateLabel(op.state)}${op.reason ? `: ${escapeMrkdwn(op.reason)}` : ''}`)];
     case 'running':
       return [context(':arrows_counterclockwise: Running now; results will appear in this thread.')];
     default:
@@ -92,7 +93,7 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
     if (step.risk === 'destructive') {
       approve.confirm = {
         title: { type: 'plain_text', text: 'Approve a destructive step?' },
-        text: { type: 'mrkdwn', text: `You are approving *${step.title}*. It runs as soon as a second approver agrees.` },
+        text: { type: 'mrkdwn', text: `You are approving *${step.title.slice(0, 200)}*. It runs as soon as a second approver agrees.` },
         confirm: { type: 'plain_text', text: 'Approve' },
         deny: { type: 'plain_text', text: 'Back' },
         style: 'danger',

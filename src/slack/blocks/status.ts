@@ -28,7 +28,7 @@ export function renderStatusDetail(op: Operation, audit: readonly AuditEntry[]):
   return {
     text: `${op.id}: ${op.state}`,
     blocks: [
-      mrkdwn(`*${escapeMrkdwn(op.plan.title)}*\n${stateLabel(op.state)} · ${identity(op)}${op.reason ? `\n${op.reason}` : ''}${location}`),
+      mrkdwn(`*${escapeMrkdwn(op.plan.title)}*\n${stateLabel(op.state)} · ${identity(op)}${op.reason ? `\n${escapeMrkdwn(op.reason)}` : ''}${location}`),
       mrkdwn(`*Audit trail* (${audit.length} entries${audit.length > 40 ? ', last 40 shown' : ''})\n${lines.join('\n')}`),
       context(op.expiresAt && op.state === 'awaiting_approval' ? `Approval expires ${slackDate(op.expiresAt)}` : `Last change ${slackDate(op.updatedAt)}`),
     ],

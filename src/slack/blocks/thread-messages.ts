@@ -1,12 +1,13 @@
 import type { Operation, Step, StepResult } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
+import { escapeMrkdwn } from '../../util/text';
 import { context, mrkdwn, renderLines, slackDate, type SlackMessage } from './format';
 
 /** A step's result, posted in the operation's thread. */
 export function renderStepResult(op: Operation, step: Step, result: StepResult): SlackMessage {
   const icon = result.outcome === 'succeeded' ? ':white_check_mark:' : result.outcome === 'interrupted' ? ':warning:' : ':x:';
   const verb = result.outcome === 'succeeded' ? 'succeeded' : result.outcome === 'interrupted' ? 'was interrupted' : 'failed';
-  const head = `${icon} *${step.title}* ${verb} (attempt ${result.attempt}, ${formatDuration(result.durationMs)})\n${result.summary}`;
+  const head = `${icon} *${step.title}* ${verb} (attempt ${result.attempt}, ${formatDuration(result.durationMs)})\n${escapeMrkdwn(result.summary)}`;
   const ids = Object.entries(result.externalIds).map(([k, v]) => ({ label: k, value: v }));
   const blocks = [mrkdwn(head)];
   const details = renderLines([...result.details, ...ids]);
@@ -35,7 +36,7 @@ export function renderNextGate(op: Operation, step: Step): SlackMessage {
 /** After a crash: what was running, what is known, and that nothing was re-run. */
 export function renderInterrupted(op: Operation, step: Step): SlackMessage {
   const last = op.results[op.results.length - 1];
-  const ids = last ? Object.entries(last.externalIds).map(([k, v]) => `${k}: \`${v}\``) : [];
+  const ids = last ? Object.entries(last.externalIds).map(([k, v]) => `${escapeMrkdwn(k)}: \`${escapeMrkdwn(v)}\``) : [];
   const lines = [
     `:warning: *${step.title}* was interrupted: the bot stopped while it was running.`,
     'It was *not* run again. Check the backend to see whether it took effect before doing anything else.',

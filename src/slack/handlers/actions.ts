@@ -18,7 +18,8 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
 
 /** Tells only the clicker: an ephemeral message where the button was, or via response_url. */
 async function tellClicker(args: ButtonArgs, text: string): Promise<void> {
-  const channel = args.body.channel?.id ?? args.body.container?.channel_id;
+  const container = args.body.container as { channel_id?: string } | undefined;
+  const channel = args.body.channel?.id ?? container?.channel_id;
   if (channel) {
     await args.client.chat.postEphemeral({ channel, user: args.body.user.id, text });
   } else {

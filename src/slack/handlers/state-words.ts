@@ -1,4 +1,5 @@
 import type { Operation } from '../../operations/types';
+import { escapeMrkdwn } from '../../util/text';
 import { slackDate } from '../blocks/format';
 
 /** Tells someone who clicked a button what state the operation is in, and that nothing ran twice. */
@@ -6,12 +7,13 @@ export function explainState(op: Operation): string {
   const approvers = [...new Set(op.approvals.map((a) => `<@${a.userId}>`))].join(', ');
   switch (op.state) {
     case 'approved':
+      return `\`${op.id}\` is approved${approvers ? ` by ${approvers}` : ''} and starting now. It will not run twice.`;
     case 'running':
       return `\`${op.id}\` is already running${approvers ? ` (approved by ${approvers})` : ''}. It will not run twice.`;
     case 'succeeded':
       return `\`${op.id}\` already succeeded. Nothing was run again.`;
     case 'failed':
-      return `\`${op.id}\` already failed${op.reason ? `: ${op.reason}` : ''}. Nothing was run again; start a new request to retry.`;
+      return `\`${op.id}\` already failed${op.reason ? `: ${escapeMrkdwn(op.reason)}` : ''}. Nothing was run again; start a new request to retry.`;
     case 'cancelled':
       return `\`${op.id}\` was cancelled. Nothing was run.`;
     case 'expired':
