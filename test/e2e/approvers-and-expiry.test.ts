@@ -1,5 +1,5 @@
 import { waitFor } from '../support/wait-for';
-import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, textOf, type E2E } from './harness';
+import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, textOf, type E2E, messageShowing } from './harness';
 
 describe('the approver list and the approval window', () => {
   let e2e: E2E | undefined;
@@ -21,7 +21,7 @@ describe('the approver list and the approval window', () => {
     expect(e2e.metapod.requests).toHaveLength(0);
 
     await e2e.click(plan, 'op_approve', 'UONCALL');
-    await waitFor(() => /Succeeded/.test(textOf(e2e!.slack.message(CHANNEL, plan.ts)!)), { what: 'success' });
+    await messageShowing(e2e.slack, plan.ts, /Succeeded/);
     expect(e2e.metapod.requests).toHaveLength(1);
     expect(e2e.slack.callsTo('usergroups.users.list').map((c) => c.args.usergroup)).toContain('SONCALL');
   });
@@ -30,10 +30,7 @@ describe('the approver list and the approval window', () => {
     e2e = await startE2E({ env: { APPROVAL_TTL: '1s' } });
     await e2e.command(`retract committed-dataset ${DATASET_ID}`);
     const plan = snapshot(await e2e.planMessage());
-    const expired = await waitFor(() => {
-      const m = e2e!.slack.message(CHANNEL, plan.ts)!;
-      return /Expired/.test(textOf(m)) ? m : undefined;
-    }, { what: 'the message to show expiry' });
+    const expired = await messageShowing(e2e.slack, plan.ts, /Expired/);
     expect(buttonsOf(expired)).toEqual([]);
     await waitFor(() => /Nobody approved in time/.test(e2e!.slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n')), { what: 'the expiry notice in the thread' });
 

@@ -4,7 +4,7 @@ import { clickButton, slashCommand } from '../support/payloads';
 import { postToSlackEndpoint } from '../support/slack-signing';
 import { waitFor } from '../support/wait-for';
 import { spawnBot, type ChildBot } from './child-bot';
-import { BOT_TOKEN, CHANNEL, DATASET_ID, SIGNING_SECRET, tempDatabase, textOf } from './harness';
+import { BOT_TOKEN, CHANNEL, DATASET_ID, SIGNING_SECRET, tempDatabase, textOf, messageShowing } from './harness';
 
 describe('a crash while Metapod is being called', () => {
   let slack: SlackEmulator;
@@ -44,10 +44,7 @@ describe('a crash while Metapod is being called', () => {
     const second = await spawnBot(env);
     children.push(second);
 
-    const interrupted = await waitFor(() => {
-      const m = slack.message(CHANNEL, plan.ts)!;
-      return /Interrupted/.test(textOf(m)) ? m : undefined;
-    }, { timeoutMs: 10_000, what: 'the message to show the interruption' });
+    const interrupted = await messageShowing(slack, plan.ts, /Interrupted/, 10_000);
     expect(textOf(interrupted)).toMatch(/It was not run again/);
     const thread = await waitFor(() => {
       const replies = slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n');

@@ -1,15 +1,12 @@
 import { startHttpServer } from '../fakes/http-server';
 import { waitFor } from '../support/wait-for';
-import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, textOf, type E2E } from './harness';
+import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, textOf, type E2E, messageShowing } from './harness';
 
 async function approveAndWaitForEnd(e2e: E2E): Promise<{ message: string; thread: string }> {
   await e2e.command(`retract committed-dataset ${DATASET_ID}`);
   const plan = snapshot(await e2e.planMessage());
   await e2e.click(plan, 'op_approve', 'UAPP');
-  const end = await waitFor(() => {
-    const m = e2e.slack.message(CHANNEL, plan.ts)!;
-    return /Failed|Succeeded/.test(textOf(m)) ? m : undefined;
-  }, { timeoutMs: 8000, what: 'the operation to end' });
+  const end = await messageShowing(e2e.slack, plan.ts, /Failed|Succeeded/, 8000);
   expect(buttonsOf(end)).toEqual([]);
   return { message: textOf(end), thread: e2e.slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n') };
 }

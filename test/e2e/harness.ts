@@ -132,3 +132,14 @@ export function buttonsOf(message: { blocks?: Record<string, unknown>[] }): stri
 export function snapshot(message: EmulatedMessage): EmulatedMessage {
   return structuredClone(message);
 }
+
+/** Waits until the channel message `ts` shows `pattern` (e.g. its final state) and returns it. */
+export function messageShowing(slack: SlackEmulator, ts: string, pattern: RegExp, timeoutMs = 5000): Promise<EmulatedMessage> {
+  return waitFor(
+    () => {
+      const m = slack.message(CHANNEL, ts);
+      return m && pattern.test(textOf(m)) ? m : undefined;
+    },
+    { timeoutMs, what: `the message to show ${pattern}` },
+  );
+}

@@ -2,7 +2,7 @@ import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
 import { startSlackEmulator, type SlackEmulator } from '../fakes/slack-api';
 import { clickButton } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
-import { CHANNEL, DATASET_ID, snapshot, startE2E, tempDatabase, textOf, type E2E } from './harness';
+import { DATASET_ID, messageShowing, snapshot, startE2E, tempDatabase, type E2E } from './harness';
 
 describe('two replicas sharing one SQLite file', () => {
   let slack: SlackEmulator;
@@ -32,7 +32,7 @@ describe('two replicas sharing one SQLite file', () => {
     const click = clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() });
     const [ra, rb] = await Promise.all([a.post(click), b.post(click)]);
     expect([ra.status, rb.status]).toEqual([200, 200]);
-    await waitFor(() => /Succeeded/.test(textOf(slack.message(CHANNEL, plan.ts)!)), { what: 'success' });
+    await messageShowing(slack, plan.ts, /Succeeded/);
     await Promise.all([a.bot.engine.idle(), b.bot.engine.idle()]);
     expect(metapod.requests).toHaveLength(1);
   });
@@ -44,7 +44,7 @@ describe('two replicas sharing one SQLite file', () => {
       a.post(clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() })),
       b.post(clickButton(plan, 'op_approve', { userId: 'UOTHER', responseUrl: slack.newResponseUrl() })),
     ]);
-    await waitFor(() => /Succeeded/.test(textOf(slack.message(CHANNEL, plan.ts)!)), { what: 'success' });
+    await messageShowing(slack, plan.ts, /Succeeded/);
     await Promise.all([a.bot.engine.idle(), b.bot.engine.idle()]);
     expect(metapod.requests).toHaveLength(1);
     // Whoever lost the race was told the operation is already running or done.

@@ -1,5 +1,5 @@
 import { waitFor } from '../support/wait-for';
-import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, textOf, type E2E } from './harness';
+import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, textOf, type E2E, messageShowing } from './harness';
 
 describe('retracting a committed dataset from Slack, end to end', () => {
   let e2e: E2E;
@@ -34,10 +34,7 @@ describe('retracting a committed dataset from Slack, end to end', () => {
 
     // A colleague approves: exactly one request with an empty body.
     await e2e.click(plan, 'op_approve', 'UAPP');
-    const done = await waitFor(() => {
-      const m = e2e.slack.message(CHANNEL, plan.ts);
-      return m && /Succeeded/.test(textOf(m)) ? m : undefined;
-    }, { what: 'the plan message to show success' });
+    const done = await messageShowing(e2e.slack, plan.ts, /Succeeded/);
     expect(e2e.metapod.requests).toHaveLength(1);
     expect(e2e.metapod.requests[0]).toMatchObject({ method: 'POST', path: `/api/migrations/retract/committed-dataset/${DATASET_ID}`, body: '' });
     expect(buttonsOf(done)).toEqual([]);
@@ -64,7 +61,7 @@ describe('retracting a committed dataset from Slack, end to end', () => {
     // The ack came back while the retraction was still in flight.
     await waitFor(() => e2e.metapod.requests.length === 1, { what: 'the Metapod request' });
     expect(textOf(e2e.slack.message(CHANNEL, plan.ts)!)).not.toMatch(/Succeeded/);
-    await waitFor(() => /Succeeded/.test(textOf(e2e.slack.message(CHANNEL, plan.ts)!)), { what: 'success' });
+    await messageShowing(e2e.slack, plan.ts, /Succeeded/);
   });
 
   it('sends one request when the same click is delivered twice at once, or retried by Slack', async () => {
@@ -74,7 +71,7 @@ describe('retracting a committed dataset from Slack, end to end', () => {
     const [a, b] = await Promise.all([e2e.click(plan, 'op_approve', 'UAPP'), e2e.click(plan, 'op_approve', 'UAPP')]);
     expect([a.status, b.status]).toEqual([200, 200]);
     await e2e.click(plan, 'op_approve', 'UAPP', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
-    await waitFor(() => /Succeeded/.test(textOf(e2e.slack.message(CHANNEL, plan.ts)!)), { what: 'success' });
+    await messageShowing(e2e.slack, plan.ts, /Succeeded/);
     await e2e.bot.engine.idle();
     expect(e2e.metapod.requests).toHaveLength(1);
     await waitFor(() => e2e.ephemeralsFor('UAPP').length >= 2, { what: 'state explanations for the duplicate clicks' });
@@ -85,10 +82,7 @@ describe('retracting a committed dataset from Slack, end to end', () => {
     await e2e.command(`retract committed-dataset ${DATASET_ID}`);
     const plan = snapshot(await e2e.planMessage());
     await e2e.click(plan, 'op_cancel', 'UREQ');
-    const cancelled = await waitFor(() => {
-      const m = e2e.slack.message(CHANNEL, plan.ts)!;
-      return /Cancelled/.test(textOf(m)) ? m : undefined;
-    }, { what: 'cancelled message' });
+    const cancelled = await messageShowing(e2e.slack, plan.ts, /Cancelled/);
     expect(buttonsOf(cancelled)).toEqual([]);
     await e2e.click(plan, 'op_approve', 'UAPP');
     await waitFor(() => e2e.ephemeralsFor('UAPP').find((t) => /was cancelled/.test(t)), { what: 'cancelled explanation' });
@@ -99,7 +93,7 @@ describe('retracting a committed dataset from Slack, end to end', () => {
     await e2e.command(`retract committed-dataset ${DATASET_ID}`);
     const plan = snapshot(await e2e.planMessage());
     await e2e.click(plan, 'op_approve', 'UAPP');
-    await waitFor(() => /Succeeded/.test(textOf(e2e.slack.message(CHANNEL, plan.ts)!)), { what: 'success' });
+    await messageShowing(e2e.slack, plan.ts, /Succeeded/);
     const opId = /`(op-[a-z0-9]{8})`/.exec(textOf(plan))![1]!;
 
     const list = await e2e.command('status');
