@@ -25,6 +25,10 @@ export interface BotOverrides {
   host?: string;
   /** How often expiry and crash recovery run; defaults from the lease. */
   sweepEveryMs?: number;
+  /** How often a long step reports "still running" (default 15 s). */
+  progressEveryMs?: number;
+  /** Smallest gap between two edits of a progress message (default 3 s). */
+  progressMinIntervalMs?: number;
 }
 
 export interface BotHandle {
@@ -66,8 +70,18 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
   const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
   const runbooks = createRunbooks({ metapod });
-  const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger);
-  const engine = new OperationEngine({ store, runbooks, policy, observer, logger, approvalTtlMs: config.approvalTtlMs, leaseMs: config.leaseMs, now: overrides.now });
+  const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
+  const engine = new OperationEngine({
+    store,
+    runbooks,
+    policy,
+    observer,
+    logger,
+    approvalTtlMs: config.approvalTtlMs,
+    leaseMs: config.leaseMs,
+    now: overrides.now,
+    progressEveryMs: overrides.progressEveryMs,
+  });
 
   // Slack redelivers events it thinks we missed; each event id is processed once.
   app.use(async ({ body, next }) => {

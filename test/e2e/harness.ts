@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startBot, type BotHandle } from '../../src/bot';
+import { startBot, type BotHandle, type BotOverrides } from '../../src/bot';
 import { loadConfig, secretsOf } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
@@ -23,6 +23,7 @@ export interface E2EOptions {
   databasePath?: string;
   slack?: SlackEmulator;
   metapod?: MetapodFake;
+  overrides?: BotOverrides;
 }
 
 /** The real bot on a loopback port, with a Slack emulator and a Metapod fake beside it. */
@@ -76,7 +77,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     },
   });
   const logger = createLogger({ level: 'debug', secrets: secretsOf(config), destination });
-  const bot = await startBot(config, { logger, sweepEveryMs: 100 });
+  const bot = await startBot(config, { logger, sweepEveryMs: 100, ...options.overrides });
   const url = `${bot.url}/slack/events`;
   const post: E2E['post'] = (body, o = {}) => postToSlackEndpoint(url, body, { secret: SIGNING_SECRET, ...o });
 

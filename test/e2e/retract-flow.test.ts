@@ -108,3 +108,24 @@ describe('retracting a committed dataset from Slack, end to end', () => {
     expect(detail).toContain('<@UAPP>');
   });
 });
+
+describe('a long step', () => {
+  it('reports progress in one thread message, edited in place at a bounded rate', async () => {
+    const e2e = await startE2E({ overrides: { progressEveryMs: 100, progressMinIntervalMs: 300 } });
+    try {
+      e2e.metapod.respond({ delayMs: 1600 });
+      await e2e.command(`retract committed-dataset ${DATASET_ID}`);
+      const plan = snapshot(await e2e.planMessage());
+      await e2e.click(plan, 'op_approve', 'UAPP');
+      await messageShowing(e2e.slack, plan.ts, /Succeeded/);
+      const progress = e2e.slack.threadReplies(CHANNEL, plan.ts).filter((m) => /Still running/.test(textOf(m)));
+      expect(progress).toHaveLength(1);
+      // About 1.6 s at one edit per 300 ms at most: a handful of versions, not one per 100 ms tick.
+      expect(progress[0]!.versions.length).toBeGreaterThanOrEqual(2);
+      expect(progress[0]!.versions.length).toBeLessThanOrEqual(7);
+      expect(textOf(progress[0]!)).toMatch(/Still running \(1\.\d s so far\)/);
+    } finally {
+      await e2e.close();
+    }
+  });
+});
