@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { secretsOf, type Config } from './config';
@@ -8,11 +8,13 @@ import { createHttpServer } from './observability/http-server';
 import { createLogger } from './observability/logger';
 import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
+import type { RunbookRegistry } from './operations/runbook';
 import { createRunbooks } from './runbooks';
 import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
 import { registerRunbookCommand } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
+import { createTransport } from './slack/transport';
 import { SqliteStore } from './store/sqlite';
 import type { OperationStore } from './store/store';
 
@@ -29,6 +31,8 @@ export interface BotOverrides {
   progressEveryMs?: number;
   /** Smallest gap between two edits of a progress message (default 3 s). */
   progressMinIntervalMs?: number;
+  /** How long Socket Mode may take to connect at start (default 30 s). */
+  socketStartTimeoutMs?: number;
 }
 
 export interface BotHandle {
@@ -51,86 +55,90 @@ async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: stri
   }
 }
 
-/** Wires configuration, store, adapters, engine and Slack, then starts serving. */
+/** Wires configuration, store, adapters, engine and Slack, then starts serving. Releases everything if start fails. */
 export async function startBot(config: Config, overrides: BotOverrides = {}): Promise<BotHandle> {
-  const { botToken, signingSecret, appToken, apiUrl, mode } = config.slack;
+  const { botToken, apiUrl, mode } = config.slack;
   if (mode === 'unconfigured' || !botToken) throw new Error('startBot needs SLACK_BOT_TOKEN');
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const store = overrides.store ?? new SqliteStore(config.store.databasePath);
-  const metapod = overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined);
-
   const bolt = boltLogger(logger);
-  const receiver =
-    mode === 'socket'
-      ? new SocketModeReceiver({ appToken: appToken!, logger: bolt, installerOptions: { clientOptions: { slackApiUrl: apiUrl } } })
-      : new HTTPReceiver({ signingSecret: signingSecret!, logger: bolt, processBeforeResponse: false });
   const clientOptions = { slackApiUrl: apiUrl, retryConfig: { retries: 2 } };
   const identity = await verifyBotToken(new webApi.WebClient(botToken, { ...clientOptions, logger: bolt }));
-  const app = new App({ token: botToken, receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
-  const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
-  const runbooks = createRunbooks({ metapod });
-  const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
-  const engine = new OperationEngine({
-    store,
-    runbooks,
-    policy,
-    observer,
-    logger,
-    approvalTtlMs: config.approvalTtlMs,
-    leaseMs: config.leaseMs,
-    now: overrides.now,
-    progressEveryMs: overrides.progressEveryMs,
-  });
+  const releases: (() => Promise<void>)[] = [];
+  const release = async (): Promise<void> => {
+    for (const fn of releases.splice(0).reverse()) await fn().catch((err: unknown) => logger.warn({ err }, 'release failed'));
+  };
+  try {
+    const store = overrides.store ?? new SqliteStore(config.store.databasePath);
+    releases.push(() => store.close());
+    const metapod = overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined);
+    const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);
+    const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
+    const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
+    const runbooks = createRunbooks({ metapod });
+    const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
+    const engine = new OperationEngine({
+      store,
+      runbooks,
+      policy,
+      observer,
+      logger,
+      approvalTtlMs: config.approvalTtlMs,
+      leaseMs: config.leaseMs,
+      now: overrides.now,
+      progressEveryMs: overrides.progressEveryMs,
+    });
+    releases.push(() => engine.stop());
+    registerListeners(app, { engine, store, runbooks, logger });
+
+    const server = createHttpServer({
+      slackListener: transport.httpListener,
+      logger,
+      health: async () => {
+        await store.ping();
+        const slack = transport.state();
+        return { ok: slack === 'http' || slack === 'connected', checks: { store: 'ok', slack } };
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, overrides.host ?? config.host, () => resolve());
+    });
+    releases.push(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    releases.push(() => transport.stop());
+    await transport.start(app);
+
+    await engine.sweep();
+    const sweepEvery = overrides.sweepEveryMs ?? Math.max(250, Math.min(15_000, Math.floor(config.leaseMs / 2)));
+    const sweeper = setInterval(() => void engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed')), sweepEvery);
+    releases.push(() => Promise.resolve(clearInterval(sweeper)));
+
+    const port = (server.address() as AddressInfo).port;
+    logger.info({ port, mode, store: config.store.kind, runbooks: [...runbooks.keys()] }, 'runbook-bot is serving');
+    let stopped: Promise<void> | undefined;
+    return { port, url: `http://127.0.0.1:${port}`, engine, store, logger, stop: () => (stopped ??= release()) };
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}
+
+/** Registers every Slack listener, behind the event de-duplication. */
+function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger }): void {
   // Slack redelivers events it thinks we missed; each event id is processed once.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !(await store.remember(`event:${eventId}`, 6 * 3_600_000))) return;
+    if (typeof eventId === 'string' && !(await deps.store.remember(`event:${eventId}`, 6 * 3_600_000))) return;
     await next();
   });
-  registerRunbookCommand(app, { engine, store, runbooks, logger });
-  registerOperationButtons(app, { engine, logger });
+  registerRunbookCommand(app, deps);
+  registerOperationButtons(app, deps);
   app.error(async (err) => {
-    logger.error({ err }, 'unhandled error in a Slack listener');
+    deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();
   });
-
-  const server = createHttpServer({
-    slackListener: receiver instanceof HTTPReceiver ? receiver.requestListener : undefined,
-    logger,
-    health: async () => {
-      await store.ping();
-      return { ok: true, checks: { store: 'ok' } };
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, overrides.host ?? config.host, () => resolve());
-  });
-  if (receiver instanceof SocketModeReceiver) await app.start();
-
-  await engine.sweep();
-  const sweepEvery = overrides.sweepEveryMs ?? Math.max(250, Math.min(15_000, Math.floor(config.leaseMs / 2)));
-  const sweeper = setInterval(() => void engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed')), sweepEvery);
-
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, mode, store: config.store.kind, runbooks: [...runbooks.keys()] }, 'runbook-bot is serving');
-  let stopped: Promise<void> | undefined;
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    engine,
-    store,
-    logger,
-    stop: () =>
-      (stopped ??= (async () => {
-        clearInterval(sweeper);
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        if (receiver instanceof SocketModeReceiver) await app.stop();
-        await engine.stop();
-        await store.close();
-      })()),
-  };
 }

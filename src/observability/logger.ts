@@ -3,6 +3,8 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 const REDACTED = '[redacted]';
 const TOKEN_PATTERN = /\b(?:xox[abposr]|xapp)-[A-Za-z0-9-]+/g;
 const BEARER_PATTERN = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+/** response_url and webhook links let anyone post into the channel while they live. */
+const HOOK_URL_PATTERN = /https:\/\/hooks\.slack\.com\/[^\s"'\\]+/g;
 
 /** Object paths that hold credentials whose values we may not know (e.g. a backend password). */
 export const REDACT_PATHS = [
@@ -30,9 +32,9 @@ export const REDACT_PATHS = [
   '*.headers["x-slack-signature"]',
 ];
 
-/** Replaces known secret values and anything shaped like a Slack token or auth header in `text`. */
+/** Replaces known secret values and anything shaped like a Slack token, auth header or hook URL in `text`. */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text.replace(TOKEN_PATTERN, REDACTED).replace(BEARER_PATTERN, `$1 ${REDACTED}`);
+  let out = text.replace(TOKEN_PATTERN, REDACTED).replace(BEARER_PATTERN, `$1 ${REDACTED}`).replace(HOOK_URL_PATTERN, `https://hooks.slack.com/${REDACTED}`);
   for (const secret of secrets) {
     // Both the raw value and its JSON-escaped form, since lines are JSON.
     for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {

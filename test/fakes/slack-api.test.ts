@@ -119,6 +119,24 @@ describe('Slack Web API emulator', () => {
     expect(emu.unexpected).toHaveLength(1);
   });
 
+  it('answers apps.connections.open to the app-level token only, with the Socket Mode URL', async () => {
+    // As @slack/socket-mode calls it: an empty token and the xapp- token in the Authorization header.
+    const app = new webApi.WebClient('', { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, headers: { Authorization: 'Bearer xapp-1-app' } });
+    await expect(app.apps.connections.open({})).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
+    expect(emu.unexpected).toEqual(['apps.connections.open: no Socket Mode URL set (setSocketModeUrl)']);
+    emu.unexpected.length = 0;
+
+    emu.setSocketModeUrl('ws://127.0.0.1:1/link/?ticket=t');
+    await expect(app.apps.connections.open({})).resolves.toMatchObject({ ok: true, url: 'ws://127.0.0.1:1/link/?ticket=t' });
+    expect(emu.callsTo('apps.connections.open').at(-1)).toEqual({ method: 'apps.connections.open', args: {}, token: 'xapp-1-app' });
+
+    // The bot token cannot open a connection, and the app token cannot call bot methods.
+    await expect(client.apps.connections.open({})).rejects.toMatchObject({ data: { error: 'not_authed' } });
+    await expect(app.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({ data: { error: 'not_authed' } });
+    expect(emu.unexpected).toEqual(['apps.connections.open: no xapp- app-level token', 'chat.postMessage: no xoxb- bot token']);
+    expect(emu.messages).toHaveLength(0);
+  });
+
   it('fails the next call to a method once, then recovers', async () => {
     emu.failNext('chat.postMessage', 'ratelimited');
     await expect(client.chat.postMessage({ channel: 'C1', text: 'a' })).rejects.toMatchObject({

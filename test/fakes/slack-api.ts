@@ -4,7 +4,7 @@ import { startHttpServer } from './http-server';
 /** A JSON object as the emulator stores it. */
 export type Json = Record<string, unknown>;
 
-/** One recorded Web API call; `token` is lifted out of `args` wherever it was sent. */
+/** One recorded Web API call; `token` (of the kind the method needs) is lifted out of `args` wherever it was sent. */
 export interface RecordedCall {
   method: string;
   args: Json;
@@ -55,6 +55,8 @@ export interface SlackEmulatorOptions {
   botId?: string;
   teamId?: string;
   usergroups?: Record<string, string[]>;
+  /** What apps.connections.open answers as `url` (see setSocketModeUrl). */
+  socketModeUrl?: string;
 }
 
 /** A running Slack Web API emulator. */
@@ -74,6 +76,8 @@ export interface SlackEmulator {
   responsesTo(url: string): Json[];
   failNext(method: string, error: string): void;
   setUsergroup(id: string, users: string[]): void;
+  /** Points apps.connections.open at a Socket Mode server (e.g. startSocketModeServer().url). */
+  setSocketModeUrl(url: string): void;
   assertNoUnexpected(): void;
   close(): Promise<void>;
 }
@@ -82,6 +86,8 @@ type MethodResult = Json & { ok: boolean };
 
 // Slack encodes structured arguments as JSON inside form fields; tests want the structure back.
 const JSON_FIELDS = ['blocks', 'attachments', 'metadata'];
+// Methods Slack serves to the app-level token (xapp-); every other method here needs the bot token (xoxb-).
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
 /** Starts a loopback emulator of the Slack Web API methods runbook-bot is allowed to call. */
 export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
@@ -91,6 +97,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const usergroups = new Map(Object.entries(options.usergroups ?? {}));
   const failures = new Map<string, string[]>();
   const issuedResponseUrls = new Set<string>();
+  let socketModeUrl = options.socketModeUrl;
   let tsCounter = 0;
   let responseCounter = 0;
 
@@ -150,6 +157,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       emulator.ephemerals.push(eph);
       return { ok: true, message_ts: eph.message_ts };
     },
+    'apps.connections.open': () => {
+      if (socketModeUrl) return { ok: true, url: socketModeUrl };
+      emulator.unexpected.push('apps.connections.open: no Socket Mode URL set (setSocketModeUrl)');
+      // An error @slack/socket-mode treats as unrecoverable, so the client fails at once instead of retrying.
+      return { ok: false, error: 'invalid_auth' };
+    },
     'usergroups.users.list': (args) => {
       const users = usergroups.get(str(args.usergroup) ?? '');
       return users ? { ok: true, users: [...users] } : { ok: false, error: 'no_such_subteam' };
@@ -173,10 +186,11 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       return { ok: false, error: 'invalid_form_data' };
     }
     const { token: bodyToken, ...args } = parsed;
-    const token = bearer(req.headers.authorization) ?? (isBotToken(bodyToken) ? bodyToken : undefined);
+    const kind = APP_TOKEN_METHODS.has(method) ? 'xapp-' : 'xoxb-';
+    const token = [bearer(req.headers.authorization), bodyToken].find((t): t is string => typeof t === 'string' && t.startsWith(kind));
     emulator.calls.push(token ? { method, args, token } : { method, args });
     if (!token) {
-      emulator.unexpected.push(`${method}: no xoxb- bot token`);
+      emulator.unexpected.push(`${method}: no ${kind} ${kind === 'xapp-' ? 'app-level' : 'bot'} token`);
       return { ok: false, error: 'not_authed' };
     }
     const impl = methods[method];
@@ -242,6 +256,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     setUsergroup: (id, users) => {
       usergroups.set(id, [...users]);
     },
+    setSocketModeUrl: (url) => {
+      socketModeUrl = url;
+    },
     assertNoUnexpected: () => {
       if (emulator.unexpected.length > 0) {
         throw new Error(`Slack emulator saw unexpected requests:\n  ${emulator.unexpected.join('\n  ')}`);
@@ -292,12 +309,7 @@ function versionOf(msg: MessageVersion): MessageVersion {
 }
 
 function bearer(header: string | undefined): string | undefined {
-  const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-  return isBotToken(token) ? token : undefined;
-}
-
-function isBotToken(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith('xoxb-');
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 }
 
 function str(value: unknown): string | undefined {
