@@ -77,7 +77,15 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     },
   });
   const logger = createLogger({ level: 'debug', secrets: secretsOf(config), destination });
-  const bot = await startBot(config, { logger, sweepEveryMs: 100, ...options.overrides });
+  let bot: BotHandle;
+  try {
+    bot = await startBot(config, { logger, sweepEveryMs: 100, ...options.overrides });
+  } catch (err) {
+    // The fakes this call created must not outlive a failed start.
+    if (!options.slack) await slack.close();
+    if (!options.metapod) await metapod.close();
+    throw err;
+  }
   const url = `${bot.url}/slack/events`;
   const post: E2E['post'] = (body, o = {}) => postToSlackEndpoint(url, body, { secret: SIGNING_SECRET, ...o });
 
