@@ -5,10 +5,10 @@ import { stepFingerprint } from './fingerprint';
 import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
 import { approvalsRequired, checkApprover, mayCancel, type ApprovalPolicy } from './policy';
-import { UserFacingError, type Runbook, type RunbookRegistry } from './runbook';
+import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
 import { runClaimedStep } from './step-runner';
 import { sweepOperations } from './sweep';
-import type { Operation, OperationLocation, Plan, Step, StepResult } from './types';
+import type { NewAuditEntry, Operation, OperationLocation, Plan, Step, StepResult } from './types';
 
 export interface EngineOptions {
   store: OperationStore;
@@ -204,7 +204,7 @@ export class OperationEngine {
         onProgress: (cur, s, text) => void this.notify(cur, { type: 'progress', step: s, text }),
         shutdown: this.shutdown.signal,
       });
-      const next = await this.recordResult(ran.op, step, ran.result);
+      const next = await this.recordResult(ran.op, step, ran.result, ran.outcome);
       if (!next || next.state !== 'running') return;
       op = next;
     }
@@ -253,9 +253,10 @@ export class OperationEngine {
   }
 
   /** Stores a step result and moves to the next step, the next gate, or the end. */
-  private async recordResult(op: Operation, step: Step, result: StepResult): Promise<Operation | undefined> {
+  private async recordResult(op: Operation, step: Step, result: StepResult, outcome?: StepOutcome): Promise<Operation | undefined> {
     const results = [...op.results, result];
-    const { next, audit } = afterStep(this.now(), op, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId });
+    let { next, audit } = afterStep(this.now(), op, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId });
+    if (next.state === 'awaiting_approval') ({ next, audit } = await this.prepareGate(op, next, audit, results));
     let stored: Operation;
     try {
       stored = await this.opts.store.update(next, audit);
@@ -271,10 +272,37 @@ export class OperationEngine {
       await this.notify(stored, { type: 'interrupted', step });
       return stored;
     }
-    await this.notify(stored, { type: 'step_finished', step, result });
+    await this.notify(stored, { type: 'step_finished', step, result, files: outcome?.files });
     if (stored.state === 'awaiting_approval') await this.notify(stored, { type: 'awaiting_approval', step: currentStep(stored) });
-    if (stored.state === 'succeeded' || stored.state === 'failed') await this.notify(stored, { type: 'finished' });
+    if (stored.state === 'succeeded' || stored.state === 'failed') {
+      await this.notify(stored, { type: 'finished' });
+      if (outcome?.followUp) await this.proposeFollowUp(stored, outcome.followUp);
+    }
     return stored;
+  }
+
+  /** The next gate shows a preview computed now, from the results so far, not the one planned at the start. */
+  private async prepareGate(op: Operation, next: Operation, audit: NewAuditEntry[], results: StepResult[]): Promise<{ next: Operation; audit: NewAuditEntry[] }> {
+    try {
+      const plan = await this.runbook(op.runbook).buildPlan(op.input, { logger: this.log(op), now: this.now(), results });
+      if (plan.steps[next.currentStep]?.id !== currentStep(next).id) throw new Error('the rebuilt plan no longer has the next step');
+      return { next: { ...next, plan }, audit };
+    } catch (err) {
+      const reason = `Could not prepare the next step: ${(err as Error).message}`;
+      return { next: { ...transition(this.now(), op, 'failed', { results, reason }), lease: undefined, inFlight: undefined }, audit: [...audit.slice(0, 1), { actor: 'system', type: 'failed', detail: { reason } }] };
+    }
+  }
+
+  /** Proposes what the step asked for (e.g. an undo) in the same thread, as its own operation. */
+  private async proposeFollowUp(op: Operation, followUp: FollowUp): Promise<void> {
+    const thread = op.location.threadTs ?? op.location.messageTs;
+    try {
+      const next = await this.propose({ runbook: followUp.runbook, input: followUp.input, requester: op.requester, location: { channel: op.location.channel, threadTs: thread } });
+      await this.notify(op, { type: 'follow_up', why: followUp.why, operationId: next.id });
+    } catch (err) {
+      this.log(op).warn({ err }, 'proposing the follow-up failed');
+      await this.notify(op, { type: 'follow_up', why: followUp.why, error: (err as Error).message });
+    }
   }
 
   private runbook(name: string): Runbook {

@@ -1,3 +1,4 @@
+import type { StepFile } from './runbook';
 import type { Operation, Step, StepResult } from './types';
 
 /** What happened to an operation, for whoever shows it to people (Slack). */
@@ -5,13 +6,14 @@ export type OperationEvent =
   | { type: 'approval_added'; userId: string; remaining: number }
   | { type: 'step_started'; step: Step }
   | { type: 'progress'; step: Step; text: string }
-  | { type: 'step_finished'; step: Step; result: StepResult }
+  | { type: 'step_finished'; step: Step; result: StepResult; files?: StepFile[] }
   | { type: 'awaiting_approval'; step: Step }
   | { type: 'finished' }
   | { type: 'cancelled'; userId: string }
   | { type: 'expired' }
   | { type: 'interrupted'; step: Step }
-  | { type: 'plan_changed'; previousFingerprint: string };
+  | { type: 'plan_changed'; previousFingerprint: string }
+  | { type: 'follow_up'; why: string; operationId?: string; error?: string };
 
 /** The engine's only way out to people. Implementations must not throw for display problems. */
 export interface OperationObserver {

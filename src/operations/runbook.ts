@@ -34,12 +34,31 @@ export interface StepRunContext {
   recordExternalId(key: string, value: string): Promise<void>;
 }
 
+/** A file a step wants shown in the thread (e.g. a metrics chart). Shown, never persisted. */
+export interface StepFile {
+  filename: string;
+  title: string;
+  content: Buffer;
+  altText?: string;
+}
+
+/** A new operation a step proposes once this one has ended (e.g. the undo of a failed rollback). */
+export interface FollowUp {
+  runbook: string;
+  input: unknown;
+  /** Why it is proposed, for the thread. */
+  why: string;
+}
+
 /** What a step produced. A thrown error counts as a failure with the error's message. */
 export interface StepOutcome {
   ok: boolean;
   summary: string;
   details?: PreviewLine[];
   externalIds?: Record<string, string>;
+  files?: StepFile[];
+  /** Proposed, as its own operation needing its own approval, when this operation ends. */
+  followUp?: FollowUp;
 }
 
 /** One runbook procedure as code: parses its input, builds plans, runs their steps. */

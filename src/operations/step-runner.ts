@@ -28,7 +28,7 @@ export async function runClaimedStep(
   step: Step,
   attempt: number,
   opts: StepRunOptions,
-): Promise<{ op: Operation; result: StepResult }> {
+): Promise<{ op: Operation; result: StepResult; outcome: StepOutcome }> {
   let op = claimed;
   let renewal: Promise<void> = Promise.resolve();
   const renew = (changes: Partial<Operation> = {}): Promise<void> => {
@@ -108,5 +108,5 @@ export async function runClaimedStep(
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
   };
-  return { op, result };
+  return { op, result, outcome };
 }

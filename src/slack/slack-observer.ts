@@ -7,6 +7,7 @@ import { renderOperationMessage, type RenderOptions } from './blocks/operation-m
 import {
   renderCancelled,
   renderExpired,
+  renderFollowUp,
   renderInterrupted,
   renderNextGate,
   renderPlanChanged,
@@ -84,6 +85,9 @@ export class SlackOperationObserver implements OperationObserver {
       case 'interrupted':
         await this.reply(op, renderInterrupted(op, event.step));
         return this.update(op);
+      case 'follow_up':
+        await this.reply(op, renderFollowUp(event.why, event.operationId, event.error));
+        return;
       case 'plan_changed':
         await this.reply(op, renderPlanChanged(op));
         return this.update(op);

@@ -56,6 +56,14 @@ export function renderExpired(op: Operation): SlackMessage {
   return { text, blocks: [mrkdwn(text)] };
 }
 
+/** Says that a follow-up (e.g. an undo) was proposed below, or why it could not be. */
+export function renderFollowUp(why: string, operationId?: string, error?: string): SlackMessage {
+  const text = operationId
+    ? `:leftwards_arrow_with_hook: ${escapeMrkdwn(why)} Proposed as \`${operationId}\` in this thread; it needs its own approval.`
+    : `:warning: ${escapeMrkdwn(why)} I could not propose it: ${escapeMrkdwn(error ?? 'unknown error')}.`;
+  return { text, blocks: [mrkdwn(text)] };
+}
+
 export function renderCancelled(op: Operation, userId: string): SlackMessage {
   const text = `:no_entry_sign: <@${userId}> cancelled this operation. Nothing was run.`;
   return { text, blocks: [mrkdwn(text), context(`\`${op.id}\``)] };

@@ -4,7 +4,7 @@ import { OperationEngine, type EngineOptions } from '../../../src/operations/eng
 import { makePlan } from '../../../src/operations/fingerprint';
 import type { OperationEvent, OperationObserver } from '../../../src/operations/observer';
 import type { ApproverDirectory } from '../../../src/operations/policy';
-import type { Runbook, StepOutcome, StepRunContext } from '../../../src/operations/runbook';
+import type { PlanContext, Runbook, StepOutcome, StepRunContext } from '../../../src/operations/runbook';
 import type { Operation, Risk } from '../../../src/operations/types';
 import { MemoryStore } from '../../../src/store/memory';
 
@@ -28,14 +28,19 @@ export class FakeRunbook implements Runbook<{ target: string }> {
     return args[0] ? { ok: true as const, value: { target: args[0] } } : { ok: false as const, error: 'no target' };
   }
 
-  buildPlan(input: { target: string }) {
+  /** Extra facts computed from the results so far (what a real runbook learns from earlier steps). */
+  factsFromResults?: (results: PlanContext['results']) => Record<string, unknown>;
+  builds = 0;
+
+  buildPlan(input: { target: string }, ctx?: PlanContext) {
+    this.builds++;
     if (this.buildError) return Promise.reject(this.buildError);
     return Promise.resolve(
       makePlan({
         runbook: 'fake',
         title: `Fake on ${input.target}`,
         summary: 'fake',
-        facts: { ...this.facts },
+        facts: { ...this.facts, ...this.factsFromResults?.(ctx?.results ?? []) },
         steps: this.risks.map((risk, i) => ({
           id: `step-${i + 1}`,
           title: `Step ${i + 1}`,
