@@ -55,7 +55,7 @@ export class OperationEngine {
   }
 
   /** Builds the plan, stores the operation and publishes it; read-only first steps start at once. */
-  async propose(req: { runbook: string; input: unknown; requester: string; location: OperationLocation }): Promise<Operation> {
+  async propose(req: { runbook: string; input: unknown; requester: string; location: OperationLocation; correlationKey?: string }): Promise<Operation> {
     const runbook = this.runbook(req.runbook);
     const plan = await runbook.buildPlan(req.input, { logger: this.opts.logger, now: this.now(), results: [] });
     if (plan.steps.length === 0) throw new UserFacingError('There is nothing to do: the plan has no steps.', 'empty_plan');
@@ -70,6 +70,7 @@ export class OperationEngine {
       version: 0,
       requester: req.requester,
       location: req.location,
+      correlationKey: req.correlationKey,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       expiresAt: gated ? this.expiry() : undefined,

@@ -94,6 +94,8 @@ export interface Operation {
   version: number;
   requester: string;
   location: OperationLocation;
+  /** Groups operations about the same thing (e.g. one alarm), so repeats join the open one. */
+  correlationKey?: string;
   createdAt: string;
   updatedAt: string;
   expiresAt?: string;

@@ -1,5 +1,5 @@
 import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
-import { VersionConflictError, type OperationStore } from './store';
+import { ACTIVE_STATES, VersionConflictError, type OperationStore } from './store';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -45,6 +45,13 @@ export class MemoryStore implements OperationStore {
 
   listByState(states: readonly OperationState[]): Promise<Operation[]> {
     return Promise.resolve([...this.ops.values()].filter((op) => states.includes(op.state)).map(clone));
+  }
+
+  findActiveByKey(correlationKey: string): Promise<Operation | undefined> {
+    const found = [...this.ops.values()]
+      .filter((op) => op.correlationKey === correlationKey && ACTIVE_STATES.includes(op.state))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    return Promise.resolve(found && clone(found));
   }
 
   auditTrail(operationId: string): Promise<AuditEntry[]> {

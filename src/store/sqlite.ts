@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
-import { VersionConflictError, type OperationStore } from './store';
+import { ACTIVE_STATES, VersionConflictError, type OperationStore } from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS operations (
@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS operations (
   state TEXT NOT NULL,
   version INTEGER NOT NULL,
   created_at TEXT NOT NULL,
+  correlation_key TEXT,
   doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS operations_by_state ON operations(state);
@@ -59,14 +60,28 @@ export class SqliteStore implements OperationStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /** Brings files written by older versions up to date; `user_version` records how far they got. */
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version < 1) {
+      this.db.transaction(() => {
+        const columns = this.db.prepare('PRAGMA table_info(operations)').all() as { name: string }[];
+        if (!columns.some((c) => c.name === 'correlation_key')) this.db.exec('ALTER TABLE operations ADD COLUMN correlation_key TEXT');
+        this.db.exec('CREATE INDEX IF NOT EXISTS operations_by_key ON operations(correlation_key, created_at)');
+        this.db.pragma('user_version = 1');
+      }).immediate();
+    }
   }
 
   insert(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
     const stored = { ...op, version: 1 };
     return this.write(() => {
       const result = this.db
-        .prepare('INSERT OR IGNORE INTO operations (id, state, version, created_at, doc) VALUES (?, ?, 1, ?, ?)')
-        .run(op.id, op.state, op.createdAt, JSON.stringify(stored));
+        .prepare('INSERT OR IGNORE INTO operations (id, state, version, created_at, correlation_key, doc) VALUES (?, ?, 1, ?, ?, ?)')
+        .run(op.id, op.state, op.createdAt, op.correlationKey ?? null, JSON.stringify(stored));
       if (result.changes !== 1) throw new VersionConflictError(op.id);
       this.appendRows(op.id, audit);
       return stored;
@@ -106,6 +121,14 @@ export class SqliteStore implements OperationStore {
     const marks = states.map(() => '?').join(', ');
     const rows = this.db.prepare(`SELECT doc FROM operations WHERE state IN (${marks})`).all(...states) as { doc: string }[];
     return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Operation));
+  }
+
+  findActiveByKey(correlationKey: string): Promise<Operation | undefined> {
+    const marks = ACTIVE_STATES.map(() => '?').join(', ');
+    const row = this.db
+      .prepare(`SELECT doc FROM operations WHERE correlation_key = ? AND state IN (${marks}) ORDER BY created_at DESC LIMIT 1`)
+      .get(correlationKey, ...ACTIVE_STATES) as { doc: string } | undefined;
+    return Promise.resolve(row ? (JSON.parse(row.doc) as Operation) : undefined);
   }
 
   auditTrail(operationId: string): Promise<AuditEntry[]> {

@@ -1,5 +1,8 @@
 import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
 
+/** States an operation can still move out of. */
+export const ACTIVE_STATES: readonly OperationState[] = ['planned', 'awaiting_approval', 'approved', 'running'];
+
 /** Thrown when a write lost a race: the stored version is not the one the writer read. */
 export class VersionConflictError extends Error {
   readonly code = 'version_conflict';
@@ -23,6 +26,8 @@ export interface OperationStore {
   /** The newest operations first. */
   listRecent(limit: number): Promise<Operation[]>;
   listByState(states: readonly OperationState[]): Promise<Operation[]>;
+  /** The newest operation with this correlation key that has not reached a final state. */
+  findActiveByKey(correlationKey: string): Promise<Operation | undefined>;
   auditTrail(operationId: string): Promise<AuditEntry[]>;
   /** Records `key` once: true the first time within `ttlMs`, false for a repeat. */
   remember(key: string, ttlMs: number): Promise<boolean>;

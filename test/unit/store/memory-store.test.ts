@@ -1,4 +1,5 @@
 import { MemoryStore } from '../../../src/store/memory';
-import { describeStoreContract } from './store-contract';
+import { describeCorrelationContract, describeStoreContract } from './store-contract';
 
 describeStoreContract('memory', (now) => new MemoryStore(now));
+describeCorrelationContract('memory', () => new MemoryStore());

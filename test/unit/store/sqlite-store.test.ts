@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../src/store/sqlite';
 import { VersionConflictError } from '../../../src/store/store';
-import { describeStoreContract, storedOp } from './store-contract';
+import { describeCorrelationContract, describeStoreContract, storedOp } from './store-contract';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -15,6 +15,7 @@ function tempDb(): string {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describeStoreContract('sqlite', (now) => new SqliteStore(tempDb(), now));
+describeCorrelationContract('sqlite', () => new SqliteStore(tempDb()));
 
 describe('sqlite store specifics', () => {
   it('keeps operations across a reopen (the state survives a restart)', async () => {
@@ -49,5 +50,26 @@ describe('sqlite store specifics', () => {
     expect(() => raw.prepare("UPDATE audit SET actor = 'someone-else'").run()).toThrow(/append-only/);
     expect(() => raw.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
     raw.close();
+  });
+});
+
+describe('sqlite store migrations', () => {
+  it('upgrades a file written before correlation keys existed, keeping its operations', async () => {
+    const path = tempDb();
+    const { mkdirSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    mkdirSync(dirname(path), { recursive: true });
+    const old = new Database(path);
+    old.exec('CREATE TABLE operations (id TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL)');
+    old.prepare('INSERT INTO operations VALUES (?, ?, 1, ?, ?)').run('op-aaaaaaaa', 'succeeded', '2026-11-24T10:00:00.000Z', JSON.stringify(storedOp('op-aaaaaaaa', { state: 'succeeded', version: 1 })));
+    old.close();
+    const store = new SqliteStore(path);
+    expect((await store.get('op-aaaaaaaa'))?.state).toBe('succeeded');
+    await store.insert(storedOp('op-bbbbbbbb', { correlationKey: 'alarm:x' }), []);
+    expect((await store.findActiveByKey('alarm:x'))?.id).toBe('op-bbbbbbbb');
+    await store.close();
+    const reopened = new SqliteStore(path); // a second open must not migrate again
+    expect((await reopened.findActiveByKey('alarm:x'))?.id).toBe('op-bbbbbbbb');
+    await reopened.close();
   });
 });

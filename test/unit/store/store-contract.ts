@@ -105,3 +105,21 @@ export function describeStoreContract(name: string, open: (now: () => Date) => P
     });
   });
 }
+
+/** Correlation lookups (alarm coalescing) every store must support. */
+export function describeCorrelationContract(name: string, open: () => Promise<OperationStore> | OperationStore): void {
+  describe(`${name} store: operations grouped by correlation key`, () => {
+    it('finds the newest active operation for a key, and none once it ended', async () => {
+      const store = await open();
+      await store.insert(storedOp('op-aaaaaaaa', { correlationKey: 'alarm:prod-datomic', state: 'succeeded', createdAt: '2026-11-24T09:00:00.000Z' }), []);
+      await store.insert(storedOp('op-bbbbbbbb', { correlationKey: 'alarm:prod-datomic', state: 'awaiting_approval', createdAt: '2026-11-24T10:00:00.000Z' }), []);
+      await store.insert(storedOp('op-cccccccc', { correlationKey: 'alarm:other', state: 'running', createdAt: '2026-11-24T11:00:00.000Z' }), []);
+      expect((await store.findActiveByKey('alarm:prod-datomic'))?.id).toBe('op-bbbbbbbb');
+      const active = (await store.get('op-bbbbbbbb'))!;
+      await store.update({ ...active, state: 'cancelled' }, []);
+      expect(await store.findActiveByKey('alarm:prod-datomic')).toBeUndefined();
+      expect(await store.findActiveByKey('alarm:unknown')).toBeUndefined();
+      await store.close();
+    });
+  });
+}
