@@ -20,7 +20,8 @@ export interface Config {
   approvalTtlMs: number;
   leaseMs: number;
   store: { kind: 'sqlite' | 'dynamodb'; databasePath: string; table: string };
-  aws: { region?: string; endpoint?: string };
+  /** `endpoints` holds AWS_ENDPOINT_URL_<SERVICE> overrides by service (DYNAMODB, CLOUDFORMATION, …). */
+  aws: { region?: string; endpoint?: string; endpoints: Record<string, string> };
   metapod: { url?: string; timeoutMs: number };
   sonar: { url?: string; token?: string };
   airflow: { url?: string; username?: string; password?: string; dagaoDagId: string };
@@ -94,6 +95,15 @@ const EnvSchema = z.object({
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
 });
 
+/** The AWS_ENDPOINT_URL_<SERVICE> overrides, by service. */
+function serviceEndpoints(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter(([k, v]) => k.startsWith('AWS_ENDPOINT_URL_') && typeof v === 'string' && v.trim() !== '')
+      .map(([k, v]) => [k.slice('AWS_ENDPOINT_URL_'.length), v!.trim()]),
+  );
+}
+
 /** Reads and validates the configuration contract (see README) from `env`. Throws ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -104,6 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (Basic Information > App Credentials)');
   }
   if (env.STORE?.trim() === 'dynamodb') problems.push('STORE: dynamodb is not available in this version yet; use sqlite (the default)');
+  for (const [service, url] of Object.entries(serviceEndpoints(env))) {
+    if (!httpUrl.safeParse(url).success) problems.push(`AWS_ENDPOINT_URL_${service}: must be an http(s) URL`);
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const mode: SlackMode = !e.SLACK_BOT_TOKEN ? 'unconfigured' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
@@ -117,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     approvalTtlMs: e.APPROVAL_TTL ?? 30 * 60_000,
     leaseMs: e.RUNNING_LEASE ?? 30_000,
     store: { kind: e.STORE ?? 'sqlite', databasePath: e.DATABASE_PATH ?? './data/runbook-bot.db', table: e.STORE_TABLE ?? 'runbook-bot-operations' },
-    aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL },
+    aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL, endpoints: serviceEndpoints(env) },
     metapod: { url: e.METAPOD_URL?.replace(/\/+$/, ''), timeoutMs: e.METAPOD_TIMEOUT ?? 30_000 },
     sonar: { url: e.SONAR_URL, token: e.SONAR_TOKEN },
     airflow: { url: e.AIRFLOW_URL?.replace(/\/+$/, ''), username: e.AIRFLOW_USERNAME, password: e.AIRFLOW_PASSWORD, dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao' },
