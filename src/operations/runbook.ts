@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { Alarm } from '../alarms/types';
 import type { Operation, Plan, PreviewLine, Step, StepResult } from './types';
 
 /** An error whose message is meant for the on-call engineer (shown in Slack as is). */
@@ -78,6 +79,11 @@ export interface Runbook<I = unknown> {
   runStep(step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome>;
   /** Longest time a step may run before it is aborted and failed. */
   stepTimeoutMs?: number;
+  /**
+   * The input this runbook proposes for an alarm it handles (the alarm listener asks each runbook in
+   * turn and proposes the first claim in the alarm's thread); undefined when the alarm is not its own.
+   */
+  fromAlarm?(alarm: Alarm): I | undefined;
 }
 
 /** A runbook of any input type (each validates its own input). */
