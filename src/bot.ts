@@ -15,7 +15,7 @@ import { registerOperationButtons } from './slack/handlers/actions';
 import { registerRunbookCommand } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
-import { SqliteStore } from './store/sqlite';
+import { openStore } from './store/open';
 import type { OperationStore } from './store/store';
 
 export interface BotOverrides {
@@ -69,7 +69,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     for (const fn of releases.splice(0).reverse()) await fn().catch((err: unknown) => logger.warn({ err }, 'release failed'));
   };
   try {
-    const store = overrides.store ?? new SqliteStore(config.store.databasePath);
+    const store = overrides.store ?? (await openStore(config));
     releases.push(() => store.close());
     const metapod = overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined);
     const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);

@@ -113,7 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (set('SLACK_BOT_TOKEN') && !set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (Basic Information > App Credentials)');
   }
-  if (env.STORE?.trim() === 'dynamodb') problems.push('STORE: dynamodb is not available in this version yet; use sqlite (the default)');
   for (const [service, url] of Object.entries(serviceEndpoints(env))) {
     if (!httpUrl.safeParse(url).success) problems.push(`AWS_ENDPOINT_URL_${service}: must be an http(s) URL`);
   }

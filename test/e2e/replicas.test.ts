@@ -1,10 +1,24 @@
 import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
 import { startSlackEmulator, type SlackEmulator } from '../fakes/slack-api';
 import { clickButton } from '../support/payloads';
+import { startDynalite, type Dynalite } from '../support/dynalite';
 import { waitFor } from '../support/wait-for';
 import { DATASET_ID, messageShowing, snapshot, startE2E, tempDatabase, type E2E } from './harness';
 
-describe('two replicas sharing one SQLite file', () => {
+let dynalite: Dynalite;
+let tables = 0;
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(() => dynalite.close());
+
+/** How two replicas share state: one SQLite file, or one DynamoDB table (dynalite, created by the first). */
+const SHARED_STORES: [string, () => { databasePath?: string; env?: Record<string, string> }][] = [
+  ['one SQLite file', () => ({ databasePath: tempDatabase() })],
+  ['one DynamoDB table', () => ({ env: { STORE: 'dynamodb', STORE_TABLE: `ops-${++tables}`, AWS_ENDPOINT_URL_DYNAMODB: dynalite.url } })],
+];
+
+describe.each(SHARED_STORES)('two replicas sharing %s', (_name, shared) => {
   let slack: SlackEmulator;
   let metapod: MetapodFake;
   let a: E2E;
@@ -12,9 +26,9 @@ describe('two replicas sharing one SQLite file', () => {
   beforeEach(async () => {
     slack = await startSlackEmulator();
     metapod = await startMetapodFake();
-    const databasePath = tempDatabase();
-    a = await startE2E({ slack, metapod, databasePath });
-    b = await startE2E({ slack, metapod, databasePath });
+    const store = shared();
+    a = await startE2E({ slack, metapod, ...store });
+    b = await startE2E({ slack, metapod, ...store });
   });
   afterEach(async () => {
     await a.close();

@@ -114,9 +114,9 @@ describe('loadConfig: values', () => {
     expect(loadConfig({ DATABASE_PATH: '/var/lib/bot.db', STORE: 'sqlite' }).store).toMatchObject({ kind: 'sqlite', databasePath: '/var/lib/bot.db' });
   });
 
-  it('refuses STORE=dynamodb with a clear message', () => {
-    const err = configError({ STORE: 'dynamodb' });
-    expect(err.problems).toEqual([expect.stringMatching(/^STORE: dynamodb is not available .*sqlite/)]);
+  it('accepts STORE=dynamodb with its table, and refuses an unknown store', () => {
+    expect(loadConfig({ STORE: 'dynamodb', STORE_TABLE: 'ops' }).store).toMatchObject({ kind: 'dynamodb', table: 'ops' });
+    expect(namedVariables(configError({ STORE: 'postgres' }))).toEqual(['STORE']);
   });
 });
 
@@ -178,8 +178,8 @@ describe('loadConfig: every bad variable at once, including cross-variable rules
     expect(namedVariables(configError({ SLACK_BOT_TOKEN: BOT, PORT: 'eighty' }))).toEqual(['PORT', 'SLACK_SIGNING_SECRET']);
   });
 
-  it('names STORE=dynamodb and a bad METAPOD_URL together', () => {
-    expect(namedVariables(configError({ STORE: 'dynamodb', METAPOD_URL: 'nope' }))).toEqual(['METAPOD_URL', 'STORE']);
+  it('names a bad STORE and a bad METAPOD_URL together', () => {
+    expect(namedVariables(configError({ STORE: 'mysql', METAPOD_URL: 'nope' }))).toEqual(['METAPOD_URL', 'STORE']);
   });
 });
 

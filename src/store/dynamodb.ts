@@ -1,0 +1,216 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
+import { ensureStoreTable, INDEX, type StoreTableOptions } from './dynamodb-table';
+import { ACTIVE_STATES, VersionConflictError, type OperationStore } from './store';
+
+type Item = Record<string, AttributeValue>;
+
+/** Audit entries as stored inside the operation's item (the operation id and seq are implied). */
+interface StoredAudit {
+  at: string;
+  actor: string;
+  type: AuditEntry['type'];
+  detail: Record<string, unknown>;
+}
+
+const OP_PREFIX = 'op#';
+const KEY_PREFIX = 'idem#';
+/** Names used in expressions: `state` is a DynamoDB reserved word. */
+const NAMES = { '#state': 'state', '#audit': 'audit', '#version': 'version', '#doc': 'doc' };
+
+const s = (value: string): AttributeValue => ({ S: value });
+const n = (value: number): AttributeValue => ({ N: String(value) });
+
+/**
+ * The store for several replicas: one DynamoDB item per operation holding its JSON document, its
+ * version and its audit trail. Every state change is one UpdateItem conditioned on the version the
+ * writer read, and appends its audit entries in that same write, so a lost race changes nothing.
+ * Listings use sparse global indexes (by creation, by state, by correlation key).
+ */
+export class DynamoStore implements OperationStore {
+  private constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Opens the store, creating the table (and waiting for it) when it does not exist. */
+  static async open(client: DynamoDBClient, table: string, now: () => Date = () => new Date(), options: StoreTableOptions = {}): Promise<DynamoStore> {
+    await ensureStoreTable(client, table, options);
+    return new DynamoStore(client, table, now);
+  }
+
+  async insert(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
+    const stored = { ...op, version: 1 };
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: { ...this.indexAttributes(stored), pk: s(OP_PREFIX + op.id), doc: s(JSON.stringify(stored)), version: n(1), audit: { L: this.auditValues(audit) } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new VersionConflictError(op.id);
+      throw err;
+    }
+    return stored;
+  }
+
+  async get(id: string): Promise<Operation | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: { pk: s(OP_PREFIX + id) }, ConsistentRead: true, ProjectionExpression: '#doc', ExpressionAttributeNames: { '#doc': 'doc' } }),
+    );
+    return out.Item ? parseDoc(out.Item) : undefined;
+  }
+
+  async update(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
+    const stored = { ...op, version: op.version + 1 };
+    const index = this.indexAttributes(stored);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: s(OP_PREFIX + op.id) },
+          UpdateExpression: 'SET #doc = :doc, #version = :next, #state = :state, #audit = list_append(if_not_exists(#audit, :empty), :audit)',
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: NAMES,
+          ExpressionAttributeValues: {
+            ':doc': s(JSON.stringify(stored)),
+            ':next': n(stored.version),
+            ':expected': n(op.version),
+            ':state': index.state!,
+            ':audit': { L: this.auditValues(audit) },
+            ':empty': { L: [] },
+          },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new VersionConflictError(op.id);
+      throw err;
+    }
+    return stored;
+  }
+
+  async appendAudit(operationId: string, audit: NewAuditEntry[]): Promise<void> {
+    if (audit.length === 0) return;
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: { pk: s(OP_PREFIX + operationId) },
+        UpdateExpression: 'SET #audit = list_append(if_not_exists(#audit, :empty), :audit)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#audit': 'audit' },
+        ExpressionAttributeValues: { ':audit': { L: this.auditValues(audit) }, ':empty': { L: [] } },
+      }),
+    );
+  }
+
+  async listRecent(limit: number): Promise<Operation[]> {
+    const items = await this.query(
+      { IndexName: INDEX.byCreated, KeyConditionExpression: 'gsiAll = :all', ExpressionAttributeValues: { ':all': s('ops') }, ScanIndexForward: false },
+      limit,
+    );
+    return items.map(parseDoc);
+  }
+
+  async listByState(states: readonly OperationState[]): Promise<Operation[]> {
+    const lists = await Promise.all(
+      states.map((state) =>
+        this.query({
+          IndexName: INDEX.byState,
+          KeyConditionExpression: '#state = :state',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':state': s(state) },
+        }),
+      ),
+    );
+    return lists.flat().map(parseDoc);
+  }
+
+  async findActiveByKey(correlationKey: string): Promise<Operation | undefined> {
+    const items = await this.query({
+      IndexName: INDEX.byKey,
+      KeyConditionExpression: 'correlationKey = :key',
+      ExpressionAttributeValues: { ':key': s(correlationKey) },
+      ScanIndexForward: false,
+    });
+    return items.map(parseDoc).find((op) => ACTIVE_STATES.includes(op.state));
+  }
+
+  async auditTrail(operationId: string): Promise<AuditEntry[]> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: { pk: s(OP_PREFIX + operationId) }, ConsistentRead: true, ProjectionExpression: '#audit', ExpressionAttributeNames: { '#audit': 'audit' } }),
+    );
+    const list = out.Item?.audit?.L ?? [];
+    return list.map((value, i) => ({ operationId, seq: i + 1, ...(JSON.parse(value.S ?? '{}') as StoredAudit) }));
+  }
+
+  async remember(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.now().getTime();
+    const expiresAt = now + ttlMs;
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          // `ttl` (epoch seconds) lets DynamoDB's TTL delete old keys: retention stays bounded.
+          Item: { pk: s(KEY_PREFIX + key), expiresAt: n(expiresAt), ttl: n(Math.ceil(expiresAt / 1000) + 60) },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': n(now) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: s('ping') } }));
+  }
+
+  close(): Promise<void> {
+    this.client.destroy();
+    return Promise.resolve();
+  }
+
+  /** Attributes the global indexes read; absent ones keep the item out of that (sparse) index. */
+  private indexAttributes(op: Operation): Item {
+    const item: Item = { gsiAll: s('ops'), state: s(op.state), createdSort: s(`${op.createdAt}#${op.id}`) };
+    if (op.correlationKey) item.correlationKey = s(op.correlationKey);
+    return item;
+  }
+
+  private auditValues(audit: NewAuditEntry[]): AttributeValue[] {
+    return audit.map((entry) => {
+      const stored: StoredAudit = { at: entry.at ?? this.now().toISOString(), actor: entry.actor, type: entry.type, detail: entry.detail };
+      return s(JSON.stringify(stored));
+    });
+  }
+
+  /** Every page of a query, up to `limit` items. */
+  private async query(input: Omit<QueryCommandInput, 'TableName'>, limit = Infinity): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.client.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start, Limit: Number.isFinite(limit) ? limit - items.length : undefined }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length < limit);
+    return items;
+  }
+}
+
+function parseDoc(item: Item): Operation {
+  return JSON.parse(item.doc?.S ?? 'null') as Operation;
+}
