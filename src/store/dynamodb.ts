@@ -1,6 +1,7 @@
+import type {
+  DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import {
   ConditionalCheckFailedException,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
