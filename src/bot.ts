@@ -15,6 +15,8 @@ import { registerOperationButtons } from './slack/handlers/actions';
 import { registerRunbookCommand } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
+import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
+import { registerRecoveryButtons } from './slack/handlers/recovery';
 import { openStore } from './store/open';
 import type { OperationStore } from './store/store';
 
@@ -129,14 +131,21 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
 /** Registers every Slack listener, behind the event de-duplication. */
 function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger }): void {
-  // Slack redelivers events it thinks we missed; each event id is processed once.
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !(await deps.store.remember(`event:${eventId}`, 6 * 3_600_000))) return;
-    await next();
+  // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once,
+  // by whichever replica records its key first; a duplicate is acknowledged and dropped.
+  app.use(async (args) => {
+    const key = deliveryKey(args.body);
+    if (key && !(await deps.store.remember(key, DELIVERY_KEY_RETENTION_MS))) {
+      deps.logger.info({ key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'duplicate Slack delivery ignored');
+      const { ack } = args as { ack?: () => Promise<void> };
+      if (ack) await ack();
+      return;
+    }
+    await args.next();
   });
   registerRunbookCommand(app, deps);
   registerOperationButtons(app, deps);
+  registerRecoveryButtons(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();

@@ -6,6 +6,7 @@ import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
 import { approvalsRequired, checkApprover, mayCancel, type ApprovalPolicy } from './policy';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
+import { previewAsCheck, requestRerun, type CheckOutcome, type RerunOutcome } from './recovery';
 import { runClaimedStep } from './step-runner';
 import { sweepOperations } from './sweep';
 import type { NewAuditEntry, Operation, OperationLocation, Plan, Step, StepResult } from './types';
@@ -110,7 +111,7 @@ export class OperationEngine {
         return { op: expired, audit: [{ actor: req.userId, type: 'expired', detail: { at: 'approval click' } }], result: { kind: 'expired', op: expired } };
       }
       const step = currentStep(op);
-      if (step.id !== req.stepId || stepFingerprint(step, op.plan.facts) !== req.fingerprint) {
+      if (step.id !== req.stepId || stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)) !== req.fingerprint) {
         return { result: { kind: 'stale', op } };
       }
       const decision = await checkApprover(this.opts.policy, op, step, req.userId);
@@ -142,16 +143,56 @@ export class OperationEngine {
   /** Cancels an operation that has not started its step yet. */
   async cancel(req: { operationId: string; userId: string }): Promise<CancelOutcome> {
     const outcome = await changeOperation<CancelOutcome>(this.opts.store, this.now, req.operationId, async (op) => {
-      if (!['planned', 'awaiting_approval', 'approved'].includes(op.state)) return { result: { kind: 'not_pending', op } };
+      if (!['planned', 'awaiting_approval', 'approved', 'interrupted'].includes(op.state)) return { result: { kind: 'not_pending', op } };
       if (!(await mayCancel(this.opts.policy, op, req.userId))) {
         return { result: { kind: 'refused', op, reason: 'Only the requester or an approver may cancel this operation.' } };
       }
-      const done = finishOperation(this.now(), op, 'cancelled', 'Cancelled before it ran.', req.userId);
+      const why = op.state === 'interrupted' ? 'Closed after the interruption, without running the step again.' : 'Cancelled before it ran.';
+      const done = finishOperation(this.now(), op, 'cancelled', why, req.userId);
       return { ...done, op: { ...done.op, endedBy: req.userId }, result: { kind: 'cancelled', op: { ...done.op, endedBy: req.userId } } };
     });
     if (outcome === undefined) return { kind: 'not_found' };
     if (outcome.kind === 'cancelled') await this.notify(outcome.op, { type: 'cancelled', userId: req.userId });
     return outcome;
+  }
+
+  /** "Run again" after an interruption: back to the gate with a fresh plan; it needs a fresh approval. */
+  async runAgain(req: { operationId: string; userId: string }): Promise<RerunOutcome> {
+    const existing = await this.opts.store.get(req.operationId);
+    if (!existing) return { kind: 'not_found' };
+    if (existing.state !== 'interrupted') return { kind: 'not_interrupted', op: existing };
+    if (!(await mayCancel(this.opts.policy, existing, req.userId))) {
+      return { kind: 'refused', op: existing, reason: 'Only the requester or an approver may ask to run this step again.' };
+    }
+    const fresh = await this.runbook(existing.runbook).buildPlan(existing.input, { logger: this.log(existing), now: this.now(), results: existing.results });
+    const outcome = await changeOperation<RerunOutcome>(this.opts.store, this.now, req.operationId, (op) =>
+      Promise.resolve(requestRerun(this.now(), op, fresh, req.userId, this.expiry())),
+    );
+    if (outcome === undefined) return { kind: 'not_found' };
+    if (outcome.kind === 'rerun_requested') await this.notify(outcome.op, { type: 'rerun_requested', userId: req.userId, step: currentStep(outcome.op) });
+    return outcome;
+  }
+
+  /** "Check state" after an interruption: a read-only look, posted in the thread; never changes the operation. */
+  async checkState(req: { operationId: string; userId: string }): Promise<CheckOutcome> {
+    const op = await this.opts.store.get(req.operationId);
+    if (!op) return { kind: 'not_found' };
+    if (op.state !== 'interrupted') return { kind: 'not_interrupted', op };
+    const step = currentStep(op);
+    const runbook = this.runbook(op.runbook);
+    const log = this.log(op);
+    const externalIds = op.results[op.results.length - 1]?.externalIds ?? {};
+    let outcome: StepOutcome;
+    try {
+      outcome = runbook.checkState
+        ? await runbook.checkState(step, op.input, { logger: log, signal: AbortSignal.timeout(60_000), externalIds })
+        : previewAsCheck(op, await runbook.buildPlan(op.input, { logger: log, now: this.now(), results: op.results }));
+    } catch (err) {
+      outcome = { ok: false, summary: `The check itself failed: ${(err as Error).message}` };
+    }
+    await this.opts.store.appendAudit(op.id, [{ actor: req.userId, type: 'state_checked', detail: { stepId: step.id, ok: outcome.ok, summary: outcome.summary } }]);
+    await this.notify(op, { type: 'state_checked', userId: req.userId, step, outcome });
+    return { kind: 'checked', op, outcome };
   }
 
   /** Expiry, crash recovery and resumption of abandoned approvals; safe to run on every replica. */
@@ -236,7 +277,7 @@ export class OperationEngine {
     }
     const freshStep = fresh.steps[op.currentStep];
     const approved = op.approvals.filter((a) => a.stepId === step.id);
-    const unchanged = freshStep !== undefined && freshStep.id === step.id && approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts));
+    const unchanged = freshStep !== undefined && freshStep.id === step.id && approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts, attemptOf(op, step.id)));
     if (unchanged) return this.opts.store.update({ ...op, plan: fresh }, []);
     const voided = await this.opts.store.update(
       {

@@ -16,9 +16,13 @@ function hash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 }
 
-/** Fingerprint of one step: what an approval of that step is bound to. */
-export function stepFingerprint(step: Step, facts: Record<string, unknown>): string {
-  return hash({ step, facts });
+/**
+ * Fingerprint of one step: what an approval of that step is bound to. A later attempt (run again
+ * after an interruption) gets its own, so a click or a retried delivery meant for an earlier attempt
+ * can never approve it.
+ */
+export function stepFingerprint(step: Step, facts: Record<string, unknown>, attempt = 1): string {
+  return attempt === 1 ? hash({ step, facts }) : hash({ step, facts, attempt });
 }
 
 /** Builds a plan and computes its fingerprint over its steps and facts. */

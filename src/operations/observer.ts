@@ -1,4 +1,4 @@
-import type { StepFile } from './runbook';
+import type { StepFile, StepOutcome } from './runbook';
 import type { Operation, Step, StepResult } from './types';
 
 /** What happened to an operation, for whoever shows it to people (Slack). */
@@ -12,6 +12,8 @@ export type OperationEvent =
   | { type: 'cancelled'; userId: string }
   | { type: 'expired' }
   | { type: 'interrupted'; step: Step }
+  | { type: 'state_checked'; userId: string; step: Step; outcome: StepOutcome }
+  | { type: 'rerun_requested'; userId: string; step: Step }
   | { type: 'plan_changed'; previousFingerprint: string }
   | { type: 'follow_up'; why: string; operationId?: string; error?: string };
 

@@ -35,6 +35,14 @@ export interface StepRunContext {
   recordExternalId(key: string, value: string): Promise<void>;
 }
 
+/** What a read-only state check after an interruption gets. */
+export interface CheckStateContext {
+  logger: Logger;
+  signal: AbortSignal;
+  /** External ids the interrupted step recorded (e.g. a change set id), to look them up. */
+  externalIds: Record<string, string>;
+}
+
 /** A file a step wants shown in the thread (e.g. a metrics chart). Shown, never persisted. */
 export interface StepFile {
   filename: string;
@@ -79,6 +87,11 @@ export interface Runbook<I = unknown> {
   runStep(step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome>;
   /** Longest time a step may run before it is aborted and failed. */
   stepTimeoutMs?: number;
+  /**
+   * Read-only look at whether an interrupted step took effect (e.g. the change set's status). Without
+   * it, "check state" shows the step as it would be planned now.
+   */
+  checkState?(step: Step, input: I, ctx: CheckStateContext): Promise<StepOutcome>;
   /**
    * The input this runbook proposes for an alarm it handles (the alarm listener asks each runbook in
    * turn and proposes the first claim in the alarm's thread); undefined when the alarm is not its own.

@@ -10,7 +10,8 @@ const TRANSITIONS: Record<OperationState, readonly OperationState[]> = {
   failed: [],
   cancelled: [],
   expired: [],
-  interrupted: [],
+  // After a crash a person decides: ask for a fresh approval to run the step again, or close it.
+  interrupted: ['awaiting_approval', 'cancelled'],
 };
 
 export class InvalidTransitionError extends Error {

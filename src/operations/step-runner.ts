@@ -18,6 +18,8 @@ export interface StepRunOptions {
   shutdown: AbortSignal;
 }
 
+/** How long a step execution's idempotency key is kept (operation id + step id + attempt). */
+export const STEP_KEY_RETENTION_MS = 30 * 24 * 3_600_000;
 
 /**
  * Runs one claimed step: keeps the lease alive, posts "still running" progress, enforces the timeout
@@ -30,6 +32,14 @@ export async function runClaimedStep(
   opts: StepRunOptions,
 ): Promise<{ op: Operation; result: StepResult; outcome: StepOutcome }> {
   let op = claimed;
+  // A second guard besides the claim: this attempt of this step is executed at most once, ever.
+  if (!(await opts.store.remember(`step:${claimed.id}:${step.id}:${attempt}`, STEP_KEY_RETENTION_MS))) {
+    opts.logger.error('refused to execute a step attempt that was already started');
+    const at = opts.now().toISOString();
+    const summary = 'This attempt of the step had already been started once; it was not run a second time. Check the backend before deciding what to do.';
+    const result: StepResult = { stepId: step.id, attempt, outcome: 'interrupted', summary, details: [], externalIds: claimed.inFlight?.externalIds ?? {}, startedAt: at, finishedAt: at, durationMs: 0 };
+    return { op, result, outcome: { ok: false, summary } };
+  }
   let renewal: Promise<void> = Promise.resolve();
   const renew = (changes: Partial<Operation> = {}): Promise<void> => {
     renewal = renewal.then(async () => {

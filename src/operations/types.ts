@@ -14,7 +14,7 @@ export const OPERATION_STATES = [
 ] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
 
-export const FINAL_STATES: ReadonlySet<OperationState> = new Set(['succeeded', 'failed', 'cancelled', 'expired', 'interrupted']);
+export const FINAL_STATES: ReadonlySet<OperationState> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 
 /** One line of a preview: a label and the exact value (rendered verbatim, e.g. as code). */
 export interface PreviewLine {
@@ -124,6 +124,8 @@ export type AuditType =
   | 'cancelled'
   | 'expired'
   | 'interrupted'
+  | 'state_checked'
+  | 'rerun_requested'
   | 'message_posted';
 
 /** One append-only audit record. */

@@ -9,6 +9,8 @@ import {
   renderExpired,
   renderFollowUp,
   renderInterrupted,
+  renderRerunRequested,
+  renderStateChecked,
   renderNextGate,
   renderPlanChanged,
   renderProgress,
@@ -84,6 +86,12 @@ export class SlackOperationObserver implements OperationObserver {
         return this.update(op);
       case 'interrupted':
         await this.reply(op, renderInterrupted(op, event.step));
+        return this.update(op);
+      case 'state_checked':
+        await this.reply(op, renderStateChecked(event.step, event.userId, event.outcome));
+        return;
+      case 'rerun_requested':
+        await this.reply(op, renderRerunRequested(op, event.step, event.userId));
         return this.update(op);
       case 'follow_up':
         await this.reply(op, renderFollowUp(event.why, event.operationId, event.error));

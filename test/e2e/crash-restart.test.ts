@@ -4,7 +4,7 @@ import { clickButton, slashCommand } from '../support/payloads';
 import { postToSlackEndpoint } from '../support/slack-signing';
 import { waitFor } from '../support/wait-for';
 import { spawnBot, type ChildBot } from './child-bot';
-import { BOT_TOKEN, CHANNEL, DATASET_ID, SIGNING_SECRET, tempDatabase, textOf, messageShowing } from './harness';
+import { BOT_TOKEN, buttonsOf, CHANNEL, DATASET_ID, SIGNING_SECRET, tempDatabase, textOf, messageShowing } from './harness';
 
 describe('a crash while Metapod is being called', () => {
   let slack: SlackEmulator;
@@ -59,6 +59,29 @@ describe('a crash while Metapod is being called', () => {
     expect(slack.ephemerals.find((e) => e.user === 'UOTHER')!.text).toMatch(/interrupted while running and was not re-run/);
     await new Promise((r) => setTimeout(r, 1500));
     expect(metapod.requests).toHaveLength(1);
+
+    // The interrupted message offers a read-only check, a run again (fresh approval) and closing.
+    const stuck = structuredClone(interrupted);
+    expect(buttonsOf(stuck)).toEqual(['op_check_state', 'op_run_again', 'op_cancel']);
+    await send(second, clickButton(stuck, 'op_check_state', { userId: 'UOTHER', responseUrl: slack.newResponseUrl() }));
+    const checked = await waitFor(() => slack.threadReplies(CHANNEL, plan.ts).map(textOf).find((t) => /checked the state/.test(t)), { what: 'the state check' });
+    expect(checked).toContain(`POST ${metapod.url}/api/migrations/retract/committed-dataset/${DATASET_ID}`);
+    expect(metapod.requests).toHaveLength(1);
+
+    metapod.respond({});
+    await send(second, clickButton(stuck, 'op_run_again', { userId: 'UREQ', responseUrl: slack.newResponseUrl() }));
+    const again = structuredClone(await messageShowing(slack, plan.ts, /Awaiting approval/));
+    await waitFor(() => slack.threadReplies(CHANNEL, plan.ts).map(textOf).find((t) => /asked to run .* again/.test(t)), { what: 'the run-again notice' });
+    // The pre-crash Approve button (attempt 1) cannot approve attempt 2, and the requester cannot approve their own.
+    await send(second, clickButton(plan, 'op_approve', { userId: 'UOTHER', responseUrl: slack.newResponseUrl() }));
+    await waitFor(() => slack.ephemerals.filter((e) => e.user === 'UOTHER').length === 2, { what: 'the stale-button answer' });
+    expect(slack.ephemerals.filter((e) => e.user === 'UOTHER')[1]!.text).toMatch(/older preview/);
+    await send(second, clickButton(again, 'op_approve', { userId: 'UREQ', responseUrl: slack.newResponseUrl() }));
+    await waitFor(() => slack.ephemerals.find((e) => e.user === 'UREQ'), { what: 'the four-eyes refusal' });
+    expect(metapod.requests).toHaveLength(1);
+    await send(second, clickButton(again, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
+    await messageShowing(slack, plan.ts, /Succeeded/, 10_000);
+    expect(metapod.requests).toHaveLength(2);
     expect(second.output.join('')).not.toContain(BOT_TOKEN);
   });
 });

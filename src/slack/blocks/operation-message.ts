@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { attemptOf } from '../../operations/changes';
 import { stepFingerprint } from '../../operations/fingerprint';
 import { approvalsRequired } from '../../operations/policy';
 import type { Operation, Step } from '../../operations/types';
@@ -8,6 +9,8 @@ import { context, identity, mrkdwn, renderLines, riskLabel, slackDate, stateLabe
 
 export const APPROVE_ACTION = 'op_approve';
 export const CANCEL_ACTION = 'op_cancel';
+export const CHECK_STATE_ACTION = 'op_check_state';
+export const RUN_AGAIN_ACTION = 'op_run_again';
 
 export interface RenderOptions {
   /** Who may approve, in mrkdwn (from the approval policy). */
@@ -16,7 +19,7 @@ export interface RenderOptions {
 
 /** The value an Approve button carries: the approval is bound to this exact step preview. */
 export function approveValue(op: Operation, step: Step): string {
-  return [op.id, step.id, stepFingerprint(step, op.plan.facts)].join('|');
+  return [op.id, step.id, stepFingerprint(step, op.plan.facts, attemptOf(op, step.id))].join('|');
 }
 
 function stepIcon(op: Operation, index: number): string {
@@ -56,7 +59,7 @@ function outcomeBlocks(op: Operation): Block[] {
     case 'succeeded':
       return [mrkdwn(`:large_green_circle: *Succeeded*${last ? ` in ${formatDuration(last.durationMs)}: ${escapeMrkdwn(last.summary)}` : ''}`)];
     case 'cancelled':
-      return [mrkdwn(`${stateLabel(op.state)}${op.endedBy ? ` by <@${op.endedBy}>` : ''}. Nothing was run.`)];
+      return [mrkdwn(`${stateLabel(op.state)}${op.endedBy ? ` by <@${op.endedBy}>` : ''}. ${op.results.some((r) => r.outcome === 'interrupted') ? 'The interrupted step was not run again.' : 'Nothing was run.'}`)];
     case 'failed':
     case 'interrupted':
     case 'expired':
@@ -105,5 +108,16 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
       elements: [approve, { type: 'button', action_id: CANCEL_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Cancel' }, value: op.id }],
     });
   }
+  if (op.state === 'interrupted') blocks.push(recoveryActions(op));
   return { text: `${op.plan.title}: ${stateLabel(op.state).replace(/^:[a-z_]+: /, '')}`, blocks };
+}
+
+/** After an interruption: look (read-only), ask to run again (a fresh approval), or close. */
+function recoveryActions(op: Operation): Block {
+  const button = (action_id: string, text: string, style?: 'primary' | 'danger'): types.Button => ({ type: 'button', action_id, text: { type: 'plain_text', text }, value: op.id, ...(style ? { style } : {}) });
+  return {
+    type: 'actions',
+    block_id: `op_recovery_${op.id}`,
+    elements: [button(CHECK_STATE_ACTION, 'Check state', 'primary'), button(RUN_AGAIN_ACTION, 'Run again…'), button(CANCEL_ACTION, 'Close', 'danger')],
+  };
 }

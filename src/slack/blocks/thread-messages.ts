@@ -1,3 +1,5 @@
+import { attemptOf } from '../../operations/changes';
+import type { StepOutcome } from '../../operations/runbook';
 import type { Operation, Step, StepResult } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
@@ -41,7 +43,8 @@ export function renderInterrupted(op: Operation, step: Step): SlackMessage {
     `:warning: *${step.title}* was interrupted: the bot stopped while it was running.`,
     'It was *not* run again. Check the backend to see whether it took effect before doing anything else.',
     ids.length > 0 ? `Last known external ids: ${ids.join(', ')}` : 'No external request id was recorded before the interruption.',
-    `To try again, start a new request (it needs a fresh approval). \`/runbook status ${op.id}\` shows the audit trail.`,
+    '*Check state* (on the message above) looks at the backend without changing anything; *Run again…* asks for a fresh approval of the step as planned now; *Close* ends it here.',
+    `\`/runbook status ${op.id}\` shows the audit trail.`,
   ];
   return { text: `${step.title} was interrupted and not re-run`, blocks: [mrkdwn(lines.join('\n'))] };
 }
@@ -65,6 +68,23 @@ export function renderFollowUp(why: string, operationId?: string, error?: string
 }
 
 export function renderCancelled(op: Operation, userId: string): SlackMessage {
-  const text = `:no_entry_sign: <@${userId}> cancelled this operation. Nothing was run.`;
+  const ranBefore = op.results.some((r) => r.outcome === 'interrupted');
+  const text = ranBefore
+    ? `:no_entry_sign: <@${userId}> closed this operation after the interruption. The step was not run again.`
+    : `:no_entry_sign: <@${userId}> cancelled this operation. Nothing was run.`;
   return { text, blocks: [mrkdwn(text), context(`\`${op.id}\``)] };
+}
+
+/** The answer of a "check state" after an interruption. */
+export function renderStateChecked(step: Step, userId: string, outcome: StepOutcome): SlackMessage {
+  const icon = outcome.ok ? ':mag:' : ':x:';
+  const lines = [`${icon} <@${userId}> checked the state of *${step.title}*: ${escapeMrkdwn(outcome.summary)}`];
+  if (outcome.details && outcome.details.length > 0) lines.push(renderLines(outcome.details));
+  return { text: `State of ${step.title}: ${outcome.summary}`, blocks: [mrkdwn(lines.join('\n'))] };
+}
+
+/** "Run again" was asked: the step waits for a fresh approval. */
+export function renderRerunRequested(op: Operation, step: Step, userId: string): SlackMessage {
+  const text = `:repeat: <@${userId}> asked to run *${step.title}* again. It was re-planned from fresh lookups and needs a new approval: review the preview on the message above (attempt ${attemptOf(op, step.id)}).`;
+  return { text: `${step.title} will run again after a fresh approval`, blocks: [mrkdwn(text)] };
 }

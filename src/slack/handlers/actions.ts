@@ -14,10 +14,10 @@ const ApproveValue = z
   .pipe(z.tuple([z.string().regex(OPERATION_ID_PATTERN), z.string().regex(/^[\w.-]{1,64}$/), z.string().regex(/^[0-9a-f]{16}$/)]));
 const CancelValue = z.string().regex(OPERATION_ID_PATTERN);
 
-type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
 /** Tells only the clicker: an ephemeral message where the button was, or via response_url. */
-async function tellClicker(args: ButtonArgs, text: string): Promise<void> {
+export async function tellClicker(args: ButtonArgs, text: string): Promise<void> {
   const container = args.body.container as { channel_id?: string } | undefined;
   const channel = args.body.channel?.id ?? container?.channel_id;
   if (channel) {
@@ -27,11 +27,11 @@ async function tellClicker(args: ButtonArgs, text: string): Promise<void> {
   }
 }
 
-/** Registers the Approve and Cancel buttons of operation messages. */
-export function registerOperationButtons(app: App, deps: { engine: OperationEngine; logger: Logger }): void {
-  const guard = (name: string, fn: (args: ButtonArgs, log: Logger) => Promise<void>) => async (args: ButtonArgs) => {
+/** Wraps a button handler: ack first, one child logger per click, and a clear message instead of a silent failure. */
+export function buttonGuard(logger: Logger) {
+  return (name: string, fn: (args: ButtonArgs, log: Logger) => Promise<void>) => async (args: ButtonArgs) => {
     await args.ack();
-    const log = deps.logger.child({ requestId: args.body.trigger_id, user: args.body.user.id, action: name });
+    const log = logger.child({ requestId: args.body.trigger_id, user: args.body.user.id, action: name });
     try {
       await fn(args, log);
     } catch (err) {
@@ -40,6 +40,11 @@ export function registerOperationButtons(app: App, deps: { engine: OperationEngi
       await tellClicker(args, `:x: Something went wrong on my side (reference \`${ref}\`).`).catch(() => undefined);
     }
   };
+}
+
+/** Registers the Approve and Cancel buttons of operation messages. */
+export function registerOperationButtons(app: App, deps: { engine: OperationEngine; logger: Logger }): void {
+  const guard = buttonGuard(deps.logger);
 
   app.action<BlockButtonAction>(
     { type: 'block_actions', action_id: APPROVE_ACTION },

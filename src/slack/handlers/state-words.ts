@@ -19,7 +19,7 @@ export function explainState(op: Operation): string {
     case 'expired':
       return `\`${op.id}\` expired${op.expiresAt ? ` ${slackDate(op.expiresAt)}` : ''} before it was approved. Nothing was run; start a new request if it is still needed.`;
     case 'interrupted':
-      return `\`${op.id}\` was interrupted while running and was not re-run. Check the backend, then start a new request if needed.`;
+      return `\`${op.id}\` was interrupted while running and was not re-run. Use *Check state* on its message, then *Run again…* (a fresh approval) or *Close*.`;
     case 'planned':
       return `\`${op.id}\` is still being prepared; try again in a moment.`;
     case 'awaiting_approval':

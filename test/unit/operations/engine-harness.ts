@@ -21,6 +21,7 @@ export class FakeRunbook implements Runbook<{ target: string }> {
   behaviours: Record<string, StepBehaviour> = {};
   buildError?: Error;
   stepTimeoutMs?: number;
+  checkState?: Runbook<{ target: string }>['checkState'];
 
   constructor(public risks: Risk[] = ['mutating']) {}
 
@@ -136,8 +137,9 @@ export function engineHarness(options: { risks?: Risk[]; approvers?: string[]; g
     approveAs: async (op, userId, fingerprint) => {
       const current = (await store.get(op.id))!;
       const { stepFingerprint } = await import('../../../src/operations/fingerprint');
+      const { attemptOf } = await import('../../../src/operations/changes');
       const step = current.plan.steps[current.currentStep]!;
-      return engine.approve({ operationId: op.id, stepId: step.id, fingerprint: fingerprint ?? stepFingerprint(step, current.plan.facts), userId });
+      return engine.approve({ operationId: op.id, stepId: step.id, fingerprint: fingerprint ?? stepFingerprint(step, current.plan.facts, attemptOf(current, step.id)), userId });
     },
   };
 }

@@ -20,6 +20,9 @@ const ALLOWED: [OperationState, OperationState][] = [
   ['running', 'awaiting_approval'],
   ['running', 'running'],
   ['running', 'interrupted'],
+  // An interrupted step waits for a person: a fresh approval to run it again, or closing it.
+  ['interrupted', 'awaiting_approval'],
+  ['interrupted', 'cancelled'],
 ];
 
 describe('operation state machine', () => {
@@ -32,13 +35,18 @@ describe('operation state machine', () => {
     for (const to of OPERATION_STATES) expect(canTransition(from, to)).toBe(false);
   });
 
-  it('knows exactly five final states', () => {
-    expect([...FINAL_STATES].sort()).toEqual(['cancelled', 'expired', 'failed', 'interrupted', 'succeeded']);
+  it('knows exactly four final states', () => {
+    expect([...FINAL_STATES].sort()).toEqual(['cancelled', 'expired', 'failed', 'succeeded']);
   });
 
   it('lets a running operation be interrupted (crash recovery)', () => {
     expect(canTransition('running', 'interrupted')).toBe(true);
     expect(() => assertTransition('running', 'interrupted')).not.toThrow();
+  });
+
+  it('never runs an interrupted step again without a new approval', () => {
+    expect(canTransition('interrupted', 'running')).toBe(false);
+    expect(canTransition('interrupted', 'approved')).toBe(false);
   });
 
   it('never runs straight from awaiting_approval (the approval must be recorded first)', () => {

@@ -115,7 +115,6 @@ describe('renderOperationMessage: after approval', () => {
     ['failed', { results: [result('failed', 'Metapod answered 500')], reason: 'Metapod answered 500' }, /Failed: Metapod answered 500/],
     ['cancelled', { reason: 'Cancelled before it ran.', endedBy: 'UREQ' }, /Cancelled by <@UREQ>\. Nothing was run\./],
     ['expired', { reason: 'The approval window passed before anyone approved.' }, /Expired: The approval window passed/],
-    ['interrupted', { results: [result('interrupted', 'The bot stopped.')], reason: 'The bot stopped.' }, /Interrupted: The bot stopped/],
   ];
 
   it.each(states)('%s: no buttons, the state and the approver are shown', (state, overrides, expected) => {
@@ -125,6 +124,22 @@ describe('renderOperationMessage: after approval', () => {
     expect(text).toMatch(expected);
     expect(text).toContain('Approved by <@UAPP1>');
     expect(text).not.toMatch(/Needs \d more approval/);
+  });
+
+  it('interrupted: the state, and buttons to check the backend, run again (fresh approval) or close', () => {
+    const message = render({ state: 'interrupted', approvals: [approval('UAPP1')], results: [result('interrupted', 'The bot stopped.')], reason: 'The bot stopped.' });
+    expect(allText(message)).toMatch(/Interrupted: The bot stopped/);
+    const actions = message.blocks.filter((b) => b.type === 'actions') as { elements: { action_id: string; value: string }[] }[];
+    expect(actions.flatMap((a) => a.elements.map((e) => [e.action_id, e.value]))).toEqual([
+      ['op_check_state', OP_ID],
+      ['op_run_again', OP_ID],
+      ['op_cancel', OP_ID],
+    ]);
+  });
+
+  it('cancelled after an interruption: says the step was not run again', () => {
+    const text = allText(render({ state: 'cancelled', endedBy: 'UREQ', results: [result('interrupted', 'The bot stopped.')] }));
+    expect(text).toMatch(/Cancelled by <@UREQ>\. The interrupted step was not run again\./);
   });
 
   it('marks the step with its outcome', () => {

@@ -1,0 +1,110 @@
+import { stepFingerprint } from '../../../src/operations/fingerprint';
+import type { Operation } from '../../../src/operations/types';
+import { engineHarness, type Harness } from './engine-harness';
+
+/** An operation whose mutating step was interrupted by a crash after recording a change set id. */
+async function interrupted(h: Harness): Promise<Operation> {
+  h.runbook.behaviours['step-1'] = async (ctx) => {
+    await ctx.recordExternalId('changeSetId', 'arn:cs/1');
+    return new Promise(() => undefined);
+  };
+  const op = await h.propose();
+  await h.approveAs(op, 'UAPP');
+  await new Promise((r) => setTimeout(r, 30));
+  await h.engine.stop(); // the process goes away mid-step
+  const after = (await h.store.get(op.id))!;
+  expect(after.state).toBe('interrupted');
+  delete h.runbook.behaviours['step-1'];
+  return after;
+}
+
+describe('OperationEngine: after an interruption', () => {
+  it('"check state" without a dedicated check shows the step as planned now, changes nothing, and is audited', async () => {
+    const h = engineHarness();
+    const op = await interrupted(h);
+    const outcome = await h.engine.checkState({ operationId: op.id, userId: 'UOTHER' });
+    expect(outcome).toMatchObject({ kind: 'checked', outcome: { ok: true, details: [{ label: 'Call', value: 'do 1 on metapod' }] } });
+    expect((await h.store.get(op.id))!).toMatchObject({ state: 'interrupted', version: op.version });
+    expect(h.runbook.runs).toHaveLength(1);
+    expect((await h.store.auditTrail(op.id)).map((e) => e.type)).toContain('state_checked');
+    expect(h.observer.events.at(-1)!.event).toMatchObject({ type: 'state_checked', userId: 'UOTHER' });
+  });
+
+  it('"check state" uses the runbook\'s own read-only check with the recorded external ids', async () => {
+    const h = engineHarness();
+    const op = await interrupted(h);
+    const seen: Record<string, string>[] = [];
+    h.runbook.checkState = (_step, _input, ctx) => {
+      seen.push(ctx.externalIds);
+      return Promise.resolve({ ok: true, summary: 'The change set was executed.' });
+    };
+    expect(await h.engine.checkState({ operationId: op.id, userId: 'UREQ' })).toMatchObject({ outcome: { summary: 'The change set was executed.' } });
+    expect(seen).toEqual([{ changeSetId: 'arn:cs/1' }]);
+  });
+
+  it('reports a failing check as a failed check, not as a crash', async () => {
+    const h = engineHarness();
+    const op = await interrupted(h);
+    h.runbook.checkState = () => Promise.reject(new Error('CloudFormation is unreachable'));
+    expect(await h.engine.checkState({ operationId: op.id, userId: 'UREQ' })).toMatchObject({ outcome: { ok: false, summary: 'The check itself failed: CloudFormation is unreachable' } });
+  });
+
+  it('"run again" needs a fresh approval (four eyes), then runs the step once as attempt 2', async () => {
+    const h = engineHarness();
+    const op = await interrupted(h);
+    const restarted = engineHarness({ store: h.store });
+    restarted.runbook.runs = h.runbook.runs;
+    const rerun = await restarted.engine.runAgain({ operationId: op.id, userId: 'UREQ' });
+    expect(rerun).toMatchObject({ kind: 'rerun_requested', op: { state: 'awaiting_approval', approvals: [] } });
+    expect(h.runbook.runs).toHaveLength(1);
+    // The requester still cannot approve their own operation.
+    expect(await restarted.approveAs(op, 'UREQ')).toMatchObject({ kind: 'refused' });
+    // The first attempt's approval binding (an old button, a retried delivery) does not approve attempt 2.
+    const step = op.plan.steps[0]!;
+    expect(await restarted.approveAs(op, 'UAPP', stepFingerprint(step, op.plan.facts))).toMatchObject({ kind: 'stale' });
+    expect(await restarted.approveAs(op, 'UAPP')).toMatchObject({ kind: 'approved', remaining: 0 });
+    await restarted.engine.idle();
+    expect(await h.store.get(op.id)).toMatchObject({ state: 'succeeded', results: [{ attempt: 1, outcome: 'interrupted' }, { attempt: 2, outcome: 'succeeded' }] });
+    expect(h.runbook.runs).toEqual([
+      { stepId: 'step-1', attempt: 1 },
+      { stepId: 'step-1', attempt: 2 },
+    ]);
+    expect((await h.store.auditTrail(op.id)).map((e) => e.type)).toContain('rerun_requested');
+  });
+
+  it('lets only the requester or an approver ask to run again, and only once', async () => {
+    const h = engineHarness({ approvers: ['UAPP'] });
+    const op = await interrupted(h);
+    expect(await h.engine.runAgain({ operationId: op.id, userId: 'USTRANGER' })).toMatchObject({ kind: 'refused' });
+    const both = await Promise.all([h.engine.runAgain({ operationId: op.id, userId: 'UREQ' }), h.engine.runAgain({ operationId: op.id, userId: 'UAPP' })]);
+    expect(both.map((o) => o.kind).sort()).toEqual(['not_interrupted', 'rerun_requested']);
+    expect(await h.engine.runAgain({ operationId: 'op-missing0', userId: 'UREQ' })).toEqual({ kind: 'not_found' });
+  });
+
+  it('can be closed without running again', async () => {
+    const h = engineHarness();
+    const op = await interrupted(h);
+    expect(await h.engine.cancel({ operationId: op.id, userId: 'UREQ' })).toMatchObject({ kind: 'cancelled', op: { state: 'cancelled' } });
+    expect(await h.engine.runAgain({ operationId: op.id, userId: 'UREQ' })).toMatchObject({ kind: 'not_interrupted' });
+    expect(await h.engine.checkState({ operationId: op.id, userId: 'UREQ' })).toMatchObject({ kind: 'not_interrupted' });
+  });
+});
+
+describe('OperationEngine: step execution keys', () => {
+  it('never executes an attempt whose key is already taken (e.g. a state rolled back by hand), and says so', async () => {
+    const h = engineHarness();
+    const op = await h.propose();
+    expect(await h.store.remember(`step:${op.id}:step-1:1`, 60_000)).toBe(true);
+    await h.approveAs(op, 'UAPP');
+    await h.engine.idle();
+    expect(h.runbook.runs).toEqual([]);
+    expect(await h.store.get(op.id)).toMatchObject({ state: 'interrupted', results: [{ attempt: 1, outcome: 'interrupted', summary: expect.stringMatching(/already been started once/) }] });
+  });
+
+  it('takes one key per attempt, so "run again" gets its own', async () => {
+    const h = engineHarness();
+    const op = await interrupted(h);
+    expect(await h.store.remember(`step:${op.id}:step-1:1`, 60_000)).toBe(false);
+    expect(await h.store.remember(`step:${op.id}:step-1:2`, 60_000)).toBe(true);
+  });
+});
