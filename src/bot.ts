@@ -91,7 +91,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       now: overrides.now,
       progressEveryMs: overrides.progressEveryMs,
     });
-    releases.push(() => engine.stop());
+    releases.push(() => engine.stop(config.shutdownGraceMs));
     registerListeners(app, { engine, store, runbooks, logger });
 
     const server = createHttpServer({

@@ -19,6 +19,8 @@ export interface Config {
   approvers: string[];
   approvalTtlMs: number;
   leaseMs: number;
+  /** On SIGTERM, how long running steps may take to finish before they are marked interrupted. */
+  shutdownGraceMs: number;
   store: { kind: 'sqlite' | 'dynamodb'; databasePath: string; table: string };
   /** `endpoints` holds AWS_ENDPOINT_URL_<SERVICE> overrides by service (DYNAMODB, CLOUDFORMATION, …). */
   aws: { region?: string; endpoint?: string; endpoints: Record<string, string> };
@@ -65,6 +67,7 @@ const EnvSchema = z.object({
   APPROVERS: opt(list(/^[UWS][A-Z0-9]{2,}$/, 'Slack user ids (U…/W…) or user group ids (S…)')),
   APPROVAL_TTL: opt(duration(24 * 3_600_000)),
   RUNNING_LEASE: opt(duration(3_600_000)),
+  SHUTDOWN_GRACE: opt(duration(3_600_000)),
   DATABASE_PATH: opt(z.string()),
   STORE: opt(z.enum(['sqlite', 'dynamodb'], { error: 'must be sqlite or dynamodb' })),
   STORE_TABLE: opt(z.string().regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name')),
@@ -128,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     approvers: e.APPROVERS ?? [],
     approvalTtlMs: e.APPROVAL_TTL ?? 30 * 60_000,
     leaseMs: e.RUNNING_LEASE ?? 30_000,
+    shutdownGraceMs: e.SHUTDOWN_GRACE ?? 20_000,
     store: { kind: e.STORE ?? 'sqlite', databasePath: e.DATABASE_PATH ?? './data/runbook-bot.db', table: e.STORE_TABLE ?? 'runbook-bot-operations' },
     aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL, endpoints: serviceEndpoints(env) },
     metapod: { url: e.METAPOD_URL?.replace(/\/+$/, ''), timeoutMs: e.METAPOD_TIMEOUT ?? 30_000 },

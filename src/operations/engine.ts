@@ -48,6 +48,8 @@ export class OperationEngine {
   private readonly leaseMs: number;
   private readonly inflight = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
+  /** Set once stop() began: no new step is claimed (the sweep of another replica resumes it later). */
+  private stopping = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.now = opts.now ?? (() => new Date());
@@ -205,13 +207,23 @@ export class OperationEngine {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  /** Stops waiting for running steps (they end as interrupted: they may have taken effect) and lets them settle. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the engine: running steps get `graceMs` to finish; those still running then stop being waited
+   * for and end as interrupted (they may have taken effect), which the thread is told.
+   */
+  async stop(graceMs = 0): Promise<void> {
+    this.stopping = true;
+    if (graceMs > 0 && this.inflight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
     this.shutdown.abort();
     await this.idle();
   }
 
   private schedule(operationId: string): void {
+    if (this.stopping) return; // left approved: a live replica's sweep resumes it
     const run = this.advance(operationId).catch((err: unknown) => {
       this.opts.logger.error({ err, operationId }, 'advancing an operation failed');
     });

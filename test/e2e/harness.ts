@@ -66,6 +66,8 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     METAPOD_TIMEOUT: '5s',
     DATABASE_PATH: options.databasePath ?? tempDatabase(),
     LOG_LEVEL: 'debug',
+    // Closing a test bot does not wait for hanging fake backends (the drain has its own test).
+    SHUTDOWN_GRACE: '1ms',
     ...options.env,
   };
   const config = loadConfig(env);
