@@ -77,6 +77,32 @@ export async function changeOperation<R>(
   throw new Error(`Operation ${operationId} kept changing under us; gave up after ${MAX_CAS_ATTEMPTS} attempts`);
 }
 
+/**
+ * Writes a change to the step this instance is running, on top of the latest version: writes by
+ * others (the plan message's location, a late click) never make a runner lose its own operation.
+ * The first try uses `known`; a conflict re-reads. Undefined once the step is no longer ours (ended,
+ * or a sweep declared this instance dead).
+ */
+export async function changeOwned(
+  store: OperationStore,
+  known: Operation,
+  owner: string,
+  change: (cur: Operation) => { op: Operation; audit: NewAuditEntry[] },
+): Promise<Operation | undefined> {
+  let cur: Operation | undefined = known;
+  for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
+    if (!cur || cur.state !== 'running' || cur.lease?.owner !== owner) return undefined;
+    const { op, audit } = change(cur);
+    try {
+      return await store.update(op, audit);
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+      cur = await store.get(known.id);
+    }
+  }
+  throw new Error(`Operation ${known.id} kept changing under us; gave up after ${MAX_CAS_ATTEMPTS} attempts`);
+}
+
 /** Where a step's result leads: interrupted, failed, succeeded, the next read-only step, or the next gate. */
 export function afterStep(
   at: Date,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { VersionConflictError, type OperationStore } from '../store/store';
-import { afterStep, attemptOf, changeOperation, currentStep, failedResult, finishOperation, isExpired, transition } from './changes';
+import { afterStep, attemptOf, changeOperation, changeOwned, currentStep, failedResult, finishOperation, isExpired, transition } from './changes';
 import { stepFingerprint } from './fingerprint';
 import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
@@ -264,17 +264,23 @@ export class OperationEngine {
     }
   }
 
-  private async claim(op: Operation): Promise<Operation | undefined> {
-    const step = currentStep(op);
-    try {
-      return await this.opts.store.update(
-        { ...transition(this.now(), op, 'running'), lease: this.lease(), inFlight: { stepId: step.id, attempt: attemptOf(op, step.id), externalIds: {} } },
-        [{ actor: 'system', type: 'step_started', detail: { stepId: step.id, instance: this.instanceId } }],
-      );
-    } catch (err) {
-      if (err instanceof VersionConflictError) return undefined; // another click or replica got there first
-      throw err;
+  /** Takes the step for this instance; undefined when another click or replica took it first, or it was cancelled. */
+  private async claim(known: Operation): Promise<Operation | undefined> {
+    let op: Operation | undefined = known;
+    // A conflict may come from a write that does not claim (e.g. the plan message's location): look again.
+    for (let i = 0; i < 20 && op && (op.state === 'approved' || op.state === 'planned'); i++) {
+      const step = currentStep(op);
+      try {
+        return await this.opts.store.update(
+          { ...transition(this.now(), op, 'running'), lease: this.lease(), inFlight: { stepId: step.id, attempt: attemptOf(op, step.id), externalIds: {} } },
+          [{ actor: 'system', type: 'step_started', detail: { stepId: step.id, instance: this.instanceId } }],
+        );
+      } catch (err) {
+        if (!(err instanceof VersionConflictError)) throw err;
+        op = await this.opts.store.get(known.id);
+      }
     }
+    return undefined;
   }
 
   /** Rebuilds the plan before a step runs; a changed fingerprint voids the approval and asks again. */
@@ -290,36 +296,41 @@ export class OperationEngine {
     const freshStep = fresh.steps[op.currentStep];
     const approved = op.approvals.filter((a) => a.stepId === step.id);
     const unchanged = freshStep !== undefined && freshStep.id === step.id && approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts, attemptOf(op, step.id)));
-    if (unchanged) return this.opts.store.update({ ...op, plan: fresh }, []);
-    const voided = await this.opts.store.update(
-      {
-        ...transition(this.now(), op, 'awaiting_approval'),
+    if (unchanged) return changeOwned(this.opts.store, op, this.instanceId, (cur) => ({ op: { ...cur, plan: fresh }, audit: [] }));
+    const voided = await changeOwned(this.opts.store, op, this.instanceId, (cur) => ({
+      op: {
+        ...transition(this.now(), cur, 'awaiting_approval'),
         plan: fresh,
-        approvals: op.approvals.filter((a) => a.stepId !== step.id),
+        approvals: cur.approvals.filter((a) => a.stepId !== step.id),
         expiresAt: this.expiry(),
         lease: undefined,
         inFlight: undefined,
       },
-      [{ actor: 'system', type: 'plan_changed', detail: { from: op.plan.fingerprint, to: fresh.fingerprint, stepId: step.id } }],
-    );
-    await this.notify(voided, { type: 'plan_changed', previousFingerprint: op.plan.fingerprint });
+      audit: [{ actor: 'system', type: 'plan_changed', detail: { from: op.plan.fingerprint, to: fresh.fingerprint, stepId: step.id } }],
+    }));
+    if (voided) await this.notify(voided, { type: 'plan_changed', previousFingerprint: op.plan.fingerprint });
     return undefined;
   }
 
   /** Stores a step result and moves to the next step, the next gate, or the end. */
   private async recordResult(op: Operation, step: Step, result: StepResult, outcome?: StepOutcome): Promise<Operation | undefined> {
-    const results = [...op.results, result];
-    let { next, audit } = afterStep(this.now(), op, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId });
-    if (next.state === 'awaiting_approval') ({ next, audit } = await this.prepareGate(op, next, audit, results));
-    let stored: Operation;
-    try {
-      stored = await this.opts.store.update(next, audit);
-    } catch (err) {
-      if (!(err instanceof VersionConflictError)) throw err;
+    const first = afterStep(this.now(), op, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId });
+    const gate = first.next.state === 'awaiting_approval' ? await this.prepareGate(op, first.next, [...op.results, result]) : undefined;
+    const stored = await changeOwned(this.opts.store, op, this.instanceId, (cur) => {
+      let { next, audit } = afterStep(this.now(), cur, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId });
+      if (next.state === 'awaiting_approval' && gate && 'reason' in gate) {
+        next = { ...transition(this.now(), cur, 'failed', { results: next.results, reason: gate.reason }), lease: undefined, inFlight: undefined };
+        audit = [...audit.slice(0, 1), { actor: 'system', type: 'failed', detail: { reason: gate.reason } }];
+      } else if (next.state === 'awaiting_approval' && gate && 'plan' in gate) {
+        next = { ...next, plan: gate.plan };
+      }
+      return { op: next, audit };
+    });
+    if (!stored) {
       // We lost the lease (another replica declared us dead): keep the truth in the audit trail and the thread.
-      await this.opts.store.appendAudit(op.id, audit.slice(0, 1));
+      await this.opts.store.appendAudit(op.id, first.audit.slice(0, 1));
       const current = (await this.opts.store.get(op.id)) ?? op;
-      await this.notify({ ...current, results }, { type: 'step_finished', step, result });
+      await this.notify({ ...current, results: [...op.results, result] }, { type: 'step_finished', step, result });
       return undefined;
     }
     if (stored.state === 'interrupted') {
@@ -336,14 +347,13 @@ export class OperationEngine {
   }
 
   /** The next gate shows a preview computed now, from the results so far, not the one planned at the start. */
-  private async prepareGate(op: Operation, next: Operation, audit: NewAuditEntry[], results: StepResult[]): Promise<{ next: Operation; audit: NewAuditEntry[] }> {
+  private async prepareGate(op: Operation, next: Operation, results: StepResult[]): Promise<{ plan: Plan } | { reason: string }> {
     try {
       const plan = await this.runbook(op.runbook).buildPlan(op.input, { logger: this.log(op), now: this.now(), results });
       if (plan.steps[next.currentStep]?.id !== currentStep(next).id) throw new Error('the rebuilt plan no longer has the next step');
-      return { next: { ...next, plan }, audit };
+      return { plan };
     } catch (err) {
-      const reason = `Could not prepare the next step: ${(err as Error).message}`;
-      return { next: { ...transition(this.now(), op, 'failed', { results, reason }), lease: undefined, inFlight: undefined }, audit: [...audit.slice(0, 1), { actor: 'system', type: 'failed', detail: { reason } }] };
+      return { reason: `Could not prepare the next step: ${(err as Error).message}` };
     }
   }
 

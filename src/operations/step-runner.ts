@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { OperationStore } from '../store/store';
 import { formatDuration } from '../util/duration';
+import { changeOwned } from './changes';
 import type { Runbook, StepOutcome } from './runbook';
 import type { Operation, Step, StepResult } from './types';
 
@@ -41,11 +42,20 @@ export async function runClaimedStep(
     return { op, result, outcome: { ok: false, summary } };
   }
   let renewal: Promise<void> = Promise.resolve();
-  const renew = (changes: Partial<Operation> = {}): Promise<void> => {
+  let lost = false;
+  // Renewals apply on top of the latest version: a write by someone else (the plan message's location)
+  // must not make the runner lose its own lease and be declared dead while it works.
+  const renew = (changes: (cur: Operation) => Partial<Operation> = () => ({})): Promise<void> => {
     renewal = renewal.then(async () => {
+      if (lost) return;
       const lease = { owner: opts.instanceId, expiresAt: new Date(opts.now().getTime() + opts.leaseMs).toISOString() };
       try {
-        op = await opts.store.update({ ...op, ...changes, lease }, []);
+        const renewed = await changeOwned(opts.store, op, opts.instanceId, (cur) => ({ op: { ...cur, ...changes(cur), lease }, audit: [] }));
+        if (renewed) op = renewed;
+        else {
+          lost = true;
+          opts.logger.warn('this step is no longer ours (declared dead by a sweep); its result will be recorded in the audit trail only');
+        }
       } catch (err) {
         opts.logger.warn({ err }, 'could not renew the lease of a running step');
       }
@@ -90,7 +100,7 @@ export async function runClaimedStep(
         signal: controller.signal,
         progress: (text) => opts.onProgress(op, step, text),
         recordExternalId: (key, value) =>
-          renew({ inFlight: { ...(op.inFlight ?? { stepId: step.id, attempt, externalIds: {} }), externalIds: { ...op.inFlight?.externalIds, [key]: value } } }),
+          renew((cur) => ({ inFlight: { ...(cur.inFlight ?? { stepId: step.id, attempt, externalIds: {} }), externalIds: { ...cur.inFlight?.externalIds, [key]: value } } })),
       }),
       timedOut,
       shutDown,

@@ -23,14 +23,22 @@ export async function spawnBot(env: Record<string, string>): Promise<ChildBot> {
   proc.stdout.on('data', (d: Buffer) => output.push(d.toString()));
   proc.stderr.on('data', (d: Buffer) => output.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const port = await waitFor(
-    () => {
-      if (proc.exitCode !== null) throw new Error(`the bot exited early:\n${output.join('')}`);
-      const match = /"port":(\d+).*runbook-bot is serving/.exec(output.join(''));
-      return match ? Number(match[1]) : undefined;
-    },
-    { timeoutMs: 20_000, what: 'the child bot to start' },
-  );
+  let port: number;
+  try {
+    port = await waitFor(
+      () => {
+        if (proc.exitCode !== null) throw new Error(`the bot exited early:\n${output.join('')}`);
+        const match = /"port":(\d+).*runbook-bot is serving/.exec(output.join(''));
+        return match ? Number(match[1]) : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the child bot to start' },
+    );
+  } catch (err) {
+    // A bot that never said it was serving must not outlive the test.
+    if (proc.exitCode === null) proc.kill('SIGKILL');
+    await exited;
+    throw err;
+  }
   return {
     port,
     url: `http://127.0.0.1:${port}`,

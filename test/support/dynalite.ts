@@ -33,3 +33,31 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Dy
     },
   };
 }
+
+/** dynalite in its own process (so a busy emulator does not slow the test process), on a loopback port. */
+export async function startDynaliteProcess(): Promise<{ url: string; close(): Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const script = `
+    const server = require('dynalite')({ createTableMs: 20, updateTableMs: 20, deleteTableMs: 20 });
+    server.listen(0, '127.0.0.1', () => process.stdout.write('port=' + server.address().port + '\\n'));
+    process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  `;
+  const proc = spawn(process.execPath, ['-e', script], { cwd: __dirname, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /port=(\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    proc.once('exit', (code) => reject(new Error(`dynalite exited early (${code})`)));
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -108,3 +108,41 @@ describe('OperationEngine: step execution keys', () => {
     expect(await h.store.remember(`step:${op.id}:step-1:2`, 60_000)).toBe(true);
   });
 });
+
+describe('OperationEngine: writes by others while a step runs', () => {
+  it('a late write (the plan message location) during the step neither fails nor interrupts it, and renewals go on', async () => {
+    const h = engineHarness({ engine: { leaseMs: 240 } });
+    let release!: () => void;
+    h.runbook.behaviours['step-1'] = async (ctx) => {
+      await new Promise<void>((r) => (release = r));
+      await ctx.recordExternalId('requestId', 'r-1');
+      return { ok: true, summary: 'done' };
+    };
+    const op = await h.propose();
+    await h.approveAs(op, 'UAPP');
+    await new Promise((r) => setTimeout(r, 30));
+    const running = (await h.store.get(op.id))!;
+    expect(running.state).toBe('running');
+    await h.store.update({ ...running, location: { ...running.location, messageTs: '1700000000.999' } }, [{ actor: 'system', type: 'message_posted', detail: {} }]);
+    await new Promise((r) => setTimeout(r, 300)); // longer than the lease: only renewals keep it
+    const replica = engineHarness({ store: h.store, engine: { instanceId: 'other' } });
+    await replica.engine.sweep();
+    release();
+    await h.engine.idle();
+    expect(await h.store.get(op.id)).toMatchObject({ state: 'succeeded', location: { messageTs: '1700000000.999' }, results: [{ externalIds: { requestId: 'r-1' } }] });
+    expect(replica.observer.types()).not.toContain('interrupted');
+  });
+
+  it('an approval that lands before the plan message location is stored still runs the step once', async () => {
+    const h = engineHarness();
+    const op = await h.propose();
+    // Another writer bumps the version between the approval and the claim.
+    const approved = h.approveAs(op, 'UAPP');
+    const cur = (await h.store.get(op.id))!;
+    await h.store.update({ ...cur, location: { ...cur.location, messageTs: '1700000000.5' } }, []).catch(() => undefined);
+    await approved;
+    await h.engine.idle();
+    expect(await h.store.get(op.id)).toMatchObject({ state: 'succeeded' });
+    expect(h.runbook.runs).toHaveLength(1);
+  });
+});

@@ -80,13 +80,14 @@ describe('OperationEngine: running steps', () => {
   });
 
   it('keeps the lease alive during a long step so a sweeping replica does not interrupt it', async () => {
-    const h = engineHarness({ engine: { leaseMs: 90 } });
-    const replica = engineHarness({ store: h.store, engine: { leaseMs: 90, instanceId: 'other' } });
-    h.runbook.behaviours['step-1'] = () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, summary: 'slow but fine' }), 400));
+    // The lease is short next to the step (renewed every third of it), with margin for a loaded machine.
+    const h = engineHarness({ engine: { leaseMs: 240 } });
+    const replica = engineHarness({ store: h.store, engine: { leaseMs: 240, instanceId: 'other' } });
+    h.runbook.behaviours['step-1'] = () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, summary: 'slow but fine' }), 900));
     const op = await h.propose();
     await h.approveAs(op, 'UAPP');
     for (let i = 0; i < 6; i++) {
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 120));
       await replica.engine.sweep();
     }
     await h.engine.idle();
