@@ -9,7 +9,7 @@ import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, typ
 import { previewAsCheck, requestRerun, type CheckOutcome, type RerunOutcome } from './recovery';
 import { runClaimedStep } from './step-runner';
 import { sweepOperations } from './sweep';
-import type { NewAuditEntry, Operation, OperationLocation, Plan, Step, StepResult } from './types';
+import type { Operation, OperationLocation, Plan, Step, StepResult } from './types';
 
 export interface EngineOptions {
   store: OperationStore;
