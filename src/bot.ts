@@ -96,6 +96,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
     const server = createHttpServer({
       slackListener: transport.httpListener,
+      signingSecret: config.slack.signingSecret,
       logger,
       health: async () => {
         await store.ping();

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { checkSlackRequest, MAX_BODY_BYTES, MAX_CLOCK_SKEW_SECONDS } from '../slack/request-gate';
 
-/** Slack refuses to sign requests more than five minutes apart from now; so do we, in both directions. */
-export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+export { MAX_CLOCK_SKEW_SECONDS };
 
 export interface HealthReport {
   ok: boolean;
@@ -12,6 +12,8 @@ export interface HealthReport {
 export interface HttpServerOptions {
   /** Bolt's HTTP receiver listener for `/slack/events` (absent in Socket Mode). */
   slackListener?: RequestListener;
+  /** Checks signatures and shapes before Bolt sees a request (required with `slackListener`). */
+  signingSecret?: string;
   health(): Promise<HealthReport>;
   logger: Logger;
   nowSeconds?: () => number;
@@ -35,17 +37,32 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/slack/events' && req.method === 'POST' && opts.slackListener) {
+      const listener = opts.slackListener;
       if (!freshSlackTimestamp(req, nowSeconds())) {
         opts.logger.warn({ path }, 'refused a Slack request with a missing or stale timestamp');
         req.resume();
         return send(res, 401, { error: 'stale or missing x-slack-request-timestamp' });
       }
-      try {
-        return opts.slackListener(req, res);
-      } catch (err) {
-        opts.logger.error({ err }, 'Slack request listener failed');
-        return send(res, 500, { error: 'internal error' });
-      }
+      void readBody(req).then((body) => {
+        if (body === undefined) return send(res, 413, { error: 'request too large' });
+        const verdict = checkSlackRequest(body, req.headers, opts.signingSecret ?? '', nowSeconds());
+        if (!verdict.ok) {
+          opts.logger.warn({ path, status: verdict.status, reason: verdict.error }, 'refused a Slack request');
+          return send(res, verdict.status, { error: verdict.error });
+        }
+        // Bolt reads an already-buffered body from `rawBody` and verifies the signature again.
+        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+        try {
+          listener(req, res);
+        } catch (err) {
+          opts.logger.error({ err }, 'Slack request listener failed');
+          send(res, 500, { error: 'internal error' });
+        }
+      }, (err: unknown) => {
+        opts.logger.warn({ err }, 'could not read a Slack request');
+        if (!res.headersSent) send(res, 400, { error: 'unreadable request' });
+      });
+      return;
     }
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       opts.health().then(
@@ -56,5 +73,21 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     }
     req.resume();
     send(res, 404, { error: 'not found' });
+  });
+}
+
+/** The request body, or undefined once it exceeds MAX_BODY_BYTES (the rest is discarded). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
   });
 }
