@@ -68,11 +68,22 @@ function scaleDownSpecs(stacks: StackState[], target: string, deployed: boolean)
 
 function buildMenu(history: Awaited<ReturnType<NonNullable<RollbackDeps['gocd']>['pipelineHistory']>>, deployed: string[], target: Target): PlanMenu | undefined {
   const options = history
-    .filter((r) => r.state === 'passed' && r.commit && !deployed.some((d) => r.commit!.revision.startsWith(d)))
+    .filter((r) => r.state === 'passed' && r.commit && ![...deployed, target.short].some((d) => r.commit!.revision.startsWith(d)))
     .slice(0, 10)
     .map((r) => ({ label: `#${r.counter} ${r.commit!.revision.slice(0, 7)} ${r.commit!.message?.split('\n')[0] ?? ''}`.trim().slice(0, 75), value: r.commit!.revision }));
   if (options.length === 0) return undefined;
   return { actionId: PICK_BUILD_ACTION, placeholder: `Roll back to another build (now ${target.short})`, options };
+}
+
+/** Why the target of prepared change sets was chosen, said the same way as when it was chosen. */
+function fixedWhy(history: Parameters<typeof chooseTarget>[0], live: string[], pipeline: string, input: RollbackInput, fixed: string): string {
+  try {
+    const again = live.length > 0 ? chooseTarget(history, live, pipeline, input.to) : undefined;
+    if (again?.short === fixed) return again.why;
+  } catch {
+    // The history moved on; the change sets still say what will run.
+  }
+  return 'fixed when the change sets were prepared';
 }
 
 /** Builds the rollback plan from read-only lookups and the results so far. */
@@ -93,7 +104,7 @@ export async function buildRollbackPlan(deps: RollbackDeps, input: RollbackInput
   const liveVersions = deployed ? [] : [...new Set(stacks.map((s) => liveAndIdle(s.stack, s.bg).live.version))];
   const fixedRun = fixed ? findBuild(history, fixed) : undefined;
   const target: Target = fixed
-    ? { short: fixed, full: fixedRun?.commit?.revision, counter: fixedRun?.counter, why: 'fixed when the change sets were prepared' }
+    ? { short: fixed, full: fixedRun?.commit?.revision, counter: fixedRun?.counter, author: fixedRun?.commit?.author, why: fixedWhy(history, liveVersions, pipeline, input, fixed) }
     : chooseTarget(history, liveVersions, pipeline, input.to);
   if (!deployed && liveVersions.every((v) => v === target.short)) {
     throw new UserFacingError(`\`${input.service}\` already runs \`${target.short}\` on every stack: there is nothing to roll back. Give another version with \`--to <sha>\`.`, 'already_there');
