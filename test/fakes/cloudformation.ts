@@ -125,6 +125,7 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
     s.parameters = p.next;
     for (const c of p.changes) event(s, c.LogicalResourceId, c.ResourceType, 'UPDATE_COMPLETE');
     s.status = 'UPDATE_COMPLETE';
+    s.statusReason = undefined;
     event(s, s.name, 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE');
   };
   const findChangeSet = (form: URLSearchParams): FakeChangeSet | undefined => {

@@ -2,6 +2,7 @@ import type { CloudFormationActions, StackInfo } from '../../actions/cloudformat
 import type { GoCdActions } from '../../actions/gocd/gocd-actions';
 import { BackendError } from '../../actions/http/errors';
 import { UserFacingError } from '../../operations/runbook';
+import { escapeMrkdwn } from '../../util/text';
 import { readBlueGreen, stackNameFor, type BlueGreen } from './blue-green';
 
 /** A service's stack on one shard, as read now. */
@@ -18,7 +19,8 @@ export async function lookup<T>(what: string, fn: () => Promise<T>): Promise<T> 
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof BackendError) throw new UserFacingError(`Could not ${what}: ${err.message}`, 'backend_error');
+    // Refusals are shown as mrkdwn: backend text must not turn into links or mentions.
+    if (err instanceof BackendError) throw new UserFacingError(`Could not ${what}: ${escapeMrkdwn(err.message)}`, 'backend_error');
     throw err;
   }
 }
@@ -44,7 +46,7 @@ export async function resolveStacks(cfn: CloudFormationActions, service: string,
   if (global) return [{ shard: 'global', info: global }];
   const found = await foundShards();
   if (found.length === 0) {
-    throw new UserFacingError(`Unknown service \`${service}\`: there is no stack \`${stackNameFor(service, 'global')}\` and no \`prod-<shard>-k-${service}\` stack. Check the name.`, 'unknown_service');
+    throw new UserFacingError(`Unknown service \`${service}\`: there is no stack \`${stackNameFor(service, 'global')}\` and no \`prod-SHARD-k-${service}\` stack. Check the name.`, 'unknown_service');
   }
   const infos = await Promise.all(found.map((s) => lookup(`read stack ${stackNameFor(service, s)}`, () => cfn.describeStack(stackNameFor(service, s)))));
   return found.flatMap((shard, i) => (infos[i] ? [{ shard, info: infos[i] }] : []));
