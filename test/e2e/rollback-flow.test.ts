@@ -1,3 +1,5 @@
+import type { EmulatedMessage } from '../fakes/slack-api';
+import { blockActionPayload } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, snapshot, textOf } from './harness';
 import { BAD, blueGreen, GOOD, OLDER, planAt, seedHistory, short, startRollbackE2E, threadText, type RollbackE2E } from './rollback-harness';
@@ -110,5 +112,62 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
     expect(textOf(gate)).toContain(`GreenVersion        ${short(OLDER)} -&gt; ${short(GOOD)}`);
     expect(textOf(gate)).toContain('asked for with --to (build #41 of `correnteza`)');
     expect(t.cfn.requests.filter((r) => r.action === 'CreateChangeSet').map((r) => r.params.StackName)).toEqual(['prod-s1-k-correnteza']);
+  });
+});
+
+describe('choosing another build and changing the world under an approval', () => {
+  let t: RollbackE2E;
+  beforeEach(async () => {
+    t = await startRollbackE2E();
+    t.cfn.addStack('prod-global-k-metapod', blueGreen(BAD, OLDER));
+    seedHistory(t.gocd, 'metapod');
+  });
+  afterEach(async () => {
+    await t.close();
+    t.e2e.slack.assertNoUnexpected();
+    t.cfn.assertNoUnexpected();
+    t.gocd.assertNoUnexpected();
+  });
+
+  /** The block_actions payload Slack sends when someone picks `label` in the plan's select menu. */
+  function pick(message: EmulatedMessage, label: RegExp, userId: string): string {
+    const menu = message.blocks!.flatMap((b) => (b.elements as Record<string, unknown>[] | undefined) ?? []).find((e) => e.action_id === 'rollback_pick_build')!;
+    const option = (menu.options as { text: { text: string }; value: string }[]).find((o) => label.test(o.text.text))!;
+    const payload = blockActionPayload({ userId, actionId: 'rollback_pick_build', value: '', messageTs: message.ts, channelId: CHANNEL, responseUrl: t.e2e.slack.newResponseUrl(), messageBlocks: message.blocks });
+    payload.actions = [{ type: 'static_select', action_id: 'rollback_pick_build', block_id: 'actions', selected_option: option, placeholder: menu.placeholder, action_ts: '1700000000.000100' }];
+    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  }
+
+  it('picking another build cancels the plan and proposes a fresh rollback to it in the same thread', async () => {
+    await t.e2e.command('rollback metapod');
+    const gate = snapshot(await planAt(t.e2e, (await t.e2e.planMessage()).ts, /Awaiting approval/));
+    const res = await t.e2e.post(pick(gate, /^#40 01de01d/, 'UREQ'));
+    expect(res.status).toBe(200);
+    await planAt(t.e2e, gate.ts, /Cancelled/);
+    const fresh = await waitFor(() => t.e2e.slack.threadReplies(CHANNEL, gate.ts).find((m) => /Roll back metapod to 01de01d/.test(textOf(m)) && buttonsOf(m).includes('op_approve')), { what: 'the new plan in the thread', timeoutMs: 8000 });
+    expect(textOf(fresh)).toContain('asked for with --to (build #40 of `metapod`)');
+    expect(textOf(fresh)).toContain(`GreenVersion        ${short(OLDER)} -&gt; ${short(OLDER)}`);
+    expect(t.cfn.mutatingCalls()).toEqual([]);
+    // The old plan's approve button is dead; the new one works and deploys the picked build.
+    await t.e2e.click(gate, 'op_approve', 'UAPP');
+    await waitFor(() => t.e2e.ephemeralsFor('UAPP').find((m) => /cancelled/.test(m)), { what: 'the dead button explanation' });
+    expect(t.cfn.mutatingCalls()).toEqual([]);
+    await t.e2e.click(snapshot(fresh), 'op_approve', 'UAPP');
+    await waitFor(() => t.cfn.mutatingCalls().length === 1, { what: 'the deploy of the picked build' });
+    await waitFor(() => t.cfn.stacks.get('prod-global-k-metapod')!.parameters.GreenInstanceCount === '3', { what: 'the update' });
+    expect(t.cfn.stacks.get('prod-global-k-metapod')!.parameters.GreenVersion).toBe(short(OLDER));
+  });
+
+  it('voids the approval when the stack changed after the preview, and shows the new preview', async () => {
+    await t.e2e.command('rollback metapod');
+    const gate = snapshot(await planAt(t.e2e, (await t.e2e.planMessage()).ts, /Awaiting approval/));
+    // Someone changes the stack by hand after the preview was computed.
+    t.cfn.stacks.get('prod-global-k-metapod')!.parameters.BlueInstanceCount = '5';
+    await t.e2e.click(gate, 'op_approve', 'UAPP');
+    await waitFor(() => /plan changed since it was approved/.test(threadText(t.e2e, gate.ts)), { what: 'the plan-changed notice' });
+    expect(t.cfn.mutatingCalls()).toEqual([]);
+    const now = await planAt(t.e2e, gate.ts, /Blue serves 5 on bad0bad/);
+    expect(textOf(now)).toMatch(/Awaiting approval/);
+    expect(textOf(now)).toMatch(/Not executable/);
   });
 });
