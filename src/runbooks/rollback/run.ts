@@ -101,17 +101,27 @@ async function waitWithEvents(deps: RollbackDeps, cfn: CloudFormationActions, st
     seen.push(...events.reverse().map((e) => eventLine(stack, e)));
     ctx.progress(seen.slice(-8).join('\n'));
   };
-  let stop = false;
+  // Stopped as soon as the waiter returns, so a finished update is reported at once.
+  const stop = new AbortController();
+  const done = AbortSignal.any([stop.signal, ctx.signal]);
   const poller = (async () => {
-    while (!stop && !ctx.signal.aborted) {
+    while (!done.aborted) {
       await report();
-      await new Promise((r) => setTimeout(r, deps.timing.eventsEveryMs));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, deps.timing.eventsEveryMs);
+        function finish(): void {
+          clearTimeout(timer);
+          done.removeEventListener('abort', finish);
+          resolve();
+        }
+        done.addEventListener('abort', finish, { once: true });
+      });
     }
   })();
   try {
     return await cfn.waitForStackUpdate(stack, { ...deps.timing.waiter, signal: ctx.signal });
   } finally {
-    stop = true;
+    stop.abort();
     await poller;
     await report();
   }
