@@ -2,7 +2,7 @@ import { stepFingerprint } from '../../src/operations/fingerprint';
 import { blockAction } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, snapshot, textOf } from './harness';
-import { answerTo, BAD, blueGreen, GOOD, OLDER, planAt, seedHistory, short, startRollbackE2E, threadText, type RollbackE2E } from './rollback-harness';
+import { answerTo, BAD, blueGreen, firstGate, GOOD, OLDER, planAt, seedHistory, short, startRollbackE2E, threadText, type RollbackE2E } from './rollback-harness';
 
 describe('rollback refusals, failures and the undo, end to end', () => {
   let t: RollbackE2E;
@@ -49,7 +49,7 @@ describe('rollback refusals, failures and the undo, end to end', () => {
     seedHistory(t.gocd, 'metapod');
     t.svc.setAnswers('metapod', 'global', [short(BAD)]); // the new color never answers
     await t.e2e.command('rollback metapod');
-    const gate = snapshot(await planAt(t.e2e, (await t.e2e.planMessage()).ts, /Awaiting approval/));
+    const gate = await firstGate(t.e2e);
     await t.e2e.click(gate, 'op_approve', 'UAPP');
     const failed = await planAt(t.e2e, gate.ts, /Failed/);
     expect(textOf(failed)).toMatch(/Verification timed out: 600d600 was not seen as expected within 2 s/);
@@ -81,7 +81,7 @@ describe('rollback refusals, failures and the undo, end to end', () => {
     seedHistory(t.gocd, 'correnteza');
     t.cfn.failNextUpdate('prod-s1-k-correnteza', 'Resource handler returned message: Instance failed to stabilize');
     await t.e2e.command('rollback correnteza');
-    const gate = snapshot(await planAt(t.e2e, (await t.e2e.planMessage()).ts, /Awaiting approval/));
+    const gate = await firstGate(t.e2e);
     await t.e2e.click(gate, 'op_approve', 'UAPP');
     const failed = await planAt(t.e2e, gate.ts, /Failed/);
     expect(textOf(failed)).toContain('The update of prod-s1-k-correnteza did not complete (UPDATE_ROLLBACK_COMPLETE). Stopped here; already updated: prod-s0-k-correnteza.');
@@ -99,7 +99,7 @@ describe('rollback refusals, failures and the undo, end to end', () => {
     seedHistory(t.gocd, 'metapod');
     t.svc.setAnswers('metapod', 'global', [short(GOOD)]);
     await t.e2e.command('rollback metapod --in-place');
-    const gate = snapshot(await planAt(t.e2e, (await t.e2e.planMessage()).ts, /Awaiting approval/));
+    const gate = await firstGate(t.e2e);
     const text = textOf(gate);
     expect(text).toContain('In-place update to 600d600 (about 5 minutes of DOWNTIME)');
     expect(text).toMatch(/:rotating_light: Warning:\* About 5 minutes of downtime/);

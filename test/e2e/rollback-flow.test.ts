@@ -2,7 +2,7 @@ import type { EmulatedMessage } from '../fakes/slack-api';
 import { blockActionPayload } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, snapshot, textOf } from './harness';
-import { BAD, blueGreen, GOOD, OLDER, planAt, seedHistory, short, startRollbackE2E, threadText, type RollbackE2E } from './rollback-harness';
+import { BAD, blueGreen, firstGate, GOOD, OLDER, planAt, seedHistory, short, startRollbackE2E, threadText, type RollbackE2E } from './rollback-harness';
 
 describe('rolling back a service from Slack, end to end (CloudFormation, GoCD and the service on loopback)', () => {
   let t: RollbackE2E;
@@ -24,8 +24,7 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
 
     const ack = await t.e2e.command('rollback metapod');
     expect(ack.status).toBe(200);
-    const first = await t.e2e.planMessage();
-    const gate = snapshot(await planAt(t.e2e, first.ts, /Awaiting approval/));
+    const gate = await firstGate(t.e2e);
     const text = textOf(gate);
     // The build history as GoCD has it (build-number:full-SHA), the deployed and proposed builds marked.
     expect(text).toContain(`#42:${BAD} passed  Rui &lt;rui@example.com&gt;: Buggy change  &lt;- deployed`);
@@ -55,7 +54,9 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
     await t.e2e.click(gate, 'op_approve', 'UAPP');
 
     // Deploy, verification, then the scale-down gate (destructive, two approvers).
-    const scaleGate = snapshot(await planAt(t.e2e, gate.ts, /Needs 2 more approvals/));
+    await planAt(t.e2e, gate.ts, /Needs 2 more approvals/);
+    await t.e2e.bot.engine.idle();
+    const scaleGate = snapshot(t.e2e.slack.message(CHANNEL, gate.ts)!);
     expect(t.cfn.mutatingCalls()).toEqual(['ExecuteChangeSet prod-global-k-metapod']);
     expect(t.cfn.stacks.get('prod-global-k-metapod')!.parameters).toMatchObject({ GreenVersion: short(GOOD), GreenInstanceCount: '3', BlueVersion: short(BAD), BlueInstanceCount: '3' });
     const thread = threadText(t.e2e, gate.ts);
@@ -85,7 +86,7 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
     seedHistory(t.gocd, 'correnteza');
 
     await t.e2e.command('rollback correnteza');
-    const gate = snapshot(await planAt(t.e2e, (await t.e2e.planMessage()).ts, /Awaiting approval/));
+    const gate = await firstGate(t.e2e);
     const text = textOf(gate);
     for (const shard of ['s0', 's1', 's2']) expect(text).toContain(`prod-${shard}-k-correnteza: resource changes`);
     expect(text).toContain('GreenInstanceCount  0 -&gt; 2');
@@ -108,7 +109,7 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
     expect(t.cfn.actions().filter((a) => a !== 'DescribeStacks' && a !== 'ListStacks')).toEqual([]);
 
     await t.e2e.command(`rollback correnteza --shard s1 --to ${GOOD.toUpperCase()}`);
-    const gate = await planAt(t.e2e, (await t.e2e.planMessage()).ts, /Awaiting approval/);
+    const gate = await firstGate(t.e2e);
     expect(textOf(gate)).toContain(`GreenVersion        ${short(OLDER)} -&gt; ${short(GOOD)}`);
     expect(textOf(gate)).toContain('asked for with --to (build #41 of `correnteza`)');
     expect(t.cfn.requests.filter((r) => r.action === 'CreateChangeSet').map((r) => r.params.StackName)).toEqual(['prod-s1-k-correnteza']);
@@ -130,17 +131,18 @@ describe('choosing another build and changing the world under an approval', () =
   });
 
   /** The block_actions payload Slack sends when someone picks `label` in the plan's select menu. */
-  function pick(message: EmulatedMessage, label: RegExp, userId: string): string {
+  function pick(message: EmulatedMessage, label: RegExp, userId: string, forgeValue?: string): string {
     const menu = message.blocks!.flatMap((b) => (b.elements as Record<string, unknown>[] | undefined) ?? []).find((e) => e.action_id === 'rollback_pick_build')!;
     const option = (menu.options as { text: { text: string }; value: string }[]).find((o) => label.test(o.text.text))!;
     const payload = blockActionPayload({ userId, actionId: 'rollback_pick_build', value: '', messageTs: message.ts, channelId: CHANNEL, responseUrl: t.e2e.slack.newResponseUrl(), messageBlocks: message.blocks });
-    payload.actions = [{ type: 'static_select', action_id: 'rollback_pick_build', block_id: 'actions', selected_option: option, placeholder: menu.placeholder, action_ts: '1700000000.000100' }];
+    const selected = forgeValue === undefined ? option : { ...option, value: forgeValue };
+    payload.actions = [{ type: 'static_select', action_id: 'rollback_pick_build', block_id: 'actions', selected_option: selected, placeholder: menu.placeholder, action_ts: '1700000000.000100' }];
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   }
 
   it('picking another build cancels the plan and proposes a fresh rollback to it in the same thread', async () => {
     await t.e2e.command('rollback metapod');
-    const gate = snapshot(await planAt(t.e2e, (await t.e2e.planMessage()).ts, /Awaiting approval/));
+    const gate = await firstGate(t.e2e);
     const res = await t.e2e.post(pick(gate, /^#40 01de01d/, 'UREQ'));
     expect(res.status).toBe(200);
     await planAt(t.e2e, gate.ts, /Cancelled/);
@@ -152,6 +154,12 @@ describe('choosing another build and changing the world under an approval', () =
     await t.e2e.click(gate, 'op_approve', 'UAPP');
     await waitFor(() => t.e2e.ephemeralsFor('UAPP').find((m) => /cancelled/.test(m)), { what: 'the dead button explanation' });
     expect(t.cfn.mutatingCalls()).toEqual([]);
+    // A second pick on the cancelled plan, and a forged entry, change nothing.
+    await t.e2e.post(pick(gate, /^#40 01de01d/, 'UOTHER'));
+    await waitFor(() => t.e2e.ephemeralsFor('UOTHER').find((m) => /The build can no longer be changed/.test(m)), { what: 'the late pick explanation' });
+    await t.e2e.post(pick(gate, /^#40 01de01d/, 'UFORGE', `${gate.blocks!.length > 0 ? 'op-aaaaaaaa' : ''}|$(reboot)`));
+    await waitFor(() => t.e2e.ephemeralsFor('UFORGE').find((m) => /This menu entry is not valid/.test(m)), { what: 'the forged pick refusal' });
+    expect(t.e2e.slack.threadReplies(CHANNEL, gate.ts).filter((m) => buttonsOf(m).includes('op_approve'))).toHaveLength(1);
     await t.e2e.click(snapshot(fresh), 'op_approve', 'UAPP');
     await waitFor(() => t.cfn.mutatingCalls().length === 1, { what: 'the deploy of the picked build' });
     await waitFor(() => t.cfn.stacks.get('prod-global-k-metapod')!.parameters.GreenInstanceCount === '3', { what: 'the update' });
@@ -160,7 +168,7 @@ describe('choosing another build and changing the world under an approval', () =
 
   it('voids the approval when the stack changed after the preview, and shows the new preview', async () => {
     await t.e2e.command('rollback metapod');
-    const gate = snapshot(await planAt(t.e2e, (await t.e2e.planMessage()).ts, /Awaiting approval/));
+    const gate = await firstGate(t.e2e);
     // Someone changes the stack by hand after the preview was computed.
     t.cfn.stacks.get('prod-global-k-metapod')!.parameters.BlueInstanceCount = '5';
     await t.e2e.click(gate, 'op_approve', 'UAPP');

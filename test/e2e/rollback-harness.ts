@@ -71,6 +71,17 @@ export function planAt(e2e: E2E, ts: string, pattern: RegExp): Promise<EmulatedM
   return messageShowing(e2e.slack, ts, pattern, 10_000);
 }
 
+/**
+ * Waits for the plan to stop at its first gate, and for the engine to finish telling Slack about it:
+ * the observer's message updates are not ordered, so a click racing them could be shown out of order.
+ */
+export async function firstGate(e2e: E2E): Promise<EmulatedMessage> {
+  const plan = await e2e.planMessage();
+  await planAt(e2e, plan.ts, /Awaiting approval/);
+  await e2e.bot.engine.idle();
+  return structuredClone(e2e.slack.message(CHANNEL, plan.ts)!);
+}
+
 /** The text of every reply in a message's thread. */
 export function threadText(e2e: E2E, ts: string): string {
   return e2e.slack.threadReplies(CHANNEL, ts).map(textOf).join('\n');

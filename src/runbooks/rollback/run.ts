@@ -45,6 +45,8 @@ export async function runPrepare(deps: RollbackDeps, cfn: CloudFormationActions,
       const waited = await cfn.waitForChangeSet(set.stack, id, { ...deps.timing.waiter, maxWaitSeconds: Math.min(deps.timing.waiter.maxWaitSeconds, 600), signal: ctx.signal });
       const cs = waited.final;
       if (!waited.ok || !cs) {
+        // A failed change set is useless and clutters the stack's list; removing it is best effort.
+        if (cs?.status === 'FAILED') await cfn.deleteChangeSet(set.stack, id, ctx.signal).catch(() => undefined);
         return { ok: false, summary: `CloudFormation could not prepare the change set for ${set.stack} (${cs?.status ?? waited.state}${cs?.statusReason ? `: ${cs.statusReason}` : ''}). Nothing was changed.`, details, externalIds };
       }
       details.push({ label: `${set.stack}: parameters`, value: parameterDiff(set.before, set.changes), code: true }, { label: `${set.stack}: resource changes`, value: describeResourceChanges(cs.changes), code: true });
