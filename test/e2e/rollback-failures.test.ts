@@ -55,6 +55,8 @@ describe('rollback refusals, failures and the undo, end to end', () => {
     expect(textOf(failed)).toMatch(/Verification timed out: 600d600 was not seen as expected within 2 s/);
     const thread = await waitFor(() => threadText(t.e2e, gate.ts).match(/Proposed as/) && threadText(t.e2e, gate.ts), { what: 'the undo proposal' });
     expect(thread).toMatch(/NOT OK: 0 of the last 10 answers were 600d600; 0 errors; also seen: bad0bad/);
+    expect(thread).toContain('prod-global-k-metapod: last answers:* bad0bad, bad0bad');
+    expect(thread).toContain('prod-global-k-metapod now:* UPDATE_COMPLETE; Blue: bad0bad x 3, Green: 600d600 x 3');
     expect(thread).toMatch(/Undo: restore the previous parameters of prod-global-k-metapod\. Proposed as `op-[a-z0-9]{8}`/);
 
     // A forged approval of the scale-down (right step id and fingerprint) runs nothing.

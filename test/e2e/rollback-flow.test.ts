@@ -70,8 +70,11 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
     await t.e2e.click(scaleGate, 'op_approve', 'UAPP');
     await waitFor(() => t.e2e.ephemeralsFor('UAPP').find((m) => /needs 1 more approver/.test(m)), { what: 'first destructive approval' });
     expect(t.cfn.mutatingCalls()).toHaveLength(1);
+    // Once the bad color is gone, only the good version answers; the last step checks exactly that.
+    t.svc.setAnswers('metapod', 'global', [short(GOOD)]);
     await t.e2e.click(scaleGate, 'op_approve', 'UAPP2');
     const done = await planAt(t.e2e, gate.ts, /Succeeded/);
+    expect(textOf(done)).toContain(`${short(GOOD)} answers on every stack, and nothing else does.`);
     expect(buttonsOf(done)).toEqual([]);
     expect(t.cfn.mutatingCalls()).toEqual(['ExecuteChangeSet prod-global-k-metapod', 'ExecuteChangeSet prod-global-k-metapod']);
     expect(t.cfn.stacks.get('prod-global-k-metapod')!.parameters).toMatchObject({ GreenVersion: short(GOOD), GreenInstanceCount: '3', BlueInstanceCount: '0' });

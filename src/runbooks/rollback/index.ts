@@ -34,7 +34,8 @@ export function rollbackRunbook(deps: RollbackDeps): Runbook<RollbackInput> {
         case 'rollback.execute':
           return runExecute(deps, cfn, step, ctx, step.id === STEP_IDS.deploy ? proposeUndo : undefined);
         case 'rollback.verify':
-          return runVerify(deps, step, ctx, proposeUndo);
+          // Once the bad color is gone there is nothing to undo: a failure is reported, not reverted.
+          return runVerify(deps, step, ctx, step.id === STEP_IDS.verify ? proposeUndo : undefined, cfn);
         default:
           return { ok: false, summary: `Unknown step kind ${step.action.kind}.` };
       }

@@ -168,6 +168,14 @@ export async function buildRollbackPlan(deps: RollbackDeps, input: RollbackInput
         preparedBy: 'Preview taking down the bad color',
         explanation: `Offered only after ${target.short} was verified. The bad color's instances go to 0; the good color keeps serving, so there is no downtime.`,
       }),
+      verifyStep({
+        id: STEP_IDS.verifySettled,
+        target: target.short,
+        mode: 'all',
+        checks,
+        title: `Verify that only ${target.short} answers`,
+        rule: `the last ${v.settledWindow} answers of every stack are ${target.short}, within ${Math.round(v.timeoutMs / 1000)} s`,
+      }),
     );
   }
 

@@ -142,7 +142,7 @@ export async function stackStates(cfn: CloudFormationActions, stacks: string[]):
 }
 
 /** Polls every stack's `/api/version`; a timeout fails the step and proposes the undo. */
-export async function runVerify(deps: RollbackDeps, step: Step, ctx: StepRunContext, proposeUndo?: UndoProposer): Promise<StepOutcome> {
+export async function runVerify(deps: RollbackDeps, step: Step, ctx: StepRunContext, proposeUndo?: UndoProposer, cfn?: CloudFormationActions): Promise<StepOutcome> {
   const params = VerifyParams.parse(step.action.params);
   if (params.checks.some((c) => c.url === null)) {
     return { ok: true, summary: `NOT verified by the bot: SERVICE_URL_TEMPLATE is not configured. Check /api/version by hand (several times, because of the load balancer) and look for ${params.expected} before approving the next step.` };
@@ -150,10 +150,15 @@ export async function runVerify(deps: RollbackDeps, step: Step, ctx: StepRunCont
   const v = deps.timing.verify;
   const rule = params.mode === 'some' ? { mode: 'some' as const, needed: v.needed, window: v.window, intervalMs: v.intervalMs, timeoutMs: v.timeoutMs } : { mode: 'all' as const, needed: 0, window: v.settledWindow, intervalMs: v.intervalMs, timeoutMs: v.timeoutMs };
   const results = await Promise.all(params.checks.map((c) => pollVersion(deps.versions, c.url!, params.expected, rule, ctx.signal, () => undefined)));
-  const details = params.checks.map((c, i) => ({ label: `${c.stack} (${c.url}/api/version)`, value: `${results[i]!.ok ? 'OK' : 'NOT OK'}: ${results[i]!.summary}` }));
-  if (results.every((r) => r.ok)) return { ok: true, summary: `${params.expected} answers on every stack.`, details };
+  // The evidence: the verdict and the last answers each stack gave.
+  const details = params.checks.flatMap((c, i) => [
+    { label: `${c.stack} (${c.url}/api/version)`, value: `${results[i]!.ok ? 'OK' : 'NOT OK'}: ${results[i]!.summary}` },
+    { label: `${c.stack}: last answers`, value: results[i]!.samples.slice(-10).map((s) => s.version ?? s.error ?? '?').join(', ') },
+  ]);
+  if (results.every((r) => r.ok)) return { ok: true, summary: `${params.expected} answers on every stack${params.mode === 'all' ? ', and nothing else does' : ''}.`, details };
   const why = `Verification timed out: ${params.expected} was not seen as expected within ${Math.round(v.timeoutMs / 1000)} s.`;
-  return { ok: false, summary: why, details, followUp: await proposeUndo?.(ctx, why) };
+  const states = cfn ? await stackStates(cfn, params.checks.map((c) => c.stack)).catch(() => []) : [];
+  return { ok: false, summary: why, details: [...details, ...states], followUp: await proposeUndo?.(ctx, why) };
 }
 
 /** The previous values recorded by this operation's deploy prepare step, for stacks that differ from them now. */

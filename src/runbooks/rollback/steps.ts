@@ -15,7 +15,7 @@ export interface ChangeSetSpec {
 /** A change set already created (by a prepare step) and what CloudFormation says it does. */
 export type Prepared = Record<string, ChangeSetInfo | undefined>;
 
-export const STEP_IDS = { prepare: 'prepare', deploy: 'deploy', verify: 'verify', prepareScaleDown: 'prepare-scale-down', scaleDown: 'scale-down', restore: 'restore' } as const;
+export const STEP_IDS = { prepare: 'prepare', deploy: 'deploy', verify: 'verify', prepareScaleDown: 'prepare-scale-down', scaleDown: 'scale-down', verifySettled: 'verify-settled', restore: 'restore' } as const;
 
 /** A read-only step that creates change sets (CloudFormation computes the update; nothing is applied). */
 export function prepareStep(id: string, title: string, phase: string, specs: ChangeSetSpec[], extra: PreviewLine[] = [], target?: string): Step {
@@ -80,11 +80,11 @@ export function executeStep(opts: {
 }
 
 /** A check of `/api/version` on every stack's service URL. */
-export function verifyStep(opts: { id: string; target: string; mode: 'some' | 'all'; checks: { stack: string; url?: string }[]; rule: string }): Step {
+export function verifyStep(opts: { id: string; target: string; mode: 'some' | 'all'; checks: { stack: string; url?: string }[]; rule: string; title?: string }): Step {
   const configured = opts.checks.every((c) => c.url !== undefined);
   return {
     id: opts.id,
-    title: configured ? `Verify that ${opts.target} answers` : 'Hand verification over to people (SERVICE_URL_TEMPLATE is not set)',
+    title: configured ? (opts.title ?? `Verify that ${opts.target} answers`) : 'Hand verification over to people (SERVICE_URL_TEMPLATE is not set)',
     risk: 'read-only',
     preview: configured
       ? [{ label: 'Polls', value: opts.checks.map((c) => `GET ${c.url!.replace(/\/+$/, '')}/api/version`).join('\n'), code: true }, { label: 'Passes when', value: opts.rule }]

@@ -27,6 +27,7 @@ describe('the rollback plan across its steps', () => {
       ['verify', 'read-only'],
       ['prepare-scale-down', 'read-only'],
       ['scale-down', 'destructive'],
+      ['verify-settled', 'read-only'],
     ]);
     expect(a.steps[0]!.action.params).toMatchObject({ target: 'bbbbbbb', sets: [{ stack: 'prod-global-k-metapod', changes: { GreenVersion: 'bbbbbbb', GreenInstanceCount: '3' }, before: { GreenVersion: 'aaaaaaa', GreenInstanceCount: '0' } }] });
     expect(a.menu?.options.map((o) => o.label)).toEqual(['#40 aaaaaaa']);
