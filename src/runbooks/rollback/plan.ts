@@ -94,7 +94,9 @@ export async function buildRollbackPlan(deps: RollbackDeps, input: RollbackInput
   const prepared = succeeded(ctx.results, STEP_IDS.prepare);
   const deployed = succeeded(ctx.results, STEP_IDS.deploy) !== undefined;
 
-  await refuseWhileToProdRuns(gocd, deps.toProdPipeline);
+  // A to-prod blocks starting and each change; it must not cut a verification short (that would lose the undo).
+  const verifying = (deployed && !succeeded(ctx.results, STEP_IDS.verify)) || succeeded(ctx.results, STEP_IDS.scaleDown) !== undefined;
+  if (!verifying) await refuseWhileToProdRuns(gocd, deps.toProdPipeline);
   const stacks = await readStacks(cfn, input.service, input.shards);
   const pipeline = deps.pipelineTemplate.replaceAll('{service}', input.service);
   const history = await lookup(`read the build history of \`${pipeline}\` on GoCD`, () => gocd.pipelineHistory(pipeline, { limit: deps.timing.historyLimit }));

@@ -68,9 +68,14 @@ describe('the rollback plan across its steps', () => {
     expect(await rb.runStep(scale, input, runContext(scale, results))).toEqual({ ok: false, summary: 'Refused: the bad color is only taken down after the new version was verified, and it was not.' });
     expect(await rb.runStep(afterDeploy.steps[4]!, input, runContext(afterDeploy.steps[4]!, results))).toMatchObject({ ok: false });
 
+    // A to-prod that starts during the verification does not cut it short; it blocks taking the bad color down.
+    gocd.running = [run(8, SHA('f'), 'running')];
+    await expect(rb.buildPlan(input, ctx(results))).resolves.toBeDefined();
     const verified = await rb.runStep(afterDeploy.steps[2]!, input, runContext(afterDeploy.steps[2]!, results));
     expect(verified).toMatchObject({ ok: true, summary: 'bbbbbbb answers on every stack.' });
     results.push(resultOf('verify', verified));
+    await expect(rb.buildPlan(input, ctx(results))).rejects.toThrow(/A `to-prod` run is in progress/);
+    gocd.running = [];
     expect(await rb.runStep(scale, input, runContext(scale, results))).toMatchObject({ ok: true });
   });
 
