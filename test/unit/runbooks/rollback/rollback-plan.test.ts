@@ -1,3 +1,4 @@
+import { BackendError } from '../../../../src/actions/http/errors';
 import { stepFingerprint } from '../../../../src/operations/fingerprint';
 import type { StepResult } from '../../../../src/operations/types';
 import { rollbackRunbook, rollbackUndoRunbook } from '../../../../src/runbooks/rollback';
@@ -125,5 +126,13 @@ describe('the rollback plan across its steps', () => {
     expect(cfn.stacks.get('prod-global-k-metapod')!.parameters).toEqual({ BlueVersion: 'ccccccc', BlueInstanceCount: '3', GreenVersion: 'aaaaaaa', GreenInstanceCount: '0' });
     await expect(undo.buildPlan(undoInput, ctx())).rejects.toThrow('Nothing to undo: `prod-global-k-metapod` already have the previous parameters.');
     expect(undo.parse(['x'])).toMatchObject({ ok: false });
+  });
+
+  it('turns backend failures during planning into refusals that say what could not be read, escaped for Slack', async () => {
+    const { cfn, gocd } = world();
+    gocd.pipelineHistory = () => Promise.reject(new BackendError('GoCD', 'http_status', 'GoCD answered 502 Bad Gateway for `metapod`: <html>', 502));
+    await expect(rollbackRunbook(deps(cfn, gocd)).buildPlan(input, ctx())).rejects.toThrow('Could not read the build history of `metapod` on GoCD: GoCD answered 502 Bad Gateway for `metapod`: &lt;html&gt;');
+    cfn.describeStack = () => Promise.reject(new BackendError('CloudFormation', 'connection_refused', 'Could not connect to CloudFormation while describing stack prod-global-k-metapod: connection refused.'));
+    await expect(rollbackRunbook(deps(cfn, new MemoryGoCd())).buildPlan(input, ctx())).rejects.toThrow('Could not read stack prod-global-k-metapod: Could not connect to CloudFormation');
   });
 });
