@@ -1,7 +1,8 @@
 import { stepFingerprint } from '../../src/operations/fingerprint';
+import { startCloudFormationFake } from '../fakes/cloudformation';
 import { blockAction } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
-import { buttonsOf, CHANNEL, snapshot, textOf } from './harness';
+import { buttonsOf, CHANNEL, snapshot, startE2E, textOf } from './harness';
 import { answerTo, BAD, blueGreen, firstGate, GOOD, OLDER, planAt, seedHistory, short, startRollbackE2E, threadText, type RollbackE2E } from './rollback-harness';
 
 describe('rollback refusals, failures and the undo, end to end', () => {
@@ -114,5 +115,21 @@ describe('rollback refusals, failures and the undo, end to end', () => {
     await planAt(t.e2e, gate.ts, /Succeeded/);
     expect(t.cfn.stacks.get('prod-global-k-metapod')!.parameters).toMatchObject({ BlueVersion: short(GOOD), BlueInstanceCount: '3', GreenInstanceCount: '0' });
     expect(threadText(t.e2e, gate.ts)).toMatch(/OK: 5 of the last 5 answers were 600d600/);
+  });
+});
+
+describe('rollback without GoCD configured', () => {
+  it('refuses with what to configure, and calls nothing', async () => {
+    const cfn = await startCloudFormationFake();
+    const e2e = await startE2E({ env: { AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url } });
+    try {
+      const res = await e2e.command('rollback metapod');
+      expect(await answerTo(e2e, res.responseUrl)).toBe(':warning: Rollback is disabled: `GOCD_URL` is not configured, so I cannot check that no `to-prod` is running nor read the build history. Ask whoever runs the bot to set it.');
+      expect(cfn.requests).toEqual([]);
+    } finally {
+      await e2e.close();
+      await cfn.close();
+    }
+    cfn.assertNoUnexpected();
   });
 });
