@@ -110,6 +110,7 @@ async function waitWithEvents(deps: RollbackDeps, cfn: CloudFormationActions, st
     while (!done.aborted) {
       await report();
       await new Promise<void>((resolve) => {
+        if (done.aborted) return resolve(); // the waiter may have returned while events were being read
         const timer = setTimeout(finish, deps.timing.eventsEveryMs);
         function finish(): void {
           clearTimeout(timer);
