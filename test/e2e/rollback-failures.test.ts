@@ -87,7 +87,10 @@ describe('rollback refusals, failures and the undo, end to end', () => {
     const gate = await firstGate(t.e2e);
     await t.e2e.click(gate, 'op_approve', 'UAPP');
     const failed = await planAt(t.e2e, gate.ts, /Failed/);
-    expect(textOf(failed)).toContain('The update of prod-s1-k-correnteza did not complete (UPDATE_ROLLBACK_COMPLETE). Stopped here; already updated: prod-s0-k-correnteza.');
+    expect(textOf(failed)).toContain(
+      'The update of prod-s1-k-correnteza did not complete (UPDATE_ROLLBACK_COMPLETE). Stopped here; already updated: prod-s0-k-correnteza. Not touched: prod-s2-k-correnteza (their change sets were deleted, so nobody executes them by mistake).',
+    );
+    expect(t.cfn.stacks.get('prod-s2-k-correnteza')!.changeSets.size).toBe(0);
     const thread = await waitFor(() => threadText(t.e2e, gate.ts).match(/Proposed as/) && threadText(t.e2e, gate.ts), { what: 'the undo proposal' });
     expect(thread).toContain('prod-s0-k-correnteza now:* UPDATE_COMPLETE; Blue: bad0bad x 3, Green: 600d600 x 3');
     expect(thread).toContain('prod-s1-k-correnteza now:* UPDATE_ROLLBACK_COMPLETE; Blue: bad0bad x 3, Green: 01de01d x 0');

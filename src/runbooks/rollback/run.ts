@@ -81,7 +81,9 @@ export async function runExecute(deps: RollbackDeps, cfn: CloudFormationActions,
       if (!waited.ok) {
         const states = await stackStates(cfn, params.sets.map((s) => s.stack));
         const why = `The update of ${set.stack} did not complete (${waited.final?.status ?? waited.state}${waited.final?.statusReason ? `: ${waited.final.statusReason}` : ''}).`;
-        return { ok: false, summary: `${why} Stopped here${done.length > 0 ? `; already updated: ${done.join(', ')}` : ''}.`, details: states, followUp: await proposeUndo?.(ctx, why) };
+        const untouched = await discardRest(cfn, params.sets.slice(params.sets.indexOf(set) + 1));
+        const rest = untouched.length > 0 ? ` Not touched: ${untouched.join(', ')} (their change sets were deleted, so nobody executes them by mistake).` : '';
+        return { ok: false, summary: `${why} Stopped here${done.length > 0 ? `; already updated: ${done.join(', ')}` : ''}.${rest}`, details: states, followUp: await proposeUndo?.(ctx, why) };
       }
       done.push(set.stack);
     } catch (err) {
@@ -91,6 +93,12 @@ export async function runExecute(deps: RollbackDeps, cfn: CloudFormationActions,
     }
   }
   return { ok: true, summary: `Updated ${done.join(', ')}: UPDATE_COMPLETE.`, details };
+}
+
+/** Deletes the change sets of stacks the failed step will not reach (best effort); returns those stacks. */
+async function discardRest(cfn: CloudFormationActions, sets: { stack: string; changeSetId: string | null }[]): Promise<string[]> {
+  await Promise.all(sets.map((s) => (s.changeSetId ? cfn.deleteChangeSet(s.stack, s.changeSetId).catch(() => undefined) : Promise.resolve())));
+  return sets.map((s) => s.stack);
 }
 
 async function waitWithEvents(deps: RollbackDeps, cfn: CloudFormationActions, stack: string, marker: string | undefined, ctx: StepRunContext): Promise<Awaited<ReturnType<CloudFormationActions['waitForStackUpdate']>>> {
