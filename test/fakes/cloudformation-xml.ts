@@ -11,6 +11,7 @@ export interface XmlObject {
   [key: string]: XmlValue;
 }
 
+/** Escapes text for an XML element or attribute. */
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

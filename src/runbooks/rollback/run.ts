@@ -20,6 +20,7 @@ export type UndoProposer = (ctx: StepRunContext, why: string) => Promise<FollowU
 export function encodeValues(values: Record<string, string>): string {
   return Object.entries(values).map(([k, v]) => `${k}=${v}`).join(',');
 }
+/** The inverse of encodeValues. */
 export function decodeValues(text: string): Record<string, string> {
   return Object.fromEntries(text.split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 }

@@ -77,6 +77,7 @@ export class MemoryGoCd implements GoCdActions {
 
 export const run = (counter: number, sha: string, state: GoCdRun['state'] = 'passed'): GoCdRun => ({ pipeline: 'metapod', counter, label: String(counter), commit: { revision: sha }, commits: [], state, stages: [] });
 
+/** Rollback dependencies over the in-memory fakes; the service answers `versions` in turn. */
 export function deps(cfn: MemoryCloudFormation, gocd: MemoryGoCd | undefined, versions: string[] = [], template: string | null = 'https://{service}.{shard}.example'): RollbackDeps {
   let i = 0;
   const svc: ServiceVersionActions = { fetchVersion: (url) => Promise.resolve({ at: '', url, version: versions[i++ % Math.max(1, versions.length)] }) };
