@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { createCloudFormationActions } from './actions/cloudformation/create';
+import { HttpGoCdActions } from './actions/gocd/gocd-actions';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
+import { HttpServiceVersion } from './actions/service-health/service-version';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
 import { createHttpServer } from './observability/http-server';
@@ -10,8 +13,10 @@ import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
 import type { RunbookRegistry } from './operations/runbook';
 import { createRunbooks } from './runbooks';
+import { DEFAULT_ROLLBACK_TIMING, type RollbackDeps, type RollbackTiming } from './runbooks/rollback';
 import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
+import { registerRollbackPicker } from './slack/handlers/rollback-picker';
 import { registerRunbookCommand } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
@@ -35,6 +40,8 @@ export interface BotOverrides {
   progressMinIntervalMs?: number;
   /** How long Socket Mode may take to connect at start (default 30 s). */
   socketStartTimeoutMs?: number;
+  /** Waiter and verification timing of the rollback runbook (tests shrink it). */
+  rollbackTiming?: RollbackTiming;
 }
 
 export interface BotHandle {
@@ -78,7 +85,18 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
-    const runbooks = createRunbooks({ metapod });
+    const cloudFormation = createCloudFormationActions(config);
+    releases.push(() => Promise.resolve(cloudFormation.close()));
+    const rollback: RollbackDeps = {
+      cfn: cloudFormation.actions,
+      gocd: config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined,
+      versions: new HttpServiceVersion(),
+      serviceUrlTemplate: config.serviceUrlTemplate,
+      pipelineTemplate: config.gocd.pipelineTemplate,
+      toProdPipeline: config.gocd.toProdPipeline,
+      timing: overrides.rollbackTiming ?? DEFAULT_ROLLBACK_TIMING,
+    };
+    const runbooks = createRunbooks({ metapod, rollback });
     const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
     const engine = new OperationEngine({
       store,
@@ -147,6 +165,7 @@ function registerListeners(app: App, deps: { engine: OperationEngine; store: Ope
   registerRunbookCommand(app, deps);
   registerOperationButtons(app, deps);
   registerRecoveryButtons(app, deps);
+  registerRollbackPicker(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();

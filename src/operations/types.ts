@@ -48,6 +48,15 @@ export interface Plan {
   /** Read-only facts the plan depends on (e.g. stack parameters); part of the fingerprint. */
   facts: Record<string, unknown>;
   fingerprint: string;
+  /** Alternatives offered while the plan awaits approval (e.g. another build); picking one proposes a new operation. Not part of the fingerprint. */
+  menu?: PlanMenu;
+}
+
+/** A select menu under a plan; the handler registered for `actionId` receives `<operation id>|<value>`. */
+export interface PlanMenu {
+  actionId: string;
+  placeholder: string;
+  options: { label: string; value: string }[];
 }
 
 export interface Approval {

@@ -1,13 +1,16 @@
 import type { MetapodActions } from '../actions/metapod/metapod-actions';
 import type { AnyRunbook, RunbookRegistry } from '../operations/runbook';
 import { retractRunbook } from './retract';
+import { rollbackRunbook, rollbackUndoRunbook, type RollbackDeps } from './rollback';
 
 export interface RunbookAdapters {
   metapod?: MetapodActions;
+  rollback?: RollbackDeps;
 }
 
 /** Every runbook the bot offers, by subcommand. */
 export function createRunbooks(adapters: RunbookAdapters): RunbookRegistry {
   const all: AnyRunbook[] = [retractRunbook(adapters.metapod)];
+  if (adapters.rollback) all.push(rollbackRunbook(adapters.rollback), rollbackUndoRunbook(adapters.rollback));
   return new Map(all.map((r) => [r.name, r]));
 }

@@ -75,7 +75,8 @@ describe('requests that must not reach anything', () => {
     const shown = textOf(res.json as never);
     expect(shown).toContain('/runbook retract <attribute|indexed-attribute|committed-dataset> <id>');
     expect(shown).toContain('/runbook status');
-    expect(shown).toMatch(/Not available yet: .*rollback/);
+    expect(shown).toContain('/runbook rollback <service> [--shard <name>...] [--to <sha>] [--in-place]');
+    expect(shown).toMatch(/Not available yet: .*dagao/);
   });
 
   it('refuses a tampered button value without approving anything', async () => {

@@ -105,7 +105,7 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
     blocks.push({
       type: 'actions',
       block_id: `op_actions_${op.id}`,
-      elements: [approve, { type: 'button', action_id: CANCEL_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Cancel' }, value: op.id }],
+      elements: [approve, { type: 'button', action_id: CANCEL_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Cancel' }, value: op.id }, ...menuElements(op)],
     });
   }
   if (op.state === 'interrupted') blocks.push(recoveryActions(op));
@@ -120,4 +120,18 @@ function recoveryActions(op: Operation): Block {
     block_id: `op_recovery_${op.id}`,
     elements: [button(CHECK_STATE_ACTION, 'Check state', 'primary'), button(RUN_AGAIN_ACTION, 'Run again…'), button(CANCEL_ACTION, 'Close', 'danger')],
   };
+}
+
+/** The plan's select menu (e.g. another build to roll back to); each option carries the operation id. */
+function menuElements(op: Operation): types.StaticSelect[] {
+  const menu = op.plan.menu;
+  if (!menu || menu.options.length === 0) return [];
+  return [
+    {
+      type: 'static_select',
+      action_id: menu.actionId,
+      placeholder: { type: 'plain_text', text: menu.placeholder.slice(0, 150) },
+      options: menu.options.slice(0, 100).map((o) => ({ text: { type: 'plain_text', text: o.label.slice(0, 75) }, value: `${op.id}|${o.value}`.slice(0, 150) })),
+    },
+  ];
 }

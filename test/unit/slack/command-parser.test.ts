@@ -32,7 +32,7 @@ describe('parseCommand: help', () => {
   });
 
   it('help of a planned subcommand shows its designed usage', () => {
-    expect(parse('HELP rollback')).toEqual({ kind: 'help', usage: [PLANNED_SUBCOMMANDS.rollback], planned: ['rollback'] });
+    expect(parse('HELP dagao')).toEqual({ kind: 'help', usage: [PLANNED_SUBCOMMANDS.dagao], planned: ['dagao'] });
   });
 
   it('help of an unknown topic says so and shows the full usage', () => {
