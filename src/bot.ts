@@ -2,6 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
+import { awsClientConfig } from './actions/aws/client-config';
+import { SdkCloudWatchActions, type CloudWatchActions } from './actions/cloudwatch/cloudwatch-actions';
+import { SdkDynamoDbActions, type DynamoDbActions } from './actions/dynamodb/dynamodb-actions';
+import { AlarmListener } from './alarms/listener';
+import { registerAlarmListener } from './alarms/register';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
 import { createHttpServer } from './observability/http-server';
@@ -22,6 +27,8 @@ export interface BotOverrides {
   logger?: Logger;
   store?: OperationStore;
   metapod?: MetapodActions;
+  dynamodb?: DynamoDbActions;
+  cloudwatch?: CloudWatchActions;
   now?: () => Date;
   /** Interface to listen on (overrides HOST). */
   host?: string;
@@ -76,7 +83,11 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
-    const runbooks = createRunbooks({ metapod });
+    const aws = { dynamodb: awsClientConfig(config, 'dynamodb'), cloudwatch: awsClientConfig(config, 'cloudwatch') };
+    const dynamodb = overrides.dynamodb ?? new SdkDynamoDbActions(aws.dynamodb);
+    const cloudwatch = overrides.cloudwatch ?? new SdkCloudWatchActions(aws.cloudwatch);
+    for (const client of [dynamodb, cloudwatch]) if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) releases.push(() => Promise.resolve(client.close()));
+    const runbooks = createRunbooks({ metapod, datomic: { dynamodb, cloudwatch, settings: { ...config.datomic, region: aws.cloudwatch.region } } });
     const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
     const engine = new OperationEngine({
       store,
@@ -90,7 +101,11 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       progressEveryMs: overrides.progressEveryMs,
     });
     releases.push(() => engine.stop());
+    const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity });
+    // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
+    releases.push(() => alarms.idle());
     registerListeners(app, { engine, store, runbooks, logger });
+    registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
       slackListener: transport.httpListener,

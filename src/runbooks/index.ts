@@ -1,13 +1,16 @@
 import type { MetapodActions } from '../actions/metapod/metapod-actions';
 import type { AnyRunbook, RunbookRegistry } from '../operations/runbook';
 import { retractRunbook } from './retract';
+import { datomicCapacityRunbook, type DatomicAdapters, type DatomicSettings } from './datomic-capacity';
 
 export interface RunbookAdapters {
   metapod?: MetapodActions;
+  datomic?: DatomicAdapters & { settings: DatomicSettings };
 }
 
 /** Every runbook the bot offers, by subcommand. */
 export function createRunbooks(adapters: RunbookAdapters): RunbookRegistry {
   const all: AnyRunbook[] = [retractRunbook(adapters.metapod)];
+  if (adapters.datomic) all.push(datomicCapacityRunbook(adapters.datomic, adapters.datomic.settings));
   return new Map(all.map((r) => [r.name, r]));
 }
