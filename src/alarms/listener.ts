@@ -106,7 +106,7 @@ export class AlarmListener {
   }
 
   private async propose(alarm: Alarm): Promise<void> {
-    const claim = [...this.deps.runbooks.values()].map((r) => ({ runbook: r, input: r.fromAlarm?.(alarm) })).find((c) => c.input !== undefined);
+    const claim = [...this.deps.runbooks.values()].map((r) => ({ runbook: r, input: r.fromAlarm?.(alarm) as unknown })).find((c) => c.input !== undefined);
     const log = this.deps.logger.child({ alarmKey: alarm.key });
     if (!claim) {
       log.info('no runbook claims this alarm');
