@@ -3,7 +3,8 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { OperationEngine } from '../operations/engine';
 import { UserFacingError, type RunbookRegistry } from '../operations/runbook';
-import type { OperationStore } from '../store/store';
+import type { Operation } from '../operations/types';
+import { ACTIVE_STATES, type OperationStore } from '../store/store';
 import { escapeMrkdwn } from '../util/text';
 import { Coalescer } from './coalescer';
 import type { ChannelMessage } from './message';
@@ -23,6 +24,12 @@ export interface AlarmListenerDeps {
   self: { userId?: string; botId?: string };
   /** Diagnoses of different alarms running at once (default 8). */
   concurrency?: number;
+  /**
+   * After its operation ended, repeats of an alarm are still counted into it for this long instead of
+   * starting a new diagnosis (default 15 min): a diagnosis that found nothing ends at once, and a storm
+   * must not restart it every few seconds.
+   */
+  repeatWindowMs?: number;
 }
 
 /** A message event as the listener needs it. */
@@ -37,6 +44,8 @@ export class AlarmListener {
   /** The reply in each operation's thread that counts repeats (edited in place). */
   private readonly counters = new Map<string, { ts?: string; repeats: number; text: string }>();
   private readonly channelNames = new Map<string, Promise<string | undefined>>();
+  /** The last operation proposed for each alarm key, and when. */
+  private readonly recent = new Map<string, { operationId: string; at: number }>();
 
   constructor(private readonly deps: AlarmListenerDeps) {
     this.coalescer = new Coalescer<Alarm>(
@@ -85,13 +94,13 @@ export class AlarmListener {
   /** The first alarm of a batch may start a diagnosis; the rest (and repeats of an open one) are counted. */
   private async handleBatch(key: string, batch: Alarm[]): Promise<void> {
     let rest = batch;
-    let active = await this.deps.store.findActiveByKey(key);
+    let active = await this.openOrRecent(key);
     if (!active) {
       const first = rest.findIndex((a) => a.state === 'ALARM');
       if (first < 0) return; // OK or INSUFFICIENT_DATA with nothing open: nothing to say
       await this.propose(rest[first]!);
       rest = rest.slice(first + 1);
-      active = await this.deps.store.findActiveByKey(key);
+      active = await this.openOrRecent(key);
     }
     if (!active || rest.length === 0) return;
     const repeats = rest.filter((a) => a.state === 'ALARM');
@@ -102,7 +111,19 @@ export class AlarmListener {
       { actor: 'system', type: 'message_posted', detail: { alarm: key, repeats: repeats.length, ok: ok !== undefined, posts: rest.slice(0, 50).map((a) => a.source.ts) } },
     ]);
     if (repeats.length > 0) await this.count(active.id, active.location.channel, thread, repeats);
-    if (ok) await this.post(active.location.channel, thread, `:large_green_circle: The alarm is back to *OK* (posted <!date^${Math.floor(Number(ok.source.ts))}^{time}|just now>). Operation \`${active.id}\` is still open: cancel it if nothing needs doing.`);
+    if (ok) {
+      const open = ACTIVE_STATES.includes(active.state) ? ` Operation \`${active.id}\` is still open: cancel it if nothing needs doing.` : '';
+      await this.post(active.location.channel, thread, `:large_green_circle: The alarm is back to *OK* (posted <!date^${Math.floor(Number(ok.source.ts))}^{time}|just now>).${open}`);
+    }
+  }
+
+  /** The open operation for `key`, or the one proposed for it within the repeat window. */
+  private async openOrRecent(key: string): Promise<Operation | undefined> {
+    const open = await this.deps.store.findActiveByKey(key);
+    if (open) return open;
+    const recent = this.recent.get(key);
+    if (!recent || Date.now() - recent.at > (this.deps.repeatWindowMs ?? 15 * 60_000)) return undefined;
+    return this.deps.store.get(recent.operationId);
   }
 
   private async propose(alarm: Alarm): Promise<void> {
@@ -125,6 +146,9 @@ export class AlarmListener {
         correlationKey: alarm.key,
       });
       this.counters.set(op.id, { ts, repeats: 0, text: intro });
+      this.recent.set(alarm.key, { operationId: op.id, at: Date.now() });
+      // Bounded memory: forget the oldest alarm keys.
+      if (this.recent.size > 5000) this.recent.delete(this.recent.keys().next().value!);
       log.info({ operationId: op.id, runbook: op.runbook }, 'operation proposed for an alarm');
     } catch (err) {
       const ref = randomUUID().slice(0, 8);

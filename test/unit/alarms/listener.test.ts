@@ -104,6 +104,22 @@ describe('AlarmListener', () => {
     expect(counted).toBe(490);
   });
 
+  it('counts repeats into a diagnosis that already ended, within the repeat window, instead of diagnosing again', async () => {
+    h = engineHarness({ risks: ['read-only'] });
+    Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
+    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, repeatWindowMs: 60_000 });
+    await listener.accept(datomicPost('1700000004.000100'));
+    await listener.idle();
+    await h.engine.idle();
+    const [op] = await h.store.listRecent(5);
+    expect(op!.state).toBe('succeeded');
+    await listener.accept(datomicPost('1700000004.000200'));
+    await listener.idle();
+    expect(await h.store.listRecent(5)).toHaveLength(1);
+    expect(slack.updates.at(-1)?.text).toMatch(/Fired again \*1 time\*/);
+    expect(slack.lookups).toEqual([]); // a channel id in RUNBOOK_CHANNEL needs no lookup
+  });
+
   it('notes an OK transition in the open thread, and says nothing for an OK without an open operation', async () => {
     await listener.accept({ ...datomicPost('1700000002.000100'), text: 'Datomic self-destruct resolved\n*service*: `quiet`' });
     await listener.idle();
