@@ -146,6 +146,7 @@ export class AlarmListener {
         correlationKey: alarm.key,
       });
       this.counters.set(op.id, { ts, repeats: 0, text: intro });
+      if (this.counters.size > 5000) this.counters.delete(this.counters.keys().next().value!);
       this.recent.set(alarm.key, { operationId: op.id, at: Date.now() });
       // Bounded memory: forget the oldest alarm keys.
       if (this.recent.size > 5000) this.recent.delete(this.recent.keys().next().value!);

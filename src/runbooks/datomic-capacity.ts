@@ -86,7 +86,7 @@ export function datomicCapacityRunbook(adapters: DatomicAdapters, settings: Dato
       if (proposal.lines.length > 0) steps.push(updateStep(table, proposal.lines, policy, period, settings.watchMs));
       const throttled = usage.some((u) => u.readThrottles + u.writeThrottles > 0);
       const summary = !throttled
-        ? `No throttling on \`${table.name}\` in the last ${formatDuration(settings.lookbackMs)}: the self-destructs have another cause (look at the transactor logs). Nothing to change.`
+        ? `No throttling on \`${table.name}\` in the last ${span(settings.lookbackMs)}: the self-destructs have another cause (look at the transactor logs). Nothing to change.`
         : proposal.refusal
           ? `Throttling on \`${table.name}\`, but nothing is proposed: ${proposal.refusal}`
           : `Throttling on \`${table.name}\`: raise its provisioned capacity (${proposal.lines.map(describeLine).join('; ')}).`;
@@ -175,10 +175,15 @@ function findings(table: TableState, usage: Usage[], period: number): PreviewLin
 function verdict(table: TableState, usage: Usage[], lookbackMs: number): string {
   const reads = usage.reduce((a, u) => a + u.readThrottles, 0);
   const writes = usage.reduce((a, u) => a + u.writeThrottles, 0);
-  const over = `in the last ${formatDuration(lookbackMs)}`;
+  const over = `in the last ${span(lookbackMs)}`;
   if (reads + writes === 0) return `No throttled requests on \`${table.name}\` ${over}.`;
   const onDemand = table.billingMode === 'PAY_PER_REQUEST' ? ' The table is on-demand: see the plan for what that means.' : '';
   return `Throttling found on \`${table.name}\` ${over}: ${reads} throttled reads, ${writes} throttled writes.${onDemand}`;
+}
+
+/** A configured span for people: whole hours as `3 h`, anything else as formatDuration does. */
+function span(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : formatDuration(ms);
 }
 
 /** Backend failures during planning become messages for people. */

@@ -62,7 +62,7 @@ describe('Datomic self-destruct alarm -> diagnosis, chart and plan in the thread
     expect(planText).toContain('table: RCU 100 (unchanged), WCU 50 → 150');
     expect(planText).toMatch(/new = min\(cap 40000, max\(⌈peak × 1.5⌉/);
     const replies = thread(alarm.ts).map(textOf).join('\n');
-    expect(replies).toMatch(/Throttling found on `prod-s3-analytics-datomic` in the last 180 min: 0 throttled reads, 52 throttled writes/);
+    expect(replies).toMatch(/Throttling found on `prod-s3-analytics-datomic` in the last 3 h: 0 throttled reads, 52 throttled writes/);
     expect(replies).toMatch(/peak consumption 0 RCU\/s, 100 WCU\/s/);
 
     // The chart went up through the v2 flow, into the alarm's thread, byte for byte.
@@ -140,5 +140,38 @@ describe('Datomic self-destruct alarm -> diagnosis, chart and plan in the thread
     const res = await e2e.command('datomic ghost --prototype s0');
     const reply = await waitFor(() => e2e.slack.responsesTo(res.responseUrl)[0], { what: 'the refusal' });
     expect(String(reply.text)).toContain('tried `prod-s0-ghost-datomic` and `prod-ghost-datomic`');
+  });
+});
+
+describe('the datomic plan is bound to the capacity people saw', () => {
+  it('voids the approval and shows a new preview when someone changed the table in between; UpdateTable is not called', async () => {
+    const { UpdateTableCommand } = await import('@aws-sdk/client-dynamodb');
+    const dynamo = await startDynalite();
+    const cw = await startCloudWatchFake();
+    const e2e = await startE2E({ env: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.url, AWS_ENDPOINT_URL_CLOUDWATCH: cw.url, DATOMIC_WATCH: '300ms' } });
+    try {
+      await dynamo.createTable(datomicTable(TABLE, { read: 100, write: 50 }, null));
+      cw.setSeries('WriteThrottleEvents', [9], { TableName: TABLE });
+      cw.setSeries('ConsumedWriteCapacityUnits', [6000], { TableName: TABLE });
+      await e2e.command('datomic analytics --prototype s3');
+      const plan = snapshot(await e2e.planMessage((m) => buttonsOf(m).includes('op_approve')));
+      expect(textOf(plan)).toContain('WCU 50 → 150');
+
+      // A colleague raised it by hand in the console meanwhile.
+      await dynamo.client.send(new UpdateTableCommand({ TableName: TABLE, ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 120 } }));
+      await dynamo.waitActive(TABLE);
+      await e2e.click(plan, 'op_approve', 'UAPP');
+      await waitFor(() => e2e.slack.threadReplies(CHANNEL, plan.ts).find((m) => /changed/i.test(textOf(m))), { what: 'the plan-changed note' });
+      const fresh = await messageShowing(e2e.slack, plan.ts, /WCU 120 → 150/);
+      expect(buttonsOf(fresh)).toContain('op_approve');
+      const described = await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }));
+      expect(described.Table?.ProvisionedThroughput?.WriteCapacityUnits).toBe(120);
+    } finally {
+      await e2e.close();
+      await dynamo.close();
+      await cw.close();
+    }
+    e2e.slack.assertNoUnexpected();
+    cw.assertNoUnexpected();
   });
 });
