@@ -24,13 +24,9 @@ export function parseSnsAlarmJson(text: string): CloudWatchAlarm | undefined {
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
   if (start < 0 || end <= start || end - start > 50_000) return undefined;
-  let json: unknown;
-  try {
-    // Slack wraps pasted JSON in ``` and escapes &, <, >.
-    json = JSON.parse(plain(text.slice(start, end + 1)));
-  } catch {
-    return undefined;
-  }
+  // Slack wraps pasted JSON in ``` and escapes &, <, >; a paste outside a code block may get typographic quotes.
+  const raw = plain(text.slice(start, end + 1));
+  const json = tryJson(raw) ?? tryJson(raw.replace(/[\u201c\u201d]/g, '"'));
   if (!isRecord(json)) return undefined;
   // An SNS envelope ({"Type":"Notification","Message":"{...}"}) carries the alarm as a string.
   if (typeof json.Message === 'string' && json.AlarmName === undefined) return parseSnsAlarmJson(json.Message);
@@ -78,6 +74,14 @@ export function parseChatbotAlarm(message: ChannelMessage): CloudWatchAlarm | un
   const metric = chatbotMetric(all);
   if (metric) alarm.metric = metric;
   return alarm;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function chatbotState(message: ChannelMessage, all: string): AlarmState {

@@ -26,7 +26,8 @@ export function parseDatomicText(text: string): DatomicSelfDestruct | undefined 
   const field = (name: string): string | undefined => new RegExp(`\\b${name}\\b\\*?\\s*[:=]\\s*\\*?\`?([a-z0-9-]+)`, 'i').exec(text)?.[1]?.toLowerCase();
   const table = TABLE.exec(text.toLowerCase());
   const service = field('service') ?? table?.[3];
-  const state: AlarmState = /\b(resolved|recovered|back to normal)\b|\bOK\b/i.test(text) && !/\bALARM\b/.test(text) ? 'OK' : 'ALARM';
+  const recovered = /\b(resolved|recovered|back to normal)\b/i.test(text) || /\bOK\b/.test(text);
+  const state: AlarmState = recovered && !/\bALARM\b/.test(text) ? 'OK' : 'ALARM';
   return build(service, state, field('env') ?? table?.[1], field('prototype') ?? table?.[2], firstLine(text));
 }
 

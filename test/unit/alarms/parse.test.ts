@@ -59,6 +59,16 @@ describe('parseAlarmMessage', () => {
     });
   });
 
+  it('reads SNS JSON pasted outside a code block, where Slack may turn quotes typographic', () => {
+    const pasted = readFileSync(join(FIXTURES, 'sns-generic.txt'), 'utf8').replace(/```/g, '').replace(/"([^"]*)"/g, '\u201c$1\u201d');
+    expect(parseAlarmMessage({ channel: 'C1', ts: '1.2', text: pasted })).toMatchObject({ kind: 'cloudwatch', name: 'prod-global-correnteza-lag', state: 'ALARM' });
+  });
+
+  it('does not read a lowercase "ok" in a self-destruct post as the alarm clearing', () => {
+    expect(parseAlarmMessage({ channel: 'C1', ts: '1.2', text: 'Datomic self-destruct again, service: ledger; the peer looked ok before' })).toMatchObject({ service: 'ledger', state: 'ALARM' });
+    expect(parseAlarmMessage({ channel: 'C1', ts: '1.2', text: 'Datomic self-destruct alarm resolved, service: ledger' })).toMatchObject({ service: 'ledger', state: 'OK' });
+  });
+
   it('reads Datomic self-destruct text posts (table name or explicit fields)', () => {
     expect(parseAlarmMessage(post('datomic-text.json'))).toMatchObject({ kind: 'datomic-self-destruct', service: 'analytics', env: 'prod', prototype: 's3', state: 'ALARM' });
     expect(parseAlarmMessage(post('datomic-fields.json'))).toMatchObject({ kind: 'datomic-self-destruct', service: 'ledger', env: 'staging', prototype: 's2', key: 'datomic:staging:s2:ledger' });
