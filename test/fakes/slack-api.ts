@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startHttpServer } from './http-server';
+import { emulateFileUploads, type UploadedFile } from './slack-files';
+
+export type { UploadedFile } from './slack-files';
 
 /** A JSON object as the emulator stores it. */
 export type Json = Record<string, unknown>;
@@ -43,17 +46,6 @@ export interface EphemeralMessage {
   message_ts: string;
 }
 
-/** A file shared through the files upload v2 flow (getUploadURLExternal, POST bytes, completeUploadExternal). */
-export interface UploadedFile {
-  id: string;
-  filename: string;
-  title?: string;
-  altText?: string;
-  bytes: Buffer;
-  channel: string;
-  thread_ts?: string;
-}
-
 /** A POST received on a response_url handed out by newResponseUrl(). */
 export interface RecordedResponse {
   url: string;
@@ -80,7 +72,7 @@ export interface SlackEmulator {
   messages: EmulatedMessage[];
   ephemerals: EphemeralMessage[];
   responses: RecordedResponse[];
-  /** Files completed with files.completeUploadExternal. */
+  /** Files shared with files upload v2 (test/fakes/slack-files.ts). */
   files: UploadedFile[];
   unexpected: string[];
   newResponseUrl(): string;
@@ -111,13 +103,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const teamId = options.teamId ?? 'T0001';
   const usergroups = new Map(Object.entries(options.usergroups ?? {}));
   const channels = new Map(Object.entries(options.channels ?? { CDATAENG: 'guild-data-eng', COTHER: 'random' }));
+  const uploads = emulateFileUploads(() => server.url, (problem) => emulator.unexpected.push(problem));
   const failures = new Map<string, string[]>();
   const issuedResponseUrls = new Set<string>();
   let socketModeUrl = options.socketModeUrl;
   let tsCounter = 0;
   let responseCounter = 0;
-  // files.getUploadURLExternal hands out one upload URL per file; the bytes posted there wait for completion.
-  const pendingUploads = new Map<string, { filename: string; length: number; altText?: string; bytes?: Buffer }>();
 
   const nextTs = (): string => {
     tsCounter += 1;
@@ -181,39 +172,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       // An error @slack/socket-mode treats as unrecoverable, so the client fails at once instead of retrying.
       return { ok: false, error: 'invalid_auth' };
     },
-    'files.getUploadURLExternal': (args) => {
-      const filename = str(args.filename);
-      const length = Number(str(args.length));
-      if (!filename) return { ok: false, error: 'invalid_arguments' };
-      if (!Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
-      const id = `F${String(pendingUploads.size + emulator.files.length + 1).padStart(8, '0')}`;
-      pendingUploads.set(id, { filename, length, altText: str(args.alt_text) });
-      return { ok: true, upload_url: `${server.url}/upload/${id}`, file_id: id };
-    },
-    'files.completeUploadExternal': (args) => {
-      const files = Array.isArray(args.files) ? (args.files as Json[]) : [];
-      const channel = str(args.channel_id);
-      if (files.length === 0) return { ok: false, error: 'invalid_arguments' };
-      const done: Json[] = [];
-      for (const f of files) {
-        const id = str(f.id) ?? '';
-        const pending = pendingUploads.get(id);
-        if (!pending?.bytes) return { ok: false, error: 'file_not_found' };
-        pendingUploads.delete(id);
-        const file: UploadedFile = { id, filename: pending.filename, bytes: pending.bytes, channel: channel ?? '' };
-        if (str(f.title)) file.title = str(f.title);
-        if (pending.altText) file.altText = pending.altText;
-        const threadTs = str(args.thread_ts);
-        if (threadTs) file.thread_ts = threadTs;
-        emulator.files.push(file);
-        done.push({ id, title: file.title ?? file.filename });
-      }
-      return { ok: true, files: done };
-    },
+    ...uploads.methods,
     'conversations.info': (args) => {
-      const id = str(args.channel) ?? '';
-      const name = channels.get(id);
-      return name ? { ok: true, channel: { id, name, is_channel: true, is_member: true } } : { ok: false, error: 'channel_not_found' };
+      const name = channels.get(str(args.channel) ?? '');
+      return name ? { ok: true, channel: { id: str(args.channel), name, is_channel: true } } : { ok: false, error: 'channel_not_found' };
     },
     'usergroups.users.list': (args) => {
       const users = usergroups.get(str(args.usergroup) ?? '');
@@ -267,37 +229,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     res.writeHead(200, { 'content-type': 'text/html' }).end('ok');
   };
 
-  /** The upload URL accepts the bytes raw or as multipart form data (what @slack/web-api's filesUploadV2 sends). */
-  const handleUpload = async (id: string, req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> => {
-    const pending = pendingUploads.get(id);
-    if (!pending || pending.bytes) {
-      emulator.unexpected.push(`upload POST ${id}: ${pending ? 'uploaded twice' : 'unknown upload URL'}`);
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    let bytes = raw;
-    const type = req.headers['content-type'] ?? '';
-    if (type.startsWith('multipart/form-data')) {
-      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
-      const part = [...form.values()].find((v) => typeof v !== 'string');
-      bytes = part && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
-    }
-    if (bytes.length !== pending.length) {
-      emulator.unexpected.push(`upload POST ${id}: ${bytes.length} bytes, but getUploadURLExternal announced ${pending.length}`);
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('length mismatch');
-      return;
-    }
-    pending.bytes = bytes;
-    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
-  };
-
   const server = await startHttpServer(async (req, res, body, raw) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const upload = /^\/upload\/(F\d+)$/.exec(path);
-    if (req.method === 'POST' && upload) {
-      await handleUpload(upload[1]!, req, res, raw);
-      return;
-    }
+    if (await uploads.handle(path, req, res, raw)) return;
     if (req.method === 'POST' && path.startsWith('/api/')) {
       // Slack answers platform errors with HTTP 200; a non-200 would make WebClient retry for ~30 minutes.
       const result = handleApi(path.slice('/api/'.length), req, body);
@@ -318,7 +252,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     messages: [],
     ephemerals: [],
     responses: [],
-    files: [],
+    files: uploads.files,
     unexpected: [],
     newResponseUrl: () => {
       responseCounter += 1;
