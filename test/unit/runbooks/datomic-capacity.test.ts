@@ -148,6 +148,22 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     expect(described.Table?.TableStatus).toBe('ACTIVE');
   });
 
+  it('raises a throttled GSI together with the table in one UpdateTable, and verifies both', async () => {
+    await dynamo.createTable(datomicTable(TABLE, { read: 100, write: 50 }, { name: 'by-tx', read: 10, write: 5 }));
+    cw.setSeries('ReadThrottleEvents', [4], { TableName: TABLE });
+    cw.setSeries('ConsumedReadCapacityUnits', [9000], { TableName: TABLE }); // 150/s -> 225
+    cw.setSeries('WriteThrottleEvents', [2], { TableName: TABLE, GlobalSecondaryIndexName: 'by-tx' });
+    cw.setSeries('ConsumedWriteCapacityUnits', [600], { TableName: TABLE, GlobalSecondaryIndexName: 'by-tx' }); // 10/s -> 15
+    const runbook = build();
+    const plan = await runbook.buildPlan(INPUT, ctx);
+    expect(plan.steps[1]!.preview[0]!.value).toBe(`UpdateTable ${TABLE}\n  table: RCU 100 → 225, WCU 50 (unchanged)\n  GSI by-tx: RCU 10 (unchanged), WCU 5 → 15`);
+    const out = await runbook.runStep(plan.steps[1]!, INPUT, stepContext(plan.steps[1]!, plan));
+    expect(out).toMatchObject({ ok: true, summary: expect.stringMatching(/^Capacity is in place/) });
+    const t = (await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }))).Table!;
+    expect(t.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 225, WriteCapacityUnits: 50 });
+    expect(t.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 10, WriteCapacityUnits: 15 });
+  });
+
   it('still diagnoses when the chart cannot be rendered', async () => {
     await dynamo.createTable(datomicTable(TABLE));
     cw.failNext('GetMetricWidgetImage', 'InternalServiceFault', 500);
