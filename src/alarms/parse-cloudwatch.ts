@@ -57,8 +57,9 @@ export function parseSnsAlarmJson(text: string): CloudWatchAlarm | undefined {
   return alarm;
 }
 
-// AWS Chatbot titles its CloudWatch posts "<emoji> CloudWatch Alarm | <name> | <region> | Account: <id>".
-const CHATBOT_TITLE = /CloudWatch Alarm \| ([^|\n]+?) \| ([a-z]{2}(?:-[a-z]+)+-\d) \| Account: (\d{12})/;
+// AWS Chatbot titles its CloudWatch posts "<emoji> CloudWatch Alarm | <name> | <region> | Account: <id>"
+// (the account part is missing in some layouts).
+const CHATBOT_TITLE = /CloudWatch Alarm \| ([^|\n]+?) \| ([a-z]{2}(?:-[a-z]+)+-\d)(?: \| Account: (\d{12}))?/;
 
 /** A CloudWatch alarm as AWS Chatbot posts it (attachments or blocks), or undefined. */
 export function parseChatbotAlarm(message: ChannelMessage): CloudWatchAlarm | undefined {
@@ -68,7 +69,8 @@ export function parseChatbotAlarm(message: ChannelMessage): CloudWatchAlarm | un
   if (!title) return undefined;
   const name = title[1]!.trim();
   if (!NAME.test(name)) return undefined;
-  const alarm: CloudWatchAlarm = { kind: 'cloudwatch', name, state: chatbotState(message, all), region: title[2]!, account: title[3]! };
+  const alarm: CloudWatchAlarm = { kind: 'cloudwatch', name, state: chatbotState(message, all), region: title[2]! };
+  if (title[3]) alarm.account = title[3];
   const reason = /(Threshold Crossed:[^\n]*)/.exec(all)?.[1];
   if (reason) alarm.reason = reason.slice(0, 1000);
   const metric = chatbotMetric(all);

@@ -25,6 +25,11 @@ describe('parseAlarmMessage', () => {
     });
   });
 
+  it('reads a Chatbot title without the account, and a Datomic self-destruct alarm posted by Chatbot', () => {
+    const alarm = parseAlarmMessage({ channel: 'C1', ts: '1.2', attachments: [{ color: 'danger', title: ':rotating_light: CloudWatch Alarm | prod-s2-ledger-datomic-self-destruct | us-east-1' }] });
+    expect(alarm).toMatchObject({ kind: 'datomic-self-destruct', service: 'ledger', env: 'prod', prototype: 's2', state: 'ALARM', key: 'datomic:prod:s2:ledger' });
+  });
+
   it('reads the OK transition of the same alarm with the same key', () => {
     const ok = parseAlarmMessage(post('chatbot-ok.json'));
     expect(ok).toMatchObject({ kind: 'cloudwatch', state: 'OK', key: 'cloudwatch:123456789012:us-east-1:prod-global-metapod-high-5xx' });
