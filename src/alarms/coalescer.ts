@@ -8,12 +8,16 @@ export class Coalescer<T> {
   private readonly running = new Set<string>();
   private readonly waiting: (() => void)[] = [];
   private readonly inflight = new Set<Promise<void>>();
+  /** When each key's last batch ended (bounded: the oldest keys are forgotten). */
+  private readonly lastRun = new Map<string, number>();
   private active = 0;
 
   constructor(
     private readonly work: (key: string, batch: T[]) => Promise<void>,
     private readonly onError: (err: unknown, key: string) => void,
     private readonly concurrency = 8,
+    /** Pause before the next batch of the same key, so repeats pile up and Slack edits stay rate-limited. */
+    private readonly gapMs = 0,
   ) {}
 
   /** Queues `item` under `key`; returns at once. */
@@ -36,6 +40,8 @@ export class Coalescer<T> {
   private async drain(key: string): Promise<void> {
     try {
       for (;;) {
+        const wait = (this.lastRun.get(key) ?? -Infinity) + this.gapMs - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const batch = this.queues.get(key) ?? [];
         this.queues.delete(key);
         if (batch.length === 0) return;
@@ -46,6 +52,9 @@ export class Coalescer<T> {
           this.onError(err, key);
         } finally {
           this.release();
+          this.lastRun.delete(key);
+          this.lastRun.set(key, Date.now());
+          if (this.lastRun.size > 10_000) this.lastRun.delete(this.lastRun.keys().next().value!);
         }
       }
     } finally {

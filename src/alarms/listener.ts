@@ -30,6 +30,8 @@ export interface AlarmListenerDeps {
    * must not restart it every few seconds.
    */
   repeatWindowMs?: number;
+  /** Smallest gap between two counter edits of one alarm (default 1.5 s; Slack limits chat.update to about 50 a minute). */
+  counterEveryMs?: number;
 }
 
 /** A message event as the listener needs it. */
@@ -52,6 +54,7 @@ export class AlarmListener {
       (key, batch) => this.handleBatch(key, batch),
       (err, key) => deps.logger.error({ err, alarmKey: key }, 'handling an alarm failed'),
       deps.concurrency ?? 8,
+      deps.counterEveryMs ?? 1500,
     );
   }
 

@@ -64,7 +64,7 @@ describe('AlarmListener', () => {
     const build = h.runbook.buildPlan.bind(h.runbook);
     h.runbook.buildPlan = async (input, ctx) => (await new Promise((r) => setTimeout(r, 50)), build(input, ctx));
     slack = fakeClient();
-    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT', botId: 'BBOT' } });
+    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT', botId: 'BBOT' }, counterEveryMs: 20 });
     claims.length = 0;
   });
   afterEach(async () => {
@@ -94,6 +94,19 @@ describe('AlarmListener', () => {
     expect(slack.updates.length).toBeLessThan(20);
   });
 
+  it('paces counter edits of one alarm: posts arriving one by one are counted in a few edits', async () => {
+    await listener.accept(datomicPost('1700000005.000000'));
+    await listener.idle();
+    for (let i = 1; i <= 30; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      await listener.accept(datomicPost(`1700000005.${String(i).padStart(6, '0')}`));
+    }
+    await listener.idle();
+    expect((slack.updates.at(-1) ?? slack.posted.at(-1)!).text).toMatch(/Fired again \*30 times\*/);
+    // 30 posts ~2 ms apart against a 20 ms gap: a handful of edits, not 30.
+    expect(slack.updates.length).toBeLessThan(15);
+  });
+
   it('keeps different alarms apart: 10 services x 50 posts make 10 diagnoses and 490 counted repeats', async () => {
     for (let i = 0; i < 500; i++) await listener.accept(datomicPost(`1700000001.${String(i).padStart(6, '0')}`, `svc${i % 10}`));
     await listener.idle();
@@ -107,7 +120,7 @@ describe('AlarmListener', () => {
   it('counts repeats into a diagnosis that already ended, within the repeat window, instead of diagnosing again', async () => {
     h = engineHarness({ risks: ['read-only'] });
     Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
-    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, repeatWindowMs: 60_000 });
+    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, repeatWindowMs: 60_000, counterEveryMs: 0 });
     await listener.accept(datomicPost('1700000004.000100'));
     await listener.idle();
     await h.engine.idle();
