@@ -40,6 +40,7 @@ export class Coalescer<T> {
   private async drain(key: string): Promise<void> {
     try {
       for (;;) {
+        if (!this.queues.has(key)) return;
         const wait = (this.lastRun.get(key) ?? -Infinity) + this.gapMs - Date.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const batch = this.queues.get(key) ?? [];
