@@ -25,9 +25,9 @@ export interface AlarmListenerDeps {
   /** Diagnoses of different alarms running at once (default 8). */
   concurrency?: number;
   /**
-   * After its operation ended, repeats of an alarm are still counted into it for this long instead of
-   * starting a new diagnosis (default 15 min): a diagnosis that found nothing ends at once, and a storm
-   * must not restart it every few seconds.
+   * After its operation ended without changing anything (only read-only steps ran), repeats of an alarm
+   * are still counted into it for this long instead of starting a new diagnosis (default 15 min): a
+   * diagnosis that found nothing ends at once, and a storm must not restart it every few seconds.
    */
   repeatWindowMs?: number;
   /** Smallest gap between two counter edits of one alarm (default 1.5 s; Slack limits chat.update to about 50 a minute). */
@@ -126,7 +126,10 @@ export class AlarmListener {
     if (open) return open;
     const recent = this.recent.get(key);
     if (!recent || Date.now() - recent.at > (this.deps.repeatWindowMs ?? 15 * 60_000)) return undefined;
-    return this.deps.store.get(recent.operationId);
+    const op = await this.deps.store.get(recent.operationId);
+    // Only a diagnosis that changed nothing is repeated as is; after a change, a new alarm deserves a new look.
+    const changedSomething = op?.results.some((r) => op.plan.steps.find((s) => s.id === r.stepId)?.risk !== 'read-only');
+    return changedSomething ? undefined : op;
   }
 
   private async propose(alarm: Alarm): Promise<void> {

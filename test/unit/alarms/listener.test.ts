@@ -133,6 +133,22 @@ describe('AlarmListener', () => {
     expect(slack.lookups).toEqual([]); // a channel id in RUNBOOK_CHANNEL needs no lookup
   });
 
+  it('diagnoses again when the alarm fires after an operation that changed something', async () => {
+    h = engineHarness({ risks: ['read-only', 'mutating'] });
+    Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
+    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, counterEveryMs: 0 });
+    await listener.accept(datomicPost('1700000006.000100'));
+    await listener.idle();
+    await h.engine.idle();
+    const [op] = await h.store.listRecent(5);
+    await h.approveAs(op!, 'UAPP');
+    await h.engine.idle();
+    expect((await h.store.get(op!.id))!.state).toBe('succeeded');
+    await listener.accept(datomicPost('1700000006.000200'));
+    await listener.idle();
+    expect(await h.store.listRecent(5)).toHaveLength(2);
+  });
+
   it('notes an OK transition in the open thread, and says nothing for an OK without an open operation', async () => {
     await listener.accept({ ...datomicPost('1700000002.000100'), text: 'Datomic self-destruct resolved\n*service*: `quiet`' });
     await listener.idle();
