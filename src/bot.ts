@@ -5,6 +5,11 @@ import { createCloudFormationActions } from './actions/cloudformation/create';
 import { HttpGoCdActions } from './actions/gocd/gocd-actions';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { HttpServiceVersion } from './actions/service-health/service-version';
+import { awsClientConfig } from './actions/aws/client-config';
+import { SdkCloudWatchActions, type CloudWatchActions } from './actions/cloudwatch/cloudwatch-actions';
+import { SdkDynamoDbActions, type DynamoDbActions } from './actions/dynamodb/dynamodb-actions';
+import { AlarmListener } from './alarms/listener';
+import { registerAlarmListener } from './alarms/register';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
 import { createHttpServer } from './observability/http-server';
@@ -29,6 +34,8 @@ export interface BotOverrides {
   logger?: Logger;
   store?: OperationStore;
   metapod?: MetapodActions;
+  dynamodb?: DynamoDbActions;
+  cloudwatch?: CloudWatchActions;
   now?: () => Date;
   /** Interface to listen on (overrides HOST). */
   host?: string;
@@ -96,7 +103,11 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       toProdPipeline: config.gocd.toProdPipeline,
       timing: overrides.rollbackTiming ?? DEFAULT_ROLLBACK_TIMING,
     };
-    const runbooks = createRunbooks({ metapod, rollback });
+        const aws = { dynamodb: awsClientConfig(config, 'dynamodb'), cloudwatch: awsClientConfig(config, 'cloudwatch') };
+    const dynamodb = overrides.dynamodb ?? new SdkDynamoDbActions(aws.dynamodb);
+    const cloudwatch = overrides.cloudwatch ?? new SdkCloudWatchActions(aws.cloudwatch);
+    for (const client of [dynamodb, cloudwatch]) if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) releases.push(() => Promise.resolve(client.close()));
+    const runbooks = createRunbooks({ metapod, rollback, datomic: { dynamodb, cloudwatch, settings: { ...config.datomic, region: aws.cloudwatch.region } } });
     const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
     const engine = new OperationEngine({
       store,
@@ -110,7 +121,11 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       progressEveryMs: overrides.progressEveryMs,
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
+    const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity });
+    // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
+    releases.push(() => alarms.idle());
     registerListeners(app, { engine, store, runbooks, logger });
+    registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
       slackListener: transport.httpListener,

@@ -32,6 +32,8 @@ export interface Config {
   github: { apiUrl: string; token?: string; itaipuRepo: string; itaipuDatasetsFile: string; auroraJobsRepo: string; auroraJobsDagFile: string };
   policyModels?: string[];
   cli: { sabespBin: string; nuBin: string };
+  /** Datomic capacity runbook: cap on RCU/WCU, how far back the diagnosis looks, how long a change is watched. */
+  datomic: { maxCapacity: number; lookbackMs: number; watchMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -95,6 +97,9 @@ const EnvSchema = z.object({
   POLICY_MODELS: opt(list(/^[\w.-]+$/, 'model names')),
   SABESP_BIN: opt(z.string()),
   NU_BIN: opt(z.string()),
+  DATOMIC_MAX_CAPACITY: opt(z.coerce.number({ error: 'must be a number of capacity units' }).int('must be a whole number').min(1).max(1_000_000)),
+  DATOMIC_LOOKBACK: opt(duration(24 * 3_600_000)),
+  DATOMIC_WATCH: opt(duration(3_600_000)),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
 });
 
@@ -149,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     policyModels: e.POLICY_MODELS,
     cli: { sabespBin: e.SABESP_BIN ?? 'sabesp', nuBin: e.NU_BIN ?? 'nu' },
+    datomic: { maxCapacity: e.DATOMIC_MAX_CAPACITY ?? 40_000, lookbackMs: e.DATOMIC_LOOKBACK ?? 3 * 3_600_000, watchMs: e.DATOMIC_WATCH ?? 5 * 60_000 },
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { OperationEvent, OperationObserver } from '../operations/observer';
+import type { StepFile } from '../operations/runbook';
 import type { Operation } from '../operations/types';
 import type { SlackMessage } from './blocks/format';
 import { renderOperationMessage, type RenderOptions } from './blocks/operation-message';
@@ -17,6 +18,8 @@ import {
   renderStepResult,
   renderStepStarted,
 } from './blocks/thread-messages';
+import { explainUploadError, uploadFilesToThread } from './upload-files';
+import { escapeMrkdwn } from '../util/text';
 
 type WebClient = webApi.WebClient;
 
@@ -72,6 +75,7 @@ export class SlackOperationObserver implements OperationObserver {
       case 'step_finished':
         this.progress.delete(`${op.id}:${event.step.id}`);
         await this.reply(op, renderStepResult(op, event.step, event.result));
+        if (event.files?.length) await this.upload(op, event.files);
         return this.update(op);
       case 'awaiting_approval':
         await this.reply(op, renderNextGate(op, event.step));
@@ -112,6 +116,20 @@ export class SlackOperationObserver implements OperationObserver {
     if (!thread) return undefined;
     const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: op.location.channel, thread_ts: thread, ...message, unfurl_links: false }));
     return res?.ts;
+  }
+
+  /** Shares a step's files in the thread; a failed upload is said in the thread and never fails the step. */
+  private async upload(op: Operation, files: StepFile[]): Promise<void> {
+    const thread = op.location.threadTs ?? op.location.messageTs;
+    if (!thread) return;
+    try {
+      await uploadFilesToThread(this.client, op.location.channel, thread, files);
+    } catch (err) {
+      this.logger.warn({ err, operationId: op.id }, 'uploading files to the thread failed');
+      const names = escapeMrkdwn(files.map((f) => f.title).join(', '));
+      const text = `:warning: The chart (${names}) could not be uploaded: ${explainUploadError(err)}. The numbers above are the diagnosis.`;
+      await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: op.location.channel, thread_ts: thread, text, unfurl_links: false }));
+    }
   }
 
   /** At most one progress edit every few seconds per step; the first one posts the message. */

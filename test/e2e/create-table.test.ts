@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { startDynalite, type Dynalite } from '../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../support/dynalite';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -18,7 +18,7 @@ function createTable(env: Record<string, string>): Promise<{ code: number; stdou
 }
 
 describe('npm run create-table', () => {
-  let dyn: Dynalite;
+  let dyn: LocalDynamo;
   beforeAll(async () => {
     dyn = await startDynalite();
   });
@@ -28,7 +28,7 @@ describe('npm run create-table', () => {
     const env = { STORE: 'dynamodb', STORE_TABLE: 'bot-ops', AWS_ENDPOINT_URL_DYNAMODB: dyn.url, AWS_REGION: 'us-east-1' };
     const first = await createTable(env);
     expect(first).toMatchObject({ code: 0, stdout: 'Created DynamoDB table bot-ops.\n' });
-    const table = await dyn.client().send(new DescribeTableCommand({ TableName: 'bot-ops' }));
+    const table = await dyn.newClient().send(new DescribeTableCommand({ TableName: 'bot-ops' }));
     expect(table.Table?.TableStatus).toBe('ACTIVE');
     expect(await createTable(env)).toMatchObject({ code: 0, stdout: 'DynamoDB table bot-ops already exists.\n' });
   });

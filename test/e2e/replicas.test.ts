@@ -1,11 +1,11 @@
 import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
 import { startSlackEmulator, type SlackEmulator } from '../fakes/slack-api';
 import { clickButton } from '../support/payloads';
-import { startDynalite, type Dynalite } from '../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../support/dynalite';
 import { waitFor } from '../support/wait-for';
 import { DATASET_ID, messageShowing, snapshot, startE2E, tempDatabase, type E2E } from './harness';
 
-let dynalite: Dynalite;
+let dynalite: LocalDynamo;
 let tables = 0;
 beforeAll(async () => {
   dynalite = await startDynalite();

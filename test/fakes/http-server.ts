@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** A request handler that receives the whole request body as text. */
-export type LoopbackHandler = (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>;
+/** A request handler that receives the whole request body as text (and as bytes, for binary uploads). */
+export type LoopbackHandler = (req: IncomingMessage, res: ServerResponse, body: string, raw: Buffer) => void | Promise<void>;
 
 /** A running loopback HTTP server. */
 export interface LoopbackServer {
@@ -22,8 +22,8 @@ export async function startHttpServer(handler: LoopbackHandler): Promise<Loopbac
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => res.destroy());
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      invoke(handler, req, res, body);
+      const raw = Buffer.concat(chunks);
+      invoke(handler, req, res, raw.toString('utf8'), raw);
     });
   });
   server.on('connection', (socket) => {
@@ -54,7 +54,7 @@ export async function startHttpServer(handler: LoopbackHandler): Promise<Loopbac
   return { url: `http://127.0.0.1:${port}`, port, close };
 }
 
-function invoke(handler: LoopbackHandler, req: IncomingMessage, res: ServerResponse, body: string): void {
+function invoke(handler: LoopbackHandler, req: IncomingMessage, res: ServerResponse, body: string, raw: Buffer): void {
   const fail = (error: unknown): void => {
     // A fake that throws must surface as a visible 500, not as a crashed test process.
     if (res.headersSent) {
@@ -66,7 +66,7 @@ function invoke(handler: LoopbackHandler, req: IncomingMessage, res: ServerRespo
     res.end(`fake server handler error: ${message}`);
   };
   try {
-    const result = handler(req, res, body);
+    const result = handler(req, res, body, raw);
     if (result instanceof Promise) result.catch(fail);
   } catch (error) {
     fail(error);

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startHttpServer } from './http-server';
+import { emulateFileUploads, type UploadedFile } from './slack-files';
+
+export type { UploadedFile } from './slack-files';
 
 /** A JSON object as the emulator stores it. */
 export type Json = Record<string, unknown>;
@@ -57,6 +60,8 @@ export interface SlackEmulatorOptions {
   usergroups?: Record<string, string[]>;
   /** What apps.connections.open answers as `url` (see setSocketModeUrl). */
   socketModeUrl?: string;
+  /** Channel names by id for conversations.info (default: CDATAENG is #guild-data-eng, COTHER is #random). */
+  channels?: Record<string, string>;
 }
 
 /** A running Slack Web API emulator. */
@@ -67,6 +72,8 @@ export interface SlackEmulator {
   messages: EmulatedMessage[];
   ephemerals: EphemeralMessage[];
   responses: RecordedResponse[];
+  /** Files shared with files upload v2 (test/fakes/slack-files.ts). */
+  files: UploadedFile[];
   unexpected: string[];
   newResponseUrl(): string;
   callsTo(method: string): RecordedCall[];
@@ -85,7 +92,7 @@ export interface SlackEmulator {
 type MethodResult = Json & { ok: boolean };
 
 // Slack encodes structured arguments as JSON inside form fields; tests want the structure back.
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'files'];
 // Methods Slack serves to the app-level token (xapp-); every other method here needs the bot token (xoxb-).
 const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
@@ -95,6 +102,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const botId = options.botId ?? 'BBOT';
   const teamId = options.teamId ?? 'T0001';
   const usergroups = new Map(Object.entries(options.usergroups ?? {}));
+  const channels = new Map(Object.entries(options.channels ?? { CDATAENG: 'guild-data-eng', COTHER: 'random' }));
+  const uploads = emulateFileUploads(() => server.url, (problem) => emulator.unexpected.push(problem));
   const failures = new Map<string, string[]>();
   const issuedResponseUrls = new Set<string>();
   let socketModeUrl = options.socketModeUrl;
@@ -163,6 +172,11 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       // An error @slack/socket-mode treats as unrecoverable, so the client fails at once instead of retrying.
       return { ok: false, error: 'invalid_auth' };
     },
+    ...uploads.methods,
+    'conversations.info': (args) => {
+      const name = channels.get(str(args.channel) ?? '');
+      return name ? { ok: true, channel: { id: str(args.channel), name, is_channel: true } } : { ok: false, error: 'channel_not_found' };
+    },
     'usergroups.users.list': (args) => {
       const users = usergroups.get(str(args.usergroup) ?? '');
       return users ? { ok: true, users: [...users] } : { ok: false, error: 'no_such_subteam' };
@@ -215,8 +229,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     res.writeHead(200, { 'content-type': 'text/html' }).end('ok');
   };
 
-  const server = await startHttpServer((req, res, body) => {
+  const server = await startHttpServer(async (req, res, body, raw) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (await uploads.handle(path, req, res, raw)) return;
     if (req.method === 'POST' && path.startsWith('/api/')) {
       // Slack answers platform errors with HTTP 200; a non-200 would make WebClient retry for ~30 minutes.
       const result = handleApi(path.slice('/api/'.length), req, body);
@@ -237,6 +252,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     messages: [],
     ephemerals: [],
     responses: [],
+    files: uploads.files,
     unexpected: [],
     newResponseUrl: () => {
       responseCounter += 1;

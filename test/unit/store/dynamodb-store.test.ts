@@ -1,10 +1,10 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '../../../src/store/dynamodb';
 import { ensureStoreTable } from '../../../src/store/dynamodb-table';
-import { startDynalite, type Dynalite } from '../../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { describeCorrelationContract, describeStoreContract, storedOp } from './store-contract';
 
-let dyn: Dynalite;
+let dyn: LocalDynamo;
 let tables = 0;
 beforeAll(async () => {
   dyn = await startDynalite();
@@ -12,14 +12,14 @@ beforeAll(async () => {
 afterAll(() => dyn.close());
 
 /** Each test gets a fresh table, created by the store itself as at a first start. */
-const open = (now: () => Date = () => new Date()) => DynamoStore.open(dyn.client(), `ops-${++tables}`, now, { pollMs: 10 });
+const open = (now: () => Date = () => new Date()) => DynamoStore.open(dyn.newClient(), `ops-${++tables}`, now, { pollMs: 10 });
 
 describeStoreContract('dynamodb (dynalite)', open);
 describeCorrelationContract('dynamodb (dynalite)', () => open());
 
 describe('dynamodb store specifics', () => {
   it('creates its table with the three indexes, and a second replica reuses it', async () => {
-    const client = dyn.client();
+    const client = dyn.newClient();
     expect(await ensureStoreTable(client, 'shared-table', { pollMs: 10 })).toBe('created');
     expect(await ensureStoreTable(client, 'shared-table', { pollMs: 10 })).toBe('exists');
     const table = (await client.send(new DescribeTableCommand({ TableName: 'shared-table' }))).Table!;
@@ -28,7 +28,7 @@ describe('dynamodb store specifics', () => {
   });
 
   it('lets replicas racing to create the table all open it', async () => {
-    const stores = await Promise.all([1, 2, 3].map(() => DynamoStore.open(dyn.client(), 'raced-table', () => new Date(), { pollMs: 10 })));
+    const stores = await Promise.all([1, 2, 3].map(() => DynamoStore.open(dyn.newClient(), 'raced-table', () => new Date(), { pollMs: 10 })));
     await stores[0]!.insert(storedOp('op-aaaaaaaa'), []);
     expect((await stores[2]!.get('op-aaaaaaaa'))?.version).toBe(1);
     await Promise.all(stores.map((s) => s.close()));
