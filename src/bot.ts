@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { loadAllowList } from './actions/cli/allow-list';
+import { ProcessCliRunner } from './actions/cli/runner';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
@@ -59,6 +61,8 @@ async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: stri
 export async function startBot(config: Config, overrides: BotOverrides = {}): Promise<BotHandle> {
   const { botToken, apiUrl, mode } = config.slack;
   if (mode === 'unconfigured' || !botToken) throw new Error('startBot needs SLACK_BOT_TOKEN');
+  // A bad CLI_COMMANDS_FILE stops the start with one clear message, before anything connects.
+  const allowList = loadAllowList(config.cli.commandsFile);
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const bolt = boltLogger(logger);
   const clientOptions = { slackApiUrl: apiUrl, retryConfig: { retries: 2 } };
@@ -76,7 +80,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
-    const runbooks = createRunbooks({ metapod });
+    const cli = { allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
+    const runbooks = createRunbooks({ metapod, cli });
     const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
     const engine = new OperationEngine({
       store,

@@ -29,7 +29,7 @@ export interface Config {
   serviceUrlTemplate?: string;
   github: { apiUrl: string; token?: string; itaipuRepo: string; itaipuDatasetsFile: string; auroraJobsRepo: string; auroraJobsDagFile: string };
   policyModels?: string[];
-  cli: { sabespBin: string; nuBin: string };
+  cli: { sabespBin: string; nuBin: string; commandsFile?: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -92,6 +92,7 @@ const EnvSchema = z.object({
   POLICY_MODELS: opt(list(/^[\w.-]+$/, 'model names')),
   SABESP_BIN: opt(z.string()),
   NU_BIN: opt(z.string()),
+  CLI_COMMANDS_FILE: opt(z.string()),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
 });
 
@@ -145,7 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auroraJobsDagFile: e.AURORA_JOBS_DAG_FILE ?? 'airflow/main.py',
     },
     policyModels: e.POLICY_MODELS,
-    cli: { sabespBin: e.SABESP_BIN ?? 'sabesp', nuBin: e.NU_BIN ?? 'nu' },
+    cli: { sabespBin: e.SABESP_BIN ?? 'sabesp', nuBin: e.NU_BIN ?? 'nu', commandsFile: e.CLI_COMMANDS_FILE },
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }
