@@ -3,6 +3,9 @@ import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { loadAllowList } from './actions/cli/allow-list';
 import { ProcessCliRunner } from './actions/cli/runner';
+import { HttpAirflowActions } from './actions/airflow/http-airflow-actions';
+import { HttpGoCdActions } from './actions/gocd/gocd-actions';
+import { SlackChannelHistory } from './slack/channel-history';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
@@ -33,6 +36,8 @@ export interface BotOverrides {
   progressEveryMs?: number;
   /** Smallest gap between two edits of a progress message (default 3 s). */
   progressMinIntervalMs?: number;
+  /** How often a watched dagão run is polled in Airflow (default 30 s). */
+  dagaoPollMs?: number;
   /** How long Socket Mode may take to connect at start (default 30 s). */
   socketStartTimeoutMs?: number;
 }
@@ -81,7 +86,15 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
     const cli = { allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
-    const runbooks = createRunbooks({ metapod, cli });
+    const dagao = {
+      airflow: config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined,
+      gocd: config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined,
+      history: new SlackChannelHistory(app.client),
+      dagId: config.airflow.dagaoDagId,
+      pipelines: config.gocd.dagaoPipelines,
+      pollMs: overrides.dagaoPollMs,
+    };
+    const runbooks = createRunbooks({ metapod, cli, dagao });
     const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
     const engine = new OperationEngine({
       store,

@@ -25,7 +25,7 @@ export interface Config {
   metapod: { url?: string; timeoutMs: number };
   sonar: { url?: string; token?: string };
   airflow: { url?: string; username?: string; password?: string; dagaoDagId: string };
-  gocd: { url?: string; token?: string; pipelineTemplate: string; toProdPipeline: string };
+  gocd: { url?: string; token?: string; pipelineTemplate: string; toProdPipeline: string; dagaoPipelines: string[] };
   serviceUrlTemplate?: string;
   github: { apiUrl: string; token?: string; itaipuRepo: string; itaipuDatasetsFile: string; auroraJobsRepo: string; auroraJobsDagFile: string };
   policyModels?: string[];
@@ -82,6 +82,7 @@ const EnvSchema = z.object({
   GOCD_TOKEN: opt(z.string()),
   GOCD_PIPELINE_TEMPLATE: opt(z.string().regex(/\{service\}/, 'must contain {service}')),
   TO_PROD_PIPELINE: opt(z.string().regex(/^[\w.-]+$/, 'must be a pipeline name')),
+  DAGAO_PIPELINES: opt(list(/^[\w.-]+$/, 'pipeline names')),
   SERVICE_URL_TEMPLATE: opt(z.string().regex(/^https?:\/\/.*\{service\}/, 'must be an http(s) URL template containing {service}')),
   GITHUB_API_URL: opt(httpUrl),
   GITHUB_TOKEN: opt(z.string()),
@@ -135,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metapod: { url: e.METAPOD_URL?.replace(/\/+$/, ''), timeoutMs: e.METAPOD_TIMEOUT ?? 30_000 },
     sonar: { url: e.SONAR_URL, token: e.SONAR_TOKEN },
     airflow: { url: e.AIRFLOW_URL?.replace(/\/+$/, ''), username: e.AIRFLOW_USERNAME, password: e.AIRFLOW_PASSWORD, dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao' },
-    gocd: { url: e.GOCD_URL?.replace(/\/+$/, ''), token: e.GOCD_TOKEN, pipelineTemplate: e.GOCD_PIPELINE_TEMPLATE ?? '{service}', toProdPipeline: e.TO_PROD_PIPELINE ?? 'to-prod' },
+    gocd: { url: e.GOCD_URL?.replace(/\/+$/, ''), token: e.GOCD_TOKEN, pipelineTemplate: e.GOCD_PIPELINE_TEMPLATE ?? '{service}', toProdPipeline: e.TO_PROD_PIPELINE ?? 'to-prod', dagaoPipelines: e.DAGAO_PIPELINES ?? ['itaipu', 'aurora-jobs'] },
     serviceUrlTemplate: e.SERVICE_URL_TEMPLATE,
     github: {
       apiUrl: (e.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),

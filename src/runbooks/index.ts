@@ -1,18 +1,26 @@
+import type { AirflowActions } from '../actions/airflow/airflow-actions';
 import type { CliAllowList } from '../actions/cli/allow-list';
 import type { CliRunner } from '../actions/cli/runner';
+import type { GoCdActions } from '../actions/gocd/gocd-actions';
 import type { MetapodActions } from '../actions/metapod/metapod-actions';
 import type { AnyRunbook, RunbookRegistry } from '../operations/runbook';
 import { auroraRunbook } from './aurora';
+import { dagaoRunbook } from './dagao';
+import type { ChannelHistory } from './dagao/transaction';
 import { retractRunbook } from './retract';
 
 export interface RunbookAdapters {
   metapod?: MetapodActions;
   cli?: { allowList: CliAllowList; runner: CliRunner };
+  dagao?: { airflow?: AirflowActions; gocd?: GoCdActions; history: ChannelHistory; dagId: string; pipelines: string[]; pollMs?: number };
 }
 
 /** Every runbook the bot offers, by subcommand. */
 export function createRunbooks(adapters: RunbookAdapters): RunbookRegistry {
   const all: AnyRunbook[] = [retractRunbook(adapters.metapod)];
   if (adapters.cli) all.push(auroraRunbook(adapters.cli));
-  return new Map(all.map((r) => [r.name, r]));
+  // The dagão's last rung hands over to `rollback` when the registry has it, hence the late lookup.
+  if (adapters.cli && adapters.dagao) all.push(dagaoRunbook({ ...adapters.dagao, ...adapters.cli, runbooks: () => registry }));
+  const registry: RunbookRegistry = new Map(all.map((r) => [r.name, r]));
+  return registry;
 }

@@ -5,7 +5,6 @@ import { decodeSlackEntities, showInput } from '../util/text';
 /** Subcommands of the design whose runbooks have not landed yet. */
 export const PLANNED_SUBCOMMANDS: Record<string, string> = {
   rollback: '/runbook rollback <service> [--shard <name>...] [--to <sha>] [--in-place]',
-  dagao: '/runbook dagao <status|cycle|retry|scale <nodes>|rollback> [--tx <transaction-id>]',
   'build-failure': '/runbook build-failure <transaction-id>',
   datomic: '/runbook datomic <service> [--env prod] [--prototype <p>]',
 };

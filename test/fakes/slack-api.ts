@@ -163,6 +163,14 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       // An error @slack/socket-mode treats as unrecoverable, so the client fails at once instead of retrying.
       return { ok: false, error: 'invalid_auth' };
     },
+    'conversations.history': (args) => {
+      const channel = str(args.channel) ?? '';
+      const limit = Number(str(args.limit) ?? '100');
+      // Top-level messages only, newest first, as Slack returns them.
+      const found = emulator.messages.filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts));
+      const newest = [...found].sort((a, b) => Number(b.ts) - Number(a.ts)).slice(0, limit);
+      return { ok: true, messages: newest.map(wireMessage), has_more: found.length > newest.length };
+    },
     'usergroups.users.list': (args) => {
       const users = usergroups.get(str(args.usergroup) ?? '');
       return users ? { ok: true, users: [...users] } : { ok: false, error: 'no_such_subteam' };
