@@ -103,12 +103,14 @@ export class ProcessCliRunner implements CliRunner {
 
       const onData = (decoder: StringDecoder) => (buf: Buffer) => {
         totalBytes += buf.length;
-        if (captured >= this.maxOutputBytes) return;
-        const room = this.maxOutputBytes - captured;
-        const text = decoder.write(buf.length > room ? buf.subarray(0, room) : buf);
-        captured += Math.min(buf.length, room);
-        chunks.push(text);
-        options.onOutput?.(text);
+        if (captured < this.maxOutputBytes) {
+          const room = this.maxOutputBytes - captured;
+          const text = decoder.write(buf.length > room ? buf.subarray(0, room) : buf);
+          captured += Math.min(buf.length, room);
+          chunks.push(text);
+          options.onOutput?.(text);
+        }
+        // Checked on every chunk: a chunk that exactly fills the cap must not let the next ones slip by.
         if (totalBytes > this.maxOutputBytes) stop('flood', `printed more than ${Math.round(this.maxOutputBytes / 1024)} KiB of output`);
       };
       child.stdout.on('data', onData(new StringDecoder('utf8')));

@@ -72,6 +72,14 @@ describe('ProcessCliRunner with fake sabesp and nu executables', () => {
     expect(r.totalBytes).toBeGreaterThan(64 * 1024);
   });
 
+  it('stops a flood whose first chunk fills the cap exactly (the next chunks must not slip by)', async () => {
+    const exact = new ProcessCliRunner({ bins: { sabesp: cli.path('sabesp'), nu: cli.path('nu') }, killGraceMs: 300, maxOutputBytes: 1024 });
+    cli.script('sabesp', { stdout: ['a'.repeat(1023), 'b'.repeat(1023), 'c'.repeat(1023)], lineDelayMs: 50, hang: true });
+    const r = await exact.run(list.prepare('aurora-list', {}));
+    expect(r.ended).toBe('flood');
+    expect(r.output).toBe(`${'a'.repeat(1023)}\n`);
+  });
+
   it('a missing binary is a typed error with what to fix', async () => {
     const missing = new ProcessCliRunner({ bins: { sabesp: `${cli.dir}/nope/sabesp`, nu: 'nu-not-installed-here' } });
     await expect(missing.run(list.prepare('aurora-list', {}))).rejects.toThrow(CliError);
