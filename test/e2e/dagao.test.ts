@@ -154,6 +154,24 @@ describe('/runbook dagao: diagnosis and the recovery ladder, end to end', () => 
     expect(airflow.requests.every((r) => r.authorized)).toBe(true);
   });
 
+  it('when the last retry fails too, the last rung explains the rollback (no rollback runbook in this version)', async () => {
+    const bot = await start();
+    await bot.command(`dagao scale 5 --tx ${TX}`);
+    const plan = await bot.planMessage((m) => m.text.startsWith('Dagão recovery'));
+    await bot.click(await gate(bot, plan.ts, 'scale'), 'op_approve', 'UAPP1');
+    cli.script('sabesp', {});
+    await bot.click(await gate(bot, plan.ts, 'retry-2'), 'op_approve', 'UAPP1');
+    await waitFor(() => cli.calls('sabesp').length === 2, { what: 'the retry' });
+    airflow.addRun('dagao', { dagRunId: 'manual__retry-2', state: 'failed', executionDate: '2026-11-24T06:00:00+00:00', tasks: { 'itaipu-rest': 'failed' } });
+    const done = await messageShowing(bot.slack, plan.ts, /Succeeded/, 8000);
+    const replies = thread(bot, plan.ts);
+    expect(replies).toContain('Next rung: roll back to a version that worked.');
+    expect(replies).toMatch(/Roll back by hand: itaipu \(deploy itaipu#412, the newest before the failure; history: http:\/\/127\.0\.0\.1:\d+\/go\/tab\/pipeline\/history\/itaipu\)/);
+    expect(replies).toContain(`then retry the dagão with \`/runbook dagao retry --tx ${TX}\``);
+    expect(textOf(done)).toMatch(/:white_check_mark: \*Step 6\/6: Roll back to a version that worked\*/);
+    expect(cli.calls('sabesp')[0]).toContain('N_NODES=5');
+  });
+
   it('a successful latest run: the diagnosis says so and no rung is offered', async () => {
     airflow.addRun('dagao', { dagRunId: 'scheduled__2026-11-25T00:00:00+00:00', state: 'success', executionDate: '2026-11-25T00:00:00+00:00' });
     const bot = await start();
