@@ -126,11 +126,18 @@ describe('/runbook dagao: diagnosis and the recovery ladder, end to end', () => 
     expect(cli.calls('sabesp')[0]).toEqual(RETRY_ARGV);
     airflow.addRun('dagao', { dagRunId: 'manual__retry-1', state: 'running', executionDate: '2026-11-24T06:00:00+00:00' });
     await waitFor(() => thread(bot, plan.ts).includes('new run `manual__retry-1` is running'), { what: 'progress of the watched run' });
-    airflow.addRun('dagao', { dagRunId: 'manual__retry-1', state: 'failed', executionDate: '2026-11-24T06:00:00+00:00', tasks: { 'itaipu-contracts': 'failed' } });
+    airflow.addRun('dagao', {
+      dagRunId: 'manual__retry-1',
+      state: 'failed',
+      executionDate: '2026-11-24T06:00:00+00:00',
+      tasks: { 'itaipu-contracts': 'failed' },
+      logs: { 'itaipu-contracts': { 1: 'ERROR - java.net.SocketException: Connection reset' } },
+    });
 
     // Rung 3: scale to the requested size.
     msg = await gate(bot, plan.ts, 'scale');
     expect(thread(bot, plan.ts)).toContain('the new run manual__retry-1 failed at itaipu-contracts');
+    expect(thread(bot, plan.ts)).toContain('java.net.SocketException: Connection reset');
     expect(thread(bot, plan.ts)).toMatch(/The retry did not recover the dagão\. Next rung: scale the cluster to 12 nodes\./);
     expect(textOf(msg)).toMatch(/:white_check_mark: cycle machines → :white_check_mark: retry → :arrow_forward: \*scale\* → retry → rollback/);
     await bot.click(msg, 'op_approve', 'UAPP2');

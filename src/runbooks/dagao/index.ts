@@ -1,11 +1,11 @@
-import type { AirflowActions } from '../../actions/airflow/airflow-actions';
+import type { AirflowActions, TaskInstance } from '../../actions/airflow/airflow-actions';
 import type { CliAllowList } from '../../actions/cli/allow-list';
 import type { CliRunner } from '../../actions/cli/runner';
 import type { GoCdActions } from '../../actions/gocd/gocd-actions';
 import { BackendError } from '../../actions/http/errors';
 import type { Alarm } from '../../alarms/types';
 import { UserFacingError, type Runbook, type RunbookRegistry, type StepOutcome, type StepRunContext } from '../../operations/runbook';
-import type { Step } from '../../operations/types';
+import type { PreviewLine, Step } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
 import { runCliStep } from '../cli-step';
@@ -127,19 +127,34 @@ async function retry(deps: DagaoDeps, airflow: AirflowActions, step: Step, input
     if (watched.kind === 'never_appeared') {
       return { ...cli, ok: false, summary: `\`sabesp\` exited with code 0, but no new run of ${deps.dagId} appeared in Airflow within ${formatDuration(deps.appearWithinMs ?? 15 * 60_000)}. Check the job with \`/runbook aurora status dagao\`.` };
     }
-    const { run, failedTasks } = watched;
+    const { run } = watched;
+    const failedTasks = watched.failedTasks.map((t) => t.taskId);
     const ids = { dagRunId: run.dagRunId, dagRunState: run.state };
     const runLine = { label: 'New run', value: `${run.dagRunId}: ${run.state}${failedTasks.length > 0 ? ` (failed: ${failedTasks.join(', ')})` : ''}` };
+    const newFailure = await firstFailureLog(airflow, deps.dagId, watched.failedTasks, ctx.signal);
     if (run.state === 'success') return { ...cli, summary: `${step.title.replace(/^Retry/, 'Retried')}: the new run ${run.dagRunId} succeeded.`, details: [...(cli.details ?? []), runLine], externalIds: ids };
     return {
       ...cli,
       summary: `The retry ran, but the new run ${run.dagRunId} failed${failedTasks.length > 0 ? ` at ${failedTasks.slice(0, 3).join(', ')}` : ''}. The next rung is offered below.`,
-      details: [...(cli.details ?? []), runLine],
+      details: [...(cli.details ?? []), runLine, ...newFailure],
       externalIds: ids,
     };
   } catch (err) {
     if (err instanceof BackendError) return { ok: false, summary: `Lost track of the dagão in Airflow: ${err.message} Check the run in Airflow before doing anything else.` };
     throw err;
+  }
+}
+
+/** The end of the first failed task's log of the retried run: the new failure, next to the old one. */
+async function firstFailureLog(airflow: AirflowActions, dagId: string, failed: readonly TaskInstance[], signal: AbortSignal): Promise<PreviewLine[]> {
+  const first = failed[0];
+  if (!first) return [];
+  try {
+    const log = await airflow.getTaskLog(dagId, first.dagRunId, first.taskId, Math.max(1, first.tryNumber), { maxChars: 4000 }, signal);
+    return [{ label: `End of ${first.taskId}'s log`, value: log.excerpt.slice(-500), code: true }];
+  } catch (err) {
+    if (!(err instanceof BackendError)) throw err;
+    return [{ label: `${first.taskId}'s log`, value: `unavailable: ${err.message}` }];
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AirflowActions, DagRun } from '../../actions/airflow/airflow-actions';
+import type { AirflowActions, DagRun, TaskInstance } from '../../actions/airflow/airflow-actions';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
 
@@ -12,7 +12,7 @@ export interface WatchOptions {
 }
 
 export type WatchResult =
-  | { kind: 'ended'; run: DagRun; failedTasks: string[] }
+  | { kind: 'ended'; run: DagRun; failedTasks: TaskInstance[] }
   | { kind: 'never_appeared' };
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -54,6 +54,6 @@ export async function watchNewRun(airflow: AirflowActions, dagId: string, before
     await sleep(o.pollMs, o.signal);
     run = await airflow.getDagRun(dagId, run.dagRunId, o.signal);
   }
-  const failedTasks = run.state === 'failed' ? (await airflow.listTaskInstances(dagId, run.dagRunId, { states: ['failed'] }, o.signal)).map((t) => t.taskId) : [];
+  const failedTasks = run.state === 'failed' ? await airflow.listTaskInstances(dagId, run.dagRunId, { states: ['failed'] }, o.signal) : [];
   return { kind: 'ended', run, failedTasks };
 }
