@@ -36,6 +36,24 @@ describe('/runbook aurora through signed Slack requests, with fake sabesp on dis
     expect(replies).toMatch(/\*Exit:\* code 0/);
   });
 
+  it('streams the last lines into one thread message edited in place; the result keeps the tail and attaches the rest', async () => {
+    e2e = await startE2E({ env: { SABESP_BIN: cli.path('sabesp'), NU_BIN: cli.path('nu') }, overrides: { progressMinIntervalMs: 50 } });
+    const bot = e2e;
+    cli.script('sabesp', { stdout: Array.from({ length: 30 }, (_, i) => `job-${i + 1} RUNNING`), lineDelayMs: 60 });
+    await bot.command('aurora list');
+    const plan = await bot.planMessage();
+    await messageShowing(bot.slack, plan.ts, /Succeeded/);
+    const progress = bot.slack.threadReplies(CHANNEL, plan.ts).filter((m) => /last lines of `sabesp`/.test(textOf(m)));
+    expect(progress).toHaveLength(1);
+    expect(progress[0]!.versions.length).toBeGreaterThanOrEqual(2);
+    expect(textOf(progress[0]!)).toMatch(/job-\d+ RUNNING/);
+    const result = textOf(bot.slack.threadReplies(CHANNEL, plan.ts).find((m) => /exited with code 0/.test(textOf(m)))!);
+    expect(result).toContain('Output (last 15 of 30 lines; the full output is attached)');
+    expect(result).toContain('job-16 RUNNING');
+    expect(result).toContain('job-30 RUNNING');
+    expect(result).not.toContain('job-15 RUNNING');
+  });
+
   it('kill is destructive: nothing runs until two people other than the requester approve', async () => {
     const bot = await start();
     cli.script('sabesp', { stdout: ['killed 3 instances of itaipu-rest'] });
