@@ -9,6 +9,7 @@ import type { PreviewLine, Step } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
 import { runCliStep } from '../cli-step';
+import { checkDagaoState, type DagaoCheckContext } from './check-state';
 import { diagnose, shortTime } from './diagnosis';
 import { DAGAO_USAGE, DagaoInput, DEFAULT_NODES, parseDagao } from './input';
 import { buildLadderPlan, ladderLine, ladderState, rungsOf, type LadderDeps } from './ladder';
@@ -66,7 +67,7 @@ export function dagaoRunbook(deps: DagaoDeps): Runbook<DagaoInput> {
     rollback: (_s, input, ctx) => Promise.resolve(rollback(deps, input, ctx)),
   };
 
-  return {
+  const runbook: Runbook<DagaoInput> = {
     name: 'dagao',
     title: 'Dagão recovery',
     usage: DAGAO_USAGE,
@@ -87,6 +88,9 @@ export function dagaoRunbook(deps: DagaoDeps): Runbook<DagaoInput> {
       return { from: 'status', nodes: DEFAULT_NODES, ...(tx ? { tx } : {}), ...(runId ? { runId } : {}) };
     },
   };
+  // `Runbook.checkState` (the engine's "Check state" after an interruption) lands with the recovery change on
+  // main; assigned here so this branch compiles without it and main's engine finds it after the merge.
+  return Object.assign(runbook, { checkState: (step: Step, _input: DagaoInput, ctx: DagaoCheckContext) => checkDagaoState(deps.airflow, deps.dagId, step, ctx) });
 }
 
 async function findTx(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): Promise<StepOutcome> {

@@ -252,3 +252,25 @@ describe('running the dagão steps', () => {
     expect(await runbook.runStep(plan.steps[1]!, input(), stepCtx(results))).toMatchObject({ ok: false, summary: expect.stringMatching(/Could not read this channel's recent messages \(Slack answered missing_scope\)\. Start again with `\/runbook dagao status --tx/) });
   });
 });
+
+describe('checking an interrupted dagão step (read-only)', () => {
+  const check = (runbook: Runbook<DagaoInput>) => (runbook as Runbook<DagaoInput> & { checkState(step: { id: string }, i: DagaoInput, ctx: { signal: AbortSignal; externalIds: Record<string, string> }): Promise<{ ok: boolean; summary: string }> }).checkState;
+  const signal = new AbortController().signal;
+
+  it('looks up the run a retry recorded', async () => {
+    const { runbook, airflow } = setup();
+    airflow.runs = [run('manual__r1', 'running'), run('scheduled__1', 'failed')];
+    await expect(check(runbook)({ id: 'retry-1' }, input(), { signal, externalIds: { dagRunId: 'manual__r1' } })).resolves.toMatchObject({ ok: true, summary: 'The retry had started run manual__r1; it is now running.' });
+  });
+
+  it('without a recorded run, says sabesp may or may not have started one and lists the latest runs', async () => {
+    const { runbook, airflow } = setup();
+    airflow.runs = [run('scheduled__1', 'failed')];
+    await expect(check(runbook)({ id: 'retry-2' }, input(), { signal, externalIds: {} })).resolves.toMatchObject({ summary: expect.stringMatching(/may or may not have started one\. Latest runs of dagao: scheduled__1 \(failed\)/) });
+  });
+
+  it('says where to look for the CLI rungs', async () => {
+    const { runbook } = setup();
+    await expect(check(runbook)({ id: 'scale' }, input(), { signal, externalIds: {} })).resolves.toMatchObject({ summary: expect.stringMatching(/`\/runbook aurora status scale`/) });
+  });
+});
