@@ -3,7 +3,7 @@ import { CliInputError, type CliAllowList } from '../actions/cli/allow-list';
 import { JOB_NAME_PATTERN } from '../actions/cli/commands';
 import type { CliRunner } from '../actions/cli/runner';
 import { makePlan } from '../operations/fingerprint';
-import { UserFacingError, type ParseResult, type Runbook } from '../operations/runbook';
+import { UserFacingError, type ParseResult, type Runbook, type StepOutcome } from '../operations/runbook';
 import { showInput } from '../util/text';
 import { commandPreview, runCliStep } from './cli-step';
 
@@ -58,7 +58,7 @@ export function auroraRunbook(deps: { allowList: CliAllowList; runner: CliRunner
     }
   };
   const longest = Math.max(...AURORA_VERBS.map((v) => deps.allowList.get(commandName(v)).timeoutMs));
-  return {
+  const runbook: Runbook<AuroraInput> = {
     name: 'aurora',
     title: 'Control aurora jobs',
     usage: USAGE,
@@ -95,4 +95,12 @@ export function auroraRunbook(deps: { allowList: CliAllowList; runner: CliRunner
       return runCliStep(deps.runner, prepare(input), ctx).then(({ run: _run, ...outcome }) => outcome);
     },
   };
+  // For main's "Check state" after an interruption (`Runbook.checkState`, not in this branch's interface yet).
+  return Object.assign(runbook, { checkState: (_step: unknown, input: AuroraInput) => Promise.resolve(checkAuroraState(input)) });
+}
+
+/** What to look at before running an interrupted aurora command again (sabesp has no request id to look up). */
+export function checkAuroraState(input: AuroraInput): StepOutcome {
+  if (input.verb === 'list' || input.verb === 'status') return { ok: true, summary: 'This command only reads; running it again changes nothing.' };
+  return { ok: true, summary: `\`sabesp\` may or may not have ${input.verb === 'kill' ? 'killed' : 'created'} \`${input.job}\`. Look with \`/runbook aurora status ${input.job}\` before running it again.` };
 }

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { CliAllowList } from '../../../src/actions/cli/allow-list';
-import { auroraRunbook, parseAurora } from '../../../src/runbooks/aurora';
+import { auroraRunbook, checkAuroraState, parseAurora } from '../../../src/runbooks/aurora';
 import { runCliStep } from '../../../src/runbooks/cli-step';
 import { ScriptedRunner } from '../../fakes/scripted-cli-runner';
 
@@ -68,5 +68,12 @@ describe('running a CLI step', () => {
   it('a non-zero exit fails with the last line', async () => {
     const outcome = await runCliStep(new ScriptedRunner(['starting', 'boom: no quota'], 4), list.prepare('aurora-list', {}), ctx().ctx);
     expect(outcome).toMatchObject({ ok: false, summary: '`sabesp` failed with exit code 4 after 1.2 s: boom: no quota' });
+  });
+});
+
+describe('checking an interrupted aurora command', () => {
+  it('points at aurora status for commands that change something', () => {
+    expect(checkAuroraState({ verb: 'kill', job: 'dagao' }).summary).toBe('`sabesp` may or may not have killed `dagao`. Look with `/runbook aurora status dagao` before running it again.');
+    expect(checkAuroraState({ verb: 'list' }).summary).toMatch(/only reads/);
   });
 });
