@@ -3,6 +3,10 @@ import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { createCloudFormationActions } from './actions/cloudformation/create';
 import { HttpGoCdActions } from './actions/gocd/gocd-actions';
+import { loadAllowList } from './actions/cli/allow-list';
+import { ProcessCliRunner } from './actions/cli/runner';
+import { HttpAirflowActions } from './actions/airflow/http-airflow-actions';
+import { SlackChannelHistory } from './slack/channel-history';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { HttpServiceVersion } from './actions/service-health/service-version';
 import { awsClientConfig } from './actions/aws/client-config';
@@ -45,6 +49,8 @@ export interface BotOverrides {
   progressEveryMs?: number;
   /** Smallest gap between two edits of a progress message (default 3 s). */
   progressMinIntervalMs?: number;
+  /** How often a watched dagão run is polled in Airflow (default 30 s). */
+  dagaoPollMs?: number;
   /** How long Socket Mode may take to connect at start (default 30 s). */
   socketStartTimeoutMs?: number;
   /** Waiter and verification timing of the rollback runbook (tests shrink it). */
@@ -75,6 +81,8 @@ async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: stri
 export async function startBot(config: Config, overrides: BotOverrides = {}): Promise<BotHandle> {
   const { botToken, apiUrl, mode } = config.slack;
   if (mode === 'unconfigured' || !botToken) throw new Error('startBot needs SLACK_BOT_TOKEN');
+  // A bad CLI_COMMANDS_FILE stops the start with one clear message, before anything connects.
+  const allowList = loadAllowList(config.cli.commandsFile);
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const bolt = boltLogger(logger);
   const clientOptions = { slackApiUrl: apiUrl, retryConfig: { retries: 2 } };
@@ -92,22 +100,32 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
+    const gocd = config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined;
+    const cli = { allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
+    const dagao = {
+      airflow: config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined,
+      gocd,
+      history: new SlackChannelHistory(app.client),
+      dagId: config.airflow.dagaoDagId,
+      pipelines: config.gocd.dagaoPipelines,
+      pollMs: overrides.dagaoPollMs,
+    };
     const cloudFormation = createCloudFormationActions(config);
     releases.push(() => Promise.resolve(cloudFormation.close()));
     const rollback: RollbackDeps = {
       cfn: cloudFormation.actions,
-      gocd: config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined,
+      gocd,
       versions: new HttpServiceVersion(),
       serviceUrlTemplate: config.serviceUrlTemplate,
       pipelineTemplate: config.gocd.pipelineTemplate,
       toProdPipeline: config.gocd.toProdPipeline,
       timing: overrides.rollbackTiming ?? DEFAULT_ROLLBACK_TIMING,
     };
-        const aws = { dynamodb: awsClientConfig(config, 'dynamodb'), cloudwatch: awsClientConfig(config, 'cloudwatch') };
+    const aws = { dynamodb: awsClientConfig(config, 'dynamodb'), cloudwatch: awsClientConfig(config, 'cloudwatch') };
     const dynamodb = overrides.dynamodb ?? new SdkDynamoDbActions(aws.dynamodb);
     const cloudwatch = overrides.cloudwatch ?? new SdkCloudWatchActions(aws.cloudwatch);
     for (const client of [dynamodb, cloudwatch]) if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) releases.push(() => Promise.resolve(client.close()));
-    const runbooks = createRunbooks({ metapod, rollback, datomic: { dynamodb, cloudwatch, settings: { ...config.datomic, region: aws.cloudwatch.region } } });
+    const runbooks = createRunbooks({ metapod, rollback, cli, dagao, datomic: { dynamodb, cloudwatch, settings: { ...config.datomic, region: aws.cloudwatch.region } } });
     const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
     const engine = new OperationEngine({
       store,

@@ -27,11 +27,11 @@ export interface Config {
   metapod: { url?: string; timeoutMs: number };
   sonar: { url?: string; token?: string };
   airflow: { url?: string; username?: string; password?: string; dagaoDagId: string };
-  gocd: { url?: string; token?: string; pipelineTemplate: string; toProdPipeline: string };
+  gocd: { url?: string; token?: string; pipelineTemplate: string; toProdPipeline: string; dagaoPipelines: string[] };
   serviceUrlTemplate?: string;
   github: { apiUrl: string; token?: string; itaipuRepo: string; itaipuDatasetsFile: string; auroraJobsRepo: string; auroraJobsDagFile: string };
   policyModels?: string[];
-  cli: { sabespBin: string; nuBin: string };
+  cli: { sabespBin: string; nuBin: string; commandsFile?: string };
   /** Datomic capacity runbook: cap on RCU/WCU, how far back the diagnosis looks, how long a change is watched. */
   datomic: { maxCapacity: number; lookbackMs: number; watchMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -87,6 +87,7 @@ const EnvSchema = z.object({
   GOCD_TOKEN: opt(z.string()),
   GOCD_PIPELINE_TEMPLATE: opt(z.string().regex(/\{service\}/, 'must contain {service}')),
   TO_PROD_PIPELINE: opt(z.string().regex(/^[\w.-]+$/, 'must be a pipeline name')),
+  DAGAO_PIPELINES: opt(list(/^[\w.-]+$/, 'pipeline names')),
   SERVICE_URL_TEMPLATE: opt(z.string().regex(/^https?:\/\/.*\{service\}/, 'must be an http(s) URL template containing {service}')),
   GITHUB_API_URL: opt(httpUrl),
   GITHUB_TOKEN: opt(z.string()),
@@ -100,6 +101,7 @@ const EnvSchema = z.object({
   DATOMIC_MAX_CAPACITY: opt(z.coerce.number({ error: 'must be a number of capacity units' }).int('must be a whole number').min(1).max(1_000_000)),
   DATOMIC_LOOKBACK: opt(duration(24 * 3_600_000)),
   DATOMIC_WATCH: opt(duration(3_600_000)),
+  CLI_COMMANDS_FILE: opt(z.string()),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
 });
 
@@ -142,7 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metapod: { url: e.METAPOD_URL?.replace(/\/+$/, ''), timeoutMs: e.METAPOD_TIMEOUT ?? 30_000 },
     sonar: { url: e.SONAR_URL, token: e.SONAR_TOKEN },
     airflow: { url: e.AIRFLOW_URL?.replace(/\/+$/, ''), username: e.AIRFLOW_USERNAME, password: e.AIRFLOW_PASSWORD, dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao' },
-    gocd: { url: e.GOCD_URL?.replace(/\/+$/, ''), token: e.GOCD_TOKEN, pipelineTemplate: e.GOCD_PIPELINE_TEMPLATE ?? '{service}', toProdPipeline: e.TO_PROD_PIPELINE ?? 'to-prod' },
+    gocd: { url: e.GOCD_URL?.replace(/\/+$/, ''), token: e.GOCD_TOKEN, pipelineTemplate: e.GOCD_PIPELINE_TEMPLATE ?? '{service}', toProdPipeline: e.TO_PROD_PIPELINE ?? 'to-prod', dagaoPipelines: e.DAGAO_PIPELINES ?? ['itaipu', 'aurora-jobs'] },
     serviceUrlTemplate: e.SERVICE_URL_TEMPLATE,
     github: {
       apiUrl: (e.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
@@ -153,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auroraJobsDagFile: e.AURORA_JOBS_DAG_FILE ?? 'airflow/main.py',
     },
     policyModels: e.POLICY_MODELS,
-    cli: { sabespBin: e.SABESP_BIN ?? 'sabesp', nuBin: e.NU_BIN ?? 'nu' },
+    cli: { sabespBin: e.SABESP_BIN ?? 'sabesp', nuBin: e.NU_BIN ?? 'nu', commandsFile: e.CLI_COMMANDS_FILE },
     datomic: { maxCapacity: e.DATOMIC_MAX_CAPACITY ?? 40_000, lookbackMs: e.DATOMIC_LOOKBACK ?? 3 * 3_600_000, watchMs: e.DATOMIC_WATCH ?? 5 * 60_000 },
     logLevel: e.LOG_LEVEL ?? 'info',
   };

@@ -1,5 +1,12 @@
+import type { AirflowActions } from '../actions/airflow/airflow-actions';
+import type { CliAllowList } from '../actions/cli/allow-list';
+import type { CliRunner } from '../actions/cli/runner';
+import type { GoCdActions } from '../actions/gocd/gocd-actions';
 import type { MetapodActions } from '../actions/metapod/metapod-actions';
 import type { AnyRunbook, RunbookRegistry } from '../operations/runbook';
+import { auroraRunbook } from './aurora';
+import { dagaoRunbook } from './dagao';
+import type { ChannelHistory } from './dagao/transaction';
 import { retractRunbook } from './retract';
 import { rollbackRunbook, rollbackUndoRunbook, type RollbackDeps } from './rollback';
 import { datomicCapacityRunbook, type DatomicAdapters, type DatomicSettings } from './datomic-capacity';
@@ -8,6 +15,8 @@ export interface RunbookAdapters {
   metapod?: MetapodActions;
   rollback?: RollbackDeps;
   datomic?: DatomicAdapters & { settings: DatomicSettings };
+  cli?: { allowList: CliAllowList; runner: CliRunner };
+  dagao?: { airflow?: AirflowActions; gocd?: GoCdActions; history: ChannelHistory; dagId: string; pipelines: string[]; pollMs?: number };
 }
 
 /** Every runbook the bot offers, by subcommand. */
@@ -15,5 +24,9 @@ export function createRunbooks(adapters: RunbookAdapters): RunbookRegistry {
   const all: AnyRunbook[] = [retractRunbook(adapters.metapod)];
   if (adapters.rollback) all.push(rollbackRunbook(adapters.rollback), rollbackUndoRunbook(adapters.rollback));
   if (adapters.datomic) all.push(datomicCapacityRunbook(adapters.datomic, adapters.datomic.settings));
-  return new Map(all.map((r) => [r.name, r]));
+  if (adapters.cli) all.push(auroraRunbook(adapters.cli));
+  // The dagão's last rung hands over to `rollback` when the registry has it, hence the late lookup.
+  if (adapters.cli && adapters.dagao) all.push(dagaoRunbook({ ...adapters.dagao, ...adapters.cli, runbooks: () => registry }));
+  const registry: RunbookRegistry = new Map(all.map((r) => [r.name, r]));
+  return registry;
 }

@@ -4,8 +4,6 @@ import { decodeSlackEntities, showInput } from '../util/text';
 
 /** Subcommands of the design whose runbooks have not landed yet. */
 export const PLANNED_SUBCOMMANDS: Record<string, string> = {
-  aurora: '/runbook aurora <list|status|kill|create> ...',
-  dagao: '/runbook dagao <status|cycle|retry|scale <nodes>|rollback> [--tx <transaction-id>]',
   'build-failure': '/runbook build-failure <transaction-id>',
 };
 

@@ -177,6 +177,14 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       const name = channels.get(str(args.channel) ?? '');
       return name ? { ok: true, channel: { id: str(args.channel), name, is_channel: true } } : { ok: false, error: 'channel_not_found' };
     },
+    'conversations.history': (args) => {
+      const channel = str(args.channel) ?? '';
+      const limit = Number(str(args.limit) ?? '100');
+      // Top-level messages only, newest first, as Slack returns them.
+      const found = emulator.messages.filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts));
+      const newest = [...found].sort((a, b) => Number(b.ts) - Number(a.ts)).slice(0, limit);
+      return { ok: true, messages: newest.map(wireMessage), has_more: found.length > newest.length };
+    },
     'usergroups.users.list': (args) => {
       const users = usergroups.get(str(args.usergroup) ?? '');
       return users ? { ok: true, users: [...users] } : { ok: false, error: 'no_such_subteam' };

@@ -145,6 +145,6 @@ describe('parseCommand: planned subcommands', () => {
   });
 
   it('matches planned subcommands case-insensitively', () => {
-    expect(invalid('DAGAO status').error).toMatch(/^`dagao` is not available/);
+    expect(invalid('DATOMIC metapod').error).toMatch(/^`datomic` is not available/);
   });
 });

@@ -1,0 +1,36 @@
+import type { AirflowActions } from '../../actions/airflow/airflow-actions';
+import { BackendError } from '../../actions/http/errors';
+import type { StepOutcome } from '../../operations/runbook';
+import type { Step } from '../../operations/types';
+
+/** What a state check after an interruption gets (the engine's CheckStateContext has these and more). */
+export interface DagaoCheckContext {
+  signal: AbortSignal;
+  externalIds: Record<string, string>;
+}
+
+/**
+ * Read-only look at whether an interrupted dagão step took effect: a retry's recorded Airflow run, or
+ * the latest runs when none was recorded. CLI rungs cannot be checked from here: it says where to look.
+ */
+export async function checkDagaoState(airflow: AirflowActions | undefined, dagId: string, step: Step, ctx: DagaoCheckContext): Promise<StepOutcome> {
+  if (step.id === 'cycle') return { ok: true, summary: 'Cycling machines cannot be checked from the bot: look at the mesos on-demand machines of cantareira-stable (their age) before cycling again.' };
+  if (step.id === 'scale') return { ok: true, summary: 'The scale job cannot be checked from Airflow: look at it with `/runbook aurora status scale` before scaling again.' };
+  if (!step.id.startsWith('retry-')) return { ok: true, summary: 'This step only reads; running it again changes nothing.' };
+  if (!airflow) return { ok: false, summary: '`AIRFLOW_URL` is not configured, so the retried run cannot be looked up.' };
+  try {
+    const recorded = ctx.externalIds.dagRunId;
+    if (recorded) {
+      const run = await airflow.getDagRun(dagId, recorded, ctx.signal);
+      return { ok: true, summary: `The retry had started run ${run.dagRunId}; it is now ${run.state}.`, externalIds: { dagRunId: run.dagRunId, dagRunState: run.state } };
+    }
+    const latest = (await airflow.listDagRuns(dagId, { limit: 3 }, ctx.signal)).map((r) => `${r.dagRunId} (${r.state})`);
+    return {
+      ok: true,
+      summary: `No run was recorded for this retry, so \`sabesp\` may or may not have started one. Latest runs of ${dagId}: ${latest.join(', ') || 'none'}.`,
+    };
+  } catch (err) {
+    if (err instanceof BackendError) return { ok: false, summary: `Could not look at the dagão in Airflow: ${err.message}` };
+    throw err;
+  }
+}

@@ -1,0 +1,199 @@
+import type { AirflowActions, TaskInstance } from '../../actions/airflow/airflow-actions';
+import type { CliAllowList } from '../../actions/cli/allow-list';
+import type { CliRunner } from '../../actions/cli/runner';
+import type { GoCdActions } from '../../actions/gocd/gocd-actions';
+import { BackendError } from '../../actions/http/errors';
+import type { Alarm } from '../../alarms/types';
+import { UserFacingError, type Runbook, type RunbookRegistry, type StepOutcome, type StepRunContext } from '../../operations/runbook';
+import type { PreviewLine, Step } from '../../operations/types';
+import { formatDuration } from '../../util/duration';
+import { escapeMrkdwn } from '../../util/text';
+import { runCliStep } from '../cli-step';
+import { checkDagaoState, type DagaoCheckContext } from './check-state';
+import { diagnose, shortTime } from './diagnosis';
+import { DAGAO_USAGE, DagaoInput, DEFAULT_NODES, parseDagao } from './input';
+import { buildLadderPlan, ladderLine, ladderState, rungsOf, type LadderDeps } from './ladder';
+import { findTransaction, type ChannelHistory } from './transaction';
+import { knownRuns, watchNewRun } from './watch';
+import { UUID_PATTERN } from '../../actions/cli/commands';
+
+export interface DagaoDeps {
+  airflow?: AirflowActions;
+  gocd?: GoCdActions;
+  history: ChannelHistory;
+  allowList: CliAllowList;
+  runner: CliRunner;
+  dagId: string;
+  /** GoCD pipelines whose deploys can break the dagão. */
+  pipelines: string[];
+  /** The registry this runbook lives in, to hand over to `rollback` when it exists. */
+  runbooks: () => RunbookRegistry;
+  /** How often Airflow is polled while a retried run is watched (default 30 s). */
+  pollMs?: number;
+  /** How long a retried run may take to appear in Airflow (default 15 min). */
+  appearWithinMs?: number;
+  now?: () => Date;
+}
+
+const HISTORY_LIMIT = 100;
+// A dagão run takes hours; the watch after a retry must not be cut short by the engine's default timeout.
+const STEP_TIMEOUT_MS = 14 * 3_600_000;
+
+/** "Basic steps to handling Airflow DAG errors": diagnosis, transaction, and the recovery ladder. */
+export function dagaoRunbook(deps: DagaoDeps): Runbook<DagaoInput> {
+  const now = deps.now ?? (() => new Date());
+  const airflowOrRefuse = (): AirflowActions => {
+    if (!deps.airflow) throw new UserFacingError('Dagão recovery is disabled: `AIRFLOW_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured');
+    return deps.airflow;
+  };
+  const ladderDeps = (airflow: AirflowActions): LadderDeps => ({
+    allowList: deps.allowList,
+    runner: deps.runner,
+    dagId: deps.dagId,
+    pipelines: deps.pipelines,
+    airflowUrl: airflow.baseUrl,
+    rollbackAvailable: deps.runbooks().has('rollback'),
+  });
+
+  const steps: Record<string, (step: Step, input: DagaoInput, ctx: StepRunContext, airflow: AirflowActions) => Promise<StepOutcome>> = {
+    diagnose: (_s, input, ctx, airflow) => diagnose({ airflow, gocd: deps.gocd, dagId: deps.dagId, pipelines: deps.pipelines, now }, input.runId, ctx.signal),
+    transaction: (_s, input, ctx) => findTx(deps, input, ctx),
+    cycle: (_s, _i, ctx) => runCliStep(deps.runner, deps.allowList.prepare('cycle-machines', {}), ctx).then(({ run: _r, ...o }) => o),
+    scale: (_s, input, ctx) => runCliStep(deps.runner, deps.allowList.prepare('scale-cluster', { nodes: input.nodes }), ctx).then(({ run: _r, ...o }) => o),
+    'retry-1': (s, input, ctx, airflow) => retry(deps, airflow, s, input, ctx),
+    'retry-2': (s, input, ctx, airflow) => retry(deps, airflow, s, input, ctx),
+    'check-1': (s, input, ctx) => Promise.resolve(check(s, input, ctx)),
+    'check-2': (s, input, ctx) => Promise.resolve(check(s, input, ctx)),
+    rollback: (_s, input, ctx) => Promise.resolve(rollback(deps, input, ctx)),
+  };
+
+  const runbook: Runbook<DagaoInput> = {
+    name: 'dagao',
+    title: 'Dagão recovery',
+    usage: DAGAO_USAGE,
+    inputSchema: DagaoInput,
+    parse: parseDagao,
+    stepTimeoutMs: STEP_TIMEOUT_MS,
+    // Only input and earlier results shape the plan (no lookups), so a rebuilt plan changes only when they do.
+    buildPlan: (input, ctx) => new Promise((resolve) => resolve(buildLadderPlan(input, ctx.results, ladderDeps(airflowOrRefuse())))),
+    runStep(step, input, ctx) {
+      const run = steps[step.id];
+      if (!run) return Promise.resolve({ ok: false, summary: `Unknown dagão step ${step.id}.` });
+      return run(step, input, ctx, airflowOrRefuse());
+    },
+    fromAlarm(alarm: Alarm) {
+      if (alarm.kind !== 'airflow-task-failure' || alarm.dagId !== deps.dagId || alarm.state !== 'ALARM') return undefined;
+      const tx = alarm.transactionId && UUID_PATTERN.test(alarm.transactionId) ? alarm.transactionId.toLowerCase() : undefined;
+      const runId = alarm.runId && alarm.runId.length <= 250 ? alarm.runId : undefined;
+      return { from: 'status', nodes: DEFAULT_NODES, ...(tx ? { tx } : {}), ...(runId ? { runId } : {}) };
+    },
+  };
+  // `Runbook.checkState` (the engine's "Check state" after an interruption) lands with the recovery change on
+  // main; assigned here so this branch compiles without it and main's engine finds it after the merge.
+  return Object.assign(runbook, { checkState: (step: Step, _input: DagaoInput, ctx: DagaoCheckContext) => checkDagaoState(deps.airflow, deps.dagId, step, ctx) });
+}
+
+async function findTx(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): Promise<StepOutcome> {
+  const { runFailed } = ladderState(input, ctx.operation.results);
+  if (input.tx) return { ok: true, summary: `Using transaction ${input.tx} (given with --tx).`, externalIds: { transactionId: input.tx } };
+  const retryWith = '`/runbook dagao status --tx <transaction-id>`';
+  let found: { tx: string; ts: string } | undefined;
+  try {
+    found = findTransaction(await deps.history.recentMessages(ctx.operation.location.channel, HISTORY_LIMIT, ctx.signal));
+  } catch (err) {
+    const why = `Could not read this channel's recent messages (${(err as Error).message}).`;
+    return runFailed ? { ok: false, summary: `${why} Start again with ${retryWith}.` } : { ok: true, summary: `${why} No failed run, so no transaction is needed.` };
+  }
+  if (found) return { ok: true, summary: `Found transaction ${found.tx} in this channel's message of ${shortTime(new Date(Number(found.ts) * 1000).toISOString())}. If it is not the failed run's, start again with ${retryWith}.`, externalIds: { transactionId: found.tx } };
+  if (!runFailed) return { ok: true, summary: 'No failed run, so no transaction is needed; none was found in this channel either.' };
+  return { ok: false, summary: `None of the last ${HISTORY_LIMIT} messages in this channel names a transaction id, and the retry needs it. Find it (the nightly run's start post, or Sonar) and start again with ${retryWith}.` };
+}
+
+async function retry(deps: DagaoDeps, airflow: AirflowActions, step: Step, input: DagaoInput, ctx: StepRunContext): Promise<StepOutcome> {
+  const { tx } = ladderState(input, ctx.operation.results);
+  if (!tx) return { ok: false, summary: 'The transaction id is not known, so the dagão cannot be retried. Start again with `--tx <transaction-id>`.' };
+  try {
+    const before = await knownRuns(airflow, deps.dagId, ctx.signal);
+    const active = before.find((r) => r.state === 'running' || r.state === 'queued');
+    if (active) {
+      return { ok: false, summary: `A run of ${deps.dagId} is already ${active.state} (${active.dagRunId}), so no second one was started. Wait for it, or kill it with \`/runbook aurora kill dagao\` and retry.` };
+    }
+    const submitted = await runCliStep(deps.runner, deps.allowList.prepare('dagao-retry', { transaction: tx }), ctx);
+    const { run: _run, ...cli } = submitted;
+    if (!cli.ok) return cli;
+    const watched = await watchNewRun(airflow, deps.dagId, new Set(before.map((r) => r.dagRunId)), {
+      signal: ctx.signal,
+      pollMs: deps.pollMs ?? 30_000,
+      appearWithinMs: deps.appearWithinMs ?? 15 * 60_000,
+      progress: (text) => ctx.progress(text),
+      recordExternalId: (key, value) => ctx.recordExternalId(key, value),
+    });
+    if (watched.kind === 'never_appeared') {
+      return { ...cli, ok: false, summary: `\`sabesp\` exited with code 0, but no new run of ${deps.dagId} appeared in Airflow within ${formatDuration(deps.appearWithinMs ?? 15 * 60_000)}. Check the job with \`/runbook aurora status dagao\`.` };
+    }
+    const { run } = watched;
+    const failedTasks = watched.failedTasks.map((t) => t.taskId);
+    const ids = { dagRunId: run.dagRunId, dagRunState: run.state };
+    const runLine = { label: 'New run', value: `${run.dagRunId}: ${run.state}${failedTasks.length > 0 ? ` (failed: ${failedTasks.join(', ')})` : ''}` };
+    const newFailure = await firstFailureLog(airflow, deps.dagId, watched.failedTasks, ctx.signal);
+    if (run.state === 'success') return { ...cli, summary: `${step.title.replace(/^Retry/, 'Retried')}: the new run ${run.dagRunId} succeeded.`, details: [...(cli.details ?? []), runLine], externalIds: ids };
+    return {
+      ...cli,
+      summary: `The retry ran, but the new run ${run.dagRunId} failed${failedTasks.length > 0 ? ` at ${failedTasks.slice(0, 3).join(', ')}` : ''}. The next rung is offered below.`,
+      details: [...(cli.details ?? []), runLine, ...newFailure],
+      externalIds: ids,
+    };
+  } catch (err) {
+    if (err instanceof BackendError) return { ok: false, summary: `Lost track of the dagão in Airflow: ${err.message} Check the run in Airflow before doing anything else.` };
+    throw err;
+  }
+}
+
+/** The end of the first failed task's log of the retried run: the new failure, next to the old one. */
+async function firstFailureLog(airflow: AirflowActions, dagId: string, failed: readonly TaskInstance[], signal: AbortSignal): Promise<PreviewLine[]> {
+  const first = failed[0];
+  if (!first) return [];
+  try {
+    const log = await airflow.getTaskLog(dagId, first.dagRunId, first.taskId, Math.max(1, first.tryNumber), { maxChars: 4000 }, signal);
+    return [{ label: `End of ${first.taskId}'s log`, value: log.excerpt.slice(-500), code: true }];
+  } catch (err) {
+    if (!(err instanceof BackendError)) throw err;
+    return [{ label: `${first.taskId}'s log`, value: `unavailable: ${err.message}` }];
+  }
+}
+
+function check(step: Step, input: DagaoInput, ctx: StepRunContext): StepOutcome {
+  const results = ctx.operation.results;
+  const state = ladderState(input, results);
+  const retried = [...results].reverse().find((r) => r.stepId === `retry-${step.id.slice(-1)}`);
+  const rungs = rungsOf(input, state);
+  const ladder = { label: 'Ladder', value: ladderLine(rungs, results).replace(/:[a-z_]+: ?/g, '').replace(/\*/g, '') };
+  if (retried?.externalIds.dagRunState === 'success') {
+    return { ok: true, summary: `The dagão recovered: run ${retried.externalIds.dagRunId} succeeded. The ladder ends here.`, details: [ladder] };
+  }
+  const next = rungs[rungs.indexOf(step.id as never) + 1];
+  return { ok: true, summary: `The retry did not recover the dagão. Next rung: ${next === 'scale' ? `scale the cluster to ${input.nodes} nodes` : next === 'rollback' ? 'roll back to a version that worked' : 'none'}.`, details: [ladder] };
+}
+
+function rollback(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): StepOutcome {
+  const { suspect, tx } = ladderState(input, ctx.operation.results);
+  const retryLine = `then retry the dagão with \`/runbook dagao retry${tx ? ` --tx ${tx}` : ''}\``;
+  const pipeline = suspect?.split('#')[0];
+  const registered = deps.runbooks().get('rollback');
+  if (registered && pipeline) {
+    const parsed = registered.parse([pipeline]);
+    if (parsed.ok) {
+      return {
+        ok: true,
+        summary: `Handing over to the rollback runbook for ${pipeline} (${suspect}, the newest deploy before the failure); ${retryLine}.`,
+        followUp: { runbook: 'rollback', input: parsed.value, why: `The dagão still fails: roll back ${escapeMrkdwn(pipeline)} (deploy ${escapeMrkdwn(suspect)}, the newest before the failure), ${retryLine}.` },
+      };
+    }
+  }
+  const where = pipeline ? `${pipeline} (deploy ${suspect}, the newest before the failure${deps.gocd ? `; history: ${deps.gocd.historyPageUrl(pipeline)}` : ''})` : `the service deployed before the failure (no deploy of ${deps.pipelines.join(', ')} was found in the 24 h before it)`;
+  return {
+    ok: true,
+    summary: `Roll back by hand: ${where}, to the last version built before the failure (runbook "Hot-deploying rollbacks"); ${retryLine}.`,
+    details: [{ label: 'Why by hand', value: registered ? 'no deploy before the failure was found to roll back' : 'the rollback runbook is not available in this version of the bot' }],
+  };
+}

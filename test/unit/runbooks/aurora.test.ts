@@ -1,0 +1,79 @@
+import pino from 'pino';
+import { CliAllowList } from '../../../src/actions/cli/allow-list';
+import { auroraRunbook, checkAuroraState, parseAurora } from '../../../src/runbooks/aurora';
+import { runCliStep } from '../../../src/runbooks/cli-step';
+import { ScriptedRunner } from '../../fakes/scripted-cli-runner';
+
+const list = new CliAllowList();
+
+describe('parsing /runbook aurora', () => {
+  it.each([
+    [['list'], { verb: 'list' }],
+    [['STATUS', 'itaipu-rest'], { verb: 'status', job: 'itaipu-rest' }],
+    [['kill', 'dagao'], { verb: 'kill', job: 'dagao' }],
+  ])('%j', (args, value) => {
+    expect(parseAurora(args, list)).toEqual({ ok: true, value });
+  });
+
+  it.each([
+    [[], /Say what to do/],
+    [['restart', 'x'], /Unknown aurora verb `restart`/],
+    [['kill'], /Give the name of the aurora job to kill/],
+    [['status', '$(id)'], /`\$\(id\)` is not an aurora job name/],
+    [['status', 'dagao', 'now'], /Unexpected words after the job name/],
+    [['list', 'dagao'], /`list` takes no job name/],
+  ])('refuses %j', (args, error) => {
+    const parsed = parseAurora(args, list);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.error).toMatch(error);
+  });
+});
+
+describe('the aurora plan', () => {
+  it('previews the exact command with the entry\'s risk', async () => {
+    const runner = new ScriptedRunner();
+    const plan = await auroraRunbook({ allowList: list, runner }).buildPlan({ verb: 'kill', job: 'dagao' }, { logger: pino({ level: 'silent' }), now: new Date(), results: [] });
+    expect(plan.steps).toHaveLength(1);
+    expect(plan.steps[0]).toMatchObject({ risk: 'destructive', preview: [{ label: 'Command', value: '/opt/bin/sabesp --aurora-stack=cantareira-stable jobs kill prod dagao', code: true }, { label: 'Timeout', value: '5 min' }] });
+    expect(runner.runs).toEqual([]);
+  });
+});
+
+describe('running a CLI step', () => {
+  const ctx = () => {
+    const progress: string[] = [];
+    return { progress, ctx: { signal: new AbortController().signal, progress: (t: string) => progress.push(t) } };
+  };
+
+  it('streams an escaped tail and shows the last lines; long output is attached in full', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1} <x>`);
+    const runner = new ScriptedRunner(lines);
+    const { progress, ctx: c } = ctx();
+    const outcome = await runCliStep(runner, list.prepare('aurora-list', {}), c);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.summary).toBe('`sabesp` exited with code 0 in 1.2 s.');
+    expect(progress[0]).toContain('line 1 &lt;x&gt;');
+    const output = outcome.details!.find((d) => d.label.startsWith('Output'))!;
+    expect(output.label).toBe('Output (last 15 of 40 lines; the full output is attached)');
+    expect(output.value.split('\n')).toEqual(lines.slice(-15));
+    expect(outcome.files).toHaveLength(1);
+    expect(outcome.files![0]!.content.toString()).toBe(lines.map((l) => `${l}\n`).join(''));
+  });
+
+  it('short output is not attached', async () => {
+    const outcome = await runCliStep(new ScriptedRunner(['done']), list.prepare('aurora-list', {}), ctx().ctx);
+    expect(outcome.files).toBeUndefined();
+  });
+
+  it('a non-zero exit fails with the last line', async () => {
+    const outcome = await runCliStep(new ScriptedRunner(['starting', 'boom: no quota'], 4), list.prepare('aurora-list', {}), ctx().ctx);
+    expect(outcome).toMatchObject({ ok: false, summary: '`sabesp` failed with exit code 4 after 1.2 s: boom: no quota' });
+  });
+});
+
+describe('checking an interrupted aurora command', () => {
+  it('points at aurora status for commands that change something', () => {
+    expect(checkAuroraState({ verb: 'kill', job: 'dagao' }).summary).toBe('`sabesp` may or may not have killed `dagao`. Look with `/runbook aurora status dagao` before running it again.');
+    expect(checkAuroraState({ verb: 'list' }).summary).toMatch(/only reads/);
+  });
+});
