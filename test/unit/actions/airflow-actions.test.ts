@@ -29,8 +29,9 @@ describe('HttpAirflowActions against the Airflow fake', () => {
     actions = new HttpAirflowActions({ url: `${airflow.url}/`, username: 'bot', password: 'pw', timeoutMs: 2000 });
   });
   afterEach(async () => {
-    airflow.assertNoUnexpected();
+    // Closed first: a failed assertion must not leave the server holding jest open.
     await airflow.close();
+    airflow.assertNoUnexpected();
   });
 
   it('lists DAG runs latest first, with basic auth, and gets one run', async () => {

@@ -10,8 +10,9 @@ describe('GraphqlSonarActions against a real GraphQL server', () => {
     sonar = await startSonarFake('tok');
   });
   afterEach(async () => {
-    sonar.assertNoUnexpected();
+    // Closed first: a failed assertion must not leave the server holding jest open.
     await sonar.close();
+    sonar.assertNoUnexpected();
   });
 
   it('asks for the uncommitted datasets of the transaction, with the token', async () => {
