@@ -62,7 +62,7 @@ export function classify(names: string[], options: { runInProgress?: boolean; fa
   }
   const groups = [...byBase.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([base, g]) => ({ base, names: [...g.names].sort(), failed: (g.dataset ? 'dataset' : 'model'), modelAffected: g.model }));
+    .map(([base, g]): FailureGroup => ({ base, names: [...g.names].sort(), failed: g.dataset ? 'dataset' : 'model', modelAffected: g.model }));
   const failed = new Set(options.failedTasks ?? []);
   const likely = groups.filter((g) => failed.has(datasetTaskId(g.base)) || failed.has(modelTaskId(g.base))).map((g) => g.base);
   return { groups, other, inProgress: options.runInProgress === true || groups.length > IN_PROGRESS_GROUPS, likely };
