@@ -2,6 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
+import { HttpAirflowActions } from './actions/airflow/http-airflow-actions';
+import { OctokitGitHubActions } from './actions/github/github-actions';
+import { GraphqlSonarActions } from './actions/sonar/sonar-actions';
+import { registerConfirmButton } from './slack/handlers/confirm';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
 import { createHttpServer } from './observability/http-server';
@@ -76,7 +80,21 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
-    const runbooks = createRunbooks({ metapod });
+    const runbooks = createRunbooks({
+      metapod,
+      sonar: config.sonar.url ? new GraphqlSonarActions(config.sonar.url, config.sonar.token) : undefined,
+      airflow: config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined,
+      github: config.github.token ? new OctokitGitHubActions(config.github.apiUrl, config.github.token) : undefined,
+      buildFailure: {
+        defaultDagId: config.airflow.dagaoDagId,
+        dagaoDagId: config.airflow.dagaoDagId,
+        itaipuRepo: config.github.itaipuRepo,
+        itaipuDatasetsFile: config.github.itaipuDatasetsFile,
+        auroraJobsRepo: config.github.auroraJobsRepo,
+        auroraJobsDagFile: config.github.auroraJobsDagFile,
+        policyModels: config.policyModels,
+      },
+    });
     const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
     const engine = new OperationEngine({
       store,
@@ -137,6 +155,7 @@ function registerListeners(app: App, deps: { engine: OperationEngine; store: Ope
   });
   registerRunbookCommand(app, deps);
   registerOperationButtons(app, deps);
+  registerConfirmButton(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();

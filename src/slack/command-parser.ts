@@ -7,7 +7,6 @@ export const PLANNED_SUBCOMMANDS: Record<string, string> = {
   rollback: '/runbook rollback <service> [--shard <name>...] [--to <sha>] [--in-place]',
   aurora: '/runbook aurora <list|status|kill|create> ...',
   dagao: '/runbook dagao <status|cycle|retry|scale <nodes>|rollback> [--tx <transaction-id>]',
-  'build-failure': '/runbook build-failure <transaction-id>',
   datomic: '/runbook datomic <service> [--env prod] [--prototype <p>]',
 };
 

@@ -8,6 +8,8 @@ import { context, identity, mrkdwn, renderLines, riskLabel, slackDate, stateLabe
 
 export const APPROVE_ACTION = 'op_approve';
 export const CANCEL_ACTION = 'op_cancel';
+/** A step whose action kind is `confirmation` asks a question; its button records the answer as the step's approval. */
+export const CONFIRM_ACTION = 'op_confirm';
 
 export interface RenderOptions {
   /** Who may approve, in mrkdwn (from the approval policy). */
@@ -90,6 +92,11 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
       text: { type: 'plain_text', text: step.risk === 'destructive' ? 'Approve (destructive)' : 'Approve' },
       value: approveValue(op, step),
     };
+    const button = step.action.kind === 'confirmation' ? step.action.params.button : undefined;
+    if (typeof button === 'string') {
+      approve.action_id = CONFIRM_ACTION;
+      approve.text = { type: 'plain_text', text: button.slice(0, 75) };
+    }
     if (step.risk === 'destructive') {
       approve.confirm = {
         title: { type: 'plain_text', text: 'Approve a destructive step?' },
