@@ -181,6 +181,12 @@ export async function buildFromFindings(deps: BuildFailureDeps, input: BuildFail
   }
   if (f.classification.inProgress && t.kind !== 'one') summary = `The run is still in progress. ${summary}`;
   steps.unshift(lookupStep(input, f, verdict));
+  // A step that already ran keeps showing what it saw and did, not what a re-plan would do now
+  // (after the bypass, Airflow has nothing failed left to preview).
+  const settled = steps.map((step): Step => {
+    const result = [...results].reverse().find((r) => r.stepId === step.id);
+    return result ? { ...step, preview: [{ label: 'Result', value: result.summary }, ...result.details] } : step;
+  });
   const title = t.kind === 'one' ? `Build failure: ${t.group.failed} ${t.group.base} (transaction ${short(tx)})` : `Build failure lookup (transaction ${short(tx)})`;
-  return makePlan({ runbook: 'build-failure', title, summary, steps, facts });
+  return makePlan({ runbook: 'build-failure', title, summary, steps: settled, facts });
 }
