@@ -80,7 +80,7 @@ describe('parsing /runbook build-failure', () => {
 
 describe('claiming Airflow failure alarms', () => {
   const runbook = buildFailureRunbook(deps({}));
-  const alarm = (over: Partial<Alarm & { kind: 'airflow-task-failure' }>): Alarm => ({ kind: 'airflow-task-failure', dagId: 'models-nightly', runId: RUN, taskId: 'fx-model', transactionId: TX, state: 'ALARM', key: 'k', source: { channel: 'C', ts: '1.2' }, ...over }) as Alarm;
+  const alarm = (over: Partial<Alarm & { kind: 'airflow-task-failure' }>): Alarm => ({ kind: 'airflow-task-failure', dagId: 'models-nightly', runId: RUN, taskId: 'fx-model', transactionId: TX, state: 'ALARM', key: 'k', source: { channel: 'C', ts: '1.2' }, ...over });
   it('claims a build task failure that names a transaction, with its DAG and run', () => {
     expect(runbook.fromAlarm!(alarm({}))).toEqual({ transactionId: TX, dagId: 'models-nightly', dagRunId: RUN });
   });
