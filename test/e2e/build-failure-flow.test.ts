@@ -188,6 +188,36 @@ describe('build-failure, end to end against Sonar, Airflow and GitHub fakes', ()
     expect(audit.find((a) => a.type === 'approved' && a.detail.stepId === 'confirm-non-critical')?.actor).toBe('UOWNER');
   });
 
+  it('a DAG file changed after the preview voids the approval and shows the new diff; nothing is pushed', async () => {
+    w = await startWorld(uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed', 'scale-ec2-rest': 'upstream_failed' });
+    await w.e2e.command(`build-failure ${TX}`);
+    const first = await w.e2e.planMessage();
+    const prGate = await gate(w, first.ts, 'pull-request');
+    // Someone merges a change to the DAG file while the request waits.
+    w.github.push(AURORA, DAG_FILE, MAIN_PY.replace("    model_task('fx-model-features', dag=dag),\n", ''));
+    await w.e2e.click(prGate, 'op_approve', 'UAPP');
+    await waitFor(() => /plan changed since it was approved/.test(thread(w!, first.ts)), { what: 'the plan-changed notice' });
+    expect(w.github.mutations()).toHaveLength(0);
+    const fresh = await gate(w, first.ts, 'pull-request');
+    expect(textOf(fresh)).not.toContain("model_task('fx-model-features', dag=dag),");
+    await w.e2e.click(fresh, 'op_approve', 'UAPP');
+    await gate(w, first.ts, 'airflow');
+    expect(w.github.pulls(AURORA)).toHaveLength(1);
+  });
+
+  it('Airflow failing during the bypass ends the operation as failed, saying what Airflow said', async () => {
+    w = await startWorld(uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed', 'scale-ec2-rest': 'upstream_failed' });
+    await w.e2e.command(`build-failure ${TX}`);
+    const first = await w.e2e.planMessage();
+    await w.e2e.click(await gate(w, first.ts, 'pull-request'), 'op_approve', 'UAPP');
+    const airflowGate = await gate(w, first.ts, 'airflow');
+    w.airflow.override((req) => (req.method === 'POST' && req.body?.dry_run === false ? { status: 500, body: { title: 'Internal Server Error', detail: 'database is locked', status: 500 } } : undefined));
+    await w.e2e.click(airflowGate, 'op_approve', 'UAPP');
+    const end = await messageShowing(w.e2e.slack, first.ts, /:red_circle: Failed/, 8000);
+    expect(textOf(end)).toMatch(/Airflow answered 500 .* database is locked/);
+    expect(w.airflow.taskState(DAG, RUN, 'fx-model')).toBe('failed');
+  });
+
   it('policy model: says to fix the root cause now and offers no bypass', async () => {
     w = await startWorld(uncommitted(['model/credit-limit']), { 'credit-limit': 'failed', 'databricks_load-models': 'upstream_failed' });
     await w.e2e.command(`build-failure ${TX}`);
