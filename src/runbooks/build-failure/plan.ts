@@ -26,7 +26,7 @@ function lookupStep(input: BuildFailureInput, f: Findings, verdict: string): Ste
   const preview: PreviewLine[] = [
     { label: 'Uncommitted in Sonar', value: [...grouped, ...c.other.map((n) => `  ${n} (not a dataset or model)`)].join('\n') || '(none)', code: true },
   ];
-  if (c.inProgress) preview.push({ label: 'Run', value: `still in progress (${c.groups.length} datasets/models not committed yet)${c.likely.length > 0 ? `; likely failures, from Airflow's failed tasks, are marked *: ${c.likely.join(', ')}` : ''}` });
+  if (c.inProgress) preview.push({ label: 'Run', value: `still in progress (${c.groups.length} dataset/model group${c.groups.length === 1 ? '' : 's'} not committed yet)${c.likely.length > 0 ? `; likely failures, from Airflow's failed tasks, are marked *: ${c.likely.join(', ')}` : ''}` });
   if (f.run) preview.push({ label: 'Airflow run', value: `${f.run.dagId} / ${f.run.dagRunId} (${f.run.state})` });
   if (f.runNote) preview.push({ label: 'Airflow', value: f.runNote });
   if (f.failedTasks.length > 0) preview.push({ label: 'Failed tasks', value: f.failedTasks.map((t) => `${t.taskId} (${t.state ?? 'none'})`).join(', ') });
