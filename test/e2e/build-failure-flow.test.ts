@@ -159,6 +159,7 @@ describe('build-failure, end to end against Sonar, Airflow and GitHub fakes', ()
     expect(textOf(ask)).toContain('The dataset `fx-model` failed, and took its model `fx-model` with it.');
     expect(textOf(ask)).toContain('Is the dataset fx-model business critical?');
     expect(buttonsOf(ask)).toEqual(['op_confirm', 'op_cancel']);
+    expect(textOf(ask)).toContain('Question: changes nothing; answered by someone other than the requester');
     expect(JSON.stringify(ask.blocks)).toContain('Not business critical');
 
     // The requester cannot answer their own question; nothing changes.

@@ -35,7 +35,9 @@ function stepIcon(op: Operation, index: number): string {
 
 function stepBlocks(op: Operation, step: Step, index: number): Block[] {
   const total = op.plan.steps.length;
-  const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${step.title}*\nRisk: ${riskLabel(step.risk)}`;
+  // A confirmation step changes nothing: say it is a question, not a "mutating" risk.
+  const risk = step.action.kind === 'confirmation' ? 'Question: changes nothing; answered by someone other than the requester' : `Risk: ${riskLabel(step.risk)}`;
+  const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${step.title}*\n${risk}`;
   const body = [head, step.explanation ? `_${step.explanation}_` : '', renderLines(step.preview)].filter(Boolean).join('\n');
   return [mrkdwn(body), context(`:mag_right: Verification: ${escapeMrkdwn(step.verification)}`)];
 }
