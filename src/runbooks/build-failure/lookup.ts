@@ -48,6 +48,8 @@ export interface Findings {
   policy?: { models: string[]; source: string };
   policyNote?: string;
   dagFile?: RepoSource;
+  /** Why the DAG file could not be read (when POLICY_MODELS made that survivable). */
+  dagFileNote?: string;
 }
 
 const FAILED = ['failed', 'upstream_failed'] as const;
@@ -119,12 +121,14 @@ export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, r
   let policy: Findings['policy'];
   let policyNote: string | undefined;
   let dagFile: RepoSource | undefined;
+  let dagFileNote: string | undefined;
   const { settings, github } = deps;
   if (github) {
     try {
       dagFile = await readSource(github, settings.auroraJobsRepo, settings.auroraJobsDagFile);
     } catch (err) {
-      if (!settings.policyModels) lookupFailed(`Could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo} (the policy model list)`, err);
+      if (!settings.policyModels || !(err instanceof BackendError)) lookupFailed(`Could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo} (the policy model list)`, err);
+      dagFileNote = `could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo}: ${escapeMrkdwn(err.message)}`;
     }
   }
   if (settings.policyModels) policy = { models: settings.policyModels, source: '`POLICY_MODELS` (configuration)' };
@@ -133,14 +137,16 @@ export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, r
     if (models) policy = { models, source: `\`policy_models\` in ${dagFile.repo}/${dagFile.file.path}` };
     else policyNote = `There is no \`policy_models = [...]\` list in ${dagFile.repo}/${dagFile.file.path}, so the bot cannot tell which models are critical.`;
   } else policyNote = 'GitHub is not configured (`GITHUB_TOKEN`) and `POLICY_MODELS` is not set, so the bot cannot tell which models are critical.';
-  return { names, classification, target, run, runNote, failedTasks, policy, policyNote, dagFile };
+  return { names, classification, target, run, runNote, failedTasks, policy, policyNote, dagFile, dagFileNote };
 }
 
-/** Reads itaipu's dataset list (for a dataset's pull request). */
-export async function readItaipu(deps: BuildFailureDeps): Promise<RepoSource> {
+/** Reads itaipu's dataset list (for a dataset's pull request); a GitHub failure becomes the reason there is no PR. */
+export async function readItaipu(deps: BuildFailureDeps): Promise<RepoSource | string> {
+  if (!deps.github) return 'GitHub is not configured (`GITHUB_TOKEN`).';
   try {
-    return await readSource(deps.github!, deps.settings.itaipuRepo, deps.settings.itaipuDatasetsFile);
+    return await readSource(deps.github, deps.settings.itaipuRepo, deps.settings.itaipuDatasetsFile);
   } catch (err) {
-    return lookupFailed(`Could not read ${deps.settings.itaipuDatasetsFile} from ${deps.settings.itaipuRepo}`, err);
+    if (!(err instanceof BackendError)) throw err;
+    return `could not read ${deps.settings.itaipuDatasetsFile} from ${deps.settings.itaipuRepo}: ${escapeMrkdwn(err.message)}`;
   }
 }

@@ -165,8 +165,9 @@ export async function buildFromFindings(deps: BuildFailureDeps, input: BuildFail
     } else {
       summary = `${verdict} ${group.failed === 'dataset' ? 'Once someone confirms it is not business critical: a' : 'Not a policy model: a'} pull request to disable it, then let downstream jobs run today.`;
       if (group.failed === 'dataset') steps.push(confirmStep(group));
-      const source = group.failed === 'dataset' ? (deps.github ? await readItaipu(deps) : undefined) : f.dagFile;
-      const edit = source ? computeEdit(group, source, tx) : { ok: false as const, reason: 'GitHub is not configured (`GITHUB_TOKEN`).' };
+      const read = group.failed === 'dataset' ? await readItaipu(deps) : (f.dagFile ?? f.dagFileNote ?? 'GitHub is not configured (`GITHUB_TOKEN`).');
+      const source = typeof read === 'string' ? undefined : read;
+      const edit = source ? computeEdit(group, source, tx) : { ok: false as const, reason: read as string };
       if (source && edit.ok) {
         steps.push(prStep(group, source, tx, edit.edit));
         facts.file = { repo: source.repo, path: source.file.path, sha: source.file.sha };

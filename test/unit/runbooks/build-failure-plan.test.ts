@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { AirflowActions, DagRun, TaskInstance } from '../../../src/actions/airflow/airflow-actions';
+import { BackendError } from '../../../src/actions/http/errors';
 import type { GitHubActions } from '../../../src/actions/github/github-actions';
 import type { SonarActions } from '../../../src/actions/sonar/sonar-actions';
 import type { Alarm } from '../../../src/alarms/types';
@@ -134,6 +135,17 @@ describe('the build-failure plan', () => {
     const plan = await buildFailureRunbook(deps({ runs: [{ dagId: 'dagao', dagRunId: 'other', state: 'success', conf: {} }] })).buildPlan({ transactionId: TX }, ctx());
     expect(stepIds(plan)).toEqual(['lookup', 'pull-request', 'remind-deploy']);
     expect(text(plan)).toMatch(/None of the 1 latest runs .* `--run <dag-run-id>`/);
+  });
+
+  it('for a dataset: asks first; an unreadable itaipu file means no PR, said in the verdict', async () => {
+    const d = deps({ names: ['dataset/fx-model', 'model/fx-model'], tasks: { 'itaipu-fx-model': 'failed', 'fx-model': 'upstream_failed' } });
+    const github = d.github!;
+    d.github = { ...github, getFile: (repo, path, ref) => (path === 'Itaipu.scala' ? Promise.reject(new BackendError('GitHub', 'http_status', 'GitHub answered 404', 404)) : github.getFile(repo, path, ref)) };
+    const plan = await buildFailureRunbook(d).buildPlan({ transactionId: TX }, ctx());
+    expect(stepIds(plan)).toEqual(['lookup', 'confirm-non-critical', 'airflow', 'remind-deploy']);
+    expect(plan.steps[1]!.action).toMatchObject({ kind: 'confirmation', params: { button: 'Not business critical' } });
+    expect(plan.steps[2]!.action.params).toMatchObject({ mark: ['itaipu-fx-model', 'fx-model'] });
+    expect(text(plan)).toContain('No pull request is proposed: could not read Itaipu.scala from nubank/itaipu: GitHub answered 404');
   });
 
   it('refuses clearly when Sonar is not configured or does not know the transaction', async () => {
