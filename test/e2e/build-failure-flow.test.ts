@@ -219,6 +219,19 @@ describe('build-failure, end to end against Sonar, Airflow and GitHub fakes', ()
     expect(w.airflow.taskState(DAG, RUN, 'fx-model')).toBe('failed');
   });
 
+  it('a run still in progress: many uncommitted entries, the likely failure taken from Airflow\'s failed tasks', async () => {
+    const notYetBuilt = ['churn', 'contracts-daily', 'limits', 'savings'].flatMap((b) => [`dataset/${b}`, `model/${b}`, `model/${b}-avro`]);
+    w = await startWorld(uncommitted([...notYetBuilt, 'model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed', 'itaipu-rest': 'running' });
+    await w.e2e.command(`build-failure ${TX}`);
+    const first = await w.e2e.planMessage();
+    const prGate = await gate(w, first.ts, 'pull-request');
+    expect(textOf(prGate)).toContain('Only the model `fx-model` failed');
+    const lookup = thread(w, first.ts);
+    expect(lookup).toMatch(/still in progress \(5 dataset\/model groups not committed yet\); likely failures, from Airflow's failed tasks, are marked \*: fx-model/);
+    expect(lookup).toContain('* fx-model: model/fx-model');
+    expect(lookup).toContain('  churn: dataset/churn, model/churn, model/churn-avro');
+  });
+
   it('policy model: says to fix the root cause now and offers no bypass', async () => {
     w = await startWorld(uncommitted(['model/credit-limit']), { 'credit-limit': 'failed', 'databricks_load-models': 'upstream_failed' });
     await w.e2e.command(`build-failure ${TX}`);
