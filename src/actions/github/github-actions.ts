@@ -85,6 +85,10 @@ export class OctokitGitHubActions implements GitHubActions {
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
       throw new BackendError('GitHub', 'http_status', `${path} in ${repo} is not a file. Check the file path in the configuration.`, res.status);
     }
+    // The contents API sends no content for files over 1 MB (encoding "none"); never mistake that for an empty file.
+    if ('encoding' in data && data.encoding !== 'base64') {
+      throw new BackendError('GitHub', 'http_status', `${path} in ${repo} is too large for GitHub's contents API (encoding "${String(data.encoding)}"); edit it by hand.`, res.status);
+    }
     return { path, content: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
   }
 
