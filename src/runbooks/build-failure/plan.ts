@@ -78,7 +78,7 @@ function prStep(group: FailureGroup, source: RepoSource, tx: string, edit: Extra
       { label: 'Body', value: `Links this Slack thread and transaction ${tx}.` },
     ],
     verification: 'GitHub answers with the new pull request; its link is posted in this thread.',
-    action: { kind: 'github.pull-request', params: { repo: source.repo, path: source.file.path, base: source.branch, branch: branchName(group, tx), fileSha: source.file.sha, title: `${title} (failed in transaction ${short(tx)})` } },
+    action: { kind: 'github.pull-request', params: { failed: group.failed, name: group.base, repo: source.repo, path: source.file.path, base: source.branch, branch: branchName(group, tx), fileSha: source.file.sha, title: `${title} (failed in transaction ${short(tx)})` } },
   };
 }
 

@@ -4,7 +4,6 @@ import type { Step } from '../../operations/types';
 import { editNote, computeEdit, STEP } from './plan';
 import type { BuildFailureInput } from './input';
 import type { BuildFailureDeps } from './lookup';
-import { parseEntry } from './classify';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -40,10 +39,10 @@ async function pullRequest(deps: BuildFailureDeps, step: Step, input: BuildFailu
   if (!github) return { ok: false, summary: 'GitHub is not configured (`GITHUB_TOKEN`).' };
   const p = step.action.params;
   const [repo, path, base, branch, fileSha, title] = [p.repo, p.path, p.base, p.branch, p.fileSha, p.title].map(str) as [string, string, string, string, string, string];
-  const target = ctx.operation.results.find((r) => r.stepId === STEP.lookup)?.externalIds.target;
-  const kind = path === deps.settings.itaipuDatasetsFile && repo === deps.settings.itaipuRepo ? 'dataset' : 'model';
-  const group = parseEntry(`${kind}/${target ?? ''}`);
-  if (!group) return { ok: false, summary: 'The lookup did not record which dataset or model to disable; start a new request.' };
+  // Re-validated: step params come back from the store.
+  const kind = p.failed === 'dataset' || p.failed === 'model' ? p.failed : undefined;
+  const group = { base: str(p.name) };
+  if (!kind || !/^[a-z0-9][a-z0-9._-]*$/.test(group.base)) return { ok: false, summary: 'The plan does not say which dataset or model to disable; start a new request.' };
   try {
     const file = await github.getFile(repo, path, base, ctx.signal);
     if (file.sha !== fileSha) return { ok: false, summary: `${path} changed in ${repo} since the preview. Nothing was changed; start a new request to see the new diff.` };

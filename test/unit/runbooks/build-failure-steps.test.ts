@@ -48,7 +48,7 @@ class MemoryGitHub implements GitHubActions {
 }
 
 const prStep = stepFixture('pull-request', 'mutating', {
-  action: { kind: 'github.pull-request', params: { repo: 'nubank/aurora-jobs', path: 'airflow/main.py', base: 'master', branch: 'runbook-bot/disable-model-fx-model-f7832a01', fileSha: 'sha-1', title: 'Remove model fx-model' } },
+  action: { kind: 'github.pull-request', params: { failed: 'model', name: 'fx-model', repo: 'nubank/aurora-jobs', path: 'airflow/main.py', base: 'master', branch: 'runbook-bot/disable-model-fx-model-f7832a01', fileSha: 'sha-1', title: 'Remove model fx-model' } },
 });
 
 describe('the pull request step', () => {
