@@ -233,10 +233,13 @@ describe('build-failure, end to end against Sonar, Airflow and GitHub fakes', ()
   });
 
   it('policy model: says to fix the root cause now and offers no bypass', async () => {
-    w = await startWorld(uncommitted(['model/credit-limit']), { 'credit-limit': 'failed', 'databricks_load-models': 'upstream_failed' });
+    // A hostile name from the backend is shown escaped and never acted on.
+    w = await startWorld(uncommitted(['model/credit-limit', 'dataset/<!channel> `x`']), { 'credit-limit': 'failed', 'databricks_load-models': 'upstream_failed' });
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     const done = await messageShowing(w.e2e.slack, first.ts, /Succeeded/, 8000);
+    expect(textOf(done)).toContain('&lt;!channel&gt;');
+    expect(textOf(done)).not.toContain('<!channel>');
     expect(textOf(done)).toContain('is a *policy model*: it is business critical. Fix the root cause now');
     expect(buttonsOf(done)).toEqual([]);
     expect(w.github.mutations()).toHaveLength(0);
