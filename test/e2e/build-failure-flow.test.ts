@@ -38,14 +38,14 @@ interface World {
   github: GitHubFake;
 }
 
-async function startWorld(datasets: FakeDataset[], tasks: FakeRunSpec['tasks']): Promise<World> {
+async function startWorld(datasets: FakeDataset[], tasks: FakeRunSpec['tasks'], logs?: FakeRunSpec['logs']): Promise<World> {
   const sonar = await startSonarFake('sonar-tok');
   const airflow = await startAirflowFake({ username: 'bot', password: 'airflow-pw' });
   const github = await startGitHubFake('gh-tok');
   sonar.setTransaction(TX, [...datasets, ...committed(['dataset/contracts', 'model/credit-limit', 'dataset/credit-limit'])]);
   airflow.addDag(DAG, DOWNSTREAM);
   airflow.addRun(DAG, { dagRunId: 'scheduled__2026-11-23T03:00:00+00:00', state: 'success', executionDate: '2026-11-23T03:00:00+00:00', conf: { metapod_transaction: '00000000-0000-4000-8000-000000000000' } });
-  airflow.addRun(DAG, { dagRunId: RUN, state: 'running', executionDate: '2026-11-24T03:00:00+00:00', conf: { metapod_transaction: TX }, tasks });
+  airflow.addRun(DAG, { dagRunId: RUN, state: 'running', executionDate: '2026-11-24T03:00:00+00:00', conf: { metapod_transaction: TX }, tasks, logs });
   github.addRepo(AURORA, { defaultBranch: 'master', files: { [DAG_FILE]: MAIN_PY } });
   github.addRepo(ITAIPU, { defaultBranch: 'master', files: { [ITAIPU_FILE]: ITAIPU_SCALA } });
   const e2e = await startE2E({
@@ -98,11 +98,14 @@ describe('build-failure, end to end against Sonar, Airflow and GitHub fakes', ()
       'itaipu-rest': 'running',
       'databricks_load-models': 'upstream_failed',
       'scale-ec2-rest': 'upstream_failed',
-    });
+    }, { 'fx-model': { 1: `${'INFO reading input\n'.repeat(400)}ERROR column fx_rate not found in dataset/fx-model\n` } });
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     const prGate = await gate(w, first.ts, 'pull-request');
     const text = textOf(prGate);
+    // The lookup shows the end of the failed task's log, fetched once.
+    expect(thread(w, first.ts)).toMatch(/End of the fx-model log \(try 1\)[\s\S]*ERROR column fx_rate not found/);
+    expect(w.airflow.requests.filter((r) => r.path.includes('/logs/'))).toHaveLength(1);
     expect(text).toContain('Only the model `fx-model` failed');
     expect(text).toContain("-    model_task('fx-model', dag=dag),");
     expect(text).toContain('runbook-bot/disable-model-fx-model-f7832a01');

@@ -20,6 +20,14 @@ export function computeEdit(group: FailureGroup, source: RepoSource, tx: string)
   return group.failed === 'dataset' ? commentOutDataset(source.file.content, group.base, source.file.path, editNote(tx)) : removeModel(source.file.content, group.base, source.file.path);
 }
 
+/** The task that failed (not upstream_failed) for the chosen target, whose log the lookup shows. */
+function failedTaskOf(f: Findings): { taskId: string; tryNumber: number } | undefined {
+  if (f.target.kind !== 'one') return undefined;
+  const ids = [datasetTaskId(f.target.group.base), modelTaskId(f.target.group.base)];
+  const task = f.failedTasks.find((t) => t.state === 'failed' && ids.includes(t.taskId));
+  return task ? { taskId: task.taskId, tryNumber: Math.max(1, task.tryNumber) } : undefined;
+}
+
 function lookupStep(input: BuildFailureInput, f: Findings, verdict: string): Step {
   const c = f.classification;
   const grouped = c.groups.map((g) => `${c.likely.includes(g.base) ? '* ' : '  '}${g.base}: ${g.names.join(', ')}`);
@@ -40,7 +48,7 @@ function lookupStep(input: BuildFailureInput, f: Findings, verdict: string): Ste
     preview,
     explanation: "Sonar's uncommitted datasets and models of the transaction, grouped by name, and Airflow's failed tasks (runbook: \"Determining if it was the dataset or model that failed\").",
     verification: 'Read-only; the findings are posted in this thread.',
-    action: { kind: 'build-failure.lookup', params: { verdict, target, dagRunId: f.run?.dagRunId } },
+    action: { kind: 'build-failure.lookup', params: { verdict, target, dagRunId: f.run?.dagRunId, dagId: f.run?.dagId, failedTask: failedTaskOf(f) } },
   };
 }
 

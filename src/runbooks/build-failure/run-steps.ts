@@ -20,13 +20,27 @@ function failure(err: unknown): StepOutcome {
   return { ok: false, summary: err.message, details: err.status !== undefined ? [{ label: 'Status', value: String(err.status) }] : [] };
 }
 
-function lookup(step: Step): StepOutcome {
-  const { verdict, target, dagRunId } = step.action.params;
+const LOG_CHARS = 1500;
+
+async function lookup(deps: BuildFailureDeps, step: Step, ctx: StepRunContext): Promise<StepOutcome> {
+  const { verdict, target, dagRunId, dagId, failedTask } = step.action.params;
   const externalIds: Record<string, string> = {};
   // Stored so that later re-plans keep handling the same failure in the same run, whatever Airflow says by then.
   if (typeof target === 'string') externalIds.target = target;
   if (typeof dagRunId === 'string') externalIds.airflowDagRunId = dagRunId;
-  return { ok: true, summary: str(verdict), details: step.preview, externalIds };
+  const details = [...step.preview];
+  // The end of the failed task's log helps whoever decides whether it is critical; fetched once, here, not at every re-plan.
+  const task = failedTask as { taskId?: unknown; tryNumber?: unknown } | undefined;
+  if (deps.airflow && typeof dagId === 'string' && typeof dagRunId === 'string' && typeof task?.taskId === 'string' && typeof task.tryNumber === 'number') {
+    try {
+      const log = await deps.airflow.getTaskLog(dagId, dagRunId, task.taskId, task.tryNumber, { maxChars: LOG_CHARS }, ctx.signal);
+      details.push({ label: `End of the ${task.taskId} log (try ${task.tryNumber})`, value: `${log.truncated ? '…' : ''}${log.excerpt}`, code: true });
+    } catch (err) {
+      if (!(err instanceof BackendError)) throw err;
+      details.push({ label: `${task.taskId} log`, value: `not available: ${err.message}` });
+    }
+  }
+  return { ok: true, summary: str(verdict), details, externalIds };
 }
 
 function confirmation(step: Step, ctx: StepRunContext): StepOutcome {
@@ -109,7 +123,7 @@ async function bypass(deps: BuildFailureDeps, step: Step, ctx: StepRunContext): 
 export async function runBuildFailureStep(deps: BuildFailureDeps, step: Step, input: BuildFailureInput, ctx: StepRunContext): Promise<StepOutcome> {
   switch (step.id) {
     case STEP.lookup:
-      return lookup(step);
+      return lookup(deps, step, ctx);
     case STEP.confirm:
       return confirmation(step, ctx);
     case STEP.pr:
