@@ -194,7 +194,9 @@ export async function buildFromFindings(deps: BuildFailureDeps, input: BuildFail
   // (after the bypass, Airflow has nothing failed left to preview).
   const settled = steps.map((step): Step => {
     const result = [...results].reverse().find((r) => r.stepId === step.id);
-    return result ? { ...step, preview: [{ label: 'Result', value: result.summary }, ...result.details] } : step;
+    // Long outputs (a log excerpt) stay in the thread; the plan message keeps the short ones.
+    const kept = result?.details.filter((d) => d.value.length <= 800);
+    return result ? { ...step, preview: [{ label: 'Result', value: result.summary }, ...(kept ?? [])] } : step;
   });
   const title = t.kind === 'one' ? `Build failure: ${t.group.failed} ${t.group.base} (transaction ${short(tx)})` : `Build failure lookup (transaction ${short(tx)})`;
   return makePlan({ runbook: 'build-failure', title, summary, steps: settled, facts });
