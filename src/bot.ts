@@ -14,6 +14,9 @@ import { SdkCloudWatchActions, type CloudWatchActions } from './actions/cloudwat
 import { SdkDynamoDbActions, type DynamoDbActions } from './actions/dynamodb/dynamodb-actions';
 import { AlarmListener } from './alarms/listener';
 import { registerAlarmListener } from './alarms/register';
+import { OctokitGitHubActions } from './actions/github/github-actions';
+import { GraphqlSonarActions } from './actions/sonar/sonar-actions';
+import { registerConfirmButton } from './slack/handlers/confirm';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
 import { createHttpServer } from './observability/http-server';
@@ -100,10 +103,11 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
+    const airflow = config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined;
     const gocd = config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined;
     const cli = { allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
     const dagao = {
-      airflow: config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined,
+      airflow,
       gocd,
       history: new SlackChannelHistory(app.client),
       dagId: config.airflow.dagaoDagId,
@@ -125,7 +129,25 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const dynamodb = overrides.dynamodb ?? new SdkDynamoDbActions(aws.dynamodb);
     const cloudwatch = overrides.cloudwatch ?? new SdkCloudWatchActions(aws.cloudwatch);
     for (const client of [dynamodb, cloudwatch]) if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) releases.push(() => Promise.resolve(client.close()));
-    const runbooks = createRunbooks({ metapod, rollback, cli, dagao, datomic: { dynamodb, cloudwatch, settings: { ...config.datomic, region: aws.cloudwatch.region } } });
+    const runbooks = createRunbooks({
+      metapod,
+      rollback,
+      cli,
+      dagao,
+      datomic: { dynamodb, cloudwatch, settings: { ...config.datomic, region: aws.cloudwatch.region } },
+      sonar: config.sonar.url ? new GraphqlSonarActions(config.sonar.url, config.sonar.token) : undefined,
+      airflow,
+      github: config.github.token ? new OctokitGitHubActions(config.github.apiUrl, config.github.token) : undefined,
+      buildFailure: {
+        defaultDagId: config.airflow.dagaoDagId,
+        dagaoDagId: config.airflow.dagaoDagId,
+        itaipuRepo: config.github.itaipuRepo,
+        itaipuDatasetsFile: config.github.itaipuDatasetsFile,
+        auroraJobsRepo: config.github.auroraJobsRepo,
+        auroraJobsDagFile: config.github.auroraJobsDagFile,
+        policyModels: config.policyModels,
+      },
+    });
     const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
     const engine = new OperationEngine({
       store,
@@ -199,6 +221,7 @@ function registerListeners(app: App, deps: { engine: OperationEngine; store: Ope
   registerOperationButtons(app, deps);
   registerRecoveryButtons(app, deps);
   registerRollbackPicker(app, deps);
+  registerConfirmButton(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();

@@ -3,6 +3,9 @@ import type { CliAllowList } from '../actions/cli/allow-list';
 import type { CliRunner } from '../actions/cli/runner';
 import type { GoCdActions } from '../actions/gocd/gocd-actions';
 import type { MetapodActions } from '../actions/metapod/metapod-actions';
+import type { GitHubActions } from '../actions/github/github-actions';
+import type { SonarActions } from '../actions/sonar/sonar-actions';
+import { buildFailureRunbook, type BuildFailureSettings } from './build-failure';
 import type { AnyRunbook, RunbookRegistry } from '../operations/runbook';
 import { auroraRunbook } from './aurora';
 import { dagaoRunbook } from './dagao';
@@ -17,11 +20,16 @@ export interface RunbookAdapters {
   datomic?: DatomicAdapters & { settings: DatomicSettings };
   cli?: { allowList: CliAllowList; runner: CliRunner };
   dagao?: { airflow?: AirflowActions; gocd?: GoCdActions; history: ChannelHistory; dagId: string; pipelines: string[]; pollMs?: number };
+  sonar?: SonarActions;
+  airflow?: AirflowActions;
+  github?: GitHubActions;
+  buildFailure?: BuildFailureSettings;
 }
 
 /** Every runbook the bot offers, by subcommand. */
 export function createRunbooks(adapters: RunbookAdapters): RunbookRegistry {
   const all: AnyRunbook[] = [retractRunbook(adapters.metapod)];
+  if (adapters.buildFailure) all.push(buildFailureRunbook({ sonar: adapters.sonar, airflow: adapters.airflow, github: adapters.github, settings: adapters.buildFailure }));
   if (adapters.rollback) all.push(rollbackRunbook(adapters.rollback), rollbackUndoRunbook(adapters.rollback));
   if (adapters.datomic) all.push(datomicCapacityRunbook(adapters.datomic, adapters.datomic.settings));
   if (adapters.cli) all.push(auroraRunbook(adapters.cli));

@@ -2,17 +2,12 @@ import { OPERATION_ID_PATTERN } from '../operations/ids';
 import type { RunbookRegistry } from '../operations/runbook';
 import { decodeSlackEntities, showInput } from '../util/text';
 
-/** Subcommands of the design whose runbooks have not landed yet. */
-export const PLANNED_SUBCOMMANDS: Record<string, string> = {
-  'build-failure': '/runbook build-failure <transaction-id>',
-};
-
 export const MAX_COMMAND_LENGTH = 500;
 const HELP_USAGE = ['/runbook help [<subcommand>]'];
 const STATUS_USAGE = ['/runbook status              (recent operations)', '/runbook status <operation-id> (one operation and its audit trail)'];
 
 export type Command =
-  | { kind: 'help'; usage: string[]; planned: string[] }
+  | { kind: 'help'; usage: string[] }
   | { kind: 'status'; operationId?: string }
   | { kind: 'runbook'; runbook: string; input: unknown }
   | { kind: 'invalid'; error: string; usage: string[] };
@@ -43,11 +38,10 @@ export function parseCommand(rawText: string, runbooks: RunbookRegistry): Comman
 
   if (sub === 'help') {
     const topic = args[0]?.toLowerCase();
-    if (topic === undefined) return { kind: 'help', usage, planned: Object.keys(PLANNED_SUBCOMMANDS) };
-    const planned = PLANNED_SUBCOMMANDS[topic];
-    const specific = usageOf(topic, runbooks) ?? (planned ? [planned] : undefined);
+    if (topic === undefined) return { kind: 'help', usage };
+    const specific = usageOf(topic, runbooks);
     if (!specific) return { kind: 'invalid', error: `There is no help topic ${showInput(args[0]!)}.`, usage };
-    return { kind: 'help', usage: specific, planned: planned ? [topic] : [] };
+    return { kind: 'help', usage: specific };
   }
   if (sub === 'status') {
     if (args.length === 0) return { kind: 'status' };
@@ -62,10 +56,6 @@ export function parseCommand(rawText: string, runbooks: RunbookRegistry): Comman
   if (runbook) {
     const parsed = runbook.parse(args);
     return parsed.ok ? { kind: 'runbook', runbook: runbook.name, input: parsed.value } : { kind: 'invalid', error: parsed.error, usage: runbook.usage };
-  }
-  const planned = PLANNED_SUBCOMMANDS[sub];
-  if (planned) {
-    return { kind: 'invalid', error: `\`${sub}\` is not available in this version of the bot yet. It will work like this:`, usage: [planned] };
   }
   return { kind: 'invalid', error: `Unknown subcommand ${showInput(first)}.`, usage };
 }

@@ -1,6 +1,9 @@
 import { startAirflowFake, type AirflowFake } from '../fakes/airflow';
 import { createFakeCli, type FakeCli } from '../fakes/fake-cli';
+import { startCloudFormationFake } from '../fakes/cloudformation';
 import { startGoCdFake, type GoCdFake } from '../fakes/gocd';
+import { blueGreen, FAST_TIMING } from './rollback-harness';
+import type { BotOverrides } from '../../src/bot';
 import type { EmulatedMessage } from '../fakes/slack-api';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, messageShowing, snapshot, startE2E, textOf, type E2E } from './harness';
@@ -53,7 +56,7 @@ describe('/runbook dagao: diagnosis and the recovery ladder, end to end', () => 
     e2e = undefined;
   });
 
-  const start = async (env: Record<string, string> = {}): Promise<E2E> => {
+  const start = async (env: Record<string, string> = {}, overrides: BotOverrides = {}): Promise<E2E> => {
     e2e = await startE2E({
       env: {
         AIRFLOW_URL: airflow.url,
@@ -65,7 +68,7 @@ describe('/runbook dagao: diagnosis and the recovery ladder, end to end', () => 
         NU_BIN: cli.path('nu'),
         ...env,
       },
-      overrides: { dagaoPollMs: 50, progressMinIntervalMs: 20 },
+      overrides: { dagaoPollMs: 50, progressMinIntervalMs: 20, ...overrides },
     });
     return e2e;
   };
@@ -161,22 +164,34 @@ describe('/runbook dagao: diagnosis and the recovery ladder, end to end', () => 
     expect(airflow.requests.every((r) => r.authorized)).toBe(true);
   });
 
-  it('when the last retry fails too, the last rung explains the rollback (no rollback runbook in this version)', async () => {
-    const bot = await start();
-    await bot.command(`dagao scale 5 --tx ${TX}`);
-    const plan = await bot.planMessage((m) => m.text.startsWith('Dagão recovery'));
-    await bot.click(await gate(bot, plan.ts, 'scale'), 'op_approve', 'UAPP1');
-    cli.script('sabesp', {});
-    await bot.click(await gate(bot, plan.ts, 'retry-2'), 'op_approve', 'UAPP1');
-    await waitFor(() => cli.calls('sabesp').length === 2, { what: 'the retry' });
-    airflow.addRun('dagao', { dagRunId: 'manual__retry-2', state: 'failed', executionDate: '2026-11-24T06:00:00+00:00', tasks: { 'itaipu-rest': 'failed' } });
-    const done = await messageShowing(bot.slack, plan.ts, /Succeeded/, 8000);
-    const replies = thread(bot, plan.ts);
-    expect(replies).toContain('Next rung: roll back to a version that worked.');
-    expect(replies).toMatch(/Roll back by hand: itaipu \(deploy itaipu#412, the newest before the failure; history: http:\/\/127\.0\.0\.1:\d+\/go\/tab\/pipeline\/history\/itaipu\)/);
-    expect(replies).toContain(`then retry the dagão with \`/runbook dagao retry --tx ${TX}\``);
-    expect(textOf(done)).toMatch(/:white_check_mark: \*Step 6\/6: Roll back to a version that worked\*/);
-    expect(cli.calls('sabesp')[0]).toContain('N_NODES=5');
+  it('when the last retry fails too, the last rung hands over to the rollback runbook in the same thread', async () => {
+    const cfn = await startCloudFormationFake();
+    try {
+      cfn.addStack('prod-global-k-itaipu', blueGreen('6c957ed851d82103e2b151b04aa8a5ede042c3c5', '1111111851d82103e2b151b04aa8a5ede042c3c5'));
+      gocd.setRuns('to-prod', []);
+      const bot = await start({ AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url }, { rollbackTiming: FAST_TIMING });
+      await bot.command(`dagao scale 5 --tx ${TX}`);
+      const plan = await bot.planMessage((m) => m.text.startsWith('Dagão recovery'));
+      await bot.click(await gate(bot, plan.ts, 'scale'), 'op_approve', 'UAPP1');
+      cli.script('sabesp', {});
+      await bot.click(await gate(bot, plan.ts, 'retry-2'), 'op_approve', 'UAPP1');
+      await waitFor(() => cli.calls('sabesp').length === 2, { what: 'the retry' });
+      airflow.addRun('dagao', { dagRunId: 'manual__retry-2', state: 'failed', executionDate: '2026-11-24T06:00:00+00:00', tasks: { 'itaipu-rest': 'failed' } });
+      const done = await messageShowing(bot.slack, plan.ts, /Succeeded/, 8000);
+      expect(textOf(done)).toMatch(/:white_check_mark: \*Step 6\/6: Roll back to a version that worked\*/);
+      expect(thread(bot, plan.ts)).toContain('Handing over to the rollback runbook for itaipu (itaipu#412, the newest deploy before the failure)');
+      // The rollback is its own operation, proposed in the dagão's thread, waiting for its own approvals.
+      const rollback = await waitFor(() => bot.slack.threadReplies(CHANNEL, plan.ts).find((m) => /Roll back itaipu/i.test(m.text)), { what: 'the rollback plan in the thread' });
+      expect(textOf(rollback)).toMatch(/itaipu/);
+      await bot.bot.engine.idle();
+      expect(cfn.requests.filter((r) => r.action === 'ExecuteChangeSet')).toEqual([]);
+      expect(cli.calls('sabesp')[0]).toContain('N_NODES=5');
+    } finally {
+      await e2e?.close();
+      e2e = undefined;
+      cfn.assertNoUnexpected();
+      await cfn.close();
+    }
   });
 
   it('a successful latest run: the diagnosis says so and no rung is offered', async () => {

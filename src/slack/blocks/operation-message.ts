@@ -11,6 +11,8 @@ export const APPROVE_ACTION = 'op_approve';
 export const CANCEL_ACTION = 'op_cancel';
 export const CHECK_STATE_ACTION = 'op_check_state';
 export const RUN_AGAIN_ACTION = 'op_run_again';
+/** A step whose action kind is `confirmation` asks a question; its button records the answer as the step's approval. */
+export const CONFIRM_ACTION = 'op_confirm';
 
 export interface RenderOptions {
   /** Who may approve, in mrkdwn (from the approval policy). */
@@ -36,7 +38,9 @@ function stepIcon(op: Operation, index: number): string {
 
 function stepBlocks(op: Operation, step: Step, index: number): Block[] {
   const total = op.plan.steps.length;
-  const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${step.title}*\nRisk: ${riskLabel(step.risk)}`;
+  // A confirmation step changes nothing: say it is a question, not a "mutating" risk.
+  const risk = step.action.kind === 'confirmation' ? 'Question: changes nothing; answered by someone other than the requester' : `Risk: ${riskLabel(step.risk)}`;
+  const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${step.title}*\n${risk}`;
   const body = [head, step.explanation ? `_${step.explanation}_` : '', renderLines(step.preview)].filter(Boolean).join('\n');
   return [mrkdwn(body), context(`:mag_right: Verification: ${escapeMrkdwn(step.verification)}`)];
 }
@@ -93,6 +97,11 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
       text: { type: 'plain_text', text: step.risk === 'destructive' ? 'Approve (destructive)' : 'Approve' },
       value: approveValue(op, step),
     };
+    const button = step.action.kind === 'confirmation' ? step.action.params.button : undefined;
+    if (typeof button === 'string') {
+      approve.action_id = CONFIRM_ACTION;
+      approve.text = { type: 'plain_text', text: button.slice(0, 75) };
+    }
     if (step.risk === 'destructive') {
       approve.confirm = {
         title: { type: 'plain_text', text: 'Approve a destructive step?' },

@@ -23,7 +23,7 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     const log = deps.logger.child({ requestId: command.trigger_id, user: command.user_id, channel: command.channel_id });
     const parsed = parseCommand(command.text ?? '', deps.runbooks);
     log.info({ kind: parsed.kind }, 'slash command');
-    if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...renderHelp(parsed.usage, parsed.planned) });
+    if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...renderHelp(parsed.usage) });
     if (parsed.kind === 'invalid') return ack({ response_type: 'ephemeral', ...renderUsageError(parsed.error, parsed.usage) });
     await ack();
     try {

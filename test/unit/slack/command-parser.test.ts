@@ -1,5 +1,5 @@
 import { createRunbooks } from '../../../src/runbooks/index';
-import { allUsage, MAX_COMMAND_LENGTH, parseCommand, PLANNED_SUBCOMMANDS, type Command } from '../../../src/slack/command-parser';
+import { allUsage, MAX_COMMAND_LENGTH, parseCommand, type Command } from '../../../src/slack/command-parser';
 import { FakeMetapod, UUID } from '../builders';
 
 const runbooks = createRunbooks({ metapod: new FakeMetapod() });
@@ -20,19 +20,15 @@ function invalid(text: string): { error: string; usage: string[] } {
 }
 
 describe('parseCommand: help', () => {
-  it('lists every available usage line and the planned subcommands', () => {
+  it('lists every available usage line', () => {
     const command = parse('help');
-    expect(command).toEqual({ kind: 'help', usage: allUsage(runbooks), planned: Object.keys(PLANNED_SUBCOMMANDS) });
+    expect(command).toEqual({ kind: 'help', usage: allUsage(runbooks) });
     expect(allUsage(runbooks).join('\n')).toMatch(/\/runbook retract <attribute\|indexed-attribute\|committed-dataset> <id>/);
     expect(allUsage(runbooks).join('\n')).toMatch(/\/runbook status <operation-id>/);
   });
 
   it('help retract shows only the retract usage', () => {
-    expect(parse('help retract')).toEqual({ kind: 'help', usage: [expect.stringMatching(/^\/runbook retract /)], planned: [] });
-  });
-
-  it('help of a planned subcommand shows its designed usage', () => {
-    expect(parse('HELP dagao')).toEqual({ kind: 'help', usage: [PLANNED_SUBCOMMANDS.dagao], planned: ['dagao'] });
+    expect(parse('help retract')).toEqual({ kind: 'help', usage: [expect.stringMatching(/^\/runbook retract /)] });
   });
 
   it('help of an unknown topic says so and shows the full usage', () => {
@@ -134,17 +130,5 @@ describe('parseCommand: malformed and hostile input', () => {
   it('never echoes a raw mention, even after shortening', () => {
     const { error } = invalid(`retract attribute ${'x'.repeat(35)}<!channel>`);
     expect(error).not.toContain('<!');
-  });
-});
-
-describe('parseCommand: planned subcommands', () => {
-  it.each(Object.keys(PLANNED_SUBCOMMANDS))('%s says it is not available yet', (sub) => {
-    const { error, usage } = invalid(`${sub} something`);
-    expect(error).toBe(`\`${sub}\` is not available in this version of the bot yet. It will work like this:`);
-    expect(usage).toEqual([PLANNED_SUBCOMMANDS[sub]]);
-  });
-
-  it('matches planned subcommands case-insensitively', () => {
-    expect(invalid('DATOMIC metapod').error).toMatch(/^`datomic` is not available/);
   });
 });

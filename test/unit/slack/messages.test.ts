@@ -133,15 +133,10 @@ describe('renderStatusDetail', () => {
 });
 
 describe('renderHelp and renderUsageError', () => {
-  it('help shows the usage in a code block and what is planned', () => {
-    const text = allText(renderHelp(['/runbook help', '/runbook status'], ['rollback', 'dagao']));
+  it('help shows the usage in a code block and the approval rule', () => {
+    const text = allText(renderHelp(['/runbook help', '/runbook status']));
     expect(text).toContain('```/runbook help\n/runbook status```');
-    expect(text).toContain('Not available yet: `rollback`, `dagao`.');
     expect(text).toMatch(/destructive steps need two/);
-  });
-
-  it('help without planned subcommands does not mention them', () => {
-    expect(allText(renderHelp(['/runbook retract …'], []))).not.toMatch(/Not available yet/);
   });
 
   it('a usage error shows the error, then the usage', () => {

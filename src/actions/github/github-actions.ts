@@ -1,0 +1,159 @@
+import { Octokit } from '@octokit/rest';
+import { BackendError, networkError } from '../http/errors';
+
+/** `owner/name`. */
+export type RepoName = string;
+
+export interface RepoFile {
+  path: string;
+  /** Decoded UTF-8 text. */
+  content: string;
+  /** The blob sha: updating the file with it fails if someone changed the file in between. */
+  sha: string;
+}
+
+export interface PullRequest {
+  number: number;
+  url: string;
+}
+
+/** The GitHub calls the runbooks use, one per REST request. */
+export interface GitHubActions {
+  /** The web URL of a file on a branch (for previews). */
+  fileUrl(repo: RepoName, path: string, branch: string): string;
+  defaultBranch(repo: RepoName, signal?: AbortSignal): Promise<string>;
+  getFile(repo: RepoName, path: string, ref: string, signal?: AbortSignal): Promise<RepoFile>;
+  /** The commit sha a branch points at. */
+  branchHead(repo: RepoName, branch: string, signal?: AbortSignal): Promise<string>;
+  createBranch(repo: RepoName, branch: string, sha: string, signal?: AbortSignal): Promise<void>;
+  /** Commits new content for one file on a branch; returns the commit sha. */
+  updateFile(repo: RepoName, change: { path: string; branch: string; content: string; sha: string; message: string }, signal?: AbortSignal): Promise<string>;
+  createPullRequest(repo: RepoName, pr: { title: string; head: string; base: string; body: string }, signal?: AbortSignal): Promise<PullRequest>;
+  /** An open pull request from `branch`, if there is one. */
+  findOpenPullRequest(repo: RepoName, branch: string, signal?: AbortSignal): Promise<PullRequest | undefined>;
+}
+
+/**
+ * fetch, but a network failure's code (ECONNREFUSED...) survives Octokit, which keeps only a message
+ * (and reads the cause's message only when the cause is an Error of its own realm).
+ */
+async function fetchKeepingCode(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (err) {
+    const { name, message, cause } = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (name === 'AbortError' || name === 'TimeoutError' || !cause) throw err;
+    const wrapped = new Error([cause.code, cause.message || message].filter(Boolean).join(' '));
+    wrapped.name = 'FetchError';
+    throw wrapped;
+  }
+}
+
+function split(repo: RepoName): { owner: string; repo: string } {
+  const [owner, name] = repo.split('/');
+  if (!owner || !name) throw new Error(`not a repository name: ${repo}`);
+  return { owner, repo: name };
+}
+
+/** GitHub's REST API through Octokit; `apiUrl` is GITHUB_API_URL (github.com or Enterprise). */
+export class OctokitGitHubActions implements GitHubActions {
+  private readonly octokit: Octokit;
+  private readonly webUrl: string;
+
+  constructor(
+    private readonly apiUrl: string,
+    token: string | undefined,
+    private readonly timeoutMs = 30_000,
+  ) {
+    this.octokit = new Octokit({ baseUrl: apiUrl, auth: token, userAgent: 'runbook-bot', request: { fetch: fetchKeepingCode }, log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+    // github.com's API lives on api.github.com; Enterprise serves it under /api/v3 of the web host.
+    this.webUrl = apiUrl === 'https://api.github.com' ? 'https://github.com' : apiUrl.replace(/\/api\/v3$/, '');
+  }
+
+  fileUrl(repo: RepoName, path: string, branch: string): string {
+    return `${this.webUrl}/${repo}/blob/${encodeURIComponent(branch)}/${path}`;
+  }
+
+  async defaultBranch(repo: RepoName, signal?: AbortSignal): Promise<string> {
+    const res = await this.call(`read ${repo}`, signal, (request) => this.octokit.repos.get({ ...split(repo), request }));
+    return res.data.default_branch;
+  }
+
+  async getFile(repo: RepoName, path: string, ref: string, signal?: AbortSignal): Promise<RepoFile> {
+    const res = await this.call(`read ${path} in ${repo}`, signal, (request) => this.octokit.repos.getContent({ ...split(repo), path, ref, request }));
+    const data = res.data;
+    if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
+      throw new BackendError('GitHub', 'http_status', `${path} in ${repo} is not a file. Check the file path in the configuration.`, res.status);
+    }
+    // The contents API sends no content for files over 1 MB (encoding "none"); never mistake that for an empty file.
+    if ('encoding' in data && data.encoding !== 'base64') {
+      throw new BackendError('GitHub', 'http_status', `${path} in ${repo} is too large for GitHub's contents API (encoding "${String(data.encoding)}"); edit it by hand.`, res.status);
+    }
+    return { path, content: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
+  }
+
+  async branchHead(repo: RepoName, branch: string, signal?: AbortSignal): Promise<string> {
+    const res = await this.call(`read branch ${branch} of ${repo}`, signal, (request) => this.octokit.git.getRef({ ...split(repo), ref: `heads/${branch}`, request }));
+    return res.data.object.sha;
+  }
+
+  async createBranch(repo: RepoName, branch: string, sha: string, signal?: AbortSignal): Promise<void> {
+    await this.call(`create branch ${branch} in ${repo}`, signal, (request) => this.octokit.git.createRef({ ...split(repo), ref: `refs/heads/${branch}`, sha, request }));
+  }
+
+  async updateFile(repo: RepoName, change: { path: string; branch: string; content: string; sha: string; message: string }, signal?: AbortSignal): Promise<string> {
+    const res = await this.call(`commit ${change.path} to ${repo}`, signal, (request) =>
+      this.octokit.repos.createOrUpdateFileContents({
+        ...split(repo),
+        path: change.path,
+        branch: change.branch,
+        sha: change.sha,
+        message: change.message,
+        content: Buffer.from(change.content, 'utf8').toString('base64'),
+        request,
+      }),
+    );
+    return res.data.commit.sha ?? '';
+  }
+
+  async createPullRequest(repo: RepoName, pr: { title: string; head: string; base: string; body: string }, signal?: AbortSignal): Promise<PullRequest> {
+    const res = await this.call(`open a pull request in ${repo}`, signal, (request) => this.octokit.pulls.create({ ...split(repo), ...pr, request }));
+    return { number: res.data.number, url: res.data.html_url };
+  }
+
+  async findOpenPullRequest(repo: RepoName, branch: string, signal?: AbortSignal): Promise<PullRequest | undefined> {
+    const { owner } = split(repo);
+    const res = await this.call(`list pull requests of ${repo}`, signal, (request) => this.octokit.pulls.list({ ...split(repo), head: `${owner}:${branch}`, state: 'open', request }));
+    const pr = res.data[0];
+    return pr ? { number: pr.number, url: pr.html_url } : undefined;
+  }
+
+  /** Runs one Octokit request with a timeout and maps every failure to a BackendError. */
+  private async call<T>(what: string, signal: AbortSignal | undefined, fn: (request: { signal: AbortSignal }) => Promise<T>): Promise<T> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    try {
+      return await fn({ signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    } catch (err) {
+      throw this.toBackendError(what, err, signal, timeout.aborted);
+    }
+  }
+
+  private toBackendError(what: string, err: unknown, signal: AbortSignal | undefined, timedOut: boolean): BackendError {
+    const { status, response, message } = (err ?? {}) as { status?: number; response?: { data?: unknown }; message?: string };
+    // Octokit's RequestError carries the HTTP answer; without one the request never got an answer.
+    // Octokit keeps only the message of fetch's cause ("connect ECONNREFUSED ..."), so the code is read back from it.
+    if (response === undefined || status === undefined) {
+      if (timedOut) return networkError('GitHub', this.apiUrl, { name: 'TimeoutError' }, this.timeoutMs, signal);
+      const code = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(message ?? '')?.[1];
+      return networkError('GitHub', this.apiUrl, { message, cause: code ? { code } : undefined }, this.timeoutMs, signal);
+    }
+    const data = response.data as { message?: string; errors?: { message?: string }[] } | undefined;
+    const said = [data?.message, ...(data?.errors ?? []).map((e) => e.message)].filter(Boolean).join(': ') || `status ${status}`;
+    if (status === 401) return new BackendError('GitHub', 'http_status', `GitHub refused the bot's token (401) when trying to ${what}. Check GITHUB_TOKEN.`, status, said);
+    if (status === 403 || status === 404) {
+      return new BackendError('GitHub', 'http_status', `GitHub answered ${status} when trying to ${what}: ${said}. Check the repository and path in the configuration and that GITHUB_TOKEN may access it.`, status, said);
+    }
+    if (status === 409) return new BackendError('GitHub', 'http_status', `GitHub refused to ${what} (409): ${said}. The file changed since the preview; start a new request.`, status, said);
+    return new BackendError('GitHub', 'http_status', `GitHub answered ${status} when trying to ${what}: ${said}.`, status, said);
+  }
+}

@@ -1,0 +1,69 @@
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { z } from 'zod';
+import { BackendError, networkError, summarizeBody } from '../http/errors';
+
+/** The Sonar lookups the runbooks use. */
+export interface SonarActions {
+  /** Where the lookups go (shown in previews). */
+  readonly url: string;
+  /** Names of the transaction's uncommitted datasets (`dataset/x`, `model/x-avro`...); undefined when Sonar does not know the transaction. */
+  uncommittedDatasets(transactionId: string, signal?: AbortSignal): Promise<string[] | undefined>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const Answer = z.object({
+  transaction: z.object({ datasets: z.array(z.object({ name: z.string() })) }).nullable(),
+});
+
+/**
+ * The runbook's own query. The id is written into the document like the runbook does, rather than
+ * passed as a variable, so the query works whatever scalar Sonar declares for `transactionId`
+ * (ID, String or a UUID scalar); it is validated as a UUID first, so nothing else can be injected.
+ */
+export function uncommittedDatasetsQuery(transactionId: string): string {
+  if (!UUID.test(transactionId)) throw new Error('a transaction id must be a UUID');
+  return `query UncommittedDatasets {\n  transaction(transactionId: "${transactionId}") {\n    datasets(committed: ONLY_UNCOMMITTED) {\n      name\n    }\n  }\n}`;
+}
+
+/** Sonar's GraphQL endpoint through graphql-request. */
+export class GraphqlSonarActions implements SonarActions {
+  private readonly client: GraphQLClient;
+
+  constructor(
+    readonly url: string,
+    token: string | undefined,
+    private readonly timeoutMs = 30_000,
+  ) {
+    this.client = new GraphQLClient(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, redirect: 'manual' });
+  }
+
+  async uncommittedDatasets(transactionId: string, signal?: AbortSignal): Promise<string[] | undefined> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    let raw: unknown;
+    try {
+      raw = await this.client.request({ document: uncommittedDatasetsQuery(transactionId), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    } catch (err) {
+      throw this.toBackendError(err, signal);
+    }
+    const parsed = Answer.safeParse(raw);
+    if (!parsed.success) {
+      throw new BackendError('Sonar', 'http_status', `Sonar answered with data the bot does not understand: ${summarizeBody(JSON.stringify(raw) ?? '', 200)}. Is SONAR_URL the GraphQL endpoint?`, 200);
+    }
+    return parsed.data.transaction?.datasets.map((d) => d.name);
+  }
+
+  private toBackendError(err: unknown, signal?: AbortSignal): BackendError {
+    if (err instanceof ClientError) {
+      const { status, errors, body } = err.response as { status: number; errors?: { message: string }[]; body?: string };
+      if (status === 401 || status === 403) return new BackendError('Sonar', 'http_status', `Sonar refused the bot's credentials (${status}). Check SONAR_TOKEN.`, status);
+      const said = errors?.map((e) => e.message).join('; ') || summarizeBody(body ?? '', 200);
+      return new BackendError('Sonar', 'http_status', status >= 200 && status < 300 ? `Sonar could not answer the query: ${said}` : `Sonar answered ${status}: ${said}`, status, said);
+    }
+    // graphql-request rethrows fetch's own errors (refused, DNS, abort), which networkError understands.
+    const mapped = networkError('Sonar', this.url, err, this.timeoutMs, signal);
+    // A body that is not JSON at all (an HTML login page...) surfaces as a SyntaxError.
+    if (err instanceof SyntaxError) return new BackendError('Sonar', 'http_status', `Sonar did not answer with GraphQL JSON (${this.url}). Is SONAR_URL the GraphQL endpoint?`);
+    return mapped;
+  }
+}

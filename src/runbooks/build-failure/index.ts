@@ -1,0 +1,25 @@
+import type { Runbook } from '../../operations/runbook';
+import { BuildFailureInput, inputFromAlarm, parseBuildFailure, USAGE } from './input';
+import { lookUp, type BuildFailureDeps } from './lookup';
+import { buildFromFindings } from './plan';
+import { runBuildFailureStep } from './run-steps';
+
+export type { BuildFailureDeps, BuildFailureSettings } from './lookup';
+
+/** "Recover from non-critical dataset/model build failures": look up, confirm, disable by PR, let downstream run today. */
+export function buildFailureRunbook(deps: BuildFailureDeps): Runbook<BuildFailureInput> {
+  return {
+    name: 'build-failure',
+    title: 'Recover from a non-critical dataset/model build failure',
+    usage: USAGE,
+    inputSchema: BuildFailureInput,
+    parse: parseBuildFailure,
+    async buildPlan(input, ctx) {
+      const findings = await lookUp(deps, input, ctx.results);
+      return buildFromFindings(deps, input, findings, ctx.results);
+    },
+    runStep: (step, input, ctx) => runBuildFailureStep(deps, step, input, ctx),
+    stepTimeoutMs: 5 * 60_000,
+    fromAlarm: (alarm) => (alarm.kind === 'airflow-task-failure' ? inputFromAlarm(alarm, deps.settings.dagaoDagId) : undefined),
+  };
+}
