@@ -4,8 +4,12 @@ import type { Logger } from 'pino';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
+import { createHealth } from './observability/health';
 import { createHttpServer } from './observability/http-server';
+import { instrumentAdapter } from './observability/instrument-adapter';
 import { createLogger } from './observability/logger';
+import { BotMetrics } from './observability/metrics';
+import { MetricsObserver } from './observability/metrics-observer';
 import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
 import type { RunbookRegistry } from './operations/runbook';
@@ -41,6 +45,7 @@ export interface BotHandle {
   engine: OperationEngine;
   store: OperationStore;
   logger: Logger;
+  metrics: BotMetrics;
   stop(): Promise<void>;
 }
 
@@ -71,13 +76,15 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   try {
     const store = overrides.store ?? new SqliteStore(config.store.databasePath);
     releases.push(() => store.close());
-    const metapod = overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined);
+    const metrics = new BotMetrics({ store });
+    const instrument = <T extends object>(adapter: T | undefined, name: string): T | undefined => adapter && instrumentAdapter(adapter, name, metrics);
+    const metapod = instrument(overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined), 'metapod');
     const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
     const runbooks = createRunbooks({ metapod });
-    const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
+    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs), metrics);
     const engine = new OperationEngine({
       store,
       runbooks,
@@ -95,11 +102,9 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const server = createHttpServer({
       slackListener: transport.httpListener,
       logger,
-      health: async () => {
-        await store.ping();
-        const slack = transport.state();
-        return { ok: slack === 'http' || slack === 'connected', checks: { store: 'ok', slack } };
-      },
+      ...healthEndpoints(store, () => transport.state(), new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, logger: bolt })),
+      metrics: () => metrics.render(),
+      onSlackAck: (seconds, status) => metrics.slackAck.observe({ status: String(status) }, seconds),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -120,11 +125,17 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const port = (server.address() as AddressInfo).port;
     logger.info({ port, mode, store: config.store.kind, runbooks: [...runbooks.keys()] }, 'runbook-bot is serving');
     let stopped: Promise<void> | undefined;
-    return { port, url: `http://127.0.0.1:${port}`, engine, store, logger, stop: () => (stopped ??= release()) };
+    return { port, url: `http://127.0.0.1:${port}`, engine, store, logger, metrics, stop: () => (stopped ??= release()) };
   } catch (err) {
     await release();
     throw err;
   }
+}
+
+/** `/healthz` and `/readyz`: store and Slack checked separately. */
+function healthEndpoints(store: OperationStore, slackTransport: () => string, client: webApi.WebClient) {
+  const health = createHealth({ store: () => store.ping(), slackTransport, slackApi: async () => void (await client.auth.test()) });
+  return { health: health.live, ready: health.ready };
 }
 
 /** Registers every Slack listener, behind the event de-duplication. */

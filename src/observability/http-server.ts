@@ -12,7 +12,13 @@ export interface HealthReport {
 export interface HttpServerOptions {
   /** Bolt's HTTP receiver listener for `/slack/events` (absent in Socket Mode). */
   slackListener?: RequestListener;
-  health(): Promise<HealthReport>;
+  health: () => Promise<HealthReport>;
+  /** `/readyz`; absent: same as health. */
+  ready?: () => Promise<HealthReport>;
+  /** `/metrics` in Prometheus text format. */
+  metrics?(): Promise<{ contentType: string; body: string }>;
+  /** Called when a `/slack/events` response (the ack) has been sent. */
+  onSlackAck?(seconds: number, status: number): void;
   logger: Logger;
   nowSeconds?: () => number;
 }
@@ -29,7 +35,7 @@ export function freshSlackTimestamp(req: IncomingMessage, nowSeconds: number): b
   return Number.isInteger(ts) && Math.abs(nowSeconds - ts) <= MAX_CLOCK_SKEW_SECONDS;
 }
 
-/** The bot's HTTP server: `/slack/events` (signature checked by Bolt), `/healthz`. */
+/** The bot's HTTP server: `/slack/events` (signature checked by Bolt), `/healthz`, `/readyz`, `/metrics`. */
 export function createHttpServer(opts: HttpServerOptions): Server {
   const nowSeconds = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   return createServer((req, res) => {
@@ -40,6 +46,8 @@ export function createHttpServer(opts: HttpServerOptions): Server {
         req.resume();
         return send(res, 401, { error: 'stale or missing x-slack-request-timestamp' });
       }
+      const started = process.hrtime.bigint();
+      res.once('finish', () => opts.onSlackAck?.(Number(process.hrtime.bigint() - started) / 1e9, res.statusCode));
       try {
         return opts.slackListener(req, res);
       } catch (err) {
@@ -47,10 +55,25 @@ export function createHttpServer(opts: HttpServerOptions): Server {
         return send(res, 500, { error: 'internal error' });
       }
     }
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      opts.health().then(
+    const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    if ((path === '/healthz' || path === '/readyz') && readOnly) {
+      const check = path === '/readyz' && opts.ready ? opts.ready : opts.health;
+      check().then(
         (report) => send(res, report.ok ? 200 : 503, { status: report.ok ? 'ok' : 'unhealthy', ...report.checks }),
         (err: unknown) => send(res, 503, { status: 'unhealthy', error: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
+    }
+    if (path === '/metrics' && readOnly && opts.metrics) {
+      opts.metrics().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(body);
+        },
+        (err: unknown) => {
+          opts.logger.error({ err }, 'rendering metrics failed');
+          send(res, 500, { error: 'metrics unavailable' });
+        },
       );
       return;
     }
