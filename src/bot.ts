@@ -16,6 +16,7 @@ import type { RunbookRegistry } from './operations/runbook';
 import { createRunbooks } from './runbooks';
 import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
+import { registerAppHome } from './slack/handlers/app-home';
 import { registerRunbookCommand } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
@@ -97,7 +98,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       progressEveryMs: overrides.progressEveryMs,
     });
     releases.push(() => engine.stop());
-    registerListeners(app, { engine, store, runbooks, logger });
+    registerListeners(app, { engine, store, runbooks, logger, policy });
 
     const server = createHttpServer({
       slackListener: transport.httpListener,
@@ -139,7 +140,7 @@ function healthEndpoints(store: OperationStore, slackTransport: () => string, cl
 }
 
 /** Registers every Slack listener, behind the event de-duplication. */
-function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger }): void {
+function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy }): void {
   // Slack redelivers events it thinks we missed; each event id is processed once.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
@@ -148,6 +149,7 @@ function registerListeners(app: App, deps: { engine: OperationEngine; store: Ope
   });
   registerRunbookCommand(app, deps);
   registerOperationButtons(app, deps);
+  registerAppHome(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();

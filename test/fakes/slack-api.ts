@@ -67,6 +67,8 @@ export interface SlackEmulator {
   messages: EmulatedMessage[];
   ephemerals: EphemeralMessage[];
   responses: RecordedResponse[];
+  /** The Home tab view last published for each user (views.publish). */
+  homeViews: Map<string, Json>;
   unexpected: string[];
   newResponseUrl(): string;
   callsTo(method: string): RecordedCall[];
@@ -85,7 +87,7 @@ export interface SlackEmulator {
 type MethodResult = Json & { ok: boolean };
 
 // Slack encodes structured arguments as JSON inside form fields; tests want the structure back.
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view'];
 // Methods Slack serves to the app-level token (xapp-); every other method here needs the bot token (xoxb-).
 const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
@@ -163,6 +165,15 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       // An error @slack/socket-mode treats as unrecoverable, so the client fails at once instead of retrying.
       return { ok: false, error: 'invalid_auth' };
     },
+    'views.publish': (args) => {
+      const user = str(args.user_id);
+      const view = args.view;
+      if (!user) return { ok: false, error: 'invalid_arguments' };
+      if (!isObject(view) || view.type !== 'home' || !Array.isArray(view.blocks)) return { ok: false, error: 'invalid_arguments' };
+      if (view.blocks.length > 100) return { ok: false, error: 'invalid_blocks' };
+      emulator.homeViews.set(user, view);
+      return { ok: true, view: { id: `V${user}`, team_id: teamId, type: 'home', blocks: view.blocks } };
+    },
     'usergroups.users.list': (args) => {
       const users = usergroups.get(str(args.usergroup) ?? '');
       return users ? { ok: true, users: [...users] } : { ok: false, error: 'no_such_subteam' };
@@ -237,6 +248,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     messages: [],
     ephemerals: [],
     responses: [],
+    homeViews: new Map(),
     unexpected: [],
     newResponseUrl: () => {
       responseCounter += 1;
