@@ -1,0 +1,70 @@
+import pino from 'pino';
+import { SEEDED_DATASETS } from '../../src/sandbox/backends';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { waitFor } from '../support/wait-for';
+
+const DATASET = SEEDED_DATASETS[0];
+
+interface PageState {
+  messages: { ts: string; text: string; blocks: Record<string, unknown>[]; replies: { text: string }[] }[];
+  privateNotes: { text: string }[];
+  home: { blocks: unknown[] } | null;
+  backends: { metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] } };
+  examples: { label: string; command: string }[];
+}
+
+describe('the sandbox: the real bot behind a Slack-like page, driven through its API', () => {
+  let sandbox: Sandbox;
+  const post = async (action: string, body: unknown) => (await fetch(`${sandbox.url}api/${action}`, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+  const state = async (user: string) => (await (await fetch(`${sandbox.url}api/state?user=${user}`)).json()) as PageState;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ port: 0, latencyMs: 50, env: {}, logger: pino({ level: 'silent' }) });
+  });
+  afterEach(async () => {
+    await sandbox.close();
+    sandbox.slack.assertNoUnexpected();
+  });
+
+  it('serves the page on loopback and offers the seeded examples', async () => {
+    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await fetch(sandbox.url);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('<title>runbook-bot sandbox</title>');
+    expect((await state('UALICE')).examples).toContainEqual({ label: `Retract ${DATASET.name}`, command: `retract ${DATASET.kind} ${DATASET.id}` });
+  });
+
+  it('runs a retraction: signed command, refusal of the requester, approval by a colleague, backend state changed', async () => {
+    expect(await post('command', { user: 'UALICE', text: `/runbook retract ${DATASET.kind} ${DATASET.id}` })).toEqual({ status: 200 });
+    const plan = await waitFor(async () => (await state('UALICE')).messages[0], { what: 'the plan message' });
+    expect(JSON.stringify(plan.blocks)).toContain('op_approve');
+    expect((await state('UALICE')).backends.metapod.requests).toEqual([]);
+
+    await post('click', { user: 'UALICE', ts: plan.ts, actionId: 'op_approve' });
+    await waitFor(async () => (await state('UALICE')).privateNotes.find((n) => /four-eyes/.test(n.text)), { what: 'the refusal, shown only to alice' });
+    expect((await state('UBRUNO')).privateNotes).toEqual([]);
+
+    await post('click', { user: 'UBRUNO', ts: plan.ts, actionId: 'op_approve' });
+    const done = await waitFor(async () => (await state('UBRUNO')).messages.find((m) => m.replies.some((r) => /succeeded/.test(r.text))), { what: 'the result in the thread' });
+    expect(done.replies.map((r) => r.text).join('\n')).toMatch(/Approved by <@UBRUNO>/);
+    const metapod = (await state('UBRUNO')).backends.metapod;
+    expect(metapod.requests).toEqual([`POST /api/migrations/retract/${DATASET.kind}/${DATASET.id}`]);
+    expect(metapod.retracted).toMatchObject([{ id: DATASET.id, name: DATASET.name }]);
+    expect(metapod.unexpected).toEqual([]);
+
+    // The Home tab of the approver shows the operation as succeeded.
+    const home = await post('home', { user: 'UBRUNO' });
+    expect(JSON.stringify(home.home)).toMatch(/Succeeded/);
+  });
+
+  it('answers help privately, and refuses unknown users and other slash commands without reaching the bot', async () => {
+    await post('command', { user: 'UCARLA', text: '/runbook help' });
+    expect((await state('UCARLA')).privateNotes[0]?.text).toMatch(/usage/i);
+    expect((await state('UALICE')).privateNotes).toEqual([]);
+    const calls = sandbox.slack.calls.length;
+    expect(await post('command', { user: 'UMALLORY', text: '/runbook help' })).toMatchObject({ error: expect.stringMatching(/^user: /) });
+    expect(await post('command', { user: 'UALICE', text: '/deploy prod' })).toEqual({ error: 'Only /runbook is installed in this sandbox.' });
+    expect(await post('click', { user: 'UALICE', ts: '1.2', actionId: 'op_approve' })).toEqual({ error: 'That button is no longer there.' });
+    expect(sandbox.slack.calls.length).toBe(calls);
+  });
+});
