@@ -10,6 +10,14 @@ export interface SampleAlarm {
   username?: string;
 }
 
+/** One step of the scripted tour: narration, then (as `as`) a command or a click on the newest message showing that button. */
+export interface TourStep {
+  say: string;
+  as?: string;
+  command?: string;
+  click?: string;
+}
+
 /** A running simulated backend. */
 export interface RunningBackend {
   /** Environment for the bot's configuration (e.g. METAPOD_URL), pointing at this simulation. */
@@ -17,6 +25,8 @@ export interface RunningBackend {
   /** Commands to try, shown in the page's menu. */
   examples: { label: string; command: string }[];
   alarms?: SampleAlarm[];
+  /** The scripted walk through this backend's runbook (the page's "Play the tour"). */
+  tour?: TourStep[];
   /** What the backend holds or received, as plain data for the page. */
   state(): unknown;
   close(): Promise<void>;
@@ -50,6 +60,12 @@ const metapod: SimulatedBackend = {
     return {
       env: { METAPOD_URL: fake.url },
       examples: SEEDED_DATASETS.map((d) => ({ label: `Retract ${d.name}`, command: `retract ${d.kind} ${d.id}` })),
+      tour: [
+        { say: `alice is on call. Bad data reached ${SEEDED_DATASETS[0].name}, so she asks the bot to retract it from Metapod. The bot posts a preview of the exact request.`, as: 'UALICE', command: `retract ${SEEDED_DATASETS[0].kind} ${SEEDED_DATASETS[0].id}` },
+        { say: 'She cannot approve her own request (four-eyes rule). Only she sees why.', as: 'UALICE', click: 'op_approve' },
+        { say: 'bruno reviews the preview and approves. The bot sends the request once and reports the answer in the thread.', as: 'UBRUNO', click: 'op_approve' },
+        { say: 'Done: the Metapod panel on the right shows the one request it received, and the message ends as succeeded.' },
+      ],
       state: () => ({
         seeded: SEEDED_DATASETS,
         retracted,

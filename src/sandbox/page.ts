@@ -32,6 +32,7 @@ form input { flex: 1; font: inherit; padding: 8px; border: 1px solid #bbb; borde
 aside { overflow-y: auto; padding: 12px; background: #fafafa; font-size: 13px; }
 aside h2 { font-size: 14px; margin: 12px 0 4px; } aside pre { font-size: 11px; }
 #error { color: #e01e5a; padding: 0 20px; }
+#tour { background: #fff8e1; border-bottom: 1px solid #f0d58c; padding: 8px 20px; font-size: 14px; }
 `;
 
 const SCRIPT = `
@@ -98,11 +99,17 @@ function render() {
   if (alarms.options.length <= 1) state.alarms.forEach((a) => alarms.add(new Option(a.label, a.backend + ':' + a.index)));
   alarms.hidden = state.alarms.length === 0;
   $('#metrics').href = state.botUrl + '/metrics';
+  const t = state.tour;
+  $('#tour').hidden = !t.say && !t.error;
+  $('#tour').textContent = t.error ? 'The tour stopped: ' + t.error : (t.running ? 'Tour step ' + t.step + ': ' : 'Tour: ') + (t.say || '');
+  $('#play-tour').disabled = t.running;
 }
 
 async function refresh() {
   const res = await fetch('/api/state?user=' + encodeURIComponent($('#user').value));
   state = await res.json();
+  // During the tour the page follows the person acting, so you see what they see.
+  if (state.tour.running && state.tour.as && state.tour.as !== $('#user').value && $('#user').options.length) { $('#user').value = state.tour.as; return refresh(); }
   if (!$('#user').options.length) state.users.forEach((u) => $('#user').add(new Option(u.name, u.id)));
   render();
 }
@@ -132,6 +139,7 @@ $('#examples').addEventListener('change', (ev) => { if (ev.target.value) $('#tex
 $('#alarms').addEventListener('change', (ev) => { const [backend, index] = ev.target.value.split(':'); ev.target.selectedIndex = 0; if (backend) call('alarm', { backend, index: Number(index) }); });
 $('#user').addEventListener('change', refresh);
 $('#open-home').addEventListener('click', () => call('home', {}));
+$('#play-tour').addEventListener('click', () => call('tour', {}));
 refresh().then(() => setInterval(refresh, 700));
 `;
 
@@ -144,11 +152,13 @@ export const SANDBOX_PAGE = `<!doctype html>
   <div class="chan"># guild-data-eng</div>
   <label>You are <select id="user" aria-label="You are"></select></label>
   <label>Home tab <button id="open-home" type="button">Open Home</button></label>
+  <label>Guided tour <button id="play-tour" type="button">Play the tour</button></label>
   <a id="metrics" target="_blank" rel="noopener">Bot metrics</a>
   <p style="font-size:12px;margin-top:24px">Everything here is simulated: Slack, Metapod and the other backends run in this process. The bot is the real one, and every message it receives is signed as Slack signs it.</p>
 </nav>
 <main>
   <header># guild-data-eng</header>
+  <div id="tour" hidden></div>
   <div id="feed" aria-live="polite"></div>
   <div id="error" role="alert"></div>
   <form id="composer"><input id="text" autocomplete="off" placeholder="/runbook help" aria-label="Message"><button type="submit">Send</button></form>

@@ -28,6 +28,8 @@ export interface SandboxOptions {
   latencyMs?: number;
   backends?: SimulatedBackend[];
   logger?: Logger;
+  /** Pause between tour steps (default 2.5 s). */
+  tourPauseMs?: number;
 }
 
 export interface Sandbox {
@@ -86,6 +88,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       users: SANDBOX_USERS,
       channel: SANDBOX_CHANNEL,
       logger,
+      idle: () => bot.engine.idle(),
+      tourPauseMs: opts.tourPauseMs,
     });
     cleanups.push(() => server.close());
     return { url: server.url, bot, slack, backends, close };

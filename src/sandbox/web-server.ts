@@ -17,6 +17,10 @@ export interface SandboxServerOptions {
   users: SandboxUser[];
   channel: { id: string; name: string };
   logger: Logger;
+  /** Resolves when the bot has finished what it started (between tour steps). */
+  idle: () => Promise<void>;
+  /** Pause after each tour step, so people can read it (default 2.5 s). */
+  tourPauseMs?: number;
 }
 
 export interface SandboxServer {
@@ -45,6 +49,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const HomeRequest = z.object({ user: UserId });
   const AlarmRequest = z.object({ backend: z.string().max(40), index: z.number().int().min(0) });
 
+  const tour: { running: boolean; say?: string; as?: string; step: number; error?: string } = { running: false, step: 0 };
   const responseUrlOwners = new Map<string, string>();
   const notes: PrivateNote[] = [];
   const seen = new WeakMap<object, number>();
@@ -85,11 +90,42 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       home: slack.homeViews.get(viewer) ?? null,
       backends: Object.fromEntries([...opts.backends].map(([name, b]) => [name, b.state()])),
       examples: [...opts.backends.values()].flatMap((b) => b.examples),
+      tour,
       alarms: [...opts.backends].flatMap(([name, b]) => (b.alarms ?? []).map((a, index) => ({ backend: name, index, label: a.label }))),
     };
   };
 
+  /** The newest message (top level or in a thread) that shows button `actionId`. */
+  const newestWithButton = (actionId: string): EmulatedMessage | undefined =>
+    slack.messages.filter((m) => m.channel === channel.id && JSON.stringify(m.blocks ?? []).includes(`"action_id":"${actionId}"`)).at(-1);
+
+  const playTour = async (): Promise<void> => {
+    const steps = [...opts.backends.values()].flatMap((b) => b.tour ?? []);
+    for (const [i, step] of steps.entries()) {
+      Object.assign(tour, { step: i + 1, say: step.say, as: step.as });
+      // The bot does its work after the ack: wait until Slack heard from it before the next step.
+      const calls = slack.calls.length;
+      if (step.command) await api.command!({ user: step.as, text: step.command });
+      if (step.click) {
+        const message = newestWithButton(step.click);
+        if (!message) throw new Error(`the tour expected a "${step.click}" button, and there is none`);
+        await api.click!({ user: step.as, ts: message.ts, actionId: step.click });
+      }
+      if (step.command || step.click) await until(() => slack.calls.length > calls, 5000);
+      await opts.idle();
+      await new Promise((r) => setTimeout(r, opts.tourPauseMs ?? 2500));
+    }
+  };
+
   const api: Record<string, (body: unknown) => Promise<unknown>> = {
+    tour() {
+      if (tour.running) return Promise.resolve({ error: 'The tour is already playing.' });
+      Object.assign(tour, { running: true, step: 0, error: undefined });
+      void playTour()
+        .catch((err: unknown) => (tour.error = err instanceof Error ? err.message : String(err)))
+        .finally(() => (tour.running = false));
+      return Promise.resolve({ started: true });
+    },
     async command(body) {
       const req = CommandRequest.parse(body);
       const text = req.text.replace(/^\/runbook\b\s*/, '');
@@ -176,6 +212,10 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
         for (const s of sockets) s.destroy();
       }),
   };
+}
+
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 25));
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -11,6 +11,8 @@ interface PageState {
   home: { blocks: unknown[] } | null;
   backends: { metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] } };
   examples: { label: string; command: string }[];
+  tour: { running: boolean; step: number; say?: string; error?: string };
+  alarms: { backend: string; index: number; label: string }[];
 }
 
 describe('the sandbox: the real bot behind a Slack-like page, driven through its API', () => {
@@ -19,7 +21,7 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
   const state = async (user: string) => (await (await fetch(`${sandbox.url}api/state?user=${user}`)).json()) as PageState;
 
   beforeEach(async () => {
-    sandbox = await startSandbox({ port: 0, latencyMs: 50, env: {}, logger: pino({ level: 'silent' }) });
+    sandbox = await startSandbox({ port: 0, latencyMs: 50, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 0 });
   });
   afterEach(async () => {
     await sandbox.close();
@@ -66,5 +68,43 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     expect(await post('command', { user: 'UALICE', text: '/deploy prod' })).toEqual({ error: 'Only /runbook is installed in this sandbox.' });
     expect(await post('click', { user: 'UALICE', ts: '1.2', actionId: 'op_approve' })).toEqual({ error: 'That button is no longer there.' });
     expect(sandbox.slack.calls.length).toBe(calls);
+  });
+
+  it('plays the scripted tour: a retraction requested by alice, refused for her, approved by bruno', async () => {
+    expect(await post('tour', {})).toEqual({ started: true });
+    expect(await post('tour', {})).toEqual({ error: 'The tour is already playing.' });
+    const end = await waitFor(async () => {
+      const s = await state('UALICE');
+      return s.tour.running ? undefined : s;
+    }, { timeoutMs: 15_000, what: 'the tour to finish' });
+    expect(end.tour).toMatchObject({ step: 4, say: expect.stringMatching(/^Done/) });
+    expect(end.tour.error).toBeUndefined();
+    expect(end.privateNotes.map((n) => n.text).join('\n')).toMatch(/four-eyes/);
+    expect(end.messages[0]!.replies.map((r) => r.text).join('\n')).toMatch(/Approved by <@UBRUNO>[^]*succeeded/);
+    expect(end.backends.metapod.requests).toHaveLength(1);
+  });
+});
+
+describe('the sandbox with a backend that offers a sample alarm', () => {
+  it('posts the alarm into the channel as its integration would, and delivers a signed message event to the bot', async () => {
+    const sandbox = await startSandbox({
+      port: 0,
+      env: {},
+      logger: pino({ level: 'silent' }),
+      backends: [{ name: 'alarms', start: () => Promise.resolve({ env: {}, examples: [], alarms: [{ label: 'Datomic self-destruct', text: 'ALARM: "datomic-self-destruct" in us-east-1' }], state: () => ({}), close: () => Promise.resolve() }) }],
+    });
+    try {
+      const page = (await (await fetch(`${sandbox.url}api/state?user=UALICE`)).json()) as PageState;
+      expect(page.alarms).toEqual([{ backend: 'alarms', index: 0, label: 'Datomic self-destruct' }]);
+      const res = (await (await fetch(`${sandbox.url}api/alarm`, { method: 'POST', body: JSON.stringify({ backend: 'alarms', index: 0 }) })).json()) as { status: number };
+      // 200: the bot verified the signature and took the event (no alarm listener is registered in this build).
+      expect(res).toEqual({ status: 200 });
+      expect(sandbox.slack.topLevel('CGUILDDATAENG').map((m) => m.text)).toEqual(['ALARM: "datomic-self-destruct" in us-east-1']);
+      const bad = await fetch(`${sandbox.url}api/alarm`, { method: 'POST', body: JSON.stringify({ backend: 'alarms', index: 7 }) });
+      expect(await bad.json()).toEqual({ error: 'No such sample alarm.' });
+      sandbox.slack.assertNoUnexpected();
+    } finally {
+      await sandbox.close();
+    }
   });
 });
