@@ -9,6 +9,7 @@ nav h1 { color: #fff; font-size: 18px; margin: 0 0 16px; }
 nav .chan { color: #fff; background: #1164a3; border-radius: 6px; padding: 4px 8px; }
 nav label { display: block; margin-top: 24px; font-size: 13px; }
 nav select { width: 100%; margin-top: 4px; font-size: 14px; }
+nav .side { margin-top: 24px; font-size: 13px; }
 nav a { color: #cfc3cf; display: block; margin-top: 8px; font-size: 13px; }
 main { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #ddd; }
 header { padding: 12px 20px; border-bottom: 1px solid #ddd; font-weight: 700; }
@@ -39,6 +40,7 @@ const SCRIPT = `
 const $ = (s) => document.querySelector(s);
 const EMOJI = { lock: '🔒', white_check_mark: '✅', arrows_counterclockwise: '🔄', large_green_circle: '🟢', red_circle: '🔴', no_entry_sign: '🚫', no_entry: '⛔', hourglass: '⌛', hourglass_flowing_sand: '⏳', warning: '⚠️', mag: '🔍', mag_right: '🔎', pencil2: '✏️', rotating_light: '🚨', x: '❌', twisted_rightwards_arrows: '🔀', leftwards_arrow_with_hook: '↩️', white_square: '⬜' };
 let state = null;
+let lastTourAt = '0:undefined';
 const names = () => Object.fromEntries((state ? state.users : []).map((u) => [u.id, u.name]));
 const esc = (t) => String(t).replace(/&(?!(amp|lt|gt|quot);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -109,7 +111,11 @@ async function refresh() {
   const res = await fetch('/api/state?user=' + encodeURIComponent($('#user').value));
   state = await res.json();
   // During the tour the page follows the person acting, so you see what they see.
-  if (state.tour.running && state.tour.as && state.tour.as !== $('#user').value && $('#user').options.length) { $('#user').value = state.tour.as; return refresh(); }
+  const tourAt = state.tour.step + ':' + state.tour.as;
+  if (tourAt !== lastTourAt && $('#user').options.length) {
+    lastTourAt = tourAt;
+    if (state.tour.as && state.tour.as !== $('#user').value) { $('#user').value = state.tour.as; return refresh(); }
+  }
   if (!$('#user').options.length) state.users.forEach((u) => $('#user').add(new Option(u.name, u.id)));
   render();
 }
@@ -151,8 +157,8 @@ export const SANDBOX_PAGE = `<!doctype html>
   <h1>runbook sandbox</h1>
   <div class="chan"># guild-data-eng</div>
   <label>You are <select id="user" aria-label="You are"></select></label>
-  <label>Home tab <button id="open-home" type="button">Open Home</button></label>
-  <label>Guided tour <button id="play-tour" type="button">Play the tour</button></label>
+  <div class="side">Home tab <button id="open-home" type="button">Open Home</button></div>
+  <div class="side">Guided tour <button id="play-tour" type="button">Play the tour</button></div>
   <a id="metrics" target="_blank" rel="noopener">Bot metrics</a>
   <p style="font-size:12px;margin-top:24px">Everything here is simulated: Slack, Metapod and the other backends run in this process. The bot is the real one, and every message it receives is signed as Slack signs it.</p>
 </nav>

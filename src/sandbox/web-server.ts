@@ -102,7 +102,8 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const playTour = async (): Promise<void> => {
     const steps = [...opts.backends.values()].flatMap((b) => b.tour ?? []);
     for (const [i, step] of steps.entries()) {
-      Object.assign(tour, { step: i + 1, say: step.say, as: step.as });
+      // `as` stays the last person who acted, so a page that polled past a step still follows them.
+      Object.assign(tour, { step: i + 1, say: step.say, as: step.as ?? tour.as });
       // The bot does its work after the ack: wait until Slack heard from it before the next step.
       const calls = slack.calls.length;
       if (step.command) await api.command!({ user: step.as, text: step.command });
@@ -120,7 +121,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const api: Record<string, (body: unknown) => Promise<unknown>> = {
     tour() {
       if (tour.running) return Promise.resolve({ error: 'The tour is already playing.' });
-      Object.assign(tour, { running: true, step: 0, error: undefined });
+      Object.assign(tour, { running: true, step: 0, as: undefined, error: undefined });
       void playTour()
         .catch((err: unknown) => (tour.error = err instanceof Error ? err.message : String(err)))
         .finally(() => (tour.running = false));

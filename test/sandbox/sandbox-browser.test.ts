@@ -18,7 +18,7 @@ if (!haveChromium) console.warn(`Skipping the sandbox browser test: ${CHROMIUM} 
   let profile: string;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, latencyMs: 300, env: {}, logger: pino({ level: 'silent' }) });
+    sandbox = await startSandbox({ port: 0, latencyMs: 300, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 300 });
     profile = mkdtempSync(join(tmpdir(), 'runbook-chromium-'));
     // A fresh profile directory each run (Playwright passes it as --user-data-dir).
     browser = await chromium.launchPersistentContext(profile, {
@@ -66,6 +66,19 @@ if (!haveChromium) console.warn(`Skipping the sandbox browser test: ${CHROMIUM} 
     const shot = join(ARTIFACTS, 'sandbox-retraction.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
+  });
+
+  it('plays the guided tour, following the person acting', async () => {
+    const page = await browser.newPage();
+    await page.goto(sandbox.url);
+    await page.getByRole('button', { name: 'Play the tour' }).click();
+    await page.locator('#tour', { hasText: 'Tour: Done' }).waitFor({ timeout: 20_000 });
+    // The last person who acted was bruno, and the page switched to him.
+    await expect(page.getByLabel('You are').inputValue()).resolves.toBe('UBRUNO');
+    // The tour's retraction is the newest plan, and it ended as succeeded.
+    await expectText(page, 'Approved by @bruno; running');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-tour.png'), fullPage: true });
   });
 });
 
