@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config';
 import { startBot } from './bot';
+import { REAL_SLACK_HELP } from './setup-help';
 
 /** Wiring only: configuration, start, signals. Errors are one clear message, never a stack trace. */
 async function main(): Promise<void> {
@@ -14,8 +15,15 @@ async function main(): Promise<void> {
     throw err;
   }
   // Without Slack credentials there is nothing real to talk to: run the local sandbox instead.
-  // Loaded only here, so a production start does not load the simulations.
-  if (config.slack.mode === 'unconfigured') return (await import('./sandbox/run')).runSandbox(config);
+  if (config.slack.mode === 'unconfigured') {
+    // A production deployment without its token is a mistake to report, not a reason to run a sandbox.
+    if (process.env.NODE_ENV === 'production') {
+      process.stderr.write(`runbook-bot needs Slack credentials in production (NODE_ENV=production).\n${REAL_SLACK_HELP}`);
+      process.exit(1);
+    }
+    // Loaded only here, so a production start does not load the simulations.
+    return (await import('./sandbox/run')).runSandbox(config);
+  }
   const bot = await startBot(config);
   const shutdown = (signal: string): void => {
     bot.logger.info({ signal }, 'shutting down');

@@ -41,6 +41,16 @@ describe('starting the bot (main)', () => {
     expect(await exited).toBe(0);
   });
 
+  it('without Slack credentials in production (NODE_ENV=production): explains what to set and where, exits 1', () => {
+    const { status, stderr } = runMain({ NODE_ENV: 'production' });
+    expect(status).toBe(1);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'METAPOD_URL']) expect(stderr).toContain(name);
+    expect(stderr).toContain('https://api.slack.com/apps');
+    expect(stderr).toContain('manifest.yml');
+    expect(stderr).not.toMatch(/sandbox:/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('with invalid settings: one message naming every bad variable, exits 1, never echoes a secret', () => {
     const secret = 'super-secret-signing-value';
     const { status, stderr } = runMain({ SLACK_BOT_TOKEN: 'xoxp-user-token-value', SLACK_SIGNING_SECRET: `${secret} with spaces`, PORT: 'eighty', APPROVAL_TTL: 'soon' });
