@@ -50,6 +50,7 @@ function token(inner) {
   if (target.startsWith('#')) return '<span class="mention">#' + esc(label || (state && target.slice(1) === state.channel.id ? state.channel.name : target.slice(1))) + '</span>';
   if (target.startsWith('!date^')) { const epoch = Number(target.split('^')[1]); return esc(new Date(epoch * 1000).toLocaleString()); }
   if (target.startsWith('!')) return '<b>@' + esc(target.slice(1)) + '</b>';
+  if (!target.startsWith('http://') && !target.startsWith('https://')) return esc(label || target);
   return '<a href="' + esc(target) + '" target="_blank" rel="noopener">' + esc(label || target) + '</a>';
 }
 

@@ -176,6 +176,10 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   });
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Only this machine's browser: a foreign Host is DNS rebinding, and a POST without JSON could be a
+    // form on another site (JSON needs a CORS preflight, which this server never grants).
+    if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.host ?? '')) return json(res, 403, { error: 'Open the sandbox at 127.0.0.1.' });
+    if (req.method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { error: 'Send JSON.' });
     try {
       if (req.method === 'GET' && url.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'" });

@@ -1,9 +1,12 @@
+import { Script } from 'node:vm';
 import pino from 'pino';
 import { SEEDED_DATASETS } from '../../src/sandbox/backends';
+import { SANDBOX_PAGE } from '../../src/sandbox/page';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 import { waitFor } from '../support/wait-for';
 
 const DATASET = SEEDED_DATASETS[0];
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 interface PageState {
   messages: { ts: string; text: string; blocks: Record<string, unknown>[]; replies: { text: string }[] }[];
@@ -17,7 +20,8 @@ interface PageState {
 
 describe('the sandbox: the real bot behind a Slack-like page, driven through its API', () => {
   let sandbox: Sandbox;
-  const post = async (action: string, body: unknown) => (await fetch(`${sandbox.url}api/${action}`, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+  const post = async (action: string, body: unknown) =>
+    (await fetch(`${sandbox.url}api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
   const state = async (user: string) => (await (await fetch(`${sandbox.url}api/state?user=${user}`)).json()) as PageState;
 
   beforeEach(async () => {
@@ -70,6 +74,23 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     expect(sandbox.slack.calls.length).toBe(calls);
   });
 
+  it('refuses cross-site form posts and foreign Host headers (DNS rebinding)', async () => {
+    const calls = sandbox.slack.calls.length;
+    const form = await fetch(`${sandbox.url}api/command`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ user: 'UALICE', text: '/runbook help' }) });
+    expect(form.status).toBe(415);
+    const { request } = await import('node:http');
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(`${sandbox.url}api/state`, { headers: { host: 'evil.example:80' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.once('error', reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+    expect(sandbox.slack.calls.length).toBe(calls);
+  });
+
   it('plays the scripted tour: a retraction requested by alice, refused for her, approved by bruno', async () => {
     expect(await post('tour', {})).toEqual({ started: true });
     expect(await post('tour', {})).toEqual({ error: 'The tour is already playing.' });
@@ -85,6 +106,15 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
   });
 });
 
+describe('the sandbox page', () => {
+  it('has a script that parses (checked here too, for machines without chromium)', () => {
+    const script = /<script>([^]*)<\/script>/.exec(SANDBOX_PAGE)?.[1];
+    expect(script).toBeDefined();
+    // Parsed, not run: a syntax error from escaping inside the template literal fails here.
+    expect(() => new Script(script!)).not.toThrow();
+  });
+});
+
 describe('the sandbox with a backend that offers a sample alarm', () => {
   it('posts the alarm into the channel as its integration would, and delivers a signed message event to the bot', async () => {
     const sandbox = await startSandbox({
@@ -96,11 +126,11 @@ describe('the sandbox with a backend that offers a sample alarm', () => {
     try {
       const page = (await (await fetch(`${sandbox.url}api/state?user=UALICE`)).json()) as PageState;
       expect(page.alarms).toEqual([{ backend: 'alarms', index: 0, label: 'Datomic self-destruct' }]);
-      const res = (await (await fetch(`${sandbox.url}api/alarm`, { method: 'POST', body: JSON.stringify({ backend: 'alarms', index: 0 }) })).json()) as { status: number };
+      const res = (await (await fetch(`${sandbox.url}api/alarm`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ backend: 'alarms', index: 0 }) })).json()) as { status: number };
       // 200: the bot verified the signature and took the event (no alarm listener is registered in this build).
       expect(res).toEqual({ status: 200 });
       expect(sandbox.slack.topLevel('CGUILDDATAENG').map((m) => m.text)).toEqual(['ALARM: "datomic-self-destruct" in us-east-1']);
-      const bad = await fetch(`${sandbox.url}api/alarm`, { method: 'POST', body: JSON.stringify({ backend: 'alarms', index: 7 }) });
+      const bad = await fetch(`${sandbox.url}api/alarm`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ backend: 'alarms', index: 7 }) });
       expect(await bad.json()).toEqual({ error: 'No such sample alarm.' });
       sandbox.slack.assertNoUnexpected();
     } finally {
