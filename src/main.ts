@@ -22,7 +22,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     // Loaded only here, so a production start does not load the simulations.
-    return (await import('./sandbox/run')).runSandbox(config);
+    return (await import('./sandbox/run')).runSandbox(config, 'no SLACK_BOT_TOKEN is set, so ');
   }
   const bot = await startBot(config);
   const shutdown = (signal: string): void => {

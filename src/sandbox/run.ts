@@ -3,10 +3,10 @@ import { REAL_SLACK_HELP } from '../setup-help';
 import { startSandbox } from './sandbox';
 
 /** Runs the sandbox until SIGINT/SIGTERM: the page on 127.0.0.1:PORT, everything else simulated. */
-export async function runSandbox(config: Pick<Config, 'port'>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function runSandbox(config: Pick<Config, 'port'>, why = '', out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const sandbox = await startSandbox({ port: config.port });
   out.write(
-    `\nrunbook-bot sandbox: no Slack credentials are set, so Slack and the backends are simulated in this process.\n` +
+    `\nrunbook-bot sandbox: ${why}Slack and the backends are simulated in this process.\n` +
       `  Open ${sandbox.url} to type /runbook commands and click the buttons as different people.\n` +
       `  The bot's own endpoints: ${sandbox.bot.url}/healthz and ${sandbox.bot.url}/metrics\n` +
       `  Stop with Ctrl-C.\n\n${REAL_SLACK_HELP}`,
