@@ -3,7 +3,7 @@
 
 const STYLE = `
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.46 -apple-system, "Segoe UI", Lato, Helvetica, Arial, sans-serif; color: #1d1c1d; display: grid; grid-template-columns: 220px 1fr 340px; height: 100vh; }
+body { margin: 0; font: 15px/1.46 -apple-system, "Segoe UI", Lato, Helvetica, Arial, sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji"; color: #1d1c1d; display: grid; grid-template-columns: 220px 1fr 340px; height: 100vh; }
 nav { background: #3f0e40; color: #cfc3cf; padding: 16px; }
 nav h1 { color: #fff; font-size: 18px; margin: 0 0 16px; }
 nav .chan { color: #fff; background: #1164a3; border-radius: 6px; padding: 4px 8px; }
