@@ -67,6 +67,10 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     await post('command', { user: 'UCARLA', text: '/runbook help' });
     expect((await state('UCARLA')).privateNotes[0]?.text).toMatch(/usage/i);
     expect((await state('UALICE')).privateNotes).toEqual([]);
+    // Answers sent later through the command's response_url reach only the person who typed it.
+    await post('command', { user: 'UCARLA', text: '/runbook status' });
+    await waitFor(async () => (await state('UCARLA')).privateNotes.find((n) => /No operations yet/.test(n.text)), { what: 'the status answer for carla' });
+    expect((await state('UBRUNO')).privateNotes).toEqual([]);
     const calls = sandbox.slack.calls.length;
     expect(await post('command', { user: 'UMALLORY', text: '/runbook help' })).toMatchObject({ error: expect.stringMatching(/^user: /) });
     expect(await post('command', { user: 'UALICE', text: '/deploy prod' })).toEqual({ error: 'Only /runbook is installed in this sandbox.' });
