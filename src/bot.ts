@@ -19,8 +19,12 @@ import { GraphqlSonarActions } from './actions/sonar/sonar-actions';
 import { registerConfirmButton } from './slack/handlers/confirm';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
+import { createHealth } from './observability/health';
 import { createHttpServer } from './observability/http-server';
+import { instrumentAdapter } from './observability/instrument-adapter';
 import { createLogger } from './observability/logger';
+import { BotMetrics } from './observability/metrics';
+import { MetricsObserver } from './observability/metrics-observer';
 import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
 import type { RunbookRegistry } from './operations/runbook';
@@ -29,6 +33,7 @@ import { DEFAULT_ROLLBACK_TIMING, type RollbackDeps, type RollbackTiming } from 
 import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
 import { registerRollbackPicker } from './slack/handlers/rollback-picker';
+import { registerAppHome } from './slack/handlers/app-home';
 import { registerRunbookCommand } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
@@ -66,6 +71,7 @@ export interface BotHandle {
   engine: OperationEngine;
   store: OperationStore;
   logger: Logger;
+  metrics: BotMetrics;
   stop(): Promise<void>;
 }
 
@@ -98,13 +104,15 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   try {
     const store = overrides.store ?? (await openStore(config));
     releases.push(() => store.close());
-    const metapod = overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined);
+    const metrics = new BotMetrics({ store });
+    const instrument = <T extends object>(adapter: T | undefined, name: string): T | undefined => adapter && instrumentAdapter(adapter, name, metrics);
+    const metapod = instrument(overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined), 'metapod');
     const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
-    const airflow = config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined;
-    const gocd = config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined;
+    const airflow = instrument(config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined, 'airflow');
+    const gocd = instrument(config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined, 'gocd');
     const cli = { allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
     const dagao = {
       airflow,
@@ -117,9 +125,9 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const cloudFormation = createCloudFormationActions(config);
     releases.push(() => Promise.resolve(cloudFormation.close()));
     const rollback: RollbackDeps = {
-      cfn: cloudFormation.actions,
+      cfn: instrument(cloudFormation.actions, 'cloudformation')!,
       gocd,
-      versions: new HttpServiceVersion(),
+      versions: instrument(new HttpServiceVersion(), 'service-version')!,
       serviceUrlTemplate: config.serviceUrlTemplate,
       pipelineTemplate: config.gocd.pipelineTemplate,
       toProdPipeline: config.gocd.toProdPipeline,
@@ -134,10 +142,10 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       rollback,
       cli,
       dagao,
-      datomic: { dynamodb, cloudwatch, settings: { ...config.datomic, region: aws.cloudwatch.region } },
-      sonar: config.sonar.url ? new GraphqlSonarActions(config.sonar.url, config.sonar.token) : undefined,
+      datomic: { dynamodb: instrument(dynamodb, 'dynamodb')!, cloudwatch: instrument(cloudwatch, 'cloudwatch')!, settings: { ...config.datomic, region: aws.cloudwatch.region } },
+      sonar: instrument(config.sonar.url ? new GraphqlSonarActions(config.sonar.url, config.sonar.token) : undefined, 'sonar'),
       airflow,
-      github: config.github.token ? new OctokitGitHubActions(config.github.apiUrl, config.github.token) : undefined,
+      github: instrument(config.github.token ? new OctokitGitHubActions(config.github.apiUrl, config.github.token) : undefined, 'github'),
       buildFailure: {
         defaultDagId: config.airflow.dagaoDagId,
         dagaoDagId: config.airflow.dagaoDagId,
@@ -148,7 +156,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
         policyModels: config.policyModels,
       },
     });
-    const observer = new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs);
+    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs), metrics);
     const engine = new OperationEngine({
       store,
       runbooks,
@@ -164,18 +172,16 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.idle());
-    registerListeners(app, { engine, store, runbooks, logger });
+    registerListeners(app, { engine, store, runbooks, logger, policy });
     registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
       slackListener: transport.httpListener,
       signingSecret: config.slack.signingSecret,
       logger,
-      health: async () => {
-        await store.ping();
-        const slack = transport.state();
-        return { ok: slack === 'http' || slack === 'connected', checks: { store: 'ok', slack } };
-      },
+      ...healthEndpoints(store, () => transport.state(), new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, logger: bolt })),
+      metrics: () => metrics.render(),
+      onSlackAck: (seconds, status) => metrics.slackAck.observe({ status: String(status) }, seconds),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -196,15 +202,21 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const port = (server.address() as AddressInfo).port;
     logger.info({ port, mode, store: config.store.kind, runbooks: [...runbooks.keys()] }, 'runbook-bot is serving');
     let stopped: Promise<void> | undefined;
-    return { port, url: `http://127.0.0.1:${port}`, engine, store, logger, stop: () => (stopped ??= release()) };
+    return { port, url: `http://127.0.0.1:${port}`, engine, store, logger, metrics, stop: () => (stopped ??= release()) };
   } catch (err) {
     await release();
     throw err;
   }
 }
 
+/** `/healthz` and `/readyz`: store and Slack checked separately. */
+function healthEndpoints(store: OperationStore, slackTransport: () => string, client: webApi.WebClient) {
+  const health = createHealth({ store: () => store.ping(), slackTransport, slackApi: async () => void (await client.auth.test()) });
+  return { health: health.live, ready: health.ready };
+}
+
 /** Registers every Slack listener, behind the event de-duplication. */
-function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger }): void {
+function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy }): void {
   // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once,
   // by whichever replica records its key first; a duplicate is acknowledged and dropped.
   app.use(async (args) => {
@@ -222,6 +234,7 @@ function registerListeners(app: App, deps: { engine: OperationEngine; store: Ope
   registerRecoveryButtons(app, deps);
   registerRollbackPicker(app, deps);
   registerConfirmButton(app, deps);
+  registerAppHome(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();

@@ -1,18 +1,6 @@
 import { ConfigError, loadConfig } from './config';
 import { startBot } from './bot';
-
-const SETUP_HELP = `runbook-bot needs Slack credentials to run (a local sandbox without Slack is planned).
-
-Set these environment variables, then run \`npm start\` again:
-  SLACK_BOT_TOKEN       Bot User OAuth Token (xoxb-...). https://api.slack.com/apps > your app > OAuth & Permissions.
-  SLACK_SIGNING_SECRET  https://api.slack.com/apps > your app > Basic Information > App Credentials > Signing Secret.
-  SLACK_APP_TOKEN       Optional: an app-level token (xapp-..., scope connections:write) from Basic Information >
-                        App-Level Tokens. With it the bot uses Socket Mode and needs no public URL.
-  METAPOD_URL           Metapod's base URL, for /runbook retract.
-
-Create the Slack app from manifest.yml first (README.md, "Create the Slack app"). Every other setting is
-listed in README.md, "Configuration".
-`;
+import { REAL_SLACK_HELP } from './setup-help';
 
 /** Wiring only: configuration, start, signals. Errors are one clear message, never a stack trace. */
 async function main(): Promise<void> {
@@ -26,9 +14,15 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Without Slack credentials there is nothing real to talk to: run the local sandbox instead.
   if (config.slack.mode === 'unconfigured') {
-    process.stderr.write(SETUP_HELP);
-    process.exit(1);
+    // A production deployment without its token is a mistake to report, not a reason to run a sandbox.
+    if (process.env.NODE_ENV === 'production') {
+      process.stderr.write(`runbook-bot needs Slack credentials in production (NODE_ENV=production).\n${REAL_SLACK_HELP}`);
+      process.exit(1);
+    }
+    // Loaded only here, so a production start does not load the simulations.
+    return (await import('./sandbox/run')).runSandbox(config, 'no SLACK_BOT_TOKEN is set, so ');
   }
   const bot = await startBot(config);
   const shutdown = (signal: string): void => {

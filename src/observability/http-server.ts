@@ -14,7 +14,13 @@ export interface HttpServerOptions {
   slackListener?: RequestListener;
   /** Checks signatures and shapes before Bolt sees a request (required with `slackListener`). */
   signingSecret?: string;
-  health(): Promise<HealthReport>;
+  health: () => Promise<HealthReport>;
+  /** `/readyz`; absent: same as health. */
+  ready?: () => Promise<HealthReport>;
+  /** `/metrics` in Prometheus text format. */
+  metrics?(): Promise<{ contentType: string; body: string }>;
+  /** Called when a `/slack/events` response (the ack) has been sent. */
+  onSlackAck?(seconds: number, status: number): void;
   logger: Logger;
   nowSeconds?: () => number;
 }
@@ -31,7 +37,7 @@ export function freshSlackTimestamp(req: IncomingMessage, nowSeconds: number): b
   return Number.isInteger(ts) && Math.abs(nowSeconds - ts) <= MAX_CLOCK_SKEW_SECONDS;
 }
 
-/** The bot's HTTP server: `/slack/events` (signature checked by Bolt), `/healthz`. */
+/** The bot's HTTP server: `/slack/events` (signature checked by Bolt), `/healthz`, `/readyz`, `/metrics`. */
 export function createHttpServer(opts: HttpServerOptions): Server {
   const nowSeconds = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   return createServer((req, res) => {
@@ -43,6 +49,8 @@ export function createHttpServer(opts: HttpServerOptions): Server {
         req.resume();
         return send(res, 401, { error: 'stale or missing x-slack-request-timestamp' });
       }
+      const started = process.hrtime.bigint();
+      res.once('finish', () => opts.onSlackAck?.(Number(process.hrtime.bigint() - started) / 1e9, res.statusCode));
       void readBody(req).then((body) => {
         if (body === undefined) return send(res, 413, { error: 'request too large' });
         const verdict = checkSlackRequest(body, req.headers, opts.signingSecret ?? '', nowSeconds());
@@ -64,10 +72,25 @@ export function createHttpServer(opts: HttpServerOptions): Server {
       });
       return;
     }
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      opts.health().then(
+    const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    if ((path === '/healthz' || path === '/readyz') && readOnly) {
+      const check = path === '/readyz' && opts.ready ? opts.ready : opts.health;
+      check().then(
         (report) => send(res, report.ok ? 200 : 503, { status: report.ok ? 'ok' : 'unhealthy', ...report.checks }),
         (err: unknown) => send(res, 503, { status: 'unhealthy', error: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
+    }
+    if (path === '/metrics' && readOnly && opts.metrics) {
+      opts.metrics().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(body);
+        },
+        (err: unknown) => {
+          opts.logger.error({ err }, 'rendering metrics failed');
+          send(res, 500, { error: 'metrics unavailable' });
+        },
       );
       return;
     }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startSlackEmulator } from '../fakes/slack-api';
+import { waitFor } from '../support/wait-for';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -16,12 +17,37 @@ function runMain(env: Record<string, string>) {
 }
 
 describe('starting the bot (main)', () => {
-  it('without Slack credentials: explains what to set and where, exits 1, no stack trace', () => {
-    const { status, stderr } = runMain({});
+  it('without Slack credentials: starts the local sandbox, says how to connect to Slack, stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const page = await waitFor(() => /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1], { timeoutMs: 20_000, what: 'the sandbox URL' });
+      const res = await fetch(page);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('runbook sandbox');
+      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'METAPOD_URL']) expect(out).toContain(name);
+      expect(out).toContain('https://api.slack.com/apps');
+      expect(out).toContain('manifest.yml');
+      expect(out).not.toMatch(/\n\s+at /);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('without Slack credentials in production (NODE_ENV=production): explains what to set and where, exits 1', () => {
+    const { status, stderr } = runMain({ NODE_ENV: 'production' });
     expect(status).toBe(1);
     for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'METAPOD_URL']) expect(stderr).toContain(name);
     expect(stderr).toContain('https://api.slack.com/apps');
     expect(stderr).toContain('manifest.yml');
+    expect(stderr).not.toMatch(/sandbox:/);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 

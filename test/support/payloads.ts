@@ -176,6 +176,24 @@ export function messageEvent(args: MessageEventArgs): string {
   });
 }
 
+/** Builds the JSON body of an Events API `event_callback` carrying `app_home_opened` (the user opened the app's Home tab). */
+export function appHomeOpened(args: { userId: string; tab?: 'home' | 'messages'; eventId?: string; teamId?: string }): string {
+  const teamId = args.teamId ?? 'T0001';
+  sequence += 1;
+  const eventTs = `${1700000000 + sequence}.000100`;
+  return JSON.stringify({
+    token: VERIFICATION_TOKEN,
+    team_id: teamId,
+    api_app_id: API_APP_ID,
+    event: { type: 'app_home_opened', user: args.userId, channel: 'D0APPHOME', tab: args.tab ?? 'home', event_ts: eventTs },
+    type: 'event_callback',
+    event_id: args.eventId ?? `Ev${String(sequence).padStart(9, '0')}`,
+    event_time: Math.floor(Number(eventTs)),
+    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  });
+}
+
 /** The parts of a posted message needed to click one of its buttons (an EmulatedMessage fits). */
 export interface MessageWithBlocks {
   channel: string;

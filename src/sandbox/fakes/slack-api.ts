@@ -1,0 +1,359 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startHttpServer } from './http-server';
+import { emulateFileUploads, type UploadedFile } from './slack-files';
+
+export type { UploadedFile } from './slack-files';
+
+/** A JSON object as the emulator stores it. */
+export type Json = Record<string, unknown>;
+
+/** One recorded Web API call; `token` (of the kind the method needs) is lifted out of `args` wherever it was sent. */
+export interface RecordedCall {
+  method: string;
+  args: Json;
+  token?: string;
+}
+
+/** The content of one version of a message (the original post, then each chat.update). */
+export interface MessageVersion {
+  text: string;
+  blocks?: Json[];
+  attachments?: Json[];
+}
+
+/** A message posted to a channel through chat.postMessage. */
+export interface EmulatedMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  blocks?: Json[];
+  attachments?: Json[];
+  metadata?: unknown;
+  /** How many successful chat.update calls touched this message. */
+  updates: number;
+  /** Every version in order; `versions[0]` is what was first posted. */
+  versions: MessageVersion[];
+}
+
+/** A message posted through chat.postEphemeral. */
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: Json[];
+  thread_ts?: string;
+  message_ts: string;
+}
+
+/** A POST received on a response_url handed out by newResponseUrl(). */
+export interface RecordedResponse {
+  url: string;
+  body: Json;
+}
+
+/** Options for startSlackEmulator. */
+export interface SlackEmulatorOptions {
+  botUserId?: string;
+  botId?: string;
+  teamId?: string;
+  usergroups?: Record<string, string[]>;
+  /** What apps.connections.open answers as `url` (see setSocketModeUrl). */
+  socketModeUrl?: string;
+  /** Channel names by id for conversations.info (default: CDATAENG is #guild-data-eng, COTHER is #random). */
+  channels?: Record<string, string>;
+}
+
+/** A running Slack Web API emulator. */
+export interface SlackEmulator {
+  /** Pass as `clientOptions.slackApiUrl`; ends with `/api/`. */
+  apiUrl: string;
+  calls: RecordedCall[];
+  messages: EmulatedMessage[];
+  ephemerals: EphemeralMessage[];
+  responses: RecordedResponse[];
+  /** The Home tab view last published for each user (views.publish). */
+  homeViews: Map<string, Json>;
+  /** Files shared with files upload v2 (test/fakes/slack-files.ts). */
+  files: UploadedFile[];
+  unexpected: string[];
+  newResponseUrl(): string;
+  callsTo(method: string): RecordedCall[];
+  message(channel: string, ts: string): EmulatedMessage | undefined;
+  threadReplies(channel: string, ts: string): EmulatedMessage[];
+  topLevel(channel: string): EmulatedMessage[];
+  responsesTo(url: string): Json[];
+  failNext(method: string, error: string): void;
+  setUsergroup(id: string, users: string[]): void;
+  /** Points apps.connections.open at a Socket Mode server (e.g. startSocketModeServer().url). */
+  setSocketModeUrl(url: string): void;
+  assertNoUnexpected(): void;
+  close(): Promise<void>;
+}
+
+type MethodResult = Json & { ok: boolean };
+
+// Slack encodes structured arguments as JSON inside form fields; tests want the structure back.
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view', 'files'];
+// Methods Slack serves to the app-level token (xapp-); every other method here needs the bot token (xoxb-).
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
+
+/** Starts a loopback emulator of the Slack Web API methods runbook-bot is allowed to call. */
+export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
+  const botUserId = options.botUserId ?? 'UBOT';
+  const botId = options.botId ?? 'BBOT';
+  const teamId = options.teamId ?? 'T0001';
+  const usergroups = new Map(Object.entries(options.usergroups ?? {}));
+  const channels = new Map(Object.entries(options.channels ?? { CDATAENG: 'guild-data-eng', COTHER: 'random' }));
+  const uploads = emulateFileUploads(() => server.url, (problem) => emulator.unexpected.push(problem));
+  const failures = new Map<string, string[]>();
+  const issuedResponseUrls = new Set<string>();
+  let socketModeUrl = options.socketModeUrl;
+  let tsCounter = 0;
+  let responseCounter = 0;
+
+  const nextTs = (): string => {
+    tsCounter += 1;
+    // Fixed epoch plus 100µs steps keeps ts unique, increasing and stable across runs.
+    const micros = tsCounter * 100;
+    const seconds = 1_700_000_000 + Math.floor(micros / 1_000_000);
+    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  };
+
+  const methods: Record<string, (args: Json) => MethodResult> = {
+    'auth.test': () => ({
+      ok: true,
+      url: 'https://runbook-test.slack.com/',
+      team: 'Runbook Test',
+      user: 'runbook-bot',
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+      is_enterprise_install: false,
+    }),
+    'chat.postMessage': (args) => {
+      const channel = str(args.channel);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      const content = contentOf(args);
+      if (!content.text && !content.blocks && !content.attachments) return { ok: false, error: 'no_text' };
+      const msg: EmulatedMessage = { channel, ts: nextTs(), ...content, updates: 0, versions: [content] };
+      const threadTs = str(args.thread_ts);
+      if (threadTs) msg.thread_ts = threadTs;
+      if (args.metadata !== undefined) msg.metadata = args.metadata;
+      emulator.messages.push(msg);
+      return { ok: true, channel, ts: msg.ts, message: wireMessage(msg) };
+    },
+    'chat.update': (args) => {
+      const msg = emulator.message(str(args.channel) ?? '', str(args.ts) ?? '');
+      if (!msg) return { ok: false, error: 'message_not_found' };
+      const next = contentOf(args);
+      // Like Slack, omitted blocks/attachments keep their previous value; an empty array clears them.
+      if (args.text !== undefined) msg.text = next.text;
+      if (next.blocks) msg.blocks = next.blocks;
+      if (next.attachments) msg.attachments = next.attachments;
+      msg.updates += 1;
+      msg.versions.push(versionOf(msg));
+      return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text, message: wireMessage(msg) };
+    },
+    'chat.postEphemeral': (args) => {
+      const channel = str(args.channel);
+      const user = str(args.user);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      if (!user) return { ok: false, error: 'user_not_in_channel' };
+      const content = contentOf(args);
+      const eph: EphemeralMessage = { channel, user, text: content.text, message_ts: nextTs() };
+      if (content.blocks) eph.blocks = content.blocks;
+      const threadTs = str(args.thread_ts);
+      if (threadTs) eph.thread_ts = threadTs;
+      emulator.ephemerals.push(eph);
+      return { ok: true, message_ts: eph.message_ts };
+    },
+    'apps.connections.open': () => {
+      if (socketModeUrl) return { ok: true, url: socketModeUrl };
+      emulator.unexpected.push('apps.connections.open: no Socket Mode URL set (setSocketModeUrl)');
+      // An error @slack/socket-mode treats as unrecoverable, so the client fails at once instead of retrying.
+      return { ok: false, error: 'invalid_auth' };
+    },
+    'views.publish': (args) => {
+      const user = str(args.user_id);
+      const view = args.view;
+      if (!user) return { ok: false, error: 'invalid_arguments' };
+      if (!isObject(view) || view.type !== 'home' || !Array.isArray(view.blocks)) return { ok: false, error: 'invalid_arguments' };
+      if (view.blocks.length > 100) return { ok: false, error: 'invalid_blocks' };
+      emulator.homeViews.set(user, view);
+      return { ok: true, view: { id: `V${user}`, team_id: teamId, type: 'home', blocks: view.blocks } };
+    },
+    ...uploads.methods,
+    'conversations.info': (args) => {
+      const name = channels.get(str(args.channel) ?? '');
+      return name ? { ok: true, channel: { id: str(args.channel), name, is_channel: true } } : { ok: false, error: 'channel_not_found' };
+    },
+    'conversations.history': (args) => {
+      const channel = str(args.channel) ?? '';
+      const limit = Number(str(args.limit) ?? '100');
+      // Top-level messages only, newest first, as Slack returns them.
+      const found = emulator.messages.filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts));
+      const newest = [...found].sort((a, b) => Number(b.ts) - Number(a.ts)).slice(0, limit);
+      return { ok: true, messages: newest.map(wireMessage), has_more: found.length > newest.length };
+    },
+    'usergroups.users.list': (args) => {
+      const users = usergroups.get(str(args.usergroup) ?? '');
+      return users ? { ok: true, users: [...users] } : { ok: false, error: 'no_such_subteam' };
+    },
+  };
+
+  const wireMessage = (msg: EmulatedMessage): Json => ({
+    type: 'message',
+    user: botUserId,
+    bot_id: botId,
+    team: teamId,
+    ts: msg.ts,
+    ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+    ...versionOf(msg),
+  });
+
+  const handleApi = (method: string, req: IncomingMessage, body: string): MethodResult => {
+    const parsed = parseArgs(req.headers['content-type'], body);
+    if (!parsed) {
+      emulator.unexpected.push(`${method}: unparseable body (${req.headers['content-type'] ?? 'no content-type'})`);
+      return { ok: false, error: 'invalid_form_data' };
+    }
+    const { token: bodyToken, ...args } = parsed;
+    const kind = APP_TOKEN_METHODS.has(method) ? 'xapp-' : 'xoxb-';
+    const token = [bearer(req.headers.authorization), bodyToken].find((t): t is string => typeof t === 'string' && t.startsWith(kind));
+    emulator.calls.push(token ? { method, args, token } : { method, args });
+    if (!token) {
+      emulator.unexpected.push(`${method}: no ${kind} ${kind === 'xapp-' ? 'app-level' : 'bot'} token`);
+      return { ok: false, error: 'not_authed' };
+    }
+    const impl = methods[method];
+    if (!impl) {
+      emulator.unexpected.push(`${method}: unknown_method`);
+      return { ok: false, error: 'unknown_method' };
+    }
+    const forced = failures.get(method)?.shift();
+    if (forced) return { ok: false, error: forced };
+    return impl(args);
+  };
+
+  const handleResponseUrl = (url: string, res: ServerResponse, body: string): void => {
+    const parsed = tryJson(body);
+    if (!issuedResponseUrls.has(url) || !isObject(parsed)) {
+      const problem = issuedResponseUrls.has(url) ? 'non-JSON body' : 'unknown url';
+      emulator.unexpected.push(`response_url POST ${url}: ${problem}`);
+      res.writeHead(404, { 'content-type': 'text/html' }).end('no_response_url');
+      return;
+    }
+    emulator.responses.push({ url, body: parsed });
+    res.writeHead(200, { 'content-type': 'text/html' }).end('ok');
+  };
+
+  const server = await startHttpServer(async (req, res, body, raw) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (await uploads.handle(path, req, res, raw)) return;
+    if (req.method === 'POST' && path.startsWith('/api/')) {
+      // Slack answers platform errors with HTTP 200; a non-200 would make WebClient retry for ~30 minutes.
+      const result = handleApi(path.slice('/api/'.length), req, body);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(result));
+      return;
+    }
+    if (req.method === 'POST' && path.startsWith('/response/')) {
+      handleResponseUrl(`${server.url}${path}`, res, body);
+      return;
+    }
+    emulator.unexpected.push(`${req.method ?? '?'} ${path}: not a Slack endpoint`);
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  });
+
+  const emulator: SlackEmulator = {
+    apiUrl: `${server.url}/api/`,
+    calls: [],
+    messages: [],
+    ephemerals: [],
+    responses: [],
+    homeViews: new Map(),
+    files: uploads.files,
+    unexpected: [],
+    newResponseUrl: () => {
+      responseCounter += 1;
+      const url = `${server.url}/response/${responseCounter}`;
+      issuedResponseUrls.add(url);
+      return url;
+    },
+    callsTo: (method) => emulator.calls.filter((c) => c.method === method),
+    message: (channel, ts) => emulator.messages.find((m) => m.channel === channel && m.ts === ts),
+    threadReplies: (channel, ts) =>
+      emulator.messages.filter((m) => m.channel === channel && m.thread_ts === ts && m.ts !== ts),
+    topLevel: (channel) => emulator.messages.filter((m) => m.channel === channel && m.thread_ts === undefined),
+    responsesTo: (url) => emulator.responses.filter((r) => r.url === url).map((r) => r.body),
+    failNext: (method, error) => {
+      failures.set(method, [...(failures.get(method) ?? []), error]);
+    },
+    setUsergroup: (id, users) => {
+      usergroups.set(id, [...users]);
+    },
+    setSocketModeUrl: (url) => {
+      socketModeUrl = url;
+    },
+    assertNoUnexpected: () => {
+      if (emulator.unexpected.length > 0) {
+        throw new Error(`Slack emulator saw unexpected requests:\n  ${emulator.unexpected.join('\n  ')}`);
+      }
+    },
+    close: () => server.close(),
+  };
+  return emulator;
+}
+
+/** Parses a form-urlencoded or JSON request body the way Slack's API accepts either. */
+function parseArgs(contentType: string | undefined, body: string): Json | undefined {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  let args: unknown;
+  if (type === 'application/json') args = tryJson(body === '' ? '{}' : body);
+  else if (type === 'application/x-www-form-urlencoded' || (type === '' && body === '')) {
+    args = Object.fromEntries(new URLSearchParams(body));
+  }
+  if (!isObject(args)) return undefined;
+  for (const field of JSON_FIELDS) {
+    const value = args[field];
+    // Malformed JSON stays the raw string so the test can see what was actually sent.
+    if (typeof value === 'string' && /^\s*[[{]/.test(value)) args[field] = tryJson(value) ?? value;
+  }
+  return args;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function contentOf(args: Json): MessageVersion {
+  const version: MessageVersion = { text: str(args.text) ?? '' };
+  if (Array.isArray(args.blocks)) version.blocks = args.blocks as Json[];
+  if (Array.isArray(args.attachments)) version.attachments = args.attachments as Json[];
+  return version;
+}
+
+function versionOf(msg: MessageVersion): MessageVersion {
+  const version: MessageVersion = { text: msg.text };
+  if (msg.blocks) version.blocks = msg.blocks;
+  if (msg.attachments) version.attachments = msg.attachments;
+  return version;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+}
+
+function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { startBot, type BotHandle } from '../bot';
+import { loadConfig, secretsOf } from '../config';
+import { createLogger } from '../observability/logger';
+import { SANDBOX_BACKENDS, type RunningBackend, type SimulatedBackend } from './backends';
+import { startSlackEmulator, type SlackEmulator } from './fakes/slack-api';
+import { startSandboxServer, type SandboxServer } from './web-server';
+import type { SandboxUser } from './slack-requests';
+
+/** The people on the sandbox page: one requester and two possible approvers. */
+export const SANDBOX_USERS: SandboxUser[] = [
+  { id: 'UALICE', name: 'alice (on call)' },
+  { id: 'UBRUNO', name: 'bruno' },
+  { id: 'UCARLA', name: 'carla' },
+];
+export const SANDBOX_CHANNEL = { id: 'CGUILDDATAENG', name: 'guild-data-eng' };
+
+export interface SandboxOptions {
+  /** Environment the bot's configuration is read from (Slack settings are replaced). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Port of the page (default: PORT, else 3000; 0 picks a free one). Always bound to 127.0.0.1. */
+  port?: number;
+  /** How slowly simulated backends answer (default 400 ms). */
+  latencyMs?: number;
+  backends?: SimulatedBackend[];
+  logger?: Logger;
+  /** Pause between tour steps (default 2.5 s). */
+  tourPauseMs?: number;
+}
+
+export interface Sandbox {
+  /** The page. */
+  url: string;
+  bot: BotHandle;
+  slack: SlackEmulator;
+  backends: Map<string, RunningBackend>;
+  close(): Promise<void>;
+}
+
+/** Starts the real bot against in-process simulations of Slack and every backend, and the page that drives them. */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const env = opts.env ?? process.env;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const close = async (): Promise<void> => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  };
+  try {
+    const slack = await startSlackEmulator({ botUserId: 'UBOT', teamId: 'T0SANDBOX' });
+    cleanups.push(() => slack.close());
+    const backends = new Map<string, RunningBackend>();
+    for (const backend of opts.backends ?? SANDBOX_BACKENDS) {
+      const running = await backend.start({ latencyMs: opts.latencyMs ?? 400 });
+      cleanups.push(() => running.close());
+      backends.set(backend.name, running);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-sandbox-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const signingSecret = randomBytes(16).toString('hex');
+    const backendEnv = Object.assign({}, ...[...backends.values()].map((b) => b.env)) as Record<string, string>;
+    const config = loadConfig({
+      LOG_LEVEL: 'warn',
+      ...env,
+      ...backendEnv,
+      SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_APP_TOKEN: '',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_PATH: join(dir, 'sandbox.db'),
+      STORE: 'sqlite',
+      RUNBOOK_CHANNEL: SANDBOX_CHANNEL.name,
+    });
+    const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+    const bot = await startBot(config, { logger });
+    cleanups.push(() => bot.stop());
+    const server: SandboxServer = await startSandboxServer({
+      port: opts.port ?? Number(env.PORT ?? 3000),
+      botEventsUrl: `${bot.url}/slack/events`,
+      botUrl: bot.url,
+      signingSecret,
+      slack,
+      backends,
+      users: SANDBOX_USERS,
+      channel: SANDBOX_CHANNEL,
+      logger,
+      idle: () => bot.engine.idle(),
+      tourPauseMs: opts.tourPauseMs,
+    });
+    cleanups.push(() => server.close());
+    return { url: server.url, bot, slack, backends, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

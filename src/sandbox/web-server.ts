@@ -1,0 +1,253 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { RunningBackend } from './backends';
+import type { EmulatedMessage, SlackEmulator } from './fakes/slack-api';
+import { SANDBOX_PAGE } from './page';
+import { buttonClickBody, eventBody, signedHeaders, slashCommandBody, type SandboxUser } from './slack-requests';
+
+export interface SandboxServerOptions {
+  port: number;
+  botEventsUrl: string;
+  botUrl: string;
+  signingSecret: string;
+  slack: SlackEmulator;
+  backends: Map<string, RunningBackend>;
+  users: SandboxUser[];
+  channel: { id: string; name: string };
+  logger: Logger;
+  /** Resolves when the bot has finished what it started (between tour steps). */
+  idle: () => Promise<void>;
+  /** Pause after each tour step, so people can read it (default 2.5 s). */
+  tourPauseMs?: number;
+}
+
+export interface SandboxServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Something only one person sees (an ephemeral message, a response_url reply, an ack with a body). */
+interface PrivateNote {
+  seq: number;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+}
+
+const MAX_BODY = 64 * 1024;
+
+/** The page and its JSON API on 127.0.0.1: every action becomes a request signed as Slack signs it. */
+export async function startSandboxServer(opts: SandboxServerOptions): Promise<SandboxServer> {
+  const { slack, users, channel } = opts;
+  const userIds = users.map((u) => u.id) as [string, ...string[]];
+  const UserId = z.enum(userIds);
+  const CommandRequest = z.object({ user: UserId, text: z.string().trim().min(1).max(2000) });
+  const ClickRequest = z.object({ user: UserId, ts: z.string().regex(/^\d+\.\d+$/), actionId: z.string().regex(/^[\w.-]{1,64}$/) });
+  const HomeRequest = z.object({ user: UserId });
+  const AlarmRequest = z.object({ backend: z.string().max(40), index: z.number().int().min(0) });
+
+  const tour: { running: boolean; say?: string; as?: string; step: number; error?: string } = { running: false, step: 0 };
+  const responseUrlOwners = new Map<string, string>();
+  const notes: PrivateNote[] = [];
+  const seen = new WeakMap<object, number>();
+  let seq = 0;
+  const stamp = (o: object): number => {
+    if (!seen.has(o)) seen.set(o, (seq += 1));
+    return seen.get(o)!;
+  };
+  const userOf = (id: string): SandboxUser => users.find((u) => u.id === id)!;
+
+  const toBot = async (body: string): Promise<{ status: number; body: string }> => {
+    const res = await fetch(opts.botEventsUrl, { method: 'POST', headers: signedHeaders(opts.signingSecret, body), body });
+    return { status: res.status, body: await res.text() };
+  };
+  const newResponseUrl = (user: string): string => {
+    const url = slack.newResponseUrl();
+    responseUrlOwners.set(url, user);
+    return url;
+  };
+
+  const view = (m: EmulatedMessage) => ({ ts: m.ts, text: m.text, blocks: m.blocks ?? [], edits: m.updates });
+  const state = (viewer: string) => {
+    for (const e of slack.ephemerals) stamp(e);
+    for (const r of slack.responses) stamp(r);
+    const privateNotes = [
+      ...notes.filter((n) => n.user === viewer),
+      ...slack.ephemerals.filter((e) => e.user === viewer).map((e) => ({ seq: stamp(e), user: e.user, text: e.text, blocks: e.blocks })),
+      ...slack.responses
+        .filter((r) => responseUrlOwners.get(r.url) === viewer)
+        .map((r) => ({ seq: stamp(r), user: viewer, text: typeof r.body.text === 'string' ? r.body.text : '', blocks: Array.isArray(r.body.blocks) ? r.body.blocks : undefined })),
+    ].sort((a, b) => b.seq - a.seq);
+    return {
+      channel,
+      users,
+      botUrl: opts.botUrl,
+      messages: slack.topLevel(channel.id).map((m) => ({ ...view(m), replies: slack.threadReplies(channel.id, m.ts).map(view) })),
+      privateNotes: privateNotes.slice(0, 20),
+      home: slack.homeViews.get(viewer) ?? null,
+      backends: Object.fromEntries([...opts.backends].map(([name, b]) => [name, b.state()])),
+      examples: [...opts.backends.values()].flatMap((b) => b.examples),
+      tour,
+      alarms: [...opts.backends].flatMap(([name, b]) => (b.alarms ?? []).map((a, index) => ({ backend: name, index, label: a.label }))),
+    };
+  };
+
+  /** The newest message (top level or in a thread) that shows button `actionId`. */
+  const newestWithButton = (actionId: string): EmulatedMessage | undefined =>
+    slack.messages.filter((m) => m.channel === channel.id && JSON.stringify(m.blocks ?? []).includes(`"action_id":"${actionId}"`)).at(-1);
+
+  const playTour = async (): Promise<void> => {
+    const steps = [...opts.backends.values()].flatMap((b) => b.tour ?? []);
+    for (const [i, step] of steps.entries()) {
+      // `as` stays the last person who acted, so a page that polled past a step still follows them.
+      Object.assign(tour, { step: i + 1, say: step.say, as: step.as ?? tour.as });
+      // The bot does its work after the ack: wait until Slack heard from it before the next step.
+      const calls = slack.calls.length;
+      if (step.command) await api.command!({ user: step.as, text: step.command });
+      if (step.click) {
+        const message = newestWithButton(step.click);
+        if (!message) throw new Error(`the tour expected a "${step.click}" button, and there is none`);
+        await api.click!({ user: step.as, ts: message.ts, actionId: step.click });
+      }
+      if (step.command || step.click) await until(() => slack.calls.length > calls, 5000);
+      await opts.idle();
+      await new Promise((r) => setTimeout(r, opts.tourPauseMs ?? 2500));
+    }
+  };
+
+  const api: Record<string, (body: unknown) => Promise<unknown>> = {
+    tour() {
+      if (tour.running) return Promise.resolve({ error: 'The tour is already playing.' });
+      Object.assign(tour, { running: true, step: 0, as: undefined, error: undefined });
+      void playTour()
+        .catch((err: unknown) => (tour.error = err instanceof Error ? err.message : String(err)))
+        .finally(() => (tour.running = false));
+      return Promise.resolve({ started: true });
+    },
+    async command(body) {
+      const req = CommandRequest.parse(body);
+      const text = req.text.replace(/^\/runbook\b\s*/, '');
+      if (/^\//.test(req.text) && !/^\/runbook\b/.test(req.text)) return { error: 'Only /runbook is installed in this sandbox.' };
+      const res = await toBot(slashCommandBody(userOf(req.user), channel, text, newResponseUrl(req.user)));
+      // Help and usage errors come back in the ack itself, shown only to the person who typed.
+      const ack = tryJson(res.body) as { text?: string; blocks?: unknown[] } | undefined;
+      if (ack?.text || ack?.blocks) notes.push({ seq: (seq += 1), user: req.user, text: ack.text ?? '', blocks: ack.blocks });
+      return { status: res.status };
+    },
+    async click(body) {
+      const req = ClickRequest.parse(body);
+      const message = slack.message(channel.id, req.ts);
+      const form = message && buttonClickBody(userOf(req.user), channel.name, message, req.actionId, newResponseUrl(req.user), 'UBOT');
+      if (!form) return { error: 'That button is no longer there.' };
+      return { status: (await toBot(form)).status };
+    },
+    async home(body) {
+      const req = HomeRequest.parse(body);
+      const before = slack.callsTo('views.publish').length;
+      const res = await toBot(eventBody({ type: 'app_home_opened', user: req.user, channel: 'D0SANDBOX', tab: 'home', event_ts: `${Date.now() / 1000}` }, 'UBOT'));
+      for (let i = 0; i < 60 && slack.callsTo('views.publish').length === before; i += 1) await new Promise((r) => setTimeout(r, 50));
+      return { status: res.status, home: slack.homeViews.get(req.user) ?? null };
+    },
+    async alarm(body) {
+      const req = AlarmRequest.parse(body);
+      const alarm = opts.backends.get(req.backend)?.alarms?.[req.index];
+      if (!alarm) return { error: 'No such sample alarm.' };
+      // The integration posts into the channel (as AWS Chatbot or Airflow would), then Slack tells the bot.
+      const posted = (await (
+        await fetch(`${slack.apiUrl}chat.postMessage`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer xoxb-sandbox-alarm-integration', 'content-type': 'application/json' },
+          body: JSON.stringify({ channel: channel.id, text: alarm.text }),
+        })
+      ).json()) as { ts?: string };
+      const event = { type: 'message', subtype: 'bot_message', bot_id: alarm.botId ?? 'BALARMS', username: alarm.username ?? 'alarms', channel: channel.id, channel_type: 'channel', text: alarm.text, ts: posted.ts, event_ts: posted.ts };
+      return { status: (await toBot(eventBody(event, 'UBOT'))).status };
+    },
+  };
+
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => void handle(req, res));
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Only this machine's browser: a foreign Host is DNS rebinding, and a POST without JSON could be a
+    // form on another site (JSON needs a CORS preflight, which this server never grants).
+    if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.host ?? '')) return json(res, 403, { error: 'Open the sandbox at 127.0.0.1.' });
+    if (req.method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { error: 'Send JSON.' });
+    try {
+      if (req.method === 'GET' && url.pathname === '/') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'" });
+        res.end(SANDBOX_PAGE);
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/api/state') {
+        return json(res, 200, state(UserId.catch(users[0]!.id).parse(url.searchParams.get('user'))));
+      }
+      const action = /^\/api\/(\w+)$/.exec(url.pathname)?.[1];
+      const fn = action ? api[action] : undefined;
+      if (req.method === 'POST' && fn) {
+        const body = await readBody(req);
+        return json(res, 200, await fn(tryJson(body)));
+      }
+      json(res, 404, { error: 'not found' });
+    } catch (err) {
+      if (err instanceof z.ZodError) return json(res, 400, { error: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      opts.logger.warn({ err }, 'sandbox page request failed');
+      json(res, 500, { error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
+
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 25));
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

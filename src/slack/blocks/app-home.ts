@@ -1,0 +1,56 @@
+import type { Operation } from '../../operations/types';
+import { escapeMrkdwn } from '../../util/text';
+import { context, identity, mrkdwn, riskLabel, slackDate, stateLabel, type Block } from './format';
+
+/** What the App Home shows one person. */
+export interface AppHomeContent {
+  /** Operations waiting for an approval this person may give. */
+  toApprove: Operation[];
+  /** This person's own requests still waiting for someone else. */
+  mine: Operation[];
+  recent: Operation[];
+}
+
+/** A Home tab view (`views.publish`). */
+export interface HomeView {
+  type: 'home';
+  blocks: Block[];
+}
+
+// Slack allows 100 blocks per view; each list is capped well below that.
+const MAX_LISTED = 10;
+
+function where(op: Operation): string {
+  return op.location.messageTs ? ` · in <#${op.location.channel}>` : '';
+}
+
+function pendingLine(op: Operation): string {
+  const step = op.plan.steps[op.currentStep];
+  const expires = op.expiresAt ? ` · expires ${slackDate(op.expiresAt)}` : '';
+  return `*${escapeMrkdwn(op.plan.title)}*${step ? ` · ${escapeMrkdwn(step.title)} (${riskLabel(step.risk)})` : ''}\n${identity(op)}${where(op)}${expires}`;
+}
+
+function section(title: string, ops: Operation[], line: (op: Operation) => string, empty: string): Block[] {
+  const shown = ops.slice(0, MAX_LISTED);
+  const more = ops.length > shown.length ? [context(`…and ${ops.length - shown.length} more. \`/runbook status\` lists them.`)] : [];
+  return [
+    { type: 'header', text: { type: 'plain_text', text: title } },
+    ...(shown.length === 0 ? [context(empty)] : shown.map((op) => mrkdwn(line(op)))),
+    ...more,
+  ];
+}
+
+/** The Home tab: what waits for the viewer, their own pending requests, and the latest operations. */
+export function renderAppHome(content: AppHomeContent): HomeView {
+  return {
+    type: 'home',
+    blocks: [
+      mrkdwn('*runbook-bot* turns the on-call runbook into previewed, approved, audited operations. Type `/runbook help` in the on-call channel.'),
+      ...section('Waiting for your approval', content.toApprove, pendingLine, 'Nothing is waiting for your approval.'),
+      ...section('Your requests awaiting approval', content.mine, pendingLine, 'You have no requests waiting for approval.'),
+      ...section('Recent operations', content.recent, (op) => `${stateLabel(op.state)} · *${escapeMrkdwn(op.plan.title)}* · ${identity(op)}${where(op)}`, 'No operations yet.'),
+      { type: 'divider' },
+      context(`Updated ${slackDate(new Date().toISOString())}. Open this tab again to refresh.`),
+    ],
+  };
+}

@@ -1,0 +1,89 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { SEEDED_DATASETS } from '../../src/sandbox/backends';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+
+// Debian's chromium package; no browser is downloaded. CI machines without it skip this file.
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`Skipping the sandbox browser test: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+
+(haveChromium ? describe : describe.skip)('the sandbox page in a real browser', () => {
+  let sandbox: Sandbox;
+  let browser: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, latencyMs: 300, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 300 });
+    profile = mkdtempSync(join(tmpdir(), 'runbook-chromium-'));
+    // A fresh profile directory each run (Playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+
+  it('runs a retraction with two people and shows the result in the thread and the backend', async () => {
+    const page = await browser.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(sandbox.url);
+    const dataset = SEEDED_DATASETS[0];
+
+    // Alice (on call) picks the example and sends it.
+    await page.getByLabel('You are').selectOption('UALICE');
+    await page.getByLabel('Examples').selectOption({ label: `Retract ${dataset.name}` });
+    await page.getByLabel('Message').press('Enter');
+    const plan = page.locator('#feed > .msg').first();
+    await plan.getByRole('button', { name: 'Approve' }).waitFor();
+    await expectText(page, `Retract committed dataset ${dataset.id}`);
+
+    // She cannot approve her own request; only she sees why.
+    await plan.getByRole('button', { name: 'Approve' }).click();
+    await page.locator('.private', { hasText: 'four-eyes' }).waitFor();
+
+    // Bruno approves; the thread shows the result and the simulated Metapod received one retraction.
+    await page.getByLabel('You are').selectOption('UBRUNO');
+    await page.locator('.private').waitFor({ state: 'detached' });
+    await plan.getByRole('button', { name: 'Approve' }).click();
+    await page.locator('.thread .msg', { hasText: /succeeded/ }).waitFor({ timeout: 10_000 });
+    await expectText(page, 'Approved by @bruno; running');
+    await expect(page.locator('#backends').textContent()).resolves.toContain(`POST /api/migrations/retract/committed-dataset/${dataset.id}`);
+    await plan.locator('button').first().waitFor({ state: 'detached' });
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const shot = join(ARTIFACTS, 'sandbox-retraction.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+  });
+
+  it('plays the guided tour, following the person acting', async () => {
+    const page = await browser.newPage();
+    await page.goto(sandbox.url);
+    await page.getByRole('button', { name: 'Play the tour' }).click();
+    await page.locator('#tour', { hasText: 'Tour: Done' }).waitFor({ timeout: 20_000 });
+    // The last person who acted was bruno, and the page switched to him.
+    await expect(page.getByLabel('You are').inputValue()).resolves.toBe('UBRUNO');
+    // The tour's retraction is the newest plan, and it ended as succeeded with its buttons gone.
+    const newest = page.locator('#feed > .msg').last();
+    await newest.getByText('Succeeded').first().waitFor();
+    await expect(newest.locator('button').count()).resolves.toBe(0);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-tour.png'), fullPage: true });
+  });
+});
+
+async function expectText(page: Page, text: string): Promise<void> {
+  await page.locator('#feed', { hasText: text }).waitFor();
+}
