@@ -156,7 +156,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
         policyModels: config.policyModels,
       },
     });
-    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs), metrics);
+    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
     const engine = new OperationEngine({
       store,
       runbooks,

@@ -44,12 +44,16 @@ export function explainPostError(err: unknown): string {
 export class SlackOperationObserver implements OperationObserver {
   /** The progress message of each running step, edited instead of posting a new line each time. */
   private readonly progress = new Map<string, { ts?: string; lastAt: number; pending?: Promise<void> }>();
+  /** The last queued edit of each operation's message: edits of one message go out one at a time. */
+  private readonly edits = new Map<string, Promise<void>>();
 
   constructor(
     private readonly client: WebClient,
     private readonly render: RenderOptions,
     private readonly logger: Logger,
     private readonly progressMinIntervalMs = 3000,
+    /** Reads the stored operation, so an edit always shows the newest state, not the snapshot an event carried. */
+    private readonly load?: (operationId: string) => Promise<Operation | undefined>,
   ) {}
 
   async publish(op: Operation): Promise<{ messageTs: string }> {
@@ -106,9 +110,23 @@ export class SlackOperationObserver implements OperationObserver {
     }
   }
 
-  private async update(op: Operation): Promise<void> {
-    if (!op.location.messageTs) return;
-    await this.call('chat.update', () => this.client.chat.update({ channel: op.location.channel, ts: op.location.messageTs!, ...renderOperationMessage(op, this.render) }));
+  /**
+   * Edits the operation's message. Edits of one message are serialised and each renders the newest
+   * stored version: two events racing (a gate and a click) can no longer leave an older state (or an
+   * approval missing) on screen.
+   */
+  private update(op: Operation): Promise<void> {
+    const edit = (this.edits.get(op.id) ?? Promise.resolve()).then(async () => {
+      const stored = this.load ? await this.load(op.id).catch(() => undefined) : undefined;
+      const shown = stored && stored.version >= op.version ? stored : op;
+      if (!shown.location.messageTs) return;
+      await this.call('chat.update', () => this.client.chat.update({ channel: shown.location.channel, ts: shown.location.messageTs!, ...renderOperationMessage(shown, this.render) }));
+    });
+    this.edits.set(op.id, edit);
+    void edit.finally(() => {
+      if (this.edits.get(op.id) === edit) this.edits.delete(op.id);
+    });
+    return edit;
   }
 
   private async reply(op: Operation, message: SlackMessage): Promise<string | undefined> {
