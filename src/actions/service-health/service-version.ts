@@ -1,4 +1,5 @@
 import { networkError, summarizeBody } from '../http/errors';
+import { pause } from '../../util/sleep';
 
 /** One answer of a service's `/api/version`. */
 export interface VersionSample {
@@ -91,7 +92,7 @@ export async function pollVersion(actions: ServiceVersionActions, url: string, e
     onSample?.(sample);
     const verdict = judge(samples, expected, rule);
     if (verdict.ok || signal?.aborted || Date.now() + rule.intervalMs > deadline) return { ...verdict, samples };
-    await sleep(rule.intervalMs, signal);
+    await pause(rule.intervalMs, signal);
   }
 }
 
@@ -105,14 +106,3 @@ function judge(samples: VersionSample[], expected: string, rule: PollRule): { ok
   return { ok, summary };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}

@@ -1,6 +1,7 @@
 import type { AirflowActions, DagRun, TaskInstance } from '../../actions/airflow/airflow-actions';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
+import { sleep } from '../../util/sleep';
 
 export interface WatchOptions {
   signal: AbortSignal;
@@ -15,20 +16,6 @@ export type WatchResult =
   | { kind: 'ended'; run: DagRun; failedTasks: TaskInstance[] }
   | { kind: 'never_appeared' };
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** The ids of the latest runs, so the run a retry starts can be told apart from them. */
 export async function knownRuns(airflow: AirflowActions, dagId: string, signal: AbortSignal): Promise<DagRun[]> {

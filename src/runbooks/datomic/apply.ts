@@ -6,6 +6,7 @@ import type { PreviewLine } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { describeLine, MAX_DECREASES_PER_DAY, type CapacityLine } from './capacity';
 import { capacityQueries, summarizeUsage, THROTTLE_METRICS } from './metrics';
+import { sleep } from '../../util/sleep';
 
 export interface ApplyDeps {
   dynamodb: DynamoDbActions;
@@ -106,17 +107,3 @@ async function watchThrottles(table: string, state: TableState, since: Date, dep
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
