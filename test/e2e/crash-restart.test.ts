@@ -112,27 +112,28 @@ describe('kill -9 of one replica while the other keeps serving', () => {
       DATABASE_PATH: tempDatabase(),
       RUNNING_LEASE: '1s',
     };
-    const [a, b] = [await spawnBot(env), await spawnBot(env)];
-    children.push(a!, b!);
+    const a = await spawnBot(env);
+    const b = await spawnBot(env);
+    children.push(a, b);
     const send = (bot: ChildBot, body: string) => postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SIGNING_SECRET });
     const OTHER_DATASET = '0b9d8c7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e';
 
     // Replica A runs a retraction whose Metapod call hangs, then dies with kill -9.
     metapod.respond((req) => (req.id === DATASET_ID ? { hang: true } : {}));
-    await send(a!, slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() }));
+    await send(a, slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() }));
     const first = structuredClone(await waitFor(() => slack.topLevel(CHANNEL).find((m) => textOf(m).includes(DATASET_ID)), { what: 'the first plan' }));
-    await send(a!, clickButton(first, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
+    await send(a, clickButton(first, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
     await waitFor(() => metapod.requests.length === 1, { what: 'the hanging Metapod request' });
-    expect(await a!.kill('SIGKILL')).toBeNull();
+    expect(await a.kill('SIGKILL')).toBeNull();
 
     // Replica B, which never restarted, notices the expired lease and says so in the thread.
     const interrupted = await messageShowing(slack, first.ts, /Interrupted/, 15_000);
     expect(buttonsOf(interrupted)).toEqual(['op_check_state', 'op_run_again', 'op_cancel']);
 
     // B serves a new request end to end meanwhile; the interrupted step was never sent again.
-    await send(b!, slashCommand({ text: `retract attribute ${OTHER_DATASET}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() }));
+    await send(b, slashCommand({ text: `retract attribute ${OTHER_DATASET}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() }));
     const second = structuredClone(await waitFor(() => slack.topLevel(CHANNEL).find((m) => textOf(m).includes(OTHER_DATASET)), { what: 'the second plan' }));
-    await send(b!, clickButton(second, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
+    await send(b, clickButton(second, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
     await messageShowing(slack, second.ts, /Succeeded/, 10_000);
     expect(metapod.requests.map((r) => r.id)).toEqual([DATASET_ID, OTHER_DATASET]);
   });
