@@ -6,6 +6,7 @@
  *    diagnoses started, repeats counted, Slack calls made, time until every post is accounted for.
  * Everything runs on loopback: the real bot, the Slack emulator, dynalite behind a 50 ms proxy, the CloudWatch fake.
  */
+import type { BenchRow } from './lib';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,7 +58,9 @@ async function until<T>(probe: () => T | undefined, timeoutMs = 60_000): Promise
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 
-async function main(): Promise<void> {
+/** Alarm post -> first thread reply and -> plan, and the 500-post storms (bench/run.ts collects the rows). */
+export async function bench(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'runbook-bot-bench-'));
   const slack: SlackEmulator = await startSlackEmulator();
   const dynamo: LocalDynamo = await startDynalite();
@@ -99,6 +102,11 @@ async function main(): Promise<void> {
     await bot.engine.idle();
     console.log(`alarm post -> first thread reply (backends ${BACKEND_MS} ms, ${LATENCY_RUNS} runs): p50 ${ms(pct(firstReply, 50))}, p95 ${ms(pct(firstReply, 95))}, max ${ms(Math.max(...firstReply))}`);
     console.log(`alarm post -> diagnosis and plan posted:          p50 ${ms(pct(planReady, 50))}, p95 ${ms(pct(planReady, 95))}, max ${ms(Math.max(...planReady))}`);
+    const p95 = pct(firstReply, 95);
+    rows.push(
+      { metric: `alarm post -> first thread reply p95 (backends ${BACKEND_MS} ms)`, value: Math.round(p95), unit: 'ms', target: '< 1000 ms', ok: p95 < 1000 },
+      { metric: 'alarm post -> diagnosis and plan posted p95', value: Math.round(pct(planReady, 95)), unit: 'ms' },
+    );
 
     // 2. Storms.
     for (const keys of [1, 10]) {
@@ -135,7 +143,12 @@ async function main(): Promise<void> {
         `storm of ${STORM} posts over ${keys} alarm${keys === 1 ? '' : 's'}: ${acked}/${STORM} acked 200, ${created} diagnos${created === 1 ? 'is' : 'es'} started, ${counted()} repeats counted, ` +
           `${calls.length} Slack calls (${calls.filter((c) => c.method === 'chat.update').length} chat.update), all accounted for after ${ms(elapsed)}`,
       );
+      rows.push(
+        { metric: `storm of ${STORM} posts over ${keys} alarm(s): diagnoses started`, value: created, unit: 'count', target: `${keys}`, ok: created === keys },
+        { metric: `storm of ${STORM} posts over ${keys} alarm(s): repeats counted`, value: counted(), unit: 'count', target: `${STORM - keys}`, ok: counted() === STORM - keys },
+      );
     }
+    return rows;
   } finally {
     await bot?.stop();
     await dynamoProxy.close();
@@ -146,7 +159,12 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  bench().then(
+    (rows) => console.table(rows),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
