@@ -77,14 +77,16 @@ describe.each([2, 3])('%i replicas sharing DynamoDB under duplicated, retried an
   it(`runs each of ${OPERATIONS} approved retractions exactly once, leaves none stuck, loses no audit entry`, async () => {
     const send = (bot: ChildBot, body: string, headers: Record<string, string> = {}) => postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SIGNING_SECRET, headers });
     const pick = (i: number) => bots[i % bots.length]!;
-    // Plans are found by the dataset id in their text; each message is scanned once.
+    // Plans are found by the dataset id in their text; each message is scanned once (the emulator's
+    // list only grows), so thousands of waiting polls stay cheap.
     const plans = new Map<string, EmulatedMessage>();
     let scanned = 0;
     const planOf = (id: string): EmulatedMessage | undefined => {
-      const top = slack.topLevel(CHANNEL);
-      for (; scanned < top.length; scanned++) {
-        const found = /00000000-0000-4000-8000-[0-9a-f]{12}/.exec(textOf(top[scanned]!));
-        if (found) plans.set(found[0], top[scanned]!);
+      for (; scanned < slack.messages.length; scanned++) {
+        const m = slack.messages[scanned]!;
+        if (m.channel !== CHANNEL || m.thread_ts !== undefined) continue;
+        const found = /00000000-0000-4000-8000-[0-9a-f]{12}/.exec(textOf(m));
+        if (found) plans.set(found[0], m);
       }
       return plans.get(id);
     };
@@ -92,7 +94,7 @@ describe.each([2, 3])('%i replicas sharing DynamoDB under duplicated, retried an
     const statuses = await pool(OPERATIONS, CONCURRENCY, async (i) => {
       const id = datasetId(i);
       const command = await send(pick(i), slashCommand({ text: `retract attribute ${id}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() }));
-      const plan = structuredClone(await waitFor(() => planOf(id), { what: `the plan of ${id}`, timeoutMs: 30_000 }));
+      const plan = structuredClone(await waitFor(() => planOf(id), { what: `the plan of ${id}`, timeoutMs: 30_000, intervalMs: 50 }));
       const approval = clickButton(plan, 'op_approve', { userId: 'UAPP1', responseUrl: slack.newResponseUrl(), triggerId: `chaos.${i}.approve` });
       const doubleClick = clickButton(plan, 'op_approve', { userId: 'UAPP2', responseUrl: slack.newResponseUrl(), triggerId: `chaos.${i}.double` });
       const responses = await Promise.all([
@@ -114,7 +116,7 @@ describe.each([2, 3])('%i replicas sharing DynamoDB under duplicated, retried an
           last = await store.listRecent(OPERATIONS + 10);
           return last.length === OPERATIONS && last.every((o) => o.state === 'succeeded') ? last : undefined;
         },
-        { what: 'every operation to succeed', timeoutMs: 120_000 },
+        { what: 'every operation to succeed', timeoutMs: 120_000, intervalMs: 500 },
       ).catch((err: Error) => {
         const states = last.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.state]: (acc[o.state] ?? 0) + 1 }), {});
         const stuck = last.find((o) => o.state !== 'succeeded');
