@@ -1,21 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { createCloudFormationActions } from './actions/cloudformation/create';
-import { HttpGoCdActions } from './actions/gocd/gocd-actions';
 import { loadAllowList } from './actions/cli/allow-list';
-import { ProcessCliRunner } from './actions/cli/runner';
-import { HttpAirflowActions } from './actions/airflow/http-airflow-actions';
-import { SlackChannelHistory } from './slack/channel-history';
+import type { CloudWatchActions } from './actions/cloudwatch/cloudwatch-actions';
+import type { DynamoDbActions } from './actions/dynamodb/dynamodb-actions';
+import type { RollbackTiming } from './runbooks/rollback';
+import { wireRunbooks } from './wiring';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
-import { HttpServiceVersion } from './actions/service-health/service-version';
-import { awsClientConfig } from './actions/aws/client-config';
-import { SdkCloudWatchActions, type CloudWatchActions } from './actions/cloudwatch/cloudwatch-actions';
-import { SdkDynamoDbActions, type DynamoDbActions } from './actions/dynamodb/dynamodb-actions';
 import { AlarmListener } from './alarms/listener';
 import { registerAlarmListener } from './alarms/register';
-import { OctokitGitHubActions } from './actions/github/github-actions';
-import { GraphqlSonarActions } from './actions/sonar/sonar-actions';
 import { registerConfirmButton } from './slack/handlers/confirm';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
@@ -28,8 +21,6 @@ import { MetricsObserver } from './observability/metrics-observer';
 import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
 import type { RunbookRegistry } from './operations/runbook';
-import { createRunbooks } from './runbooks';
-import { DEFAULT_ROLLBACK_TIMING, type RollbackDeps, type RollbackTiming } from './runbooks/rollback';
 import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
 import { registerRollbackPicker } from './slack/handlers/rollback-picker';
@@ -111,51 +102,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
-    const airflow = instrument(config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined, 'airflow');
-    const gocd = instrument(config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined, 'gocd');
-    const cli = { allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
-    const dagao = {
-      airflow,
-      gocd,
-      history: new SlackChannelHistory(app.client),
-      dagId: config.airflow.dagaoDagId,
-      pipelines: config.gocd.dagaoPipelines,
-      pollMs: overrides.dagaoPollMs,
-    };
-    const cloudFormation = createCloudFormationActions(config);
-    releases.push(() => Promise.resolve(cloudFormation.close()));
-    const rollback: RollbackDeps = {
-      cfn: instrument(cloudFormation.actions, 'cloudformation')!,
-      gocd,
-      versions: instrument(new HttpServiceVersion(), 'service-version')!,
-      serviceUrlTemplate: config.serviceUrlTemplate,
-      pipelineTemplate: config.gocd.pipelineTemplate,
-      toProdPipeline: config.gocd.toProdPipeline,
-      timing: overrides.rollbackTiming ?? DEFAULT_ROLLBACK_TIMING,
-    };
-    const aws = { dynamodb: awsClientConfig(config, 'dynamodb'), cloudwatch: awsClientConfig(config, 'cloudwatch') };
-    const dynamodb = overrides.dynamodb ?? new SdkDynamoDbActions(aws.dynamodb);
-    const cloudwatch = overrides.cloudwatch ?? new SdkCloudWatchActions(aws.cloudwatch);
-    for (const client of [dynamodb, cloudwatch]) if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) releases.push(() => Promise.resolve(client.close()));
-    const runbooks = createRunbooks({
-      metapod,
-      rollback,
-      cli,
-      dagao,
-      datomic: { dynamodb: instrument(dynamodb, 'dynamodb')!, cloudwatch: instrument(cloudwatch, 'cloudwatch')!, settings: { ...config.datomic, region: aws.cloudwatch.region } },
-      sonar: instrument(config.sonar.url ? new GraphqlSonarActions(config.sonar.url, config.sonar.token) : undefined, 'sonar'),
-      airflow,
-      github: instrument(config.github.token ? new OctokitGitHubActions(config.github.apiUrl, config.github.token) : undefined, 'github'),
-      buildFailure: {
-        defaultDagId: config.airflow.dagaoDagId,
-        dagaoDagId: config.airflow.dagaoDagId,
-        itaipuRepo: config.github.itaipuRepo,
-        itaipuDatasetsFile: config.github.itaipuDatasetsFile,
-        auroraJobsRepo: config.github.auroraJobsRepo,
-        auroraJobsDagFile: config.github.auroraJobsDagFile,
-        policyModels: config.policyModels,
-      },
-    });
+    const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, onClose: (fn) => void releases.push(fn) });
     const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
     const engine = new OperationEngine({
       store,

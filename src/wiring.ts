@@ -1,0 +1,80 @@
+import type { webApi } from '@slack/bolt';
+import { awsClientConfig } from './actions/aws/client-config';
+import { HttpAirflowActions } from './actions/airflow/http-airflow-actions';
+import type { CliAllowList } from './actions/cli/allow-list';
+import { ProcessCliRunner } from './actions/cli/runner';
+import { createCloudFormationActions } from './actions/cloudformation/create';
+import { SdkCloudWatchActions } from './actions/cloudwatch/cloudwatch-actions';
+import { SdkDynamoDbActions } from './actions/dynamodb/dynamodb-actions';
+import { OctokitGitHubActions } from './actions/github/github-actions';
+import { HttpGoCdActions } from './actions/gocd/gocd-actions';
+import type { MetapodActions } from './actions/metapod/metapod-actions';
+import { HttpServiceVersion } from './actions/service-health/service-version';
+import { GraphqlSonarActions } from './actions/sonar/sonar-actions';
+import type { BotOverrides } from './bot';
+import type { Config } from './config';
+import type { RunbookRegistry } from './operations/runbook';
+import { createRunbooks } from './runbooks';
+import { DEFAULT_ROLLBACK_TIMING, type RollbackDeps } from './runbooks/rollback';
+import { SlackChannelHistory } from './slack/channel-history';
+
+export interface WiringDeps {
+  metapod?: MetapodActions;
+  allowList: CliAllowList;
+  /** Wraps an adapter so its backend errors are counted by adapter (metrics). */
+  instrument: <T extends object>(adapter: T | undefined, name: string) => T | undefined;
+  slack: webApi.WebClient;
+  overrides: BotOverrides;
+  /** Registers what must be closed when the bot stops. */
+  onClose: (fn: () => Promise<void>) => void;
+}
+
+/** Builds every adapter the configuration enables and the runbooks on top of them. */
+export function wireRunbooks(config: Config, deps: WiringDeps): RunbookRegistry {
+  const { instrument, overrides } = deps;
+  const airflow = instrument(config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined, 'airflow');
+  const gocd = instrument(config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined, 'gocd');
+  const cli = { allowList: deps.allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
+  const dagao = {
+    airflow,
+    gocd,
+    history: new SlackChannelHistory(deps.slack),
+    dagId: config.airflow.dagaoDagId,
+    pipelines: config.gocd.dagaoPipelines,
+    pollMs: overrides.dagaoPollMs,
+  };
+  const cloudFormation = createCloudFormationActions(config);
+  deps.onClose(() => Promise.resolve(cloudFormation.close()));
+  const rollback: RollbackDeps = {
+    cfn: instrument(cloudFormation.actions, 'cloudformation')!,
+    gocd,
+    versions: instrument(new HttpServiceVersion(), 'service-version')!,
+    serviceUrlTemplate: config.serviceUrlTemplate,
+    pipelineTemplate: config.gocd.pipelineTemplate,
+    toProdPipeline: config.gocd.toProdPipeline,
+    timing: overrides.rollbackTiming ?? DEFAULT_ROLLBACK_TIMING,
+  };
+  const aws = { dynamodb: awsClientConfig(config, 'dynamodb'), cloudwatch: awsClientConfig(config, 'cloudwatch') };
+  const dynamodb = overrides.dynamodb ?? new SdkDynamoDbActions(aws.dynamodb);
+  const cloudwatch = overrides.cloudwatch ?? new SdkCloudWatchActions(aws.cloudwatch);
+  for (const client of [dynamodb, cloudwatch]) if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) deps.onClose(() => Promise.resolve(client.close()));
+  return createRunbooks({
+    metapod: deps.metapod,
+    rollback,
+    cli,
+    dagao,
+    datomic: { dynamodb: instrument(dynamodb, 'dynamodb')!, cloudwatch: instrument(cloudwatch, 'cloudwatch')!, settings: { ...config.datomic, region: aws.cloudwatch.region } },
+    sonar: instrument(config.sonar.url ? new GraphqlSonarActions(config.sonar.url, config.sonar.token) : undefined, 'sonar'),
+    airflow,
+    github: instrument(config.github.token ? new OctokitGitHubActions(config.github.apiUrl, config.github.token) : undefined, 'github'),
+    buildFailure: {
+      defaultDagId: config.airflow.dagaoDagId,
+      dagaoDagId: config.airflow.dagaoDagId,
+      itaipuRepo: config.github.itaipuRepo,
+      itaipuDatasetsFile: config.github.itaipuDatasetsFile,
+      auroraJobsRepo: config.github.auroraJobsRepo,
+      auroraJobsDagFile: config.github.auroraJobsDagFile,
+      policyModels: config.policyModels,
+    },
+  });
+}
