@@ -68,6 +68,11 @@ export interface StepOutcome {
   files?: StepFile[];
   /** Proposed, as its own operation needing its own approval, when this operation ends. */
   followUp?: FollowUp;
+  /**
+   * Nothing more to do (e.g. a diagnosis found no problem, a retry recovered): when `ok`, the operation
+   * ends as succeeded now, the remaining steps shown as skipped (not run). Ignored when the step failed.
+   */
+  done?: { summary: string };
 }
 
 /** One runbook procedure as code: parses its input, builds plans, runs their steps. */
