@@ -11,6 +11,7 @@ import type { ChannelMessage } from './message';
 import { parseAlarmMessage } from './parse';
 import type { Alarm } from './types';
 import { describeAlarm } from './describe';
+import { alarmOffers } from './offers';
 
 export interface AlarmListenerDeps {
   engine: OperationEngine;
@@ -157,11 +158,21 @@ export class AlarmListener {
       // Bounded memory: forget the oldest alarm keys.
       if (this.recent.size > 5000) this.recent.delete(this.recent.keys().next().value!);
       log.info({ operationId: op.id, runbook: op.runbook }, 'operation proposed for an alarm');
+      await this.offer(alarm, claim.runbook.name, channel, thread);
     } catch (err) {
       const ref = randomUUID().slice(0, 8);
       const text = err instanceof UserFacingError ? `:warning: ${err.message}` : `:x: Something went wrong on my side while diagnosing this alarm (reference \`${ref}\`). Nothing was changed.`;
       if (!(err instanceof UserFacingError)) log.error({ err, ref }, 'proposing for an alarm failed');
       await this.post(channel, thread, text);
+    }
+  }
+
+  /** Other runbooks that may apply (e.g. build-failure for a dagão task failure) get a button, not an operation. */
+  private async offer(alarm: Alarm, claimedBy: string, channel: string, thread: string): Promise<void> {
+    for (const offer of alarmOffers(alarm, this.deps.runbooks, claimedBy, thread)) {
+      await this.deps.client.chat.postMessage({ channel, thread_ts: thread, text: offer.text, blocks: offer.blocks as never, unfurl_links: false }).catch((err: unknown) => {
+        this.deps.logger.warn({ err, runbook: offer.runbook }, 'could not offer a runbook in the alarm thread');
+      });
     }
   }
 

@@ -102,6 +102,12 @@ export interface Runbook<I = unknown> {
    * turn and proposes the first claim in the alarm's thread); undefined when the alarm is not its own.
    */
   fromAlarm?(alarm: Alarm): I | undefined;
+  /**
+   * An input this runbook offers, as a button in the alarm's thread, for an alarm that may also be its
+   * case but that another runbook claims (e.g. a dagão task failure that is a model build failure).
+   * Nothing starts until someone clicks; the clicker is the requester.
+   */
+  offerForAlarm?(alarm: Alarm): I | undefined;
 }
 
 /** A runbook of any input type (each validates its own input). */

@@ -7,7 +7,7 @@ import { startSonarFake, type SonarFake } from '../fakes/sonar';
 import type { EmulatedMessage } from '../fakes/slack-api';
 import { messageEvent } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
-import { buttonsOf, CHANNEL, startE2E, textOf, type E2E } from './harness';
+import { buttonsOf, CHANNEL, snapshot, startE2E, textOf, type E2E } from './harness';
 
 // The Airflow on_failure_callback post of test/fixtures/alarms (dagão, transaction 7c9e6679-...).
 const FIXTURE = JSON.parse(readFileSync(join(__dirname, '../fixtures/alarms/airflow-failure.json'), 'utf8')) as { text: string };
@@ -48,6 +48,7 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
       dagRunId: DAGAO_RUN,
       state: 'failed',
       executionDate: '2026-11-24T00:00:00+00:00',
+      conf: { metapod_transaction: DAGAO_TX },
       tasks: { 'itaipu-contracts': 'failed', 'itaipu-rest': 'upstream_failed' },
       logs: { 'itaipu-contracts': { 1: 'ERROR - java.net.SocketException: Connection reset' } },
     });
@@ -65,6 +66,7 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
       { name: 'model/fx-model-avro', committed: false },
       { name: 'dataset/contracts', committed: true },
     ]);
+    sonar.setTransaction(DAGAO_TX, [{ name: 'dataset/contracts', committed: false }, { name: 'model/contracts-model', committed: false }]);
     github.addRepo('nubank/aurora-jobs', { defaultBranch: 'master', files: { 'airflow/main.py': MAIN_PY } });
     e2e = await startE2E({
       env: {
@@ -119,6 +121,35 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
     expect(replies(alarm.ts).filter((m) => buttonsOf(m).includes('op_approve'))).toHaveLength(plansBefore);
   });
 
+  it('a dagão failure also offers build-failure as a button: nothing starts until a click, then one operation in the same thread', async () => {
+    const alarm = post(FIXTURE.text);
+    await e2e!.post(alarm.body);
+    // A copy as the second person still sees it (their Slack has not refreshed yet).
+    const offer = snapshot(await withButton(alarm.ts, 'alarm_offer'));
+    expect(textOf(offer)).toContain('Recover from a non-critical dataset/model build failure');
+    expect(textOf(offer)).toContain(DAGAO_TX);
+    await withButton(alarm.ts, 'op_approve'); // the dagão plan
+    expect(sonar.requests).toEqual([]); // offered, not started
+
+    expect((await e2e!.click(offer, 'alarm_offer', 'UONCALL')).status).toBe(200);
+    const lookup = await waitFor(() => replies(alarm.ts).find((m) => m.text.startsWith('Build failure:') && buttonsOf(m).includes('op_confirm')), {
+      what: 'the build-failure plan in the alarm thread',
+      timeoutMs: 8000,
+    });
+    // The dataset failed: the runbook asks whether it is critical before offering any bypass.
+    expect(textOf(lookup)).toMatch(/requested by <@UONCALL>/);
+    expect(lookup.text).toContain('dataset contracts (transaction 7c9e6679)');
+    expect(sonar.requests.length).toBeGreaterThan(0);
+    await waitFor(() => /<@UONCALL> started \*Recover from a non-critical/.test(textOf(e2e!.slack.message(CHANNEL, offer.ts)!)), { what: 'the offer replaced by who started it' });
+
+    // A second click (or a second person) does not start a second lookup.
+    await e2e!.click(offer, 'alarm_offer', 'UOTHER');
+    await waitFor(() => e2e!.ephemeralsFor('UOTHER').find((t) => /already started from this button/.test(t)), { what: 'the already-started answer' });
+    expect(replies(alarm.ts).filter((m) => m.text.startsWith('Build failure:'))).toHaveLength(1);
+    expect(github.mutations()).toEqual([]);
+    expect(airflow.mutations()).toEqual([]);
+  });
+
   it('a build failure of another DAG naming its transaction gets the Sonar lookup and the pull-request gate in its thread', async () => {
     const alarm = post(failurePost(MODELS_DAG, 'fx-model', 'f7832a01-001b-56f7-a4fe-b3a417f8f654'));
     expect((await e2e!.post(alarm.body)).status).toBe(200);
@@ -127,6 +158,8 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
     expect(buttonsOf(plan)).toEqual(['op_approve', 'op_cancel']);
     expect(threadText(alarm.ts)).toMatch(/Recognised .*models-nightly/);
     expect(sonar.requests.length).toBeGreaterThan(0);
+    // build-failure claimed it itself, so nothing is offered on top.
+    expect(replies(alarm.ts).some((m) => buttonsOf(m).includes('alarm_offer'))).toBe(false);
     expect(github.mutations()).toEqual([]);
     expect(airflow.mutations()).toEqual([]);
   });

@@ -80,6 +80,16 @@ describe('AlarmListener', () => {
     expect(slack.posted[0]).toMatchObject({ channel: 'CDATA', thread_ts: '1700000000.000100', text: expect.stringMatching(/^:mag: Recognised a \*Datomic self-destruct\* of `analytics` \(prod\)/) });
   });
 
+  it('after proposing the claimer, offers (as a button, nothing started) another runbook that wants the alarm', async () => {
+    const other = { name: 'other', title: 'Other runbook', offerForAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { service: a.service } : undefined) };
+    const both = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook], ['other', other as never]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT' } });
+    await both.accept(datomicPost('1700000000.000300'));
+    await both.idle();
+    expect(await h.store.listRecent(5)).toHaveLength(1); // only the claimer's operation
+    const offer = slack.posted.find((p) => p.text.startsWith(':bulb:'));
+    expect(offer).toMatchObject({ channel: 'CDATA', thread_ts: '1700000000.000300', text: expect.stringContaining('*Other runbook* (service `analytics`)') });
+  });
+
   it('turns a storm of 500 posts of one alarm into one diagnosis and counts every repeat', async () => {
     for (let i = 0; i < 500; i++) await listener.accept(datomicPost(`1700000000.${String(i).padStart(6, '0')}`));
     await listener.idle();
