@@ -121,6 +121,17 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
     expect(replies(alarm.ts).filter((m) => buttonsOf(m).includes('op_approve'))).toHaveLength(plansBefore);
   });
 
+  it('another task failing in the same dagão run joins the open diagnosis instead of starting a second ladder', async () => {
+    const first = post(FIXTURE.text);
+    await e2e!.post(first.body);
+    await withButton(first.ts, 'op_approve');
+    const sameRun = post(failurePost('dagao', 'itaipu-rest', DAGAO_TX));
+    await e2e!.post(sameRun.body);
+    await waitFor(() => /Fired again \*1 time\*/.test(threadText(first.ts)), { what: 'the second task failure counted into the first thread', timeoutMs: 8000 });
+    expect(replies(sameRun.ts)).toEqual([]);
+    expect(e2e!.slack.messages.filter((m) => m.text.startsWith('Dagão recovery'))).toHaveLength(1);
+  });
+
   it('a dagão failure also offers build-failure as a button: nothing starts until a click, then one operation in the same thread', async () => {
     const alarm = post(FIXTURE.text);
     await e2e!.post(alarm.body);
