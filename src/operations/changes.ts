@@ -130,8 +130,7 @@ export function afterStep(
   }
   if (done && nextStep) {
     const ended = endEarly(at, op, op.currentStep, results, done.summary, 'step');
-    audit.push(ended.audit);
-    return { next: ended.next, audit };
+    return { next: ended.op, audit: [...audit, ...ended.audit] };
   }
   if (!nextStep) {
     audit.push({ actor: 'system', type: 'succeeded', detail: {} });

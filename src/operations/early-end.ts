@@ -21,11 +21,11 @@ export function endEarly(
   results: StepResult[],
   summary: string,
   cause: EarlyEndCause,
-): { next: Operation; audit: NewAuditEntry } {
+): { op: Operation; audit: NewAuditEntry[] } {
   const skipped = op.plan.steps.slice(lastRan + 1).map((s) => s.id);
   assertTransition(op.state, 'succeeded');
   const next: Operation = { ...op, state: 'succeeded', results, currentStep: lastRan, reason: summary, updatedAt: at.toISOString(), lease: undefined, inFlight: undefined };
-  return { next, audit: { actor: 'system', type: 'succeeded', detail: { endedEarly: { cause, summary, skipped } } } };
+  return { op: next, audit: [{ actor: 'system', type: 'succeeded', detail: { endedEarly: { cause, summary, skipped } } }] };
 }
 
 /** The steps a succeeded operation did not run because it ended early (empty otherwise). */
@@ -42,4 +42,15 @@ export function planLost(plan: Plan, stepId: string): boolean {
 export function lostStepSummary(ran: Step | undefined, lost: Step): string {
   const after = ran ? ` after "${ran.title}"` : '';
   return `Nothing more to do${after}: the plan rebuilt from the results so far no longer has "${lost.title}", so it and the steps after it were not run.`;
+}
+
+/**
+ * Why the operation ends, when the plan rebuilt just before its current step no longer has that step
+ * and the step before it succeeded; undefined otherwise (a first step, or after a failure, stays a plan change).
+ */
+export function droppedAfterSuccess(op: Operation, fresh: Plan): string | undefined {
+  const step = op.plan.steps[op.currentStep];
+  const previous = op.plan.steps[op.currentStep - 1];
+  if (!step || !previous || !planLost(fresh, step.id) || op.results.at(-1)?.outcome !== 'succeeded') return undefined;
+  return lostStepSummary(previous, step);
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { VersionConflictError, type OperationStore } from '../store/store';
 import { afterStep, attemptOf, changeOperation, changeOwned, currentStep, failedResult, finishOperation, isExpired, transition } from './changes';
-import { endEarly, lostStepSummary, planLost } from './early-end';
+import { droppedAfterSuccess, endEarly, lostStepSummary, planLost } from './early-end';
 import { stepFingerprint } from './fingerprint';
 import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
@@ -294,13 +294,9 @@ export class OperationEngine {
       await this.recordResult(op, step, failedResult(this.now(), step, op, `Could not re-check the plan before running: ${(err as Error).message}`));
       return undefined;
     }
-    const previous = op.plan.steps[op.currentStep - 1];
-    if (previous && planLost(fresh, step.id) && op.results.at(-1)?.outcome === 'succeeded') {
-      const summary = lostStepSummary(previous, step);
-      const ended = await changeOwned(this.opts.store, op, this.instanceId, (cur) => {
-        const { next, audit } = endEarly(this.now(), cur, cur.currentStep - 1, cur.results, summary, 'rebuilt_plan');
-        return { op: next, audit: [audit] };
-      });
+    const dropped = droppedAfterSuccess(op, fresh);
+    if (dropped) {
+      const ended = await changeOwned(this.opts.store, op, this.instanceId, (cur) => endEarly(this.now(), cur, cur.currentStep - 1, cur.results, dropped, 'rebuilt_plan'));
       if (ended) await this.notify(ended, { type: 'finished' });
       return undefined;
     }
@@ -332,7 +328,7 @@ export class OperationEngine {
       let { next, audit } = afterStep(this.now(), cur, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId }, done);
       if (next.state === 'awaiting_approval' && gate && 'end' in gate) {
         const ended = endEarly(this.now(), cur, cur.currentStep, next.results, gate.end, 'rebuilt_plan');
-        return { op: ended.next, audit: [...audit.slice(0, 1), ended.audit] };
+        return { op: ended.op, audit: [...audit.slice(0, 1), ...ended.audit] };
       }
       if (next.state === 'awaiting_approval' && gate && 'reason' in gate) {
         next = { ...transition(this.now(), cur, 'failed', { results: next.results, reason: gate.reason }), lease: undefined, inFlight: undefined };
