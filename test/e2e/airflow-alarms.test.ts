@@ -106,7 +106,7 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
     expect(text).toMatch(/Recognised .*dagao/);
     expect(textOf(plan)).toMatch(/Recovery ladder: :arrow_forward: \*cycle machines\* → retry → scale → retry → rollback/);
     expect(text).toContain(`Run ${DAGAO_RUN} failed at itaipu-contracts`);
-    expect(text).toContain(`Using transaction ${DAGAO_TX}`);
+    expect(text).toContain(`Using transaction ${DAGAO_TX} (named in the alarm post).`);
     expect(buttonsOf(plan)).toEqual(expect.arrayContaining(['op_approve', 'op_cancel']));
     // Only read-only calls reached Airflow, and nothing was spawned.
     expect(airflow.mutations()).toEqual([]);
