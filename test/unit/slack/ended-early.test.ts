@@ -1,6 +1,9 @@
+import type { webApi } from '@slack/bolt';
+import pino from 'pino';
 import { describeApprovers } from '../../../src/operations/policy';
 import type { StepResult } from '../../../src/operations/types';
 import { endedEarlyText, renderOperationMessage } from '../../../src/slack/blocks/operation-message';
+import { SlackOperationObserver } from '../../../src/slack/slack-observer';
 import { allText, buttonsOf, CREATED_AT, operationFixture, planFixture, stepFixture } from '../builders';
 
 const ANYONE = describeApprovers({ approvers: [] });
@@ -35,5 +38,36 @@ describe('renderOperationMessage: an operation that ended early', () => {
 
   it('the thread note names the skipped steps', () => {
     expect(endedEarlyText(op)).toMatch(/^:fast_forward: Ended early\. No throttling found: nothing to change\. Not run: \*Step b\*, /);
+  });
+});
+
+describe('SlackOperationObserver: the end of an operation that ended early', () => {
+  const fakeClient = () => {
+    const posted: { thread_ts?: string; text: string }[] = [];
+    const updated: { ts: string; text: string }[] = [];
+    const client = {
+      chat: {
+        postMessage: (a: { thread_ts?: string; text: string }) => (posted.push(a), Promise.resolve({ ok: true, ts: '1.2' })),
+        update: (a: { ts: string; text: string }) => (updated.push(a), Promise.resolve({ ok: true })),
+      },
+    };
+    return { client: client as unknown as webApi.WebClient, posted, updated };
+  };
+  const location = { channel: 'CDATA', messageTs: '1700000000.000100' };
+
+  it('says in the thread that it ended early and which steps were not run, then updates the message', async () => {
+    const slack = fakeClient();
+    const observer = new SlackOperationObserver(slack.client, { approvers: ANYONE }, pino({ level: 'silent' }));
+    await observer.notify(operationFixture(plan, { state: 'succeeded', currentStep: 0, results: [ran], reason: 'Nothing to change.', location }), { type: 'finished' });
+    expect(slack.posted).toEqual([expect.objectContaining({ thread_ts: '1700000000.000100', text: expect.stringMatching(/^:fast_forward: Ended early\. Nothing to change\. Not run: \*Step b\*/) })]);
+    expect(slack.updated).toHaveLength(1);
+  });
+
+  it('posts nothing extra when every step ran', async () => {
+    const slack = fakeClient();
+    const observer = new SlackOperationObserver(slack.client, { approvers: ANYONE }, pino({ level: 'silent' }));
+    await observer.notify(operationFixture(planFixture([stepFixture('a', 'read-only')]), { state: 'succeeded', currentStep: 0, results: [ran], location }), { type: 'finished' });
+    expect(slack.posted).toEqual([]);
+    expect(slack.updated).toHaveLength(1);
   });
 });
