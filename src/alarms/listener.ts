@@ -180,8 +180,11 @@ export class AlarmListener {
     const counter = this.counters.get(operationId) ?? { repeats: 0, text: '' };
     counter.repeats += repeats.length;
     this.counters.set(operationId, counter);
-    const last = Math.floor(Number(repeats.at(-1)!.source.ts));
-    const line = `:repeat: Fired again *${counter.repeats} time${counter.repeats === 1 ? '' : 's'}* since this diagnosis (last <!date^${last}^{time}|just now>); counted into operation \`${operationId}\` instead of a new diagnosis.`;
+    const lastAlarm = repeats.at(-1)!;
+    const last = Math.floor(Number(lastAlarm.source.ts));
+    // Airflow failures are keyed per run: the repeat may be another task of the same run, so name it.
+    const task = lastAlarm.kind === 'airflow-task-failure' && lastAlarm.taskId ? `, task \`${escapeMrkdwn(lastAlarm.taskId)}\`` : '';
+    const line = `:repeat: Fired again *${counter.repeats} time${counter.repeats === 1 ? '' : 's'}* since this diagnosis (last <!date^${last}^{time}|just now>${task}); counted into operation \`${operationId}\` instead of a new diagnosis.`;
     const text = counter.text ? `${counter.text}\n${line}` : line;
     if (counter.ts) {
       const updated = await this.deps.client.chat.update({ channel, ts: counter.ts, text }).then(

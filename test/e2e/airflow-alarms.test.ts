@@ -127,7 +127,10 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
     await withButton(first.ts, 'op_approve');
     const sameRun = post(failurePost('dagao', 'itaipu-rest', DAGAO_TX));
     await e2e!.post(sameRun.body);
-    await waitFor(() => /Fired again \*1 time\*/.test(threadText(first.ts)), { what: 'the second task failure counted into the first thread', timeoutMs: 8000 });
+    await waitFor(() => /Fired again \*1 time\* since this diagnosis \(last <!date\^\d+\^\{time\}\|just now>, task `itaipu-rest`\)/.test(threadText(first.ts)), {
+      what: 'the second task failure counted into the first thread, naming the task',
+      timeoutMs: 8000,
+    });
     expect(replies(sameRun.ts)).toEqual([]);
     expect(e2e!.slack.messages.filter((m) => m.text.startsWith('Dagão recovery'))).toHaveLength(1);
   });
