@@ -30,6 +30,7 @@ import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
 import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
+import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
 import { openStore } from './store/open';
 import type { OperationStore } from './store/store';
 
@@ -182,6 +183,7 @@ function registerListeners(app: App, deps: { engine: OperationEngine; store: Ope
   registerRollbackPicker(app, deps);
   registerConfirmButton(app, deps);
   registerAppHome(app, deps);
+  registerAlarmOfferButton(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();

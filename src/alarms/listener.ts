@@ -11,6 +11,7 @@ import type { ChannelMessage } from './message';
 import { parseAlarmMessage } from './parse';
 import type { Alarm } from './types';
 import { describeAlarm } from './describe';
+import { alarmOffers } from './offers';
 
 export interface AlarmListenerDeps {
   engine: OperationEngine;
@@ -157,6 +158,7 @@ export class AlarmListener {
       // Bounded memory: forget the oldest alarm keys.
       if (this.recent.size > 5000) this.recent.delete(this.recent.keys().next().value!);
       log.info({ operationId: op.id, runbook: op.runbook }, 'operation proposed for an alarm');
+      await this.offer(alarm, claim.runbook.name, channel, thread);
     } catch (err) {
       const ref = randomUUID().slice(0, 8);
       const text = err instanceof UserFacingError ? `:warning: ${err.message}` : `:x: Something went wrong on my side while diagnosing this alarm (reference \`${ref}\`). Nothing was changed.`;
@@ -165,12 +167,24 @@ export class AlarmListener {
     }
   }
 
+  /** Other runbooks that may apply (e.g. build-failure for a dagão task failure) get a button, not an operation. */
+  private async offer(alarm: Alarm, claimedBy: string, channel: string, thread: string): Promise<void> {
+    for (const offer of alarmOffers(alarm, this.deps.runbooks, claimedBy, thread)) {
+      await this.deps.client.chat.postMessage({ channel, thread_ts: thread, text: offer.text, blocks: offer.blocks as never, unfurl_links: false }).catch((err: unknown) => {
+        this.deps.logger.warn({ err, runbook: offer.runbook }, 'could not offer a runbook in the alarm thread');
+      });
+    }
+  }
+
   private async count(operationId: string, channel: string, thread: string, repeats: Alarm[]): Promise<void> {
     const counter = this.counters.get(operationId) ?? { repeats: 0, text: '' };
     counter.repeats += repeats.length;
     this.counters.set(operationId, counter);
-    const last = Math.floor(Number(repeats.at(-1)!.source.ts));
-    const line = `:repeat: Fired again *${counter.repeats} time${counter.repeats === 1 ? '' : 's'}* since this diagnosis (last <!date^${last}^{time}|just now>); counted into operation \`${operationId}\` instead of a new diagnosis.`;
+    const lastAlarm = repeats.at(-1)!;
+    const last = Math.floor(Number(lastAlarm.source.ts));
+    // Airflow failures are keyed per run: the repeat may be another task of the same run, so name it.
+    const task = lastAlarm.kind === 'airflow-task-failure' && lastAlarm.taskId ? `, task \`${escapeMrkdwn(lastAlarm.taskId)}\`` : '';
+    const line = `:repeat: Fired again *${counter.repeats} time${counter.repeats === 1 ? '' : 's'}* since this diagnosis (last <!date^${last}^{time}|just now>${task}); counted into operation \`${operationId}\` instead of a new diagnosis.`;
     const text = counter.text ? `${counter.text}\n${line}` : line;
     if (counter.ts) {
       const updated = await this.deps.client.chat.update({ channel, ts: counter.ts, text }).then(

@@ -32,6 +32,8 @@ export function keyOf(alarm: AlarmDetails): string {
     case 'datomic-self-destruct':
       return `datomic:${alarm.env ?? 'prod'}:${alarm.prototype ?? '-'}:${alarm.service}`;
     case 'airflow-task-failure':
-      return `airflow:${alarm.dagId}:${alarm.taskId ?? '-'}:${alarm.runId ?? alarm.executionDate ?? '-'}`;
+      // Per run, not per task: the dagão and build-failure runbooks look at the whole run (every failed
+      // task), so a second task failing in the same run joins the open operation instead of a second one.
+      return `airflow:${alarm.dagId}:${alarm.runId ?? alarm.executionDate ?? '-'}`;
   }
 }

@@ -1,4 +1,5 @@
 import { VersionConflictError, type OperationStore } from '../store/store';
+import { endEarly } from './early-end';
 import { approvalsRequired } from './policy';
 import { assertTransition } from './state-machine';
 import type { NewAuditEntry, Operation, Step, StepResult } from './types';
@@ -110,6 +111,8 @@ export function afterStep(
   step: Step,
   result: StepResult,
   next: { expiresAt: string; instanceId: string },
+  /** The step said there is nothing more to do (`StepOutcome.done`): end as succeeded, later steps skipped. */
+  done?: { summary: string },
 ): { next: Operation; audit: NewAuditEntry[] } {
   const audit: NewAuditEntry[] = [
     { actor: 'system', type: 'step_finished', detail: { stepId: step.id, attempt: result.attempt, outcome: result.outcome, summary: result.summary, externalIds: result.externalIds } },
@@ -124,6 +127,10 @@ export function afterStep(
   if (result.outcome === 'failed') {
     audit.push({ actor: 'system', type: 'failed', detail: { stepId: step.id } });
     return { next: { ...transition(at, op, 'failed', { results, reason: result.summary }), ...ended }, audit };
+  }
+  if (done && nextStep) {
+    const ended = endEarly(at, op, op.currentStep, results, done.summary, 'step');
+    return { next: ended.op, audit: [...audit, ...ended.audit] };
   }
   if (!nextStep) {
     audit.push({ actor: 'system', type: 'succeeded', detail: {} });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { VersionConflictError, type OperationStore } from '../store/store';
 import { afterStep, attemptOf, changeOperation, changeOwned, currentStep, failedResult, finishOperation, isExpired, transition } from './changes';
+import { droppedAfterSuccess, endEarly, lostStepSummary, planLost } from './early-end';
 import { stepFingerprint } from './fingerprint';
 import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
@@ -293,6 +294,12 @@ export class OperationEngine {
       await this.recordResult(op, step, failedResult(this.now(), step, op, `Could not re-check the plan before running: ${(err as Error).message}`));
       return undefined;
     }
+    const dropped = droppedAfterSuccess(op, fresh);
+    if (dropped) {
+      const ended = await changeOwned(this.opts.store, op, this.instanceId, (cur) => endEarly(this.now(), cur, cur.currentStep - 1, cur.results, dropped, 'rebuilt_plan'));
+      if (ended) await this.notify(ended, { type: 'finished' });
+      return undefined;
+    }
     const freshStep = fresh.steps[op.currentStep];
     const approved = op.approvals.filter((a) => a.stepId === step.id);
     const unchanged = freshStep !== undefined && freshStep.id === step.id && approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts, attemptOf(op, step.id)));
@@ -314,10 +321,15 @@ export class OperationEngine {
 
   /** Stores a step result and moves to the next step, the next gate, or the end. */
   private async recordResult(op: Operation, step: Step, result: StepResult, outcome?: StepOutcome): Promise<Operation | undefined> {
-    const first = afterStep(this.now(), op, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId });
+    const done = outcome?.done;
+    const first = afterStep(this.now(), op, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId }, done);
     const gate = first.next.state === 'awaiting_approval' ? await this.prepareGate(op, first.next, [...op.results, result]) : undefined;
     const stored = await changeOwned(this.opts.store, op, this.instanceId, (cur) => {
-      let { next, audit } = afterStep(this.now(), cur, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId });
+      let { next, audit } = afterStep(this.now(), cur, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId }, done);
+      if (next.state === 'awaiting_approval' && gate && 'end' in gate) {
+        const ended = endEarly(this.now(), cur, cur.currentStep, next.results, gate.end, 'rebuilt_plan');
+        return { op: ended.op, audit: [...audit.slice(0, 1), ...ended.audit] };
+      }
       if (next.state === 'awaiting_approval' && gate && 'reason' in gate) {
         next = { ...transition(this.now(), cur, 'failed', { results: next.results, reason: gate.reason }), lease: undefined, inFlight: undefined };
         audit = [...audit.slice(0, 1), { actor: 'system', type: 'failed', detail: { reason: gate.reason } }];
@@ -347,10 +359,12 @@ export class OperationEngine {
   }
 
   /** The next gate shows a preview computed now, from the results so far, not the one planned at the start. */
-  private async prepareGate(op: Operation, next: Operation, results: StepResult[]): Promise<{ plan: Plan } | { reason: string }> {
+  private async prepareGate(op: Operation, next: Operation, results: StepResult[]): Promise<{ plan: Plan } | { reason: string } | { end: string }> {
     try {
       const plan = await this.runbook(op.runbook).buildPlan(op.input, { logger: this.log(op), now: this.now(), results });
-      if (plan.steps[next.currentStep]?.id !== currentStep(next).id) throw new Error('the rebuilt plan no longer has the next step');
+      // The results so far made the next step unnecessary (e.g. the diagnosis found nothing): end, not fail.
+      if (planLost(plan, currentStep(next).id)) return { end: lostStepSummary(currentStep(op), currentStep(next)) };
+      if (plan.steps[next.currentStep]?.id !== currentStep(next).id) throw new Error('the rebuilt plan has the next step at another place');
       return { plan };
     } catch (err) {
       return { reason: `Could not prepare the next step: ${(err as Error).message}` };

@@ -68,6 +68,11 @@ export interface StepOutcome {
   files?: StepFile[];
   /** Proposed, as its own operation needing its own approval, when this operation ends. */
   followUp?: FollowUp;
+  /**
+   * Nothing more to do (e.g. a diagnosis found no problem, a retry recovered): when `ok`, the operation
+   * ends as succeeded now, the remaining steps shown as skipped (not run). Ignored when the step failed.
+   */
+  done?: { summary: string };
 }
 
 /** One runbook procedure as code: parses its input, builds plans, runs their steps. */
@@ -97,6 +102,12 @@ export interface Runbook<I = unknown> {
    * turn and proposes the first claim in the alarm's thread); undefined when the alarm is not its own.
    */
   fromAlarm?(alarm: Alarm): I | undefined;
+  /**
+   * An input this runbook offers, as a button in the alarm's thread, for an alarm that may also be its
+   * case but that another runbook claims (e.g. a dagão task failure that is a model build failure).
+   * Nothing starts until someone clicks; the clicker is the requester.
+   */
+  offerForAlarm?(alarm: Alarm): I | undefined;
 }
 
 /** A runbook of any input type (each validates its own input). */

@@ -4,7 +4,9 @@ import type { OperationEvent, OperationObserver } from '../operations/observer';
 import type { StepFile } from '../operations/runbook';
 import type { Operation } from '../operations/types';
 import type { SlackMessage } from './blocks/format';
-import { renderOperationMessage, type RenderOptions } from './blocks/operation-message';
+import { endedEarlyText, renderOperationMessage, type RenderOptions } from './blocks/operation-message';
+import { skippedSteps } from '../operations/early-end';
+import { mrkdwn } from './blocks/format';
 import {
   renderCancelled,
   renderExpired,
@@ -85,6 +87,7 @@ export class SlackOperationObserver implements OperationObserver {
         await this.reply(op, renderNextGate(op, event.step));
         return this.update(op);
       case 'finished':
+        if (skippedSteps(op).length > 0) await this.reply(op, { text: endedEarlyText(op), blocks: [mrkdwn(endedEarlyText(op))] });
         return this.update(op);
       case 'cancelled':
         await this.reply(op, renderCancelled(op, event.userId));

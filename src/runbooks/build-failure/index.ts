@@ -1,5 +1,5 @@
 import type { Runbook } from '../../operations/runbook';
-import { BuildFailureInput, inputFromAlarm, parseBuildFailure, USAGE } from './input';
+import { BuildFailureInput, inputFromAlarm, offerFromAlarm, parseBuildFailure, USAGE } from './input';
 import { lookUp, type BuildFailureDeps } from './lookup';
 import { buildFromFindings } from './plan';
 import { runBuildFailureStep } from './run-steps';
@@ -21,5 +21,6 @@ export function buildFailureRunbook(deps: BuildFailureDeps): Runbook<BuildFailur
     runStep: (step, input, ctx) => runBuildFailureStep(deps, step, input, ctx),
     stepTimeoutMs: 5 * 60_000,
     fromAlarm: (alarm) => (alarm.kind === 'airflow-task-failure' ? inputFromAlarm(alarm, deps.settings.dagaoDagId) : undefined),
+    offerForAlarm: (alarm) => (alarm.kind === 'airflow-task-failure' ? offerFromAlarm(alarm, deps.settings.dagaoDagId) : undefined),
   };
 }

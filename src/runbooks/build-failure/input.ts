@@ -56,3 +56,13 @@ export function inputFromAlarm(alarm: AirflowTaskFailure, dagaoDagId: string): B
   });
   return parsed.success ? parsed.data : undefined;
 }
+
+/**
+ * The input offered (a button, not started) for a failure of the dagão that names its transaction: the
+ * dagão runbook claims it, but a failed dataset or model task inside the nightly run is this runbook's case.
+ */
+export function offerFromAlarm(alarm: AirflowTaskFailure, dagaoDagId: string): BuildFailureInput | undefined {
+  if (alarm.state !== 'ALARM' || alarm.dagId !== dagaoDagId || !alarm.transactionId) return undefined;
+  const parsed = BuildFailureInput.safeParse({ transactionId: alarm.transactionId.toLowerCase(), dagId: alarm.dagId, dagRunId: alarm.runId });
+  return parsed.success ? parsed.data : undefined;
+}

@@ -11,7 +11,7 @@ import { escapeMrkdwn } from '../../util/text';
 import { runCliStep } from '../cli-step';
 import { checkDagaoState, type DagaoCheckContext } from './check-state';
 import { diagnose, shortTime } from './diagnosis';
-import { DAGAO_USAGE, DagaoInput, DEFAULT_NODES, parseDagao } from './input';
+import { DAGAO_USAGE, DagaoInput, DEFAULT_NODES, parseDagao, txOrigin } from './input';
 import { buildLadderPlan, ladderLine, ladderState, rungsOf, type LadderDeps } from './ladder';
 import { findTransaction, type ChannelHistory } from './transaction';
 import { knownRuns, watchNewRun } from './watch';
@@ -85,7 +85,7 @@ export function dagaoRunbook(deps: DagaoDeps): Runbook<DagaoInput> {
       if (alarm.kind !== 'airflow-task-failure' || alarm.dagId !== deps.dagId || alarm.state !== 'ALARM') return undefined;
       const tx = alarm.transactionId && UUID_PATTERN.test(alarm.transactionId) ? alarm.transactionId.toLowerCase() : undefined;
       const runId = alarm.runId && alarm.runId.length <= 250 ? alarm.runId : undefined;
-      return { from: 'status', nodes: DEFAULT_NODES, ...(tx ? { tx } : {}), ...(runId ? { runId } : {}) };
+      return { from: 'status', nodes: DEFAULT_NODES, ...(tx ? { tx, txSource: 'alarm' as const } : {}), ...(runId ? { runId } : {}) };
     },
   };
   // `Runbook.checkState` (the engine's "Check state" after an interruption) lands with the recovery change on
@@ -95,7 +95,7 @@ export function dagaoRunbook(deps: DagaoDeps): Runbook<DagaoInput> {
 
 async function findTx(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): Promise<StepOutcome> {
   const { runFailed } = ladderState(input, ctx.operation.results);
-  if (input.tx) return { ok: true, summary: `Using transaction ${input.tx} (given with --tx).`, externalIds: { transactionId: input.tx } };
+  if (input.tx) return { ok: true, summary: `Using transaction ${input.tx} (${txOrigin(input)}).`, externalIds: { transactionId: input.tx } };
   const retryWith = '`/runbook dagao status --tx <transaction-id>`';
   let found: { tx: string; ts: string } | undefined;
   try {

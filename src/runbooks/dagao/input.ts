@@ -15,6 +15,8 @@ export const DagaoInput = z.object({
   from: z.enum(DAGAO_STARTS),
   /** Metapod transaction given with `--tx` (or named by the alarm); otherwise looked up in the channel. */
   tx: z.string().regex(UUID_PATTERN).optional(),
+  /** Where `tx` came from, so the thread does not say "given with --tx" for the alarm post's transaction. */
+  txSource: z.enum(['flag', 'alarm']).optional(),
   nodes: z.number().int().min(1).max(MAX_NODES),
   /** The failed run an alarm named; otherwise the latest run is diagnosed. */
   runId: z.string().max(250).optional(),
@@ -63,4 +65,9 @@ export function parseDagao(args: string[]): ParseResult<DagaoInput> {
     words = more;
   }
   return { ok: true, value };
+}
+
+/** How the thread names the origin of a given transaction id. */
+export function txOrigin(input: DagaoInput): string {
+  return input.txSource === 'alarm' ? 'named in the alarm post' : 'given with --tx';
 }

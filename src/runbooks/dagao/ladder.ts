@@ -6,7 +6,7 @@ import { makePlan } from '../../operations/fingerprint';
 import type { Plan, PreviewLine, Step, StepResult } from '../../operations/types';
 import { escapeMrkdwn } from '../../util/text';
 import { commandPreview } from '../cli-step';
-import type { DagaoInput, DagaoStart } from './input';
+import { txOrigin, type DagaoInput, type DagaoStart } from './input';
 
 export interface LadderDeps {
   allowList: CliAllowList;
@@ -181,7 +181,7 @@ export function buildLadderPlan(input: DagaoInput, results: readonly StepResult[
     id: 'transaction',
     title: 'Find the Metapod transaction',
     risk: 'read-only',
-    preview: [{ label: 'Source', value: input.tx ? `given with --tx: ${input.tx}` : 'the newest message in this channel that names a transaction (last 100 messages); override with `--tx <id>`' }],
+    preview: [{ label: 'Source', value: input.tx ? `${txOrigin(input)}: ${input.tx}` : 'the newest message in this channel that names a transaction (last 100 messages); override with `--tx <id>`' }],
     verification: 'The transaction id is posted in this thread.',
     action: { kind: 'transaction', params: { tx: input.tx ?? null } },
   };

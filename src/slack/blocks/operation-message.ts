@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { attemptOf } from '../../operations/changes';
+import { skippedSteps } from '../../operations/early-end';
 import { stepFingerprint } from '../../operations/fingerprint';
 import { approvalsRequired } from '../../operations/policy';
 import type { Operation, Step } from '../../operations/types';
@@ -27,7 +28,7 @@ export function approveValue(op: Operation, step: Step): string {
 function stepIcon(op: Operation, index: number): string {
   const result = [...op.results].reverse().find((r) => r.stepId === op.plan.steps[index]?.id);
   if (index < op.currentStep) return result?.outcome === 'succeeded' ? ':white_check_mark:' : ':x:';
-  if (index > op.currentStep) return ':white_square:';
+  if (index > op.currentStep) return op.state === 'succeeded' ? ':fast_forward:' : ':white_square:';
   if (result && op.state !== 'awaiting_approval' && op.state !== 'running' && op.state !== 'approved') {
     return result.outcome === 'succeeded' ? ':white_check_mark:' : result.outcome === 'interrupted' ? ':warning:' : ':x:';
   }
@@ -39,7 +40,9 @@ function stepIcon(op: Operation, index: number): string {
 function stepBlocks(op: Operation, step: Step, index: number): Block[] {
   const total = op.plan.steps.length;
   // A confirmation step changes nothing: say it is a question, not a "mutating" risk.
-  const risk = step.action.kind === 'confirmation' ? 'Question: changes nothing; answered by someone other than the requester' : `Risk: ${riskLabel(step.risk)}`;
+  const question = step.action.kind === 'confirmation' ? 'Question: changes nothing; answered by someone other than the requester' : `Risk: ${riskLabel(step.risk)}`;
+  // Ended early: say so on the step itself, so nobody reads its preview as something that ran.
+  const risk = op.state === 'succeeded' && index > op.currentStep ? `Skipped (not run): the operation ended early · ${question}` : question;
   const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${step.title}*\n${risk}`;
   const body = [head, step.explanation ? `_${step.explanation}_` : '', renderLines(step.preview)].filter(Boolean).join('\n');
   return [mrkdwn(body), context(`:mag_right: Verification: ${escapeMrkdwn(step.verification)}`)];
@@ -60,8 +63,12 @@ function approvalLine(op: Operation, step: Step, options: RenderOptions): string
 function outcomeBlocks(op: Operation): Block[] {
   const last = op.results[op.results.length - 1];
   switch (op.state) {
-    case 'succeeded':
-      return [mrkdwn(`:large_green_circle: *Succeeded*${last ? ` in ${formatDuration(last.durationMs)}: ${escapeMrkdwn(last.summary)}` : ''}`)];
+    case 'succeeded': {
+      const done = mrkdwn(`:large_green_circle: *Succeeded*${last ? ` in ${formatDuration(last.durationMs)}: ${escapeMrkdwn(last.summary)}` : ''}`);
+      const skipped = skippedSteps(op);
+      if (skipped.length === 0) return [done];
+      return [done, mrkdwn(endedEarlyText(op, skipped))];
+    }
     case 'cancelled':
       return [mrkdwn(`${stateLabel(op.state)}${op.endedBy ? ` by <@${op.endedBy}>` : ''}. ${op.results.some((r) => r.outcome === 'interrupted') ? 'The interrupted step was not run again.' : 'Nothing was run.'}`)];
     case 'failed':
@@ -73,6 +80,13 @@ function outcomeBlocks(op: Operation): Block[] {
     default:
       return [];
   }
+}
+
+/** Why a succeeded operation ended before its last step, and which steps were not run (mrkdwn). */
+export function endedEarlyText(op: Operation, skipped: readonly Step[] = skippedSteps(op)): string {
+  const names = skipped.map((s) => `*${escapeMrkdwn(s.title)}*`).join(', ');
+  const why = op.reason ? `${escapeMrkdwn(op.reason)} ` : '';
+  return `:fast_forward: Ended early. ${why}Not run: ${names}.`;
 }
 
 /** The operation's main message: plan, state, approvals, and the buttons while approval is pending. */

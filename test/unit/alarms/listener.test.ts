@@ -80,6 +80,28 @@ describe('AlarmListener', () => {
     expect(slack.posted[0]).toMatchObject({ channel: 'CDATA', thread_ts: '1700000000.000100', text: expect.stringMatching(/^:mag: Recognised a \*Datomic self-destruct\* of `analytics` \(prod\)/) });
   });
 
+  it('after proposing the claimer, offers (as a button, nothing started) another runbook that wants the alarm', async () => {
+    const other = { name: 'other', title: 'Other runbook', offerForAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { service: a.service } : undefined) };
+    const both = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook], ['other', other as never]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT' } });
+    await both.accept(datomicPost('1700000000.000300'));
+    await both.idle();
+    expect(await h.store.listRecent(5)).toHaveLength(1); // only the claimer's operation
+    const offer = slack.posted.find((p) => p.text.startsWith(':bulb:'));
+    expect(offer).toMatchObject({ channel: 'CDATA', thread_ts: '1700000000.000300', text: expect.stringContaining('*Other runbook* (service `analytics`)') });
+  });
+
+  it('counts another failed task of the same Airflow run into the open operation, naming the task', async () => {
+    Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'airflow-task-failure' ? { target: a.dagId } : undefined) });
+    const failure = (ts: string, task: string): IncomingMessage => ({ channel: 'CDATA', ts, botId: 'BAIRFLOW', subtype: 'bot_message', text: `Task Failed.\n*Task*: ${task}\n*Dag*: dagao\n*Execution Time*: 2026-11-24T00:00:00+00:00` });
+    await listener.accept(failure('1700000000.000400', 'itaipu-contracts'));
+    await listener.idle();
+    await listener.accept(failure('1700000000.000500', 'itaipu-rest'));
+    await listener.idle();
+    expect(await h.store.listRecent(5)).toHaveLength(1);
+    const counter = slack.updates.at(-1) ?? slack.posted.at(-1)!;
+    expect(counter.text).toMatch(/Fired again \*1 time\* since this diagnosis \(last <!date\^1700000000\^\{time\}\|just now>, task `itaipu-rest`\)/);
+  });
+
   it('turns a storm of 500 posts of one alarm into one diagnosis and counts every repeat', async () => {
     for (let i = 0; i < 500; i++) await listener.accept(datomicPost(`1700000000.${String(i).padStart(6, '0')}`));
     await listener.idle();

@@ -88,7 +88,7 @@ describe('parseAlarmMessage', () => {
       logUrl: 'https://airflow.example.com/log?dag_id=dagao&task_id=itaipu-contracts&execution_date=2026-11-24T00%3A00%3A00%2B00%3A00',
       transactionId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
       state: 'ALARM',
-      key: 'airflow:dagao:itaipu-contracts:2026-11-24T00:00:00+00:00',
+      key: 'airflow:dagao:2026-11-24T00:00:00+00:00', // per run: see airflow-key.test.ts
     });
   });
 

@@ -31,6 +31,8 @@ export class FakeRunbook implements Runbook<{ target: string }> {
 
   /** Extra facts computed from the results so far (what a real runbook learns from earlier steps). */
   factsFromResults?: (results: PlanContext['results']) => Record<string, unknown>;
+  /** How many of the steps the plan keeps, given the results so far (what a runbook that cuts its plan does). */
+  stepsFromResults?: (results: PlanContext['results']) => number;
   builds = 0;
 
   buildPlan(input: { target: string }, ctx?: PlanContext) {
@@ -42,7 +44,7 @@ export class FakeRunbook implements Runbook<{ target: string }> {
         title: `Fake on ${input.target}`,
         summary: 'fake',
         facts: { ...this.facts, ...this.factsFromResults?.(ctx?.results ?? []) },
-        steps: this.risks.map((risk, i) => ({
+        steps: this.risks.slice(0, this.stepsFromResults?.(ctx?.results ?? []) ?? this.risks.length).map((risk, i) => ({
           id: `step-${i + 1}`,
           title: `Step ${i + 1}`,
           risk,

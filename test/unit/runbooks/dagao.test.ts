@@ -9,7 +9,7 @@ import type { AnyRunbook, Runbook, StepRunContext } from '../../../src/operation
 import type { Operation, StepResult } from '../../../src/operations/types';
 import { dagaoRunbook, type DagaoDeps } from '../../../src/runbooks/dagao';
 import { classifyFailure } from '../../../src/runbooks/dagao/diagnosis';
-import { parseDagao, type DagaoInput } from '../../../src/runbooks/dagao/input';
+import { parseDagao, txOrigin, type DagaoInput } from '../../../src/runbooks/dagao/input';
 import { findTransaction } from '../../../src/runbooks/dagao/transaction';
 import { messageText } from '../../../src/slack/channel-history';
 import { ScriptedRunner } from '../../fakes/scripted-cli-runner';
@@ -128,7 +128,14 @@ describe('claiming alarms', () => {
   const { runbook } = setup();
   it('claims a dagão task failure, with its run and transaction', () => {
     const alarm: Alarm = { ...base, kind: 'airflow-task-failure', dagId: 'dagao', taskId: 'itaipu-rest', runId: 'scheduled__x', transactionId: TX.toUpperCase(), state: 'ALARM' };
-    expect(runbook.fromAlarm!(alarm)).toEqual({ from: 'status', nodes: 30, tx: TX, runId: 'scheduled__x' });
+    expect(runbook.fromAlarm!(alarm)).toEqual({ from: 'status', nodes: 30, tx: TX, txSource: 'alarm', runId: 'scheduled__x' });
+  });
+  it('says the transaction came from the alarm post, not from --tx', async () => {
+    const input = runbook.fromAlarm!({ ...base, kind: 'airflow-task-failure', dagId: 'dagao', transactionId: TX, state: 'ALARM' })!;
+    expect(txOrigin(input)).toBe('named in the alarm post');
+    expect(txOrigin({ ...input, txSource: undefined })).toBe('given with --tx');
+    const plan = await runbook.buildPlan(input, { logger: pino({ level: 'silent' }), now: new Date(), results: [] });
+    expect(plan.steps.find((s) => s.id === 'transaction')!.preview[0]!.value).toBe(`named in the alarm post: ${TX}`);
   });
   it('leaves other DAGs, recoveries, bad transaction ids and other alarms alone', () => {
     expect(runbook.fromAlarm!({ ...base, kind: 'airflow-task-failure', dagId: 'other', state: 'ALARM' })).toBeUndefined();
