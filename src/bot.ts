@@ -108,7 +108,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const instrument = <T extends object>(adapter: T | undefined, name: string): T | undefined => adapter && instrumentAdapter(adapter, name, metrics);
     const metapod = instrument(overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined), 'metapod');
     const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);
-    const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
+    const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false, convoStore: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
     const airflow = instrument(config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined, 'airflow');
