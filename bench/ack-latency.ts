@@ -57,7 +57,7 @@ export async function bench(): Promise<BenchRow[]> {
   const children: Child[] = [];
   try {
     const common = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' };
-    const bot = await spawnNode(['dist/main.js'], { ...common, HOST: '127.0.0.1', METAPOD_URL: metapod.url, DATABASE_PATH: `${tmp.dir}/bench.db`, LOG_LEVEL: 'info' }, /"port":(\d+).*runbook-bot is serving/);
+    const bot = await spawnNode([...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), 'dist/main.js'], { ...common, HOST: '127.0.0.1', METAPOD_URL: metapod.url, DATABASE_PATH: `${tmp.dir}/bench.db`, LOG_LEVEL: 'info' }, /"port":(\d+).*runbook-bot is serving/);
     children.push(bot);
     const bare = await spawnNode([compileForNode('bench/bare-bolt-app.ts')], common, /listening on port (\d+)/);
     children.push(bare);

@@ -47,7 +47,7 @@ describe('the HTTP transport', () => {
   const body = (text: string) => slashCommand({ text, userId: 'UREQ', responseUrl: 'http://127.0.0.1:9/r' });
 
   it("refuses a correctly signed request that reached Bolt's listener without our gate, and runs no handler", async () => {
-    const server = createServer(transport.httpListener!);
+    const server = createServer(transport.httpListener);
     servers.push(server);
     const url = await listen(server);
     const b = body('bypass');
