@@ -52,6 +52,8 @@ export class SqliteStore implements OperationStore {
   private writes = 0;
   // Compiling SQL costs more than running these small statements: each is prepared once per store.
   private readonly statements = new Map<string, Database.Statement>();
+  // One transaction wrapper for every write (better-sqlite3 builds a new one per db.transaction call).
+  private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(
     path: string,
@@ -63,6 +65,7 @@ export class SqliteStore implements OperationStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
     this.migrate();
+    this.transaction = this.db.transaction((fn: () => unknown) => fn());
   }
 
   /** Brings files written by older versions up to date; `user_version` records how far they got. */
@@ -146,16 +149,19 @@ export class SqliteStore implements OperationStore {
 
   remember(key: string, ttlMs: number): Promise<boolean> {
     const now = this.now().getTime();
-    return this.write(() => {
+    try {
       // Expired keys are pruned now and then so the table stays bounded.
       if (++this.writes % 500 === 0) this.sql('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(now);
+      // One statement is atomic on its own (SQLite takes the write lock for it, waiting up to the busy
+      // timeout): no explicit transaction, which would cost a BEGIN and a COMMIT on every delivery.
       const result = this.sql(
-          `INSERT INTO idempotency_keys (key, expires_at) VALUES (?, ?)
-           ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE idempotency_keys.expires_at <= ?`,
-        )
-        .run(key, now + ttlMs, now);
-      return result.changes === 1;
-    });
+        `INSERT INTO idempotency_keys (key, expires_at) VALUES (?, ?)
+         ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE idempotency_keys.expires_at <= ?`,
+      ).run(key, now + ttlMs, now);
+      return Promise.resolve(result.changes === 1);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   ping(): Promise<void> {
@@ -180,7 +186,7 @@ export class SqliteStore implements OperationStore {
 
   private write<T>(fn: () => T): Promise<T> {
     try {
-      return Promise.resolve(this.db.transaction(fn).immediate());
+      return Promise.resolve(this.transaction.immediate(fn) as T);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
