@@ -98,6 +98,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const identity = await verifyBotToken(new webApi.WebClient(botToken, { ...clientOptions, logger: bolt }));
 
   const releases: (() => Promise<void>)[] = [];
+  // Runs last (releases run in reverse): the lines logged while stopping are written before exit.
+  releases.push(() => new Promise<void>((resolve) => logger.flush(() => resolve())));
   const release = async (): Promise<void> => {
     for (const fn of releases.splice(0).reverse()) await fn().catch((err: unknown) => logger.warn({ err }, 'release failed'));
   };
