@@ -40,6 +40,9 @@ export function freshSlackTimestamp(req: IncomingMessage, nowSeconds: number): b
 /** The bot's HTTP server: `/slack/events` (signature and shape checked by checkSlackRequest), `/healthz`, `/readyz`, `/metrics`. */
 export function createHttpServer(opts: HttpServerOptions): Server {
   const nowSeconds = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  // Bolt does not check signatures again behind this server (src/slack/transport.ts): without a secret,
+  // anyone could sign with the empty one.
+  if (opts.slackListener && !opts.signingSecret) throw new Error('createHttpServer: a Slack listener needs the signing secret');
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/slack/events' && req.method === 'POST' && opts.slackListener) {
@@ -53,7 +56,7 @@ export function createHttpServer(opts: HttpServerOptions): Server {
       res.once('finish', () => opts.onSlackAck?.(Number(process.hrtime.bigint() - started) / 1e9, res.statusCode));
       void readBody(req).then((body) => {
         if (body === undefined) return send(res, 413, { error: 'request too large' });
-        const verdict = checkSlackRequest(body, req.headers, opts.signingSecret ?? '', nowSeconds());
+        const verdict = checkSlackRequest(body, req.headers, opts.signingSecret!, nowSeconds());
         if (!verdict.ok) {
           opts.logger.warn({ path, status: verdict.status, reason: verdict.error }, 'refused a Slack request');
           return send(res, verdict.status, { error: verdict.error });

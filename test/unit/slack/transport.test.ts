@@ -68,6 +68,10 @@ describe('the HTTP transport', () => {
     expect(handled).not.toContain('forged');
   });
 
+  it('refuses to serve a Slack listener without the signing secret (an empty secret would accept anyone)', () => {
+    expect(() => createHttpServer({ slackListener: transport.httpListener, signingSecret: '', logger, health: () => Promise.resolve({ ok: true, checks: {} }) })).toThrow(/signing secret/);
+  });
+
   it("never starts Bolt's own HTTP server, whose signature check is off", async () => {
     await expect(app.start()).rejects.toThrow(/must not start/);
   });
