@@ -1,5 +1,6 @@
 // Ack latency of /runbook at 100 concurrent signed slash commands: the real bot vs a bare Bolt app
 // that only acks, both as child processes against the same loopback Slack emulator, in the same run.
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { startMetapodFake } from '../src/sandbox/fakes/metapod';
 import { startSlackEmulator } from '../src/sandbox/fakes/slack-api';
@@ -10,7 +11,7 @@ import { compileForNode, percentile, round, spawnNode, tempDir, type BenchRow, t
 const SECRET = 'bench-signing-secret-0123456789';
 const TOKEN = 'xoxb-bench-token';
 const CONCURRENCY = 100;
-const ROUNDS = 5;
+const ROUNDS = 10;
 const DATASET_ID = '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60';
 // A real request (plan built, stored and posted after the ack, competing with later acks), and help
 // (answered in the ack itself: the bot's ack path alone).
@@ -50,6 +51,26 @@ async function waitUntil(done: () => boolean, timeoutMs = 30_000): Promise<void>
   }
 }
 
+/** CPU time (user + system) a child has used so far, in ms; undefined where /proc is missing. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return undefined;
+  }
+}
+
+interface Contestant {
+  name: string;
+  url: string;
+  child: Child;
+  /** Whether it posts a plan after acking a proposing command (the bot does; the bare app does not). */
+  proposes: boolean;
+  samples: number[];
+  cpu: number;
+}
+
 export async function bench(): Promise<BenchRow[]> {
   const slack = await startSlackEmulator();
   const metapod = await startMetapodFake();
@@ -57,42 +78,67 @@ export async function bench(): Promise<BenchRow[]> {
   const children: Child[] = [];
   try {
     const common = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' };
-    const bot = await spawnNode(['dist/main.js'], { ...common, HOST: '127.0.0.1', METAPOD_URL: metapod.url, DATABASE_PATH: `${tmp.dir}/bench.db`, LOG_LEVEL: 'info' }, /"port":(\d+).*runbook-bot is serving/);
-    children.push(bot);
+    const startBotAt = async (main: string, db: string): Promise<Child> => {
+      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+      const child = await spawnNode([...prof, main], { ...common, HOST: '127.0.0.1', METAPOD_URL: metapod.url, DATABASE_PATH: `${tmp.dir}/${db}`, LOG_LEVEL: 'info' }, /"port":(\d+).*runbook-bot is serving/);
+      children.push(child);
+      return child;
+    };
+    const contestants: Contestant[] = [];
+    const add = (name: string, child: Child, proposes: boolean) => contestants.push({ name, child, proposes, url: `http://127.0.0.1:${child.port}/slack/events`, samples: [], cpu: 0 });
+    add('runbook-bot', await startBotAt('dist/main.js', 'bench.db'), true);
+    // BENCH_BASELINE_BOT=<another build's main.js>: that build runs in the same bursts, for before/after.
+    if (process.env.BENCH_BASELINE_BOT) add('runbook-bot before', await startBotAt(process.env.BENCH_BASELINE_BOT, 'baseline.db'), true);
     const bare = await spawnNode([compileForNode('bench/bare-bolt-app.ts')], common, /listening on port (\d+)/);
     children.push(bare);
-    const targets = { bot: `http://127.0.0.1:${bot.port}/slack/events`, bare: `http://127.0.0.1:${bare.port}/slack/events` };
+    add('bare Bolt', bare, false);
     const newUrl = () => slack.newResponseUrl();
     const rows: BenchRow[] = [];
     for (const scenario of SCENARIOS) {
       // After a burst the bot still posts a plan per command; the next burst waits for that work to end,
       // so it does not compete with the measurement of the other app (this process runs the emulator too).
-      const botBurst = async (): Promise<number[]> => {
+      const run = async (c: Contestant): Promise<{ times: number[]; cpu: number }> => {
         const posted = slack.callsTo('chat.postMessage').length;
-        const times = await burst(targets.bot, scenario.text, CONCURRENCY, newUrl);
-        await waitUntil(() => slack.callsTo('chat.postMessage').length >= posted + (scenario.posts ? CONCURRENCY : 0));
-        await new Promise((resolve) => setTimeout(resolve, 200)); // the store writes after the post
-        return times;
+        const cpuBefore = cpuMs(c.child.proc.pid);
+        const times = await burst(c.url, scenario.text, CONCURRENCY, newUrl);
+        if (c.proposes && scenario.posts) {
+          await waitUntil(() => slack.callsTo('chat.postMessage').length >= posted + CONCURRENCY);
+          await new Promise((resolve) => setTimeout(resolve, 200)); // the store writes after the post
+        }
+        const cpuAfter = cpuMs(c.child.proc.pid);
+        return { times, cpu: cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore };
       };
-      // One warm-up burst each (JIT, keep-alive pool, SQLite page cache), then alternate so drift hits both.
-      await botBurst();
-      await burst(targets.bare, scenario.text, CONCURRENCY, newUrl);
-      const samples = { bot: [] as number[], bare: [] as number[] };
-      for (let i = 0; i < ROUNDS; i += 1) {
-        samples.bot.push(...(await botBurst()));
-        samples.bare.push(...(await burst(targets.bare, scenario.text, CONCURRENCY, newUrl)));
+      // One warm-up burst each (JIT, keep-alive pool, SQLite page cache), then alternate so drift hits all.
+      for (const c of contestants) {
+        await run(c);
+        c.samples = [];
+        c.cpu = 0;
       }
+      for (let i = 0; i < ROUNDS; i += 1) {
+        for (const c of contestants) {
+          const r = await run(c);
+          c.samples.push(...r.times);
+          c.cpu += r.cpu;
+        }
+      }
+      const base = contestants.find((c) => c.name === 'bare Bolt')!;
       const p = (xs: number[], q: number) => round(percentile(xs, q));
-      const ratio = (q: number) => round(percentile(samples.bot, q) / percentile(samples.bare, q), 2);
+      const ratio = (c: Contestant, q: number) => round(percentile(c.samples, q) / percentile(base.samples, q), 2);
       const note = `${scenario.label}; ${ROUNDS} bursts of ${CONCURRENCY} after a warm-up burst`;
-      rows.push(
-        { metric: `ack p50, runbook-bot, ${scenario.name}`, value: p(samples.bot, 50), unit: 'ms', note },
-        { metric: `ack p99, runbook-bot, ${scenario.name}`, value: p(samples.bot, 99), unit: 'ms', note },
-        { metric: `ack p50, bare Bolt, ${scenario.name}`, value: p(samples.bare, 50), unit: 'ms', note },
-        { metric: `ack p99, bare Bolt, ${scenario.name}`, value: p(samples.bare, 99), unit: 'ms', note },
-        { metric: `ack p50 ratio, ${scenario.name}`, value: ratio(50), unit: 'x', target: '<= 1.3x', ok: ratio(50) <= 1.3 },
-        { metric: `ack p99 ratio, ${scenario.name}`, value: ratio(99), unit: 'x', target: '<= 1.3x', ok: ratio(99) <= 1.3 },
-      );
+      for (const c of contestants) {
+        rows.push(
+          { metric: `ack p50, ${c.name}, ${scenario.name}`, value: p(c.samples, 50), unit: 'ms', note },
+          { metric: `ack p99, ${c.name}, ${scenario.name}`, value: p(c.samples, 99), unit: 'ms', note },
+        );
+        if (Number.isFinite(c.cpu)) rows.push({ metric: `CPU per command, ${c.name}, ${scenario.name}`, value: round(c.cpu / (ROUNDS * CONCURRENCY), 2), unit: 'ms', note: 'user + system time of the process over the bursts (and the work after them), per command; 10 ms resolution overall' });
+      }
+      for (const c of contestants.filter((x) => x !== base)) {
+        const suffix = c.name === 'runbook-bot' ? '' : ` (${c.name})`;
+        rows.push(
+          { metric: `ack p50 ratio, ${scenario.name}${suffix}`, value: ratio(c, 50), unit: 'x', target: '<= 1.3x', ok: ratio(c, 50) <= 1.3 },
+          { metric: `ack p99 ratio, ${scenario.name}${suffix}`, value: ratio(c, 99), unit: 'x', target: '<= 1.3x', ok: ratio(c, 99) <= 1.3 },
+        );
+      }
     }
     return rows;
   } finally {

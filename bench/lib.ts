@@ -25,7 +25,7 @@ export interface BenchRow {
   /** What was measured, e.g. "ack latency p99 (100 concurrent)". */
   metric: string;
   value: number;
-  unit: 'ms' | 'MB' | 'x' | 'count';
+  unit: 'ms' | 'MB' | 'x' | 'count' | 'per s';
   /** The target from the issue, as text (e.g. "<= 1.3x"); omitted when there is none. */
   target?: string;
   /** Whether the value meets the target; omitted when there is none. */

@@ -90,6 +90,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const identity = await verifyBotToken(new webApi.WebClient(botToken, { ...clientOptions, logger: bolt }));
 
   const releases: (() => Promise<void>)[] = [];
+  // Runs last (releases run in reverse): the lines logged while stopping are written before exit.
+  releases.push(() => new Promise<void>((resolve) => logger.flush(() => resolve())));
   const release = async (): Promise<void> => {
     for (const fn of releases.splice(0).reverse()) await fn().catch((err: unknown) => logger.warn({ err }, 'release failed'));
   };
@@ -100,7 +102,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const instrument = <T extends object>(adapter: T | undefined, name: string): T | undefined => adapter && instrumentAdapter(adapter, name, metrics);
     const metapod = instrument(overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined), 'metapod');
     const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);
-    const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false });
+    const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false, convoStore: false });
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
     const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, onClose: (fn) => void releases.push(fn) });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { checkSlackRequest, MAX_BODY_BYTES, MAX_CLOCK_SKEW_SECONDS } from '../slack/request-gate';
+import { checkSlackRequest, markGatePassed, MAX_BODY_BYTES, MAX_CLOCK_SKEW_SECONDS } from '../slack/request-gate';
 
 export { MAX_CLOCK_SKEW_SECONDS };
 
@@ -37,9 +37,12 @@ export function freshSlackTimestamp(req: IncomingMessage, nowSeconds: number): b
   return Number.isInteger(ts) && Math.abs(nowSeconds - ts) <= MAX_CLOCK_SKEW_SECONDS;
 }
 
-/** The bot's HTTP server: `/slack/events` (signature checked by Bolt), `/healthz`, `/readyz`, `/metrics`. */
+/** The bot's HTTP server: `/slack/events` (signature and shape checked by checkSlackRequest), `/healthz`, `/readyz`, `/metrics`. */
 export function createHttpServer(opts: HttpServerOptions): Server {
   const nowSeconds = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  // Bolt does not check signatures again behind this server (src/slack/transport.ts): without a secret,
+  // anyone could sign with the empty one.
+  if (opts.slackListener && !opts.signingSecret) throw new Error('createHttpServer: a Slack listener needs the signing secret');
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/slack/events' && req.method === 'POST' && opts.slackListener) {
@@ -53,13 +56,15 @@ export function createHttpServer(opts: HttpServerOptions): Server {
       res.once('finish', () => opts.onSlackAck?.(Number(process.hrtime.bigint() - started) / 1e9, res.statusCode));
       void readBody(req).then((body) => {
         if (body === undefined) return send(res, 413, { error: 'request too large' });
-        const verdict = checkSlackRequest(body, req.headers, opts.signingSecret ?? '', nowSeconds());
+        const verdict = checkSlackRequest(body, req.headers, opts.signingSecret!, nowSeconds());
         if (!verdict.ok) {
           opts.logger.warn({ path, status: verdict.status, reason: verdict.error }, 'refused a Slack request');
           return send(res, verdict.status, { error: verdict.error });
         }
-        // Bolt reads an already-buffered body from `rawBody` and verifies the signature again.
+        // Bolt reads an already-buffered body from `rawBody`; the mark lets the transport skip Bolt's
+        // second signature check, which would only repeat the one just done (src/slack/transport.ts).
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+        markGatePassed(req);
         try {
           listener(req, res);
         } catch (err) {

@@ -58,6 +58,19 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
   const target = options.destination ?? pino.destination({ dest: 1, sync: false });
-  const scrubbed: DestinationStream = { write: (line: string) => target.write(scrub(line, secrets)) };
+  // Lines are written asynchronously (off the ack path); logger.flush() writes what is still buffered
+  // synchronously, which the bot does last on shutdown so no line is lost to process.exit.
+  const buffered = target as DestinationStream & { flushSync?: () => void };
+  const scrubbed = {
+    write: (line: string) => target.write(scrub(line, secrets)),
+    flush: (done?: (err?: Error) => void) => {
+      try {
+        buffered.flushSync?.();
+        done?.();
+      } catch (err) {
+        done?.(err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+  };
   return pino({ level: options.level ?? 'info', base: { service: 'runbook-bot' }, redact: { paths: REDACT_PATHS, censor: REDACTED } }, scrubbed);
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { z } from 'zod';
 
@@ -7,6 +7,20 @@ import { z } from 'zod';
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 /** Far above anything Slack sends (a slash command's text is at most a few kB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+// Set on a request only by our HTTP server, after checkSlackRequest accepted it; a symbol, so nothing a
+// client sends (headers, body) can set it.
+const GATE_PASSED = Symbol('runbook-bot.slack-request-gate-passed');
+
+/** Marks `req` as signature- and shape-checked by checkSlackRequest (called by our HTTP server only). */
+export function markGatePassed(req: IncomingMessage): void {
+  (req as IncomingMessage & { [GATE_PASSED]?: true })[GATE_PASSED] = true;
+}
+
+/** True when checkSlackRequest accepted `req` (see markGatePassed). */
+export function gatePassed(req: IncomingMessage): boolean {
+  return (req as IncomingMessage & { [GATE_PASSED]?: true })[GATE_PASSED] === true;
+}
 
 export type GateResult = { ok: true } | { ok: false; status: number; error: string };
 

@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { HTTPReceiver, SocketModeReceiver, type App, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config } from '../config';
+import { gatePassed } from './request-gate';
 
 /** How long Socket Mode may take to connect at start before we give up with a clear message. */
 export const SOCKET_START_TIMEOUT_MS = 30_000;
@@ -22,8 +23,18 @@ export interface SlackTransport {
 export function createTransport(config: Config, logger: BoltLogger, startTimeoutMs = SOCKET_START_TIMEOUT_MS): SlackTransport {
   const { mode, appToken, signingSecret, apiUrl } = config.slack;
   if (mode !== 'socket') {
-    const receiver = new HTTPReceiver({ signingSecret: signingSecret!, logger, processBeforeResponse: false });
-    return { receiver, httpListener: receiver.requestListener, start: () => Promise.resolve(), stop: () => Promise.resolve(), state: () => 'http' };
+    // Our HTTP server (src/observability/http-server.ts) checks every request's signature, freshness and
+    // shape before this listener runs, so Bolt's own check would only repeat it (an HMAC and a body parse
+    // per request, on the ack path). It is skipped ONLY for requests our gate marked as passed: anything
+    // that reaches the listener another way is refused, and Bolt's own server must never start.
+    const receiver = new HTTPReceiver({ signingSecret: signingSecret!, logger, processBeforeResponse: false, signatureVerification: false });
+    receiver.start = () => Promise.reject(new Error("Bolt's HTTP server must not start: runbook-bot's own server receives and checks Slack requests"));
+    const httpListener: RequestListener = (req, res) => {
+      if (gatePassed(req)) return receiver.requestListener(req, res);
+      logger.warn('refused a Slack request that did not pass the request gate');
+      res.writeHead(401).end();
+    };
+    return { receiver, httpListener, start: () => Promise.resolve(), stop: () => Promise.resolve(), state: () => 'http' };
   }
   const receiver = new SocketModeReceiver({ appToken: appToken!, logger, installerOptions: { clientOptions: { slackApiUrl: apiUrl } } });
   let state = 'disconnected';

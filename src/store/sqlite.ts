@@ -50,6 +50,10 @@ interface AuditRow {
 export class SqliteStore implements OperationStore {
   private readonly db: Database.Database;
   private writes = 0;
+  // Compiling SQL costs more than running these small statements: each is prepared once per store.
+  private readonly statements = new Map<string, Database.Statement>();
+  // One transaction wrapper for every write (better-sqlite3 builds a new one per db.transaction call).
+  private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(
     path: string,
@@ -61,6 +65,7 @@ export class SqliteStore implements OperationStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
     this.migrate();
+    this.transaction = this.db.transaction((fn: () => unknown) => fn());
   }
 
   /** Brings files written by older versions up to date; `user_version` records how far they got. */
@@ -79,8 +84,7 @@ export class SqliteStore implements OperationStore {
   insert(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
     const stored = { ...op, version: 1 };
     return this.write(() => {
-      const result = this.db
-        .prepare('INSERT OR IGNORE INTO operations (id, state, version, created_at, correlation_key, doc) VALUES (?, ?, 1, ?, ?, ?)')
+      const result = this.sql('INSERT OR IGNORE INTO operations (id, state, version, created_at, correlation_key, doc) VALUES (?, ?, 1, ?, ?, ?)')
         .run(op.id, op.state, op.createdAt, op.correlationKey ?? null, JSON.stringify(stored));
       if (result.changes !== 1) throw new VersionConflictError(op.id);
       this.appendRows(op.id, audit);
@@ -89,15 +93,14 @@ export class SqliteStore implements OperationStore {
   }
 
   get(id: string): Promise<Operation | undefined> {
-    const row = this.db.prepare('SELECT doc FROM operations WHERE id = ?').get(id) as { doc: string } | undefined;
+    const row = this.sql('SELECT doc FROM operations WHERE id = ?').get(id) as { doc: string } | undefined;
     return Promise.resolve(row ? (JSON.parse(row.doc) as Operation) : undefined);
   }
 
   update(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
     const stored = { ...op, version: op.version + 1 };
     return this.write(() => {
-      const result = this.db
-        .prepare('UPDATE operations SET state = ?, version = ?, doc = ? WHERE id = ? AND version = ?')
+      const result = this.sql('UPDATE operations SET state = ?, version = ?, doc = ? WHERE id = ? AND version = ?')
         .run(stored.state, stored.version, JSON.stringify(stored), op.id, op.version);
       if (result.changes !== 1) throw new VersionConflictError(op.id);
       this.appendRows(op.id, audit);
@@ -110,8 +113,7 @@ export class SqliteStore implements OperationStore {
   }
 
   listRecent(limit: number): Promise<Operation[]> {
-    const rows = this.db
-      .prepare('SELECT doc FROM operations ORDER BY created_at DESC, id DESC LIMIT ?')
+    const rows = this.sql('SELECT doc FROM operations ORDER BY created_at DESC, id DESC LIMIT ?')
       .all(limit) as { doc: string }[];
     return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Operation));
   }
@@ -119,21 +121,19 @@ export class SqliteStore implements OperationStore {
   listByState(states: readonly OperationState[]): Promise<Operation[]> {
     if (states.length === 0) return Promise.resolve([]);
     const marks = states.map(() => '?').join(', ');
-    const rows = this.db.prepare(`SELECT doc FROM operations WHERE state IN (${marks})`).all(...states) as { doc: string }[];
+    const rows = this.sql(`SELECT doc FROM operations WHERE state IN (${marks})`).all(...states) as { doc: string }[];
     return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Operation));
   }
 
   findActiveByKey(correlationKey: string): Promise<Operation | undefined> {
     const marks = ACTIVE_STATES.map(() => '?').join(', ');
-    const row = this.db
-      .prepare(`SELECT doc FROM operations WHERE correlation_key = ? AND state IN (${marks}) ORDER BY created_at DESC LIMIT 1`)
+    const row = this.sql(`SELECT doc FROM operations WHERE correlation_key = ? AND state IN (${marks}) ORDER BY created_at DESC LIMIT 1`)
       .get(correlationKey, ...ACTIVE_STATES) as { doc: string } | undefined;
     return Promise.resolve(row ? (JSON.parse(row.doc) as Operation) : undefined);
   }
 
   auditTrail(operationId: string): Promise<AuditEntry[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM audit WHERE operation_id = ? ORDER BY seq')
+    const rows = this.sql('SELECT * FROM audit WHERE operation_id = ? ORDER BY seq')
       .all(operationId) as AuditRow[];
     return Promise.resolve(
       rows.map((r) => ({
@@ -149,21 +149,23 @@ export class SqliteStore implements OperationStore {
 
   remember(key: string, ttlMs: number): Promise<boolean> {
     const now = this.now().getTime();
-    return this.write(() => {
+    try {
       // Expired keys are pruned now and then so the table stays bounded.
-      if (++this.writes % 500 === 0) this.db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(now);
-      const result = this.db
-        .prepare(
-          `INSERT INTO idempotency_keys (key, expires_at) VALUES (?, ?)
-           ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE idempotency_keys.expires_at <= ?`,
-        )
-        .run(key, now + ttlMs, now);
-      return result.changes === 1;
-    });
+      if (++this.writes % 500 === 0) this.sql('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(now);
+      // One statement is atomic on its own (SQLite takes the write lock for it, waiting up to the busy
+      // timeout): no explicit transaction, which would cost a BEGIN and a COMMIT on every delivery.
+      const result = this.sql(
+        `INSERT INTO idempotency_keys (key, expires_at) VALUES (?, ?)
+         ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE idempotency_keys.expires_at <= ?`,
+      ).run(key, now + ttlMs, now);
+      return Promise.resolve(result.changes === 1);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.sql('SELECT 1').get();
     return Promise.resolve();
   }
 
@@ -172,9 +174,19 @@ export class SqliteStore implements OperationStore {
     return Promise.resolve();
   }
 
+  /** The cached prepared statement for `source`. */
+  private sql(source: string): Database.Statement {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
+
   private write<T>(fn: () => T): Promise<T> {
     try {
-      return Promise.resolve(this.db.transaction(fn).immediate());
+      return Promise.resolve(this.transaction.immediate(fn) as T);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -182,10 +194,9 @@ export class SqliteStore implements OperationStore {
 
   private appendRows(operationId: string, audit: NewAuditEntry[]): void {
     if (audit.length === 0) return;
-    const { next } = this.db
-      .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM audit WHERE operation_id = ?')
+    const { next } = this.sql('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM audit WHERE operation_id = ?')
       .get(operationId) as { next: number };
-    const insert = this.db.prepare('INSERT INTO audit (operation_id, seq, at, actor, type, detail) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = this.sql('INSERT INTO audit (operation_id, seq, at, actor, type, detail) VALUES (?, ?, ?, ?, ?, ?)');
     audit.forEach((entry, i) => {
       insert.run(operationId, next + i, entry.at ?? this.now().toISOString(), entry.actor, entry.type, JSON.stringify(entry.detail));
     });

@@ -20,12 +20,18 @@ const STATUS_LIMIT = 15;
 /** Registers `/runbook`: help and parse errors are answered in the ack, the rest after it. */
 export function registerRunbookCommand(app: App, deps: CommandDeps): void {
   app.command('/runbook', async ({ command, ack, respond }) => {
-    const log = deps.logger.child({ requestId: command.trigger_id, user: command.user_id, channel: command.channel_id });
+    const who = { requestId: command.trigger_id, user: command.user_id, channel: command.channel_id };
     const parsed = parseCommand(command.text ?? '', deps.runbooks);
-    log.info({ kind: parsed.kind }, 'slash command');
+    // Debug only: a proposal is logged by the engine, and one info line per command is enough under a burst.
+    deps.logger.debug({ ...who, kind: parsed.kind }, 'slash command');
     if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...renderHelp(parsed.usage) });
     if (parsed.kind === 'invalid') return ack({ response_type: 'ephemeral', ...renderUsageError(parsed.error, parsed.usage) });
     await ack();
+    // The rest (plan, store, Slack calls) waits until the requests already received have been read and
+    // acknowledged: under a burst, this command's work would otherwise delay the acks queued behind it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Created after the ack: a child logger serialises its bindings, work the ack need not wait for.
+    const log = deps.logger.child(who);
     try {
       if (parsed.kind === 'status') {
         if (!parsed.operationId) {
@@ -41,7 +47,7 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
         return;
       }
       const op = await deps.engine.propose({ runbook: parsed.runbook, input: parsed.input, requester: command.user_id, location: { channel: command.channel_id } });
-      log.child({ operationId: op.id }).info({ runbook: op.runbook }, 'operation proposed from slash command');
+      log.debug({ operationId: op.id, runbook: op.runbook }, 'operation proposed from slash command');
     } catch (err) {
       if (err instanceof UserFacingError) {
         log.info({ code: err.code }, 'command refused');
