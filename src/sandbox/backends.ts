@@ -1,4 +1,6 @@
+import type { BotOverrides } from '../bot';
 import { startMetapodFake } from './fakes/metapod';
+import { gocdSimulation, rollbackSimulation } from './simulated/rollback';
 
 /** A sample alarm the page can post into the channel, as its integration would. */
 export interface SampleAlarm {
@@ -16,6 +18,8 @@ export interface TourStep {
   as?: string;
   command?: string;
   click?: string;
+  /** Before this step, wait until the newest channel message shows this text (the bot works in the background). */
+  after?: string;
 }
 
 /** A running simulated backend. */
@@ -29,6 +33,8 @@ export interface RunningBackend {
   tour?: TourStep[];
   /** What the backend holds or received, as plain data for the page. */
   state(): unknown;
+  /** Bot settings this simulation needs (e.g. shorter rollback waits than real CloudFormation). */
+  botOverrides?: Partial<BotOverrides>;
   close(): Promise<void>;
 }
 
@@ -81,4 +87,4 @@ const metapod: SimulatedBackend = {
  * Every simulated backend the sandbox starts. Runbooks that land later add theirs here (CloudFormation,
  * DynamoDB via dynalite, CloudWatch, Airflow, Sonar, GoCD, GitHub, the sabesp/nu CLIs).
  */
-export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod];
+export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation];

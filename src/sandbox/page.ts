@@ -104,7 +104,7 @@ function render() {
   $('#metrics').href = state.botUrl + '/metrics';
   const t = state.tour;
   $('#tour').hidden = !t.say && !t.error;
-  $('#tour').textContent = t.error ? 'The tour stopped: ' + t.error : (t.running ? 'Tour step ' + t.step + ': ' : 'Tour: ') + (t.say || '');
+  $('#tour').textContent = t.error ? 'The tour stopped: ' + t.error : (t.running ? 'Tour step ' + t.step + ' of ' + t.total + ': ' : 'Tour: ') + (t.say || '');
   $('#play-tour').disabled = t.running;
 }
 

@@ -49,7 +49,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const HomeRequest = z.object({ user: UserId });
   const AlarmRequest = z.object({ backend: z.string().max(40), index: z.number().int().min(0) });
 
-  const tour: { running: boolean; say?: string; as?: string; step: number; error?: string } = { running: false, step: 0 };
+  const tour: { running: boolean; say?: string; as?: string; step: number; total: number; error?: string } = { running: false, step: 0, total: 0 };
   const responseUrlOwners = new Map<string, string>();
   const notes: PrivateNote[] = [];
   const seen = new WeakMap<object, number>();
@@ -101,10 +101,20 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
 
   const playTour = async (): Promise<void> => {
     const steps = [...opts.backends.values()].flatMap((b) => b.tour ?? []);
+    tour.total = steps.length;
     for (const [i, step] of steps.entries()) {
       // `as` stays the last person who acted, so a page that polled past a step still follows them.
       Object.assign(tour, { step: i + 1, say: step.say, as: step.as ?? tour.as });
       // The bot does its work after the ack: wait until Slack heard from it before the next step.
+      if (step.after) {
+        const shows = (): boolean => {
+          const newest = slack.topLevel(channel.id).at(-1);
+          return !!newest && `${newest.text}${JSON.stringify(newest.blocks ?? [])}`.includes(step.after!);
+        };
+        await until(shows, 120_000);
+        if (!shows()) throw new Error(`the tour waited for a message showing "${step.after}", and there is none`);
+        await opts.idle();
+      }
       const calls = slack.calls.length;
       if (step.command) await api.command!({ user: step.as, text: step.command });
       if (step.click) {

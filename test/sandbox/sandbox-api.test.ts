@@ -12,9 +12,9 @@ interface PageState {
   messages: { ts: string; text: string; blocks: Record<string, unknown>[]; replies: { text: string }[] }[];
   privateNotes: { text: string }[];
   home: { blocks: unknown[] } | null;
-  backends: { metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] } };
+  backends: { metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] }; cloudformation: { mutatingCalls: string[] } };
   examples: { label: string; command: string }[];
-  tour: { running: boolean; step: number; say?: string; error?: string };
+  tour: { running: boolean; step: number; total: number; say?: string; error?: string };
   alarms: { backend: string; index: number; label: string }[];
 }
 
@@ -95,18 +95,22 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     expect(sandbox.slack.calls.length).toBe(calls);
   });
 
-  it('plays the scripted tour: a retraction requested by alice, refused for her, approved by bruno', async () => {
+  it('plays the scripted tour to its end: one walk per runbook (a retraction refused for alice and approved by bruno, a rollback, ...)', async () => {
     expect(await post('tour', {})).toEqual({ started: true });
     expect(await post('tour', {})).toEqual({ error: 'The tour is already playing.' });
     const end = await waitFor(async () => {
       const s = await state('UALICE');
       return s.tour.running ? undefined : s;
-    }, { timeoutMs: 15_000, what: 'the tour to finish' });
-    expect(end.tour).toMatchObject({ step: 4, say: expect.stringMatching(/^Done/) });
+    }, { timeoutMs: 90_000, what: 'the tour to finish' });
+    // One walk per simulated runbook, played to its last step without an error.
     expect(end.tour.error).toBeUndefined();
+    expect(end.tour.step).toBe(end.tour.total);
+    expect(end.tour.say).toMatch(/^Done/);
     expect(end.privateNotes.map((n) => n.text).join('\n')).toMatch(/four-eyes/);
     expect(end.messages[0]!.replies.map((r) => r.text).join('\n')).toMatch(/Approved by <@UBRUNO>[^]*succeeded/);
     expect(end.backends.metapod.requests).toHaveLength(1);
+    expect(end.backends.cloudformation.mutatingCalls).toEqual(['ExecuteChangeSet prod-global-k-metapod', 'ExecuteChangeSet prod-global-k-metapod']);
+    expect(end.messages[1]!.blocks.map((b) => JSON.stringify(b)).join('\n')).toMatch(/Succeeded/);
   });
 });
 

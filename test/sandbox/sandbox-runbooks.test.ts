@@ -1,0 +1,74 @@
+import pino from 'pino';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { waitFor } from '../support/wait-for';
+
+interface Message {
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  replies: { text: string; blocks: unknown[] }[];
+}
+interface PageState {
+  messages: Message[];
+  privateNotes: { text: string }[];
+  backends: Record<string, Record<string, unknown>>;
+  examples: { label: string; command: string }[];
+  alarms: { backend: string; index: number; label: string }[];
+  tour: { running: boolean; step: number; say?: string; error?: string };
+}
+
+/** Everything a message shows: its blocks' text and its thread. */
+const shown = (m: Message): string => JSON.stringify(m.blocks) + m.replies.map((r) => r.text + JSON.stringify(r.blocks)).join('\n');
+
+describe('every runbook through the sandbox API (the real bot, real SDK clients, simulated backends)', () => {
+  let sandbox: Sandbox;
+  const post = async (action: string, body: unknown) =>
+    (await fetch(`${sandbox.url}api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+  const state = async (user = 'UALICE') => (await (await fetch(`${sandbox.url}api/state?user=${user}`)).json()) as PageState;
+  /** The newest top-level message once it shows `pattern`. */
+  const newestShowing = (pattern: RegExp, what: string, timeoutMs = 15_000): Promise<Message> =>
+    waitFor(async () => {
+      const m = (await state()).messages.at(-1);
+      return m && pattern.test(shown(m)) ? m : undefined;
+    }, { what, timeoutMs });
+  /** Waits until the bot has finished what it started, so a click does not race the message updates. */
+  const settled = async (): Promise<void> => sandbox.bot.engine.idle();
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, latencyMs: 20, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 0 });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    sandbox.slack.assertNoUnexpected();
+  });
+
+  it('offers an example for each simulated runbook', async () => {
+    const commands = (await state()).examples.map((e) => e.command.split(' ')[0]);
+    expect(new Set(commands)).toEqual(new Set(['retract', 'rollback']));
+  });
+
+  it('rolls metapod back: change set preview, deploy on approval, verification, two approvals to take the bad color down', async () => {
+    const before = (await state()).messages.length;
+    await post('command', { user: 'UALICE', text: '/runbook rollback metapod' });
+    const gate = await newestShowing(/Awaiting approval/, 'the rollback plan at its first gate');
+    expect((await state()).messages).toHaveLength(before + 1);
+    expect(shown(gate)).toMatch(/GreenVersion +01de01d -&gt; 600d600/);
+    expect((await state()).backends.cloudformation!.mutatingCalls).toEqual([]);
+    await settled();
+
+    await post('click', { user: 'UBRUNO', ts: gate.ts, actionId: 'op_approve' });
+    await newestShowing(/Needs 2 more approvals/, 'the scale-down gate', 30_000);
+    await settled();
+    expect((await state()).backends.cloudformation!.mutatingCalls).toEqual(['ExecuteChangeSet prod-global-k-metapod']);
+    await post('click', { user: 'UBRUNO', ts: gate.ts, actionId: 'op_approve' });
+    await waitFor(async () => (await state('UBRUNO')).privateNotes.find((n) => /needs 1 more approver/.test(n.text)), { what: 'the first destructive approval' });
+    await post('click', { user: 'UCARLA', ts: gate.ts, actionId: 'op_approve' });
+    const done = await newestShowing(/Succeeded/, 'the rollback to succeed', 30_000);
+    expect(shown(done)).toMatch(/600d600 answers on every stack, and nothing else does/);
+    const cfn = (await state()).backends.cloudformation!;
+    expect(cfn.mutatingCalls).toEqual(['ExecuteChangeSet prod-global-k-metapod', 'ExecuteChangeSet prod-global-k-metapod']);
+    expect(cfn.stacks).toContainEqual(expect.objectContaining({ name: 'prod-global-k-metapod', parameters: expect.objectContaining({ GreenVersion: '600d600', GreenInstanceCount: '3', BlueInstanceCount: '0' }) }));
+    expect(cfn.unexpected).toEqual([]);
+    expect((await state()).backends.gocd!.unexpected).toEqual([]);
+  });
+});
