@@ -1,5 +1,6 @@
 import type { BotOverrides } from '../bot';
 import { startMetapodFake } from './fakes/metapod';
+import { datomicSimulation } from './simulated/datomic';
 import { gocdSimulation, rollbackSimulation } from './simulated/rollback';
 
 /** A sample alarm the page can post into the channel, as its integration would. */
@@ -7,6 +8,8 @@ export interface SampleAlarm {
   label: string;
   /** Message text as the alarm integration posts it. */
   text: string;
+  /** Block Kit layout of the post (e.g. AWS Chatbot's), when the integration sends one. */
+  blocks?: unknown[];
   /** Who posts it: a bot integration (AWS Chatbot, Airflow) by default. */
   botId?: string;
   username?: string;
@@ -18,7 +21,9 @@ export interface TourStep {
   as?: string;
   command?: string;
   click?: string;
-  /** Before this step, wait until the newest channel message shows this text (the bot works in the background). */
+  /** Post this backend's sample alarm (index into `alarms`), as its integration would. */
+  alarm?: number;
+  /** Before this step, wait until a message (or reply) posted since this walk's last command or alarm shows this text. */
   after?: string;
 }
 
@@ -87,4 +92,4 @@ const metapod: SimulatedBackend = {
  * Every simulated backend the sandbox starts. Runbooks that land later add theirs here (CloudFormation,
  * DynamoDB via dynalite, CloudWatch, Airflow, Sonar, GoCD, GitHub, the sabesp/nu CLIs).
  */
-export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation];
+export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation];

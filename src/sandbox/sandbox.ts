@@ -49,7 +49,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     for (const fn of cleanups.splice(0).reverse()) await fn();
   };
   try {
-    const slack = await startSlackEmulator({ botUserId: 'UBOT', teamId: 'T0SANDBOX' });
+    // The alarm listener matches RUNBOOK_CHANNEL by name through conversations.info.
+    const slack = await startSlackEmulator({ botUserId: 'UBOT', teamId: 'T0SANDBOX', channels: { [SANDBOX_CHANNEL.id]: SANDBOX_CHANNEL.name } });
     cleanups.push(() => slack.close());
     const backends = new Map<string, RunningBackend>();
     // In parallel, so `npm start` stays quick; every one that started is closed, even when another failed.

@@ -100,29 +100,31 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     slack.messages.filter((m) => m.channel === channel.id && JSON.stringify(m.blocks ?? []).includes(`"action_id":"${actionId}"`)).at(-1);
 
   const playTour = async (): Promise<void> => {
-    const steps = [...opts.backends.values()].flatMap((b) => b.tour ?? []);
+    const steps = [...opts.backends].flatMap(([backend, b]) => (b.tour ?? []).map((s) => ({ ...s, backend })));
+    // Messages before this index belong to earlier walks: `after` looks only at newer ones.
+    let mark = 0;
     tour.total = steps.length;
     for (const [i, step] of steps.entries()) {
       // `as` stays the last person who acted, so a page that polled past a step still follows them.
       Object.assign(tour, { step: i + 1, say: step.say, as: step.as ?? tour.as });
       // The bot does its work after the ack: wait until Slack heard from it before the next step.
       if (step.after) {
-        const shows = (): boolean => {
-          const newest = slack.topLevel(channel.id).at(-1);
-          return !!newest && `${newest.text}${JSON.stringify(newest.blocks ?? [])}`.includes(step.after!);
-        };
+        const shows = (): boolean =>
+          slack.messages.slice(mark).some((m) => m.channel === channel.id && `${m.text}${JSON.stringify(m.blocks ?? [])}`.includes(step.after!));
         await until(shows, 120_000);
         if (!shows()) throw new Error(`the tour waited for a message showing "${step.after}", and there is none`);
         await opts.idle();
       }
       const calls = slack.calls.length;
+      if (step.command !== undefined || step.alarm !== undefined) mark = slack.messages.length;
       if (step.command) await api.command!({ user: step.as, text: step.command });
+      if (step.alarm !== undefined) await api.alarm!({ backend: step.backend, index: step.alarm });
       if (step.click) {
         const message = newestWithButton(step.click);
         if (!message) throw new Error(`the tour expected a "${step.click}" button, and there is none`);
         await api.click!({ user: step.as, ts: message.ts, actionId: step.click });
       }
-      if (step.command || step.click) await until(() => slack.calls.length > calls, 5000);
+      if (step.command || step.click || step.alarm !== undefined) await until(() => slack.calls.length > calls, 5000);
       await opts.idle();
       await new Promise((r) => setTimeout(r, opts.tourPauseMs ?? 2500));
     }
@@ -170,10 +172,10 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
         await fetch(`${slack.apiUrl}chat.postMessage`, {
           method: 'POST',
           headers: { authorization: 'Bearer xoxb-sandbox-alarm-integration', 'content-type': 'application/json' },
-          body: JSON.stringify({ channel: channel.id, text: alarm.text }),
+          body: JSON.stringify({ channel: channel.id, text: alarm.text, blocks: alarm.blocks }),
         })
       ).json()) as { ts?: string };
-      const event = { type: 'message', subtype: 'bot_message', bot_id: alarm.botId ?? 'BALARMS', username: alarm.username ?? 'alarms', channel: channel.id, channel_type: 'channel', text: alarm.text, ts: posted.ts, event_ts: posted.ts };
+      const event = { type: 'message', subtype: 'bot_message', bot_id: alarm.botId ?? 'BALARMS', username: alarm.username ?? 'alarms', channel: channel.id, channel_type: 'channel', text: alarm.text, blocks: alarm.blocks, ts: posted.ts, event_ts: posted.ts };
       return { status: (await toBot(eventBody(event, 'UBOT'))).status };
     },
   };

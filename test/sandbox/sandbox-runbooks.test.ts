@@ -44,7 +44,7 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
 
   it('offers an example for each simulated runbook', async () => {
     const commands = (await state()).examples.map((e) => e.command.split(' ')[0]);
-    expect(new Set(commands)).toEqual(new Set(['retract', 'rollback']));
+    expect(new Set(commands)).toEqual(new Set(['retract', 'rollback', 'datomic']));
   });
 
   it('rolls metapod back: change set preview, deploy on approval, verification, two approvals to take the bad color down', async () => {
@@ -70,5 +70,37 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect(cfn.stacks).toContainEqual(expect.objectContaining({ name: 'prod-global-k-metapod', parameters: expect.objectContaining({ GreenVersion: '600d600', GreenInstanceCount: '3', BlueInstanceCount: '0' }) }));
     expect(cfn.unexpected).toEqual([]);
     expect((await state()).backends.gocd!.unexpected).toEqual([]);
+  });
+
+  it('posts the Datomic throttling alarm from the menu: diagnosis and chart in its thread, then more capacity on approval', async () => {
+    const menu = (await state()).alarms.find((a) => /Datomic/.test(a.label));
+    expect(menu).toMatchObject({ backend: 'dynamodb' });
+    expect(await post('alarm', { backend: menu!.backend, index: menu!.index })).toEqual({ status: 200 });
+    const alarm = (await state()).messages.at(-1)!;
+    expect(JSON.stringify(alarm.blocks)).toContain('prod-s3-analytics-datomic-write-throttles');
+    const diagnosed = await waitFor(async () => {
+      const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
+      return m.replies.some((r) => /op_approve/.test(JSON.stringify(r.blocks))) ? m : undefined;
+    }, { what: 'the diagnosis and plan in the alarm thread', timeoutMs: 15_000 });
+    const thread = diagnosed.replies.map((r) => r.text + JSON.stringify(r.blocks)).join('\n');
+    expect(thread).toMatch(/Recognised the CloudWatch alarm \*prod-s3-analytics-datomic-write-throttles\*/);
+    expect(thread).toMatch(/Throttling found on `prod-s3-analytics-datomic`/);
+    expect(thread).toContain('WCU 50 → 150');
+    // The chart went into the alarm's thread, as a real PNG.
+    const chart = await waitFor(() => sandbox.slack.files.find((f) => f.thread_ts === alarm.ts), { what: 'the chart upload' });
+    expect(chart.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect((await state()).backends.dynamodb!.table).toMatchObject({ write: 50 });
+
+    await settled();
+    const plan = diagnosed.replies.find((r) => /op_approve/.test(JSON.stringify(r.blocks))) as unknown as { ts: string };
+    await post('click', { user: 'UCARLA', ts: plan.ts, actionId: 'op_approve' });
+    await waitFor(async () => {
+      const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
+      return m.replies.some((r) => /Capacity is in place/.test(r.text + JSON.stringify(r.blocks)));
+    }, { what: 'the verified capacity change', timeoutMs: 20_000 });
+    const dynamodb = (await state()).backends.dynamodb!;
+    expect(dynamodb.table).toMatchObject({ read: 100, write: 150 });
+    expect(dynamodb.throttling).toBe(false);
+    expect(dynamodb.unexpected).toEqual([]);
   });
 });

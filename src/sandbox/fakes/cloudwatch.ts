@@ -17,6 +17,8 @@ export interface CloudWatchFake {
   failNext(operation: string, type: string, status?: number, message?: string): void;
   /** Delay before every answer (benchmarks: a backend answering in 50 ms). */
   delayMs: number;
+  /** The PNG GetMetricWidgetImage answers (default TINY_PNG; the sandbox draws a chart). */
+  chartPng: Buffer;
   assertNoUnexpected(): void;
   close(): Promise<void>;
 }
@@ -51,7 +53,7 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
       } catch {
         return invalid('MetricWidget is not valid JSON');
       }
-      return { status: 200, json: { MetricWidgetImage: TINY_PNG.toString('base64') } };
+      return { status: 200, json: { MetricWidgetImage: fake.chartPng.toString('base64') } };
     }
     if (operation === 'GetMetricData') {
       const start = Number(body.StartTime);
@@ -102,6 +104,7 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
     requests: [],
     unexpected: [],
     delayMs: 0,
+    chartPng: TINY_PNG,
     setSeries(metricName, values, match = {}) {
       series.push({ metricName, values, match });
     },
