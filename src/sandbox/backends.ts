@@ -1,5 +1,6 @@
 import type { BotOverrides } from '../bot';
 import { startMetapodFake } from './fakes/metapod';
+import { dagaoSimulation } from './simulated/dagao';
 import { datomicSimulation } from './simulated/datomic';
 import { gocdSimulation, rollbackSimulation } from './simulated/rollback';
 
@@ -38,6 +39,8 @@ export interface RunningBackend {
   tour?: TourStep[];
   /** What the backend holds or received, as plain data for the page. */
   state(): unknown;
+  /** Messages people posted in the channel before the sandbox started (e.g. the one naming a transaction). */
+  seedMessages?: string[];
   /** Bot settings this simulation needs (e.g. shorter rollback waits than real CloudFormation). */
   botOverrides?: Partial<BotOverrides>;
   close(): Promise<void>;
@@ -92,4 +95,4 @@ const metapod: SimulatedBackend = {
  * Every simulated backend the sandbox starts. Runbooks that land later add theirs here (CloudFormation,
  * DynamoDB via dynalite, CloudWatch, Airflow, Sonar, GoCD, GitHub, the sabesp/nu CLIs).
  */
-export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation];
+export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation, dagaoSimulation];

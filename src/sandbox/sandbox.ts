@@ -64,6 +64,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+    // Earlier posts, a minute apart and an hour ago, as if people had written them before the sandbox started.
+    const seeds = [...backends.values()].flatMap((b) => b.seedMessages ?? []);
+    const first = Math.floor(Date.now() / 1000) - 3600;
+    for (const [i, text] of seeds.entries()) slack.messages.push({ channel: SANDBOX_CHANNEL.id, ts: `${first + i * 60}.000100`, text, updates: 0, versions: [{ text }] });
     const dir = mkdtempSync(join(tmpdir(), 'runbook-sandbox-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const signingSecret = randomBytes(16).toString('hex');

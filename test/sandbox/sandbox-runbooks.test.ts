@@ -44,7 +44,7 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
 
   it('offers an example for each simulated runbook', async () => {
     const commands = (await state()).examples.map((e) => e.command.split(' ')[0]);
-    expect(new Set(commands)).toEqual(new Set(['retract', 'rollback', 'datomic']));
+    expect(new Set(commands)).toEqual(new Set(['retract', 'rollback', 'datomic', 'aurora', 'dagao']));
   });
 
   it('rolls metapod back: change set preview, deploy on approval, verification, two approvals to take the bad color down', async () => {
@@ -102,5 +102,39 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect(dynamodb.table).toMatchObject({ read: 100, write: 150 });
     expect(dynamodb.throttling).toBe(false);
     expect(dynamodb.unexpected).toEqual([]);
+  });
+
+  it('runs aurora status at once with the simulated sabesp, and streams its output into the thread', async () => {
+    await post('command', { user: 'UCARLA', text: '/runbook aurora status dagao' });
+    const done = await newestShowing(/Succeeded/, 'the aurora status to finish');
+    expect(shown(done)).toMatch(/sabesp --aurora-stack=cantareira-stable jobs status prod dagao/);
+    expect(shown(done)).toMatch(/dagao +FAILED/);
+    expect((await state()).backends.airflow!.cli).toContainEqual('sabesp --aurora-stack=cantareira-stable jobs status prod dagao');
+  });
+
+  it('diagnoses the failed dagão run and climbs the ladder: cycle (two approvers), then a retry whose new run succeeds', async () => {
+    await post('command', { user: 'UALICE', text: '/runbook dagao status' });
+    const gate = await newestShowing(/Awaiting approval/, 'the first rung of the ladder');
+    const text = shown(gate);
+    expect(text).toMatch(/failed at itaipu-contracts/);
+    expect(text).toContain('FileNotFoundException');
+    expect(text).toMatch(/itaipu #3121 passed/);
+    expect(text).toContain('Found transaction f7832a01-001b-56f7-a4fe-b3a417f8f654');
+    expect((await state()).backends.airflow!.cli).not.toContainEqual(expect.stringMatching(/^nu /));
+    await settled();
+    await post('click', { user: 'UBRUNO', ts: gate.ts, actionId: 'op_approve' });
+    await newestShowing(/Needs 1 more approval/, 'the first approval of the cycle');
+    await settled();
+    await post('click', { user: 'UCARLA', ts: gate.ts, actionId: 'op_approve' });
+    await newestShowing(/:white_check_mark: cycle machines → :arrow_forward: \*retry\*/, 'the retry rung', 20_000);
+    await settled();
+    expect((await state()).backends.airflow!.cli).toContainEqual('nu ser cycle mesos-on-demand --env cantareira --suffix stable --region us-east-1');
+    await post('click', { user: 'UBRUNO', ts: gate.ts, actionId: 'op_approve' });
+    const done = await newestShowing(/Succeeded/, 'the ladder to end', 30_000);
+    expect(shown(done)).toContain('The dagão recovered: run manual__retry-1 succeeded. The ladder ends here.');
+    const airflow = (await state()).backends.airflow!;
+    expect(airflow.retries).toEqual([{ dagRunId: 'manual__retry-1', state: 'success' }]);
+    expect(airflow.cli).toContainEqual('sabesp --verbose --aurora-stack=cantareira-stable jobs create prod dagao --filename dagao profile.metapod_transaction=f7832a01-001b-56f7-a4fe-b3a417f8f654');
+    expect(airflow.unexpected).toEqual([]);
   });
 });
