@@ -1,5 +1,6 @@
 import type { BotOverrides } from '../bot';
 import { startMetapodFake } from './fakes/metapod';
+import { buildFailureSimulation } from './simulated/build-failure';
 import { dagaoSimulation } from './simulated/dagao';
 import { datomicSimulation } from './simulated/datomic';
 import { gocdSimulation, rollbackSimulation } from './simulated/rollback';
@@ -95,4 +96,4 @@ const metapod: SimulatedBackend = {
  * Every simulated backend the sandbox starts. Runbooks that land later add theirs here (CloudFormation,
  * DynamoDB via dynalite, CloudWatch, Airflow, Sonar, GoCD, GitHub, the sabesp/nu CLIs).
  */
-export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation, dagaoSimulation];
+export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation, dagaoSimulation, buildFailureSimulation];

@@ -25,10 +25,17 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
   const post = async (action: string, body: unknown) =>
     (await fetch(`${sandbox.url}api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
   const state = async (user = 'UALICE') => (await (await fetch(`${sandbox.url}api/state?user=${user}`)).json()) as PageState;
-  /** The newest top-level message once it shows `pattern`. */
+  /** How many top-level messages the channel had when the current test sent its command. */
+  let since = 0;
+  const send = async (user: string, text: string): Promise<void> => {
+    since = (await state()).messages.length;
+    expect(await post('command', { user, text })).toEqual({ status: 200 });
+  };
+  /** The newest top-level message, posted since the last command, once it shows `pattern`. */
   const newestShowing = (pattern: RegExp, what: string, timeoutMs = 15_000): Promise<Message> =>
     waitFor(async () => {
-      const m = (await state()).messages.at(-1);
+      const messages = (await state()).messages;
+      const m = messages.length > since ? messages.at(-1) : undefined;
       return m && pattern.test(shown(m)) ? m : undefined;
     }, { what, timeoutMs });
   /** Waits until the bot has finished what it started, so a click does not race the message updates. */
@@ -44,14 +51,13 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
 
   it('offers an example for each simulated runbook', async () => {
     const commands = (await state()).examples.map((e) => e.command.split(' ')[0]);
-    expect(new Set(commands)).toEqual(new Set(['retract', 'rollback', 'datomic', 'aurora', 'dagao']));
+    expect(new Set(commands)).toEqual(new Set(['retract', 'rollback', 'datomic', 'aurora', 'dagao', 'build-failure']));
   });
 
   it('rolls metapod back: change set preview, deploy on approval, verification, two approvals to take the bad color down', async () => {
-    const before = (await state()).messages.length;
-    await post('command', { user: 'UALICE', text: '/runbook rollback metapod' });
+    await send('UALICE', '/runbook rollback metapod');
     const gate = await newestShowing(/Awaiting approval/, 'the rollback plan at its first gate');
-    expect((await state()).messages).toHaveLength(before + 1);
+    expect((await state()).messages).toHaveLength(since + 1);
     expect(shown(gate)).toMatch(/GreenVersion +01de01d -&gt; 600d600/);
     expect((await state()).backends.cloudformation!.mutatingCalls).toEqual([]);
     await settled();
@@ -105,7 +111,7 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
   });
 
   it('runs aurora status at once with the simulated sabesp, and streams its output into the thread', async () => {
-    await post('command', { user: 'UCARLA', text: '/runbook aurora status dagao' });
+    await send('UCARLA', '/runbook aurora status dagao');
     const done = await newestShowing(/Succeeded/, 'the aurora status to finish');
     expect(shown(done)).toMatch(/sabesp --aurora-stack=cantareira-stable jobs status prod dagao/);
     expect(shown(done)).toMatch(/dagao +FAILED/);
@@ -113,7 +119,7 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
   });
 
   it('diagnoses the failed dagão run and climbs the ladder: cycle (two approvers), then a retry whose new run succeeds', async () => {
-    await post('command', { user: 'UALICE', text: '/runbook dagao status' });
+    await send('UALICE', '/runbook dagao status');
     const gate = await newestShowing(/Awaiting approval/, 'the first rung of the ladder');
     const text = shown(gate);
     expect(text).toMatch(/failed at itaipu-contracts/);
@@ -136,5 +142,40 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect(airflow.retries).toEqual([{ dagRunId: 'manual__retry-1', state: 'success' }]);
     expect(airflow.cli).toContainEqual('sabesp --verbose --aurora-stack=cantareira-stable jobs create prod dagao --filename dagao profile.metapod_transaction=f7832a01-001b-56f7-a4fe-b3a417f8f654');
     expect(airflow.unexpected).toEqual([]);
+  });
+
+  it('build-failure: Sonar names the uncommitted model, a pull request removes it, Airflow marks it success and clears downstream', async () => {
+    const tx = '3b1f9c2e-7a4d-4e8b-9c61-2d5e8f0a7b13';
+    await send('UCARLA', `/runbook build-failure ${tx}`);
+    const prGate = await newestShowing(/Awaiting approval/, 'the pull-request gate');
+    expect(shown(prGate)).toContain('Only the model `fx-model` failed');
+    expect(shown(prGate)).toContain("-    model_task('fx-model', dag=dag),");
+    expect(shown(prGate)).toMatch(/ERROR column fx_rate not found/);
+    expect((await state()).backends.sonar!.githubMutations).toEqual([]);
+    await settled();
+    await post('click', { user: 'UALICE', ts: prGate.ts, actionId: 'op_approve' });
+    await newestShowing(/upstream_failed -&gt; no status/, 'the Airflow gate', 20_000);
+    await settled();
+    const sonar = (await state()).backends.sonar!;
+    expect(sonar.pulls).toEqual([expect.objectContaining({ head: 'runbook-bot/disable-model-fx-model-3b1f9c2e' })]);
+    await post('click', { user: 'UALICE', ts: prGate.ts, actionId: 'op_approve' });
+    const done = await newestShowing(/Succeeded/, 'the build-failure to succeed', 20_000);
+    expect(shown(done)).toMatch(/Marked fx-model as success and cleared 2 downstream tasks/);
+    expect((await state()).backends.airflow!.mutations).toEqual([expect.stringMatching(/updateTaskInstancesState$/), expect.stringMatching(/clearTaskInstances$/)]);
+    expect((await state()).backends.sonar!.unexpected).toEqual([]);
+  });
+
+  it("posts the Airflow failure alarm from the menu, and the dagão runbook diagnoses it in the alarm's thread", async () => {
+    const menu = (await state()).alarms.find((a) => /Airflow/.test(a.label));
+    expect(menu).toMatchObject({ backend: 'airflow' });
+    expect(await post('alarm', { backend: menu!.backend, index: menu!.index })).toEqual({ status: 200 });
+    const alarm = (await state()).messages.at(-1)!;
+    expect(alarm.text).toMatch(/Task Failed/);
+    const thread = await waitFor(async () => {
+      const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
+      const text = m.replies.map((r) => r.text + JSON.stringify(r.blocks)).join('\n');
+      return /Dagão recovery/.test(text) && /itaipu-contracts/.test(text) ? text : undefined;
+    }, { what: 'the dagão plan in the alarm thread', timeoutMs: 15_000 });
+    expect(thread).toContain('f7832a01-001b-56f7-a4fe-b3a417f8f654');
   });
 });

@@ -1,9 +1,11 @@
 import type { SimulatedBackend } from '../backends';
 import { startAirflowFake } from '../fakes/airflow';
+import { buildFailureRun, DAGAO_DOWNSTREAM } from './build-failure-data';
 import { writeSandboxCli } from './cli-scripts';
 
 export const DAGAO_TX = 'f7832a01-001b-56f7-a4fe-b3a417f8f654';
 const AIRFLOW_USER = { username: 'sandbox', password: 'sandbox-airflow' };
+const ALL_SUCCEEDED: Record<string, string> = Object.fromEntries(Object.keys(DAGAO_DOWNSTREAM).map((t) => [t, 'success']));
 
 // The end of a Spark task log as Airflow's log endpoint returns it (a generic S3 read failure).
 const FAILED_LOG = [
@@ -24,13 +26,15 @@ export const dagaoSimulation: SimulatedBackend = {
     const cli = writeSandboxCli();
     const failedAt = new Date(Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000).toISOString().replace('.000Z', '+00:00');
     const failedRun = `scheduled__${failedAt}`;
-    airflow.addDag('dagao', { 'itaipu-contracts': ['itaipu-rest'], 'itaipu-rest': ['itaipu-policy-models'], 'itaipu-policy-models': [] });
+    airflow.addDag('dagao', DAGAO_DOWNSTREAM);
+    // The day before, another transaction's run lost a model (the build-failure runbook's case).
+    airflow.addRun('dagao', buildFailureRun(new Date(failedAt)));
     airflow.addRun('dagao', {
       dagRunId: failedRun,
       state: 'failed',
       executionDate: failedAt,
       conf: { metapod_transaction: DAGAO_TX },
-      tasks: { 'itaipu-contracts': 'failed', 'itaipu-rest': 'upstream_failed', 'itaipu-policy-models': 'upstream_failed' },
+      tasks: { ...ALL_SUCCEEDED, 'itaipu-contracts': 'failed', 'itaipu-rest': 'upstream_failed', 'scale-ec2-rest': 'upstream_failed' },
       logs: { 'itaipu-contracts': { 1: FAILED_LOG } },
     });
 
@@ -50,7 +54,7 @@ export const dagaoSimulation: SimulatedBackend = {
         retries += 1;
         const id = `manual__retry-${retries}`;
         const executionDate = new Date().toISOString().replace(/\.\d+Z$/, '+00:00');
-        const tasks = { 'itaipu-contracts': 'success', 'itaipu-rest': 'success', 'itaipu-policy-models': 'success' };
+        const tasks = ALL_SUCCEEDED;
         airflow.addRun('dagao', { dagRunId: id, state: 'running', executionDate, conf: { metapod_transaction: DAGAO_TX }, tasks: { 'itaipu-contracts': 'running' } });
         later(Math.max(1500, latencyMs * 5), () => airflow.addRun('dagao', { dagRunId: id, state: 'success', executionDate, conf: { metapod_transaction: DAGAO_TX }, tasks }));
       }
@@ -60,6 +64,15 @@ export const dagaoSimulation: SimulatedBackend = {
     return {
       env: { AIRFLOW_URL: airflow.url, AIRFLOW_USERNAME: AIRFLOW_USER.username, AIRFLOW_PASSWORD: AIRFLOW_USER.password, SABESP_BIN: cli.path('sabesp'), NU_BIN: cli.path('nu') },
       botOverrides: { dagaoPollMs: Math.max(200, latencyMs) },
+      alarms: [
+        {
+          // Airflow's on_failure_callback post (the layout of test/fixtures/alarms/airflow-failure.json).
+          label: 'Airflow: the dagão failed at itaipu-contracts',
+          text: `:red_circle: Task Failed.\n*Task*: itaipu-contracts\n*Dag*: dagao\n*Execution Time*: ${failedAt}\n*Log Url*: <${airflow.url}/log?dag_id=dagao&amp;task_id=itaipu-contracts&amp;execution_date=${encodeURIComponent(failedAt)}|log>\nmetapod transaction: ${DAGAO_TX}`,
+          botId: 'BAIRFLOW',
+          username: 'Airflow',
+        },
+      ],
       seedMessages: [`Nightly dagão started. Metapod transaction: ${DAGAO_TX}`],
       examples: [
         { label: 'aurora: list the jobs', command: 'aurora list' },
