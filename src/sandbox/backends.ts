@@ -41,7 +41,7 @@ export interface RunningBackend {
   /** What the backend holds or received, as plain data for the page. */
   state(): unknown;
   /** Messages people posted in the channel before the sandbox started (e.g. the one naming a transaction). */
-  seedMessages?: string[];
+  seedMessages?: { author: string; text: string }[];
   /** Bot settings this simulation needs (e.g. shorter rollback waits than real CloudFormation). */
   botOverrides?: Partial<BotOverrides>;
   close(): Promise<void>;

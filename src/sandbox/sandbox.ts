@@ -67,7 +67,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     // Earlier posts, a minute apart and an hour ago, as if people had written them before the sandbox started.
     const seeds = [...backends.values()].flatMap((b) => b.seedMessages ?? []);
     const first = Math.floor(Date.now() / 1000) - 3600;
-    for (const [i, text] of seeds.entries()) slack.messages.push({ channel: SANDBOX_CHANNEL.id, ts: `${first + i * 60}.000100`, text, updates: 0, versions: [{ text }] });
+    const authors = new Map<string, string>();
+    for (const [i, { author, text }] of seeds.entries()) {
+      const ts = `${first + i * 60}.000100`;
+      slack.messages.push({ channel: SANDBOX_CHANNEL.id, ts, text, updates: 0, versions: [{ text }] });
+      authors.set(ts, author);
+    }
     const dir = mkdtempSync(join(tmpdir(), 'runbook-sandbox-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const signingSecret = randomBytes(16).toString('hex');
@@ -102,6 +107,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       logger,
       idle: () => bot.engine.idle(),
       tourPauseMs: opts.tourPauseMs,
+      authors,
     });
     cleanups.push(() => server.close());
     return { url: server.url, bot, slack, backends, close };

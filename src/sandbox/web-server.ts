@@ -21,6 +21,8 @@ export interface SandboxServerOptions {
   idle: () => Promise<void>;
   /** Pause after each tour step, so people can read it (default 2.5 s). */
   tourPauseMs?: number;
+  /** Who posted messages that are not the bot's, by ts (seeded posts); alarm posts are added here. */
+  authors?: Map<string, string>;
 }
 
 export interface SandboxServer {
@@ -70,7 +72,8 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     return url;
   };
 
-  const view = (m: EmulatedMessage) => ({ ts: m.ts, text: m.text, blocks: m.blocks ?? [], edits: m.updates });
+  const authors = opts.authors ?? new Map<string, string>();
+  const view = (m: EmulatedMessage) => ({ ts: m.ts, text: m.text, blocks: m.blocks ?? [], edits: m.updates, author: authors.get(m.ts) });
   const state = (viewer: string) => {
     for (const e of slack.ephemerals) stamp(e);
     for (const r of slack.responses) stamp(r);
@@ -85,7 +88,12 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       channel,
       users,
       botUrl: opts.botUrl,
-      messages: slack.topLevel(channel.id).map((m) => ({ ...view(m), replies: slack.threadReplies(channel.id, m.ts).map(view) })),
+      messages: slack.topLevel(channel.id).map((m) => ({
+        ...view(m),
+        replies: slack.threadReplies(channel.id, m.ts).map(view),
+        // Files shared into the thread (e.g. the Datomic capacity chart), served by /api/file.
+        files: slack.files.filter((f) => f.channel === channel.id && f.thread_ts === m.ts).map((f) => ({ id: f.id, name: f.filename, title: f.title ?? f.filename, image: /\.png$/i.test(f.filename) })),
+      })),
       privateNotes: privateNotes.slice(0, 20),
       home: slack.homeViews.get(viewer) ?? null,
       backends: Object.fromEntries([...opts.backends].map(([name, b]) => [name, b.state()])),
@@ -175,6 +183,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
           body: JSON.stringify({ channel: channel.id, text: alarm.text, blocks: alarm.blocks }),
         })
       ).json()) as { ts?: string };
+      if (posted.ts) authors.set(posted.ts, alarm.username ?? 'alarms');
       const event = { type: 'message', subtype: 'bot_message', bot_id: alarm.botId ?? 'BALARMS', username: alarm.username ?? 'alarms', channel: channel.id, channel_type: 'channel', text: alarm.text, blocks: alarm.blocks, ts: posted.ts, event_ts: posted.ts };
       return { status: (await toBot(eventBody(event, 'UBOT'))).status };
     },
@@ -196,6 +205,13 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       if (req.method === 'GET' && url.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'" });
         res.end(SANDBOX_PAGE);
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/api/file') {
+        const file = slack.files.find((f) => f.id === url.searchParams.get('id'));
+        if (!file) return json(res, 404, { error: 'No such file.' });
+        res.writeHead(200, { 'content-type': /\.png$/i.test(file.filename) ? 'image/png' : 'application/octet-stream', 'x-content-type-options': 'nosniff' });
+        res.end(file.bytes);
         return;
       }
       if (req.method === 'GET' && url.pathname === '/api/state') {

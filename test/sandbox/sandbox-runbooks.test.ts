@@ -7,6 +7,8 @@ interface Message {
   text: string;
   blocks: unknown[];
   replies: { text: string; blocks: unknown[] }[];
+  files: { id: string; name: string; image: boolean }[];
+  author?: string;
 }
 interface PageState {
   messages: Message[];
@@ -95,6 +97,13 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     // The chart went into the alarm's thread, as a real PNG.
     const chart = await waitFor(() => sandbox.slack.files.find((f) => f.thread_ts === alarm.ts), { what: 'the chart upload' });
     expect(chart.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+    // The page shows it in the thread, served from the sandbox itself.
+    const listed = await waitFor(async () => (await state()).messages.find((x) => x.ts === alarm.ts)!.files[0], { what: 'the chart on the page' });
+    expect(listed).toMatchObject({ id: chart.id, name: 'prod-s3-analytics-datomic-capacity.png', image: true });
+    const served = await fetch(`${sandbox.url}api/file?id=${encodeURIComponent(chart.id)}`);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer()).equals(chart.bytes)).toBe(true);
+    expect(alarm.author).toBe('AWS Chatbot');
     expect((await state()).backends.dynamodb!.table).toMatchObject({ write: 50 });
 
     await settled();
@@ -126,6 +135,8 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect(text).toContain('FileNotFoundException');
     expect(text).toMatch(/itaipu #3121 passed/);
     expect(text).toContain('Found transaction f7832a01-001b-56f7-a4fe-b3a417f8f654');
+    // The transaction came from the post seeded into the channel, shown as Airflow's.
+    expect((await state()).messages[0]).toMatchObject({ author: 'Airflow', text: expect.stringContaining('Metapod transaction: f7832a01') });
     expect((await state()).backends.airflow!.cli).not.toContainEqual(expect.stringMatching(/^nu /));
     await settled();
     await post('click', { user: 'UBRUNO', ts: gate.ts, actionId: 'op_approve' });

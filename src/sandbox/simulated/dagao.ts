@@ -73,7 +73,7 @@ export const dagaoSimulation: SimulatedBackend = {
           username: 'Airflow',
         },
       ],
-      seedMessages: [`Nightly dagão started. Metapod transaction: ${DAGAO_TX}`],
+      seedMessages: [{ author: 'Airflow', text: `Nightly dagão started. Metapod transaction: ${DAGAO_TX}` }],
       examples: [
         { label: 'aurora: list the jobs', command: 'aurora list' },
         { label: 'aurora: status of the dagão job', command: 'aurora status dagao' },
