@@ -190,3 +190,25 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect(thread).toContain('f7832a01-001b-56f7-a4fe-b3a417f8f654');
   });
 });
+
+describe('the sandbox and the production image', () => {
+  it('loads no devDependency (dynalite, graphql-http) until a sandbox starts: the Docker image prunes them', () => {
+    jest.isolateModules(() => {
+      for (const dev of ['dynalite', 'graphql-http']) {
+        jest.doMock(dev, (): never => {
+          throw new Error(`${dev} was loaded`);
+        });
+      }
+      expect(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../../src/sandbox/run');
+      }).not.toThrow();
+    });
+  });
+
+  it('says what to do when a devDependency is missing, instead of a module resolution stack', async () => {
+    const { loadDevDependency } = await import('../../src/sandbox/simulated/dev-dependency');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(() => loadDevDependency('dynalite', (): unknown => require('no-such-module-here'))).toThrow(/development dependency that is not installed here\. Run `npm ci`/);
+  });
+});

@@ -1,5 +1,7 @@
 import type { SimulatedBackend } from '../backends';
 import { startGitHubFake } from '../fakes/github';
+import type { startSonarFake as StartSonarFake } from '../fakes/sonar';
+import { loadDevDependency } from './dev-dependency';
 import { AURORA_JOBS, AURORA_JOBS_MAIN_PY, BUILD_FAILURE_TX, ITAIPU, ITAIPU_SCALA } from './build-failure-data';
 
 const SONAR_TOKEN = 'sandbox-sonar-token';
@@ -13,7 +15,8 @@ const GITHUB_TOKEN = 'sandbox-github-token';
 export const buildFailureSimulation: SimulatedBackend = {
   name: 'sonar',
   async start() {
-    const { startSonarFake } = await import('../fakes/sonar');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startSonarFake } = loadDevDependency('graphql-http', () => require('../fakes/sonar') as { startSonarFake: typeof StartSonarFake });
     const [sonar, github] = await Promise.all([startSonarFake(SONAR_TOKEN), startGitHubFake(GITHUB_TOKEN)]);
     sonar.setTransaction(BUILD_FAILURE_TX, [
       { name: 'model/fx-model', committed: false },

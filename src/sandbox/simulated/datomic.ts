@@ -4,6 +4,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import type { SimulatedBackend } from '../backends';
 import { startCloudWatchFake } from '../fakes/cloudwatch';
 import { capacityChartPng } from './chart';
+import { loadDevDependency } from './dev-dependency';
 
 export const DATOMIC_TABLE = 'prod-s3-analytics-datomic';
 const REGION = 'sa-east-1';
@@ -44,7 +45,7 @@ export const datomicSimulation: SimulatedBackend = {
   async start({ latencyMs }) {
     // dynalite ships no types and is not in the production image: required here, at sandbox start only.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const dynalite = require('dynalite') as (options: { createTableMs?: number; updateTableMs?: number }) => Server;
+    const dynalite = loadDevDependency('dynalite', () => require('dynalite') as (options: { createTableMs?: number; updateTableMs?: number }) => Server);
     const server = dynalite({ createTableMs: 10, updateTableMs: Math.max(50, latencyMs * 2) });
     const [cw] = await Promise.all([startCloudWatchFake(), new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))]);
     cw.delayMs = Math.min(latencyMs, 200);
