@@ -12,7 +12,7 @@ interface PageState {
   messages: { ts: string; text: string; blocks: Record<string, unknown>[]; replies: { text: string }[] }[];
   privateNotes: { text: string }[];
   home: { blocks: unknown[] } | null;
-  backends: { metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] }; cloudformation: { mutatingCalls: string[] }; airflow: { retries: unknown[] }; dynamodb: { table: unknown } };
+  backends: { metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] }; cloudformation: { mutatingCalls: string[] }; airflow: { retries: unknown[] }; dynamodb: { table: unknown }; sonar: { pulls: unknown[] } };
   examples: { label: string; command: string }[];
   tour: { running: boolean; step: number; total: number; say?: string; error?: string };
   alarms: { backend: string; index: number; label: string }[];
@@ -116,6 +116,8 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     expect(JSON.stringify(about(/Dagão recovery/).blocks)).toMatch(/Succeeded/);
     expect(end.backends.airflow.retries).toEqual([{ dagRunId: 'manual__retry-1', state: 'success' }]);
     expect(end.backends.dynamodb.table).toMatchObject({ write: 150 });
+    expect(end.backends.sonar.pulls).toEqual([expect.objectContaining({ head: expect.stringMatching(/^runbook-bot\/disable-model-fx-model-/) })]);
+    expect(JSON.stringify(about(/Only the model `fx-model` failed/).blocks)).toMatch(/Succeeded/);
   });
 });
 
