@@ -80,6 +80,20 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect((await state()).backends.gocd!.unexpected).toEqual([]);
   });
 
+  it('previews a rollback of one shard of the sharded service, and cancels it without changing a stack', async () => {
+    await send('UCARLA', '/runbook rollback correnteza --shard s1');
+    const gate = await newestShowing(/Awaiting approval/, 'the shard rollback plan');
+    expect(shown(gate)).toContain('prod-s1-k-correnteza');
+    expect(shown(gate)).not.toContain('prod-s0-k-correnteza');
+    expect(shown(gate)).toMatch(/GreenInstanceCount +0 -&gt; 2/);
+    await settled();
+    await post('click', { user: 'UCARLA', ts: gate.ts, actionId: 'op_cancel' });
+    await newestShowing(/Cancelled/, 'the cancelled plan');
+    const cfn = (await state()).backends.cloudformation!;
+    expect(cfn.mutatingCalls).toEqual(['ExecuteChangeSet prod-global-k-metapod', 'ExecuteChangeSet prod-global-k-metapod']);
+    expect(cfn.stacks).toContainEqual(expect.objectContaining({ name: 'prod-s1-k-correnteza', parameters: expect.objectContaining({ BlueInstanceCount: '2', GreenInstanceCount: '0' }) }));
+  });
+
   it('posts the Datomic throttling alarm from the menu: diagnosis and chart in its thread, then more capacity on approval', async () => {
     const menu = (await state()).alarms.find((a) => /Datomic/.test(a.label));
     expect(menu).toMatchObject({ backend: 'dynamodb' });
