@@ -1,10 +1,17 @@
+import type { BotOverrides } from '../bot';
 import { startMetapodFake } from './fakes/metapod';
+import { buildFailureSimulation } from './simulated/build-failure';
+import { dagaoSimulation } from './simulated/dagao';
+import { datomicSimulation } from './simulated/datomic';
+import { gocdSimulation, rollbackSimulation } from './simulated/rollback';
 
 /** A sample alarm the page can post into the channel, as its integration would. */
 export interface SampleAlarm {
   label: string;
   /** Message text as the alarm integration posts it. */
   text: string;
+  /** Block Kit layout of the post (e.g. AWS Chatbot's), when the integration sends one. */
+  blocks?: unknown[];
   /** Who posts it: a bot integration (AWS Chatbot, Airflow) by default. */
   botId?: string;
   username?: string;
@@ -16,6 +23,10 @@ export interface TourStep {
   as?: string;
   command?: string;
   click?: string;
+  /** Post this backend's sample alarm (index into `alarms`), as its integration would. */
+  alarm?: number;
+  /** Before this step, wait until a message (or reply) posted since this walk's last command or alarm shows this text. */
+  after?: string;
 }
 
 /** A running simulated backend. */
@@ -29,6 +40,10 @@ export interface RunningBackend {
   tour?: TourStep[];
   /** What the backend holds or received, as plain data for the page. */
   state(): unknown;
+  /** Messages people posted in the channel before the sandbox started (e.g. the one naming a transaction). */
+  seedMessages?: { author: string; text: string }[];
+  /** Bot settings this simulation needs (e.g. shorter rollback waits than real CloudFormation). */
+  botOverrides?: Partial<BotOverrides>;
   close(): Promise<void>;
 }
 
@@ -81,4 +96,4 @@ const metapod: SimulatedBackend = {
  * Every simulated backend the sandbox starts. Runbooks that land later add theirs here (CloudFormation,
  * DynamoDB via dynalite, CloudWatch, Airflow, Sonar, GoCD, GitHub, the sabesp/nu CLIs).
  */
-export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod];
+export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation, dagaoSimulation, buildFailureSimulation];

@@ -18,6 +18,7 @@ header { padding: 12px 20px; border-bottom: 1px solid #ddd; font-weight: 700; }
 .who { font-weight: 700; } .who small { font-weight: 400; color: #616061; margin-left: 6px; }
 .thread { margin: 6px 0 0 20px; border-left: 3px solid #e8e8e8; padding-left: 12px; }
 .thread .msg { border: 0; padding: 4px 0; }
+.thread figure { margin: 6px 0; } .thread img { max-width: 100%; border: 1px solid #e8e8e8; }
 .private { background: #f8f8f8; border-left: 3px solid #1264a3; padding: 6px 10px; margin: 6px 0; }
 .private .note { font-size: 12px; color: #616061; }
 .section { margin: 4px 0; white-space: normal; } .header { font-size: 17px; font-weight: 700; margin: 6px 0; }
@@ -85,14 +86,15 @@ function blocks(list, ts, fallback) {
 
 function message(m, thread) {
   const edited = m.edits > 0 ? '<small>(edited)</small>' : '';
-  return '<div class="msg" data-ts="' + esc(m.ts) + '"><div class="who">runbook-bot <small>APP</small>' + edited + '</div>' + blocks(m.blocks, thread ? '' : m.ts, m.text) + '</div>';
+  return '<div class="msg" data-ts="' + esc(m.ts) + '"><div class="who">' + (m.author ? esc(m.author) : 'runbook-bot') + ' <small>APP</small>' + edited + '</div>' + blocks(m.blocks, thread ? '' : m.ts, m.text) + '</div>';
 }
 
 function render() {
   const feed = $('#feed');
   const atBottom = feed.scrollHeight - feed.scrollTop - feed.clientHeight < 40;
   const privateHtml = state.privateNotes.slice().reverse().map((n) => '<div class="private"><div class="note">Only visible to you</div>' + blocks(n.blocks, '', n.text) + '</div>').join('');
-  feed.innerHTML = state.messages.map((m) => message(m, false) + (m.replies.length ? '<div class="thread">' + m.replies.map((r) => message(r, true)).join('') + '</div>' : '')).join('') + privateHtml;
+  const files = (m) => (m.files || []).map((f) => f.image ? '<figure><img alt="' + esc(f.title) + '" src="api/file?id=' + encodeURIComponent(f.id) + '"><figcaption>' + esc(f.name) + '</figcaption></figure>' : '<div class="context">' + esc(f.name) + '</div>').join('');
+  feed.innerHTML = state.messages.map((m) => message(m, false) + (m.replies.length || (m.files || []).length ? '<div class="thread">' + m.replies.map((r) => message(r, true)).join('') + files(m) + '</div>' : '')).join('') + privateHtml;
   if (atBottom) feed.scrollTop = feed.scrollHeight;
   $('#backends').textContent = JSON.stringify(state.backends, null, 2);
   $('#home').innerHTML = state.home ? blocks(state.home.blocks, '', '') : '<div class="context">Open the Home tab to see it.</div>';
@@ -104,7 +106,7 @@ function render() {
   $('#metrics').href = state.botUrl + '/metrics';
   const t = state.tour;
   $('#tour').hidden = !t.say && !t.error;
-  $('#tour').textContent = t.error ? 'The tour stopped: ' + t.error : (t.running ? 'Tour step ' + t.step + ': ' : 'Tour: ') + (t.say || '');
+  $('#tour').textContent = t.error ? 'The tour stopped: ' + t.error : (t.running ? 'Tour step ' + t.step + ' of ' + t.total + ': ' : 'Tour: ') + (t.say || '');
   $('#play-tour').disabled = t.running;
 }
 

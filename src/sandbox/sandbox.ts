@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { startBot, type BotHandle } from '../bot';
+import { startBot, type BotHandle, type BotOverrides } from '../bot';
 import { loadConfig, secretsOf } from '../config';
 import { createLogger } from '../observability/logger';
 import { SANDBOX_BACKENDS, type RunningBackend, type SimulatedBackend } from './backends';
@@ -49,13 +49,29 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     for (const fn of cleanups.splice(0).reverse()) await fn();
   };
   try {
-    const slack = await startSlackEmulator({ botUserId: 'UBOT', teamId: 'T0SANDBOX' });
+    // The alarm listener matches RUNBOOK_CHANNEL by name through conversations.info.
+    const slack = await startSlackEmulator({ botUserId: 'UBOT', teamId: 'T0SANDBOX', channels: { [SANDBOX_CHANNEL.id]: SANDBOX_CHANNEL.name } });
     cleanups.push(() => slack.close());
     const backends = new Map<string, RunningBackend>();
-    for (const backend of opts.backends ?? SANDBOX_BACKENDS) {
-      const running = await backend.start({ latencyMs: opts.latencyMs ?? 400 });
-      cleanups.push(() => running.close());
-      backends.set(backend.name, running);
+    // In parallel, so `npm start` stays quick; every one that started is closed, even when another failed.
+    const list = opts.backends ?? SANDBOX_BACKENDS;
+    const started = await Promise.allSettled(list.map((b) => b.start({ latencyMs: opts.latencyMs ?? 400 })));
+    for (const [i, result] of started.entries()) {
+      if (result.status === 'fulfilled') {
+        cleanups.push(() => result.value.close());
+        backends.set(list[i]!.name, result.value);
+      }
+    }
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+    // Earlier posts, a minute apart and an hour ago, as if people had written them before the sandbox started.
+    const seeds = [...backends.values()].flatMap((b) => b.seedMessages ?? []);
+    const first = Math.floor(Date.now() / 1000) - 3600;
+    const authors = new Map<string, string>();
+    for (const [i, { author, text }] of seeds.entries()) {
+      const ts = `${first + i * 60}.000100`;
+      slack.messages.push({ channel: SANDBOX_CHANNEL.id, ts, text, updates: 0, versions: [{ text }] });
+      authors.set(ts, author);
     }
     const dir = mkdtempSync(join(tmpdir(), 'runbook-sandbox-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,7 +92,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       RUNBOOK_CHANNEL: SANDBOX_CHANNEL.name,
     });
     const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-    const bot = await startBot(config, { logger });
+    const botOverrides = Object.assign({}, ...[...backends.values()].map((b) => b.botOverrides ?? {})) as Partial<BotOverrides>;
+    const bot = await startBot(config, { ...botOverrides, logger });
     cleanups.push(() => bot.stop());
     const server: SandboxServer = await startSandboxServer({
       port: opts.port ?? Number(env.PORT ?? 3000),
@@ -90,6 +107,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       logger,
       idle: () => bot.engine.idle(),
       tourPauseMs: opts.tourPauseMs,
+      authors,
     });
     cleanups.push(() => server.close());
     return { url: server.url, bot, slack, backends, close };

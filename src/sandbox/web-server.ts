@@ -21,6 +21,8 @@ export interface SandboxServerOptions {
   idle: () => Promise<void>;
   /** Pause after each tour step, so people can read it (default 2.5 s). */
   tourPauseMs?: number;
+  /** Who posted messages that are not the bot's, by ts (seeded posts); alarm posts are added here. */
+  authors?: Map<string, string>;
 }
 
 export interface SandboxServer {
@@ -49,7 +51,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const HomeRequest = z.object({ user: UserId });
   const AlarmRequest = z.object({ backend: z.string().max(40), index: z.number().int().min(0) });
 
-  const tour: { running: boolean; say?: string; as?: string; step: number; error?: string } = { running: false, step: 0 };
+  const tour: { running: boolean; say?: string; as?: string; step: number; total: number; error?: string } = { running: false, step: 0, total: 0 };
   const responseUrlOwners = new Map<string, string>();
   const notes: PrivateNote[] = [];
   const seen = new WeakMap<object, number>();
@@ -70,7 +72,8 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     return url;
   };
 
-  const view = (m: EmulatedMessage) => ({ ts: m.ts, text: m.text, blocks: m.blocks ?? [], edits: m.updates });
+  const authors = opts.authors ?? new Map<string, string>();
+  const view = (m: EmulatedMessage) => ({ ts: m.ts, text: m.text, blocks: m.blocks ?? [], edits: m.updates, author: authors.get(m.ts) });
   const state = (viewer: string) => {
     for (const e of slack.ephemerals) stamp(e);
     for (const r of slack.responses) stamp(r);
@@ -85,7 +88,12 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       channel,
       users,
       botUrl: opts.botUrl,
-      messages: slack.topLevel(channel.id).map((m) => ({ ...view(m), replies: slack.threadReplies(channel.id, m.ts).map(view) })),
+      messages: slack.topLevel(channel.id).map((m) => ({
+        ...view(m),
+        replies: slack.threadReplies(channel.id, m.ts).map(view),
+        // Files shared into the thread (e.g. the Datomic capacity chart), served by /api/file.
+        files: slack.files.filter((f) => f.channel === channel.id && f.thread_ts === m.ts).map((f) => ({ id: f.id, name: f.filename, title: f.title ?? f.filename, image: /\.png$/i.test(f.filename) })),
+      })),
       privateNotes: privateNotes.slice(0, 20),
       home: slack.homeViews.get(viewer) ?? null,
       backends: Object.fromEntries([...opts.backends].map(([name, b]) => [name, b.state()])),
@@ -100,19 +108,31 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     slack.messages.filter((m) => m.channel === channel.id && JSON.stringify(m.blocks ?? []).includes(`"action_id":"${actionId}"`)).at(-1);
 
   const playTour = async (): Promise<void> => {
-    const steps = [...opts.backends.values()].flatMap((b) => b.tour ?? []);
+    const steps = [...opts.backends].flatMap(([backend, b]) => (b.tour ?? []).map((s) => ({ ...s, backend })));
+    // Messages before this index belong to earlier walks: `after` looks only at newer ones.
+    let mark = 0;
+    tour.total = steps.length;
     for (const [i, step] of steps.entries()) {
       // `as` stays the last person who acted, so a page that polled past a step still follows them.
       Object.assign(tour, { step: i + 1, say: step.say, as: step.as ?? tour.as });
       // The bot does its work after the ack: wait until Slack heard from it before the next step.
+      if (step.after) {
+        const shows = (): boolean =>
+          slack.messages.slice(mark).some((m) => m.channel === channel.id && `${m.text}${JSON.stringify(m.blocks ?? [])}`.includes(step.after!));
+        await until(shows, 120_000);
+        if (!shows()) throw new Error(`the tour waited for a message showing "${step.after}", and there is none`);
+        await opts.idle();
+      }
       const calls = slack.calls.length;
+      if (step.command !== undefined || step.alarm !== undefined) mark = slack.messages.length;
       if (step.command) await api.command!({ user: step.as, text: step.command });
+      if (step.alarm !== undefined) await api.alarm!({ backend: step.backend, index: step.alarm });
       if (step.click) {
         const message = newestWithButton(step.click);
         if (!message) throw new Error(`the tour expected a "${step.click}" button, and there is none`);
         await api.click!({ user: step.as, ts: message.ts, actionId: step.click });
       }
-      if (step.command || step.click) await until(() => slack.calls.length > calls, 5000);
+      if (step.command || step.click || step.alarm !== undefined) await until(() => slack.calls.length > calls, 5000);
       await opts.idle();
       await new Promise((r) => setTimeout(r, opts.tourPauseMs ?? 2500));
     }
@@ -160,10 +180,11 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
         await fetch(`${slack.apiUrl}chat.postMessage`, {
           method: 'POST',
           headers: { authorization: 'Bearer xoxb-sandbox-alarm-integration', 'content-type': 'application/json' },
-          body: JSON.stringify({ channel: channel.id, text: alarm.text }),
+          body: JSON.stringify({ channel: channel.id, text: alarm.text, blocks: alarm.blocks }),
         })
       ).json()) as { ts?: string };
-      const event = { type: 'message', subtype: 'bot_message', bot_id: alarm.botId ?? 'BALARMS', username: alarm.username ?? 'alarms', channel: channel.id, channel_type: 'channel', text: alarm.text, ts: posted.ts, event_ts: posted.ts };
+      if (posted.ts) authors.set(posted.ts, alarm.username ?? 'alarms');
+      const event = { type: 'message', subtype: 'bot_message', bot_id: alarm.botId ?? 'BALARMS', username: alarm.username ?? 'alarms', channel: channel.id, channel_type: 'channel', text: alarm.text, blocks: alarm.blocks, ts: posted.ts, event_ts: posted.ts };
       return { status: (await toBot(eventBody(event, 'UBOT'))).status };
     },
   };
@@ -184,6 +205,13 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       if (req.method === 'GET' && url.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'" });
         res.end(SANDBOX_PAGE);
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/api/file') {
+        const file = slack.files.find((f) => f.id === url.searchParams.get('id'));
+        if (!file) return json(res, 404, { error: 'No such file.' });
+        res.writeHead(200, { 'content-type': /\.png$/i.test(file.filename) ? 'image/png' : 'application/octet-stream', 'x-content-type-options': 'nosniff' });
+        res.end(file.bytes);
         return;
       }
       if (req.method === 'GET' && url.pathname === '/api/state') {

@@ -12,9 +12,9 @@ interface PageState {
   messages: { ts: string; text: string; blocks: Record<string, unknown>[]; replies: { text: string }[] }[];
   privateNotes: { text: string }[];
   home: { blocks: unknown[] } | null;
-  backends: { metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] } };
+  backends: { metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] }; cloudformation: { mutatingCalls: string[] }; airflow: { retries: unknown[] }; dynamodb: { table: unknown }; sonar: { pulls: unknown[] } };
   examples: { label: string; command: string }[];
-  tour: { running: boolean; step: number; say?: string; error?: string };
+  tour: { running: boolean; step: number; total: number; say?: string; error?: string };
   alarms: { backend: string; index: number; label: string }[];
 }
 
@@ -42,7 +42,8 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
 
   it('runs a retraction: signed command, refusal of the requester, approval by a colleague, backend state changed', async () => {
     expect(await post('command', { user: 'UALICE', text: `/runbook retract ${DATASET.kind} ${DATASET.id}` })).toEqual({ status: 200 });
-    const plan = await waitFor(async () => (await state('UALICE')).messages[0], { what: 'the plan message' });
+    // The channel starts with posts people made earlier (seeded); the plan is the bot's message about this dataset.
+    const plan = await waitFor(async () => (await state('UALICE')).messages.find((m) => JSON.stringify(m.blocks).includes(DATASET.id)), { what: 'the plan message' });
     expect(JSON.stringify(plan.blocks)).toContain('op_approve');
     expect((await state('UALICE')).backends.metapod.requests).toEqual([]);
 
@@ -95,18 +96,28 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     expect(sandbox.slack.calls.length).toBe(calls);
   });
 
-  it('plays the scripted tour: a retraction requested by alice, refused for her, approved by bruno', async () => {
+  it('plays the scripted tour to its end: one walk per runbook (a retraction refused for alice and approved by bruno, a rollback, ...)', async () => {
     expect(await post('tour', {})).toEqual({ started: true });
     expect(await post('tour', {})).toEqual({ error: 'The tour is already playing.' });
     const end = await waitFor(async () => {
       const s = await state('UALICE');
       return s.tour.running ? undefined : s;
-    }, { timeoutMs: 15_000, what: 'the tour to finish' });
-    expect(end.tour).toMatchObject({ step: 4, say: expect.stringMatching(/^Done/) });
+    }, { timeoutMs: 90_000, what: 'the tour to finish' });
+    // One walk per simulated runbook, played to its last step without an error.
     expect(end.tour.error).toBeUndefined();
+    expect(end.tour.step).toBe(end.tour.total);
+    expect(end.tour.say).toMatch(/^Done/);
     expect(end.privateNotes.map((n) => n.text).join('\n')).toMatch(/four-eyes/);
-    expect(end.messages[0]!.replies.map((r) => r.text).join('\n')).toMatch(/Approved by <@UBRUNO>[^]*succeeded/);
+    const about = (pattern: RegExp) => end.messages.find((m) => pattern.test(JSON.stringify(m.blocks)))!;
+    expect(about(new RegExp(DATASET.id)).replies.map((r) => r.text).join('\n')).toMatch(/Approved by <@UBRUNO>[^]*succeeded/);
     expect(end.backends.metapod.requests).toHaveLength(1);
+    expect(end.backends.cloudformation.mutatingCalls).toEqual(['ExecuteChangeSet prod-global-k-metapod', 'ExecuteChangeSet prod-global-k-metapod']);
+    expect(JSON.stringify(about(/prod-global-k-metapod/).blocks)).toMatch(/Succeeded/);
+    expect(JSON.stringify(about(/Dagão recovery/).blocks)).toMatch(/Succeeded/);
+    expect(end.backends.airflow.retries).toEqual([{ dagRunId: 'manual__retry-1', state: 'success' }]);
+    expect(end.backends.dynamodb.table).toMatchObject({ write: 150 });
+    expect(end.backends.sonar.pulls).toEqual([expect.objectContaining({ head: expect.stringMatching(/^runbook-bot\/disable-model-fx-model-/) })]);
+    expect(JSON.stringify(about(/Only the model `fx-model` failed/).blocks)).toMatch(/Succeeded/);
   });
 });
 
@@ -131,7 +142,7 @@ describe('the sandbox with a backend that offers a sample alarm', () => {
       const page = (await (await fetch(`${sandbox.url}api/state?user=UALICE`)).json()) as PageState;
       expect(page.alarms).toEqual([{ backend: 'alarms', index: 0, label: 'Datomic self-destruct' }]);
       const res = (await (await fetch(`${sandbox.url}api/alarm`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ backend: 'alarms', index: 0 }) })).json()) as { status: number };
-      // 200: the bot verified the signature and took the event (no alarm listener is registered in this build).
+      // 200: the bot verified the signature and took the event (this text names no table, so no runbook claims it).
       expect(res).toEqual({ status: 200 });
       expect(sandbox.slack.topLevel('CGUILDDATAENG').map((m) => m.text)).toEqual(['ALARM: "datomic-self-destruct" in us-east-1']);
       const bad = await fetch(`${sandbox.url}api/alarm`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ backend: 'alarms', index: 7 }) });

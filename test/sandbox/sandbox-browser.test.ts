@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { SEEDED_DATASETS } from '../../src/sandbox/backends';
+import { SANDBOX_BACKENDS, SEEDED_DATASETS } from '../../src/sandbox/backends';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 
 // Debian's chromium package; no browser is downloaded. CI machines without it skip this file.
@@ -18,7 +18,9 @@ if (!haveChromium) console.warn(`Skipping the sandbox browser test: ${CHROMIUM} 
   let profile: string;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, latencyMs: 300, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 300 });
+    // The browser walks the retraction only; every runbook's walk is covered through the API (sandbox-api, sandbox-runbooks).
+    const backends = SANDBOX_BACKENDS.filter((b) => b.name === 'metapod');
+    sandbox = await startSandbox({ port: 0, latencyMs: 300, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 300, backends });
     profile = mkdtempSync(join(tmpdir(), 'runbook-chromium-'));
     // A fresh profile directory each run (Playwright passes it as --user-data-dir).
     browser = await chromium.launchPersistentContext(profile, {
