@@ -6,34 +6,40 @@ import { waitFor } from '../support/wait-for';
 import { spawnBot, type ChildBot } from './child-bot';
 import { BOT_TOKEN, buttonsOf, CHANNEL, DATASET_ID, SIGNING_SECRET, tempDatabase, textOf, messageShowing } from './harness';
 
-describe('a crash while Metapod is being called', () => {
-  let slack: SlackEmulator;
-  let metapod: MetapodFake;
-  const children: ChildBot[] = [];
-  beforeAll(async () => {
-    slack = await startSlackEmulator();
-    metapod = await startMetapodFake();
-  });
-  afterAll(async () => {
-    await Promise.all(children.map((c) => c.kill()));
-    await slack.close();
-    await metapod.close();
-  });
+// Each test starts its bots as real processes (killed with -9 on purpose), sharing these fakes.
+let slack: SlackEmulator;
+let metapod: MetapodFake;
+const children: ChildBot[] = [];
+beforeEach(async () => {
+  slack = await startSlackEmulator();
+  metapod = await startMetapodFake();
+});
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.kill()));
+  slack.assertNoUnexpected();
+  metapod.assertNoUnexpected();
+  await slack.close();
+  await metapod.close();
+});
 
+/** A bot configuration with a fresh shared database and a 1 s lease, so a dead runner is noticed fast. */
+const crashEnv = (): Record<string, string> => ({
+  SLACK_BOT_TOKEN: BOT_TOKEN,
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: slack.apiUrl,
+  METAPOD_URL: metapod.url,
+  METAPOD_TIMEOUT: '5m',
+  DATABASE_PATH: tempDatabase(),
+  RUNNING_LEASE: '1s',
+});
+const send = (bot: ChildBot, body: string) => postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SIGNING_SECRET });
+
+describe('a crash while Metapod is being called', () => {
   it('marks the step interrupted after restart, tells the thread, and never re-sends the request', async () => {
-    const env = {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      METAPOD_URL: metapod.url,
-      METAPOD_TIMEOUT: '5m',
-      DATABASE_PATH: tempDatabase(),
-      RUNNING_LEASE: '1s',
-    };
+    const env = crashEnv();
     metapod.respond({ hang: true });
     const first = await spawnBot(env);
     children.push(first);
-    const send = (bot: ChildBot, body: string) => postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SIGNING_SECRET });
 
     await send(first, slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() }));
     const plan = structuredClone(await waitFor(() => slack.topLevel(CHANNEL)[0], { what: 'the plan message' }));
@@ -87,35 +93,11 @@ describe('a crash while Metapod is being called', () => {
 });
 
 describe('kill -9 of one replica while the other keeps serving', () => {
-  let slack: SlackEmulator;
-  let metapod: MetapodFake;
-  const children: ChildBot[] = [];
-  beforeAll(async () => {
-    slack = await startSlackEmulator();
-    metapod = await startMetapodFake();
-  });
-  afterAll(async () => {
-    await Promise.all(children.map((c) => c.kill()));
-    slack.assertNoUnexpected();
-    metapod.assertNoUnexpected();
-    await slack.close();
-    await metapod.close();
-  });
-
   it('the survivor marks the dead replica\'s step interrupted without re-running it, and serves new work', async () => {
-    const env = {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      METAPOD_URL: metapod.url,
-      METAPOD_TIMEOUT: '5m',
-      DATABASE_PATH: tempDatabase(),
-      RUNNING_LEASE: '1s',
-    };
+    const env = crashEnv();
     const a = await spawnBot(env);
     const b = await spawnBot(env);
     children.push(a, b);
-    const send = (bot: ChildBot, body: string) => postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SIGNING_SECRET });
     const OTHER_DATASET = '0b9d8c7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e';
 
     // Replica A runs a retraction whose Metapod call hangs, then dies with kill -9.
