@@ -1,30 +1,21 @@
-import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
-import { startSlackEmulator, type SlackEmulator } from '../fakes/slack-api';
+import type { MetapodFake } from '../fakes/metapod';
+import type { SlackEmulator } from '../fakes/slack-api';
 import { clickButton, slashCommand } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
-import { CHANNEL, DATASET_ID, messageShowing, snapshot, startE2E, tempDatabase, type E2E } from './harness';
+import { CHANNEL, DATASET_ID, messageShowing, snapshot, startReplicaPair, type E2E, type ReplicaPair } from './harness';
 
 /** Slack delivers the same request again (a retry, a proxy replay): it is acknowledged and processed once. */
 describe('repeated Slack deliveries', () => {
+  let pair: ReplicaPair;
   let slack: SlackEmulator;
   let metapod: MetapodFake;
   let a: E2E;
   let b: E2E;
   beforeEach(async () => {
-    slack = await startSlackEmulator();
-    metapod = await startMetapodFake();
-    const databasePath = tempDatabase();
-    a = await startE2E({ slack, metapod, databasePath });
-    b = await startE2E({ slack, metapod, databasePath });
+    pair = await startReplicaPair();
+    ({ slack, metapod, a, b } = pair);
   });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-    slack.assertNoUnexpected();
-    metapod.assertNoUnexpected();
-    await slack.close();
-    await metapod.close();
-  });
+  afterEach(() => pair.close());
 
   it('a slash command delivered three times, to two replicas, proposes one operation', async () => {
     const body = slashCommand({ text: `retract attribute ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl(), triggerId: '1700000000.1.same' });

@@ -154,3 +154,38 @@ export function messageShowing(slack: SlackEmulator, ts: string, pattern: RegExp
     { timeoutMs, what: `the message to show ${pattern}` },
   );
 }
+
+/** Two bots sharing one store (a SQLite file by default), one Slack emulator and one Metapod fake. */
+export interface ReplicaPair {
+  slack: SlackEmulator;
+  metapod: MetapodFake;
+  a: E2E;
+  b: E2E;
+  /** Stops both bots, asserts the fakes saw nothing unexpected, closes them. */
+  close(): Promise<void>;
+}
+
+/** Starts two replicas of the bot over `shared` (databasePath and/or env). */
+export async function startReplicaPair(shared: { databasePath?: string; env?: Record<string, string> } = { databasePath: tempDatabase() }): Promise<ReplicaPair> {
+  const slack = await startSlackEmulator();
+  const metapod = await startMetapodFake();
+  const a = await startE2E({ slack, metapod, ...shared });
+  const b = await startE2E({ slack, metapod, ...shared });
+  return {
+    slack,
+    metapod,
+    a,
+    b,
+    async close() {
+      await a.close();
+      await b.close();
+      try {
+        slack.assertNoUnexpected();
+        metapod.assertNoUnexpected();
+      } finally {
+        await slack.close();
+        await metapod.close();
+      }
+    },
+  };
+}

@@ -1,9 +1,9 @@
-import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
-import { startSlackEmulator, type SlackEmulator } from '../fakes/slack-api';
+import type { MetapodFake } from '../fakes/metapod';
+import type { SlackEmulator } from '../fakes/slack-api';
 import { clickButton } from '../support/payloads';
 import { startDynalite, type LocalDynamo } from '../support/dynalite';
 import { waitFor } from '../support/wait-for';
-import { DATASET_ID, messageShowing, snapshot, startE2E, tempDatabase, type E2E } from './harness';
+import { DATASET_ID, messageShowing, snapshot, startReplicaPair, tempDatabase, type E2E, type ReplicaPair } from './harness';
 
 let dynalite: LocalDynamo;
 let tables = 0;
@@ -19,25 +19,16 @@ const SHARED_STORES: [string, () => { databasePath?: string; env?: Record<string
 ];
 
 describe.each(SHARED_STORES)('two replicas sharing %s', (_name, shared) => {
+  let pair: ReplicaPair;
   let slack: SlackEmulator;
   let metapod: MetapodFake;
   let a: E2E;
   let b: E2E;
   beforeEach(async () => {
-    slack = await startSlackEmulator();
-    metapod = await startMetapodFake();
-    const store = shared();
-    a = await startE2E({ slack, metapod, ...store });
-    b = await startE2E({ slack, metapod, ...store });
+    pair = await startReplicaPair(shared());
+    ({ slack, metapod, a, b } = pair);
   });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-    slack.assertNoUnexpected();
-    metapod.assertNoUnexpected();
-    await slack.close();
-    await metapod.close();
-  });
+  afterEach(() => pair.close());
 
   it('send one Metapod request when both receive the same approval at once', async () => {
     metapod.respond({ delayMs: 150 });
