@@ -119,9 +119,9 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       progressEveryMs: overrides.progressEveryMs,
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
-    const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity });
+    const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
-    releases.push(() => alarms.idle());
+    releases.push(() => alarms.stop());
     registerListeners(app, { engine, store, runbooks, logger, policy });
     registerAlarmListener(app, alarms);
 

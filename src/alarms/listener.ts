@@ -3,8 +3,9 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { OperationEngine } from '../operations/engine';
 import { UserFacingError, type RunbookRegistry } from '../operations/runbook';
-import type { Operation } from '../operations/types';
+import type { AuditEntry, Operation } from '../operations/types';
 import { ACTIVE_STATES, type OperationStore } from '../store/store';
+import { pause } from '../util/sleep';
 import { escapeMrkdwn } from '../util/text';
 import { Coalescer } from './coalescer';
 import type { ChannelMessage } from './message';
@@ -31,6 +32,14 @@ export interface AlarmListenerDeps {
    * diagnosis that found nothing ends at once, and a storm must not restart it every few seconds.
    */
   repeatWindowMs?: number;
+  /**
+   * How long one replica's claim on an alarm lasts (default 60 s). Replicas share the store: the first to
+   * claim an alarm diagnoses it, the others wait for its operation and count into it. A claim whose
+   * diagnosis failed or never came lets the next repeat try again once it expired.
+   */
+  claimMs?: number;
+  /** The clock (the engine's, so repeat windows compare with operations' creation times). */
+  now?: () => Date;
   /** Smallest gap between two counter edits of one alarm (default 1.5 s; Slack limits chat.update to about 50 a minute). */
   counterEveryMs?: number;
 }
@@ -44,11 +53,8 @@ const ALARM_SUBTYPES = new Set([undefined, 'bot_message', 'file_share']);
 /** Reads channel posts, recognises alarms, proposes the runbook that claims them, and coalesces repeats. */
 export class AlarmListener {
   private readonly coalescer: Coalescer<Alarm>;
-  /** The reply in each operation's thread that counts repeats (edited in place). */
-  private readonly counters = new Map<string, { ts?: string; repeats: number; text: string }>();
   private readonly channelNames = new Map<string, Promise<string | undefined>>();
-  /** The last operation proposed for each alarm key, and when. */
-  private readonly recent = new Map<string, { operationId: string; at: number }>();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: AlarmListenerDeps) {
     this.coalescer = new Coalescer<Alarm>(
@@ -77,6 +83,12 @@ export class AlarmListener {
     return this.coalescer.idle();
   }
 
+  /** Shutdown: stops waiting on other replicas' claims, then lets the alarms being handled finish. */
+  stop(): Promise<void> {
+    this.stopping.abort();
+    return this.coalescer.idle();
+  }
+
   private async isWatched(channel: string): Promise<boolean> {
     const want = this.deps.channel;
     if (/^[CG][A-Z0-9]{2,}$/.test(want)) return channel === want;
@@ -102,9 +114,17 @@ export class AlarmListener {
     if (!active) {
       const first = rest.findIndex((a) => a.state === 'ALARM');
       if (first < 0) return; // OK or INSUFFICIENT_DATA with nothing open: nothing to say
-      await this.propose(rest[first]!);
-      rest = rest.slice(first + 1);
-      active = await this.openOrRecent(key);
+      const claim = await this.claimOrWait(key);
+      if (claim === 'stopped') {
+        this.deps.logger.warn({ alarmKey: key, posts: rest.length }, 'shutting down while another replica diagnoses this alarm: left to it');
+        return;
+      }
+      active = claim === 'mine' ? undefined : claim;
+      if (!active) {
+        await this.propose(rest[first]!);
+        rest = rest.slice(first + 1);
+        active = await this.openOrRecent(key);
+      }
     }
     if (!active || rest.length === 0) return;
     const repeats = rest.filter((a) => a.state === 'ALARM');
@@ -121,16 +141,39 @@ export class AlarmListener {
     }
   }
 
-  /** The open operation for `key`, or the one proposed for it within the repeat window. */
+  /**
+   * The open operation for `key`, or the one proposed for it within the repeat window. Both come from the
+   * store, so every replica (and a restarted one) sees the same answer.
+   */
   private async openOrRecent(key: string): Promise<Operation | undefined> {
     const open = await this.deps.store.findActiveByKey(key);
     if (open) return open;
-    const recent = this.recent.get(key);
-    if (!recent || Date.now() - recent.at > (this.deps.repeatWindowMs ?? 15 * 60_000)) return undefined;
-    const op = await this.deps.store.get(recent.operationId);
+    const op = await this.deps.store.findLatestByKey(key);
+    const now = (this.deps.now ?? (() => new Date()))().getTime();
+    if (!op || now - Date.parse(op.createdAt) > (this.deps.repeatWindowMs ?? 15 * 60_000)) return undefined;
     // Only a diagnosis that changed nothing is repeated as is; after a change, a new alarm deserves a new look.
-    const changedSomething = op?.results.some((r) => op.plan.steps.find((s) => s.id === r.stepId)?.risk !== 'read-only');
+    const changedSomething = op.results.some((r) => op.plan.steps.find((s) => s.id === r.stepId)?.risk !== 'read-only');
     return changedSomething ? undefined : op;
+  }
+
+  /**
+   * Claims `key` for this replica's diagnosis ('mine'), or, while another replica holds the claim, waits
+   * for the operation it proposes and resolves that one. Never both: one diagnosis per alarm.
+   */
+  private async claimOrWait(key: string): Promise<Operation | 'mine' | 'stopped'> {
+    const claimMs = this.deps.claimMs ?? 60_000;
+    // The claim is on "the operation after the latest one": a new alarm after a finished operation is a new claim.
+    const after = (await this.deps.store.findLatestByKey(key))?.id ?? 'none';
+    let waited = false;
+    while (!(await this.deps.store.remember(`alarm-claim:${key}:${after}`, claimMs))) {
+      const found = await this.openOrRecent(key);
+      if (found) return found;
+      if (!waited) this.deps.logger.info({ alarmKey: key }, 'another replica is diagnosing this alarm; waiting for its operation');
+      waited = true;
+      await pause(Math.min(250, claimMs), this.stopping.signal);
+      if (this.stopping.signal.aborted) return 'stopped';
+    }
+    return 'mine';
   }
 
   private async propose(alarm: Alarm): Promise<void> {
@@ -152,11 +195,8 @@ export class AlarmListener {
         location: { channel, threadTs: thread },
         correlationKey: alarm.key,
       });
-      this.counters.set(op.id, { ts, repeats: 0, text: intro });
-      if (this.counters.size > 5000) this.counters.delete(this.counters.keys().next().value!);
-      this.recent.set(alarm.key, { operationId: op.id, at: Date.now() });
-      // Bounded memory: forget the oldest alarm keys.
-      if (this.recent.size > 5000) this.recent.delete(this.recent.keys().next().value!);
+      // The reply that will count repeats is stored with the operation, so any replica (or a restarted one) edits it.
+      if (ts) await this.deps.store.appendAudit(op.id, [{ actor: 'system', type: 'message_posted', detail: { counterReply: { ts, text: intro } } }]);
       log.info({ operationId: op.id, runbook: op.runbook }, 'operation proposed for an alarm');
       await this.offer(alarm, claim.runbook.name, channel, thread);
     } catch (err) {
@@ -176,25 +216,33 @@ export class AlarmListener {
     }
   }
 
+  /**
+   * Shows how often the alarm fired again, on the reply recorded for the operation. The total comes from the
+   * audit trail (every replica appends its repeats there), and the edit is repeated until the total it showed
+   * is still the stored one, so concurrent edits by two replicas settle on the right number.
+   */
   private async count(operationId: string, channel: string, thread: string, repeats: Alarm[]): Promise<void> {
-    const counter = this.counters.get(operationId) ?? { repeats: 0, text: '' };
-    counter.repeats += repeats.length;
-    this.counters.set(operationId, counter);
     const lastAlarm = repeats.at(-1)!;
     const last = Math.floor(Number(lastAlarm.source.ts));
     // Airflow failures are keyed per run: the repeat may be another task of the same run, so name it.
     const task = lastAlarm.kind === 'airflow-task-failure' && lastAlarm.taskId ? `, task \`${escapeMrkdwn(lastAlarm.taskId)}\`` : '';
-    const line = `:repeat: Fired again *${counter.repeats} time${counter.repeats === 1 ? '' : 's'}* since this diagnosis (last <!date^${last}^{time}|just now>${task}); counted into operation \`${operationId}\` instead of a new diagnosis.`;
-    const text = counter.text ? `${counter.text}\n${line}` : line;
-    if (counter.ts) {
-      const updated = await this.deps.client.chat.update({ channel, ts: counter.ts, text }).then(
-        () => true,
-        (err: unknown) => (this.deps.logger.warn({ err }, 'could not update the alarm counter'), false),
-      );
-      if (updated) return;
+    let shown = -1;
+    for (let round = 0; round < 3; round++) {
+      const { total, reply } = counterState(await this.deps.store.auditTrail(operationId));
+      if (total === shown) return;
+      shown = total;
+      const line = `:repeat: Fired again *${total} time${total === 1 ? '' : 's'}* since this diagnosis (last <!date^${last}^{time}|just now>${task}); counted into operation \`${operationId}\` instead of a new diagnosis.`;
+      const updated =
+        reply !== undefined &&
+        (await this.deps.client.chat.update({ channel, ts: reply.ts, text: reply.text ? `${reply.text}\n${line}` : line }).then(
+          () => true,
+          (err: unknown) => (this.deps.logger.warn({ err }, 'could not update the alarm counter'), false),
+        ));
+      if (!updated) {
+        const ts = await this.post(channel, thread, line);
+        if (ts) await this.deps.store.appendAudit(operationId, [{ actor: 'system', type: 'message_posted', detail: { counterReply: { ts, text: '' } } }]);
+      }
     }
-    counter.ts = await this.post(channel, thread, line);
-    counter.text = '';
   }
 
   private async post(channel: string, threadTs: string, text: string): Promise<string | undefined> {
@@ -206,4 +254,17 @@ export class AlarmListener {
       return undefined;
     }
   }
+}
+
+/** The repeats counted into an operation so far, and the reply that shows them (the newest recorded). */
+function counterState(audit: AuditEntry[]): { total: number; reply?: { ts: string; text: string } } {
+  let total = 0;
+  let reply: { ts: string; text: string } | undefined;
+  for (const entry of audit) {
+    if (entry.type !== 'message_posted') continue;
+    const { repeats, counterReply } = entry.detail as { repeats?: unknown; counterReply?: { ts?: unknown; text?: unknown } };
+    if (typeof repeats === 'number') total += repeats;
+    if (typeof counterReply?.ts === 'string' && typeof counterReply.text === 'string') reply = { ts: counterReply.ts, text: counterReply.text };
+  }
+  return { total, reply };
 }

@@ -148,6 +148,14 @@ export class DynamoStore implements OperationStore {
     return items.map(parseDoc).find((op) => ACTIVE_STATES.includes(op.state));
   }
 
+  async findLatestByKey(correlationKey: string): Promise<Operation | undefined> {
+    const [item] = await this.query(
+      { IndexName: INDEX.byKey, KeyConditionExpression: 'correlationKey = :key', ExpressionAttributeValues: { ':key': s(correlationKey) }, ScanIndexForward: false },
+      1,
+    );
+    return item && parseDoc(item);
+  }
+
   async auditTrail(operationId: string): Promise<AuditEntry[]> {
     const out = await this.client.send(
       new GetItemCommand({ TableName: this.table, Key: { pk: s(OP_PREFIX + operationId) }, ConsistentRead: true, ProjectionExpression: '#audit', ExpressionAttributeNames: { '#audit': 'audit' } }),

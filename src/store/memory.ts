@@ -54,6 +54,11 @@ export class MemoryStore implements OperationStore {
     return Promise.resolve(found && clone(found));
   }
 
+  findLatestByKey(correlationKey: string): Promise<Operation | undefined> {
+    const found = [...this.ops.values()].filter((op) => op.correlationKey === correlationKey).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    return Promise.resolve(found && clone(found));
+  }
+
   auditTrail(operationId: string): Promise<AuditEntry[]> {
     return Promise.resolve(clone(this.audit.get(operationId) ?? []));
   }

@@ -132,6 +132,11 @@ export class SqliteStore implements OperationStore {
     return Promise.resolve(row ? (JSON.parse(row.doc) as Operation) : undefined);
   }
 
+  findLatestByKey(correlationKey: string): Promise<Operation | undefined> {
+    const row = this.sql('SELECT doc FROM operations WHERE correlation_key = ? ORDER BY created_at DESC LIMIT 1').get(correlationKey) as { doc: string } | undefined;
+    return Promise.resolve(row ? (JSON.parse(row.doc) as Operation) : undefined);
+  }
+
   auditTrail(operationId: string): Promise<AuditEntry[]> {
     const rows = this.sql('SELECT * FROM audit WHERE operation_id = ? ORDER BY seq')
       .all(operationId) as AuditRow[];

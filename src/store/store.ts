@@ -28,6 +28,8 @@ export interface OperationStore {
   listByState(states: readonly OperationState[]): Promise<Operation[]>;
   /** The newest operation with this correlation key that has not reached a final state. */
   findActiveByKey(correlationKey: string): Promise<Operation | undefined>;
+  /** The newest operation with this correlation key, whatever its state. */
+  findLatestByKey(correlationKey: string): Promise<Operation | undefined>;
   auditTrail(operationId: string): Promise<AuditEntry[]>;
   /** Records `key` once: true the first time within `ttlMs`, false for a repeat. */
   remember(key: string, ttlMs: number): Promise<boolean>;

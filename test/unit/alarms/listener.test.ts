@@ -195,6 +195,63 @@ describe('AlarmListener', () => {
     expect(claims).toHaveLength(0);
   });
 
+  it('keeps counting into a diagnosis that ended after a restart: the repeat window comes from the store', async () => {
+    h = engineHarness({ risks: ['read-only'] });
+    Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
+    const make = () => new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, counterEveryMs: 0 });
+    listener = make();
+    await listener.accept(datomicPost('1700000007.000100'));
+    await listener.idle();
+    await h.engine.idle();
+    listener = make(); // a restarted process: nothing in memory
+    await listener.accept(datomicPost('1700000007.000200'));
+    await listener.idle();
+    expect(await h.store.listRecent(5)).toHaveLength(1);
+    // The new process edits the first reply (recorded with the operation) rather than posting a new counter.
+    expect(slack.posted).toHaveLength(1);
+    expect(slack.updates.at(-1)).toEqual({ ts: slack.posted[0]!.ts, text: expect.stringMatching(/^:mag: Recognised[\s\S]*\n:repeat: Fired again \*1 time\*/) });
+  });
+
+  it('lets one replica diagnose an alarm that two replicas see at once; the other counts into its operation', async () => {
+    // Two engines and listeners over one store, as two replicas over one table. Slack delivers each post
+    // to one replica: the first post to A, a repeat to B while A's diagnosis (50 ms) is still running.
+    const b = engineHarness({ risks: ['mutating'], store: h.store });
+    Object.assign(b.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
+    const replicaB = new AlarmListener({ engine: b.engine, store: h.store, runbooks: new Map([['fake', b.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT', botId: 'BBOT' }, counterEveryMs: 20, claimMs: 5_000 });
+    await listener.accept(datomicPost('1700000008.000100'));
+    await new Promise((r) => setTimeout(r, 5));
+    await replicaB.accept(datomicPost('1700000008.000200'));
+    await Promise.all([listener.idle(), replicaB.idle()]);
+    const ops = await h.store.listRecent(5);
+    expect(ops).toHaveLength(1);
+    expect(slack.posted.filter((p) => p.text.startsWith(':mag: Recognised'))).toHaveLength(1);
+    const audit = await h.store.auditTrail(ops[0]!.id);
+    expect(audit.filter((a) => a.type === 'message_posted' && a.detail.alarm).map((a) => a.detail.posts)).toEqual([['1700000008.000200']]);
+    // B edits the reply A posted: one counter in the thread, not one per replica.
+    const intro = slack.posted.find((p) => p.text.startsWith(':mag: Recognised'))!;
+    expect(slack.updates.at(-1)).toEqual({ ts: intro.ts, text: expect.stringMatching(/Fired again \*1 time\*/) });
+    await b.engine.stop();
+  });
+
+  it('tries again once a claim whose diagnosis never came has expired', async () => {
+    // Another replica claimed the alarm and died before proposing anything.
+    expect(await h.store.remember('alarm-claim:datomic:prod:-:analytics:none', 300)).toBe(true);
+    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, claimMs: 300 });
+    await listener.accept(datomicPost('1700000009.000100'));
+    await listener.idle();
+    expect(await h.store.listRecent(5)).toHaveLength(1);
+  });
+
+  it('stops waiting on another replica\'s claim at shutdown, proposing nothing', async () => {
+    expect(await h.store.remember('alarm-claim:datomic:prod:-:analytics:none', 60_000)).toBe(true);
+    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {} });
+    await listener.accept(datomicPost('1700000010.000100'));
+    await new Promise((r) => setTimeout(r, 50));
+    await listener.stop();
+    expect(await h.store.listRecent(5)).toHaveLength(0);
+    expect(slack.posted).toHaveLength(0);
+  });
+
   it('says in the thread why nothing was proposed when the plan is refused', async () => {
     h.runbook.buildError = new UserFacingError('No DynamoDB table found for service `analytics`: tried `prod-analytics-datomic`.');
     await listener.accept(datomicPost('1700000003.000100'));

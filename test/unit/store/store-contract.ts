@@ -121,5 +121,17 @@ export function describeCorrelationContract(name: string, open: () => Promise<Op
       expect(await store.findActiveByKey('alarm:unknown')).toBeUndefined();
       await store.close();
     });
+
+    it('finds the newest operation for a key whatever its state', async () => {
+      const store = await open();
+      expect(await store.findLatestByKey('alarm:prod-datomic')).toBeUndefined();
+      await store.insert(storedOp('op-aaaaaaaa', { correlationKey: 'alarm:prod-datomic', state: 'awaiting_approval', createdAt: '2026-11-24T09:00:00.000Z' }), []);
+      await store.insert(storedOp('op-bbbbbbbb', { correlationKey: 'alarm:prod-datomic', state: 'succeeded', createdAt: '2026-11-24T10:00:00.000Z' }), []);
+      await store.insert(storedOp('op-cccccccc', { correlationKey: 'alarm:other', state: 'failed', createdAt: '2026-11-24T11:00:00.000Z' }), []);
+      expect((await store.findLatestByKey('alarm:prod-datomic'))?.id).toBe('op-bbbbbbbb');
+      expect((await store.findLatestByKey('alarm:other'))?.state).toBe('failed');
+      expect(await store.findLatestByKey('alarm:unknown')).toBeUndefined();
+      await store.close();
+    });
   });
 }
