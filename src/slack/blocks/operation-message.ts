@@ -43,7 +43,7 @@ function stepBlocks(op: Operation, step: Step, index: number): Block[] {
   const question = step.action.kind === 'confirmation' ? 'Question: changes nothing; answered by someone other than the requester' : `Risk: ${riskLabel(step.risk)}`;
   // Ended early: say so on the step itself, so nobody reads its preview as something that ran.
   const risk = op.state === 'succeeded' && index > op.currentStep ? `Skipped (not run): the operation ended early · ${question}` : question;
-  const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${step.title}*\n${risk}`;
+  const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${escapeMrkdwn(step.title)}*\n${risk}`;
   const body = [head, step.explanation ? `_${step.explanation}_` : '', renderLines(step.preview)].filter(Boolean).join('\n');
   return [mrkdwn(body), context(`:mag_right: Verification: ${escapeMrkdwn(step.verification)}`)];
 }
@@ -119,7 +119,7 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
     if (step.risk === 'destructive') {
       approve.confirm = {
         title: { type: 'plain_text', text: 'Approve a destructive step?' },
-        text: { type: 'mrkdwn', text: `You are approving *${step.title.slice(0, 200)}*. It runs as soon as a second approver agrees.` },
+        text: { type: 'mrkdwn', text: `You are approving *${escapeMrkdwn(step.title.slice(0, 200))}*. It runs as soon as a second approver agrees.` },
         confirm: { type: 'plain_text', text: 'Approve' },
         deny: { type: 'plain_text', text: 'Back' },
         style: 'danger',
@@ -132,7 +132,7 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
     });
   }
   if (op.state === 'interrupted') blocks.push(recoveryActions(op));
-  return { text: `${op.plan.title}: ${stateLabel(op.state).replace(/^:[a-z_]+: /, '')}`, blocks };
+  return { text: `${escapeMrkdwn(op.plan.title)}: ${stateLabel(op.state).replace(/^:[a-z_]+: /, '')}`, blocks };
 }
 
 /** After an interruption: look (read-only), ask to run again (a fresh approval), or close. */

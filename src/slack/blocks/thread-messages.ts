@@ -9,29 +9,29 @@ import { context, mrkdwn, renderLines, slackDate, type SlackMessage } from './fo
 export function renderStepResult(op: Operation, step: Step, result: StepResult): SlackMessage {
   const icon = result.outcome === 'succeeded' ? ':white_check_mark:' : result.outcome === 'interrupted' ? ':warning:' : ':x:';
   const verb = result.outcome === 'succeeded' ? 'succeeded' : result.outcome === 'interrupted' ? 'was interrupted' : 'failed';
-  const head = `${icon} *${step.title}* ${verb} (attempt ${result.attempt}, ${formatDuration(result.durationMs)})\n${escapeMrkdwn(result.summary)}`;
+  const head = `${icon} *${escapeMrkdwn(step.title)}* ${verb} (attempt ${result.attempt}, ${formatDuration(result.durationMs)})\n${escapeMrkdwn(result.summary)}`;
   const ids = Object.entries(result.externalIds).map(([k, v]) => ({ label: k, value: v }));
   const blocks = [mrkdwn(head)];
   const details = renderLines([...result.details, ...ids]);
   if (details) blocks.push(mrkdwn(details));
   blocks.push(context(`\`${op.id}\` · finished ${slackDate(result.finishedAt)}`));
-  return { text: `${step.title} ${verb}: ${result.summary}`, blocks };
+  return { text: `${escapeMrkdwn(step.title)} ${verb}: ${escapeMrkdwn(result.summary)}`, blocks };
 }
 
 /** Progress of a long step (one message per step, edited in place). */
 export function renderProgress(step: Step, text: string): SlackMessage {
-  return { text: `${step.title}: ${text}`, blocks: [context(`:hourglass_flowing_sand: *${step.title}*: ${text}`)] };
+  return { text: `${escapeMrkdwn(step.title)}: ${text}`, blocks: [context(`:hourglass_flowing_sand: *${escapeMrkdwn(step.title)}*: ${text}`)] };
 }
 
 /** Who approved and that the step is starting. */
 export function renderStepStarted(op: Operation, step: Step): SlackMessage {
   const approvers = op.approvals.filter((a) => a.stepId === step.id).map((a) => `<@${a.userId}>`);
   const by = approvers.length > 0 ? `Approved by ${approvers.join(' and ')}; running` : 'Running (read-only, no approval needed)';
-  return { text: `${by}: ${step.title}`, blocks: [mrkdwn(`:arrows_counterclockwise: ${by} *${step.title}*…`)] };
+  return { text: `${by}: ${escapeMrkdwn(step.title)}`, blocks: [mrkdwn(`:arrows_counterclockwise: ${by} *${escapeMrkdwn(step.title)}*…`)] };
 }
 
 export function renderNextGate(op: Operation, step: Step): SlackMessage {
-  const text = `:lock: Step ${op.currentStep + 1} (*${step.title}*) is ready and needs approval: use the buttons on the message above.`;
+  const text = `:lock: Step ${op.currentStep + 1} (*${escapeMrkdwn(step.title)}*) is ready and needs approval: use the buttons on the message above.`;
   return { text, blocks: [mrkdwn(text)] };
 }
 
@@ -40,13 +40,13 @@ export function renderInterrupted(op: Operation, step: Step): SlackMessage {
   const last = op.results[op.results.length - 1];
   const ids = last ? Object.entries(last.externalIds).map(([k, v]) => `${escapeMrkdwn(k)}: \`${escapeMrkdwn(v)}\``) : [];
   const lines = [
-    `:warning: *${step.title}* was interrupted: the bot stopped while it was running.`,
+    `:warning: *${escapeMrkdwn(step.title)}* was interrupted: the bot stopped while it was running.`,
     'It was *not* run again. Check the backend to see whether it took effect before doing anything else.',
     ids.length > 0 ? `Last known external ids: ${ids.join(', ')}` : 'No external request id was recorded before the interruption.',
     '*Check state* (on the message above) looks at the backend without changing anything; *Run again…* asks for a fresh approval of the step as planned now; *Close* ends it here.',
     `\`/runbook status ${op.id}\` shows the audit trail.`,
   ];
-  return { text: `${step.title} was interrupted and not re-run`, blocks: [mrkdwn(lines.join('\n'))] };
+  return { text: `${escapeMrkdwn(step.title)} was interrupted and not re-run`, blocks: [mrkdwn(lines.join('\n'))] };
 }
 
 export function renderPlanChanged(op: Operation): SlackMessage {
@@ -78,13 +78,13 @@ export function renderCancelled(op: Operation, userId: string): SlackMessage {
 /** The answer of a "check state" after an interruption. */
 export function renderStateChecked(step: Step, userId: string, outcome: StepOutcome): SlackMessage {
   const icon = outcome.ok ? ':mag:' : ':x:';
-  const lines = [`${icon} <@${userId}> checked the state of *${step.title}*: ${escapeMrkdwn(outcome.summary)}`];
+  const lines = [`${icon} <@${userId}> checked the state of *${escapeMrkdwn(step.title)}*: ${escapeMrkdwn(outcome.summary)}`];
   if (outcome.details && outcome.details.length > 0) lines.push(renderLines(outcome.details));
-  return { text: `State of ${step.title}: ${outcome.summary}`, blocks: [mrkdwn(lines.join('\n'))] };
+  return { text: `State of ${escapeMrkdwn(step.title)}: ${outcome.summary}`, blocks: [mrkdwn(lines.join('\n'))] };
 }
 
 /** "Run again" was asked: the step waits for a fresh approval. */
 export function renderRerunRequested(op: Operation, step: Step, userId: string): SlackMessage {
-  const text = `:repeat: <@${userId}> asked to run *${step.title}* again. It was re-planned from fresh lookups and needs a new approval: review the preview on the message above (attempt ${attemptOf(op, step.id)}).`;
-  return { text: `${step.title} will run again after a fresh approval`, blocks: [mrkdwn(text)] };
+  const text = `:repeat: <@${userId}> asked to run *${escapeMrkdwn(step.title)}* again. It was re-planned from fresh lookups and needs a new approval: review the preview on the message above (attempt ${attemptOf(op, step.id)}).`;
+  return { text: `${escapeMrkdwn(step.title)} will run again after a fresh approval`, blocks: [mrkdwn(text)] };
 }

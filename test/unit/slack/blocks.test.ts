@@ -187,9 +187,7 @@ describe('renderOperationMessage: Block Kit limits', () => {
   });
 });
 
-// BUG (latent): src/slack/blocks/operation-message.ts renderOperationMessage (line ~93) puts step.title untruncated
-// into the destructive-step confirm dialog; Block Kit limits confirm text to 300 chars, so a long title makes
-// Slack reject the whole message (invalid_blocks). No current runbook has destructive steps or long titles.
+// Block Kit limits confirm text to 300 characters: a long step title must not make Slack reject the message.
 describe('renderOperationMessage: confirm dialog limits', () => {
   it('keeps the confirm dialog text within 300 characters', () => {
     const long = planFixture([stepFixture('drop', 'destructive', { title: 'T'.repeat(400) })]);
@@ -199,11 +197,8 @@ describe('renderOperationMessage: confirm dialog limits', () => {
   });
 });
 
-// BUG: src/slack/blocks/operation-message.ts outcomeBlocks (lines ~62-69) interpolates op.reason and the last
-// result's summary raw into mrkdwn. Both come from backend answers (BackendError messages embed the response
-// body), so a Metapod 500 body "<!channel> down" pings the whole channel. Expected "&lt;!channel&gt;";
-// actual "<!channel>". The same raw interpolation exists in status.ts renderStatusDetail (op.reason),
-// thread-messages.ts renderStepResult (result.summary) and handlers/state-words.ts explainState (op.reason).
+// Reasons and summaries come from backend answers (a BackendError embeds the response body): a Metapod 500
+// body "<!channel> down" must not ping the whole channel.
 describe('renderOperationMessage: backend text is escaped', () => {
   it('escapes a failure reason from a backend answer', () => {
     const reason = 'Metapod answered 500 Internal Server Error: <!channel> everything is down';
@@ -214,5 +209,22 @@ describe('renderOperationMessage: backend text is escaped', () => {
   it('escapes a success summary from a backend answer', () => {
     const text = allText(render({ state: 'succeeded', results: [result('succeeded', 'Metapod answered 200: <@U0BOSS>')] }));
     expect(text).not.toContain('<@U0BOSS>');
+  });
+});
+
+// Step titles carry names that come from backends (a Sonar dataset name, a stack name): escaped like any backend text.
+describe('step titles are escaped wherever they are shown', () => {
+  const title = 'Comment out `<!channel>` and <@U0BOSS>';
+  const sneaky = planFixture([stepFixture('drop', 'destructive', { title })]);
+  it('in the operation message, its fallback text and the confirm dialog', () => {
+    const message = renderOperationMessage(operationFixture({ ...sneaky, title: 'Plan <!here>' }), { approvers: ANYONE });
+    const [approve] = buttonsOf(message);
+    // The header is plain_text, where Slack reads no mentions; everything else is mrkdwn.
+    expect(message.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: 'Plan <!here>' } });
+    for (const text of [message.text, ...blockTexts(message).slice(1).map((b) => b.text), approve!.confirm!.text.text]) {
+      expect(text).not.toMatch(/<!channel>|<@U0BOSS>|<!here>/);
+    }
+    expect(allText(message)).toContain('`&lt;!channel&gt;`'); // the title's own code quotes stay
+    expect(approve!.confirm!.text.text).toContain('`&lt;!channel&gt;`');
   });
 });

@@ -1,7 +1,7 @@
 import type { AuditEntry, Operation, Plan, StepResult } from '../../../src/operations/types';
 import { renderHelp, renderUsageError } from '../../../src/slack/blocks/help';
 import { renderStatusDetail, renderStatusList } from '../../../src/slack/blocks/status';
-import { renderCancelled, renderExpired, renderInterrupted, renderNextGate, renderPlanChanged, renderProgress, renderStepResult, renderStepStarted } from '../../../src/slack/blocks/thread-messages';
+import { renderCancelled, renderExpired, renderInterrupted, renderNextGate, renderPlanChanged, renderProgress, renderRerunRequested, renderStepResult, renderStepStarted } from '../../../src/slack/blocks/thread-messages';
 import { explainState } from '../../../src/slack/handlers/state-words';
 import { allText, blockTexts, CREATED_AT, EXPIRES_AT, OP_ID, operationFixture, planFixture, retractPlan, stepFixture, UUID } from '../builders';
 
@@ -168,5 +168,24 @@ describe('explainState', () => {
   it('names each approver once', () => {
     const twice = [...approvals, { ...approvals[0]!, stepId: 'other' }];
     expect(explainState(op({ state: 'running', approvals: twice }))).toContain('(approved by <@UA>)');
+  });
+});
+
+describe('thread messages escape step titles', () => {
+  it('started, progress, result, next gate, interrupted and re-run messages', () => {
+    const step = stepFixture('drop', 'mutating', { title: 'Drop <!channel> now' });
+    const sneaky = operationFixture(planFixture([step]));
+    const messages = [
+      renderStepStarted(sneaky, step),
+      renderProgress(step, 'still running'),
+      renderStepResult(sneaky, step, stepResult({ stepId: 'drop', summary: 'Metapod answered 200: <!here>' })),
+      renderNextGate(sneaky, step),
+      renderInterrupted(sneaky, step),
+      renderRerunRequested(sneaky, step, 'U1'),
+    ];
+    for (const message of messages) {
+      expect(allText(message)).not.toMatch(/<!channel>|<!here>/);
+      expect(allText(message)).toContain('&lt;!channel&gt;');
+    }
   });
 });
