@@ -407,5 +407,21 @@ export class OperationEngine {
     } catch (err) {
       this.log(op).warn({ err, event: event.type }, 'showing an operation change failed');
     }
+    // Only the writer of the transition sees these events (compare-and-set): the clean-up runs once.
+    if (event.type === 'cancelled' || event.type === 'expired') await this.cleanUp(op);
+  }
+
+  /** Lets the runbook release what the ended operation prepared and did not use, and says so in the thread. */
+  private async cleanUp(op: Operation): Promise<void> {
+    const runbook = this.opts.runbooks.get(op.runbook);
+    const input = runbook?.inputSchema.safeParse(op.input);
+    if (!runbook?.cleanUp || !input?.success) return;
+    const log = this.log(op);
+    try {
+      const text = await runbook.cleanUp(input.data, { operation: op, logger: log, signal: AbortSignal.timeout(60_000) });
+      if (text) await this.notify(op, { type: 'cleaned_up', text });
+    } catch (err) {
+      log.warn({ err }, 'cleaning up after the operation failed');
+    }
   }
 }

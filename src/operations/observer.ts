@@ -15,7 +15,9 @@ export type OperationEvent =
   | { type: 'state_checked'; userId: string; step: Step; outcome: StepOutcome }
   | { type: 'rerun_requested'; userId: string; step: Step }
   | { type: 'plan_changed'; previousFingerprint: string }
-  | { type: 'follow_up'; why: string; operationId?: string; error?: string };
+  | { type: 'follow_up'; why: string; operationId?: string; error?: string }
+  /** What the runbook released after the operation ended without using it (e.g. deleted change sets). */
+  | { type: 'cleaned_up'; text: string };
 
 /** The engine's only way out to people. Implementations must not throw for display problems. */
 export interface OperationObserver {

@@ -43,6 +43,13 @@ export interface CheckStateContext {
   externalIds: Record<string, string>;
 }
 
+export interface CleanUpContext {
+  /** The operation as it ended (its results hold what the steps created). */
+  operation: Operation;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
 /** A file a step wants shown in the thread (e.g. a metrics chart). Shown, never persisted. */
 export interface StepFile {
   filename: string;
@@ -97,6 +104,12 @@ export interface Runbook<I = unknown> {
    * it, "check state" shows the step as it would be planned now.
    */
   checkState?(step: Step, input: I, ctx: CheckStateContext): Promise<StepOutcome>;
+  /**
+   * Called once, by the replica that ended it, when an operation is cancelled or expires: releases what its
+   * steps prepared and nothing used (e.g. change sets). Best effort; returns a line for the thread, or
+   * undefined when there was nothing to release.
+   */
+  cleanUp?(input: I, ctx: CleanUpContext): Promise<string | undefined>;
   /**
    * The input this runbook proposes for an alarm it handles (the alarm listener asks each runbook in
    * turn and proposes the first claim in the alarm's thread); undefined when the alarm is not its own.

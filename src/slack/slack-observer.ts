@@ -8,7 +8,7 @@ import { endedEarlyText, renderOperationMessage, type RenderOptions } from './bl
 import { skippedSteps } from '../operations/early-end';
 import { mrkdwn } from './blocks/format';
 import {
-  renderCancelled,
+  renderCancelled, renderCleanedUp,
   renderExpired,
   renderFollowUp,
   renderInterrupted,
@@ -110,6 +110,9 @@ export class SlackOperationObserver implements OperationObserver {
       case 'plan_changed':
         await this.reply(op, renderPlanChanged(op));
         return this.update(op);
+      case 'cleaned_up':
+        await this.reply(op, renderCleanedUp(event.text));
+        return;
     }
   }
 

@@ -169,6 +169,20 @@ describe('choosing another build and changing the world under an approval', () =
     expect(t.cfn.stacks.get('prod-global-k-metapod')!.parameters.GreenVersion).toBe(short(OLDER));
   });
 
+  it('cancelling a prepared rollback deletes its unexecuted change set and says so in the thread', async () => {
+    await t.e2e.command('rollback metapod');
+    const gate = await firstGate(t.e2e);
+    const stack = t.cfn.stacks.get('prod-global-k-metapod')!;
+    expect(stack.changeSets.size).toBe(1);
+    await t.e2e.click(gate, 'op_cancel', 'UREQ');
+    await planAt(t.e2e, gate.ts, /Cancelled/);
+    await waitFor(() => /:broom: Deleted the change set prepared for prod-global-k-metapod and never executed/.test(threadText(t.e2e, gate.ts)), { what: 'the clean-up note' });
+    expect(stack.changeSets.size).toBe(0);
+    expect(t.cfn.actions().filter((a) => a === 'DeleteChangeSet')).toHaveLength(1);
+    expect(t.cfn.mutatingCalls().filter((c) => c.startsWith('ExecuteChangeSet'))).toEqual([]);
+    expect(stack.parameters).toEqual(blueGreen(BAD, OLDER));
+  });
+
   it('voids the approval when the stack changed after the preview, and shows the new preview', async () => {
     await t.e2e.command('rollback metapod');
     const gate = await firstGate(t.e2e);

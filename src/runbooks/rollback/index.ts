@@ -2,7 +2,7 @@ import type { Runbook, StepOutcome } from '../../operations/runbook';
 import type { RollbackDeps } from './deps';
 import { parseRollback, ROLLBACK_USAGE, RollbackInput } from './input';
 import { buildRollbackPlan, succeeded } from './plan';
-import { runExecute, runPrepare, runVerify, undoFor, type UndoProposer } from './run';
+import { discardUnexecuted, runExecute, runPrepare, runVerify, undoFor, type UndoProposer } from './run';
 import { STEP_IDS } from './steps';
 
 export { DEFAULT_ROLLBACK_TIMING, type RollbackDeps, type RollbackTiming } from './deps';
@@ -40,5 +40,6 @@ export function rollbackRunbook(deps: RollbackDeps): Runbook<RollbackInput> {
           return { ok: false, summary: `Unknown step kind ${step.action.kind}.` };
       }
     },
+    cleanUp: (_input, ctx) => (deps.cfn ? discardUnexecuted(deps.cfn, ctx.operation.results, ctx.signal) : Promise.resolve(undefined)),
   };
 }

@@ -187,3 +187,31 @@ export async function undoFor(cfn: CloudFormationActions, service: string, resul
   if (stacks.length === 0) return undefined;
   return { runbook: 'rollback-undo', input: { service, stacks }, why: `${why} Undo: restore the previous parameters of ${stacks.map((s) => s.stack).join(', ')}.` };
 }
+
+// Change sets nobody executed: deleting them keeps a stale one from being executed from the console later.
+const UNUSED = new Set(['AVAILABLE', 'UNAVAILABLE', 'OBSOLETE']);
+
+/**
+ * After a cancel or an expiry: deletes the change sets the operation created and never executed (best
+ * effort). Executed or executing ones are left alone. Returns a line for the thread, or undefined.
+ */
+export async function discardUnexecuted(cfn: CloudFormationActions, results: StepResult[], signal?: AbortSignal): Promise<string | undefined> {
+  const sets = new Map<string, string>(); // change set id -> stack
+  for (const r of results) for (const [key, id] of Object.entries(r.externalIds)) if (key.startsWith('changeSet:')) sets.set(id, key.slice('changeSet:'.length));
+  const deleted: string[] = [];
+  const failed: string[] = [];
+  for (const [id, stack] of sets) {
+    const cs = await cfn.describeChangeSet(stack, id, signal).catch(() => undefined); // gone already: nothing to do
+    if (!cs || !UNUSED.has(cs.executionStatus)) continue;
+    try {
+      await cfn.deleteChangeSet(stack, id, signal);
+      deleted.push(stack);
+    } catch (err) {
+      failed.push(`${stack} (${err instanceof Error ? err.message : String(err)}; delete \`${cs.name}\` by hand)`);
+    }
+  }
+  if (deleted.length === 0 && failed.length === 0) return undefined;
+  const done = deleted.length > 0 ? `Deleted the change set${deleted.length === 1 ? '' : 's'} prepared for ${deleted.join(', ')} and never executed, so nobody executes ${deleted.length === 1 ? 'it' : 'them'} by mistake.` : '';
+  const left = failed.length > 0 ? ` Could not delete: ${failed.join('; ')}.` : '';
+  return `${done}${left}`.trim();
+}

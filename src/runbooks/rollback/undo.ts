@@ -4,7 +4,7 @@ import { UserFacingError, type Runbook, type StepOutcome } from '../../operation
 import type { RollbackDeps } from './deps';
 import { lookup, refuseWhileToProdRuns } from './lookups';
 import { describePrepared, succeeded } from './plan';
-import { runExecute, runPrepare } from './run';
+import { discardUnexecuted, runExecute, runPrepare } from './run';
 import { executeStep, prepareStep, STEP_IDS, type ChangeSetSpec } from './steps';
 
 const PARAM = /^[A-Za-z][A-Za-z0-9]{0,254}$/;
@@ -62,5 +62,6 @@ export function rollbackUndoRunbook(deps: RollbackDeps): Runbook<UndoInput> {
       if (!cfn) return Promise.resolve({ ok: false, summary: 'No CloudFormation client is configured.' });
       return step.action.kind === 'rollback.prepare' ? runPrepare(deps, cfn, step, ctx) : runExecute(deps, cfn, step, ctx);
     },
+    cleanUp: (_input, ctx) => (deps.cfn ? discardUnexecuted(deps.cfn, ctx.operation.results, ctx.signal) : Promise.resolve(undefined)),
   };
 }

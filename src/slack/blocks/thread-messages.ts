@@ -88,3 +88,9 @@ export function renderRerunRequested(op: Operation, step: Step, userId: string):
   const text = `:repeat: <@${userId}> asked to run *${escapeMrkdwn(step.title)}* again. It was re-planned from fresh lookups and needs a new approval: review the preview on the message above (attempt ${attemptOf(op, step.id)}).`;
   return { text: `${escapeMrkdwn(step.title)} will run again after a fresh approval`, blocks: [mrkdwn(text)] };
 }
+
+/** What was released after the operation ended unused (e.g. prepared change sets deleted). */
+export function renderCleanedUp(text: string): SlackMessage {
+  const line = `:broom: ${escapeMrkdwn(text)}`;
+  return { text: line, blocks: [mrkdwn(line)] };
+}

@@ -68,3 +68,42 @@ describe('OperationEngine: what a step can hand back', () => {
     expect(h.runbook.runs).toHaveLength(1);
   });
 });
+
+describe('OperationEngine: clean-up after an operation ended unused', () => {
+  function withCleanUp(answer: () => Promise<string | undefined>) {
+    const h = engineHarness({ risks: ['mutating'] });
+    const calls: { input: unknown; state: string }[] = [];
+    Object.assign(h.runbook, {
+      cleanUp: (input: unknown, ctx: { operation: { state: string } }) => (calls.push({ input, state: ctx.operation.state }), answer()),
+    });
+    return { h, calls };
+  }
+
+  it('lets the runbook release what it prepared once, on cancel, and says what it did', async () => {
+    const { h, calls } = withCleanUp(() => Promise.resolve('Deleted 1 change set.'));
+    const op = await h.propose('svc');
+    await h.engine.cancel({ operationId: op.id, userId: 'UREQ' });
+    await h.engine.cancel({ operationId: op.id, userId: 'UREQ' }); // a second click: already cancelled
+    expect(calls).toEqual([{ input: { target: 'svc' }, state: 'cancelled' }]);
+    expect(h.observer.events.filter((e) => e.event.type === 'cleaned_up').map((e) => e.event)).toEqual([{ type: 'cleaned_up', text: 'Deleted 1 change set.' }]);
+  });
+
+  it('cleans up once when the approval window passes (sweep), and not after a run that finished', async () => {
+    const { h, calls } = withCleanUp(() => Promise.resolve(undefined));
+    const expiring = await h.propose('a');
+    const finished = await h.propose('b');
+    await h.approveAs(finished, 'UAPP');
+    await h.engine.idle();
+    h.clock.now = new Date(Date.parse(expiring.expiresAt!) + 1);
+    await h.engine.sweep();
+    await h.engine.sweep();
+    expect(calls).toEqual([{ input: { target: 'a' }, state: 'expired' }]);
+    expect(h.observer.types()).not.toContain('cleaned_up'); // nothing to say when nothing was released
+  });
+
+  it('a failing clean-up is logged, never thrown at the person who cancelled', async () => {
+    const { h } = withCleanUp(() => Promise.reject(new Error('CloudFormation is down')));
+    const op = await h.propose();
+    await expect(h.engine.cancel({ operationId: op.id, userId: 'UREQ' })).resolves.toMatchObject({ kind: 'cancelled' });
+  });
+});
