@@ -7,7 +7,7 @@ import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
 import { approvalsRequired, checkApprover, mayCancel, type ApprovalPolicy } from './policy';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
-import { previewAsCheck, requestRerun, type CheckOutcome, type RerunOutcome } from './recovery';
+import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
 import { runClaimedStep } from './step-runner';
 import { sweepOperations } from './sweep';
 import type { Operation, OperationLocation, Plan, Step, StepResult } from './types';
@@ -160,42 +160,13 @@ export class OperationEngine {
   }
 
   /** "Run again" after an interruption: back to the gate with a fresh plan; it needs a fresh approval. */
-  async runAgain(req: { operationId: string; userId: string }): Promise<RerunOutcome> {
-    const existing = await this.opts.store.get(req.operationId);
-    if (!existing) return { kind: 'not_found' };
-    if (existing.state !== 'interrupted') return { kind: 'not_interrupted', op: existing };
-    if (!(await mayCancel(this.opts.policy, existing, req.userId))) {
-      return { kind: 'refused', op: existing, reason: 'Only the requester or an approver may ask to run this step again.' };
-    }
-    const fresh = await this.runbook(existing.runbook).buildPlan(existing.input, { logger: this.log(existing), now: this.now(), results: existing.results });
-    const outcome = await changeOperation<RerunOutcome>(this.opts.store, this.now, req.operationId, (op) =>
-      Promise.resolve(requestRerun(this.now(), op, fresh, req.userId, this.expiry())),
-    );
-    if (outcome === undefined) return { kind: 'not_found' };
-    if (outcome.kind === 'rerun_requested') await this.notify(outcome.op, { type: 'rerun_requested', userId: req.userId, step: currentStep(outcome.op) });
-    return outcome;
+  runAgain(req: { operationId: string; userId: string }): Promise<RerunOutcome> {
+    return runAgain(this.parts(), req);
   }
 
   /** "Check state" after an interruption: a read-only look, posted in the thread; never changes the operation. */
-  async checkState(req: { operationId: string; userId: string }): Promise<CheckOutcome> {
-    const op = await this.opts.store.get(req.operationId);
-    if (!op) return { kind: 'not_found' };
-    if (op.state !== 'interrupted') return { kind: 'not_interrupted', op };
-    const step = currentStep(op);
-    const runbook = this.runbook(op.runbook);
-    const log = this.log(op);
-    const externalIds = op.results[op.results.length - 1]?.externalIds ?? {};
-    let outcome: StepOutcome;
-    try {
-      outcome = runbook.checkState
-        ? await runbook.checkState(step, op.input, { logger: log, signal: AbortSignal.timeout(60_000), externalIds })
-        : previewAsCheck(op, await runbook.buildPlan(op.input, { logger: log, now: this.now(), results: op.results }));
-    } catch (err) {
-      outcome = { ok: false, summary: `The check itself failed: ${(err as Error).message}` };
-    }
-    await this.opts.store.appendAudit(op.id, [{ actor: req.userId, type: 'state_checked', detail: { stepId: step.id, ok: outcome.ok, summary: outcome.summary } }]);
-    await this.notify(op, { type: 'state_checked', userId: req.userId, step, outcome });
-    return { kind: 'checked', op, outcome };
+  checkState(req: { operationId: string; userId: string }): Promise<CheckOutcome> {
+    return checkState(this.parts(), req);
   }
 
   /** Expiry, crash recovery and resumption of abandoned approvals; safe to run on every replica. */
@@ -408,20 +379,19 @@ export class OperationEngine {
       this.log(op).warn({ err, event: event.type }, 'showing an operation change failed');
     }
     // Only the writer of the transition sees these events (compare-and-set): the clean-up runs once.
-    if (event.type === 'cancelled' || event.type === 'expired') await this.cleanUp(op);
+    if (event.type === 'cancelled' || event.type === 'expired') await cleanUpEnded(this.parts(), op);
   }
 
-  /** Lets the runbook release what the ended operation prepared and did not use, and says so in the thread. */
-  private async cleanUp(op: Operation): Promise<void> {
-    const runbook = this.opts.runbooks.get(op.runbook);
-    const input = runbook?.inputSchema.safeParse(op.input);
-    if (!runbook?.cleanUp || !input?.success) return;
-    const log = this.log(op);
-    try {
-      const text = await runbook.cleanUp(input.data, { operation: op, logger: log, signal: AbortSignal.timeout(60_000) });
-      if (text) await this.notify(op, { type: 'cleaned_up', text });
-    } catch (err) {
-      log.warn({ err }, 'cleaning up after the operation failed');
-    }
+  /** What the request helpers outside this class need of the engine. */
+  private parts(): EngineParts {
+    return {
+      store: this.opts.store,
+      policy: this.opts.policy,
+      now: this.now,
+      expiry: () => this.expiry(),
+      runbook: (name) => this.runbook(name),
+      log: (op) => this.log(op),
+      notify: (op, event) => this.notify(op, event),
+    };
   }
 }

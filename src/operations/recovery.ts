@@ -1,7 +1,25 @@
+import type { Logger } from 'pino';
+import type { OperationStore } from '../store/store';
 import type { Change } from './changes';
-import { currentStep, transition } from './changes';
-import type { StepOutcome } from './runbook';
+import { changeOperation, currentStep, transition } from './changes';
+import type { OperationEvent } from './observer';
+import { mayCancel, type ApprovalPolicy } from './policy';
+import type { Runbook, StepOutcome } from './runbook';
 import type { Operation, Plan } from './types';
+
+/** What the engine lends to the requests handled outside its class (interruption recovery, clean-up). */
+export interface EngineParts {
+  store: OperationStore;
+  policy: ApprovalPolicy;
+  now: () => Date;
+  /** When an approval requested now expires. */
+  expiry(): string;
+  /** The registered runbook; throws UserFacingError for an unknown name. */
+  runbook(name: string): Runbook;
+  log(op: Operation): Logger;
+  /** Tells people (never throws). */
+  notify(op: Operation, event: OperationEvent): Promise<void>;
+}
 
 export type RerunOutcome =
   | { kind: 'rerun_requested'; op: Operation }
@@ -44,4 +62,58 @@ export function previewAsCheck(op: Operation, fresh: Plan): StepOutcome {
     summary: 'This runbook has no dedicated state check; here is the step as it would be planned now, from fresh read-only lookups.',
     details: now.preview,
   };
+}
+
+/** "Run again" after an interruption: back to the gate with a fresh plan; it needs a fresh approval. */
+export async function runAgain(e: EngineParts, req: { operationId: string; userId: string }): Promise<RerunOutcome> {
+  const existing = await e.store.get(req.operationId);
+  if (!existing) return { kind: 'not_found' };
+  if (existing.state !== 'interrupted') return { kind: 'not_interrupted', op: existing };
+  if (!(await mayCancel(e.policy, existing, req.userId))) {
+    return { kind: 'refused', op: existing, reason: 'Only the requester or an approver may ask to run this step again.' };
+  }
+  const fresh = await e.runbook(existing.runbook).buildPlan(existing.input, { logger: e.log(existing), now: e.now(), results: existing.results });
+  const outcome = await changeOperation<RerunOutcome>(e.store, e.now, req.operationId, (op) => Promise.resolve(requestRerun(e.now(), op, fresh, req.userId, e.expiry())));
+  if (outcome === undefined) return { kind: 'not_found' };
+  if (outcome.kind === 'rerun_requested') await e.notify(outcome.op, { type: 'rerun_requested', userId: req.userId, step: currentStep(outcome.op) });
+  return outcome;
+}
+
+/** "Check state" after an interruption: a read-only look, posted in the thread; never changes the operation. */
+export async function checkState(e: EngineParts, req: { operationId: string; userId: string }): Promise<CheckOutcome> {
+  const op = await e.store.get(req.operationId);
+  if (!op) return { kind: 'not_found' };
+  if (op.state !== 'interrupted') return { kind: 'not_interrupted', op };
+  const step = currentStep(op);
+  const runbook = e.runbook(op.runbook);
+  const log = e.log(op);
+  const externalIds = op.results[op.results.length - 1]?.externalIds ?? {};
+  let outcome: StepOutcome;
+  try {
+    outcome = runbook.checkState
+      ? await runbook.checkState(step, op.input, { logger: log, signal: AbortSignal.timeout(60_000), externalIds })
+      : previewAsCheck(op, await runbook.buildPlan(op.input, { logger: log, now: e.now(), results: op.results }));
+  } catch (err) {
+    outcome = { ok: false, summary: `The check itself failed: ${(err as Error).message}` };
+  }
+  await e.store.appendAudit(op.id, [{ actor: req.userId, type: 'state_checked', detail: { stepId: step.id, ok: outcome.ok, summary: outcome.summary } }]);
+  await e.notify(op, { type: 'state_checked', userId: req.userId, step, outcome });
+  return { kind: 'checked', op, outcome };
+}
+
+/**
+ * After a cancel or an expiry: lets the runbook release what the operation prepared and did not use
+ * (e.g. change sets), and says so in the thread. Best effort: a failure is logged.
+ */
+export async function cleanUpEnded(e: EngineParts, op: Operation): Promise<void> {
+  const log = e.log(op);
+  try {
+    const runbook = e.runbook(op.runbook);
+    const input = runbook.inputSchema.safeParse(op.input);
+    if (!runbook.cleanUp || !input.success) return;
+    const text = await runbook.cleanUp(input.data, { operation: op, logger: log, signal: AbortSignal.timeout(60_000) });
+    if (text) await e.notify(op, { type: 'cleaned_up', text });
+  } catch (err) {
+    log.warn({ err }, 'cleaning up after the operation failed');
+  }
 }
