@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
+import { startSlackEmulator, type SlackEmulator } from '../fakes/slack-api';
 import { waitFor } from '../support/wait-for';
 
 export interface ChildBot {
@@ -49,4 +51,28 @@ export async function spawnBot(env: Record<string, string>): Promise<ChildBot> {
       return exited;
     },
   };
+}
+
+/** The fakes child bots talk to, fresh for each test, and the bots spawned in it (killed after it). */
+export interface ChildBotFakes {
+  slack: SlackEmulator;
+  metapod: MetapodFake;
+  children: ChildBot[];
+}
+
+/** Registers the per-test set-up and tear-down of ChildBotFakes in the calling describe block (or file). */
+export function useChildBotFakes(): ChildBotFakes {
+  const fakes = { children: [] } as unknown as ChildBotFakes;
+  beforeEach(async () => {
+    fakes.slack = await startSlackEmulator();
+    fakes.metapod = await startMetapodFake();
+  });
+  afterEach(async () => {
+    await Promise.all(fakes.children.splice(0).map((c) => c.kill()));
+    fakes.slack.assertNoUnexpected();
+    fakes.metapod.assertNoUnexpected();
+    await fakes.slack.close();
+    await fakes.metapod.close();
+  });
+  return fakes;
 }

@@ -3,20 +3,10 @@ import { startCloudFormationFake } from '../fakes/cloudformation';
 import { blockAction } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, snapshot, startE2E, textOf } from './harness';
-import { answerTo, BAD, blueGreen, firstGate, GOOD, OLDER, planAt, seedHistory, short, startRollbackE2E, threadText, type RollbackE2E } from './rollback-harness';
+import { answerTo, BAD, blueGreen, firstGate, GOOD, OLDER, planAt, seedHistory, short, threadText, useRollbackE2E } from './rollback-harness';
 
 describe('rollback refusals, failures and the undo, end to end', () => {
-  let t: RollbackE2E;
-  beforeEach(async () => {
-    t = await startRollbackE2E();
-  });
-  afterEach(async () => {
-    await t.close();
-    t.e2e.slack.assertNoUnexpected();
-    t.cfn.assertNoUnexpected();
-    t.gocd.assertNoUnexpected();
-    t.svc.assertNoUnexpected();
-  });
+  const t = useRollbackE2E();
 
   it('refuses while a to-prod runs on GoCD, and while a stack is being updated; nothing is created', async () => {
     t.cfn.addStack('prod-global-k-metapod', blueGreen(BAD, OLDER));

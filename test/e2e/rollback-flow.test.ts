@@ -2,20 +2,10 @@ import type { EmulatedMessage } from '../fakes/slack-api';
 import { blockActionPayload } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, snapshot, textOf } from './harness';
-import { BAD, blueGreen, firstGate, GOOD, OLDER, planAt, seedHistory, short, startRollbackE2E, threadText, type RollbackE2E } from './rollback-harness';
+import { BAD, blueGreen, firstGate, GOOD, OLDER, planAt, seedHistory, short, threadText, useRollbackE2E } from './rollback-harness';
 
 describe('rolling back a service from Slack, end to end (CloudFormation, GoCD and the service on loopback)', () => {
-  let t: RollbackE2E;
-  beforeEach(async () => {
-    t = await startRollbackE2E();
-  });
-  afterEach(async () => {
-    await t.close();
-    t.e2e.slack.assertNoUnexpected();
-    t.cfn.assertNoUnexpected();
-    t.gocd.assertNoUnexpected();
-    t.svc.assertNoUnexpected();
-  });
+  const t = useRollbackE2E();
 
   it('global service: previews the change set, deploys on approval, verifies, then takes the bad color down with two approvers', async () => {
     t.cfn.addStack('prod-global-k-metapod', blueGreen(BAD, OLDER));
@@ -120,17 +110,9 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
 });
 
 describe('choosing another build and changing the world under an approval', () => {
-  let t: RollbackE2E;
-  beforeEach(async () => {
-    t = await startRollbackE2E();
-    t.cfn.addStack('prod-global-k-metapod', blueGreen(BAD, OLDER));
-    seedHistory(t.gocd, 'metapod');
-  });
-  afterEach(async () => {
-    await t.close();
-    t.e2e.slack.assertNoUnexpected();
-    t.cfn.assertNoUnexpected();
-    t.gocd.assertNoUnexpected();
+  const t = useRollbackE2E((fresh) => {
+    fresh.cfn.addStack('prod-global-k-metapod', blueGreen(BAD, OLDER));
+    seedHistory(fresh.gocd, 'metapod');
   });
 
   /** The block_actions payload Slack sends when someone picks `label` in the plan's select menu. */

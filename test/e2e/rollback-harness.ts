@@ -55,6 +55,27 @@ export async function startRollbackE2E(options: { serviceUrls?: boolean } = {}):
   };
 }
 
+/**
+ * Registers, in the calling describe block, a fresh RollbackE2E per test (then `seed` on it) and its
+ * tear-down, which fails the test on any request a fake did not expect. The returned object is filled in
+ * before each test.
+ */
+export function useRollbackE2E(seed: (t: RollbackE2E) => void = () => undefined): RollbackE2E {
+  const t = {} as RollbackE2E;
+  beforeEach(async () => {
+    Object.assign(t, await startRollbackE2E());
+    seed(t);
+  });
+  afterEach(async () => {
+    await t.close();
+    t.e2e.slack.assertNoUnexpected();
+    t.cfn.assertNoUnexpected();
+    t.gocd.assertNoUnexpected();
+    t.svc.assertNoUnexpected();
+  });
+  return t;
+}
+
 /** The usual GoCD history of a service: 40 older, 41 good, 42 bad (deployed), 43 a failed newer build. */
 export function seedHistory(gocd: GoCdFake, pipeline: string): void {
   gocd.setRuns(pipeline, [
