@@ -119,6 +119,25 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   };
 }
 
+/**
+ * Registers, in the calling describe block, a fresh bot with its fakes (before each test, or once with
+ * `once`) and its tear-down, which fails on any request a fake did not expect. The returned object is
+ * filled in by the set-up.
+ */
+export function useE2E(options: E2EOptions & { once?: boolean } = {}): E2E {
+  const e2e = {} as E2E;
+  const { once, ...start } = options;
+  (once ? beforeAll : beforeEach)(async () => {
+    Object.assign(e2e, await startE2E(start));
+  });
+  (once ? afterAll : afterEach)(async () => {
+    await e2e.close();
+    e2e.slack.assertNoUnexpected();
+    e2e.metapod.assertNoUnexpected();
+  });
+  return e2e;
+}
+
 /** Plain text of a message's blocks (sections, contexts, headers), for content assertions. */
 export function textOf(message: { text?: string; blocks?: Record<string, unknown>[] }): string {
   const parts: string[] = [message.text ?? ''];

@@ -1,18 +1,10 @@
 import { slashCommand } from '../support/payloads';
 import { slackSignature } from '../support/slack-signing';
 import { waitFor } from '../support/wait-for';
-import { BOT_TOKEN, CHANNEL, DATASET_ID, SIGNING_SECRET, startE2E, textOf, type E2E } from './harness';
+import { BOT_TOKEN, CHANNEL, DATASET_ID, SIGNING_SECRET, useE2E, textOf } from './harness';
 
 describe('requests that must not reach anything', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterAll(async () => {
-    await e2e.close();
-    e2e.slack.assertNoUnexpected();
-    e2e.metapod.assertNoUnexpected();
-  });
+  const e2e = useE2E({ once: true });
 
   const body = () => slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: e2e.slack.newResponseUrl() });
 

@@ -1,6 +1,6 @@
 import { scrape, sampleValue } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
-import { CHANNEL, DATASET_ID, messageShowing, snapshot, startE2E, type E2E } from './harness';
+import { CHANNEL, DATASET_ID, messageShowing, snapshot, startE2E, useE2E, type E2E } from './harness';
 
 /** Waits for the plan message the command just posted (not an older one). */
 async function newPlan(e2e: E2E, text: string): Promise<ReturnType<typeof snapshot>> {
@@ -17,15 +17,7 @@ async function retract(e2e: E2E, kind = 'committed-dataset'): Promise<void> {
 }
 
 describe('/metrics after real operations', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-    e2e.slack.assertNoUnexpected();
-    e2e.metapod.assertNoUnexpected();
-  });
+  const e2e = useE2E();
 
   it('starts with no operations counted, and serves the Prometheus text format', async () => {
     const res = await fetch(`${e2e.bot.url}/metrics`);

@@ -1,16 +1,8 @@
 import { waitFor } from '../support/wait-for';
-import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, textOf, type E2E, messageShowing } from './harness';
+import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, useE2E, textOf, messageShowing } from './harness';
 
 describe('retracting a committed dataset from Slack, end to end', () => {
-  let e2e: E2E;
-  beforeEach(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(async () => {
-    await e2e.close();
-    e2e.slack.assertNoUnexpected();
-    e2e.metapod.assertNoUnexpected();
-  });
+  const e2e = useE2E();
 
   it('plans, refuses the requester, runs once on a colleague\'s approval and reports the result', async () => {
     const ack = await e2e.command(`retract committed-dataset ${DATASET_ID}`);
