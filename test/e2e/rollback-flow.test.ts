@@ -133,6 +133,10 @@ describe('choosing another build and changing the world under an approval', () =
     await planAt(t.e2e, gate.ts, /Cancelled/);
     const fresh = await waitFor(() => t.e2e.slack.threadReplies(CHANNEL, gate.ts).find((m) => /Roll back metapod to 01de01d/.test(textOf(m)) && buttonsOf(m).includes('op_approve')), { what: 'the new plan in the thread', timeoutMs: 8000 });
     expect(textOf(fresh)).toContain('asked for with --to (build #40 of `metapod`)');
+    // The old plan's change set is gone; only the fresh plan's remains.
+    await waitFor(() => /:broom: Deleted the change set prepared for prod-global-k-metapod/.test(threadText(t.e2e, gate.ts)), { what: 'the old change set deleted' });
+    const freshId = /`(op-[a-z0-9]{8})`/.exec(textOf(fresh))![1]!;
+    expect([...t.cfn.stacks.get('prod-global-k-metapod')!.changeSets.keys()]).toEqual([expect.stringContaining(freshId)]);
     expect(textOf(fresh)).toContain(`GreenVersion        ${short(OLDER)} -&gt; ${short(OLDER)}`);
     expect(t.cfn.mutatingCalls()).toEqual([]);
     // The old plan's approve button is dead; the new one works and deploys the picked build.
@@ -145,6 +149,7 @@ describe('choosing another build and changing the world under an approval', () =
     await t.e2e.post(pick(gate, /^#40 01de01d/, 'UFORGE', `${gate.blocks!.length > 0 ? 'op-aaaaaaaa' : ''}|$(reboot)`));
     await waitFor(() => t.e2e.ephemeralsFor('UFORGE').find((m) => /This menu entry is not valid/.test(m)), { what: 'the forged pick refusal' });
     expect(t.e2e.slack.threadReplies(CHANNEL, gate.ts).filter((m) => buttonsOf(m).includes('op_approve'))).toHaveLength(1);
+    t.svc.setAnswers('metapod', 'global', [short(OLDER)]); // what the verification after the deploy will see
     await t.e2e.click(snapshot(fresh), 'op_approve', 'UAPP');
     await waitFor(() => t.cfn.mutatingCalls().length === 1, { what: 'the deploy of the picked build' });
     await waitFor(() => t.cfn.stacks.get('prod-global-k-metapod')!.parameters.GreenInstanceCount === '3', { what: 'the update' });
