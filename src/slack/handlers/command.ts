@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { OperationEngine } from '../../operations/engine';
 import { UserFacingError, type RunbookRegistry } from '../../operations/runbook';
 import type { OperationStore } from '../../store/store';
 import { renderHelp, renderUsageError } from '../blocks/help';
 import { renderStatusDetail, renderStatusList } from '../blocks/status';
+import { limiter } from '../../util/limit';
 import { parseCommand } from '../command-parser';
 
 export interface CommandDeps {
@@ -16,9 +17,12 @@ export interface CommandDeps {
 }
 
 const STATUS_LIMIT = 15;
+/** Commands whose work after the ack runs at once; the others queue (in arrival order) behind them. */
+const AFTER_ACK_CONCURRENCY = 4;
 
 /** Registers `/runbook`: help and parse errors are answered in the ack, the rest after it. */
 export function registerRunbookCommand(app: App, deps: CommandDeps): void {
+  const afterAck = limiter(AFTER_ACK_CONCURRENCY);
   app.command('/runbook', async ({ command, ack, respond }) => {
     const who = { requestId: command.trigger_id, user: command.user_id, channel: command.channel_id };
     const parsed = parseCommand(command.text ?? '', deps.runbooks);
@@ -28,35 +32,47 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     if (parsed.kind === 'invalid') return ack({ response_type: 'ephemeral', ...renderUsageError(parsed.error, parsed.usage) });
     await ack();
     // The rest (plan, store, Slack calls) waits until the requests already received have been read and
-    // acknowledged: under a burst, this command's work would otherwise delay the acks queued behind it.
+    // acknowledged, and at most a few commands do it at once: under a burst, this work would otherwise
+    // delay the acks queued behind it (Slack retries what is not acked within 3 s).
     await new Promise<void>((resolve) => setImmediate(resolve));
-    // Created after the ack: a child logger serialises its bindings, work the ack need not wait for.
-    const log = deps.logger.child(who);
-    try {
-      if (parsed.kind === 'status') {
-        if (!parsed.operationId) {
-          await respond({ response_type: 'ephemeral', ...renderStatusList(await deps.store.listRecent(STATUS_LIMIT)) });
-          return;
-        }
-        const op = await deps.store.get(parsed.operationId);
-        if (!op) {
-          await respond({ response_type: 'ephemeral', text: `There is no operation \`${parsed.operationId}\`. \`/runbook status\` lists recent ones.` });
-          return;
-        }
-        await respond({ response_type: 'ephemeral', ...renderStatusDetail(op, await deps.store.auditTrail(op.id)) });
-        return;
-      }
-      const op = await deps.engine.propose({ runbook: parsed.runbook, input: parsed.input, requester: command.user_id, location: { channel: command.channel_id } });
-      log.debug({ operationId: op.id, runbook: op.runbook }, 'operation proposed from slash command');
-    } catch (err) {
-      if (err instanceof UserFacingError) {
-        log.info({ code: err.code }, 'command refused');
-        await respond({ response_type: 'ephemeral', text: `:warning: ${err.message}` });
-        return;
-      }
-      const ref = randomUUID().slice(0, 8);
-      log.error({ err, ref }, 'slash command failed');
-      await respond({ response_type: 'ephemeral', text: `:x: Something went wrong on my side (reference \`${ref}\`). Nothing was run.` });
-    }
+    await afterAck(() => work(parsed, command, respond, deps, who));
   });
+}
+
+/** Everything a command does after its ack: status answers, or proposing the operation. */
+async function work(
+  parsed: Exclude<ReturnType<typeof parseCommand>, { kind: 'help' | 'invalid' }>,
+  command: { user_id: string; channel_id: string },
+  respond: RespondFn,
+  deps: CommandDeps,
+  who: Record<string, string>,
+): Promise<void> {
+  // Created after the ack: a child logger serialises its bindings, work the ack need not wait for.
+  const log = deps.logger.child(who);
+  try {
+    if (parsed.kind === 'status') {
+      if (!parsed.operationId) {
+        await respond({ response_type: 'ephemeral', ...renderStatusList(await deps.store.listRecent(STATUS_LIMIT)) });
+        return;
+      }
+      const op = await deps.store.get(parsed.operationId);
+      if (!op) {
+        await respond({ response_type: 'ephemeral', text: `There is no operation \`${parsed.operationId}\`. \`/runbook status\` lists recent ones.` });
+        return;
+      }
+      await respond({ response_type: 'ephemeral', ...renderStatusDetail(op, await deps.store.auditTrail(op.id)) });
+      return;
+    }
+    const op = await deps.engine.propose({ runbook: parsed.runbook, input: parsed.input, requester: command.user_id, location: { channel: command.channel_id } });
+    log.debug({ operationId: op.id, runbook: op.runbook }, 'operation proposed from slash command');
+  } catch (err) {
+    if (err instanceof UserFacingError) {
+      log.info({ code: err.code }, 'command refused');
+      await respond({ response_type: 'ephemeral', text: `:warning: ${err.message}` });
+      return;
+    }
+    const ref = randomUUID().slice(0, 8);
+    log.error({ err, ref }, 'slash command failed');
+    await respond({ response_type: 'ephemeral', text: `:x: Something went wrong on my side (reference \`${ref}\`). Nothing was run.` });
+  }
 }
