@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from './util/duration';
+import { ConfigFileError, loadConfigFile } from './config-file/load';
+import type { ConfigFile } from './config-file/schema';
 
 /** Every problem with the environment, named by variable; never includes a secret's value. */
 export class ConfigError extends Error {
@@ -35,6 +37,8 @@ export interface Config {
   /** Datomic capacity runbook: cap on RCU/WCU, how far back the diagnosis looks, how long a change is watched. */
   datomic: { maxCapacity: number; lookbackMs: number; watchMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** runbook-bot.yml (RUNBOOK_CONFIG): alarm routes and approval policies; the built-in defaults when absent. */
+  file: ConfigFile;
 }
 
 /** Empty (or blank) values count as unset: `FOO=` in an env file means "not configured". */
@@ -102,6 +106,7 @@ const EnvSchema = z.object({
   DATOMIC_LOOKBACK: opt(duration(24 * 3_600_000)),
   DATOMIC_WATCH: opt(duration(3_600_000)),
   CLI_COMMANDS_FILE: opt(z.string()),
+  RUNBOOK_CONFIG: opt(z.string()),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
 });
 
@@ -128,6 +133,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  let file: ConfigFile;
+  try {
+    file = loadConfigFile(e.RUNBOOK_CONFIG ?? './runbook-bot.yml', e.RUNBOOK_CONFIG !== undefined);
+  } catch (err) {
+    if (err instanceof ConfigFileError) throw new ConfigError(err.problems.map((p) => `RUNBOOK_CONFIG ${p}`));
+    throw err;
+  }
   const mode: SlackMode = !e.SLACK_BOT_TOKEN ? 'unconfigured' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
   const apiUrl = e.SLACK_API_URL ?? 'https://slack.com/api/';
   return {
@@ -158,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cli: { sabespBin: e.SABESP_BIN ?? 'sabesp', nuBin: e.NU_BIN ?? 'nu', commandsFile: e.CLI_COMMANDS_FILE },
     datomic: { maxCapacity: e.DATOMIC_MAX_CAPACITY ?? 40_000, lookbackMs: e.DATOMIC_LOOKBACK ?? 3 * 3_600_000, watchMs: e.DATOMIC_WATCH ?? 5 * 60_000 },
     logLevel: e.LOG_LEVEL ?? 'info',
+    file,
   };
 }
 
