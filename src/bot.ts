@@ -28,7 +28,7 @@ import { registerAppHome } from './slack/handlers/app-home';
 import { registerRunbookCommand } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
-import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
+import { registerDeliveryDedup } from './slack/delivery-keys';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
 import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
 import { openStore } from './store/open';
@@ -167,18 +167,9 @@ function healthEndpoints(store: OperationStore, slackTransport: () => string, cl
 
 /** Registers every Slack listener, behind the event de-duplication. */
 function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy }): void {
-  // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once,
-  // by whichever replica records its key first; a duplicate is acknowledged and dropped.
-  app.use(async (args) => {
-    const key = deliveryKey(args.body);
-    if (key && !(await deps.store.remember(key, DELIVERY_KEY_RETENTION_MS))) {
-      deps.logger.info({ key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'duplicate Slack delivery ignored');
-      const { ack } = args as { ack?: () => Promise<void> };
-      if (ack) await ack();
-      return;
-    }
-    await args.next();
-  });
+  // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once, by
+  // whichever replica records its key first, after the ack (a duplicate is acknowledged and dropped).
+  registerDeliveryDedup(app, deps);
   registerRunbookCommand(app, deps);
   registerOperationButtons(app, deps);
   registerRecoveryButtons(app, deps);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { OperationEngine } from '../../operations/engine';
 import { OPERATION_ID_PATTERN } from '../../operations/ids';
 import { APPROVE_ACTION, CANCEL_ACTION } from '../blocks/operation-message';
+import { firstDelivery } from '../delivery-keys';
 import { explainState } from './state-words';
 
 const ApproveValue = z
@@ -33,7 +34,8 @@ export function buttonGuard(logger: Logger) {
     await args.ack();
     const log = logger.child({ requestId: args.body.trigger_id, user: args.body.user.id, action: name });
     try {
-      await fn(args, log);
+      // After the ack: a retried delivery of a click already handled is dropped.
+      if (await firstDelivery(args.context)) await fn(args, log);
     } catch (err) {
       const ref = randomUUID().slice(0, 8);
       log.error({ err, ref }, 'button handler failed');

@@ -6,6 +6,7 @@ import type { OperationEngine } from '../../operations/engine';
 import { UserFacingError, type RunbookRegistry } from '../../operations/runbook';
 import type { OperationStore } from '../../store/store';
 import { escapeMrkdwn } from '../../util/text';
+import { firstDelivery } from '../delivery-keys';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -31,6 +32,7 @@ export function registerAlarmOfferButton(app: App, deps: { engine: OperationEngi
     const messageTs = (args.body.message as { ts?: string } | undefined)?.ts ?? container?.message_ts;
     const log = deps.logger.child({ requestId: args.body.trigger_id, user: userId, action: ALARM_OFFER_ACTION });
     try {
+      if (!(await firstDelivery(args.context))) return; // a retry of a click already handled, after the ack
       const value = OfferValue.safeParse(args.action.value);
       const offer = value.success ? value.data : undefined;
       const runbook = offer ? deps.runbooks.get(offer.r) : undefined;

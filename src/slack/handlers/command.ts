@@ -8,6 +8,7 @@ import { renderHelp, renderUsageError } from '../blocks/help';
 import { renderStatusDetail, renderStatusList } from '../blocks/status';
 import { limiter } from '../../util/limit';
 import { parseCommand } from '../command-parser';
+import { firstDelivery } from '../delivery-keys';
 
 export interface CommandDeps {
   engine: OperationEngine;
@@ -23,7 +24,7 @@ const AFTER_ACK_CONCURRENCY = 4;
 /** Registers `/runbook`: help and parse errors are answered in the ack, the rest after it. */
 export function registerRunbookCommand(app: App, deps: CommandDeps): void {
   const afterAck = limiter(AFTER_ACK_CONCURRENCY);
-  app.command('/runbook', async ({ command, ack, respond }) => {
+  app.command('/runbook', async ({ command, ack, respond, context }) => {
     const who = { requestId: command.trigger_id, user: command.user_id, channel: command.channel_id };
     const parsed = parseCommand(command.text ?? '', deps.runbooks);
     // Debug only: a proposal is logged by the engine, and one info line per command is enough under a burst.
@@ -35,7 +36,10 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     // acknowledged, and at most a few commands do it at once: under a burst, this work would otherwise
     // delay the acks queued behind it (Slack retries what is not acked within 3 s).
     await new Promise<void>((resolve) => setImmediate(resolve));
-    await afterAck(() => work(parsed, command, respond, deps, who));
+    await afterAck(async () => {
+      // A retried delivery is dropped here, after the ack: its first delivery already got the answer.
+      if (await firstDelivery(context)) await work(parsed, command, respond, deps, who);
+    });
   });
 }
 

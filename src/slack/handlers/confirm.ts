@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { OperationEngine } from '../../operations/engine';
 import { OPERATION_ID_PATTERN } from '../../operations/ids';
 import { CONFIRM_ACTION } from '../blocks/operation-message';
+import { firstDelivery } from '../delivery-keys';
 import { explainState } from './state-words';
 
 const ConfirmValue = z
@@ -31,6 +32,7 @@ export function registerConfirmButton(app: App, deps: { engine: OperationEngine;
     await args.ack();
     const log = deps.logger.child({ requestId: args.body.trigger_id, user: args.body.user.id, action: 'confirm' });
     try {
+      if (!(await firstDelivery(args.context))) return; // a retry of a click already handled, after the ack
       const value = ConfirmValue.safeParse(args.action.value);
       if (!value.success) return await tell(args, ':warning: This button is not valid. Nothing was confirmed.');
       const [operationId, stepId, fingerprint] = value.data;

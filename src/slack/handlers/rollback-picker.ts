@@ -8,6 +8,7 @@ import { UserFacingError } from '../../operations/runbook';
 import { PICK_BUILD_ACTION } from '../../runbooks/rollback';
 import { RollbackInput, SHA } from '../../runbooks/rollback/input';
 import type { OperationStore } from '../../store/store';
+import { firstDelivery } from '../delivery-keys';
 import { explainState } from './state-words';
 
 const PickValue = z
@@ -33,6 +34,7 @@ export function registerRollbackPicker(app: App, deps: { engine: OperationEngine
     const userId = args.body.user.id;
     const log = deps.logger.child({ requestId: args.body.trigger_id, user: userId, action: 'pick_build' });
     try {
+      if (!(await firstDelivery(args.context))) return; // a retry of a pick already handled, after the ack
       const value = PickValue.safeParse(args.action.selected_option?.value);
       if (!value.success) return await tell(args, ':warning: This menu entry is not valid. Nothing was changed.');
       const [operationId, sha] = value.data;
