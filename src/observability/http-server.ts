@@ -1,8 +1,16 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { checkSlackRequest, markGatePassed, MAX_BODY_BYTES, MAX_CLOCK_SKEW_SECONDS } from '../slack/request-gate';
+import { slackFrontDoor } from '../slack/front-door';
+import { MAX_CLOCK_SKEW_SECONDS, slackTimestamp } from '../slack/request-gate';
 
 export { MAX_CLOCK_SKEW_SECONDS };
+
+/**
+ * How long a client may take to send a request's headers, and the whole request: nothing is
+ * authenticated before the body has arrived, and Slack itself gives up after 3 s, so a slower sender
+ * is not Slack. The connection is then answered 408 and closed.
+ */
+export const REQUEST_DEADLINE_MS = 5_000;
 
 export interface HealthReport {
   ok: boolean;
@@ -23,6 +31,10 @@ export interface HttpServerOptions {
   onSlackAck?(seconds: number, status: number): void;
   logger: Logger;
   nowSeconds?: () => number;
+  /** Headers and body deadline (default REQUEST_DEADLINE_MS; tests shrink it). */
+  requestDeadlineMs?: number;
+  /** Largest accepted `/slack/events` body (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -32,9 +44,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 /** True when the request's Slack timestamp is present and within five minutes of now. */
 export function freshSlackTimestamp(req: IncomingMessage, nowSeconds: number): boolean {
-  const header = req.headers['x-slack-request-timestamp'];
-  const ts = Number(Array.isArray(header) ? header[0] : header);
-  return Number.isInteger(ts) && Math.abs(nowSeconds - ts) <= MAX_CLOCK_SKEW_SECONDS;
+  return slackTimestamp(req.headers, nowSeconds).state === 'fresh';
 }
 
 /** The bot's HTTP server: `/slack/events` (signature and shape checked by checkSlackRequest), `/healthz`, `/readyz`, `/metrics`. */
@@ -43,40 +53,13 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   // Bolt does not check signatures again behind this server (src/slack/transport.ts): without a secret,
   // anyone could sign with the empty one.
   if (opts.slackListener && !opts.signingSecret) throw new Error('createHttpServer: a Slack listener needs the signing secret');
-  return createServer((req, res) => {
+  const slack = opts.slackListener && slackFrontDoor({ listener: opts.slackListener, signingSecret: opts.signingSecret!, logger: opts.logger, nowSeconds, onAck: (seconds, status) => opts.onSlackAck?.(seconds, status), maxBodyBytes: opts.maxBodyBytes });
+  const deadline = opts.requestDeadlineMs ?? REQUEST_DEADLINE_MS;
+  // Node checks both deadlines every connectionsCheckingInterval (30 s by default, far too late here).
+  const timeouts = { headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(deadline / 4))) };
+  return createServer(timeouts, (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/slack/events' && req.method === 'POST' && opts.slackListener) {
-      const listener = opts.slackListener;
-      if (!freshSlackTimestamp(req, nowSeconds())) {
-        opts.logger.warn({ path }, 'refused a Slack request with a missing or stale timestamp');
-        req.resume();
-        return send(res, 401, { error: 'stale or missing x-slack-request-timestamp' });
-      }
-      const started = process.hrtime.bigint();
-      res.once('finish', () => opts.onSlackAck?.(Number(process.hrtime.bigint() - started) / 1e9, res.statusCode));
-      void readBody(req).then((body) => {
-        if (body === undefined) return send(res, 413, { error: 'request too large' });
-        const verdict = checkSlackRequest(body, req.headers, opts.signingSecret!, nowSeconds());
-        if (!verdict.ok) {
-          opts.logger.warn({ path, status: verdict.status, reason: verdict.error }, 'refused a Slack request');
-          return send(res, verdict.status, { error: verdict.error });
-        }
-        // Bolt reads an already-buffered body from `rawBody`; the mark lets the transport skip Bolt's
-        // second signature check, which would only repeat the one just done (src/slack/transport.ts).
-        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-        markGatePassed(req);
-        try {
-          listener(req, res);
-        } catch (err) {
-          opts.logger.error({ err }, 'Slack request listener failed');
-          send(res, 500, { error: 'internal error' });
-        }
-      }, (err: unknown) => {
-        opts.logger.warn({ err }, 'could not read a Slack request');
-        if (!res.headersSent) send(res, 400, { error: 'unreadable request' });
-      });
-      return;
-    }
+    if (path === '/slack/events' && req.method === 'POST' && slack) return slack(req, res);
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if ((path === '/healthz' || path === '/readyz') && readOnly) {
       const check = path === '/readyz' && opts.ready ? opts.ready : opts.health;
@@ -101,21 +84,5 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     }
     req.resume();
     send(res, 404, { error: 'not found' });
-  });
-}
-
-/** The request body, or undefined once it exceeds MAX_BODY_BYTES (the rest is discarded). */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
   });
 }

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import { MIMEType } from 'node:util';
 import { z } from 'zod';
 
 /** Slack refuses to sign requests more than five minutes apart from now; so do we, in both directions. */
@@ -22,7 +23,47 @@ export function gatePassed(req: IncomingMessage): boolean {
   return (req as IncomingMessage & { [GATE_PASSED]?: true })[GATE_PASSED] === true;
 }
 
-export type GateResult = { ok: true } | { ok: false; status: number; error: string };
+/**
+ * `ok`: a signed Slack request for Bolt, whose content type is `contentType` (the media type alone, as
+ * Bolt compares it); `ssl_check`: Slack's certificate check, answered 200 and never handed to Bolt.
+ */
+export type GateResult = { ok: true; kind: 'slack'; contentType: MediaType } | { ok: true; kind: 'ssl_check' } | { ok: false; status: number; error: string };
+
+/** The two media types Slack sends. */
+export type MediaType = 'application/json' | 'application/x-www-form-urlencoded';
+const isMediaType = (v: string): v is MediaType => v === 'application/json' || v === 'application/x-www-form-urlencoded';
+
+// Whole seconds in plain decimal digits, as Slack sends them: `Number()` would also read `0x6b13be0b`,
+// `1.79e9`, ` 123` or `+123`, which Slack never sends.
+const Timestamp = z.string().regex(/^[0-9]{1,12}$/).transform(Number);
+
+/**
+ * The request's Slack timestamp when present: `fresh` (plain digits, within five minutes of now),
+ * `invalid` (anything else Slack would not send), or `missing`.
+ */
+export function slackTimestamp(headers: IncomingHttpHeaders, nowSeconds: number): { state: 'fresh'; value: string } | { state: 'invalid' | 'missing' } {
+  const raw = headers['x-slack-request-timestamp'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined) return { state: 'missing' };
+  const ts = Timestamp.safeParse(value);
+  return ts.success && Math.abs(nowSeconds - ts.data) <= MAX_CLOCK_SKEW_SECONDS ? { state: 'fresh', value } : { state: 'invalid' };
+}
+
+/**
+ * The media type of a Content-Type header when it is one Slack sends, read with a real MIME parser:
+ * parameters other than `charset=utf-8` (which Slack may add) are refused, since the body is read as UTF-8.
+ */
+export function slackMediaType(header: string | undefined): MediaType | undefined {
+  let mime: MIMEType;
+  try {
+    mime = new MIMEType(header ?? '');
+  } catch {
+    return undefined;
+  }
+  const params = [...mime.params.keys()];
+  if (params.some((p) => p !== 'charset') || (params.length > 0 && mime.params.get('charset')?.toLowerCase() !== 'utf-8')) return undefined;
+  return isMediaType(mime.essence) ? mime.essence : undefined;
+}
 
 // Slack's ids are upper-case letters and digits; anything else did not come from Slack.
 const slackId = z.string().regex(/^[A-Z0-9]{2,32}$/);
@@ -76,25 +117,28 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
  * 4xx, so no handler has to survive a payload Slack would never send.
  */
 export function checkSlackRequest(body: Buffer, headers: IncomingHttpHeaders, secret: string, nowSeconds: number): GateResult {
-  const timestamp = header(headers, 'x-slack-request-timestamp');
-  const ts = Number(timestamp);
-  if (!timestamp || !Number.isInteger(ts) || Math.abs(nowSeconds - ts) > MAX_CLOCK_SKEW_SECONDS) {
-    return { ok: false, status: 401, error: 'stale or missing x-slack-request-timestamp' };
-  }
-  const contentType = (header(headers, 'content-type') ?? '').split(';')[0]!.trim();
+  const contentType = slackMediaType(header(headers, 'content-type'));
+  if (!contentType) return { ok: false, status: 415, error: 'unsupported content type' };
   const text = body.toString('utf8');
-  // Slack's SSL check is unsigned; Bolt answers it and drops anything smuggled along.
-  if (contentType === 'application/x-www-form-urlencoded' && text === 'ssl_check=1') return { ok: true };
+  const timestamp = slackTimestamp(headers, nowSeconds);
   const signature = header(headers, 'x-slack-signature');
-  if (!signature || !validSignature(secret, timestamp, body, signature)) return { ok: false, status: 401, error: 'invalid signature' };
-  return checkShape(contentType, text);
+  if (contentType === 'application/x-www-form-urlencoded' && parseQuery(text).ssl_check === '1') {
+    // Slack's certificate check of a slash command URL (`ssl_check=1&token=…`): answered 200 and never
+    // processed. Bolt answers it without a signature, so do we; a signature that is there must be valid.
+    if (signature === undefined && timestamp.state !== 'invalid') return { ok: true, kind: 'ssl_check' };
+    if (timestamp.state === 'fresh' && signature !== undefined && validSignature(secret, timestamp.value, body, signature)) return { ok: true, kind: 'ssl_check' };
+    return { ok: false, status: 401, error: 'invalid signature' };
+  }
+  if (timestamp.state !== 'fresh') return { ok: false, status: 401, error: 'stale or missing x-slack-request-timestamp' };
+  if (!signature || !validSignature(secret, timestamp.value, body, signature)) return { ok: false, status: 401, error: 'invalid signature' };
+  const shape = checkShape(contentType, text);
+  return shape.ok ? { ok: true, kind: 'slack', contentType } : shape;
 }
 
-function checkShape(contentType: string, text: string): GateResult {
-  const malformed: GateResult = { ok: false, status: 400, error: 'malformed Slack request' };
+function checkShape(contentType: MediaType, text: string): { ok: true } | { ok: false; status: number; error: string } {
+  const malformed = { ok: false, status: 400, error: 'malformed Slack request' } as const;
   try {
     if (contentType === 'application/json') return EventEnvelope.safeParse(JSON.parse(text)).success ? { ok: true } : malformed;
-    if (contentType !== 'application/x-www-form-urlencoded') return { ok: false, status: 415, error: 'unsupported content type' };
     const form = parseQuery(text);
     // A repeated key arrives as an array: Slack never repeats one.
     if (Object.values(form).some((v) => Array.isArray(v))) return malformed;

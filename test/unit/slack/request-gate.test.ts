@@ -1,4 +1,5 @@
-import { checkSlackRequest, validSignature } from '../../../src/slack/request-gate';
+import { createHmac } from 'node:crypto';
+import { checkSlackRequest, slackMediaType, slackTimestamp, validSignature } from '../../../src/slack/request-gate';
 import { signedHeaders } from '../../support/slack-signing';
 import { blockAction, slashCommand } from '../../support/payloads';
 
@@ -26,10 +27,38 @@ describe('checkSlackRequest', () => {
   });
 
   it('lets well-formed commands, clicks and events through', () => {
-    expect(check(command(), FORM)).toEqual({ ok: true });
-    expect(check(blockAction({ userId: 'UAPP', actionId: 'op_approve', value: 'v', messageTs: '1.2', responseUrl: 'http://127.0.0.1/r' }), FORM)).toEqual({ ok: true });
-    expect(check(JSON.stringify({ type: 'event_callback', event_id: 'Ev1', team_id: 'T1', event: { type: 'message', text: 'x' } }), 'application/json')).toEqual({ ok: true });
-    expect(check('ssl_check=1', FORM, { 'x-slack-signature': 'v0=bad' })).toEqual({ ok: true });
+    expect(check(command(), FORM)).toEqual({ ok: true, kind: 'slack', contentType: FORM });
+    expect(check(blockAction({ userId: 'UAPP', actionId: 'op_approve', value: 'v', messageTs: '1.2', responseUrl: 'http://127.0.0.1/r' }), FORM)).toEqual({ ok: true, kind: 'slack', contentType: FORM });
+    expect(check(JSON.stringify({ type: 'event_callback', event_id: 'Ev1', team_id: 'T1', event: { type: 'message', text: 'x' } }), 'application/json')).toEqual({ ok: true, kind: 'slack', contentType: 'application/json' });
+  });
+
+  it("recognises Slack's ssl_check (signed, or unsigned as Bolt allows) and refuses it with a forged signature", () => {
+    const body = 'ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO';
+    expect(check(body, FORM)).toEqual({ ok: true, kind: 'ssl_check' });
+    expect(checkSlackRequest(Buffer.from(body), { 'content-type': FORM }, SECRET, NOW)).toEqual({ ok: true, kind: 'ssl_check' });
+    expect(check(body, FORM, { 'x-slack-signature': 'v0=bad' })).toMatchObject({ ok: false, status: 401 });
+  });
+
+  it.each([['0x6b13be0b'], ['1.79e9'], [' 123'], ['+123'], [`${NOW}.0`], [`+${NOW}`], [`0x${NOW.toString(16)}`], [''], ['１２３']])('refuses the timestamp %j with 401, even correctly signed', (timestamp) => {
+    const body = command();
+    const headers = { ...signedHeaders(SECRET, body, { timestamp: NOW, contentType: FORM }), 'x-slack-request-timestamp': timestamp };
+    headers['x-slack-signature'] = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    expect(checkSlackRequest(Buffer.from(body), headers, SECRET, NOW)).toMatchObject({ ok: false, status: 401 });
+    expect(slackTimestamp(headers, NOW).state).toBe('invalid');
+  });
+
+  it.each([
+    ['application/x-www-form-urlencoded; charset=utf-8', FORM],
+    ['Application/X-WWW-Form-Urlencoded; Charset="UTF-8"', FORM],
+    ['application/json; charset=utf-8', 'application/json'],
+    ['application/json', 'application/json'],
+    ['application/json; charset=latin1', undefined],
+    ['application/json; charset=utf-8; foo=bar', undefined],
+    ['multipart/form-data; boundary=x', undefined],
+    ['json', undefined],
+    [undefined, undefined],
+  ])('reads the content type %j as %j', (header, expected) => {
+    expect(slackMediaType(header)).toBe(expected);
   });
 
   it('refuses what is unsigned, signed with another secret, or stale, with 401', () => {
