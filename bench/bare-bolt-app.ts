@@ -16,6 +16,10 @@ async function main(): Promise<void> {
   app.command('/runbook', async ({ ack }) => {
     await ack();
   });
+  // Button clicks too, for the approval bursts (bench/slow-deps.ts).
+  app.action(/.*/, async ({ ack }) => {
+    await ack();
+  });
   const server = await app.start({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
   const address = server.address();
   process.stdout.write(`bare bolt app listening on port ${typeof address === 'object' && address ? address.port : '?'}\n`);

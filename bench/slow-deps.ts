@@ -1,0 +1,164 @@
+// Issue 18 figures: ack p99 with a store whose every call takes 1.5 s, ack p99 at 200 concurrent
+// approvals on the DynamoDB store (dynalite), both against a bare Bolt app in the same run, and the
+// bot's resident memory over rounds of 200 commands and 200 approvals. Reported, not asserted.
+// BENCH_SLOW_BURSTS, BENCH_MEMORY_ROUNDS shrink it for a smoke run.
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { startMetapodFake, type MetapodFake } from '../src/sandbox/fakes/metapod';
+import { startSlackEmulator, type SlackEmulator } from '../src/sandbox/fakes/slack-api';
+import { startDynaliteProcess } from '../test/support/dynalite';
+import { clickButton, slashCommand } from '../test/support/payloads';
+import { signedHeaders } from '../test/support/slack-signing';
+import { compileForNode, percentile, round, ROOT, spawnNode, tempDir, type BenchRow, type Child } from './lib';
+
+const SECRET = 'bench-signing-secret-0123456789';
+const TOKEN = 'xoxb-bench-token';
+const CHANNEL = 'CBENCH';
+const DATASET_ID = '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60';
+const SERVING = /"port":(\d+).*runbook-bot is serving/;
+const agent = new Agent({ keepAlive: true, maxSockets: 200 });
+
+function post(url: string, body: string, retried = false): Promise<number> {
+  const headers = { ...signedHeaders(SECRET, body), 'content-length': String(Buffer.byteLength(body)) };
+  const started = process.hrtime.bigint();
+  return new Promise<number>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers, agent }, (res) => {
+      res.resume();
+      res.once('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`ack was HTTP ${res.statusCode}`))));
+    });
+    req.once('error', reject);
+    req.end(body);
+  }).catch((err: unknown) => {
+    // A kept-alive connection the server closed (idle for its keepAliveTimeout) just as it was reused:
+    // sent again once, as Slack would retry, timed from the first attempt.
+    if (retried || (err as { code?: string }).code !== 'ECONNRESET') throw err;
+    return post(url, body, true).then(() => Number(process.hrtime.bigint() - started) / 1e6);
+  });
+}
+
+async function waitUntil(done: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Resident set size of a child, in MB, from /proc. */
+function rssMb(pid: number | undefined): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.split(/\s+/)[1] ?? Number.NaN) / 1024;
+}
+
+const commands = (slack: SlackEmulator, n: number, user = 'UREQ') => Array.from({ length: n }, () => slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, responseUrl: slack.newResponseUrl(), userId: user, channelId: CHANNEL }));
+
+/** Proposes `n` retractions on `url` and returns the approve clicks of their plans (by a colleague). */
+async function proposeAndClicks(url: string, slack: SlackEmulator, n: number): Promise<string[]> {
+  const before = slack.topLevel(CHANNEL).length;
+  for (let i = 0; i < n; i += 50) await Promise.all(commands(slack, Math.min(50, n - i)).map((b) => post(url, b)));
+  await waitUntil(() => slack.topLevel(CHANNEL).length >= before + n, `${n} plans`);
+  return slack.topLevel(CHANNEL).slice(before, before + n).map((m) => clickButton(structuredClone(m), 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
+}
+
+interface Ctx {
+  slack: SlackEmulator;
+  metapod: MetapodFake;
+  dir: string;
+  children: Child[];
+  common: Record<string, string>;
+  bare: string;
+}
+
+async function startChild(ctx: Ctx, args: string[], env: Record<string, string>): Promise<{ child: Child; url: string }> {
+  const child = await spawnNode(args, { ...ctx.common, HOST: '127.0.0.1', METAPOD_URL: ctx.metapod.url, LOG_LEVEL: 'info', SHUTDOWN_GRACE: '1ms', ...env }, SERVING, 60_000);
+  ctx.children.push(child);
+  return { child, url: `http://127.0.0.1:${child.port}/slack/events` };
+}
+
+function ackRows(name: string, bot: number[], bare: number[], note: string): BenchRow[] {
+  const ratio = round(percentile(bot, 99) / percentile(bare, 99), 2);
+  return [
+    { metric: `ack p99, ${name}, runbook-bot`, value: round(percentile(bot, 99)), unit: 'ms', note },
+    { metric: `ack p99, ${name}, bare Bolt`, value: round(percentile(bare, 99)), unit: 'ms', note },
+    { metric: `ack p99 ratio, ${name}`, value: ratio, unit: 'x', target: '<= 1.3x', ok: ratio <= 1.3 },
+  ];
+}
+
+/** Bursts of 50 commands at a bot whose store takes 1.5 s per call, alternating with bare Bolt. */
+async function slowStore(ctx: Ctx): Promise<BenchRow[]> {
+  const bursts = Number(process.env.BENCH_SLOW_BURSTS ?? 6);
+  const { url } = await startChild(ctx, [compileForNode('bench/slow-store-bot.ts')], { BENCH_DIST: join(ROOT, 'dist'), BENCH_STORE_DELAY_MS: '1500', DATABASE_PATH: `${ctx.dir}/slow.db` });
+  const bot: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i <= bursts; i += 1) {
+    const b = await Promise.all(commands(ctx.slack, 50).map((body) => post(url, body)));
+    const a = await Promise.all(commands(ctx.slack, 50).map((body) => post(ctx.bare, body)));
+    if (i === 0) continue; // the first burst warms up
+    bot.push(...b);
+    bare.push(...a);
+  }
+  return ackRows('store calls take 1.5 s', bot, bare, `${bursts} bursts of 50 /runbook retract after a warm-up burst; the plans follow after the ack`);
+}
+
+/** 200 approval clicks at once on a bot over the DynamoDB store (dynalite in its own process). */
+async function dynamoApprovals(ctx: Ctx): Promise<BenchRow[]> {
+  const dynalite = await startDynaliteProcess();
+  try {
+    const { url } = await startChild(ctx, ['dist/main.js'], { STORE: 'dynamodb', STORE_TABLE: 'runbook-bench-acks', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: dynalite.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    const clicks = await proposeAndClicks(url, ctx.slack, 200);
+    const served = ctx.metapod.requests.length;
+    const bot = await Promise.all(clicks.map((c) => post(url, c)));
+    await waitUntil(() => ctx.metapod.requests.length >= served + 200, '200 retractions to run');
+    const bare = await Promise.all(clicks.map((c) => post(ctx.bare, c)));
+    return ackRows('200 concurrent approvals, DynamoDB (dynalite)', bot, bare, '200 signed approve clicks sent at once; each runs its step after the ack');
+  } finally {
+    await dynalite.close();
+  }
+}
+
+/** Resident memory of the SQLite bot after each round of 200 commands and 200 approvals. */
+async function memory(ctx: Ctx): Promise<BenchRow[]> {
+  const rounds = Number(process.env.BENCH_MEMORY_ROUNDS ?? 10);
+  const { child, url } = await startChild(ctx, ['dist/main.js'], { DATABASE_PATH: `${ctx.dir}/memory.db` });
+  const rows: BenchRow[] = [];
+  const seen: number[] = [];
+  for (let r = 1; r <= rounds; r += 1) {
+    const clicks = await proposeAndClicks(url, ctx.slack, 200);
+    const served = ctx.metapod.requests.length;
+    for (let i = 0; i < clicks.length; i += 50) await Promise.all(clicks.slice(i, i + 50).map((c) => post(url, c)));
+    await waitUntil(() => ctx.metapod.requests.length >= served + 200, '200 retractions to run');
+    seen.push(rssMb(child.proc.pid));
+    rows.push({ metric: `resident memory after round ${r}`, value: round(seen.at(-1)!), unit: 'MB', note: '200 /runbook retract, then 200 approvals run to success' });
+  }
+  const growth = seen.length > 2 ? seen.at(-1)! - seen[1]! : Number.NaN;
+  rows.push({ metric: 'resident memory growth, round 2 to last', value: round(growth), unit: 'MB', note: 'round 1 includes warm-up (JIT, caches); no growth expected after it' });
+  return rows;
+}
+
+export async function bench(): Promise<BenchRow[]> {
+  const slack = await startSlackEmulator();
+  const metapod = await startMetapodFake();
+  const tmp = tempDir('runbook-bench-slow-');
+  const children: Child[] = [];
+  try {
+    const common = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' };
+    const bareChild = await spawnNode([compileForNode('bench/bare-bolt-app.ts')], common, /listening on port (\d+)/);
+    children.push(bareChild);
+    const ctx: Ctx = { slack, metapod, dir: tmp.dir, children, common, bare: `http://127.0.0.1:${bareChild.port}/slack/events` };
+    const rows: BenchRow[] = [];
+    for (const part of [slowStore, dynamoApprovals, memory]) {
+      if (process.env.BENCH_SLOW_ONLY && part.name !== process.env.BENCH_SLOW_ONLY) continue;
+      process.stderr.write(`  slow-deps: ${part.name}…\n`);
+      rows.push(...(await part(ctx)));
+      for (const c of children.splice(1)) await c.stop();
+    }
+    return rows;
+  } finally {
+    agent.destroy();
+    for (const c of children) await c.stop();
+    await slack.close();
+    await metapod.close();
+    tmp.cleanup();
+  }
+}
