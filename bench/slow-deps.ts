@@ -40,7 +40,7 @@ function post(url: string, body: string, retried = false): Promise<number> {
 async function waitUntil(done: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`); // the caller's error names what was seen
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -109,7 +109,9 @@ async function dynamoApprovals(ctx: Ctx): Promise<BenchRow[]> {
     const clicks = await proposeAndClicks(url, ctx.slack, 200);
     const served = ctx.metapod.requests.length;
     const bot = await Promise.all(clicks.map((c) => post(url, c)));
-    await waitUntil(() => ctx.metapod.requests.length >= served + 200, '200 retractions to run');
+    await waitUntil(() => ctx.metapod.requests.length >= served + 200, `200 retractions to run (${ctx.metapod.requests.length - served} so far)`).catch(() => {
+      throw new Error(`only ${ctx.metapod.requests.length - served} of 200 approved retractions ran`);
+    });
     const bare = await Promise.all(clicks.map((c) => post(ctx.bare, c)));
     return ackRows('200 concurrent approvals, DynamoDB (dynalite)', bot, bare, '200 signed approve clicks sent at once; each runs its step after the ack');
   } finally {
@@ -150,7 +152,12 @@ export async function bench(): Promise<BenchRow[]> {
     for (const part of [slowStore, dynamoApprovals, memory]) {
       if (process.env.BENCH_SLOW_ONLY && part.name !== process.env.BENCH_SLOW_ONLY) continue;
       process.stderr.write(`  slow-deps: ${part.name}…\n`);
-      rows.push(...(await part(ctx)));
+      try {
+        rows.push(...(await part(ctx)));
+      } catch (err) {
+        // What the bot said last is usually why.
+        throw new Error(`${part.name}: ${err instanceof Error ? err.message : String(err)}\n${children.slice(1).map((c) => c.output().slice(-3000)).join('\n')}`);
+      }
       for (const c of children.splice(1)) await c.stop();
     }
     return rows;

@@ -18,7 +18,8 @@ export function slowStore(inner: OperationStore, delayMs: number, timeline: Time
         const id = `${String(prop)}#${(n += 1)}`;
         timeline.push(`start:${id}`);
         try {
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          // Unref: a call still in flight when a test ends must not keep Jest alive.
+          await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         } finally {
           timeline.push(`end:${id}`);
