@@ -134,13 +134,17 @@ export function policyValueNodes(root: Node): Node[] {
 export function readPolicyFromTree(root: Node): PolicyRead {
   const problem = syntaxProblems(root, 1)[0];
   if (problem) return { kind: 'unresolved', entry: '(the whole file)', line: problem.line, why: `the file does not parse (${problem.what})` };
+  const analysis = analyzeScopes(root);
+  for (const name of POLICY_LIST_NAMES) {
+    const imported = (analysis.module.bindings.get(name) ?? []).find((b) => bindingSite(b).kind === 'import');
+    if (imported) return { kind: 'unresolved', entry: name, line: lineOf(imported), why: `\`${name}\` is imported from another module` };
+  }
   const { assignments, changes } = policyStatements(root);
   if (assignments.length === 0 && changes.length === 0) return { kind: 'absent' };
   if (assignments.length !== 1 || changes.length > 0) {
     const odd = changes[0] ?? assignments[1] ?? assignments[0]!;
     return { kind: 'unresolved', entry: firstLine(odd.text), line: lineOf(odd), why: 'the list is assigned or changed in more than one place' };
   }
-  const analysis = analyzeScopes(root);
   const value = assignments[0]!.childForFieldName('right')!;
   try {
     return { kind: 'resolved', models: [...new Set(entries(analysis, value, 0))], line: lineOf(assignments[0]!) };

@@ -118,7 +118,10 @@ export class RemovalPlan {
       if (root.parent.childForFieldName('operator')?.text !== operator) throw new Refusal(`${at(root.parent)} mixes \`>>\` and \`<<\`; edit it by hand`);
       root = root.parent;
     }
-    if (root.parent?.type !== 'expression_statement') throw new Refusal(`the dependency chain ${at(root)} is used as a value; edit it by hand`);
+    // A chain wrapped in parentheses to span lines is still a statement of its own.
+    let holder = root;
+    while (holder.parent?.type === 'parenthesized_expression') holder = holder.parent;
+    if (holder.parent?.type !== 'expression_statement') throw new Refusal(`the dependency chain ${at(root)} is used as a value; edit it by hand`);
     const operands: Node[] = [];
     let n: Node = root;
     while (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === operator) {
@@ -128,7 +131,7 @@ export class RemovalPlan {
     operands.unshift(n);
     const index = operands.findIndex((o) => o.id === node.id);
     if (index < 0) throw new Refusal(`${at(node)} is nested inside the chain ${at(root)}; edit it by hand`);
-    const chain = this.chains.get(root.id) ?? { statement: root.parent, operands, removed: new Set<number>() };
+    const chain = this.chains.get(root.id) ?? { statement: holder.parent, operands, removed: new Set<number>() };
     chain.removed.add(index);
     this.chains.set(root.id, chain);
   }
