@@ -125,9 +125,28 @@ function policyStatements(root: Node): { assignments: Node[]; changes: Node[] } 
   return { assignments, changes };
 }
 
-/** The right-hand sides of the policy list's assignments (ranges the model remover must never touch). */
+/**
+ * What the model remover must never touch: the policy list's value and the values of the lists it is
+ * built from (`policy_models = CORE + [...]` protects CORE's list too).
+ */
 export function policyValueNodes(root: Node): Node[] {
-  return policyStatements(root).assignments.flatMap((a) => a.childForFieldName('right') ?? []);
+  const analysis = analyzeScopes(root);
+  const found = new Map<number, Node>();
+  const pending = policyStatements(root).assignments.flatMap((a) => a.childForFieldName('right') ?? []);
+  while (pending.length > 0) {
+    const value = pending.pop()!;
+    if (found.has(value.id)) continue;
+    found.set(value.id, value);
+    for (const id of [value, ...value.descendantsOfType('identifier')]) {
+      if (id.type !== 'identifier') continue;
+      const scope = scopeOfUse(analysis, id);
+      for (const binding of scope?.bindings.get(id.text) ?? []) {
+        const site = bindingSite(binding);
+        if (site.kind === 'assignment' && ['list', 'tuple', 'set', 'binary_operator', 'identifier', 'parenthesized_expression'].includes(site.value.type)) pending.push(site.value);
+      }
+    }
+  }
+  return [...found.values()];
 }
 
 /** Reads the policy model list from a parsed DAG file. */
