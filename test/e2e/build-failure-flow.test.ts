@@ -180,7 +180,9 @@ describe('build-failure, end to end against Sonar, Airflow and GitHub fakes', ()
     const airflowGate = await gate(w, first.ts, 'airflow');
     expect(w.github.pulls(ITAIPU)).toHaveLength(1);
     expect(w.github.pulls(AURORA)).toHaveLength(0);
-    expect(w.github.file(ITAIPU, ITAIPU_FILE, w.github.pulls(ITAIPU)[0]!.head)).toContain('    dataset.FxModelFeatures,');
+    const itaipuReceived = w.github.file(ITAIPU, ITAIPU_FILE, w.github.pulls(ITAIPU)[0]!.head)!;
+    expect(itaipuReceived).toContain('    dataset.FxModelFeatures,');
+    expect(await withTree('scala', itaipuReceived, (root) => syntaxProblems(root))).toEqual([]);
     expect(textOf(airflowGate)).toContain('itaipu-fx-model: failed -&gt; success');
 
     await w.e2e.click(airflowGate, 'op_approve', 'UAPP');
