@@ -129,6 +129,12 @@ it('re-parses the edit: a name bound inside the removed statement and used elsew
   expect(await removeModel(star, 'fx-model', 'f')).toMatchObject({ ok: true, edit: { content: 'from models import *\nrest >> load_all\n' } });
 });
 
+it('refuses a diff too long to show whole in the preview', async () => {
+  const links = Array.from({ length: 30 }, (_, i) => `fx >> load_${i}\n${'other >> x\n'.repeat(8)}`).join('');
+  const source = `fx = model_task('fx-model')\n${links}`;
+  expect(await removeModel(source, 'fx-model', 'f')).toMatchObject({ ok: false, reason: expect.stringContaining('too many lines to show whole in the preview') });
+});
+
 describe('the tasks the reader resolves', () => {
   it('lists task ids, variables and the lines that read them', async () => {
     const tasks = await readDagTasks(read('01-string-policy-list.py'));

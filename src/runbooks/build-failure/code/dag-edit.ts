@@ -15,8 +15,13 @@ import { applyEdits, firstChangedLine, unifiedDiff } from './text-edits';
 
 export type DagEdit = { ok: true; content: string; diff: string; line: number } | { ok: false; reason: string };
 
-/** Beyond this the diff would not fit the Slack preview whole, and a preview must show all of it. */
-export const MAX_DIFF_CHARS = 2400;
+/**
+ * Beyond this the diff would not fit the Slack preview whole (a section holds 3000 characters, shared
+ * with the step's title and other lines), and a preview must show all of it.
+ */
+export const MAX_DIFF_CHARS = 1800;
+/** Length as Slack shows it: `<`, `>` and `&` are escaped to entities (`>>` chains grow fourfold). */
+const shownLength = (text: string): number => text.replace(/[<>&]/g, '&amp;').length;
 const COLLECTIONS = new Set(['list', 'tuple', 'set', 'dictionary']);
 
 const at = (node: Node): string => `\`${firstLine(node.text)}\` (line ${lineOf(node)})`;
@@ -159,7 +164,7 @@ export async function removeModelFromDag(source: string, model: string, file: st
     const planned = await withTree('python', source, (root) => plan(root, source, model, file));
     await withTree('python', planned.content, (root) => verify(root, model, planned.undefinedBefore));
     const diff = unifiedDiff(source, planned.content, file);
-    if (diff.length > MAX_DIFF_CHARS) return { ok: false, reason: `the change to ${file} touches too many lines to show whole in the preview (${diff.length} characters of diff); edit it by hand` };
+    if (shownLength(diff) > MAX_DIFF_CHARS) return { ok: false, reason: `the change to ${file} touches too many lines to show whole in the preview (${diff.length} characters of diff); edit it by hand` };
     return { ok: true, content: planned.content, diff, line: firstChangedLine(source, planned.content) };
   } catch (err) {
     if (err instanceof Refusal) return { ok: false, reason: err.message };
