@@ -5,6 +5,8 @@ import { startAirflowFake, type AirflowFake, type FakeRunSpec } from '../fakes/a
 import { startGitHubFake, type GitHubFake } from '../fakes/github';
 import { startSonarFake, type FakeDataset, type SonarFake } from '../fakes/sonar';
 import { waitFor } from '../support/wait-for';
+import { syntaxProblems, withTree } from '../../src/runbooks/build-failure/code/grammars';
+import { newlyUndefined, undefinedNames } from '../../src/runbooks/build-failure/code/python-scopes';
 import { buttonsOf, CHANNEL, messageShowing, snapshot, startE2E, textOf, type E2E } from './harness';
 
 const TX = 'f7832a01-001b-56f7-a4fe-b3a417f8f654';
@@ -15,6 +17,7 @@ const ITAIPU = 'nubank/itaipu';
 const DAG_FILE = 'airflow/main.py';
 const ITAIPU_FILE = 'src/main/scala/etl/itaipu/Itaipu.scala';
 const MAIN_PY = readFileSync(join(__dirname, '../fixtures/aurora-jobs-main.py'), 'utf8');
+const dagFixture = (name: string): string => readFileSync(join(__dirname, '../fixtures/dags', name), 'utf8');
 const ITAIPU_SCALA = readFileSync(join(__dirname, '../fixtures/itaipu-datasets.scala'), 'utf8');
 
 // The slice of the nightly DAG that runbook.md's example talks about.
@@ -38,7 +41,7 @@ interface World {
   github: GitHubFake;
 }
 
-async function startWorld(datasets: FakeDataset[], tasks: FakeRunSpec['tasks'], logs?: FakeRunSpec['logs']): Promise<World> {
+async function startWorld(datasets: FakeDataset[], tasks: FakeRunSpec['tasks'], logs?: FakeRunSpec['logs'], dagFile = MAIN_PY): Promise<World> {
   const sonar = await startSonarFake('sonar-tok');
   const airflow = await startAirflowFake({ username: 'bot', password: 'airflow-pw' });
   const github = await startGitHubFake('gh-tok');
@@ -46,7 +49,7 @@ async function startWorld(datasets: FakeDataset[], tasks: FakeRunSpec['tasks'], 
   airflow.addDag(DAG, DOWNSTREAM);
   airflow.addRun(DAG, { dagRunId: 'scheduled__2026-11-23T03:00:00+00:00', state: 'success', executionDate: '2026-11-23T03:00:00+00:00', conf: { metapod_transaction: '00000000-0000-4000-8000-000000000000' } });
   airflow.addRun(DAG, { dagRunId: RUN, state: 'running', executionDate: '2026-11-24T03:00:00+00:00', conf: { metapod_transaction: TX }, tasks, logs });
-  github.addRepo(AURORA, { defaultBranch: 'master', files: { [DAG_FILE]: MAIN_PY } });
+  github.addRepo(AURORA, { defaultBranch: 'master', files: { [DAG_FILE]: dagFile } });
   github.addRepo(ITAIPU, { defaultBranch: 'master', files: { [ITAIPU_FILE]: ITAIPU_SCALA } });
   const e2e = await startE2E({
     env: {
@@ -177,7 +180,9 @@ describe('build-failure, end to end against Sonar, Airflow and GitHub fakes', ()
     const airflowGate = await gate(w, first.ts, 'airflow');
     expect(w.github.pulls(ITAIPU)).toHaveLength(1);
     expect(w.github.pulls(AURORA)).toHaveLength(0);
-    expect(w.github.file(ITAIPU, ITAIPU_FILE, w.github.pulls(ITAIPU)[0]!.head)).toContain('    dataset.FxModelFeatures,');
+    const itaipuReceived = w.github.file(ITAIPU, ITAIPU_FILE, w.github.pulls(ITAIPU)[0]!.head)!;
+    expect(itaipuReceived).toContain('    dataset.FxModelFeatures,');
+    expect(await withTree('scala', itaipuReceived, (root) => syntaxProblems(root))).toEqual([]);
     expect(textOf(airflowGate)).toContain('itaipu-fx-model: failed -&gt; success');
 
     await w.e2e.click(airflowGate, 'op_approve', 'UAPP');
@@ -247,6 +252,66 @@ describe('build-failure, end to end against Sonar, Airflow and GitHub fakes', ()
     expect(buttonsOf(done)).toEqual([]);
     expect(w.github.mutations()).toHaveLength(0);
     expect(w.airflow.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+
+  it('a policy list of task variables: a policy model read through its variable gets no bypass', async () => {
+    // policy_models = [credit_limit, acquisition_policy]: read as strings only, it would look empty.
+    w = await startWorld(uncommitted(['model/credit-limit']), { 'credit-limit': 'failed', 'databricks_load-models': 'upstream_failed' }, undefined, dagFixture('02-variable-policy-list.py'));
+    await w.e2e.command(`build-failure ${TX}`);
+    const first = await w.e2e.planMessage();
+    const done = await messageShowing(w.e2e.slack, first.ts, /Succeeded/, 8000);
+    expect(textOf(done)).toContain('`credit-limit` is a *policy model*: it is business critical. Fix the root cause now');
+    expect(thread(w, first.ts)).toContain('credit-limit, acquisition-policy (from `policy_models` in nubank/aurora-jobs/airflow/main.py)');
+    expect(buttonsOf(done)).toEqual([]);
+    expect(w.github.mutations()).toHaveLength(0);
+    expect(w.airflow.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+
+  it('a policy entry the bot cannot read: it disables nothing, names the entry and points to the manual steps', async () => {
+    w = await startWorld(uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed' }, undefined, dagFixture('15-policy-unknown-name.py'));
+    await w.e2e.command(`build-failure ${TX}`);
+    const first = await w.e2e.planMessage();
+    const done = await messageShowing(w.e2e.slack, first.ts, /Succeeded/, 8000);
+    const text = textOf(done);
+    expect(text).toContain('entry `acquisiton_policy` (line 13)');
+    expect(text).toContain('is not defined in this file');
+    expect(text).toContain('so it disables nothing. Follow the runbook by hand ("Determining if a dataset or model is business critical"');
+    expect(buttonsOf(done)).toEqual([]);
+    expect(w.github.mutations()).toHaveLength(0);
+    expect(w.airflow.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+
+  it('a model in `a >> [b, c] >> d` chains: the pull request GitHub receives re-parses, with every reference gone', async () => {
+    const source = dagFixture('10-chained-lists.py');
+    w = await startWorld(uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed' }, undefined, source);
+    await w.e2e.command(`build-failure ${TX}`);
+    const first = await w.e2e.planMessage();
+    const prGate = await gate(w, first.ts, 'pull-request');
+    // The preview shows the whole unified diff: every hunk.
+    const preview = textOf(prGate);
+    expect(preview).toContain("-fx_model = EmptyOperator(task_id='fx-model', dag=dag)");
+    expect(preview).toContain('-itaipu &gt;&gt; [credit_limit, fx_model, savings] &gt;&gt; load_models\n-report &lt;&lt; fx_model\n+itaipu &gt;&gt; [credit_limit, savings] &gt;&gt; load_models');
+    await w.e2e.click(prGate, 'op_approve', 'UAPP');
+    await gate(w, first.ts, 'airflow');
+    const pulls = w.github.pulls(AURORA);
+    expect(pulls).toHaveLength(1);
+    const received = w.github.file(AURORA, DAG_FILE, pulls[0]!.head)!;
+    const before = await withTree('python', source, (root) => undefinedNames(root));
+    const check = await withTree('python', received, (root) => ({ problems: syntaxProblems(root), broken: newlyUndefined(before, undefinedNames(root)) }));
+    expect(check).toEqual({ problems: [], broken: [] });
+    expect(received).not.toMatch(/fx_model|'fx-model'/);
+    expect(received).toContain('itaipu >> [credit_limit, savings] >> load_models\n(\n    itaipu\n    >> savings\n    >> report\n)');
+    expect(w.github.file(AURORA, DAG_FILE)).toBe(source);
+  });
+
+  it('a model the bot cannot remove safely: no pull request, the reason shown; the Airflow bypass is still offered', async () => {
+    w = await startWorld(uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed' }, undefined, dagFixture('17-task-passed-to-helper.py'));
+    await w.e2e.command(`build-failure ${TX}`);
+    const first = await w.e2e.planMessage();
+    const airflowGate = await gate(w, first.ts, 'airflow');
+    expect(textOf(airflowGate)).toContain("No pull request is proposed: `fx_model` (line 10) is passed to `page_on_failure(...)`");
+    expect(textOf(airflowGate)).not.toContain('Open a pull request');
+    expect(w.github.mutations()).toHaveLength(0);
   });
 
   it('Sonar down: a clear error for the requester, nothing planned', async () => {

@@ -7,7 +7,7 @@ import type { StepResult } from '../../operations/types';
 import { escapeMrkdwn } from '../../util/text';
 import { chooseTarget, classify, type Classification, type TargetChoice } from './classify';
 import type { BuildFailureInput } from './input';
-import { parsePolicyModels } from './source-edits';
+import { parsePolicyModels, type PolicyRead } from './source-edits';
 
 /** Where the runbook reads and writes, from configuration. */
 export interface BuildFailureSettings {
@@ -91,6 +91,15 @@ async function readSource(github: GitHubActions, repo: string, path: string): Pr
   return { repo, branch, file: await github.getFile(repo, path, branch) };
 }
 
+/** Why the policy list could not be used: the entry, its line, and the runbook's manual steps (fail closed: nothing is disabled). */
+function unreadablePolicy(read: Extract<PolicyRead, { kind: 'unresolved' }>, where: string): string {
+  const entry = escapeMrkdwn(read.entry.replace(/`/g, "'"));
+  return (
+    `The bot could not read the policy model list in ${where}: entry \`${entry}\` (line ${read.line}): ${escapeMrkdwn(read.why.replace(/`/g, "'"))}. ` +
+    'It cannot tell which models are critical, so it disables nothing. Follow the runbook by hand ("Determining if a dataset or model is business critical", then "Dealing with model failures" or "Dealing with dataset failures").'
+  );
+}
+
 /** The read-only lookups of step 1; `results` freeze the target and run chosen when the operation started. */
 export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, results: StepResult[]): Promise<Findings> {
   if (!deps.sonar) throw new UserFacingError('The build-failure runbook needs Sonar: `SONAR_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured');
@@ -133,9 +142,11 @@ export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, r
   }
   if (settings.policyModels) policy = { models: settings.policyModels, source: '`POLICY_MODELS` (configuration)' };
   else if (dagFile) {
-    const models = parsePolicyModels(dagFile.file.content);
-    if (models) policy = { models, source: `\`policy_models\` in ${dagFile.repo}/${dagFile.file.path}` };
-    else policyNote = `There is no \`policy_models = [...]\` list in ${dagFile.repo}/${dagFile.file.path}, so the bot cannot tell which models are critical.`;
+    const read = await parsePolicyModels(dagFile.file.content);
+    const where = `${dagFile.repo}/${dagFile.file.path}`;
+    if (read.kind === 'resolved') policy = { models: read.models, source: `\`policy_models\` in ${where}` };
+    else if (read.kind === 'absent') policyNote = `There is no \`policy_models = [...]\` list in ${where}, so the bot cannot tell which models are critical.`;
+    else policyNote = unreadablePolicy(read, where);
   } else policyNote = 'GitHub is not configured (`GITHUB_TOKEN`) and `POLICY_MODELS` is not set, so the bot cannot tell which models are critical.';
   return { names, classification, target, run, runNote, failedTasks, policy, policyNote, dagFile, dagFileNote };
 }

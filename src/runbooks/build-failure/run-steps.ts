@@ -60,7 +60,7 @@ async function pullRequest(deps: BuildFailureDeps, step: Step, input: BuildFailu
   try {
     const file = await github.getFile(repo, path, base, ctx.signal);
     if (file.sha !== fileSha) return { ok: false, summary: `${path} changed in ${repo} since the preview. Nothing was changed; start a new request to see the new diff.` };
-    const edit = computeEdit({ base: group.base, failed: kind, names: [], modelAffected: false }, { repo, branch: base, file }, input.transactionId);
+    const edit = await computeEdit({ base: group.base, failed: kind, names: [], modelAffected: false }, { repo, branch: base, file }, input.transactionId);
     if (!edit.ok) return { ok: false, summary: edit.reason };
     const head = await github.branchHead(repo, base, ctx.signal);
     try {
