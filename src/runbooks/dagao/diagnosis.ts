@@ -86,7 +86,7 @@ export async function diagnose(deps: DiagnosisDeps, runId: string | undefined, s
   try {
     const run = await findRun(deps, runId, signal);
     if (!run) return { ok: true, summary: `Airflow has no run of the DAG \`${deps.dagId}\`: nothing to recover.`, externalIds: { dagRunState: 'none' } };
-    const runLine: PreviewLine = { label: 'Run', value: `${run.dagRunId}: ${run.state} (started ${shortTime(run.startDate ?? run.executionDate)}${run.endDate ? `, ended ${shortTime(run.endDate)}` : ''})` };
+    const runLine: PreviewLine = { label: 'Run', value: `${run.dagRunId}: ${run.state} (started ${shortTime(run.startDate ?? run.executionDate ?? run.runAfter)}${run.endDate ? `, ended ${shortTime(run.endDate)}` : ''})` };
     const ids = { dagRunId: run.dagRunId, dagRunState: run.state };
     if (run.state !== 'failed') {
       return { ok: true, summary: `The ${runId ? '' : 'latest '}run of \`${deps.dagId}\` is ${run.state}: nothing failed, so no recovery is offered.`, details: [runLine], externalIds: ids };
