@@ -138,6 +138,15 @@ describe('the Airflow bypass step', () => {
     expect(outcome).toMatchObject({ ok: false, summary: 'Airflow cleared databricks_load-models, scale-ec2-rest, but its dry run said databricks_load-models. Look at the run in Airflow.' });
   });
 
+  it('stops before clearing when marking changed other task instances than its dry run said', async () => {
+    const fake = airflow({ 'fx-model': 'success' }, [['fx-model', 'databricks_load-models']]);
+    const dryRunAware = fake.setTaskInstanceState.bind(fake);
+    fake.setTaskInstanceState = async (d, r, signal) => [...(await dryRunAware(d, r, signal)), ...(r.dryRun ? [] : [{ dagId: 'dagao', taskId: 'itaipu-fx-model' }])];
+    const outcome = await run(fake);
+    expect(outcome).toMatchObject({ ok: false, summary: 'Airflow changed fx-model, itaipu-fx-model when marking fx-model as success, but its dry run said fx-model. Stopped before clearing anything; look at the run in Airflow.' });
+    expect(fake.calls.filter((c) => c.startsWith('clear')).every((c) => c.endsWith('dry=true'))).toBe(true);
+  });
+
   it('fails when the marked task does not show success afterwards', async () => {
     const fake = airflow({ 'fx-model': 'failed' }, [['fx-model', 'databricks_load-models'], []]);
     const outcome = await run(fake);
