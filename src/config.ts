@@ -28,7 +28,7 @@ export interface Config {
   aws: { region?: string; endpoint?: string; endpoints: Record<string, string> };
   metapod: { url?: string; timeoutMs: number };
   sonar: { url?: string; token?: string };
-  airflow: { url?: string; username?: string; password?: string; dagaoDagId: string };
+  airflow: { url?: string; username?: string; password?: string; dagaoDagId: string; apiVersion: 'auto' | '1' | '2' };
   gocd: { url?: string; token?: string; pipelineTemplate: string; toProdPipeline: string; dagaoPipelines: string[] };
   serviceUrlTemplate?: string;
   github: { apiUrl: string; token?: string; itaipuRepo: string; itaipuDatasetsFile: string; auroraJobsRepo: string; auroraJobsDagFile: string };
@@ -86,6 +86,7 @@ const EnvSchema = z.object({
   AIRFLOW_URL: opt(httpUrl),
   AIRFLOW_USERNAME: opt(z.string()),
   AIRFLOW_PASSWORD: opt(z.string()),
+  AIRFLOW_API_VERSION: opt(z.enum(['auto', '1', '2'], { error: 'must be auto, 1 (Airflow 2) or 2 (Airflow 3)' })),
   DAGAO_DAG_ID: opt(z.string().regex(/^[\w.-]+$/, 'must be an Airflow DAG id')),
   GOCD_URL: opt(httpUrl),
   GOCD_TOKEN: opt(z.string()),
@@ -155,7 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL, endpoints: serviceEndpoints(env) },
     metapod: { url: e.METAPOD_URL?.replace(/\/+$/, ''), timeoutMs: e.METAPOD_TIMEOUT ?? 30_000 },
     sonar: { url: e.SONAR_URL, token: e.SONAR_TOKEN },
-    airflow: { url: e.AIRFLOW_URL?.replace(/\/+$/, ''), username: e.AIRFLOW_USERNAME, password: e.AIRFLOW_PASSWORD, dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao' },
+    airflow: { url: e.AIRFLOW_URL?.replace(/\/+$/, ''), username: e.AIRFLOW_USERNAME, password: e.AIRFLOW_PASSWORD, dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao', apiVersion: e.AIRFLOW_API_VERSION ?? 'auto' },
     gocd: { url: e.GOCD_URL?.replace(/\/+$/, ''), token: e.GOCD_TOKEN, pipelineTemplate: e.GOCD_PIPELINE_TEMPLATE ?? '{service}', toProdPipeline: e.TO_PROD_PIPELINE ?? 'to-prod', dagaoPipelines: e.DAGAO_PIPELINES ?? ['itaipu', 'aurora-jobs'] },
     serviceUrlTemplate: e.SERVICE_URL_TEMPLATE,
     github: {

@@ -50,8 +50,8 @@ export interface RunningBackend {
 /** One simulated backend. Each runbook's backend registers here (one entry) to be playable in the sandbox. */
 export interface SimulatedBackend {
   name: string;
-  /** `latencyMs`: how slowly the simulation answers, so progress and ordering look real. */
-  start(opts: { latencyMs: number }): Promise<RunningBackend>;
+  /** `latencyMs`: how slowly the simulation answers, so progress and ordering look real; `env`: the sandbox's environment (e.g. SANDBOX_AIRFLOW). */
+  start(opts: { latencyMs: number; env?: Record<string, string | undefined> }): Promise<RunningBackend>;
 }
 
 /** Datasets seeded into the simulated Metapod (ids as Metapod shows them). */

@@ -55,7 +55,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const backends = new Map<string, RunningBackend>();
     // In parallel, so `npm start` stays quick; every one that started is closed, even when another failed.
     const list = opts.backends ?? SANDBOX_BACKENDS;
-    const started = await Promise.allSettled(list.map((b) => b.start({ latencyMs: opts.latencyMs ?? 400 })));
+    const started = await Promise.allSettled(list.map((b) => b.start({ latencyMs: opts.latencyMs ?? 400, env })));
     for (const [i, result] of started.entries()) {
       if (result.status === 'fulfilled') {
         cleanups.push(() => result.value.close());

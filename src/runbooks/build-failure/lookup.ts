@@ -1,5 +1,6 @@
 import type { AirflowActions, DagRun, TaskInstance } from '../../actions/airflow/airflow-actions';
 import type { GitHubActions, RepoFile } from '../../actions/github/github-actions';
+import { isAirflowNotFound } from '../../actions/airflow/airflow-errors';
 import { BackendError } from '../../actions/http/errors';
 import type { SonarActions } from '../../actions/sonar/sonar-actions';
 import { UserFacingError } from '../../operations/runbook';
@@ -81,7 +82,9 @@ async function findRun(deps: BuildFailureDeps, input: BuildFailureInput, frozenR
     if (run) return { run };
     return { note: `None of the ${runs.length} latest runs of DAG \`${dagId}\` names this transaction in its conf. To let downstream jobs run today, run the command again with \`--run <dag-run-id>\`.` };
   } catch (err) {
-    if (err instanceof BackendError && err.status === 404) return { note: `Airflow has no run \`${escapeMrkdwn(runId ?? '')}\` of DAG \`${dagId}\`.` };
+    // Only Airflow's documented "no such run" is an answer; a 404 of the route itself (wrong API generation), a
+    // 401/403, a 5xx or an unreadable body stops the lookup with the reason.
+    if (runId && isAirflowNotFound(err)) return { note: `Airflow has no run \`${escapeMrkdwn(runId)}\` of DAG \`${dagId}\` (${escapeMrkdwn(err.message)}).` };
     return lookupFailed('Could not read the run from Airflow', err);
   }
 }

@@ -126,7 +126,7 @@ async function airflowStep(deps: BuildFailureDeps, group: FailureGroup, f: Findi
       { label: 'Airflow run', value: `${run.dagId} / ${run.dagRunId}` },
       { label: 'Mark success (from Airflow dry run)', value: marked.map((t) => line(t.taskId, 'success')).join('\n') || '(nothing: no failed task of this name)', code: true },
       { label: 'Clear (from Airflow dry run)', value: toClear.map((t) => line(t, 'no status, runs again')).join('\n') || '(nothing downstream failed)', code: true },
-      { label: 'Requests', value: [`POST ${airflow.apiUrl(`/dags/${run.dagId}/updateTaskInstancesState`)}`, `POST ${airflow.apiUrl(`/dags/${run.dagId}/clearTaskInstances`)}`].join('\n'), code: true },
+      { label: 'Requests (each after its dry run)', value: (airflow.bypassRequests?.(run.dagId, run.dagRunId, marked.map((t) => t.taskId)) ?? [`POST ${airflow.apiUrl(`/dags/${run.dagId}/updateTaskInstancesState`)}`, `POST ${airflow.apiUrl(`/dags/${run.dagId}/clearTaskInstances`)}`]).join('\n'), code: true },
     ],
     verification: 'Airflow reports the marked tasks as success and the cleared tasks with no status; the new states are posted in this thread.',
     action: { kind: 'airflow.bypass', params: { dagId: run.dagId, dagRunId: run.dagRunId, mark: marked.map((t) => t.taskId), clear: toClear } },
