@@ -9,6 +9,7 @@ import { wireRunbooks } from './wiring';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { AlarmListener } from './alarms/listener';
 import { registerAlarmListener } from './alarms/register';
+import { wireAlarmPipeline } from './alarms/wire';
 import { registerConfirmButton } from './slack/handlers/confirm';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
@@ -119,7 +120,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       progressEveryMs: overrides.progressEveryMs,
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
-    const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now });
+    const pipeline = wireAlarmPipeline(config, { runbooks, registry: metrics.registry, cloudwatch: overrides.cloudwatch, instrument: (a, name) => instrumentAdapter(a, name, metrics), onClose: (fn) => void releases.push(fn) });
+    const alarms = new AlarmListener({ engine, store, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now, ...pipeline });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.stop());
     registerListeners(app, { engine, store, runbooks, logger, policy });
