@@ -85,7 +85,8 @@ export function linksOf(texts: string[]): string[] {
 export function labelledLines(texts: string[], into: Map<string, string> = new Map()): Map<string, string> {
   for (const text of texts) {
     for (const rawLine of text.split('\n').slice(0, 100)) {
-      const line = rawLine.replace(/[*_]/g, '').replace(/^[\s•·-]+/, '');
+      // Only `*` is stripped: `_` is part of values such as run ids (`scheduled__2026-...`).
+      const line = rawLine.replace(/\*/g, '').replace(/^[\s•·-]+/, '');
       const colon = line.indexOf(':');
       if (colon <= 0 || colon > 30) continue;
       const label = line.slice(0, colon).trim().toLowerCase();

@@ -68,7 +68,7 @@ export function parseAirflowFailure(texts: string[]): { alarm: AirflowTaskFailur
   const taskId = field('task', 'task id', 'task_id') ?? link?.taskId;
   if (!dagId || !ID.test(dagId) || (taskId !== undefined && !ID.test(taskId))) return undefined;
   // The callback post has its fields; anything else must at least link to Airflow to count as Airflow's.
-  const callback = fields.has('dag') && (fields.has('task') || lower.includes('task failed'));
+  const callback = fields.has('dag') && lower.includes('task failed');
   if (!callback && !link) return undefined;
   const alarm: AirflowTaskFailure = { kind: 'airflow-task-failure', dagId, state: 'ALARM' };
   if (taskId) alarm.taskId = taskId;

@@ -59,9 +59,10 @@ function build(head: Head, fields: Map<string, string>, texts: string[], links: 
   const alarm: CloudWatchAlarm = { kind: 'cloudwatch', name: head.name, state: 'ALARM', region: head.region };
   if (head.account) alarm.account = head.account;
   const lines = texts.flatMap((t) => t.split('\n')).map((l) => l.trim()).filter(Boolean);
-  const reason = fields.get('reason') ?? fields.get('state reason') ?? lines.find((l) => l.startsWith('Threshold Crossed'));
+  const isReason = (l: string): boolean => l.startsWith('Threshold Crossed') || l.startsWith('Insufficient Data');
+  const reason = fields.get('reason') ?? fields.get('state reason') ?? lines.find(isReason);
   if (reason) alarm.reason = reason.slice(0, 1000);
-  const description = fields.get('description') ?? fields.get('alarm description') ?? lines.find((l) => !l.startsWith('Threshold Crossed') && !l.includes(':') && l.length > 3);
+  const description = fields.get('description') ?? fields.get('alarm description') ?? lines.find((l) => !isReason(l) && !l.includes(':') && l.length > 3);
   if (description) alarm.description = description.slice(0, 1024);
   alarm.state = stateFrom(fields, reason, color, title);
   const namespace = fields.get('namespace');

@@ -10,7 +10,7 @@ const VERB = ' changed state to ';
  * with a console link. The sentence gives the name and the state; the link (read with `new URL`) gives the
  * region and, in its fragment, the name again, which must agree. Undefined for anything else.
  */
-export function parseCloudWatchText(texts: string[]): CloudWatchAlarm | undefined {
+export function parseCloudWatchText(texts: string[]): CloudWatchAlarm | 'contradiction' | undefined {
   for (const raw of texts) {
     // A linked name (`<url|name>`) reads as its label; the URL is read from the links below.
     const text = plain(raw.replace(/<https?:[^|>]*\|([^>]*)>/g, '$1'));
@@ -25,7 +25,7 @@ export function parseCloudWatchText(texts: string[]): CloudWatchAlarm | undefine
     if (!isAlarmName(name) || !state || stateWord !== state) continue;
     const links = linksOf(texts).map(parseConsoleAlarmLink).filter((l) => l !== undefined);
     // A console link naming another alarm is a contradiction: refuse rather than pick one.
-    if (links.some((l) => l.name !== undefined && l.name !== name)) return undefined;
+    if (links.some((l) => l.name !== undefined && l.name !== name)) return 'contradiction';
     const alarm: CloudWatchAlarm = { kind: 'cloudwatch', name, state };
     const region = links.find((l) => l.region)?.region;
     if (region) alarm.region = region;

@@ -27,6 +27,8 @@ function recognise(message: ChannelMessage): { details: AlarmDetails; shape: Ala
   if (chatbot) return { details: chatbot.alarm, shape: chatbot.shape };
   const texts = textsOf(message);
   const notification = parseCloudWatchText(texts);
+  // A notification whose link names another alarm is refused as a whole, not re-read as something else.
+  if (notification === 'contradiction') return undefined;
   if (notification) return { details: notification, shape: 'cloudwatch-text' };
   const datomic = parseDatomicText(texts.map(plain).join('\n'));
   if (datomic) return { details: datomic, shape: 'datomic-text' };
