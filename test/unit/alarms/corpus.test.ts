@@ -9,10 +9,10 @@ import { fixturePost, ROUTING_RUNBOOKS } from './corpus-helpers';
 const FIXTURES = join(__dirname, '../../fixtures/alarms');
 
 // CloudWatch as DescribeAlarms would answer: the plain-text notification's alarm is a DynamoDB throttle alarm.
-const definitions = new AlarmDefinitions(async (name) =>
-  name === 'datomic-writes-throttled-7'
+const definitions = new AlarmDefinitions((name) =>
+  Promise.resolve(name === 'datomic-writes-throttled-7'
     ? { name, namespace: 'AWS/DynamoDB', metricName: 'WriteThrottleEvents', dimensions: { TableName: 'prod-s3-analytics-datomic' }, description: 'Writes throttled', state: 'ALARM' }
-    : undefined,
+    : undefined),
 );
 const routes = compileRoutes([], defaultRoutes({ dagaoDagId: 'dagao' }));
 

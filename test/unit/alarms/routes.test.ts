@@ -104,7 +104,7 @@ describe('CloudWatch definitions', () => {
     expect(seen.cloudwatch).toEqual({ status: 'unavailable', reason: 'no answer within 30 ms' });
     expect(seen.decision?.matched).toBeUndefined(); // the post alone names no table
 
-    const found = new AlarmDefinitions(async (name) => (calls++, { name, namespace: 'AWS/DynamoDB', dimensions: { TableName: 'prod-x-datomic' } }));
+    const found = new AlarmDefinitions((name) => (calls++, Promise.resolve({ name, namespace: 'AWS/DynamoDB', dimensions: { TableName: 'prod-x-datomic' } })));
     const alarm = (await examine(post, { routes: [], runbooks: ROUTING_RUNBOOKS })).posted!;
     await enrichAlarm(alarm, found);
     const again = await enrichAlarm(alarm, found);
