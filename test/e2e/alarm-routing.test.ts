@@ -74,6 +74,18 @@ describe('alarms as they really arrive, routed to a plan in their thread (end to
     expect(textOf(await planIn(alarm.ts))).toContain('UpdateTable prod-s1-ledger-datomic');
   });
 
+  it('/runbook alarms explain answers privately with the verdict and starts nothing', async () => {
+    cw.setAlarm({ AlarmName: 'datomic-writes-throttled-7', Namespace: 'AWS/DynamoDB', MetricName: 'WriteThrottleEvents', Dimensions: [{ Name: 'TableName', Value: 'prod-s3-analytics-datomic' }] });
+    await start();
+    const res = await e2e!.command(`alarms explain ${fixture('cloudwatch-text-alarm.txt').text!}`);
+    expect(res.status).toBe(200);
+    const reply = await waitFor(() => e2e!.slack.responsesTo(res.responseUrl)[0], { what: 'the explanation' });
+    expect(reply).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(reply.text)).toContain('*CloudWatch:* DescribeAlarms answered: AWS/DynamoDB / WriteThrottleEvents');
+    expect(String(reply.text)).toContain('*Would propose* `datomic` with input `{"service":"analytics","env":"prod","prototype":"s3"}`');
+    expect(await e2e!.bot.store.listRecent(5)).toHaveLength(0);
+  });
+
   it('SNS JSON pasted by a person', async () => {
     await start();
     const alarm = post(fixture('sns-dynamodb-throttle.txt'), { user: 'UHUMAN' });
