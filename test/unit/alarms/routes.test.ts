@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AlarmDefinitions, enrichAlarm } from '../../../src/alarms/alarm-definitions';
 import { defaultRoutes } from '../../../src/alarms/default-routes';
 import { examine } from '../../../src/alarms/pipeline';
@@ -62,6 +64,14 @@ describe('alarms.routes in runbook-bot.yml', () => {
       { routes, runbooks: ROUTING_RUNBOOKS },
     );
     expect(seen.decision?.matched).toMatchObject({ route: 'ledger-heartbeat', origin: 'configured', runbook: 'datomic', input: { service: 'ledger', env: 'prod', prototype: 's1' } });
+  });
+
+  it('loads docs/runbook-bot.example.yml, whose routes claim what they say', async () => {
+    const file = parseConfigFile(readFileSync(join(__dirname, '../../../docs/runbook-bot.example.yml'), 'utf8'));
+    const routes = compileRoutes(file.alarms.routes, builtIn);
+    expect(routes.slice(0, 3).map((r) => r.spec.name)).toEqual(['ledger-transactor-heartbeat', 'legacy-ledger-table', 'build-agents-cpu']);
+    const ignored = await examine(fixturePost('chatbot-blocks-no-account.json'), { routes, runbooks: ROUTING_RUNBOOKS });
+    expect(ignored.decision?.matched).toMatchObject({ route: 'build-agents-cpu', ignore: true });
   });
 
   it('names the line and key of every bad route', () => {
