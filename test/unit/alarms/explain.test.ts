@@ -51,3 +51,28 @@ describe('/runbook alarms explain', () => {
     expect((await explainAlarm('https://acme.slack.com/archives/C0123ABCD/p1700000000000100', { pipeline, client })).text).toContain('Slack answered `not_in_channel`');
   });
 });
+
+describe('alarms seen, not handled', () => {
+  it('are counted by source and shape, kept (bounded, newest first) with the reason, and listed in the App Home', async () => {
+    const { Registry } = await import('prom-client');
+    const { UnroutedAlarms } = await import('../../../src/alarms/unrouted');
+    const { examine } = await import('../../../src/alarms/pipeline');
+    const { renderAppHome } = await import('../../../src/slack/blocks/app-home');
+    const registry = new Registry();
+    const unrouted = new UnroutedAlarms(registry, () => new Date('2026-12-05T03:00:00Z'));
+    for (let i = 0; i < 30; i++) {
+      const seen = await examine(fixturePost(i % 2 ? 'chatbot-blocks-no-account.json' : 'airflow-other-dag-no-tx.json'), pipeline);
+      unrouted.record(seen.alarm!, seen.decision);
+    }
+    const metrics = await registry.metrics();
+    expect(metrics).toContain('runbook_alarms_unrouted_total{source="cloudwatch",shape="chatbot-blocks"} 15');
+    expect(metrics).toContain('runbook_alarms_unrouted_total{source="airflow",shape="airflow-callback"} 15');
+    const recent = unrouted.recent(100);
+    expect(recent).toHaveLength(25);
+    expect(recent[0]).toMatchObject({ subject: 'build-agents-cpu-high', source: 'cloudwatch', reason: expect.stringMatching(/^datomic-self-destruct-alarm: alarmName "build-agents-cpu-high" does not match/) });
+    expect(recent[1]).toMatchObject({ subject: 'reports-weekly.export', reason: expect.stringMatching(/^dagao-task-failure: dag "reports-weekly" does not match dagao/) });
+    const home = JSON.stringify(renderAppHome({ toApprove: [], mine: [], recent: [], unrouted: unrouted.recent(10) }));
+    expect(home).toContain('Alarms seen, not handled');
+    expect(home).toContain('`build-agents-cpu-high` · cloudwatch, chatbot-blocks');
+  });
+});

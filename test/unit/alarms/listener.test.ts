@@ -192,6 +192,17 @@ describe('AlarmListener', () => {
     expect(slack.posted.at(-1)).toMatchObject({ thread_ts: '1700000002.000200', text: expect.stringMatching(/back to \*OK\*/) });
   });
 
+  it('watches a private runbook channel, named or given by id (groups:read, message.groups)', async () => {
+    const priv = fakeClient({ GPRIVATE: 'oncall-private' });
+    for (const channel of ['oncall-private', 'GPRIVATE']) {
+      const l = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: priv.client, logger: pino({ level: 'silent' }), channel, self: {} });
+      expect(await l.accept(datomicPost(`1700000020.00010${channel.length % 10}`, `svc${channel.length}`, { channel: 'GPRIVATE' }))).toBe(true);
+      await l.idle();
+    }
+    expect(await h.store.listRecent(5)).toHaveLength(2);
+    expect(priv.lookups).toEqual(['GPRIVATE']);
+  });
+
   it('ignores other channels (looked up once), its own posts, edits, and posts that are not alarms', async () => {
     expect(await listener.accept(datomicPost('1.1', 'a', { channel: 'CRANDOM' }))).toBe(false);
     expect(await listener.accept(datomicPost('1.2', 'a', { channel: 'CRANDOM' }))).toBe(false);
