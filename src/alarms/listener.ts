@@ -9,6 +9,7 @@ import { pause } from '../util/sleep';
 import { escapeMrkdwn } from '../util/text';
 import type { AlarmDefinitions, CloudWatchReading } from './alarm-definitions';
 import { Coalescer } from './coalescer';
+import { WatchedChannel } from './watched-channel';
 import { defaultRoutes } from './default-routes';
 import type { ChannelMessage } from './message';
 import { parseAlarmMessage } from './parse';
@@ -74,12 +75,13 @@ const ALARM_SUBTYPES = new Set([undefined, 'bot_message', 'file_share']);
 /** Reads channel posts, recognises alarms, proposes the runbook that claims them, and coalesces repeats. */
 export class AlarmListener {
   private readonly coalescer: Coalescer<RoutedAlarm>;
-  private readonly channelNames = new Map<string, Promise<string | undefined>>();
+  private readonly watched: WatchedChannel;
   private readonly stopping = new AbortController();
   private readonly routing = new Set<Promise<void>>();
   private readonly routes: CompiledRoute[];
 
   constructor(private readonly deps: AlarmListenerDeps) {
+    this.watched = new WatchedChannel(deps.channel, deps.client, deps.logger);
     this.routes = deps.routes ?? compileRoutes([], defaultRoutes({ dagaoDagId: 'dagao' }));
     this.coalescer = new Coalescer<RoutedAlarm>(
       (key, batch) => this.handleBatch(key, batch),
@@ -94,7 +96,7 @@ export class AlarmListener {
     const { self } = this.deps;
     if (!ALARM_SUBTYPES.has(message.subtype)) return false;
     if ((self.botId && message.botId === self.botId) || (self.userId && message.user === self.userId)) return false;
-    if (!(await this.isWatched(message.channel))) return false;
+    if (!(await this.watched.includes(message.channel))) return false;
     const alarm = parseAlarmMessage(message);
     if (!alarm) return false;
     this.deps.logger.info({ alarmKey: alarm.key, shape: alarm.shape, state: alarm.state, ts: alarm.source.ts }, 'alarm recognised');
@@ -133,24 +135,6 @@ export class AlarmListener {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.idle();
-  }
-
-  private async isWatched(channel: string): Promise<boolean> {
-    const want = this.deps.channel;
-    if (/^[CG][A-Z0-9]{2,}$/.test(want)) return channel === want;
-    let name = this.channelNames.get(channel);
-    if (!name) {
-      name = this.deps.client.conversations
-        .info({ channel })
-        .then((res) => res.channel?.name)
-        .catch((err: unknown) => {
-          this.deps.logger.warn({ err, channel }, 'could not look up the channel name (channels:read scope?)');
-          this.channelNames.delete(channel);
-          return undefined;
-        });
-      this.channelNames.set(channel, name);
-    }
-    return (await name) === want;
   }
 
   /** The first alarm of a batch may start a diagnosis; the rest (and repeats of an open one) are counted. */
