@@ -9,6 +9,9 @@ import { wireRunbooks } from './wiring';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { AlarmListener } from './alarms/listener';
 import { registerAlarmListener } from './alarms/register';
+import { wireAlarmPipeline } from './alarms/wire';
+import { explainAlarm } from './alarms/explain';
+import type { UnroutedAlarms } from './alarms/unrouted';
 import { registerConfirmButton } from './slack/handlers/confirm';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
@@ -25,7 +28,7 @@ import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
 import { registerRollbackPicker } from './slack/handlers/rollback-picker';
 import { registerAppHome } from './slack/handlers/app-home';
-import { registerRunbookCommand } from './slack/handlers/command';
+import { registerRunbookCommand, type CommandDeps } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
 import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
@@ -119,10 +122,11 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       progressEveryMs: overrides.progressEveryMs,
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
-    const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now });
+    const pipeline = wireAlarmPipeline(config, { runbooks, registry: metrics.registry, cloudwatch: overrides.cloudwatch, instrument: (a, name) => instrumentAdapter(a, name, metrics), onClose: (fn) => void releases.push(fn) });
+    const alarms = new AlarmListener({ engine, store, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now, ...pipeline });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.stop());
-    registerListeners(app, { engine, store, runbooks, logger, policy });
+    registerListeners(app, { engine, store, runbooks, logger, policy, explainAlarm: (text) => explainAlarm(text, { pipeline, client: app.client }), unrouted: pipeline.unrouted });
     registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
@@ -166,7 +170,10 @@ function healthEndpoints(store: OperationStore, slackTransport: () => string, cl
 }
 
 /** Registers every Slack listener, behind the event de-duplication. */
-function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy }): void {
+function registerListeners(
+  app: App,
+  deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy; explainAlarm?: CommandDeps['explainAlarm']; unrouted?: UnroutedAlarms },
+): void {
   // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once,
   // by whichever replica records its key first; a duplicate is acknowledged and dropped.
   app.use(async (args) => {

@@ -1,3 +1,4 @@
+import type { UnroutedEntry } from '../../alarms/unrouted';
 import type { Operation } from '../../operations/types';
 import { escapeMrkdwn } from '../../util/text';
 import { context, identity, mrkdwn, riskLabel, slackDate, stateLabel, type Block } from './format';
@@ -9,6 +10,8 @@ export interface AppHomeContent {
   /** This person's own requests still waiting for someone else. */
   mine: Operation[];
   recent: Operation[];
+  /** Alarms seen and claimed by no route (this replica's latest), when the listener runs. */
+  unrouted?: UnroutedEntry[];
 }
 
 /** A Home tab view (`views.publish`). */
@@ -49,8 +52,20 @@ export function renderAppHome(content: AppHomeContent): HomeView {
       ...section('Waiting for your approval', content.toApprove, pendingLine, 'Nothing is waiting for your approval.'),
       ...section('Your requests awaiting approval', content.mine, pendingLine, 'You have no requests waiting for approval.'),
       ...section('Recent operations', content.recent, (op) => `${stateLabel(op.state)} · *${escapeMrkdwn(op.plan.title)}* · ${identity(op)}${where(op)}`, 'No operations yet.'),
+      ...(content.unrouted ? unroutedSection(content.unrouted) : []),
       { type: 'divider' },
       context(`Updated ${slackDate(new Date().toISOString())}. Open this tab again to refresh.`),
     ],
   };
+}
+
+/** "Seen, not handled": alarms no route claimed, with the reason, so someone can write the missing route. */
+function unroutedSection(entries: UnroutedEntry[]): Block[] {
+  return [
+    { type: 'header', text: { type: 'plain_text', text: 'Alarms seen, not handled' } },
+    ...(entries.length === 0
+      ? [context('Every alarm seen since this replica started was routed (or none was seen).')]
+      : entries.slice(0, MAX_LISTED).map((u) => mrkdwn(`\`${escapeMrkdwn(u.subject)}\` · ${u.source}, ${u.shape} · in <#${u.channel}> ${slackDate(u.at)}\n${escapeMrkdwn(u.reason).slice(0, 500)}`))),
+    context('No reply was posted for these. `/runbook alarms explain <message link>` shows every route\'s verdict; routes live in runbook-bot.yml.'),
+  ];
 }

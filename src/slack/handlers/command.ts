@@ -14,6 +14,8 @@ export interface CommandDeps {
   store: OperationStore;
   runbooks: RunbookRegistry;
   logger: Logger;
+  /** `/runbook alarms explain`: what the alarm pipeline would do with a post (absent: not offered). */
+  explainAlarm?: (text: string) => Promise<{ text: string; blocks: Record<string, unknown>[] }>;
 }
 
 const STATUS_LIMIT = 15;
@@ -50,6 +52,11 @@ async function work(
   // Created after the ack: a child logger serialises its bindings, work the ack need not wait for.
   const log = deps.logger.child(who);
   try {
+    if (parsed.kind === 'alarms-explain') {
+      const explained = deps.explainAlarm ? await deps.explainAlarm(parsed.text) : { text: 'Alarm explanations are not available in this deployment.', blocks: [] };
+      await respond({ response_type: 'ephemeral', text: explained.text, ...(explained.blocks.length > 0 ? { blocks: explained.blocks as never } : {}) });
+      return;
+    }
     if (parsed.kind === 'status') {
       if (!parsed.operationId) {
         await respond({ response_type: 'ephemeral', ...renderStatusList(await deps.store.listRecent(STATUS_LIMIT)) });
