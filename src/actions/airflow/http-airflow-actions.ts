@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BackendError, networkError, summarizeBody } from '../http/errors';
+import { pathSegment } from '../http/path-segment';
 import type {
   AirflowActions,
   ClearTaskInstancesRequest,
@@ -37,7 +38,8 @@ const MAX_PAGES = 50;
 /** Logs can be huge; we read at most this much of one before keeping only its end. */
 const MAX_LOG_BYTES = 8 * 1024 * 1024;
 
-const seg = encodeURIComponent;
+// Every identifier is one path segment: `.`/`..` are refused before any request (issue 16).
+const seg = (value: string): string => pathSegment('Airflow', 'identifier', value);
 
 /** Airflow's stable REST API over Node's fetch, with basic auth. */
 export class HttpAirflowActions implements AirflowActions {
