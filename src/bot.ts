@@ -71,10 +71,10 @@ export interface BotHandle {
 }
 
 /** Checks the bot token once at start, so a wrong token is one clear message instead of failures later. */
-async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: string; botId?: string }> {
+async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: string; botId?: string; teamId?: string }> {
   try {
     const res = await client.auth.test();
-    return { userId: res.user_id, botId: res.bot_id };
+    return { userId: res.user_id, botId: res.bot_id, teamId: res.team_id };
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     throw new Error(code ? `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.` : `Could not reach Slack at SLACK_API_URL: ${(err as Error).message}`);

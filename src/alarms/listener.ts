@@ -28,8 +28,8 @@ export interface AlarmListenerDeps {
   logger: Logger;
   /** RUNBOOK_CHANNEL: a channel id (C…) or a name, resolved with conversations.info. */
   channel: string;
-  /** The bot's own identity: its posts are never alarms. */
-  self: { userId?: string; botId?: string };
+  /** The bot's own user, bot and workspace ids (auth.test): its posts are not alarms; its operations live in its workspace. */
+  self: { userId?: string; botId?: string; teamId?: string };
   /** Diagnoses of different alarms running at once (default 8). */
   concurrency?: number;
   /**
@@ -221,7 +221,7 @@ export class AlarmListener {
         runbook: runbook.name,
         input: routed.input,
         requester: this.deps.self.userId ?? 'runbook-bot',
-        location: { channel, threadTs: thread },
+        location: { channel, team: this.deps.self.teamId, threadTs: thread },
         correlationKey: routed.key,
       });
       // The reply that will count repeats is stored with the operation, so any replica (or a restarted one) edits it.
@@ -238,7 +238,7 @@ export class AlarmListener {
 
   /** Other runbooks that may apply (e.g. build-failure for a dagão task failure) get a button, not an operation. */
   private async offer(alarm: Alarm, claimedBy: string, channel: string, thread: string): Promise<void> {
-    for (const offer of alarmOffers(alarm, this.deps.runbooks, claimedBy, thread)) {
+    for (const offer of alarmOffers(alarm, this.deps.runbooks, claimedBy, thread, this.deps.self.teamId)) {
       await this.deps.client.chat.postMessage({ channel, thread_ts: thread, text: offer.text, blocks: offer.blocks as never, unfurl_links: false }).catch((err: unknown) => {
         this.deps.logger.warn({ err, runbook: offer.runbook }, 'could not offer a runbook in the alarm thread');
       });

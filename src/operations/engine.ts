@@ -5,7 +5,8 @@ import { droppedAfterSuccess, endEarly, lostStepSummary, planLost } from './earl
 import { stepFingerprint } from './fingerprint';
 import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
-import { approvalsRequired, checkApprover, mayCancel, type ApprovalPolicy } from './policy';
+import { checkApproval, type ClickOrigin } from './approval-gate';
+import { approvalsRequired, type ApprovalPolicy } from './policy';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
 import { runClaimedStep } from './step-runner';
@@ -105,8 +106,8 @@ export class OperationEngine {
     return (await this.opts.store.get(op.id)) ?? op;
   }
 
-  /** Adds `userId`'s approval of the step the button showed; starts the step when enough approvals are in. */
-  async approve(req: { operationId: string; stepId: string; fingerprint: string; userId: string }): Promise<ApproveOutcome> {
+  /** Adds `userId`'s approval of the step the button showed (clicked `from` a channel and workspace); starts the step when enough approvals are in. */
+  async approve(req: { operationId: string; stepId: string; fingerprint: string; userId: string; from: ClickOrigin }): Promise<ApproveOutcome> {
     const outcome = await changeOperation<ApproveOutcome>(this.opts.store, this.now, req.operationId, async (op) => {
       if (op.state !== 'awaiting_approval') return { result: { kind: 'not_pending', op } };
       if (isExpired(this.now(), op)) {
@@ -117,19 +118,22 @@ export class OperationEngine {
       if (step.id !== req.stepId || stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)) !== req.fingerprint) {
         return { result: { kind: 'stale', op } };
       }
-      const decision = await checkApprover(this.opts.policy, op, step, req.userId);
+      const decision = await checkApproval(this.opts.policy, { role: 'approve', operation: op, step, user: req.userId, from: req.from });
       if (!decision.allowed) {
         await this.opts.store.appendAudit(op.id, [
-          { actor: req.userId, type: 'approval_refused', detail: { stepId: step.id, code: decision.code } },
+          { actor: req.userId, type: 'approval_refused', detail: { role: 'approve', stepId: step.id, code: decision.code, ...req.from } },
         ]);
         return { result: { kind: 'refused', op, reason: decision.reason } };
       }
       const approvals = [...op.approvals, { userId: req.userId, stepId: step.id, fingerprint: req.fingerprint, at: this.now().toISOString() }];
       const remaining = Math.max(0, approvalsRequired(step.risk) - approvals.filter((a) => a.stepId === step.id).length);
       const next = remaining === 0 ? transition(this.now(), op, 'approved', { approvals }) : { ...op, approvals };
+      // The audit of a re-run's approval names who asked for the re-run next to who approved it.
+      const attempt = attemptOf(op, step.id);
+      const rerunBy = (op.reruns ?? []).filter((r) => r.stepId === step.id && r.attempt === attempt).map((r) => r.userId);
       return {
         op: next,
-        audit: [{ actor: req.userId, type: 'approved', detail: { stepId: step.id, fingerprint: req.fingerprint, remaining } }],
+        audit: [{ actor: req.userId, type: 'approved', detail: { stepId: step.id, fingerprint: req.fingerprint, remaining, ...(rerunBy.length > 0 ? { attempt, rerunRequestedBy: rerunBy } : {}) } }],
         result: { kind: 'approved', op: next, remaining },
       };
     });
@@ -143,12 +147,14 @@ export class OperationEngine {
     return outcome;
   }
 
-  /** Cancels an operation that has not started its step yet. */
-  async cancel(req: { operationId: string; userId: string }): Promise<CancelOutcome> {
+  /** Cancels an operation that has not started its step yet (clicked `from` a channel and workspace). */
+  async cancel(req: { operationId: string; userId: string; from: ClickOrigin }): Promise<CancelOutcome> {
     const outcome = await changeOperation<CancelOutcome>(this.opts.store, this.now, req.operationId, async (op) => {
       if (!['planned', 'awaiting_approval', 'approved', 'interrupted'].includes(op.state)) return { result: { kind: 'not_pending', op } };
-      if (!(await mayCancel(this.opts.policy, op, req.userId))) {
-        return { result: { kind: 'refused', op, reason: 'Only the requester or an approver may cancel this operation.' } };
+      const decision = await checkApproval(this.opts.policy, { role: 'cancel', operation: op, step: currentStep(op), user: req.userId, from: req.from });
+      if (!decision.allowed) {
+        await this.opts.store.appendAudit(op.id, [{ actor: req.userId, type: 'approval_refused', detail: { role: 'cancel', code: decision.code, ...req.from } }]);
+        return { result: { kind: 'refused', op, reason: decision.reason } };
       }
       const why = op.state === 'interrupted' ? 'Closed after the interruption, without running the step again.' : 'Cancelled before it ran.';
       const done = finishOperation(this.now(), op, 'cancelled', why, req.userId);
@@ -160,12 +166,12 @@ export class OperationEngine {
   }
 
   /** "Run again" after an interruption: back to the gate with a fresh plan; it needs a fresh approval. */
-  runAgain(req: { operationId: string; userId: string }): Promise<RerunOutcome> {
+  runAgain(req: { operationId: string; userId: string; from: ClickOrigin }): Promise<RerunOutcome> {
     return runAgain(this.parts(), req);
   }
 
   /** "Check state" after an interruption: a read-only look, posted in the thread; never changes the operation. */
-  checkState(req: { operationId: string; userId: string }): Promise<CheckOutcome> {
+  checkState(req: { operationId: string; userId: string; from: ClickOrigin }): Promise<CheckOutcome> {
     return checkState(this.parts(), req);
   }
 

@@ -82,6 +82,8 @@ export interface StepResult {
 /** Where the operation's conversation lives in Slack. */
 export interface OperationLocation {
   channel: string;
+  /** The Slack workspace (team id) the operation was requested in; absent on operations stored before it was recorded. */
+  team?: string;
   /** The plan message; results go in its thread. */
   messageTs?: string;
   /** When the operation was started from inside a thread (e.g. an alarm), that thread. */
@@ -119,6 +121,17 @@ export interface Operation {
   reason?: string;
   /** Who ended it by hand (cancel), when someone did. */
   endedBy?: string;
+  /** Who asked to run an interrupted step again: each is a requester of the rest of the operation (never its approver). */
+  reruns?: Rerun[];
+}
+
+/** One "Run again" after an interruption. */
+export interface Rerun {
+  userId: string;
+  stepId: string;
+  /** The attempt the re-run asked for. */
+  attempt: number;
+  at: string;
 }
 
 export type AuditType =

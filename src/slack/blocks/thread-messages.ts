@@ -85,7 +85,7 @@ export function renderStateChecked(step: Step, userId: string, outcome: StepOutc
 
 /** "Run again" was asked: the step waits for a fresh approval. */
 export function renderRerunRequested(op: Operation, step: Step, userId: string): SlackMessage {
-  const text = `:repeat: <@${userId}> asked to run *${escapeMrkdwn(step.title)}* again. It was re-planned from fresh lookups and needs a new approval: review the preview on the message above (attempt ${attemptOf(op, step.id)}).`;
+  const text = `:repeat: <@${userId}> asked to run *${escapeMrkdwn(step.title)}* again. It was re-planned from fresh lookups and needs a new approval from someone who is neither <@${op.requester}> nor <@${userId}> (four eyes: asking for a re-run makes you a requester): review the preview on the message above (attempt ${attemptOf(op, step.id)}).`;
   return { text: `${escapeMrkdwn(step.title)} will run again after a fresh approval`, blocks: [mrkdwn(text)] };
 }
 

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { checkApprover, type ApprovalPolicy } from '../../operations/policy';
+import { checkApproval } from '../../operations/approval-gate';
+import type { ApprovalPolicy } from '../../operations/policy';
 import type { Operation } from '../../operations/types';
 import type { OperationStore } from '../../store/store';
 import type { UnroutedAlarms } from '../../alarms/unrouted';
@@ -14,7 +15,7 @@ export async function appHomeContent(deps: { store: OperationStore; policy: Appr
   const toApprove: Operation[] = [];
   for (const op of pending) {
     const step = op.plan.steps[op.currentStep];
-    if (step && op.requester !== userId && (await checkApprover(deps.policy, op, step, userId)).allowed) toApprove.push(op);
+    if (step && (await checkApproval(deps.policy, { role: 'approve', operation: op, step, user: userId, from: 'listing' })).allowed) toApprove.push(op);
   }
   return { toApprove, mine: pending.filter((op) => op.requester === userId), recent, ...(deps.unrouted ? { unrouted: deps.unrouted.recent(RECENT) } : {}) };
 }

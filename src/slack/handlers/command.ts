@@ -44,7 +44,7 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
 /** Everything a command does after its ack: status answers, or proposing the operation. */
 async function work(
   parsed: Exclude<ReturnType<typeof parseCommand>, { kind: 'help' | 'invalid' }>,
-  command: { user_id: string; channel_id: string },
+  command: { user_id: string; channel_id: string; team_id: string },
   respond: RespondFn,
   deps: CommandDeps,
   who: Record<string, string>,
@@ -70,7 +70,7 @@ async function work(
       await respond({ response_type: 'ephemeral', ...renderStatusDetail(op, await deps.store.auditTrail(op.id)) });
       return;
     }
-    const op = await deps.engine.propose({ runbook: parsed.runbook, input: parsed.input, requester: command.user_id, location: { channel: command.channel_id } });
+    const op = await deps.engine.propose({ runbook: parsed.runbook, input: parsed.input, requester: command.user_id, location: { channel: command.channel_id, team: command.team_id } });
     log.debug({ operationId: op.id, runbook: op.runbook }, 'operation proposed from slash command');
   } catch (err) {
     if (err instanceof UserFacingError) {
