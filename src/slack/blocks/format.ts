@@ -67,3 +67,14 @@ export function renderLines(lines: readonly PreviewLine[]): string {
 export function identity(op: Operation): string {
   return `\`${op.id}\` · requested by <@${op.requester}> · ${slackDate(op.createdAt)}`;
 }
+
+/**
+ * An external id's key in words, for the rare message that must name one (a crash report):
+ * `changeSet:prod-global-k-metapod` reads "Change set (prod-global-k-metapod)", `dagRunId` "Dag run id".
+ */
+export function externalIdLabel(key: string): string {
+  const [base = '', ...rest] = key.split(':');
+  const words = base.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const label = words.charAt(0).toUpperCase() + words.slice(1);
+  return rest.length > 0 ? `${label} (${rest.join(':')})` : label;
+}
