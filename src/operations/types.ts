@@ -93,6 +93,12 @@ export interface Lease {
   expiresAt: string;
 }
 
+/** The alarm an operation was started by (the listener's claim, or a follow-up of such an operation). */
+export interface AlarmOrigin {
+  /** The alarm in words, mrkdwn (e.g. "the CloudWatch alarm *prod-x-datomic-write-throttles*"); absent when unknown. */
+  description?: string;
+}
+
 /** A persisted state machine for one plan. `version` guards every write (compare-and-set). */
 export interface Operation {
   id: string;
@@ -105,6 +111,8 @@ export interface Operation {
   location: OperationLocation;
   /** Groups operations about the same thing (e.g. one alarm), so repeats join the open one. */
   correlationKey?: string;
+  /** Set when an alarm started the operation, not a person: `requester` is then the bot itself, never shown as one. */
+  alarm?: AlarmOrigin;
   createdAt: string;
   updatedAt: string;
   expiresAt?: string;

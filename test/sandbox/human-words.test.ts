@@ -58,6 +58,9 @@ describe('only human words in Slack (the sandbox tour, errors and App Home)', ()
     const all = seen.flatMap((s) => s.texts).join('\n');
     for (const expected of [/Retract committed dataset/, /Roll back metapod/i, /Throttling found/, /The dagão recovered/, /Start build-failure/, /is not a transaction id|UUID/, /Waiting for your approval/]) expect(all).toMatch(expected);
     expect(seen.filter((s) => s.where.startsWith('App Home'))).toHaveLength(3);
+    // Alarm-started operations name the alarm, never the bot as a person who asked.
+    expect(all).toMatch(/started by (an alarm|the CloudWatch alarm|an \*Airflow task failure)/);
+    expect(all).not.toContain('requested by <@UBOT>');
     expect(findProblems(seen)).toEqual([]);
   }, 300_000);
 

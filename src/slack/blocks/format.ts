@@ -65,7 +65,17 @@ export function renderLines(lines: readonly PreviewLine[]): string {
 
 /** "op-abc12345 · requested by @x" and similar one-line identity of an operation. */
 export function identity(op: Operation): string {
-  return `\`${op.id}\` · requested by <@${op.requester}> · ${slackDate(op.createdAt)}`;
+  return `\`${op.id}\` · ${startedBy(op)} · ${slackDate(op.createdAt)}`;
+}
+
+/**
+ * Who started an operation: a person ("requested by @x"), or an alarm, named, with who approved it so far.
+ * An alarm's operation has the bot as requester; showing the bot as a requester would read as a person.
+ */
+export function startedBy(op: Operation): string {
+  if (!op.alarm) return `requested by <@${op.requester}>`;
+  const approvers = [...new Set(op.approvals.map((a) => a.userId))].map((u) => `<@${u}>`);
+  return `started by ${op.alarm.description ?? 'an alarm'}${approvers.length > 0 ? `, approved by ${approvers.join(', ')}` : ''}`;
 }
 
 /**
