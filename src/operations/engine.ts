@@ -8,6 +8,7 @@ import type { OperationObserver } from './observer';
 import { approvalsRequired, checkApprover, mayCancel, type ApprovalPolicy } from './policy';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
+import { recentOnTarget, twinError } from './recent-history';
 import { runClaimedStep } from './step-runner';
 import { sweepOperations } from './sweep';
 import type { AlarmOrigin, Operation, OperationLocation, Plan, Step, StepResult } from './types';
@@ -61,6 +62,9 @@ export class OperationEngine {
   /** Builds the plan, stores the operation and publishes it; read-only first steps start at once. */
   async propose(req: { runbook: string; input: unknown; requester: string; location: OperationLocation; correlationKey?: string; alarm?: AlarmOrigin }): Promise<Operation> {
     const runbook = this.runbook(req.runbook);
+    // An alarm's repeats are coalesced by its key instead; a person's identical request points to the first.
+    const history = await recentOnTarget(this.opts.store, runbook, req.input, this.now());
+    if (history.twin && !req.correlationKey) throw twinError(history.twin);
     const plan = await runbook.buildPlan(req.input, { logger: this.opts.logger, now: this.now(), results: [] });
     if (plan.steps.length === 0) throw new UserFacingError('There is nothing to do: the plan has no steps.', 'empty_plan');
     const now = this.now();
@@ -77,6 +81,7 @@ export class OperationEngine {
       correlationKey: req.correlationKey,
       // Only the alarm listener proposes with a correlation key: such an operation was started by an alarm.
       ...(req.alarm || req.correlationKey ? { alarm: req.alarm ?? {} } : {}),
+      ...(history.recent.length > 0 ? { recent: history.recent } : {}),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       expiresAt: gated ? this.expiry() : undefined,

@@ -99,6 +99,18 @@ export interface AlarmOrigin {
   description?: string;
 }
 
+/** Another operation on the same target, as the plan's warning shows it. */
+export interface RecentOperation {
+  id: string;
+  title: string;
+  state: OperationState;
+  /** When it succeeded, or when it was proposed while still pending. */
+  at: string;
+  requester: string;
+  byAlarm: boolean;
+  approvers: string[];
+}
+
 /** A persisted state machine for one plan. `version` guards every write (compare-and-set). */
 export interface Operation {
   id: string;
@@ -113,6 +125,8 @@ export interface Operation {
   correlationKey?: string;
   /** Set when an alarm started the operation, not a person: `requester` is then the bot itself, never shown as one. */
   alarm?: AlarmOrigin;
+  /** Operations on the same target that succeeded or were pending when this one was proposed (the plan warns). */
+  recent?: RecentOperation[];
   createdAt: string;
   updatedAt: string;
   expiresAt?: string;

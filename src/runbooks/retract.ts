@@ -59,6 +59,7 @@ export function retractRunbook(metapod: MetapodActions | undefined): Runbook<Ret
     usage: USAGE,
     inputSchema: RetractInput,
     parse: parseRetract,
+    targetOf: (input) => `${input.kind}:${input.id}`,
     buildPlan(input) {
       if (!metapod) {
         return Promise.reject(new UserFacingError('Retraction is disabled: `METAPOD_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured'));

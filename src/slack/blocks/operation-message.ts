@@ -95,6 +95,7 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: op.plan.title.slice(0, 150), emoji: true } },
     mrkdwn(`${stateLabel(op.state)} · ${identity(op)}\n${op.plan.summary}`),
+    ...recentBlocks(op),
     { type: 'divider' },
     ...op.plan.steps.flatMap((s, i) => stepBlocks(op, s, i)),
   ];
@@ -134,6 +135,19 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
   }
   if (op.state === 'interrupted') blocks.push(recoveryActions(op));
   return { text: `${escapeMrkdwn(op.plan.title)}: ${stateLabel(op.state).replace(/^:[a-z_]+: /, '')}`, blocks };
+}
+
+/** The warning that the same target was acted on, or is waiting, in the recent past. */
+function recentBlocks(op: Operation): Block[] {
+  if (!op.recent || op.recent.length === 0) return [];
+  const lines = op.recent.map((r) => {
+    const when = `<!date^${Math.floor(Date.parse(r.at) / 1000)}^{ago}|${r.at}>`;
+    const what = r.state === 'succeeded' ? `succeeded ${when}` : `is ${r.state.replace('_', ' ')} (proposed ${when})`;
+    const who = r.byAlarm ? 'started by an alarm' : `requested by <@${r.requester}>`;
+    const approved = r.approvers.length > 0 ? `, approved by ${r.approvers.map((u) => `<@${u}>`).join(', ')}` : '';
+    return `\`${r.id}\` *${escapeMrkdwn(r.title)}* ${what}, ${who}${approved}.`;
+  });
+  return [mrkdwn(`:warning: *The same target, recently:*\n${lines.join('\n')}\nCheck that this is not a repeat before approving.`)];
 }
 
 /** What the destructive confirm dialog says: whether this approval runs the step now or waits for another. */
