@@ -9,9 +9,10 @@ import { checkApproval, type ClickOrigin } from './approval-gate';
 import { approvalsRequired, type ApprovalPolicy } from './policy';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
+import { recentOnTarget, twinError } from './recent-history';
 import { runClaimedStep } from './step-runner';
 import { sweepOperations } from './sweep';
-import type { Operation, OperationLocation, Plan, Step, StepResult } from './types';
+import type { AlarmOrigin, Operation, OperationLocation, Plan, Step, StepResult } from './types';
 
 export interface EngineOptions {
   store: OperationStore;
@@ -60,8 +61,11 @@ export class OperationEngine {
   }
 
   /** Builds the plan, stores the operation and publishes it; read-only first steps start at once. */
-  async propose(req: { runbook: string; input: unknown; requester: string; location: OperationLocation; correlationKey?: string }): Promise<Operation> {
+  async propose(req: { runbook: string; input: unknown; requester: string; location: OperationLocation; correlationKey?: string; alarm?: AlarmOrigin }): Promise<Operation> {
     const runbook = this.runbook(req.runbook);
+    // An alarm's repeats are coalesced by its key instead; a person's identical request points to the first.
+    const history = await recentOnTarget(this.opts.store, runbook, req.input, this.now());
+    if (history.twin && !req.correlationKey) throw twinError(history.twin);
     const plan = await runbook.buildPlan(req.input, { logger: this.opts.logger, now: this.now(), results: [] });
     if (plan.steps.length === 0) throw new UserFacingError('There is nothing to do: the plan has no steps.', 'empty_plan');
     const now = this.now();
@@ -76,6 +80,9 @@ export class OperationEngine {
       requester: req.requester,
       location: req.location,
       correlationKey: req.correlationKey,
+      // Only the alarm listener proposes with a correlation key: such an operation was started by an alarm.
+      ...(req.alarm || req.correlationKey ? { alarm: req.alarm ?? {} } : {}),
+      ...(history.recent.length > 0 ? { recent: history.recent } : {}),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       expiresAt: gated ? this.expiry() : undefined,
@@ -352,7 +359,8 @@ export class OperationEngine {
   private async proposeFollowUp(op: Operation, followUp: FollowUp): Promise<void> {
     const thread = op.location.threadTs ?? op.location.messageTs;
     try {
-      const next = await this.propose({ runbook: followUp.runbook, input: followUp.input, requester: op.requester, location: { channel: op.location.channel, threadTs: thread } });
+      // A follow-up of an alarm's operation keeps saying which alarm started it (its requester is the bot).
+      const next = await this.propose({ runbook: followUp.runbook, input: followUp.input, requester: op.requester, location: { channel: op.location.channel, threadTs: thread }, ...(op.alarm ? { alarm: op.alarm } : {}) });
       await this.notify(op, { type: 'follow_up', why: followUp.why, operationId: next.id });
     } catch (err) {
       this.log(op).warn({ err }, 'proposing the follow-up failed');

@@ -95,6 +95,24 @@ export interface Lease {
   expiresAt: string;
 }
 
+/** The alarm an operation was started by (the listener's claim, or a follow-up of such an operation). */
+export interface AlarmOrigin {
+  /** The alarm in words, mrkdwn (e.g. "the CloudWatch alarm *prod-x-datomic-write-throttles*"); absent when unknown. */
+  description?: string;
+}
+
+/** Another operation on the same target, as the plan's warning shows it. */
+export interface RecentOperation {
+  id: string;
+  title: string;
+  state: OperationState;
+  /** When it succeeded, or when it was proposed while still pending. */
+  at: string;
+  requester: string;
+  byAlarm: boolean;
+  approvers: string[];
+}
+
 /** A persisted state machine for one plan. `version` guards every write (compare-and-set). */
 export interface Operation {
   id: string;
@@ -107,6 +125,10 @@ export interface Operation {
   location: OperationLocation;
   /** Groups operations about the same thing (e.g. one alarm), so repeats join the open one. */
   correlationKey?: string;
+  /** Set when an alarm started the operation, not a person: `requester` is then the bot itself, never shown as one. */
+  alarm?: AlarmOrigin;
+  /** Operations on the same target that succeeded or were pending when this one was proposed (the plan warns). */
+  recent?: RecentOperation[];
   createdAt: string;
   updatedAt: string;
   expiresAt?: string;

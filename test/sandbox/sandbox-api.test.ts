@@ -37,6 +37,10 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     const page = await fetch(sandbox.url);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('<title>runbook-bot sandbox</title>');
+    const icon = await fetch(`${sandbox.url}favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await icon.text()).toMatch(/^<svg /);
     expect((await state('UALICE')).examples).toContainEqual({ label: `Retract ${DATASET.name}`, command: `retract ${DATASET.kind} ${DATASET.id}` });
   });
 

@@ -52,12 +52,7 @@ export function parseBuildFailure(args: string[]): ParseResult<BuildFailureInput
 /** The input proposed for an Airflow task failure that names a transaction, outside the dagão (its own runbook). */
 export function inputFromAlarm(alarm: AirflowTaskFailure, dagaoDagId: string): BuildFailureInput | undefined {
   if (alarm.state !== 'ALARM' || alarm.dagId === dagaoDagId || !alarm.transactionId) return undefined;
-  const parsed = BuildFailureInput.safeParse({
-    transactionId: alarm.transactionId.toLowerCase(),
-    dagId: alarm.dagId,
-    dagRunId: alarm.runId,
-  });
-  return parsed.success ? parsed.data : undefined;
+  return alarmInput(alarm);
 }
 
 /**
@@ -66,6 +61,11 @@ export function inputFromAlarm(alarm: AirflowTaskFailure, dagaoDagId: string): B
  */
 export function offerFromAlarm(alarm: AirflowTaskFailure, dagaoDagId: string): BuildFailureInput | undefined {
   if (alarm.state !== 'ALARM' || alarm.dagId !== dagaoDagId || !alarm.transactionId) return undefined;
-  const parsed = BuildFailureInput.safeParse({ transactionId: alarm.transactionId.toLowerCase(), dagId: alarm.dagId, dagRunId: alarm.runId });
+  return alarmInput(alarm);
+}
+
+// Only what the alarm said: an absent run id is left out, never carried (and shown) as `undefined`.
+function alarmInput(alarm: AirflowTaskFailure): BuildFailureInput | undefined {
+  const parsed = BuildFailureInput.safeParse({ transactionId: alarm.transactionId?.toLowerCase(), dagId: alarm.dagId, ...(alarm.runId ? { dagRunId: alarm.runId } : {}) });
   return parsed.success ? parsed.data : undefined;
 }

@@ -45,13 +45,15 @@ function section(title: string, ops: Operation[], line: (op: Operation) => strin
 
 /** The Home tab: what waits for the viewer, their own pending requests, and the latest operations. */
 export function renderAppHome(content: AppHomeContent): HomeView {
+  const listed = new Set([...content.toApprove.slice(0, MAX_LISTED), ...content.mine.slice(0, MAX_LISTED)].map((op) => op.id));
   return {
     type: 'home',
     blocks: [
       mrkdwn('*runbook-bot* turns the on-call runbook into previewed, approved, audited operations. Type `/runbook help` in the on-call channel.'),
       ...section('Waiting for your approval', content.toApprove, pendingLine, 'Nothing is waiting for your approval.'),
       ...section('Your requests awaiting approval', content.mine, pendingLine, 'You have no requests waiting for approval.'),
-      ...section('Recent operations', content.recent, (op) => `${stateLabel(op.state)} · *${escapeMrkdwn(op.plan.title)}* · ${identity(op)}${where(op)}`, 'No operations yet.'),
+      // An operation listed above as waiting is not repeated among the recent ones.
+      ...section('Recent operations', content.recent.filter((op) => !listed.has(op.id)), (op) => `${stateLabel(op.state)} · *${escapeMrkdwn(op.plan.title)}* · ${identity(op)}${where(op)}`, 'No operations yet.'),
       ...(content.unrouted ? unroutedSection(content.unrouted) : []),
       { type: 'divider' },
       context(`Updated ${slackDate(new Date().toISOString())}. Open this tab again to refresh.`),

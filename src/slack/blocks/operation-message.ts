@@ -95,6 +95,7 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: op.plan.title.slice(0, 150), emoji: true } },
     mrkdwn(`${stateLabel(op.state)} · ${identity(op)}\n${op.plan.summary}`),
+    ...recentBlocks(op),
     { type: 'divider' },
     ...op.plan.steps.flatMap((s, i) => stepBlocks(op, s, i)),
   ];
@@ -119,7 +120,8 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
     if (step.risk === 'destructive') {
       approve.confirm = {
         title: { type: 'plain_text', text: 'Approve a destructive step?' },
-        text: { type: 'mrkdwn', text: `You are approving *${escapeMrkdwn(step.title.slice(0, 200))}*. It runs as soon as a second approver agrees.` },
+        // Plain text: a confirm dialog shows markup as typed. The message is redrawn after each approval, so it knows whether this one is the last.
+        text: { type: 'plain_text', text: confirmText(op, step) },
         confirm: { type: 'plain_text', text: 'Approve' },
         deny: { type: 'plain_text', text: 'Back' },
         style: 'danger',
@@ -133,6 +135,38 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
   }
   if (op.state === 'interrupted') blocks.push(recoveryActions(op));
   return { text: `${escapeMrkdwn(op.plan.title)}: ${stateLabel(op.state).replace(/^:[a-z_]+: /, '')}`, blocks };
+}
+
+/** The warning that the same target was acted on, or is waiting, in the recent past. */
+function recentBlocks(op: Operation): Block[] {
+  if (!op.recent || op.recent.length === 0) return [];
+  const lines = op.recent.map((r) => {
+    const when = `<!date^${Math.floor(Date.parse(r.at) / 1000)}^{ago}|${r.at}>`;
+    const what = r.state === 'succeeded' ? `succeeded ${when}` : `is ${r.state.replace('_', ' ')} (proposed ${when})`;
+    const who = r.byAlarm ? 'started by an alarm' : `requested by <@${r.requester}>`;
+    const approved = r.approvers.length > 0 ? `, approved by ${r.approvers.map((u) => `<@${u}>`).join(', ')}` : '';
+    return `\`${r.id}\` *${escapeMrkdwn(r.title)}* ${what}, ${who}${approved}.`;
+  });
+  return [mrkdwn(`:warning: *The same target, recently:*\n${lines.join('\n')}\nCheck that this is not a repeat before approving.`)];
+}
+
+/** What the destructive confirm dialog says: whether this approval runs the step now or waits for another. */
+function confirmText(op: Operation, step: Step): string {
+  const given = new Set(op.approvals.filter((a) => a.stepId === step.id).map((a) => a.userId)).size;
+  const left = approvalsRequired(step.risk) - given;
+  const title = plainTitle(step.title).slice(0, 150);
+  const when =
+    left <= 1
+      ? given > 0
+        ? 'Another approver already agreed: yours is the last approval needed, so it runs as soon as you confirm.'
+        : 'Yours is the last approval needed, so it runs as soon as you confirm.'
+      : `It needs ${left} approvals: it runs only after ${left - 1 === 1 ? 'another approver also agrees' : `${left - 1} more approvers agree`}.`;
+  return `You are approving "${title}". ${when}`.slice(0, 300);
+}
+
+/** A title as plain words: code quotes, emphasis and angle brackets (mentions) dropped. */
+function plainTitle(title: string): string {
+  return title.replace(/[`*_~<>]/g, '');
 }
 
 /** After an interruption: look (read-only), ask to run again (a fresh approval), or close. */

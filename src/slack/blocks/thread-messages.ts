@@ -3,18 +3,19 @@ import type { StepOutcome } from '../../operations/runbook';
 import type { Operation, Step, StepResult } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
-import { context, mrkdwn, renderLines, slackDate, type SlackMessage } from './format';
+import { context, externalIdLabel, mrkdwn, renderLines, slackDate, type SlackMessage } from './format';
 
 /** A step's result, posted in the operation's thread. */
 export function renderStepResult(op: Operation, step: Step, result: StepResult): SlackMessage {
   const icon = result.outcome === 'succeeded' ? ':white_check_mark:' : result.outcome === 'interrupted' ? ':warning:' : ':x:';
   const verb = result.outcome === 'succeeded' ? 'succeeded' : result.outcome === 'interrupted' ? 'was interrupted' : 'failed';
   const head = `${icon} *${escapeMrkdwn(step.title)}* ${verb} (attempt ${result.attempt}, ${formatDuration(result.durationMs)})\n${escapeMrkdwn(result.summary)}`;
-  const ids = Object.entries(result.externalIds).map(([k, v]) => ({ label: k, value: v }));
   const blocks = [mrkdwn(head)];
-  const details = renderLines([...result.details, ...ids]);
+  // Request ids (change set ARNs, metric windows...) are the audit trail's: the thread shows labelled details only.
+  const details = renderLines(result.details);
   if (details) blocks.push(mrkdwn(details));
-  blocks.push(context(`\`${op.id}\` · finished ${slackDate(result.finishedAt)}`));
+  const ids = Object.keys(result.externalIds).length > 0 ? ` · request ids in \`/runbook status ${op.id}\`` : '';
+  blocks.push(context(`\`${op.id}\` · finished ${slackDate(result.finishedAt)}${ids}`));
   return { text: `${escapeMrkdwn(step.title)} ${verb}: ${escapeMrkdwn(result.summary)}`, blocks };
 }
 
@@ -38,7 +39,7 @@ export function renderNextGate(op: Operation, step: Step): SlackMessage {
 /** After a crash: what was running, what is known, and that nothing was re-run. */
 export function renderInterrupted(op: Operation, step: Step): SlackMessage {
   const last = op.results[op.results.length - 1];
-  const ids = last ? Object.entries(last.externalIds).map(([k, v]) => `${escapeMrkdwn(k)}: \`${escapeMrkdwn(v)}\``) : [];
+  const ids = last ? Object.entries(last.externalIds).map(([k, v]) => `${escapeMrkdwn(externalIdLabel(k))}: \`${escapeMrkdwn(v)}\``) : [];
   const lines = [
     `:warning: *${escapeMrkdwn(step.title)}* was interrupted: the bot stopped while it was running.`,
     'It was *not* run again. Check the backend to see whether it took effect before doing anything else.',

@@ -97,8 +97,15 @@ describe('renderOperationMessage: destructive steps', () => {
   it('asks for confirmation before approving', () => {
     const [approve] = buttonsOf(renderOperationMessage(operationFixture(destructive()), { approvers: ANYONE }));
     expect(approve!.text.text).toBe('Approve (destructive)');
-    expect(approve!.confirm).toMatchObject({ title: { text: 'Approve a destructive step?' }, text: { text: expect.stringContaining('*Drop the table*') } });
+    // Plain text (a dialog shows markup as typed), and the first approver is told it waits for a second.
+    expect(approve!.confirm).toMatchObject({ title: { text: 'Approve a destructive step?' }, text: { type: 'plain_text', text: 'You are approving "Drop the table". It needs 2 approvals: it runs only after another approver also agrees.' } });
     expect(approve!.value).toBe(`${OP_ID}|drop|${stepFingerprint(destructive().steps[0]!, destructive().facts)}`);
+  });
+
+  it('tells the second approver that their approval runs it now', () => {
+    const first = [{ userId: 'UONE', stepId: 'drop', fingerprint: stepFingerprint(destructive().steps[0]!, destructive().facts), at: CREATED_AT }];
+    const [approve] = buttonsOf(renderOperationMessage(operationFixture(destructive(), { approvals: first }), { approvers: ANYONE }));
+    expect(approve!.confirm!.text.text).toBe('You are approving "Drop the table". Another approver already agreed: yours is the last approval needed, so it runs as soon as you confirm.');
   });
 
   it('needs two approvals and says so', () => {
@@ -225,6 +232,6 @@ describe('step titles are escaped wherever they are shown', () => {
       expect(text).not.toMatch(/<!channel>|<@U0BOSS>|<!here>/);
     }
     expect(allText(message)).toContain('`&lt;!channel&gt;`'); // the title's own code quotes stay
-    expect(approve!.confirm!.text.text).toContain('`&lt;!channel&gt;`');
+    expect(approve!.confirm!.text.text).toContain('"Comment out !channel and @U0BOSS"');
   });
 });
