@@ -20,6 +20,10 @@ import { BotMetrics } from './observability/metrics';
 import { MetricsObserver } from './observability/metrics-observer';
 import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
+import { resolveRules, targetsOf } from './operations/approval-rules';
+import { SlackOnCallDirectory } from './slack/oncall-directory';
+import { PagerDutyOnCall } from './actions/oncall/pagerduty';
+import { OpsgenieOnCall } from './actions/oncall/opsgenie';
 import type { RunbookRegistry } from './operations/runbook';
 import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
@@ -104,7 +108,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false, convoStore: false });
 
-    const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
+    const oncall = onCallDirectory(config, app.client);
+    const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client), oncall };
     const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, onClose: (fn) => void releases.push(fn) });
     const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
     const engine = new OperationEngine({
@@ -117,12 +122,13 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       leaseMs: config.leaseMs,
       now: overrides.now,
       progressEveryMs: overrides.progressEveryMs,
+      approvalRules: (runbook, input, plan) => resolveRules(config.file.approvals, config.approvers, runbook, targetsOf(input, plan.facts)),
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
     const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.stop());
-    registerListeners(app, { engine, store, runbooks, logger, policy });
+    registerListeners(app, { engine, store, runbooks, logger, policy, oncall });
     registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
@@ -166,7 +172,7 @@ function healthEndpoints(store: OperationStore, slackTransport: () => string, cl
 }
 
 /** Registers every Slack listener, behind the event de-duplication. */
-function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy }): void {
+function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy; oncall: SlackOnCallDirectory }): void {
   // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once,
   // by whichever replica records its key first; a duplicate is acknowledged and dropped.
   app.use(async (args) => {
@@ -190,4 +196,13 @@ function registerListeners(app: App, deps: { engine: OperationEngine; store: Ope
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();
   });
+}
+
+/** The on-call schedules of runbook-bot.yml, read through the providers whose keys are set. */
+function onCallDirectory(config: Config, client: webApi.WebClient): SlackOnCallDirectory {
+  const { pagerduty, opsgenie } = config.oncall;
+  return new SlackOnCallDirectory(config.file.approvals.oncall.schedules, {
+    ...(pagerduty.token ? { pagerduty: new PagerDutyOnCall(pagerduty.url, pagerduty.token) } : {}),
+    ...(opsgenie.apiKey ? { opsgenie: new OpsgenieOnCall(opsgenie.url, opsgenie.apiKey) } : {}),
+  }, client);
 }

@@ -6,6 +6,7 @@ import { stepFingerprint } from './fingerprint';
 import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
 import { approvalsRequired, checkApprover, mayCancel, type ApprovalPolicy } from './policy';
+import { requiredApprovals, type ApprovalRules } from './approval-rules';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
 import { runClaimedStep } from './step-runner';
@@ -26,6 +27,8 @@ export interface EngineOptions {
   defaultStepTimeoutMs?: number;
   progressEveryMs?: number;
   newId?: () => string;
+  /** Resolves the approval rules of a new operation from the configuration (stored with it). */
+  approvalRules?: (runbook: string, input: unknown, plan: Plan) => ApprovalRules;
 }
 
 export type ApproveOutcome =
@@ -81,6 +84,7 @@ export class OperationEngine {
       currentStep: 0,
       approvals: [],
       results: [],
+      approvalRules: this.opts.approvalRules?.(runbook.name, req.input, plan),
     };
     op = await this.opts.store.insert(op, [
       { actor: req.requester, type: 'created', detail: { input: req.input, fingerprint: plan.fingerprint, steps: plan.steps.map((s) => s.id) } },
@@ -124,8 +128,9 @@ export class OperationEngine {
         ]);
         return { result: { kind: 'refused', op, reason: decision.reason } };
       }
-      const approvals = [...op.approvals, { userId: req.userId, stepId: step.id, fingerprint: req.fingerprint, at: this.now().toISOString() }];
-      const remaining = Math.max(0, approvalsRequired(step.risk) - approvals.filter((a) => a.stepId === step.id).length);
+      const onCall = decision.onCall === undefined ? {} : { onCall: decision.onCall };
+      const approvals = [...op.approvals, { userId: req.userId, stepId: step.id, fingerprint: req.fingerprint, at: this.now().toISOString(), ...onCall }];
+      const remaining = Math.max(0, requiredApprovals(op, step) - approvals.filter((a) => a.stepId === step.id).length);
       const next = remaining === 0 ? transition(this.now(), op, 'approved', { approvals }) : { ...op, approvals };
       return {
         op: next,

@@ -4,22 +4,25 @@ import { decodeSlackEntities, showInput } from '../util/text';
 
 export const MAX_COMMAND_LENGTH = 500;
 const HELP_USAGE = ['/runbook help [<subcommand>]'];
+const ONCALL_USAGE = ['/runbook oncall                (who is on call now, per configured schedule)'];
 const STATUS_USAGE = ['/runbook status              (recent operations)', '/runbook status <operation-id> (one operation and its audit trail)'];
 
 export type Command =
   | { kind: 'help'; usage: string[] }
   | { kind: 'status'; operationId?: string }
+  | { kind: 'oncall' }
   | { kind: 'runbook'; runbook: string; input: unknown }
   | { kind: 'invalid'; error: string; usage: string[] };
 
 /** Every usage line of what is available now. */
 export function allUsage(runbooks: RunbookRegistry): string[] {
-  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage), ...STATUS_USAGE];
+  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage), ...STATUS_USAGE, ...ONCALL_USAGE];
 }
 
 function usageOf(sub: string, runbooks: RunbookRegistry): string[] | undefined {
   if (sub === 'help') return HELP_USAGE;
   if (sub === 'status') return STATUS_USAGE;
+  if (sub === 'oncall') return ONCALL_USAGE;
   return runbooks.get(sub)?.usage;
 }
 
@@ -51,6 +54,9 @@ export function parseCommand(rawText: string, runbooks: RunbookRegistry): Comman
       return { kind: 'invalid', error: `${showInput(id!)} is not an operation id (they look like \`op-7k2m9xq4\`).`, usage: STATUS_USAGE };
     }
     return { kind: 'status', operationId: id!.toLowerCase() };
+  }
+  if (sub === 'oncall') {
+    return args.length === 0 ? { kind: 'oncall' } : { kind: 'invalid', error: `\`oncall\` takes no arguments, got ${showInput(args.join(' '))}.`, usage: ONCALL_USAGE };
   }
   const runbook = runbooks.get(sub);
   if (runbook) {

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { attemptOf } from '../../operations/changes';
 import { skippedSteps } from '../../operations/early-end';
 import { stepFingerprint } from '../../operations/fingerprint';
-import { approvalsRequired } from '../../operations/policy';
+import { describeRule, requiredApprovals, ruleFor } from '../../operations/approval-rules';
 import type { Operation, Step } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
@@ -50,10 +50,15 @@ function stepBlocks(op: Operation, step: Step, index: number): Block[] {
 
 function approvalLine(op: Operation, step: Step, options: RenderOptions): string {
   const approvers = op.approvals.filter((a) => a.stepId === step.id).map((a) => `<@${a.userId}>`);
-  const needed = approvalsRequired(step.risk);
+  const needed = requiredApprovals(op, step);
+  const rule = ruleFor(op, step);
   const parts: string[] = [];
   if (approvers.length > 0) parts.push(`Approved by ${approvers.join(', ')}`);
-  if (op.state === 'awaiting_approval') {
+  if (op.state === 'awaiting_approval' && rule) {
+    // The rule the operation stored when it was proposed, in words (a later config change does not alter it).
+    parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'}: the rule${rule.policy ? ` (policy ${escapeMrkdwn(rule.policy)})` : ''} ${describeRule(rule)}`);
+    if (op.expiresAt) parts.push(`expires ${slackDate(op.expiresAt)}`);
+  } else if (op.state === 'awaiting_approval') {
     parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'} from ${options.approvers}`);
     if (op.expiresAt) parts.push(`expires ${slackDate(op.expiresAt)}`);
   }

@@ -8,12 +8,16 @@ import { renderHelp, renderUsageError } from '../blocks/help';
 import { renderStatusDetail, renderStatusList } from '../blocks/status';
 import { limiter } from '../../util/limit';
 import { parseCommand } from '../command-parser';
+import { renderOnCall } from '../blocks/oncall';
+import type { SlackOnCallDirectory } from '../oncall-directory';
 
 export interface CommandDeps {
   engine: OperationEngine;
   store: OperationStore;
   runbooks: RunbookRegistry;
   logger: Logger;
+  /** On-call schedules of runbook-bot.yml, for `/runbook oncall`. */
+  oncall?: SlackOnCallDirectory;
 }
 
 const STATUS_LIMIT = 15;
@@ -50,6 +54,10 @@ async function work(
   // Created after the ack: a child logger serialises its bindings, work the ack need not wait for.
   const log = deps.logger.child(who);
   try {
+    if (parsed.kind === 'oncall') {
+      await respond({ response_type: 'ephemeral', ...renderOnCall(await onCallAnswers(deps.oncall)) });
+      return;
+    }
     if (parsed.kind === 'status') {
       if (!parsed.operationId) {
         await respond({ response_type: 'ephemeral', ...renderStatusList(await deps.store.listRecent(STATUS_LIMIT)) });
@@ -75,4 +83,18 @@ async function work(
     log.error({ err, ref }, 'slash command failed');
     await respond({ response_type: 'ephemeral', text: `:x: Something went wrong on my side (reference \`${ref}\`). Nothing was run.` });
   }
+}
+
+/** Who is on call for every configured schedule; a schedule that cannot be read says why instead. */
+async function onCallAnswers(directory: SlackOnCallDirectory | undefined): Promise<Parameters<typeof renderOnCall>[0]> {
+  if (!directory) return [];
+  return Promise.all(
+    directory.names().map(async (schedule) => {
+      try {
+        return { schedule, ...(await directory.onCallNow(schedule)) };
+      } catch (err) {
+        return { schedule, error: err instanceof Error ? err.message : String(err) };
+      }
+    }),
+  );
 }
