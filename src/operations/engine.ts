@@ -7,6 +7,7 @@ import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
 import { approvalsRequired, checkApprover, mayCancel, type ApprovalPolicy } from './policy';
 import { requiredApprovals, type ApprovalRules } from './approval-rules';
+import { diffPlans } from './plan-diff';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
 import { runClaimedStep } from './step-runner';
@@ -280,6 +281,7 @@ export class OperationEngine {
     const approved = op.approvals.filter((a) => a.stepId === step.id);
     const unchanged = freshStep !== undefined && freshStep.id === step.id && approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts, attemptOf(op, step.id)));
     if (unchanged) return changeOwned(this.opts.store, op, this.instanceId, (cur) => ({ op: { ...cur, plan: fresh }, audit: [] }));
+    const changes = diffPlans(op.plan, fresh, op.currentStep);
     const voided = await changeOwned(this.opts.store, op, this.instanceId, (cur) => ({
       op: {
         ...transition(this.now(), cur, 'awaiting_approval'),
@@ -289,9 +291,9 @@ export class OperationEngine {
         lease: undefined,
         inFlight: undefined,
       },
-      audit: [{ actor: 'system', type: 'plan_changed', detail: { from: op.plan.fingerprint, to: fresh.fingerprint, stepId: step.id } }],
+      audit: [{ actor: 'system', type: 'plan_changed', detail: { from: op.plan.fingerprint, to: fresh.fingerprint, stepId: step.id, changes } }],
     }));
-    if (voided) await this.notify(voided, { type: 'plan_changed', previousFingerprint: op.plan.fingerprint });
+    if (voided) await this.notify(voided, { type: 'plan_changed', previousFingerprint: op.plan.fingerprint, changes });
     return undefined;
   }
 

@@ -108,7 +108,7 @@ export class SlackOperationObserver implements OperationObserver {
         await this.reply(op, renderFollowUp(event.why, event.operationId, event.error));
         return;
       case 'plan_changed':
-        await this.reply(op, renderPlanChanged(op));
+        await this.reply(op, renderPlanChanged(op, event.changes));
         return this.update(op);
       case 'cleaned_up':
         await this.reply(op, renderCleanedUp(event.text));
