@@ -20,7 +20,8 @@ import { BotMetrics } from './observability/metrics';
 import { MetricsObserver } from './observability/metrics-observer';
 import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
-import { resolveRules, targetsOf } from './operations/approval-rules';
+import { isAnyApprover, resolveRules, targetsOf } from './operations/approval-rules';
+import { Admission } from './operations/admission';
 import { SlackOnCallDirectory } from './slack/oncall-directory';
 import { PagerDutyOnCall } from './actions/oncall/pagerduty';
 import { OpsgenieOnCall } from './actions/oncall/opsgenie';
@@ -110,6 +111,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
     const oncall = onCallDirectory(config, app.client);
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client), oncall };
+    const admission = new Admission(store, config.file.approvals.limits, overrides.now);
+    const freeze = { admission, isApprover: (userId: string) => isAnyApprover(config.file.approvals, config.approvers, userId, { groups: policy.directory, oncall }) };
     const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, onClose: (fn) => void releases.push(fn) });
     const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
     const engine = new OperationEngine({
@@ -123,12 +126,13 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       now: overrides.now,
       progressEveryMs: overrides.progressEveryMs,
       approvalRules: (runbook, input, plan) => resolveRules(config.file.approvals, config.approvers, runbook, targetsOf(input, plan.facts)),
+      admission,
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
     const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.stop());
-    registerListeners(app, { engine, store, runbooks, logger, policy, oncall });
+    registerListeners(app, { engine, store, runbooks, logger, policy, oncall, freeze });
     registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
@@ -172,7 +176,7 @@ function healthEndpoints(store: OperationStore, slackTransport: () => string, cl
 }
 
 /** Registers every Slack listener, behind the event de-duplication. */
-function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy; oncall: SlackOnCallDirectory }): void {
+function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy; oncall: SlackOnCallDirectory; freeze: { admission: Admission; isApprover(userId: string): Promise<boolean> } }): void {
   // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once,
   // by whichever replica records its key first; a duplicate is acknowledged and dropped.
   app.use(async (args) => {

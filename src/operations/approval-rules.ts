@@ -173,3 +173,20 @@ export async function evaluateRule(
   }
   return { allowed: true, onCall };
 }
+
+/**
+ * Whether `userId` is an approver of anything: listed in APPROVERS or by any policy (users, groups, on
+ * call). When no list is configured anywhere, anyone may approve, so anyone counts. Throws when a lookup fails.
+ */
+export async function isAnyApprover(section: ApprovalsSection, defaultApprovers: readonly string[], userId: string, deps: { groups: GroupDirectory; oncall?: OnCallDirectory }): Promise<boolean> {
+  const sets = [approverSetOf(defaultApprovers), ...section.policies.flatMap((p) => [p.approvers, p.escalateTo])].filter((s): s is ApproverSet => s !== undefined);
+  if (sets.length === 0) return true;
+  for (const set of sets) {
+    if (set.users.includes(userId)) return true;
+    if (await inAnyGroup(set.groups, userId, deps.groups)) return true;
+    for (const schedule of set.oncall) {
+      if (deps.oncall && (await deps.oncall.onCallNow(schedule)).userIds.includes(userId)) return true;
+    }
+  }
+  return false;
+}

@@ -30,6 +30,11 @@ export interface EngineOptions {
   newId?: () => string;
   /** Resolves the approval rules of a new operation from the configuration (stored with it). */
   approvalRules?: (runbook: string, input: unknown, plan: Plan) => ApprovalRules;
+  /** The freeze and the per-hour limits (admission.ts): why a proposal or an approval is refused now. */
+  admission?: {
+    refusePropose(runbook: string, input: unknown, plan: Plan): Promise<string | undefined>;
+    refuseApproval(op: Operation, step: Step): Promise<string | undefined>;
+  };
 }
 
 export type ApproveOutcome =
@@ -67,6 +72,8 @@ export class OperationEngine {
     const runbook = this.runbook(req.runbook);
     const plan = await runbook.buildPlan(req.input, { logger: this.opts.logger, now: this.now(), results: [] });
     if (plan.steps.length === 0) throw new UserFacingError('There is nothing to do: the plan has no steps.', 'empty_plan');
+    const refused = await this.opts.admission?.refusePropose(runbook.name, req.input, plan);
+    if (refused) throw new UserFacingError(refused, 'not_admitted');
     const now = this.now();
     const gated = approvalsRequired(plan.steps[0]!.risk) > 0;
     let op: Operation = {
@@ -121,6 +128,11 @@ export class OperationEngine {
       const step = currentStep(op);
       if (step.id !== req.stepId || stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)) !== req.fingerprint) {
         return { result: { kind: 'stale', op } };
+      }
+      const frozen = await this.opts.admission?.refuseApproval(op, step);
+      if (frozen) {
+        await this.opts.store.appendAudit(op.id, [{ actor: req.userId, type: 'approval_refused', detail: { stepId: step.id, code: 'frozen' } }]);
+        return { result: { kind: 'refused', op, reason: frozen } };
       }
       const decision = await checkApprover(this.opts.policy, op, step, req.userId);
       if (!decision.allowed) {

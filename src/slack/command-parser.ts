@@ -5,24 +5,27 @@ import { decodeSlackEntities, showInput } from '../util/text';
 export const MAX_COMMAND_LENGTH = 500;
 const HELP_USAGE = ['/runbook help [<subcommand>]'];
 const ONCALL_USAGE = ['/runbook oncall                (who is on call now, per configured schedule)'];
+const FREEZE_USAGE = ['/runbook freeze                (is there a freeze?)', '/runbook freeze on|off <reason> (approvers only: refuse or allow new mutating operations)'];
 const STATUS_USAGE = ['/runbook status              (recent operations)', '/runbook status <operation-id> (one operation and its audit trail)'];
 
 export type Command =
   | { kind: 'help'; usage: string[] }
   | { kind: 'status'; operationId?: string }
   | { kind: 'oncall' }
+  | { kind: 'freeze'; change?: { frozen: boolean; reason: string } }
   | { kind: 'runbook'; runbook: string; input: unknown }
   | { kind: 'invalid'; error: string; usage: string[] };
 
 /** Every usage line of what is available now. */
 export function allUsage(runbooks: RunbookRegistry): string[] {
-  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage), ...STATUS_USAGE, ...ONCALL_USAGE];
+  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage), ...STATUS_USAGE, ...ONCALL_USAGE, ...FREEZE_USAGE];
 }
 
 function usageOf(sub: string, runbooks: RunbookRegistry): string[] | undefined {
   if (sub === 'help') return HELP_USAGE;
   if (sub === 'status') return STATUS_USAGE;
   if (sub === 'oncall') return ONCALL_USAGE;
+  if (sub === 'freeze') return FREEZE_USAGE;
   return runbooks.get(sub)?.usage;
 }
 
@@ -58,10 +61,22 @@ export function parseCommand(rawText: string, runbooks: RunbookRegistry): Comman
   if (sub === 'oncall') {
     return args.length === 0 ? { kind: 'oncall' } : { kind: 'invalid', error: `\`oncall\` takes no arguments, got ${showInput(args.join(' '))}.`, usage: ONCALL_USAGE };
   }
+  if (sub === 'freeze') return parseFreeze(args);
   const runbook = runbooks.get(sub);
   if (runbook) {
     const parsed = runbook.parse(args);
     return parsed.ok ? { kind: 'runbook', runbook: runbook.name, input: parsed.value } : { kind: 'invalid', error: parsed.error, usage: runbook.usage };
   }
   return { kind: 'invalid', error: `Unknown subcommand ${showInput(first)}.`, usage };
+}
+
+/** `freeze`, or `freeze on|off <reason>`: a reason is required, so the audit says why. */
+function parseFreeze(args: string[]): Command {
+  if (args.length === 0) return { kind: 'freeze' };
+  const [mode, ...reason] = args;
+  const frozen = mode!.toLowerCase() === 'on' ? true : mode!.toLowerCase() === 'off' ? false : undefined;
+  if (frozen === undefined) return { kind: 'invalid', error: `${showInput(mode!)} is neither \`on\` nor \`off\`.`, usage: FREEZE_USAGE };
+  const text = reason.join(' ').trim();
+  if (text.length === 0) return { kind: 'invalid', error: 'Say why: `/runbook freeze on|off <reason>` (the reason is shown to everyone refused and kept in the record).', usage: FREEZE_USAGE };
+  return { kind: 'freeze', change: { frozen, reason: text.slice(0, 300) } };
 }

@@ -1,18 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startOpsgenieFake, type OpsgenieFake } from '../../src/sandbox/fakes/opsgenie';
 import { startPagerDutyFake, type PagerDutyFake } from '../../src/sandbox/fakes/pagerduty';
 import { startSlackEmulator } from '../fakes/slack-api';
+import { configFile } from '../support/config-file';
 import { waitFor } from '../support/wait-for';
 import { DATASET_ID, messageShowing, snapshot, startE2E, textOf, type E2E } from './harness';
 
-/** A runbook-bot.yml in a temporary directory; returns its path for RUNBOOK_CONFIG. */
-export function configFile(yaml: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'rb-policies-')), 'runbook-bot.yml');
-  writeFileSync(path, yaml);
-  return path;
-}
 
 const SCHEDULES = `
   oncall:

@@ -10,6 +10,7 @@ import { limiter } from '../../util/limit';
 import { parseCommand } from '../command-parser';
 import { renderOnCall } from '../blocks/oncall';
 import type { SlackOnCallDirectory } from '../oncall-directory';
+import { answerFreeze, type FreezeDeps } from './freeze';
 
 export interface CommandDeps {
   engine: OperationEngine;
@@ -18,6 +19,8 @@ export interface CommandDeps {
   logger: Logger;
   /** On-call schedules of runbook-bot.yml, for `/runbook oncall`. */
   oncall?: SlackOnCallDirectory;
+  /** The shared freeze, for `/runbook freeze`. */
+  freeze?: Omit<FreezeDeps, 'logger'>;
 }
 
 const STATUS_LIMIT = 15;
@@ -56,6 +59,11 @@ async function work(
   try {
     if (parsed.kind === 'oncall') {
       await respond({ response_type: 'ephemeral', ...renderOnCall(await onCallAnswers(deps.oncall)) });
+      return;
+    }
+    if (parsed.kind === 'freeze') {
+      if (!deps.freeze) throw new UserFacingError('The freeze is not available in this setup.');
+      await answerFreeze(parsed.change, command.user_id, respond, { ...deps.freeze, logger: log });
       return;
     }
     if (parsed.kind === 'status') {
