@@ -18,7 +18,7 @@ describe('the freeze and the per-hour limit, end to end', () => {
   const answer = async (bot: E2E, text: string, user: string): Promise<{ text: string; response_type?: string }> => {
     const { responseUrl } = await bot.command(text, user);
     const body = await waitFor(() => bot.slack.responsesTo(responseUrl)[0], { what: `the answer to /runbook ${text}` });
-    return { text: textOf(body as { text?: string }), response_type: (body as { response_type?: string }).response_type };
+    return { text: textOf(body), response_type: (body as { response_type?: string }).response_type };
   };
 
   it('approvers only; refuses new mutating operations and pending approvals with the reason; read-only diagnosis keeps working', async () => {
