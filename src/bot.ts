@@ -127,6 +127,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       progressEveryMs: overrides.progressEveryMs,
       approvalRules: (runbook, input, plan) => resolveRules(config.file.approvals, config.approvers, runbook, targetsOf(input, plan.facts)),
       admission,
+      reminders: { ...config.file.approvals.reminders, oncall },
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
     const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now });

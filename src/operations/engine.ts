@@ -8,6 +8,8 @@ import type { OperationObserver } from './observer';
 import { approvalsRequired, checkApprover, mayCancel, type ApprovalPolicy } from './policy';
 import { requiredApprovals, type ApprovalRules } from './approval-rules';
 import { diffPlans } from './plan-diff';
+import { sendReminders, type ReminderSettings } from './reminders';
+import type { OnCallDirectory } from './approval-rules';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
 import { runClaimedStep } from './step-runner';
@@ -30,6 +32,8 @@ export interface EngineOptions {
   newId?: () => string;
   /** Resolves the approval rules of a new operation from the configuration (stored with it). */
   approvalRules?: (runbook: string, input: unknown, plan: Plan) => ApprovalRules;
+  /** Reminders and escalation of plans waiting for approval (reminders.ts). */
+  reminders?: ReminderSettings & { oncall?: OnCallDirectory };
   /** The freeze and the per-hour limits (admission.ts): why a proposal or an approval is refused now. */
   admission?: {
     refusePropose(runbook: string, input: unknown, plan: Plan): Promise<string | undefined>;
@@ -188,8 +192,12 @@ export class OperationEngine {
   }
 
   /** Expiry, crash recovery and resumption of abandoned approvals; safe to run on every replica. */
-  sweep(): Promise<void> {
-    return sweepOperations({ store: this.opts.store, now: this.now, resume: (id) => this.schedule(id), notify: (op, event) => this.notify(op, event) });
+  async sweep(): Promise<void> {
+    await sweepOperations({ store: this.opts.store, now: this.now, resume: (id) => this.schedule(id), notify: (op, event) => this.notify(op, event) });
+    const reminders = this.opts.reminders;
+    if (reminders) {
+      await sendReminders({ store: this.opts.store, now: this.now, approvalTtlMs: this.opts.approvalTtlMs, settings: reminders, oncall: reminders.oncall, notify: (op, event) => this.notify(op, event) });
+    }
   }
 
   /** Resolves when every step started by this engine has finished. */

@@ -18,6 +18,8 @@ export type OperationEvent =
   /** `changes`: what differs between the facts the approval was given for and the current ones. */
   | { type: 'plan_changed'; previousFingerprint: string; changes?: PlanChange[] }
   | { type: 'follow_up'; why: string; operationId?: string; error?: string }
+  /** A plan still waiting for approval: `approvers` and, at escalation, `escalation` are Slack mentions. */
+  | { type: 'approval_reminder'; stage: 'remind' | 'escalate'; approvers: string[]; escalation: string[] }
   /** What the runbook released after the operation ended without using it (e.g. deleted change sets). */
   | { type: 'cleaned_up'; text: string };
 
