@@ -36,6 +36,7 @@ import { createTransport } from './slack/transport';
 import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
 import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
+import { registerExportButton } from './slack/handlers/export';
 import { openStore } from './store/open';
 import type { OperationStore } from './store/store';
 
@@ -197,6 +198,7 @@ function registerListeners(app: App, deps: { engine: OperationEngine; store: Ope
   registerConfirmButton(app, deps);
   registerAppHome(app, deps);
   registerAlarmOfferButton(app, deps);
+  registerExportButton(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();

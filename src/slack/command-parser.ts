@@ -6,19 +6,21 @@ export const MAX_COMMAND_LENGTH = 500;
 const HELP_USAGE = ['/runbook help [<subcommand>]'];
 const ONCALL_USAGE = ['/runbook oncall                (who is on call now, per configured schedule)'];
 const FREEZE_USAGE = ['/runbook freeze                (is there a freeze?)', '/runbook freeze on|off <reason> (approvers only: refuse or allow new mutating operations)'];
+const EXPORT_USAGE = ['/runbook export <operation-id> (the timeline, as Markdown and JSON files in its thread)'];
 const STATUS_USAGE = ['/runbook status              (recent operations)', '/runbook status <operation-id> (one operation and its audit trail)'];
 
 export type Command =
   | { kind: 'help'; usage: string[] }
   | { kind: 'status'; operationId?: string }
   | { kind: 'oncall' }
+  | { kind: 'export'; operationId: string }
   | { kind: 'freeze'; change?: { frozen: boolean; reason: string } }
   | { kind: 'runbook'; runbook: string; input: unknown }
   | { kind: 'invalid'; error: string; usage: string[] };
 
 /** Every usage line of what is available now. */
 export function allUsage(runbooks: RunbookRegistry): string[] {
-  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage), ...STATUS_USAGE, ...ONCALL_USAGE, ...FREEZE_USAGE];
+  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage), ...STATUS_USAGE, ...ONCALL_USAGE, ...FREEZE_USAGE, ...EXPORT_USAGE];
 }
 
 function usageOf(sub: string, runbooks: RunbookRegistry): string[] | undefined {
@@ -26,6 +28,7 @@ function usageOf(sub: string, runbooks: RunbookRegistry): string[] | undefined {
   if (sub === 'status') return STATUS_USAGE;
   if (sub === 'oncall') return ONCALL_USAGE;
   if (sub === 'freeze') return FREEZE_USAGE;
+  if (sub === 'export') return EXPORT_USAGE;
   return runbooks.get(sub)?.usage;
 }
 
@@ -62,6 +65,13 @@ export function parseCommand(rawText: string, runbooks: RunbookRegistry): Comman
     return args.length === 0 ? { kind: 'oncall' } : { kind: 'invalid', error: `\`oncall\` takes no arguments, got ${showInput(args.join(' '))}.`, usage: ONCALL_USAGE };
   }
   if (sub === 'freeze') return parseFreeze(args);
+  if (sub === 'export') {
+    const [id, ...extra] = args;
+    if (id === undefined || extra.length > 0 || !OPERATION_ID_PATTERN.test(id.toLowerCase())) {
+      return { kind: 'invalid', error: 'Give exactly one operation id (they look like `op-7k2m9xq4`).', usage: EXPORT_USAGE };
+    }
+    return { kind: 'export', operationId: id.toLowerCase() };
+  }
   const runbook = runbooks.get(sub);
   if (runbook) {
     const parsed = runbook.parse(args);

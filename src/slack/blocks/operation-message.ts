@@ -14,6 +14,8 @@ export const CHECK_STATE_ACTION = 'op_check_state';
 export const RUN_AGAIN_ACTION = 'op_run_again';
 /** A step whose action kind is `confirmation` asks a question; its button records the answer as the step's approval. */
 export const CONFIRM_ACTION = 'op_confirm';
+/** The menu of a finished operation: export its timeline (Markdown and JSON) into the thread. */
+export const EXPORT_ACTION = 'op_export';
 
 export interface RenderOptions {
   /** Who may approve, in mrkdwn (from the approval policy). */
@@ -137,6 +139,7 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
     });
   }
   if (op.state === 'interrupted') blocks.push(recoveryActions(op));
+  if (op.state === 'succeeded' || op.state === 'failed' || op.state === 'cancelled' || op.state === 'expired') blocks.push(exportMenu(op));
   return { text: `${escapeMrkdwn(op.plan.title)}: ${stateLabel(op.state).replace(/^:[a-z_]+: /, '')}`, blocks };
 }
 
@@ -162,4 +165,13 @@ function menuElements(op: Operation): types.StaticSelect[] {
       options: menu.options.slice(0, 100).map((o) => ({ text: { type: 'plain_text', text: o.label.slice(0, 75) }, value: `${op.id}|${o.value}`.slice(0, 150) })),
     },
   ];
+}
+
+/** A finished operation's menu (an overflow, so the message keeps no action buttons): export the timeline. */
+function exportMenu(op: Operation): Block {
+  return {
+    type: 'actions',
+    block_id: `op_finished_${op.id}`,
+    elements: [{ type: 'overflow', action_id: EXPORT_ACTION, options: [{ text: { type: 'plain_text', text: 'Export timeline' }, value: `export|${op.id}` }] }],
+  };
 }

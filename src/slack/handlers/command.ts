@@ -11,6 +11,7 @@ import { parseCommand } from '../command-parser';
 import { renderOnCall } from '../blocks/oncall';
 import type { SlackOnCallDirectory } from '../oncall-directory';
 import { answerFreeze, type FreezeDeps } from './freeze';
+import { exportTimeline } from './export';
 
 export interface CommandDeps {
   engine: OperationEngine;
@@ -29,6 +30,7 @@ const AFTER_ACK_CONCURRENCY = 4;
 
 /** Registers `/runbook`: help and parse errors are answered in the ack, the rest after it. */
 export function registerRunbookCommand(app: App, deps: CommandDeps): void {
+  const client = app.client;
   const afterAck = limiter(AFTER_ACK_CONCURRENCY);
   app.command('/runbook', async ({ command, ack, respond }) => {
     const who = { requestId: command.trigger_id, user: command.user_id, channel: command.channel_id };
@@ -42,13 +44,17 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     // acknowledged, and at most a few commands do it at once: under a burst, this work would otherwise
     // delay the acks queued behind it (Slack retries what is not acked within 3 s).
     await new Promise<void>((resolve) => setImmediate(resolve));
+    if (parsed.kind === 'export') {
+      await afterAck(async () => respond({ response_type: 'ephemeral', text: await exportTimeline(client, deps.store, parsed.operationId, command.user_id) }));
+      return;
+    }
     await afterAck(() => work(parsed, command, respond, deps, who));
   });
 }
 
 /** Everything a command does after its ack: status answers, or proposing the operation. */
 async function work(
-  parsed: Exclude<ReturnType<typeof parseCommand>, { kind: 'help' | 'invalid' }>,
+  parsed: Exclude<ReturnType<typeof parseCommand>, { kind: 'help' | 'invalid' | 'export' }>,
   command: { user_id: string; channel_id: string },
   respond: RespondFn,
   deps: CommandDeps,
