@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseConfigFile } from '../../../src/config-file/load';
 import { describeRule, evaluateRule, requiredApprovals, resolveRules, targetsOf, type OnCallDirectory } from '../../../src/operations/approval-rules';
 import type { Approval } from '../../../src/operations/types';
@@ -105,5 +107,16 @@ describe('the approvals section of runbook-bot.yml', () => {
 
   it('refuses a PagerDuty schedule with neither a schedule nor an escalation policy', () => {
     expect(() => parseConfigFile('approvals:\n  oncall:\n    schedules:\n      - { name: x, provider: pagerduty }\n')).toThrow(/exactly one of schedule and escalationPolicy/);
+  });
+});
+
+describe('the README example of the approvals section', () => {
+  it('is a valid runbook-bot.yml', () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Approvals in `runbook-bot.yml`'));
+    const yaml = section.slice(section.indexOf('```yaml\n') + 8, section.indexOf('```\n', section.indexOf('```yaml\n') + 8));
+    const parsed = parseConfigFile(yaml).approvals;
+    expect(parsed.policies.map((p) => p.name ?? '(unnamed)')).toEqual(['datomic-prod', '(unnamed)']);
+    expect(parsed.oncall.schedules.map((s) => s.provider)).toEqual(['pagerduty', 'opsgenie']);
   });
 });
