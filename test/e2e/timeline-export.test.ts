@@ -1,4 +1,4 @@
-import { blockActionPayload } from '../support/payloads';
+import { appHomeOpened, blockActionPayload } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { CHANNEL, snapshot } from './harness';
 import { answerTo, BAD, blueGreen, firstGate, GOOD, OLDER, planAt, seedHistory, short, useRollbackE2E } from './rollback-harness';
@@ -55,6 +55,12 @@ describe('exporting the timeline of a multi-step operation', () => {
     await waitFor(async () => (await exporters()).length === 2, { what: 'the second export' });
     expect(await exporters()).toEqual(['UREQ', 'UAPP']);
     expect(t.e2e.slack.files.filter((f) => f.filename === `${op!.id}-timeline.md`)).toHaveLength(2);
+
+    // The App Home links the recently exported timelines.
+    await t.e2e.post(appHomeOpened({ userId: 'UAPP' }));
+    const home = await waitFor(() => t.e2e.slack.homeViews.get('UAPP'), { what: 'the Home tab' });
+    expect(JSON.stringify(home)).toContain('Recent timelines');
+    expect(JSON.stringify(home)).toContain(`${op!.id}-timeline.md`);
   });
 
   it('says so for an unknown operation', async () => {

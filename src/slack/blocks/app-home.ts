@@ -9,6 +9,8 @@ export interface AppHomeContent {
   /** This person's own requests still waiting for someone else. */
   mine: Operation[];
   recent: Operation[];
+  /** Recent operations whose timeline was exported into their thread, with when. */
+  exported?: { op: Operation; at: string }[];
 }
 
 /** A Home tab view (`views.publish`). */
@@ -49,8 +51,17 @@ export function renderAppHome(content: AppHomeContent): HomeView {
       ...section('Waiting for your approval', content.toApprove, pendingLine, 'Nothing is waiting for your approval.'),
       ...section('Your requests awaiting approval', content.mine, pendingLine, 'You have no requests waiting for approval.'),
       ...section('Recent operations', content.recent, (op) => `${stateLabel(op.state)} · *${escapeMrkdwn(op.plan.title)}* · ${identity(op)}${where(op)}`, 'No operations yet.'),
+      ...exportedSection(content.exported ?? []),
       { type: 'divider' },
       context(`Updated ${slackDate(new Date().toISOString())}. Open this tab again to refresh.`),
     ],
   };
+}
+
+/** Links to the threads holding recently exported timelines (only when there are some). */
+function exportedSection(exported: readonly { op: Operation; at: string }[]): Block[] {
+  if (exported.length === 0) return [];
+  const line = ({ op, at }: { op: Operation; at: string }): string =>
+    `:page_facing_up: *${escapeMrkdwn(op.plan.title)}* · \`${op.id}-timeline.md\` and \`.json\`${where(op)} (thread of the operation) · exported ${slackDate(at)}`;
+  return [{ type: 'header', text: { type: 'plain_text', text: 'Recent timelines' } }, ...exported.slice(0, MAX_LISTED).map((e) => mrkdwn(line(e)))];
 }

@@ -15,7 +15,13 @@ export async function appHomeContent(deps: { store: OperationStore; policy: Appr
     const step = op.plan.steps[op.currentStep];
     if (step && op.requester !== userId && (await checkApprover(deps.policy, op, step, userId)).allowed) toApprove.push(op);
   }
-  return { toApprove, mine: pending.filter((op) => op.requester === userId), recent };
+  // Timelines exported recently (kept in the audit trail by the export), linked from the Home tab.
+  const exported: AppHomeContent['exported'] = [];
+  for (const op of recent) {
+    const entry = (await deps.store.auditTrail(op.id)).filter((a) => a.detail.export === 'timeline').at(-1);
+    if (entry) exported.push({ op, at: entry.at });
+  }
+  return { toApprove, mine: pending.filter((op) => op.requester === userId), recent, exported };
 }
 
 /** Publishes the Home tab each time someone opens it. */
