@@ -158,8 +158,15 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
     await engine.sweep();
     const sweepEvery = overrides.sweepEveryMs ?? Math.max(250, Math.min(15_000, Math.floor(config.leaseMs / 2)));
-    const sweeper = setInterval(() => void engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed')), sweepEvery);
-    releases.push(() => Promise.resolve(clearInterval(sweeper)));
+    let sweeping: Promise<void> = Promise.resolve();
+    const sweeper = setInterval(() => {
+      sweeping = engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed'));
+    }, sweepEvery);
+    // A sweep under way (expiry, reminders) finishes before the store closes.
+    releases.push(async () => {
+      clearInterval(sweeper);
+      await sweeping;
+    });
 
     const port = (server.address() as AddressInfo).port;
     logger.info({ port, mode, store: config.store.kind, runbooks: [...runbooks.keys()] }, 'runbook-bot is serving');
