@@ -115,7 +115,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const admission = new Admission(store, config.file.approvals.limits, overrides.now);
     const freeze = { admission, isApprover: (userId: string) => isAnyApprover(config.file.approvals, config.approvers, userId, { groups: policy.directory, oncall }) };
     const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, onClose: (fn) => void releases.push(fn) });
-    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
+    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy), ruleNow: (op, risk) => resolveRules(config.file.approvals, config.approvers, op.runbook, targetsOf(op.input, op.plan.facts))[risk] }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
     const engine = new OperationEngine({
       store,
       runbooks,

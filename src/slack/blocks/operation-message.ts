@@ -2,7 +2,8 @@ import type { types } from '@slack/bolt';
 import { attemptOf } from '../../operations/changes';
 import { skippedSteps } from '../../operations/early-end';
 import { stepFingerprint } from '../../operations/fingerprint';
-import { describeRule, requiredApprovals, ruleFor } from '../../operations/approval-rules';
+import { describeRule, requiredApprovals, ruleFor, type ResolvedRule } from '../../operations/approval-rules';
+import { canonicalJson } from '../../operations/fingerprint';
 import type { Operation, Step } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
@@ -20,6 +21,8 @@ export const EXPORT_ACTION = 'op_export';
 export interface RenderOptions {
   /** Who may approve, in mrkdwn (from the approval policy). */
   approvers: string;
+  /** The rule the current configuration would give `op` for `risk`, to say when it differs from the stored one. */
+  ruleNow?: (op: Operation, risk: 'mutating' | 'destructive') => ResolvedRule | undefined;
 }
 
 /** The value an Approve button carries: the approval is bound to this exact step preview. */
@@ -59,6 +62,8 @@ function approvalLine(op: Operation, step: Step, options: RenderOptions): string
   if (op.state === 'awaiting_approval' && rule) {
     // The rule the operation stored when it was proposed, in words (a later config change does not alter it).
     parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'}: the rule${rule.policy ? ` (policy ${escapeMrkdwn(rule.policy)})` : ''} ${describeRule(rule)}`);
+    const now = options.ruleNow?.(op, rule.risk);
+    if (now && canonicalJson(now) !== canonicalJson(rule)) parts.push(`the configuration changed since this plan was proposed (the rule would now be: ${describeRule(now)}); this plan keeps its rule`);
     if (op.expiresAt) parts.push(`expires ${slackDate(op.expiresAt)}`);
   } else if (op.state === 'awaiting_approval') {
     parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'} from ${options.approvers}`);
