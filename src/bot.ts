@@ -23,6 +23,11 @@ import { BotMetrics } from './observability/metrics';
 import { MetricsObserver } from './observability/metrics-observer';
 import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
+import { isAnyApprover, resolveRules, targetsOf } from './operations/approval-rules';
+import { Admission } from './operations/admission';
+import { SlackOnCallDirectory } from './slack/oncall-directory';
+import { PagerDutyOnCall } from './actions/oncall/pagerduty';
+import { OpsgenieOnCall } from './actions/oncall/opsgenie';
 import type { RunbookRegistry } from './operations/runbook';
 import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
@@ -34,6 +39,7 @@ import { createTransport } from './slack/transport';
 import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
 import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
+import { registerExportButton } from './slack/handlers/export';
 import { openStore } from './store/open';
 import type { OperationStore } from './store/store';
 
@@ -107,9 +113,12 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false, convoStore: false });
 
-    const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
+    const oncall = onCallDirectory(config, app.client);
+    const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client), oncall };
+    const admission = new Admission(store, config.file.approvals.limits, overrides.now);
+    const freeze = { admission, isApprover: (userId: string) => isAnyApprover(config.file.approvals, config.approvers, userId, { groups: policy.directory, oncall }) };
     const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, logger, onClose: (fn) => void releases.push(fn) });
-    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
+    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy), ruleNow: (op, risk) => resolveRules(config.file.approvals, config.approvers, op.runbook, targetsOf(op.input, op.plan.facts))[risk] }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
     const engine = new OperationEngine({
       store,
       runbooks,
@@ -120,13 +129,16 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       leaseMs: config.leaseMs,
       now: overrides.now,
       progressEveryMs: overrides.progressEveryMs,
+      approvalRules: (runbook, input, plan) => resolveRules(config.file.approvals, config.approvers, runbook, targetsOf(input, plan.facts)),
+      admission,
+      reminders: { ...config.file.approvals.reminders, oncall },
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
     const pipeline = wireAlarmPipeline(config, { runbooks, registry: metrics.registry, cloudwatch: overrides.cloudwatch, instrument: (a, name) => instrumentAdapter(a, name, metrics), onClose: (fn) => void releases.push(fn) });
     const alarms = new AlarmListener({ engine, store, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now, ...pipeline });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.stop());
-    registerListeners(app, { engine, store, runbooks, logger, policy, explainAlarm: (text) => explainAlarm(text, { pipeline, client: app.client }), unrouted: pipeline.unrouted });
+    registerListeners(app, { engine, store, runbooks, logger, policy, oncall, freeze, explainAlarm: (text) => explainAlarm(text, { pipeline, client: app.client }), unrouted: pipeline.unrouted });
     registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
@@ -150,8 +162,15 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
     await engine.sweep();
     const sweepEvery = overrides.sweepEveryMs ?? Math.max(250, Math.min(15_000, Math.floor(config.leaseMs / 2)));
-    const sweeper = setInterval(() => void engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed')), sweepEvery);
-    releases.push(() => Promise.resolve(clearInterval(sweeper)));
+    let sweeping: Promise<void> = Promise.resolve();
+    const sweeper = setInterval(() => {
+      sweeping = engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed'));
+    }, sweepEvery);
+    // A sweep under way (expiry, reminders) finishes before the store closes.
+    releases.push(async () => {
+      clearInterval(sweeper);
+      await sweeping;
+    });
 
     const port = (server.address() as AddressInfo).port;
     logger.info({ port, mode, store: config.store.kind, runbooks: [...runbooks.keys()] }, 'runbook-bot is serving');
@@ -172,7 +191,17 @@ function healthEndpoints(store: OperationStore, slackTransport: () => string, cl
 /** Registers every Slack listener, behind the event de-duplication. */
 function registerListeners(
   app: App,
-  deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy; explainAlarm?: CommandDeps['explainAlarm']; unrouted?: UnroutedAlarms },
+  deps: {
+    engine: OperationEngine;
+    store: OperationStore;
+    runbooks: RunbookRegistry;
+    logger: Logger;
+    policy: ApprovalPolicy;
+    oncall: SlackOnCallDirectory;
+    freeze: { admission: Admission; isApprover(userId: string): Promise<boolean> };
+    explainAlarm?: CommandDeps['explainAlarm'];
+    unrouted?: UnroutedAlarms;
+  },
 ): void {
   // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once,
   // by whichever replica records its key first; a duplicate is acknowledged and dropped.
@@ -193,8 +222,18 @@ function registerListeners(
   registerConfirmButton(app, deps);
   registerAppHome(app, deps);
   registerAlarmOfferButton(app, deps);
+  registerExportButton(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();
   });
+}
+
+/** The on-call schedules of runbook-bot.yml, read through the providers whose keys are set. */
+function onCallDirectory(config: Config, client: webApi.WebClient): SlackOnCallDirectory {
+  const { pagerduty, opsgenie } = config.oncall;
+  return new SlackOnCallDirectory(config.file.approvals.oncall.schedules, {
+    ...(pagerduty.token ? { pagerduty: new PagerDutyOnCall(pagerduty.url, pagerduty.token) } : {}),
+    ...(opsgenie.apiKey ? { opsgenie: new OpsgenieOnCall(opsgenie.url, opsgenie.apiKey) } : {}),
+  }, client);
 }

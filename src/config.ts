@@ -39,6 +39,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** runbook-bot.yml (RUNBOOK_CONFIG): alarm routes and approval policies; the built-in defaults when absent. */
   file: ConfigFile;
+  /** On-call providers for approval policies (`approvals.oncall` in runbook-bot.yml). */
+  oncall: { pagerduty: { url: string; token?: string }; opsgenie: { url: string; apiKey?: string } };
 }
 
 /** Empty (or blank) values count as unset: `FOO=` in an env file means "not configured". */
@@ -108,6 +110,10 @@ const EnvSchema = z.object({
   DATOMIC_WATCH: opt(duration(3_600_000)),
   CLI_COMMANDS_FILE: opt(z.string()),
   RUNBOOK_CONFIG: opt(z.string()),
+  PAGERDUTY_API_URL: opt(httpUrl),
+  PAGERDUTY_TOKEN: opt(z.string().regex(/^\S{8,}$/, 'must be a PagerDuty REST API key')),
+  OPSGENIE_API_URL: opt(httpUrl),
+  OPSGENIE_API_KEY: opt(z.string().regex(/^\S{8,}$/, 'must be an Opsgenie API integration key')),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
 });
 
@@ -172,12 +178,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     datomic: { maxCapacity: e.DATOMIC_MAX_CAPACITY ?? 40_000, lookbackMs: e.DATOMIC_LOOKBACK ?? 3 * 3_600_000, watchMs: e.DATOMIC_WATCH ?? 5 * 60_000 },
     logLevel: e.LOG_LEVEL ?? 'info',
     file,
+    oncall: {
+      pagerduty: { url: (e.PAGERDUTY_API_URL ?? 'https://api.pagerduty.com').replace(/\/+$/, ''), token: e.PAGERDUTY_TOKEN },
+      opsgenie: { url: (e.OPSGENIE_API_URL ?? 'https://api.opsgenie.com').replace(/\/+$/, ''), apiKey: e.OPSGENIE_API_KEY },
+    },
   };
 }
 
 /** Values that must never appear in logs or messages. */
 export function secretsOf(config: Config): string[] {
-  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.sonar.token, config.airflow.password, config.gocd.token, config.github.token].filter(
+  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.sonar.token, config.airflow.password, config.gocd.token, config.github.token, config.oncall.pagerduty.token, config.oncall.opsgenie.apiKey].filter(
     (s): s is string => typeof s === 'string' && s.length >= 4,
   );
 }

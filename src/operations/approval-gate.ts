@@ -36,9 +36,11 @@ export type GateRefusal =
   | 'already_approved'
   | 'not_listed'
   | 'not_allowed'
-  | 'lookup_failed';
+  | 'lookup_failed'
+  | 'excluded'
+  | 'not_on_call';
 
-export type GateDecision = { allowed: true } | { allowed: false; code: GateRefusal; reason: string };
+export type GateDecision = { allowed: true; onCall?: boolean } | { allowed: false; code: GateRefusal; reason: string };
 
 /** Everyone who asked for this operation: the original requester and whoever asked to run a step again. */
 export function requestersOf(op: Pick<Operation, 'requester'> & Partial<Pick<Operation, 'reruns'>>): string[] {

@@ -7,6 +7,10 @@ import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
 import { checkApproval, type ClickOrigin } from './approval-gate';
 import { approvalsRequired, type ApprovalPolicy } from './policy';
+import { requiredApprovals, type ApprovalRules } from './approval-rules';
+import { diffPlans } from './plan-diff';
+import { sendReminders, type ReminderSettings } from './reminders';
+import type { OnCallDirectory } from './approval-rules';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
 import { recentOnTarget, twinError } from './recent-history';
@@ -28,6 +32,15 @@ export interface EngineOptions {
   defaultStepTimeoutMs?: number;
   progressEveryMs?: number;
   newId?: () => string;
+  /** Resolves the approval rules of a new operation from the configuration (stored with it). */
+  approvalRules?: (runbook: string, input: unknown, plan: Plan) => ApprovalRules;
+  /** Reminders and escalation of plans waiting for approval (reminders.ts). */
+  reminders?: ReminderSettings & { oncall?: OnCallDirectory };
+  /** The freeze and the per-hour limits (admission.ts): why a proposal or an approval is refused now. */
+  admission?: {
+    refusePropose(runbook: string, input: unknown, plan: Plan): Promise<string | undefined>;
+    refuseApproval(op: Operation, step: Step): Promise<string | undefined>;
+  };
 }
 
 export type ApproveOutcome =
@@ -68,6 +81,8 @@ export class OperationEngine {
     if (history.twin && !req.correlationKey) throw twinError(history.twin);
     const plan = await runbook.buildPlan(req.input, { logger: this.opts.logger, now: this.now(), results: [] });
     if (plan.steps.length === 0) throw new UserFacingError('There is nothing to do: the plan has no steps.', 'empty_plan');
+    const refused = await this.opts.admission?.refusePropose(runbook.name, req.input, plan);
+    if (refused) throw new UserFacingError(refused, 'not_admitted');
     const now = this.now();
     const gated = approvalsRequired(plan.steps[0]!.risk) > 0;
     let op: Operation = {
@@ -89,6 +104,7 @@ export class OperationEngine {
       currentStep: 0,
       approvals: [],
       results: [],
+      approvalRules: this.opts.approvalRules?.(runbook.name, req.input, plan),
     };
     op = await this.opts.store.insert(op, [
       { actor: req.requester, type: 'created', detail: { input: req.input, fingerprint: plan.fingerprint, steps: plan.steps.map((s) => s.id) } },
@@ -125,6 +141,11 @@ export class OperationEngine {
       if (step.id !== req.stepId || stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)) !== req.fingerprint) {
         return { result: { kind: 'stale', op } };
       }
+      const frozen = await this.opts.admission?.refuseApproval(op, step);
+      if (frozen) {
+        await this.opts.store.appendAudit(op.id, [{ actor: req.userId, type: 'approval_refused', detail: { stepId: step.id, code: 'frozen' } }]);
+        return { result: { kind: 'refused', op, reason: frozen } };
+      }
       const decision = await checkApproval(this.opts.policy, { role: 'approve', operation: op, step, user: req.userId, from: req.from });
       if (!decision.allowed) {
         await this.opts.store.appendAudit(op.id, [
@@ -132,8 +153,9 @@ export class OperationEngine {
         ]);
         return { result: { kind: 'refused', op, reason: decision.reason } };
       }
-      const approvals = [...op.approvals, { userId: req.userId, stepId: step.id, fingerprint: req.fingerprint, at: this.now().toISOString() }];
-      const remaining = Math.max(0, approvalsRequired(step.risk) - approvals.filter((a) => a.stepId === step.id).length);
+      const onCall = decision.onCall === undefined ? {} : { onCall: decision.onCall };
+      const approvals = [...op.approvals, { userId: req.userId, stepId: step.id, fingerprint: req.fingerprint, at: this.now().toISOString(), ...onCall }];
+      const remaining = Math.max(0, requiredApprovals(op, step) - approvals.filter((a) => a.stepId === step.id).length);
       const next = remaining === 0 ? transition(this.now(), op, 'approved', { approvals }) : { ...op, approvals };
       // The audit of a re-run's approval names who asked for the re-run next to who approved it.
       const attempt = attemptOf(op, step.id);
@@ -183,8 +205,12 @@ export class OperationEngine {
   }
 
   /** Expiry, crash recovery and resumption of abandoned approvals; safe to run on every replica. */
-  sweep(): Promise<void> {
-    return sweepOperations({ store: this.opts.store, now: this.now, resume: (id) => this.schedule(id), notify: (op, event) => this.notify(op, event) });
+  async sweep(): Promise<void> {
+    await sweepOperations({ store: this.opts.store, now: this.now, resume: (id) => this.schedule(id), notify: (op, event) => this.notify(op, event) });
+    const reminders = this.opts.reminders;
+    if (reminders) {
+      await sendReminders({ store: this.opts.store, now: this.now, approvalTtlMs: this.opts.approvalTtlMs, settings: reminders, oncall: reminders.oncall, notify: (op, event) => this.notify(op, event) });
+    }
   }
 
   /** Resolves when every step started by this engine has finished. */
@@ -288,6 +314,7 @@ export class OperationEngine {
     const approved = op.approvals.filter((a) => a.stepId === step.id);
     const unchanged = freshStep !== undefined && freshStep.id === step.id && approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts, attemptOf(op, step.id)));
     if (unchanged) return changeOwned(this.opts.store, op, this.instanceId, (cur) => ({ op: { ...cur, plan: fresh }, audit: [] }));
+    const changes = diffPlans(op.plan, fresh, op.currentStep);
     const voided = await changeOwned(this.opts.store, op, this.instanceId, (cur) => ({
       op: {
         ...transition(this.now(), cur, 'awaiting_approval'),
@@ -297,9 +324,9 @@ export class OperationEngine {
         lease: undefined,
         inFlight: undefined,
       },
-      audit: [{ actor: 'system', type: 'plan_changed', detail: { from: op.plan.fingerprint, to: fresh.fingerprint, stepId: step.id } }],
+      audit: [{ actor: 'system', type: 'plan_changed', detail: { from: op.plan.fingerprint, to: fresh.fingerprint, stepId: step.id, changes } }],
     }));
-    if (voided) await this.notify(voided, { type: 'plan_changed', previousFingerprint: op.plan.fingerprint });
+    if (voided) await this.notify(voided, { type: 'plan_changed', previousFingerprint: op.plan.fingerprint, changes });
     return undefined;
   }
 

@@ -1,3 +1,5 @@
+import type { ApprovalRules } from './approval-rules';
+
 /** How dangerous a step is; decides how many approvals it needs. */
 export type Risk = 'read-only' | 'mutating' | 'destructive';
 
@@ -64,6 +66,8 @@ export interface Approval {
   stepId: string;
   fingerprint: string;
   at: string;
+  /** Whether the approver was on call for the schedule the rule requires, when it requires one. */
+  onCall?: boolean;
 }
 
 export interface StepResult {
@@ -143,6 +147,8 @@ export interface Operation {
   reason?: string;
   /** Who ended it by hand (cancel), when someone did. */
   endedBy?: string;
+  /** The approval rules resolved from the configuration when the operation was proposed (kept, so a later config change is explicit). */
+  approvalRules?: ApprovalRules;
   /** Who asked to run an interrupted step again: each is a requester of the rest of the operation (never its approver). */
   reruns?: Rerun[];
 }
@@ -155,6 +161,7 @@ export interface Rerun {
   attempt: number;
   at: string;
 }
+
 
 export type AuditType =
   | 'created'

@@ -4,6 +4,7 @@ import { buildFailureSimulation } from './simulated/build-failure';
 import { dagaoSimulation } from './simulated/dagao';
 import { datomicSimulation } from './simulated/datomic';
 import { gocdSimulation, rollbackSimulation } from './simulated/rollback';
+import { onCallSimulation } from './simulated/oncall';
 
 /** A sample alarm the page can post into the channel, as its integration would. */
 export interface SampleAlarm {
@@ -96,4 +97,4 @@ const metapod: SimulatedBackend = {
  * Every simulated backend the sandbox starts. Runbooks that land later add theirs here (CloudFormation,
  * DynamoDB via dynalite, CloudWatch, Airflow, Sonar, GoCD, GitHub, the sabesp/nu CLIs).
  */
-export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation, dagaoSimulation, buildFailureSimulation];
+export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation, dagaoSimulation, buildFailureSimulation, onCallSimulation];

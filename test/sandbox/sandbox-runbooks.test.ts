@@ -53,7 +53,7 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
 
   it('offers an example for each simulated runbook', async () => {
     const commands = (await state()).examples.map((e) => e.command.split(' ')[0]);
-    expect(new Set(commands)).toEqual(new Set(['retract', 'rollback', 'datomic', 'aurora', 'dagao', 'build-failure']));
+    expect(new Set(commands)).toEqual(new Set(['retract', 'rollback', 'datomic', 'aurora', 'dagao', 'build-failure', 'oncall', 'freeze']));
   });
 
   it('rolls metapod back: change set preview, deploy on approval, verification, two approvals to take the bad color down', async () => {

@@ -12,6 +12,8 @@ export interface AppHomeContent {
   recent: Operation[];
   /** Alarms seen and claimed by no route (this replica's latest), when the listener runs. */
   unrouted?: UnroutedEntry[];
+  /** Recent operations whose timeline was exported into their thread, with when. */
+  exported?: { op: Operation; at: string }[];
 }
 
 /** A Home tab view (`views.publish`). */
@@ -55,6 +57,7 @@ export function renderAppHome(content: AppHomeContent): HomeView {
       // An operation listed above as waiting is not repeated among the recent ones.
       ...section('Recent operations', content.recent.filter((op) => !listed.has(op.id)), (op) => `${stateLabel(op.state)} · *${escapeMrkdwn(op.plan.title)}* · ${identity(op)}${where(op)}`, 'No operations yet.'),
       ...(content.unrouted ? unroutedSection(content.unrouted) : []),
+      ...exportedSection(content.exported ?? []),
       { type: 'divider' },
       context(`Updated ${slackDate(new Date().toISOString())}. Open this tab again to refresh.`),
     ],
@@ -70,4 +73,12 @@ function unroutedSection(entries: UnroutedEntry[]): Block[] {
       : entries.slice(0, MAX_LISTED).map((u) => mrkdwn(`\`${escapeMrkdwn(u.subject)}\` · ${u.source}, ${u.shape} · in <#${u.channel}> ${slackDate(u.at)}\n${escapeMrkdwn(u.reason).slice(0, 500)}`))),
     context('No reply was posted for these. `/runbook alarms explain <message link>` shows every route\'s verdict; routes live in runbook-bot.yml.'),
   ];
+}
+
+/** Links to the threads holding recently exported timelines (only when there are some). */
+function exportedSection(exported: readonly { op: Operation; at: string }[]): Block[] {
+  if (exported.length === 0) return [];
+  const line = ({ op, at }: { op: Operation; at: string }): string =>
+    `:page_facing_up: *${escapeMrkdwn(op.plan.title)}* · \`${op.id}-timeline.md\` and \`.json\`${where(op)} (thread of the operation) · exported ${slackDate(at)}`;
+  return [{ type: 'header', text: { type: 'plain_text', text: 'Recent timelines' } }, ...exported.slice(0, MAX_LISTED).map((e) => mrkdwn(line(e)))];
 }

@@ -1,4 +1,5 @@
 import { attemptOf } from '../../operations/changes';
+import type { PlanChange } from '../../operations/plan-diff';
 import type { StepOutcome } from '../../operations/runbook';
 import type { Operation, Step, StepResult } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
@@ -50,9 +51,13 @@ export function renderInterrupted(op: Operation, step: Step): SlackMessage {
   return { text: `${escapeMrkdwn(step.title)} was interrupted and not re-run`, blocks: [mrkdwn(lines.join('\n'))] };
 }
 
-export function renderPlanChanged(op: Operation): SlackMessage {
+export function renderPlanChanged(op: Operation, changes: readonly PlanChange[] = []): SlackMessage {
   const text = ':twisted_rightwards_arrows: The plan changed since it was approved (the world is not what the preview showed). The approval was voided: review the new preview above and approve again.';
-  return { text, blocks: [mrkdwn(text), context(`\`${op.id}\``)] };
+  if (changes.length === 0) return { text, blocks: [mrkdwn(text), context(`\`${op.id}\``)] };
+  // What the approval was given for (before) against what is true now (after), one line per fact.
+  const lines = changes.map((c) => escapeMrkdwn(`${c.path}: ${c.before ?? '(absent)'} -> ${c.after ?? '(absent)'}`)).join('\n');
+  const diff = `*What changed* (approved -&gt; now)\n\`\`\`${lines.replace(/```/g, "'''").slice(0, 2800)}\`\`\``;
+  return { text: `${text}\n${lines}`.slice(0, 3000), blocks: [mrkdwn(text), mrkdwn(diff), context(`\`${op.id}\``)] };
 }
 
 export function renderExpired(op: Operation): SlackMessage {

@@ -17,7 +17,13 @@ export async function appHomeContent(deps: { store: OperationStore; policy: Appr
     const step = op.plan.steps[op.currentStep];
     if (step && (await checkApproval(deps.policy, { role: 'approve', operation: op, step, user: userId, from: 'listing' })).allowed) toApprove.push(op);
   }
-  return { toApprove, mine: pending.filter((op) => op.requester === userId), recent, ...(deps.unrouted ? { unrouted: deps.unrouted.recent(RECENT) } : {}) };
+  // Timelines exported recently (kept in the audit trail by the export), linked from the Home tab.
+  const exported: AppHomeContent['exported'] = [];
+  for (const op of recent) {
+    const entry = (await deps.store.auditTrail(op.id)).filter((a) => a.detail.export === 'timeline').at(-1);
+    if (entry) exported.push({ op, at: entry.at });
+  }
+  return { toApprove, mine: pending.filter((op) => op.requester === userId), recent, exported, ...(deps.unrouted ? { unrouted: deps.unrouted.recent(RECENT) } : {}) };
 }
 
 /** Publishes the Home tab each time someone opens it. */

@@ -8,6 +8,10 @@ import { renderHelp, renderUsageError } from '../blocks/help';
 import { renderStatusDetail, renderStatusList } from '../blocks/status';
 import { limiter } from '../../util/limit';
 import { parseCommand } from '../command-parser';
+import { renderOnCall } from '../blocks/oncall';
+import type { SlackOnCallDirectory } from '../oncall-directory';
+import { answerFreeze, type FreezeDeps } from './freeze';
+import { exportTimeline } from './export';
 
 export interface CommandDeps {
   engine: OperationEngine;
@@ -16,6 +20,10 @@ export interface CommandDeps {
   logger: Logger;
   /** `/runbook alarms explain`: what the alarm pipeline would do with a post (absent: not offered). */
   explainAlarm?: (text: string) => Promise<{ text: string; blocks: Record<string, unknown>[] }>;
+  /** On-call schedules of runbook-bot.yml, for `/runbook oncall`. */
+  oncall?: SlackOnCallDirectory;
+  /** The shared freeze, for `/runbook freeze`. */
+  freeze?: Omit<FreezeDeps, 'logger'>;
 }
 
 const STATUS_LIMIT = 15;
@@ -24,6 +32,7 @@ const AFTER_ACK_CONCURRENCY = 4;
 
 /** Registers `/runbook`: help and parse errors are answered in the ack, the rest after it. */
 export function registerRunbookCommand(app: App, deps: CommandDeps): void {
+  const client = app.client;
   const afterAck = limiter(AFTER_ACK_CONCURRENCY);
   app.command('/runbook', async ({ command, ack, respond }) => {
     const who = { requestId: command.trigger_id, user: command.user_id, channel: command.channel_id };
@@ -37,13 +46,17 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     // acknowledged, and at most a few commands do it at once: under a burst, this work would otherwise
     // delay the acks queued behind it (Slack retries what is not acked within 3 s).
     await new Promise<void>((resolve) => setImmediate(resolve));
+    if (parsed.kind === 'export') {
+      await afterAck(async () => respond({ response_type: 'ephemeral', text: await exportTimeline(client, deps.store, parsed.operationId, command.user_id) }));
+      return;
+    }
     await afterAck(() => work(parsed, command, respond, deps, who));
   });
 }
 
 /** Everything a command does after its ack: status answers, or proposing the operation. */
 async function work(
-  parsed: Exclude<ReturnType<typeof parseCommand>, { kind: 'help' | 'invalid' }>,
+  parsed: Exclude<ReturnType<typeof parseCommand>, { kind: 'help' | 'invalid' | 'export' }>,
   command: { user_id: string; channel_id: string; team_id: string },
   respond: RespondFn,
   deps: CommandDeps,
@@ -55,6 +68,15 @@ async function work(
     if (parsed.kind === 'alarms-explain') {
       const explained = deps.explainAlarm ? await deps.explainAlarm(parsed.text) : { text: 'Alarm explanations are not available in this deployment.', blocks: [] };
       await respond({ response_type: 'ephemeral', text: explained.text, ...(explained.blocks.length > 0 ? { blocks: explained.blocks as never } : {}) });
+      return;
+    }
+    if (parsed.kind === 'oncall') {
+      await respond({ response_type: 'ephemeral', ...renderOnCall(await onCallAnswers(deps.oncall)) });
+      return;
+    }
+    if (parsed.kind === 'freeze') {
+      if (!deps.freeze) throw new UserFacingError('The freeze is not available in this setup.');
+      await answerFreeze(parsed.change, command.user_id, respond, { ...deps.freeze, logger: log });
       return;
     }
     if (parsed.kind === 'status') {
@@ -82,4 +104,18 @@ async function work(
     log.error({ err, ref }, 'slash command failed');
     await respond({ response_type: 'ephemeral', text: `:x: Something went wrong on my side (reference \`${ref}\`). Nothing was run.` });
   }
+}
+
+/** Who is on call for every configured schedule; a schedule that cannot be read says why instead. */
+async function onCallAnswers(directory: SlackOnCallDirectory | undefined): Promise<Parameters<typeof renderOnCall>[0]> {
+  if (!directory) return [];
+  return Promise.all(
+    directory.names().map(async (schedule) => {
+      try {
+        return { schedule, ...(await directory.onCallNow(schedule)) };
+      } catch (err) {
+        return { schedule, error: err instanceof Error ? err.message : String(err) };
+      }
+    }),
+  );
 }

@@ -126,7 +126,8 @@ describe('renderOperationMessage: after approval', () => {
 
   it.each(states)('%s: no buttons, the state and the approver are shown', (state, overrides, expected) => {
     const message = render({ state, approvals: [approval('UAPP1')], ...overrides });
-    expect(message.blocks.filter((b) => b.type === 'actions')).toEqual([]);
+    // Only the finished operation's menu remains: export the timeline.
+    expect(message.blocks.filter((b) => b.type === 'actions').flatMap((b) => (b as { elements: { type: string; action_id: string }[] }).elements.map((e) => `${e.type}:${e.action_id}`))).toEqual(state === 'running' ? [] : ['overflow:op_export']);
     const text = allText(message);
     expect(text).toMatch(expected);
     expect(text).toContain('Approved by <@UAPP1>');
