@@ -76,7 +76,7 @@ async function measure(store: OperationStore): Promise<{ proposeMs: number; appr
     started = process.hrtime.bigint();
     await pool(proposed, CONCURRENCY, async (op) => {
       const step = op.plan.steps[op.currentStep]!;
-      const outcome = await engine.approve({ operationId: op.id, stepId: step.id, fingerprint: stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)), userId: 'UAPPROVER' });
+      const outcome = await engine.approve({ operationId: op.id, stepId: step.id, fingerprint: stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)), userId: 'UAPPROVER', from: { channel: 'CBENCH', team: undefined } });
       if (outcome.kind !== 'approved') throw new Error(`approval of ${op.id} was ${outcome.kind}`);
     });
     await engine.idle();

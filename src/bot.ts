@@ -9,6 +9,9 @@ import { wireRunbooks } from './wiring';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { AlarmListener } from './alarms/listener';
 import { registerAlarmListener } from './alarms/register';
+import { wireAlarmPipeline } from './alarms/wire';
+import { explainAlarm } from './alarms/explain';
+import type { UnroutedAlarms } from './alarms/unrouted';
 import { registerConfirmButton } from './slack/handlers/confirm';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
@@ -20,17 +23,23 @@ import { BotMetrics } from './observability/metrics';
 import { MetricsObserver } from './observability/metrics-observer';
 import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
+import { isAnyApprover, resolveRules, targetsOf } from './operations/approval-rules';
+import { Admission } from './operations/admission';
+import { SlackOnCallDirectory } from './slack/oncall-directory';
+import { PagerDutyOnCall } from './actions/oncall/pagerduty';
+import { OpsgenieOnCall } from './actions/oncall/opsgenie';
 import type { RunbookRegistry } from './operations/runbook';
 import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
 import { registerRollbackPicker } from './slack/handlers/rollback-picker';
 import { registerAppHome } from './slack/handlers/app-home';
-import { registerRunbookCommand } from './slack/handlers/command';
+import { registerRunbookCommand, type CommandDeps } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
 import { registerDeliveryDedup } from './slack/delivery-keys';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
 import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
+import { registerExportButton } from './slack/handlers/export';
 import { openStore } from './store/open';
 import type { OperationStore } from './store/store';
 
@@ -68,10 +77,10 @@ export interface BotHandle {
 }
 
 /** Checks the bot token once at start, so a wrong token is one clear message instead of failures later. */
-async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: string; botId?: string }> {
+async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: string; botId?: string; teamId?: string }> {
   try {
     const res = await client.auth.test();
-    return { userId: res.user_id, botId: res.bot_id };
+    return { userId: res.user_id, botId: res.bot_id, teamId: res.team_id };
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     throw new Error(code ? `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.` : `Could not reach Slack at SLACK_API_URL: ${(err as Error).message}`);
@@ -104,9 +113,12 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);
     const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false, convoStore: false });
 
-    const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
-    const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, onClose: (fn) => void releases.push(fn) });
-    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
+    const oncall = onCallDirectory(config, app.client);
+    const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client), oncall };
+    const admission = new Admission(store, config.file.approvals.limits, overrides.now);
+    const freeze = { admission, isApprover: (userId: string) => isAnyApprover(config.file.approvals, config.approvers, userId, { groups: policy.directory, oncall }) };
+    const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, logger, onClose: (fn) => void releases.push(fn) });
+    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy), ruleNow: (op, risk) => resolveRules(config.file.approvals, config.approvers, op.runbook, targetsOf(op.input, op.plan.facts))[risk] }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
     const engine = new OperationEngine({
       store,
       runbooks,
@@ -117,12 +129,16 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       leaseMs: config.leaseMs,
       now: overrides.now,
       progressEveryMs: overrides.progressEveryMs,
+      approvalRules: (runbook, input, plan) => resolveRules(config.file.approvals, config.approvers, runbook, targetsOf(input, plan.facts)),
+      admission,
+      reminders: { ...config.file.approvals.reminders, oncall },
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
-    const alarms = new AlarmListener({ engine, store, runbooks, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now });
+    const pipeline = wireAlarmPipeline(config, { runbooks, registry: metrics.registry, cloudwatch: overrides.cloudwatch, instrument: (a, name) => instrumentAdapter(a, name, metrics), onClose: (fn) => void releases.push(fn) });
+    const alarms = new AlarmListener({ engine, store, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now, ...pipeline });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.stop());
-    registerListeners(app, { engine, store, runbooks, logger, policy });
+    registerListeners(app, { engine, store, runbooks, logger, policy, oncall, freeze, explainAlarm: (text) => explainAlarm(text, { pipeline, client: app.client }), unrouted: pipeline.unrouted });
     registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
@@ -146,8 +162,15 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
     await engine.sweep();
     const sweepEvery = overrides.sweepEveryMs ?? Math.max(250, Math.min(15_000, Math.floor(config.leaseMs / 2)));
-    const sweeper = setInterval(() => void engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed')), sweepEvery);
-    releases.push(() => Promise.resolve(clearInterval(sweeper)));
+    let sweeping: Promise<void> = Promise.resolve();
+    const sweeper = setInterval(() => {
+      sweeping = engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed'));
+    }, sweepEvery);
+    // A sweep under way (expiry, reminders) finishes before the store closes.
+    releases.push(async () => {
+      clearInterval(sweeper);
+      await sweeping;
+    });
 
     const port = (server.address() as AddressInfo).port;
     logger.info({ port, mode, store: config.store.kind, runbooks: [...runbooks.keys()] }, 'runbook-bot is serving');
@@ -166,7 +189,20 @@ function healthEndpoints(store: OperationStore, slackTransport: () => string, cl
 }
 
 /** Registers every Slack listener, behind the event de-duplication. */
-function registerListeners(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; logger: Logger; policy: ApprovalPolicy }): void {
+function registerListeners(
+  app: App,
+  deps: {
+    engine: OperationEngine;
+    store: OperationStore;
+    runbooks: RunbookRegistry;
+    logger: Logger;
+    policy: ApprovalPolicy;
+    oncall: SlackOnCallDirectory;
+    freeze: { admission: Admission; isApprover(userId: string): Promise<boolean> };
+    explainAlarm?: CommandDeps['explainAlarm'];
+    unrouted?: UnroutedAlarms;
+  },
+): void {
   // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once, by
   // whichever replica records its key first, after the ack (a duplicate is acknowledged and dropped).
   registerDeliveryDedup(app, deps);
@@ -177,8 +213,18 @@ function registerListeners(app: App, deps: { engine: OperationEngine; store: Ope
   registerConfirmButton(app, deps);
   registerAppHome(app, deps);
   registerAlarmOfferButton(app, deps);
+  registerExportButton(app, deps);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
     return Promise.resolve();
   });
+}
+
+/** The on-call schedules of runbook-bot.yml, read through the providers whose keys are set. */
+function onCallDirectory(config: Config, client: webApi.WebClient): SlackOnCallDirectory {
+  const { pagerduty, opsgenie } = config.oncall;
+  return new SlackOnCallDirectory(config.file.approvals.oncall.schedules, {
+    ...(pagerduty.token ? { pagerduty: new PagerDutyOnCall(pagerduty.url, pagerduty.token) } : {}),
+    ...(opsgenie.apiKey ? { opsgenie: new OpsgenieOnCall(opsgenie.url, opsgenie.apiKey) } : {}),
+  }, client);
 }

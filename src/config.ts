@@ -28,7 +28,7 @@ export interface Config {
   aws: { region?: string; endpoint?: string; endpoints: Record<string, string> };
   metapod: { url?: string; timeoutMs: number };
   sonar: { url?: string; token?: string };
-  airflow: { url?: string; username?: string; password?: string; dagaoDagId: string };
+  airflow: { url?: string; username?: string; password?: string; dagaoDagId: string; apiVersion: 'auto' | '1' | '2' };
   gocd: { url?: string; token?: string; pipelineTemplate: string; toProdPipeline: string; dagaoPipelines: string[] };
   serviceUrlTemplate?: string;
   github: { apiUrl: string; token?: string; itaipuRepo: string; itaipuDatasetsFile: string; auroraJobsRepo: string; auroraJobsDagFile: string };
@@ -39,6 +39,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** runbook-bot.yml (RUNBOOK_CONFIG): alarm routes and approval policies; the built-in defaults when absent. */
   file: ConfigFile;
+  /** On-call providers for approval policies (`approvals.oncall` in runbook-bot.yml). */
+  oncall: { pagerduty: { url: string; token?: string }; opsgenie: { url: string; apiKey?: string } };
 }
 
 /** Empty (or blank) values count as unset: `FOO=` in an env file means "not configured". */
@@ -86,6 +88,7 @@ const EnvSchema = z.object({
   AIRFLOW_URL: opt(httpUrl),
   AIRFLOW_USERNAME: opt(z.string()),
   AIRFLOW_PASSWORD: opt(z.string()),
+  AIRFLOW_API_VERSION: opt(z.enum(['auto', '1', '2'], { error: 'must be auto, 1 (Airflow 2) or 2 (Airflow 3)' })),
   DAGAO_DAG_ID: opt(z.string().regex(/^[\w.-]+$/, 'must be an Airflow DAG id')),
   GOCD_URL: opt(httpUrl),
   GOCD_TOKEN: opt(z.string()),
@@ -107,6 +110,10 @@ const EnvSchema = z.object({
   DATOMIC_WATCH: opt(duration(3_600_000)),
   CLI_COMMANDS_FILE: opt(z.string()),
   RUNBOOK_CONFIG: opt(z.string()),
+  PAGERDUTY_API_URL: opt(httpUrl),
+  PAGERDUTY_TOKEN: opt(z.string().regex(/^\S{8,}$/, 'must be a PagerDuty REST API key')),
+  OPSGENIE_API_URL: opt(httpUrl),
+  OPSGENIE_API_KEY: opt(z.string().regex(/^\S{8,}$/, 'must be an Opsgenie API integration key')),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
 });
 
@@ -155,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL, endpoints: serviceEndpoints(env) },
     metapod: { url: e.METAPOD_URL?.replace(/\/+$/, ''), timeoutMs: e.METAPOD_TIMEOUT ?? 30_000 },
     sonar: { url: e.SONAR_URL, token: e.SONAR_TOKEN },
-    airflow: { url: e.AIRFLOW_URL?.replace(/\/+$/, ''), username: e.AIRFLOW_USERNAME, password: e.AIRFLOW_PASSWORD, dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao' },
+    airflow: { url: e.AIRFLOW_URL?.replace(/\/+$/, ''), username: e.AIRFLOW_USERNAME, password: e.AIRFLOW_PASSWORD, dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao', apiVersion: e.AIRFLOW_API_VERSION ?? 'auto' },
     gocd: { url: e.GOCD_URL?.replace(/\/+$/, ''), token: e.GOCD_TOKEN, pipelineTemplate: e.GOCD_PIPELINE_TEMPLATE ?? '{service}', toProdPipeline: e.TO_PROD_PIPELINE ?? 'to-prod', dagaoPipelines: e.DAGAO_PIPELINES ?? ['itaipu', 'aurora-jobs'] },
     serviceUrlTemplate: e.SERVICE_URL_TEMPLATE,
     github: {
@@ -171,12 +178,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     datomic: { maxCapacity: e.DATOMIC_MAX_CAPACITY ?? 40_000, lookbackMs: e.DATOMIC_LOOKBACK ?? 3 * 3_600_000, watchMs: e.DATOMIC_WATCH ?? 5 * 60_000 },
     logLevel: e.LOG_LEVEL ?? 'info',
     file,
+    oncall: {
+      pagerduty: { url: (e.PAGERDUTY_API_URL ?? 'https://api.pagerduty.com').replace(/\/+$/, ''), token: e.PAGERDUTY_TOKEN },
+      opsgenie: { url: (e.OPSGENIE_API_URL ?? 'https://api.opsgenie.com').replace(/\/+$/, ''), apiKey: e.OPSGENIE_API_KEY },
+    },
   };
 }
 
 /** Values that must never appear in logs or messages. */
 export function secretsOf(config: Config): string[] {
-  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.sonar.token, config.airflow.password, config.gocd.token, config.github.token].filter(
+  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.sonar.token, config.airflow.password, config.gocd.token, config.github.token, config.oncall.pagerduty.token, config.oncall.opsgenie.apiKey].filter(
     (s): s is string => typeof s === 'string' && s.length >= 4,
   );
 }

@@ -25,6 +25,8 @@ export interface WiringDeps {
   instrument: <T extends object>(adapter: T | undefined, name: string) => T | undefined;
   slack: webApi.WebClient;
   overrides: BotOverrides;
+  /** Where adapters report what they found out (e.g. the Airflow API generation). */
+  logger?: { info(fields: Record<string, unknown>, message: string): void };
   /** Registers what must be closed when the bot stops. */
   onClose: (fn: () => Promise<void>) => void;
 }
@@ -32,7 +34,7 @@ export interface WiringDeps {
 /** Builds every adapter the configuration enables and the runbooks on top of them. */
 export function wireRunbooks(config: Config, deps: WiringDeps): RunbookRegistry {
   const { instrument, overrides } = deps;
-  const airflow = instrument(config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password }) : undefined, 'airflow');
+  const airflow = instrument(config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password, apiVersion: config.airflow.apiVersion, log: (fields, message) => deps.logger?.info(fields, message) }) : undefined, 'airflow');
   const gocd = instrument(config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined, 'gocd');
   const cli = { allowList: deps.allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
   const dagao = {

@@ -7,12 +7,18 @@ import type { AuditEntry, Operation } from '../operations/types';
 import { ACTIVE_STATES, type OperationStore } from '../store/store';
 import { pause } from '../util/sleep';
 import { escapeMrkdwn } from '../util/text';
+import type { AlarmDefinitions, CloudWatchReading } from './alarm-definitions';
 import { Coalescer } from './coalescer';
+import { WatchedChannel } from './watched-channel';
+import { defaultRoutes } from './default-routes';
 import type { ChannelMessage } from './message';
 import { parseAlarmMessage } from './parse';
+import { cloudwatchNote, examineAlarm } from './pipeline';
+import { compileRoutes, type CompiledRoute } from './routes';
 import type { Alarm } from './types';
 import { describeAlarm } from './describe';
 import { alarmOffers } from './offers';
+import type { UnroutedAlarms } from './unrouted';
 
 export interface AlarmListenerDeps {
   engine: OperationEngine;
@@ -22,8 +28,8 @@ export interface AlarmListenerDeps {
   logger: Logger;
   /** RUNBOOK_CHANNEL: a channel id (C…) or a name, resolved with conversations.info. */
   channel: string;
-  /** The bot's own identity: its posts are never alarms. */
-  self: { userId?: string; botId?: string };
+  /** The bot's own user, bot and workspace ids (auth.test): its posts are not alarms; its operations live in its workspace. */
+  self: { userId?: string; botId?: string; teamId?: string };
   /** Diagnoses of different alarms running at once (default 8). */
   concurrency?: number;
   /**
@@ -42,6 +48,22 @@ export interface AlarmListenerDeps {
   now?: () => Date;
   /** Smallest gap between two counter edits of one alarm (default 1.5 s; Slack limits chat.update to about 50 a minute). */
   counterEveryMs?: number;
+  /** Routes in order, configured then built-in (default: the built-in ones for a DAG called `dagao`). */
+  routes?: CompiledRoute[];
+  /** CloudWatch alarm definitions; without them, alarms are routed on what the post says. */
+  definitions?: AlarmDefinitions;
+  /** Where alarms no route claims are counted and listed. */
+  unrouted?: UnroutedAlarms;
+}
+
+/** An alarm with the route that claimed it: what the coalescer queues under the target's key. */
+export interface RoutedAlarm {
+  alarm: Alarm;
+  route: string;
+  runbook: string;
+  input: unknown;
+  key: string;
+  cloudwatch: CloudWatchReading;
 }
 
 /** A message event as the listener needs it. */
@@ -52,12 +74,16 @@ const ALARM_SUBTYPES = new Set([undefined, 'bot_message', 'file_share']);
 
 /** Reads channel posts, recognises alarms, proposes the runbook that claims them, and coalesces repeats. */
 export class AlarmListener {
-  private readonly coalescer: Coalescer<Alarm>;
-  private readonly channelNames = new Map<string, Promise<string | undefined>>();
+  private readonly coalescer: Coalescer<RoutedAlarm>;
+  private readonly watched: WatchedChannel;
   private readonly stopping = new AbortController();
+  private readonly routing = new Set<Promise<void>>();
+  private readonly routes: CompiledRoute[];
 
   constructor(private readonly deps: AlarmListenerDeps) {
-    this.coalescer = new Coalescer<Alarm>(
+    this.watched = new WatchedChannel(deps.channel, deps.client, deps.logger);
+    this.routes = deps.routes ?? compileRoutes([], defaultRoutes({ dagaoDagId: 'dagao' }));
+    this.coalescer = new Coalescer<RoutedAlarm>(
       (key, batch) => this.handleBatch(key, batch),
       (err, key) => deps.logger.error({ err, alarmKey: key }, 'handling an alarm failed'),
       deps.concurrency ?? 8,
@@ -70,49 +96,53 @@ export class AlarmListener {
     const { self } = this.deps;
     if (!ALARM_SUBTYPES.has(message.subtype)) return false;
     if ((self.botId && message.botId === self.botId) || (self.userId && message.user === self.userId)) return false;
-    if (!(await this.isWatched(message.channel))) return false;
+    if (!(await this.watched.includes(message.channel))) return false;
     const alarm = parseAlarmMessage(message);
     if (!alarm) return false;
-    this.deps.logger.info({ alarmKey: alarm.key, state: alarm.state, ts: alarm.source.ts }, 'alarm recognised');
-    this.coalescer.push(alarm.key, alarm);
+    this.deps.logger.info({ alarmKey: alarm.key, shape: alarm.shape, state: alarm.state, ts: alarm.source.ts }, 'alarm recognised');
+    // Routing may ask CloudWatch (bounded by a deadline): it runs after this returns, tracked for idle().
+    const work = this.route(alarm).catch((err: unknown) => this.deps.logger.error({ err, alarmKey: alarm.key }, 'routing an alarm failed'));
+    this.routing.add(work);
+    void work.finally(() => this.routing.delete(work));
     return true;
   }
 
+  /** Reads the alarm's definition, picks its route, and queues it under the routed target's key (or counts it as unrouted). */
+  private async route(alarm: Alarm): Promise<void> {
+    const seen = await examineAlarm(alarm, { routes: this.routes, runbooks: this.deps.runbooks, definitions: this.deps.definitions });
+    const matched = seen.decision?.matched;
+    const log = this.deps.logger.child({ alarmKey: alarm.key, cloudwatch: seen.cloudwatch.status });
+    if (!matched) {
+      log.info({ reason: seen.decision?.checks.find((c) => c.failed && !c.failed.startsWith('source is'))?.failed }, 'no route claims this alarm: no reply');
+      this.deps.unrouted?.record(seen.alarm ?? alarm, seen.decision);
+      return;
+    }
+    if (matched.ignore || !matched.runbook || !matched.key) {
+      log.info({ route: matched.route }, 'alarm ignored on purpose by its route');
+      return;
+    }
+    log.info({ route: matched.route, runbook: matched.runbook, targetKey: matched.key }, 'alarm routed');
+    this.coalescer.push(matched.key, { alarm: seen.alarm ?? alarm, route: matched.route, runbook: matched.runbook, input: matched.input, key: matched.key, cloudwatch: seen.cloudwatch });
+  }
+
   /** Resolves when every accepted alarm has been handled. */
-  idle(): Promise<void> {
-    return this.coalescer.idle();
+  async idle(): Promise<void> {
+    while (this.routing.size > 0) await Promise.allSettled([...this.routing]);
+    await this.coalescer.idle();
   }
 
   /** Shutdown: stops waiting on other replicas' claims, then lets the alarms being handled finish. */
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopping.abort();
-    return this.coalescer.idle();
-  }
-
-  private async isWatched(channel: string): Promise<boolean> {
-    const want = this.deps.channel;
-    if (/^[CG][A-Z0-9]{2,}$/.test(want)) return channel === want;
-    let name = this.channelNames.get(channel);
-    if (!name) {
-      name = this.deps.client.conversations
-        .info({ channel })
-        .then((res) => res.channel?.name)
-        .catch((err: unknown) => {
-          this.deps.logger.warn({ err, channel }, 'could not look up the channel name (channels:read scope?)');
-          this.channelNames.delete(channel);
-          return undefined;
-        });
-      this.channelNames.set(channel, name);
-    }
-    return (await name) === want;
+    await this.idle();
   }
 
   /** The first alarm of a batch may start a diagnosis; the rest (and repeats of an open one) are counted. */
-  private async handleBatch(key: string, batch: Alarm[]): Promise<void> {
+  private async handleBatch(key: string, batch: RoutedAlarm[]): Promise<void> {
     let rest = batch;
     let active = await this.openOrRecent(key);
     if (!active) {
-      const first = rest.findIndex((a) => a.state === 'ALARM');
+      const first = rest.findIndex((a) => a.alarm.state === 'ALARM');
       if (first < 0) return; // OK or INSUFFICIENT_DATA with nothing open: nothing to say
       const claim = await this.claimOrWait(key);
       if (claim === 'stopped') {
@@ -127,12 +157,12 @@ export class AlarmListener {
       }
     }
     if (!active || rest.length === 0) return;
-    const repeats = rest.filter((a) => a.state === 'ALARM');
-    const ok = rest.filter((a) => a.state === 'OK').at(-1);
+    const repeats = rest.filter((a) => a.alarm.state === 'ALARM').map((a) => a.alarm);
+    const ok = rest.filter((a) => a.alarm.state === 'OK').at(-1)?.alarm;
     const thread = active.location.threadTs ?? active.location.messageTs;
     if (!thread) return;
     await this.deps.store.appendAudit(active.id, [
-      { actor: 'system', type: 'message_posted', detail: { alarm: key, repeats: repeats.length, ok: ok !== undefined, posts: rest.slice(0, 50).map((a) => a.source.ts) } },
+      { actor: 'system', type: 'message_posted', detail: { alarm: key, repeats: repeats.length, ok: ok !== undefined, posts: rest.slice(0, 50).map((a) => a.alarm.source.ts) } },
     ]);
     if (repeats.length > 0) await this.count(active.id, active.location.channel, thread, repeats);
     if (ok) {
@@ -176,29 +206,28 @@ export class AlarmListener {
     return 'mine';
   }
 
-  private async propose(alarm: Alarm): Promise<void> {
-    const claim = [...this.deps.runbooks.values()].map((r) => ({ runbook: r, input: r.fromAlarm?.(alarm) as unknown })).find((c) => c.input !== undefined);
-    const log = this.deps.logger.child({ alarmKey: alarm.key });
-    if (!claim) {
-      log.info('no runbook claims this alarm');
-      return;
-    }
+  private async propose(routed: RoutedAlarm): Promise<void> {
+    const { alarm } = routed;
+    const runbook = this.deps.runbooks.get(routed.runbook);
+    const log = this.deps.logger.child({ alarmKey: routed.key });
+    if (!runbook) return; // routing checked it; the registry does not change while running
     const channel = alarm.source.channel;
     const thread = alarm.source.threadTs ?? alarm.source.ts;
-    const intro = `:mag: Recognised ${describeAlarm(alarm)}. Running the read-only diagnosis of *${escapeMrkdwn(claim.runbook.title)}*; the plan follows in this thread.`;
+    const note = cloudwatchNote(routed.cloudwatch);
+    const intro = `:mag: Recognised ${describeAlarm(alarm)}, routed by \`${escapeMrkdwn(routed.route)}\`.${note ? ` ${note}` : ''} Running the read-only diagnosis of *${escapeMrkdwn(runbook.title)}*; the plan follows in this thread.`;
     const ts = await this.post(channel, thread, intro);
     try {
       const op = await this.deps.engine.propose({
-        runbook: claim.runbook.name,
-        input: claim.input,
+        runbook: runbook.name,
+        input: routed.input,
         requester: this.deps.self.userId ?? 'runbook-bot',
-        location: { channel, threadTs: thread },
-        correlationKey: alarm.key,
+        location: { channel, team: this.deps.self.teamId, threadTs: thread },
+        correlationKey: routed.key,
       });
       // The reply that will count repeats is stored with the operation, so any replica (or a restarted one) edits it.
       if (ts) await this.deps.store.appendAudit(op.id, [{ actor: 'system', type: 'message_posted', detail: { counterReply: { ts, text: intro } } }]);
       log.info({ operationId: op.id, runbook: op.runbook }, 'operation proposed for an alarm');
-      await this.offer(alarm, claim.runbook.name, channel, thread);
+      await this.offer(alarm, runbook.name, channel, thread);
     } catch (err) {
       const ref = randomUUID().slice(0, 8);
       const text = err instanceof UserFacingError ? `:warning: ${err.message}` : `:x: Something went wrong on my side while diagnosing this alarm (reference \`${ref}\`). Nothing was changed.`;
@@ -209,7 +238,7 @@ export class AlarmListener {
 
   /** Other runbooks that may apply (e.g. build-failure for a dagão task failure) get a button, not an operation. */
   private async offer(alarm: Alarm, claimedBy: string, channel: string, thread: string): Promise<void> {
-    for (const offer of alarmOffers(alarm, this.deps.runbooks, claimedBy, thread)) {
+    for (const offer of alarmOffers(alarm, this.deps.runbooks, claimedBy, thread, this.deps.self.teamId)) {
       await this.deps.client.chat.postMessage({ channel, thread_ts: thread, text: offer.text, blocks: offer.blocks as never, unfurl_links: false }).catch((err: unknown) => {
         this.deps.logger.warn({ err, runbook: offer.runbook }, 'could not offer a runbook in the alarm thread');
       });

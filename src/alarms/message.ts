@@ -54,3 +54,45 @@ export function plain(text: string): string {
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * The URLs a message links to, read token by token: Slack's link markup `<url|label>` / `<url>`, and bare
+ * `http(s)://` words (a paste into a slash command arrives without markup). At most 20.
+ */
+export function linksOf(texts: string[]): string[] {
+  const out: string[] = [];
+  for (const text of texts) {
+    let i = 0;
+    while (out.length < 20) {
+      const open = text.indexOf('<', i);
+      if (open < 0) break;
+      const close = text.indexOf('>', open);
+      if (close < 0) break;
+      const inner = text.slice(open + 1, close).split('|')[0]!;
+      if (inner.startsWith('http://') || inner.startsWith('https://')) out.push(inner.replace(/&amp;/g, '&'));
+      i = close + 1;
+    }
+    for (const word of text.split(/\s+/)) {
+      if (out.length >= 20) break;
+      const w = word.replace(/^[(<"'`]+|[)>"'`.,;]+$/g, '');
+      if ((w.startsWith('http://') || w.startsWith('https://')) && !w.includes('|') && !out.includes(w)) out.push(w.replace(/&amp;/g, '&'));
+    }
+  }
+  return out;
+}
+
+/** `*Label:* value` / `Label: value` lines of a text, labels lowercased without Slack emphasis (first value wins). */
+export function labelledLines(texts: string[], into: Map<string, string> = new Map()): Map<string, string> {
+  for (const text of texts) {
+    for (const rawLine of text.split('\n').slice(0, 100)) {
+      // Only `*` is stripped: `_` is part of values such as run ids (`scheduled__2026-...`).
+      const line = rawLine.replace(/\*/g, '').replace(/^[\s•·-]+/, '');
+      const colon = line.indexOf(':');
+      if (colon <= 0 || colon > 30) continue;
+      const label = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (label && value && !label.includes('http') && !into.has(label)) into.set(label, value);
+    }
+  }
+  return into;
+}

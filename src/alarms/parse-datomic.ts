@@ -1,24 +1,10 @@
-import type { AlarmState, CloudWatchAlarm, DatomicSelfDestruct } from './types';
+import type { AlarmState, DatomicSelfDestruct } from './types';
 
 const ENV = /^(prod|staging|dev|test)$/;
 const PROTOTYPE = /^(s\d{1,3}|global)$/;
 const SERVICE = /^[a-z][a-z0-9-]{0,62}$/;
-// Alarm names follow the table naming scheme: `<env>-[<prototype>-]<service>-datomic-self-destruct(s)`.
-const ALARM_NAME = /^([a-z]+)-(?:(s\d{1,3}|global)-)?([a-z][a-z0-9-]*?)-datomic-self-?destructs?$/i;
 // Text posts name the table (`prod-s3-analytics-datomic`) or say `service: analytics`.
 const TABLE = /\b([a-z]+)-(?:(s\d{1,3}|global)-)?([a-z][a-z0-9-]*?)-datomic\b/;
-
-/** A Datomic self-destruct named by a CloudWatch alarm (`prod-s3-analytics-datomic-self-destruct`), or undefined. */
-export function datomicFromCloudWatch(alarm: CloudWatchAlarm): DatomicSelfDestruct | undefined {
-  const m = ALARM_NAME.exec(alarm.name);
-  if (m) return build(m[3], alarm.state, m[1], m[2], alarm.reason);
-  // The transactor's own metric (namespace Datomic, metric Alarm*) carries the service in a dimension.
-  if (alarm.metric?.namespace?.toLowerCase() === 'datomic' && /self-?destruct/i.test(`${alarm.name} ${alarm.metric.name ?? ''}`)) {
-    const d = alarm.metric.dimensions;
-    return build(d.Service ?? d.service, alarm.state, d.Env ?? d.env, d.Prototype ?? d.prototype, alarm.reason);
-  }
-  return undefined;
-}
 
 /** A Datomic self-destruct described in free text (a transactor or monitoring post), or undefined. */
 export function parseDatomicText(text: string): DatomicSelfDestruct | undefined {

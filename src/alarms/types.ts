@@ -1,10 +1,20 @@
 /**
- * What the alarm listener recognised in a channel post. Parsers (src/alarms/parsers) turn Slack
- * messages into these; runbooks claim them through `Runbook.fromAlarm`.
+ * What the alarm listener recognised in a channel post. Parsers (src/alarms/parse-*.ts) turn Slack
+ * messages into these; routes (src/alarms/routes.ts) decide which runbook, if any, handles them.
  */
 export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
 
-/** A CloudWatch alarm notification (AWS Chatbot post or the raw SNS JSON pasted as text). */
+/** Which layout the post had: explain says it, and the metrics count unrouted alarms by source. */
+export type AlarmShape =
+  | 'chatbot-attachment'
+  | 'chatbot-blocks'
+  | 'cloudwatch-text'
+  | 'sns-json'
+  | 'airflow-callback'
+  | 'airflow-notifier'
+  | 'datomic-text';
+
+/** A CloudWatch alarm notification (AWS Chatbot post, plain-text notification, or the raw SNS JSON pasted as text). */
 export interface CloudWatchAlarm {
   kind: 'cloudwatch';
   name: string;
@@ -12,6 +22,8 @@ export interface CloudWatchAlarm {
   reason?: string;
   region?: string;
   account?: string;
+  /** AlarmDescription, from the post or from DescribeAlarms. */
+  description?: string;
   metric?: { namespace?: string; name?: string; dimensions: Record<string, string> };
 }
 
@@ -25,12 +37,13 @@ export interface DatomicSelfDestruct {
   reason?: string;
 }
 
-/** An Airflow task failure post (e.g. the dagão, or a dataset/model build task). */
+/** An Airflow task (or DAG) failure post (e.g. the dagão, or a dataset/model build task). */
 export interface AirflowTaskFailure {
   kind: 'airflow-task-failure';
   dagId: string;
   taskId?: string;
   runId?: string;
+  /** The run's logical date (Airflow 2 called it execution_date), as the post wrote it. */
   executionDate?: string;
   logUrl?: string;
   /** The Metapod transaction the run belongs to, when the post names it. */
@@ -40,9 +53,13 @@ export interface AirflowTaskFailure {
 
 export type AlarmDetails = CloudWatchAlarm | DatomicSelfDestruct | AirflowTaskFailure;
 
-/** A recognised alarm with where it was posted and the key that coalesces repeats of it. */
+/** A recognised alarm with where it was posted and the key of the post's own alarm. */
 export type Alarm = AlarmDetails & {
-  /** Same alarm firing again -> same key (e.g. `cloudwatch:<account>:<region>:<name>`). */
+  /** Same alarm firing again -> same key (e.g. `cloudwatch:<account>:<region>:<name>`). Routing keys by target instead. */
   key: string;
+  /** The layout the alarm was read from. */
+  shape?: AlarmShape;
+  /** The post's readable text (bounded), for routes that match on text. */
+  text?: string;
   source: { channel: string; ts: string; threadTs?: string };
 };

@@ -10,7 +10,7 @@ export const ConfigFileSchema = z
   .object({
     version: z.literal(1, { error: 'must be 1 (the only version of this file so far)' }).default(1),
     alarms: AlarmsSectionSchema.default({ routes: [] }),
-    approvals: ApprovalsSectionSchema.default({ policies: [] }),
+    approvals: ApprovalsSectionSchema.prefault({}),
   })
   .strict();
 

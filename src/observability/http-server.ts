@@ -61,6 +61,8 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/slack/events' && req.method === 'POST' && slack) return slack(req, res);
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    // Browsers ask for it on any page they open here: no content rather than a 404 in every log.
+    if (path === '/favicon.ico' && readOnly) return void res.writeHead(204, { 'cache-control': 'max-age=86400' }).end();
     if ((path === '/healthz' || path === '/readyz') && readOnly) {
       const check = path === '/readyz' && opts.ready ? opts.ready : opts.health;
       check().then(

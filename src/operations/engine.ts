@@ -5,12 +5,18 @@ import { droppedAfterSuccess, endEarly, lostStepSummary, planLost } from './earl
 import { stepFingerprint } from './fingerprint';
 import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
-import { approvalsRequired, checkApprover, mayCancel, type ApprovalPolicy } from './policy';
+import { checkApproval, type ClickOrigin } from './approval-gate';
+import { approvalsRequired, type ApprovalPolicy } from './policy';
+import { requiredApprovals, type ApprovalRules } from './approval-rules';
+import { diffPlans } from './plan-diff';
+import { sendReminders, type ReminderSettings } from './reminders';
+import type { OnCallDirectory } from './approval-rules';
 import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
+import { recentOnTarget, twinError } from './recent-history';
 import { runClaimedStep } from './step-runner';
 import { sweepOperations } from './sweep';
-import type { Operation, OperationLocation, Plan, Step, StepResult } from './types';
+import type { AlarmOrigin, Operation, OperationLocation, Plan, Step, StepResult } from './types';
 
 export interface EngineOptions {
   store: OperationStore;
@@ -26,6 +32,15 @@ export interface EngineOptions {
   defaultStepTimeoutMs?: number;
   progressEveryMs?: number;
   newId?: () => string;
+  /** Resolves the approval rules of a new operation from the configuration (stored with it). */
+  approvalRules?: (runbook: string, input: unknown, plan: Plan) => ApprovalRules;
+  /** Reminders and escalation of plans waiting for approval (reminders.ts). */
+  reminders?: ReminderSettings & { oncall?: OnCallDirectory };
+  /** The freeze and the per-hour limits (admission.ts): why a proposal or an approval is refused now. */
+  admission?: {
+    refusePropose(runbook: string, input: unknown, plan: Plan): Promise<string | undefined>;
+    refuseApproval(op: Operation, step: Step): Promise<string | undefined>;
+  };
 }
 
 export type ApproveOutcome =
@@ -59,10 +74,15 @@ export class OperationEngine {
   }
 
   /** Builds the plan, stores the operation and publishes it; read-only first steps start at once. */
-  async propose(req: { runbook: string; input: unknown; requester: string; location: OperationLocation; correlationKey?: string }): Promise<Operation> {
+  async propose(req: { runbook: string; input: unknown; requester: string; location: OperationLocation; correlationKey?: string; alarm?: AlarmOrigin }): Promise<Operation> {
     const runbook = this.runbook(req.runbook);
+    // An alarm's repeats are coalesced by its key instead; a person's identical request points to the first.
+    const history = await recentOnTarget(this.opts.store, runbook, req.input, this.now());
+    if (history.twin && !req.correlationKey) throw twinError(history.twin);
     const plan = await runbook.buildPlan(req.input, { logger: this.opts.logger, now: this.now(), results: [] });
     if (plan.steps.length === 0) throw new UserFacingError('There is nothing to do: the plan has no steps.', 'empty_plan');
+    const refused = await this.opts.admission?.refusePropose(runbook.name, req.input, plan);
+    if (refused) throw new UserFacingError(refused, 'not_admitted');
     const now = this.now();
     const gated = approvalsRequired(plan.steps[0]!.risk) > 0;
     let op: Operation = {
@@ -75,12 +95,16 @@ export class OperationEngine {
       requester: req.requester,
       location: req.location,
       correlationKey: req.correlationKey,
+      // Only the alarm listener proposes with a correlation key: such an operation was started by an alarm.
+      ...(req.alarm || req.correlationKey ? { alarm: req.alarm ?? {} } : {}),
+      ...(history.recent.length > 0 ? { recent: history.recent } : {}),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       expiresAt: gated ? this.expiry() : undefined,
       currentStep: 0,
       approvals: [],
       results: [],
+      approvalRules: this.opts.approvalRules?.(runbook.name, req.input, plan),
     };
     op = await this.opts.store.insert(op, [
       { actor: req.requester, type: 'created', detail: { input: req.input, fingerprint: plan.fingerprint, steps: plan.steps.map((s) => s.id) } },
@@ -105,8 +129,8 @@ export class OperationEngine {
     return (await this.opts.store.get(op.id)) ?? op;
   }
 
-  /** Adds `userId`'s approval of the step the button showed; starts the step when enough approvals are in. */
-  async approve(req: { operationId: string; stepId: string; fingerprint: string; userId: string }): Promise<ApproveOutcome> {
+  /** Adds `userId`'s approval of the step the button showed (clicked `from` a channel and workspace); starts the step when enough approvals are in. */
+  async approve(req: { operationId: string; stepId: string; fingerprint: string; userId: string; from: ClickOrigin }): Promise<ApproveOutcome> {
     const outcome = await changeOperation<ApproveOutcome>(this.opts.store, this.now, req.operationId, async (op) => {
       if (op.state !== 'awaiting_approval') return { result: { kind: 'not_pending', op } };
       if (isExpired(this.now(), op)) {
@@ -117,19 +141,28 @@ export class OperationEngine {
       if (step.id !== req.stepId || stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)) !== req.fingerprint) {
         return { result: { kind: 'stale', op } };
       }
-      const decision = await checkApprover(this.opts.policy, op, step, req.userId);
+      const frozen = await this.opts.admission?.refuseApproval(op, step);
+      if (frozen) {
+        await this.opts.store.appendAudit(op.id, [{ actor: req.userId, type: 'approval_refused', detail: { stepId: step.id, code: 'frozen' } }]);
+        return { result: { kind: 'refused', op, reason: frozen } };
+      }
+      const decision = await checkApproval(this.opts.policy, { role: 'approve', operation: op, step, user: req.userId, from: req.from });
       if (!decision.allowed) {
         await this.opts.store.appendAudit(op.id, [
-          { actor: req.userId, type: 'approval_refused', detail: { stepId: step.id, code: decision.code } },
+          { actor: req.userId, type: 'approval_refused', detail: { role: 'approve', stepId: step.id, code: decision.code, ...req.from } },
         ]);
         return { result: { kind: 'refused', op, reason: decision.reason } };
       }
-      const approvals = [...op.approvals, { userId: req.userId, stepId: step.id, fingerprint: req.fingerprint, at: this.now().toISOString() }];
-      const remaining = Math.max(0, approvalsRequired(step.risk) - approvals.filter((a) => a.stepId === step.id).length);
+      const onCall = decision.onCall === undefined ? {} : { onCall: decision.onCall };
+      const approvals = [...op.approvals, { userId: req.userId, stepId: step.id, fingerprint: req.fingerprint, at: this.now().toISOString(), ...onCall }];
+      const remaining = Math.max(0, requiredApprovals(op, step) - approvals.filter((a) => a.stepId === step.id).length);
       const next = remaining === 0 ? transition(this.now(), op, 'approved', { approvals }) : { ...op, approvals };
+      // The audit of a re-run's approval names who asked for the re-run next to who approved it.
+      const attempt = attemptOf(op, step.id);
+      const rerunBy = (op.reruns ?? []).filter((r) => r.stepId === step.id && r.attempt === attempt).map((r) => r.userId);
       return {
         op: next,
-        audit: [{ actor: req.userId, type: 'approved', detail: { stepId: step.id, fingerprint: req.fingerprint, remaining } }],
+        audit: [{ actor: req.userId, type: 'approved', detail: { stepId: step.id, fingerprint: req.fingerprint, remaining, ...(rerunBy.length > 0 ? { attempt, rerunRequestedBy: rerunBy } : {}) } }],
         result: { kind: 'approved', op: next, remaining },
       };
     });
@@ -143,12 +176,14 @@ export class OperationEngine {
     return outcome;
   }
 
-  /** Cancels an operation that has not started its step yet. */
-  async cancel(req: { operationId: string; userId: string }): Promise<CancelOutcome> {
+  /** Cancels an operation that has not started its step yet (clicked `from` a channel and workspace). */
+  async cancel(req: { operationId: string; userId: string; from: ClickOrigin }): Promise<CancelOutcome> {
     const outcome = await changeOperation<CancelOutcome>(this.opts.store, this.now, req.operationId, async (op) => {
       if (!['planned', 'awaiting_approval', 'approved', 'interrupted'].includes(op.state)) return { result: { kind: 'not_pending', op } };
-      if (!(await mayCancel(this.opts.policy, op, req.userId))) {
-        return { result: { kind: 'refused', op, reason: 'Only the requester or an approver may cancel this operation.' } };
+      const decision = await checkApproval(this.opts.policy, { role: 'cancel', operation: op, step: currentStep(op), user: req.userId, from: req.from });
+      if (!decision.allowed) {
+        await this.opts.store.appendAudit(op.id, [{ actor: req.userId, type: 'approval_refused', detail: { role: 'cancel', code: decision.code, ...req.from } }]);
+        return { result: { kind: 'refused', op, reason: decision.reason } };
       }
       const why = op.state === 'interrupted' ? 'Closed after the interruption, without running the step again.' : 'Cancelled before it ran.';
       const done = finishOperation(this.now(), op, 'cancelled', why, req.userId);
@@ -160,18 +195,22 @@ export class OperationEngine {
   }
 
   /** "Run again" after an interruption: back to the gate with a fresh plan; it needs a fresh approval. */
-  runAgain(req: { operationId: string; userId: string }): Promise<RerunOutcome> {
+  runAgain(req: { operationId: string; userId: string; from: ClickOrigin }): Promise<RerunOutcome> {
     return runAgain(this.parts(), req);
   }
 
   /** "Check state" after an interruption: a read-only look, posted in the thread; never changes the operation. */
-  checkState(req: { operationId: string; userId: string }): Promise<CheckOutcome> {
+  checkState(req: { operationId: string; userId: string; from: ClickOrigin }): Promise<CheckOutcome> {
     return checkState(this.parts(), req);
   }
 
   /** Expiry, crash recovery and resumption of abandoned approvals; safe to run on every replica. */
-  sweep(): Promise<void> {
-    return sweepOperations({ store: this.opts.store, now: this.now, resume: (id) => this.schedule(id), notify: (op, event) => this.notify(op, event) });
+  async sweep(): Promise<void> {
+    await sweepOperations({ store: this.opts.store, now: this.now, resume: (id) => this.schedule(id), notify: (op, event) => this.notify(op, event) });
+    const reminders = this.opts.reminders;
+    if (reminders) {
+      await sendReminders({ store: this.opts.store, now: this.now, approvalTtlMs: this.opts.approvalTtlMs, settings: reminders, oncall: reminders.oncall, notify: (op, event) => this.notify(op, event) });
+    }
   }
 
   /** Resolves when every step started by this engine has finished. */
@@ -275,6 +314,7 @@ export class OperationEngine {
     const approved = op.approvals.filter((a) => a.stepId === step.id);
     const unchanged = freshStep !== undefined && freshStep.id === step.id && approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts, attemptOf(op, step.id)));
     if (unchanged) return changeOwned(this.opts.store, op, this.instanceId, (cur) => ({ op: { ...cur, plan: fresh }, audit: [] }));
+    const changes = diffPlans(op.plan, fresh, op.currentStep);
     const voided = await changeOwned(this.opts.store, op, this.instanceId, (cur) => ({
       op: {
         ...transition(this.now(), cur, 'awaiting_approval'),
@@ -284,9 +324,9 @@ export class OperationEngine {
         lease: undefined,
         inFlight: undefined,
       },
-      audit: [{ actor: 'system', type: 'plan_changed', detail: { from: op.plan.fingerprint, to: fresh.fingerprint, stepId: step.id } }],
+      audit: [{ actor: 'system', type: 'plan_changed', detail: { from: op.plan.fingerprint, to: fresh.fingerprint, stepId: step.id, changes } }],
     }));
-    if (voided) await this.notify(voided, { type: 'plan_changed', previousFingerprint: op.plan.fingerprint });
+    if (voided) await this.notify(voided, { type: 'plan_changed', previousFingerprint: op.plan.fingerprint, changes });
     return undefined;
   }
 
@@ -346,7 +386,8 @@ export class OperationEngine {
   private async proposeFollowUp(op: Operation, followUp: FollowUp): Promise<void> {
     const thread = op.location.threadTs ?? op.location.messageTs;
     try {
-      const next = await this.propose({ runbook: followUp.runbook, input: followUp.input, requester: op.requester, location: { channel: op.location.channel, threadTs: thread } });
+      // A follow-up of an alarm's operation keeps saying which alarm started it (its requester is the bot).
+      const next = await this.propose({ runbook: followUp.runbook, input: followUp.input, requester: op.requester, location: { channel: op.location.channel, threadTs: thread }, ...(op.alarm ? { alarm: op.alarm } : {}) });
       await this.notify(op, { type: 'follow_up', why: followUp.why, operationId: next.id });
     } catch (err) {
       this.log(op).warn({ err }, 'proposing the follow-up failed');

@@ -1,4 +1,5 @@
 import type { StepFile, StepOutcome } from './runbook';
+import type { PlanChange } from './plan-diff';
 import type { Operation, Step, StepResult } from './types';
 
 /** What happened to an operation, for whoever shows it to people (Slack). */
@@ -14,8 +15,11 @@ export type OperationEvent =
   | { type: 'interrupted'; step: Step }
   | { type: 'state_checked'; userId: string; step: Step; outcome: StepOutcome }
   | { type: 'rerun_requested'; userId: string; step: Step }
-  | { type: 'plan_changed'; previousFingerprint: string }
+  /** `changes`: what differs between the facts the approval was given for and the current ones. */
+  | { type: 'plan_changed'; previousFingerprint: string; changes?: PlanChange[] }
   | { type: 'follow_up'; why: string; operationId?: string; error?: string }
+  /** A plan still waiting for approval: `approvers` and, at escalation, `escalation` are Slack mentions. */
+  | { type: 'approval_reminder'; stage: 'remind' | 'escalate'; approvers: string[]; escalation: string[] }
   /** What the runbook released after the operation ended without using it (e.g. deleted change sets). */
   | { type: 'cleaned_up'; text: string };
 

@@ -1,3 +1,4 @@
+import { evaluateRule, ruleFor, type OnCallDirectory } from './approval-rules';
 import type { Operation, Risk, Step } from './types';
 
 /** Looks up who belongs to a user group (Slack: usergroups.users.list). */
@@ -9,11 +10,13 @@ export interface ApprovalPolicy {
   /** Slack user ids (U..., W...) and user group ids (S...); empty means any member but the requester. */
   approvers: readonly string[];
   directory: ApproverDirectory;
+  /** Who is on call, for rules that name or require on-call schedules. */
+  oncall?: OnCallDirectory;
 }
 
 export type ApprovalDecision =
-  | { allowed: true }
-  | { allowed: false; code: 'requester' | 'not_listed' | 'already_approved' | 'lookup_failed'; reason: string };
+  | { allowed: true; onCall?: boolean }
+  | { allowed: false; code: 'requester' | 'not_listed' | 'already_approved' | 'lookup_failed' | 'excluded' | 'not_on_call'; reason: string };
 
 /** How many distinct approvers a step needs before it may run. */
 export function approvalsRequired(risk: Risk): number {
@@ -46,7 +49,7 @@ export async function isListedApprover(policy: ApprovalPolicy, userId: string): 
 /** Decides whether `userId` may add an approval to `step` of `op`. Fails closed when a lookup fails. */
 export async function checkApprover(
   policy: ApprovalPolicy,
-  op: Pick<Operation, 'requester' | 'approvals'>,
+  op: Pick<Operation, 'requester' | 'approvals' | 'approvalRules'>,
   step: Step,
   userId: string,
 ): Promise<ApprovalDecision> {
@@ -61,9 +64,12 @@ export async function checkApprover(
     return {
       allowed: false,
       code: 'already_approved',
-      reason: `You already approved this step. It is ${step.risk} and needs ${approvalsRequired(step.risk)} different approvers.`,
+      reason: `You already approved this step. It is ${step.risk} and needs ${ruleFor(op, step)?.count ?? approvalsRequired(step.risk)} different approvers.`,
     };
   }
+  // Operations proposed under a configured rule are judged by the rule they stored (see approval-rules.ts).
+  const rule = ruleFor(op, step);
+  if (rule) return evaluateRule(rule, op.approvals.filter((a) => a.stepId === step.id), userId, { groups: policy.directory, oncall: policy.oncall });
   try {
     if (!(await isListedApprover(policy, userId))) {
       return { allowed: false, code: 'not_listed', reason: `Only ${describeApprovers(policy)} may approve this step.` };

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { OperationStore } from '../store/store';
 import type { Change } from './changes';
-import { changeOperation, currentStep, transition } from './changes';
+import { attemptOf, changeOperation, currentStep, transition } from './changes';
+import { checkApproval, type ClickOrigin } from './approval-gate';
 import type { OperationEvent } from './observer';
-import { mayCancel, type ApprovalPolicy } from './policy';
+import type { ApprovalPolicy } from './policy';
 import type { Runbook, StepOutcome } from './runbook';
 import type { Operation, Plan } from './types';
 
@@ -29,13 +30,15 @@ export type RerunOutcome =
 
 export type CheckOutcome =
   | { kind: 'checked'; op: Operation; outcome: StepOutcome }
+  | { kind: 'refused'; op: Operation; reason: string }
   | { kind: 'not_interrupted'; op: Operation }
   | { kind: 'not_found' };
 
 /**
  * "Run again" after an interruption: the step goes back to its gate with the plan rebuilt now and
  * every earlier approval of it dropped, so running it again needs a fresh approval of what the world
- * looks like today (and the four-eyes rule applies as for a first run).
+ * looks like today. Whoever asks becomes a requester (recorded in `reruns`): the re-run's approval must
+ * come from someone who is neither the original requester nor a re-runner (two such people if destructive).
  */
 export function requestRerun(at: Date, op: Operation, fresh: Plan, userId: string, expiresAt: string): Change<RerunOutcome> {
   if (op.state !== 'interrupted') return { result: { kind: 'not_interrupted', op } };
@@ -44,12 +47,15 @@ export function requestRerun(at: Date, op: Operation, fresh: Plan, userId: strin
   if (freshStep?.id !== step.id) {
     return { result: { kind: 'refused', op, reason: 'The plan no longer has this step (the world changed since the interruption). Start a new request instead.' } };
   }
+  const attempt = attemptOf(op, step.id);
+  const reruns = [...(op.reruns ?? []), { userId, stepId: step.id, attempt, at: at.toISOString() }];
   const next: Operation = {
-    ...transition(at, op, 'awaiting_approval', { plan: fresh, approvals: op.approvals.filter((a) => a.stepId !== step.id), expiresAt, reason: undefined }),
+    ...transition(at, op, 'awaiting_approval', { plan: fresh, approvals: op.approvals.filter((a) => a.stepId !== step.id), expiresAt, reason: undefined, reruns }),
     lease: undefined,
     inFlight: undefined,
   };
-  return { op: next, audit: [{ actor: userId, type: 'rerun_requested', detail: { stepId: step.id, fingerprint: fresh.fingerprint } }], result: { kind: 'rerun_requested', op: next } };
+  const detail = { stepId: step.id, attempt, fingerprint: fresh.fingerprint, originalRequester: op.requester };
+  return { op: next, audit: [{ actor: userId, type: 'rerun_requested', detail }], result: { kind: 'rerun_requested', op: next } };
 }
 
 /** What a generic "check state" can say when the runbook has no dedicated check: the step as it would be planned now. */
@@ -65,12 +71,14 @@ export function previewAsCheck(op: Operation, fresh: Plan): StepOutcome {
 }
 
 /** "Run again" after an interruption: back to the gate with a fresh plan; it needs a fresh approval. */
-export async function runAgain(e: EngineParts, req: { operationId: string; userId: string }): Promise<RerunOutcome> {
+export async function runAgain(e: EngineParts, req: { operationId: string; userId: string; from: ClickOrigin }): Promise<RerunOutcome> {
   const existing = await e.store.get(req.operationId);
   if (!existing) return { kind: 'not_found' };
   if (existing.state !== 'interrupted') return { kind: 'not_interrupted', op: existing };
-  if (!(await mayCancel(e.policy, existing, req.userId))) {
-    return { kind: 'refused', op: existing, reason: 'Only the requester or an approver may ask to run this step again.' };
+  const decision = await checkApproval(e.policy, { role: 'rerun', operation: existing, step: currentStep(existing), user: req.userId, from: req.from });
+  if (!decision.allowed) {
+    await e.store.appendAudit(existing.id, [{ actor: req.userId, type: 'approval_refused', detail: { role: 'rerun', code: decision.code, ...req.from } }]);
+    return { kind: 'refused', op: existing, reason: decision.reason };
   }
   const fresh = await e.runbook(existing.runbook).buildPlan(existing.input, { logger: e.log(existing), now: e.now(), results: existing.results });
   const outcome = await changeOperation<RerunOutcome>(e.store, e.now, req.operationId, (op) => Promise.resolve(requestRerun(e.now(), op, fresh, req.userId, e.expiry())));
@@ -80,11 +88,13 @@ export async function runAgain(e: EngineParts, req: { operationId: string; userI
 }
 
 /** "Check state" after an interruption: a read-only look, posted in the thread; never changes the operation. */
-export async function checkState(e: EngineParts, req: { operationId: string; userId: string }): Promise<CheckOutcome> {
+export async function checkState(e: EngineParts, req: { operationId: string; userId: string; from: ClickOrigin }): Promise<CheckOutcome> {
   const op = await e.store.get(req.operationId);
   if (!op) return { kind: 'not_found' };
   if (op.state !== 'interrupted') return { kind: 'not_interrupted', op };
   const step = currentStep(op);
+  const decision = await checkApproval(e.policy, { role: 'check', operation: op, step, user: req.userId, from: req.from });
+  if (!decision.allowed) return { kind: 'refused', op, reason: decision.reason };
   const runbook = e.runbook(op.runbook);
   const log = e.log(op);
   const externalIds = op.results[op.results.length - 1]?.externalIds ?? {};

@@ -95,6 +95,12 @@ export interface Runbook<I = unknown> {
   parse(args: string[]): ParseResult<I>;
   /** Builds the plan from input and read-only lookups; throws UserFacingError when it cannot. */
   buildPlan(input: I, ctx: PlanContext): Promise<Plan>;
+  /**
+   * What the input acts on, as a stable string (e.g. `committed-dataset:<id>`). When given, a plan warns
+   * about operations on the same target in the last hour, and an identical pending request is refused
+   * with a pointer to the first.
+   */
+  targetOf?(input: I): string;
   /** Runs one approved step and verifies it. */
   runStep(step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome>;
   /** Longest time a step may run before it is aborted and failed. */

@@ -1,3 +1,5 @@
+import type { ApprovalRules } from './approval-rules';
+
 /** How dangerous a step is; decides how many approvals it needs. */
 export type Risk = 'read-only' | 'mutating' | 'destructive';
 
@@ -64,6 +66,8 @@ export interface Approval {
   stepId: string;
   fingerprint: string;
   at: string;
+  /** Whether the approver was on call for the schedule the rule requires, when it requires one. */
+  onCall?: boolean;
 }
 
 export interface StepResult {
@@ -82,6 +86,8 @@ export interface StepResult {
 /** Where the operation's conversation lives in Slack. */
 export interface OperationLocation {
   channel: string;
+  /** The Slack workspace (team id) the operation was requested in; absent on operations stored before it was recorded. */
+  team?: string;
   /** The plan message; results go in its thread. */
   messageTs?: string;
   /** When the operation was started from inside a thread (e.g. an alarm), that thread. */
@@ -91,6 +97,24 @@ export interface OperationLocation {
 export interface Lease {
   owner: string;
   expiresAt: string;
+}
+
+/** The alarm an operation was started by (the listener's claim, or a follow-up of such an operation). */
+export interface AlarmOrigin {
+  /** The alarm in words, mrkdwn (e.g. "the CloudWatch alarm *prod-x-datomic-write-throttles*"); absent when unknown. */
+  description?: string;
+}
+
+/** Another operation on the same target, as the plan's warning shows it. */
+export interface RecentOperation {
+  id: string;
+  title: string;
+  state: OperationState;
+  /** When it succeeded, or when it was proposed while still pending. */
+  at: string;
+  requester: string;
+  byAlarm: boolean;
+  approvers: string[];
 }
 
 /** A persisted state machine for one plan. `version` guards every write (compare-and-set). */
@@ -105,6 +129,10 @@ export interface Operation {
   location: OperationLocation;
   /** Groups operations about the same thing (e.g. one alarm), so repeats join the open one. */
   correlationKey?: string;
+  /** Set when an alarm started the operation, not a person: `requester` is then the bot itself, never shown as one. */
+  alarm?: AlarmOrigin;
+  /** Operations on the same target that succeeded or were pending when this one was proposed (the plan warns). */
+  recent?: RecentOperation[];
   createdAt: string;
   updatedAt: string;
   expiresAt?: string;
@@ -119,7 +147,21 @@ export interface Operation {
   reason?: string;
   /** Who ended it by hand (cancel), when someone did. */
   endedBy?: string;
+  /** The approval rules resolved from the configuration when the operation was proposed (kept, so a later config change is explicit). */
+  approvalRules?: ApprovalRules;
+  /** Who asked to run an interrupted step again: each is a requester of the rest of the operation (never its approver). */
+  reruns?: Rerun[];
 }
+
+/** One "Run again" after an interruption. */
+export interface Rerun {
+  userId: string;
+  stepId: string;
+  /** The attempt the re-run asked for. */
+  attempt: number;
+  at: string;
+}
+
 
 export type AuditType =
   | 'created'

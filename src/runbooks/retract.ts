@@ -8,7 +8,10 @@ import { showInput } from '../util/text';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const RetractInput = z.object({ kind: z.enum(RETRACT_KINDS), id: z.string().regex(UUID) });
+// The nil UUID names nothing in Metapod: a placeholder pasted by mistake, never something to retract.
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+const RetractInput = z.object({ kind: z.enum(RETRACT_KINDS), id: z.string().regex(UUID).refine((id) => id !== NIL_UUID, 'the all-zero UUID names nothing') });
 export type RetractInput = z.infer<typeof RetractInput>;
 
 const MEANING: Record<RetractKind, { label: string; explanation: string }> = {
@@ -43,6 +46,7 @@ export function parseRetract(args: string[]): ParseResult<RetractInput> {
     const hint = /[^\x00-\x7f]/.test(id) ? ' It contains characters that are not plain ASCII (a typographic dash pasted from a document?).' : '';
     return { ok: false, error: `${showInput(id)} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).${hint}` };
   }
+  if (id.toLowerCase() === NIL_UUID) return { ok: false, error: `\`${NIL_UUID}\` is the all-zero UUID, a placeholder that names nothing: give the real id of the ${MEANING[kind as RetractKind].label}.` };
   if (extra.length > 0) return { ok: false, error: `Unexpected words after the id: ${showInput(extra.join(' '))}.` };
   return { ok: true, value: { kind: kind as RetractKind, id: id.toLowerCase() } };
 }
@@ -55,6 +59,7 @@ export function retractRunbook(metapod: MetapodActions | undefined): Runbook<Ret
     usage: USAGE,
     inputSchema: RetractInput,
     parse: parseRetract,
+    targetOf: (input) => `${input.kind}:${input.id}`,
     buildPlan(input) {
       if (!metapod) {
         return Promise.reject(new UserFacingError('Retraction is disabled: `METAPOD_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured'));
@@ -72,7 +77,11 @@ export function retractRunbook(metapod: MetapodActions | undefined): Runbook<Ret
               id: 'retract',
               title: `Retract ${label} \`${input.id}\``,
               risk: 'mutating',
-              preview: [{ label: 'Request', value: `POST ${url}\n(empty body)`, code: true }],
+              preview: [
+                { label: 'Request', value: `POST ${url}\n(empty body)`, code: true },
+                // Metapod's retraction API takes only the id; the bot has no read-only way to name what it is.
+                { label: 'What this id names', value: `not known to the bot (Metapod's retraction API takes only the id): check the ${label} before approving` },
+              ],
               explanation,
               verification: 'Metapod answers with a 2xx status; the answer is posted in this thread.',
               action: { kind: 'metapod.retract', params: { kind: input.kind, id: input.id } },

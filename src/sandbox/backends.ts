@@ -4,6 +4,7 @@ import { buildFailureSimulation } from './simulated/build-failure';
 import { dagaoSimulation } from './simulated/dagao';
 import { datomicSimulation } from './simulated/datomic';
 import { gocdSimulation, rollbackSimulation } from './simulated/rollback';
+import { onCallSimulation } from './simulated/oncall';
 
 /** A sample alarm the page can post into the channel, as its integration would. */
 export interface SampleAlarm {
@@ -50,8 +51,8 @@ export interface RunningBackend {
 /** One simulated backend. Each runbook's backend registers here (one entry) to be playable in the sandbox. */
 export interface SimulatedBackend {
   name: string;
-  /** `latencyMs`: how slowly the simulation answers, so progress and ordering look real. */
-  start(opts: { latencyMs: number }): Promise<RunningBackend>;
+  /** `latencyMs`: how slowly the simulation answers, so progress and ordering look real; `env`: the sandbox's environment (e.g. SANDBOX_AIRFLOW). */
+  start(opts: { latencyMs: number; env?: Record<string, string | undefined> }): Promise<RunningBackend>;
 }
 
 /** Datasets seeded into the simulated Metapod (ids as Metapod shows them). */
@@ -96,4 +97,4 @@ const metapod: SimulatedBackend = {
  * Every simulated backend the sandbox starts. Runbooks that land later add theirs here (CloudFormation,
  * DynamoDB via dynalite, CloudWatch, Airflow, Sonar, GoCD, GitHub, the sabesp/nu CLIs).
  */
-export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation, dagaoSimulation, buildFailureSimulation];
+export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation, dagaoSimulation, buildFailureSimulation, onCallSimulation];

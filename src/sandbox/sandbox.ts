@@ -8,6 +8,7 @@ import { loadConfig, secretsOf } from '../config';
 import { createLogger } from '../observability/logger';
 import { SANDBOX_BACKENDS, type RunningBackend, type SimulatedBackend } from './backends';
 import { startSlackEmulator, type SlackEmulator } from './fakes/slack-api';
+import { SANDBOX_EMAILS } from './simulated/oncall';
 import { startSandboxServer, type SandboxServer } from './web-server';
 import type { SandboxUser } from './slack-requests';
 
@@ -50,12 +51,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
   try {
     // The alarm listener matches RUNBOOK_CHANNEL by name through conversations.info.
-    const slack = await startSlackEmulator({ botUserId: 'UBOT', teamId: 'T0SANDBOX', channels: { [SANDBOX_CHANNEL.id]: SANDBOX_CHANNEL.name } });
+    const slack = await startSlackEmulator({ botUserId: 'UBOT', teamId: 'T0SANDBOX', channels: { [SANDBOX_CHANNEL.id]: SANDBOX_CHANNEL.name }, emails: SANDBOX_EMAILS });
     cleanups.push(() => slack.close());
     const backends = new Map<string, RunningBackend>();
     // In parallel, so `npm start` stays quick; every one that started is closed, even when another failed.
     const list = opts.backends ?? SANDBOX_BACKENDS;
-    const started = await Promise.allSettled(list.map((b) => b.start({ latencyMs: opts.latencyMs ?? 400 })));
+    const started = await Promise.allSettled(list.map((b) => b.start({ latencyMs: opts.latencyMs ?? 400, env })));
     for (const [i, result] of started.entries()) {
       if (result.status === 'fulfilled') {
         cleanups.push(() => result.value.close());

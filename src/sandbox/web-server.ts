@@ -40,6 +40,7 @@ interface PrivateNote {
 }
 
 const MAX_BODY = 64 * 1024;
+const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#4a154b"/><text x="8" y="12" font-size="10" text-anchor="middle" fill="#fff" font-family="sans-serif">rb</text></svg>';
 
 /** The page and its JSON API on 127.0.0.1: every action becomes a request signed as Slack signs it. */
 export async function startSandboxServer(opts: SandboxServerOptions): Promise<SandboxServer> {
@@ -205,6 +206,12 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       if (req.method === 'GET' && url.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'" });
         res.end(SANDBOX_PAGE);
+        return;
+      }
+      // The tab's icon: a gear emoji drawn as SVG, so the page's own requests never 404.
+      if (req.method === 'GET' && url.pathname === '/favicon.ico') {
+        res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' });
+        res.end(FAVICON_SVG);
         return;
       }
       if (req.method === 'GET' && url.pathname === '/api/file') {

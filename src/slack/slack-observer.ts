@@ -20,6 +20,7 @@ import {
   renderStepResult,
   renderStepStarted,
 } from './blocks/thread-messages';
+import { renderApprovalReminder } from './blocks/reminder';
 import { explainUploadError, uploadFilesToThread } from './upload-files';
 import { escapeMrkdwn } from '../util/text';
 
@@ -108,8 +109,11 @@ export class SlackOperationObserver implements OperationObserver {
         await this.reply(op, renderFollowUp(event.why, event.operationId, event.error));
         return;
       case 'plan_changed':
-        await this.reply(op, renderPlanChanged(op));
+        await this.reply(op, renderPlanChanged(op, event.changes));
         return this.update(op);
+      case 'approval_reminder':
+        await this.reply(op, renderApprovalReminder(op, event.stage, event.approvers, event.escalation));
+        return;
       case 'cleaned_up':
         await this.reply(op, renderCleanedUp(event.text));
         return;

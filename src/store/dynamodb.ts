@@ -25,6 +25,7 @@ interface StoredAudit {
 
 const OP_PREFIX = 'op#';
 const KEY_PREFIX = 'idem#';
+const SETTING_PREFIX = 'setting#';
 /** Names used in expressions: `state` is a DynamoDB reserved word. */
 const NAMES = { '#state': 'state', '#audit': 'audit', '#version': 'version', '#doc': 'doc' };
 
@@ -162,6 +163,15 @@ export class DynamoStore implements OperationStore {
     );
     const list = out.Item?.audit?.L ?? [];
     return list.map((value, i) => ({ operationId, seq: i + 1, ...(JSON.parse(value.S ?? '{}') as StoredAudit) }));
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const res = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: s(SETTING_PREFIX + key) }, ConsistentRead: true }));
+    return res.Item?.value?.S;
+  }
+
+  async putSetting(key: string, value: string): Promise<void> {
+    await this.client.send(new PutItemCommand({ TableName: this.table, Item: { pk: s(SETTING_PREFIX + key), value: s(value) } }));
   }
 
   async remember(key: string, ttlMs: number): Promise<boolean> {

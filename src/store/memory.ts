@@ -8,6 +8,7 @@ export class MemoryStore implements OperationStore {
   private readonly ops = new Map<string, Operation>();
   private readonly audit = new Map<string, AuditEntry[]>();
   private readonly keys = new Map<string, number>();
+  private readonly settings = new Map<string, string>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -61,6 +62,15 @@ export class MemoryStore implements OperationStore {
 
   auditTrail(operationId: string): Promise<AuditEntry[]> {
     return Promise.resolve(clone(this.audit.get(operationId) ?? []));
+  }
+
+  getSetting(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.settings.get(key));
+  }
+
+  putSetting(key: string, value: string): Promise<void> {
+    this.settings.set(key, value);
+    return Promise.resolve();
   }
 
   remember(key: string, ttlMs: number): Promise<boolean> {

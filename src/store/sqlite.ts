@@ -28,6 +28,10 @@ CREATE TRIGGER IF NOT EXISTS audit_is_append_only_u BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only_d BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   key TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL
@@ -150,6 +154,16 @@ export class SqliteStore implements OperationStore {
         detail: JSON.parse(r.detail) as Record<string, unknown>,
       })),
     );
+  }
+
+  getSetting(key: string): Promise<string | undefined> {
+    const row = this.sql('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return Promise.resolve(row?.value);
+  }
+
+  putSetting(key: string, value: string): Promise<void> {
+    this.sql('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    return Promise.resolve();
   }
 
   remember(key: string, ttlMs: number): Promise<boolean> {

@@ -33,6 +33,10 @@ export interface OperationStore {
   auditTrail(operationId: string): Promise<AuditEntry[]>;
   /** Records `key` once: true the first time within `ttlMs`, false for a repeat. */
   remember(key: string, ttlMs: number): Promise<boolean>;
+  /** A small value every replica shares (e.g. the freeze); undefined when never set. */
+  getSetting(key: string): Promise<string | undefined>;
+  /** Sets a shared value; the last write wins. */
+  putSetting(key: string, value: string): Promise<void>;
   /** Throws when the store cannot be used (health check). */
   ping(): Promise<void>;
   close(): Promise<void>;

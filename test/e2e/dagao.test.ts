@@ -1,4 +1,4 @@
-import { startAirflowFake, type AirflowFake } from '../fakes/airflow';
+import { startAirflowFakeFor, type AirflowFake } from '../fakes/airflow';
 import { createFakeCli, type FakeCli } from '../fakes/fake-cli';
 import { startCloudFormationFake } from '../fakes/cloudformation';
 import { startGoCdFake, type GoCdFake } from '../fakes/gocd';
@@ -21,7 +21,8 @@ const GENERIC_LOG = [
   '[2026-11-24 02:51:09,002] {taskinstance.py:1150} ERROR - Bash command failed',
 ].join('\n');
 
-describe('/runbook dagao: diagnosis and the recovery ladder, end to end', () => {
+// Every flow against Airflow 2 (/api/v1) and Airflow 3 (/api/v2), the generation auto-detected.
+describe.each(['v1', 'v2'] as const)('/runbook dagao on Airflow %s: diagnosis and the recovery ladder, end to end', (api) => {
   let cli: FakeCli;
   let airflow: AirflowFake;
   let gocd: GoCdFake;
@@ -29,7 +30,7 @@ describe('/runbook dagao: diagnosis and the recovery ladder, end to end', () => 
 
   beforeEach(async () => {
     cli = createFakeCli();
-    airflow = await startAirflowFake({ username: 'bot', password: 'airflow-secret' });
+    airflow = await startAirflowFakeFor(api, { username: 'bot', password: 'airflow-secret' });
     gocd = await startGoCdFake({ token: 'gocd-token-1234' });
     airflow.addDag('dagao', TASKS);
     airflow.addRun('dagao', {
@@ -161,7 +162,10 @@ describe('/runbook dagao: diagnosis and the recovery ladder, end to end', () => 
     expect(cli.calls('nu')).toHaveLength(1);
     expect(cli.calls('sabesp')).toHaveLength(3);
     expect(airflow.mutations()).toEqual([]);
-    expect(airflow.requests.every((r) => r.authorized)).toBe(true);
+    const apiCalls = airflow.requests.filter((r) => r.path.startsWith(`/api/${api}/dags`));
+    expect(apiCalls.every((r) => r.authorized && r.scheme === (api === 'v1' ? 'basic' : 'bearer'))).toBe(true);
+    // Basic credentials never reach an Airflow 3 server: it only ever saw the token request's JSON body.
+    if (api === 'v2') expect(airflow.requests.filter((r) => r.scheme === 'basic')).toEqual([]);
   });
 
   it('when the last retry fails too, the last rung hands over to the rollback runbook in the same thread', async () => {
@@ -229,6 +233,17 @@ describe('/runbook dagao: diagnosis and the recovery ladder, end to end', () => 
     const end = await messageShowing(bot.slack, plan.ts, /Failed/);
     expect(textOf(end)).toMatch(/None of the last 100 messages in this channel names a transaction id.*`\/runbook dagao status --tx &lt;transaction-id&gt;`/);
     expect(bot.slack.callsTo('conversations.history')[0]?.args).toMatchObject({ channel: CHANNEL, limit: '100' });
+  });
+
+  it('an unexpected answer (a 403) fails the diagnosis with the reason, never "no run"', async () => {
+    airflow.override((r) => (r.path.endsWith('/dagRuns') ? { status: 403, body: { detail: 'Access denied: can_read on DAG Runs', title: 'Forbidden', status: 403 } } : undefined));
+    const bot = await start();
+    await bot.command(`dagao status --tx ${TX}`);
+    const plan = await bot.planMessage((m) => m.text.startsWith('Dagão recovery'));
+    const end = await messageShowing(bot.slack, plan.ts, /Failed/);
+    expect(thread(bot, plan.ts) + textOf(end)).toMatch(/Could not read the dagão from Airflow: Airflow's user for the bot may not do GET \/dags\/dagao\/dagRuns \(403\)/);
+    expect(thread(bot, plan.ts)).not.toMatch(/has no run/);
+    expect(cli.calls('nu')).toEqual([]);
   });
 
   it('hostile input is refused before anything is planned or run', async () => {

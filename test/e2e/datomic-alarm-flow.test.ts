@@ -73,7 +73,9 @@ describe('Datomic self-destruct alarm -> diagnosis, chart and plan in the thread
 
     // Nothing was changed before approval.
     expect(await capacity()).toMatchObject({ ReadCapacityUnits: 100, WriteCapacityUnits: 50 });
-    expect(new Set(cw.requests.map((r) => r.operation))).toEqual(new Set(['GetMetricData', 'GetMetricWidgetImage']));
+    // The alarm's definition was asked for (the fake knows no such alarm, so the post's own fields routed it).
+    expect(new Set(cw.requests.map((r) => r.operation))).toEqual(new Set(['DescribeAlarms', 'GetMetricData', 'GetMetricWidgetImage']));
+    expect(cw.requests.find((r) => r.operation === 'DescribeAlarms')!.body).toMatchObject({ AlarmNames: ['prod-s3-analytics-datomic-write-throttles'] });
 
     cw.setSeries('WriteThrottleEvents', [0], { TableName: TABLE }); // the throttling stops after the change
     await e2e.click(plan, 'op_approve', 'UAPP');

@@ -72,6 +72,10 @@ describe('/healthz and /readyz report the store and Slack separately', () => {
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ status: 'ok', store: 'ok', slack: 'http', slack_api: 'ok' });
       expect(e2e.slack.callsTo('auth.test')).toHaveLength(2); // start-up, then /readyz
+      // A browser opening any of these asks for the icon: no content, not a 404.
+      const icon = await fetch(`${e2e.bot.url}/favicon.ico`);
+      expect(icon.status).toBe(204);
+      expect(await fetch(`${e2e.bot.url}/favicon.ico`, { method: 'POST' }).then((r) => r.status)).toBe(404);
     } finally {
       await e2e.close();
     }

@@ -37,7 +37,17 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     const page = await fetch(sandbox.url);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('<title>runbook-bot sandbox</title>');
+    const icon = await fetch(`${sandbox.url}favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await icon.text()).toMatch(/^<svg /);
     expect((await state('UALICE')).examples).toContainEqual({ label: `Retract ${DATASET.name}`, command: `retract ${DATASET.kind} ${DATASET.id}` });
+  });
+
+  it('shows who is on call in the simulated PagerDuty schedule', async () => {
+    expect(await post('command', { user: 'UBRUNO', text: '/runbook oncall' })).toEqual({ status: 200 });
+    const note = await waitFor(async () => (await state('UBRUNO')).privateNotes.find((n) => /On call now/.test(n.text)), { what: 'the on-call answer' });
+    expect(note.text).toContain('*data-infra*: <@UALICE>');
   });
 
   it('runs a retraction: signed command, refusal of the requester, approval by a colleague, backend state changed', async () => {
@@ -45,6 +55,8 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     // The channel starts with posts people made earlier (seeded); the plan is the bot's message about this dataset.
     const plan = await waitFor(async () => (await state('UALICE')).messages.find((m) => JSON.stringify(m.blocks).includes(DATASET.id)), { what: 'the plan message' });
     expect(JSON.stringify(plan.blocks)).toContain('op_approve');
+    // The sandbox's runbook-bot.yml: a policy naming the PagerDuty schedule alice is on call for.
+    expect(JSON.stringify(plan.blocks)).toContain('the rule (policy metapod-retractions) needs 1 of <@UBRUNO>, <@UCARLA>, whoever is on call for data-infra, not the requester');
     expect((await state('UALICE')).backends.metapod.requests).toEqual([]);
 
     await post('click', { user: 'UALICE', ts: plan.ts, actionId: 'op_approve' });

@@ -1,6 +1,7 @@
 /**
- * The Airflow calls the runbooks use (stable REST API, `<AIRFLOW_URL>/api/v1`). Shared by the dagão
- * and build-failure runbooks: add methods, never change these signatures.
+ * The Airflow calls the runbooks use, on either API generation: Airflow 2's stable REST API
+ * (`<AIRFLOW_URL>/api/v1`, Basic auth) or Airflow 3's (`/api/v2`, JWT from `/auth/token`). Shared by the
+ * dagão and build-failure runbooks: add methods, never change these signatures.
  */
 
 /** Airflow's DAG run states. */
@@ -28,8 +29,10 @@ export interface DagRun {
   dagId: string;
   dagRunId: string;
   state: DagRunState;
-  /** ISO timestamps as Airflow sent them. */
+  /** ISO timestamps as Airflow sent them. `executionDate` is v1's execution_date or v2's logical_date (null for some Airflow 3 runs). */
   executionDate?: string;
+  /** Airflow 3's run_after: when the run was due (always set on v2, absent on v1). */
+  runAfter?: string;
   startDate?: string;
   endDate?: string;
   conf: Record<string, unknown>;
@@ -100,7 +103,7 @@ export interface AirflowActions {
   apiUrl(path: string): string;
   /** DAG runs of a DAG, latest first. */
   listDagRuns(dagId: string, options?: ListDagRunsOptions, signal?: AbortSignal): Promise<DagRun[]>;
-  /** One DAG run; throws BackendError with status 404 when it does not exist. */
+  /** One DAG run; throws AirflowNotFound (a BackendError, status 404) when Airflow documents it does not exist. */
   getDagRun(dagId: string, dagRunId: string, signal?: AbortSignal): Promise<DagRun>;
   /** Task instances of a run, optionally only those in the given states (all pages). */
   listTaskInstances(dagId: string, dagRunId: string, options?: { states?: Exclude<TaskState, null>[] }, signal?: AbortSignal): Promise<TaskInstance[]>;
@@ -108,6 +111,14 @@ export interface AirflowActions {
   getTaskLog(dagId: string, dagRunId: string, taskId: string, tryNumber: number, options?: { maxChars?: number }, signal?: AbortSignal): Promise<TaskLog>;
   /** POST clearTaskInstances; returns the task instances cleared (or, with dryRun, that would be). */
   clearTaskInstances(dagId: string, request: ClearTaskInstancesRequest, signal?: AbortSignal): Promise<TaskInstanceRef[]>;
-  /** POST updateTaskInstancesState; returns the task instances changed (or, with dryRun, that would be). */
+  /**
+   * v1 POST updateTaskInstancesState / v2 PATCH taskInstances/{task_id}[/dry_run]; returns the task instances whose
+   * state changes (or, with dryRun, would). Committing also makes Airflow clear failed tasks downstream.
+   */
   setTaskInstanceState(dagId: string, request: SetTaskInstanceStateRequest, signal?: AbortSignal): Promise<TaskInstanceRef[]>;
+  // Optional so in-memory test doubles written before Airflow 3 support still fit.
+  /** Which API generation the server speaks (detected once in auto mode). */
+  apiGeneration?(signal?: AbortSignal): Promise<1 | 2>;
+  /** The requests a bypass makes (method and URL), for previews; needs the generation known (call after a dry run). */
+  bypassRequests?(dagId: string, dagRunId: string, taskIds: readonly string[]): string[];
 }

@@ -1,14 +1,19 @@
 import { z } from 'zod';
-import type { DagRun, TaskInstance, TaskInstanceRef, TaskState } from './airflow-actions';
+import type { DagRun, TaskInstance, TaskInstanceRef } from './airflow-actions';
 
-// Airflow's stable REST API (v1) payloads, only the fields the runbooks read. Dates and most
-// fields are nullable in Airflow's OpenAPI spec, so every optional one accepts null.
-const nullableString = z.string().nullish();
+// Airflow 2's stable REST API (v1) payloads, only the fields the runbooks read, checked against
+// apache/airflow airflow/api_connexion/openapi/v1.yaml (2.9/2.10): DAGRun, TaskInstance,
+// TaskInstanceReference, VersionInfo. Dates and most fields are nullable there, so optional ones accept null.
+export const nullableString = z.string().nullish();
+
+export const DagRunState = z.enum(['queued', 'running', 'success', 'failed']);
+/** TaskState of v1 (with "none" and the older "shutdown") and TaskInstanceState of v2. */
+export const TaskStateSchema = z.enum(['success', 'running', 'failed', 'upstream_failed', 'skipped', 'up_for_retry', 'up_for_reschedule', 'queued', 'none', 'scheduled', 'deferred', 'removed', 'restarting', 'shutdown']).nullable();
 
 export const DagRunSchema = z.object({
   dag_id: z.string(),
   dag_run_id: z.string(),
-  state: z.enum(['queued', 'running', 'success', 'failed']),
+  state: DagRunState,
   execution_date: nullableString,
   logical_date: nullableString,
   start_date: nullableString,
@@ -23,7 +28,7 @@ export const TaskInstanceSchema = z.object({
   task_id: z.string(),
   dag_run_id: nullableString,
   execution_date: nullableString,
-  state: z.string().nullable(),
+  state: TaskStateSchema,
   try_number: z.number().int(),
   start_date: nullableString,
   end_date: nullableString,
@@ -37,10 +42,10 @@ export const TaskInstanceRefCollectionSchema = z.object({
   task_instances: z.array(z.object({ dag_id: z.string(), task_id: z.string(), dag_run_id: nullableString, execution_date: nullableString })),
 });
 
-/** Airflow's error body (RFC 7807 problem details). */
-export const ProblemSchema = z.object({ title: z.string().optional(), detail: z.string().optional() });
+/** `GET /version` (operationId get_version, both generations). */
+export const VersionInfoSchema = z.object({ version: z.string(), git_version: z.string().nullish() });
 
-const orUndefined = (v: string | null | undefined): string | undefined => v ?? undefined;
+export const orUndefined = (v: string | null | undefined): string | undefined => v ?? undefined;
 
 /** Airflow's DAG run payload in our shape. */
 export function toDagRun(raw: z.infer<typeof DagRunSchema>): DagRun {
@@ -62,7 +67,7 @@ export function toTaskInstance(raw: z.infer<typeof TaskInstanceSchema>, dagRunId
     dagRunId: raw.dag_run_id ?? dagRunId,
     taskId: raw.task_id,
     // Airflow says "none" or null for "no status"; keep what it said, the runbooks treat both as not run.
-    state: raw.state as TaskState,
+    state: raw.state,
     tryNumber: raw.try_number,
     startDate: orUndefined(raw.start_date),
     endDate: orUndefined(raw.end_date),

@@ -1,194 +1,147 @@
-import type { z } from 'zod';
-import { BackendError, networkError, summarizeBody } from '../http/errors';
-import type {
-  AirflowActions,
-  ClearTaskInstancesRequest,
-  DagRun,
-  ListDagRunsOptions,
-  SetTaskInstanceStateRequest,
-  TaskInstance,
-  TaskInstanceRef,
-  TaskLog,
-  TaskState,
-} from './airflow-actions';
-import {
-  DagRunCollectionSchema,
-  DagRunSchema,
-  ProblemSchema,
-  TaskInstanceCollectionSchema,
-  TaskInstanceRefCollectionSchema,
-  toDagRun,
-  toRef,
-  toTaskInstance,
-} from './airflow-schemas';
+import { BackendError, networkError } from '../http/errors';
+import type { AirflowActions, ClearTaskInstancesRequest, DagRun, ListDagRunsOptions, SetTaskInstanceStateRequest, TaskInstance, TaskInstanceRef, TaskLog, TaskState } from './airflow-actions';
+import { basicAuth, NO_AUTH, tokenAuth } from './airflow-auth';
+import { AirflowHttp } from './airflow-http';
+import { VersionInfoSchema } from './airflow-schemas';
+import { AirflowV1Client } from './airflow-v1-client';
+import { AirflowV2Client } from './airflow-v2-client';
+
+/** AIRFLOW_API_VERSION: `auto` probes the server once; `1` is Airflow 2 (`/api/v1`), `2` is Airflow 3 (`/api/v2`). */
+export type AirflowApiVersion = 'auto' | '1' | '2';
 
 export interface AirflowHttpOptions {
-  /** Webserver base URL; the API is at `<url>/api/v1`. */
+  /** Webserver (Airflow 2) or API server (Airflow 3) base URL. */
   url: string;
   username?: string;
   password?: string;
+  /** Default `auto`. */
+  apiVersion?: AirflowApiVersion;
   /** Per request (default 30 s). */
   timeoutMs?: number;
+  /** Where the detected generation is reported (once). */
+  log?: (fields: Record<string, unknown>, message: string) => void;
+  now?: () => number;
 }
 
-const PAGE = 100;
-/** A runaway DAG must not make the bot page forever. */
-const MAX_PAGES = 50;
-/** Logs can be huge; we read at most this much of one before keeping only its end. */
-const MAX_LOG_BYTES = 8 * 1024 * 1024;
+type GenerationClient = AirflowV1Client | AirflowV2Client;
+type Probe = { kind: 'found'; version?: string } | { kind: 'absent' };
 
-const seg = encodeURIComponent;
-
-/** Airflow's stable REST API over Node's fetch, with basic auth. */
+/**
+ * Airflow's REST API, either generation, behind one interface. In auto mode the first call probes
+ * `GET /api/v2/version`, then `GET /api/v1/version`, without credentials (so Basic credentials never reach an
+ * Airflow 3 server), and remembers the answer; a probe that fails (network, 5xx) is retried at the next call.
+ */
 export class HttpAirflowActions implements AirflowActions {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
-  private readonly authorization?: string;
+  private client?: GenerationClient;
+  private detecting?: Promise<GenerationClient>;
 
-  constructor(options: AirflowHttpOptions) {
+  constructor(private readonly options: AirflowHttpOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    if (options.username !== undefined) {
-      this.authorization = `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
-    }
+    if (options.apiVersion === '1' || options.apiVersion === '2') this.client = this.clientFor(options.apiVersion === '1' ? 1 : 2);
   }
 
+  /** The URL of an API path in the generation in use (v2 until one was detected, for previews only). */
   apiUrl(path: string): string {
-    return `${this.baseUrl}/api/v1${path}`;
+    return this.client ? this.client.apiUrl(path) : `${this.baseUrl}/api/v2${path}`;
   }
 
-  async listDagRuns(dagId: string, options: ListDagRunsOptions = {}, signal?: AbortSignal): Promise<DagRun[]> {
-    const query = new URLSearchParams({ order_by: '-execution_date', limit: String(Math.min(Math.max(options.limit ?? 5, 1), 100)) });
-    for (const state of options.states ?? []) query.append('state', state);
-    const body = await this.json('GET', `/dags/${seg(dagId)}/dagRuns?${query.toString()}`, DagRunCollectionSchema, undefined, signal);
-    return body.dag_runs.map(toDagRun);
+  async apiGeneration(signal?: AbortSignal): Promise<1 | 2> {
+    return (await this.use(signal)).apiGeneration();
+  }
+
+  bypassRequests(dagId: string, dagRunId: string, taskIds: readonly string[]): string[] {
+    if (!this.client) throw new BackendError('Airflow', 'invalid_url', 'The Airflow API generation is not known yet (no call has reached Airflow).');
+    return this.client.bypassRequests(dagId, dagRunId, taskIds);
+  }
+
+  async listDagRuns(dagId: string, options?: ListDagRunsOptions, signal?: AbortSignal): Promise<DagRun[]> {
+    return (await this.use(signal)).listDagRuns(dagId, options, signal);
   }
 
   async getDagRun(dagId: string, dagRunId: string, signal?: AbortSignal): Promise<DagRun> {
-    return toDagRun(await this.json('GET', `/dags/${seg(dagId)}/dagRuns/${seg(dagRunId)}`, DagRunSchema, undefined, signal));
+    return (await this.use(signal)).getDagRun(dagId, dagRunId, signal);
   }
 
-  async listTaskInstances(dagId: string, dagRunId: string, options: { states?: Exclude<TaskState, null>[] } = {}, signal?: AbortSignal): Promise<TaskInstance[]> {
-    const all: TaskInstance[] = [];
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const query = new URLSearchParams({ limit: String(PAGE), offset: String(page * PAGE) });
-      for (const state of options.states ?? []) query.append('state', state);
-      const path = `/dags/${seg(dagId)}/dagRuns/${seg(dagRunId)}/taskInstances?${query.toString()}`;
-      const body = await this.json('GET', path, TaskInstanceCollectionSchema, undefined, signal);
-      all.push(...body.task_instances.map((ti) => toTaskInstance(ti, dagRunId)));
-      const total = body.total_entries ?? all.length;
-      if (body.task_instances.length < PAGE || all.length >= total) break;
-    }
-    return all;
+  async listTaskInstances(dagId: string, dagRunId: string, options?: { states?: Exclude<TaskState, null>[] }, signal?: AbortSignal): Promise<TaskInstance[]> {
+    return (await this.use(signal)).listTaskInstances(dagId, dagRunId, options, signal);
   }
 
-  async getTaskLog(dagId: string, dagRunId: string, taskId: string, tryNumber: number, options: { maxChars?: number } = {}, signal?: AbortSignal): Promise<TaskLog> {
-    const maxChars = options.maxChars ?? 4000;
-    const path = `/dags/${seg(dagId)}/dagRuns/${seg(dagRunId)}/taskInstances/${seg(taskId)}/logs/${tryNumber}?full_content=true`;
-    const text = await this.request('GET', path, undefined, signal, 'text/plain', MAX_LOG_BYTES);
-    const truncated = text.length > maxChars;
-    return { taskId, tryNumber, excerpt: truncated ? text.slice(text.length - maxChars) : text, truncated };
+  async getTaskLog(dagId: string, dagRunId: string, taskId: string, tryNumber: number, options?: { maxChars?: number }, signal?: AbortSignal): Promise<TaskLog> {
+    return (await this.use(signal)).getTaskLog(dagId, dagRunId, taskId, tryNumber, options, signal);
   }
 
   async clearTaskInstances(dagId: string, request: ClearTaskInstancesRequest, signal?: AbortSignal): Promise<TaskInstanceRef[]> {
-    const payload = {
-      dry_run: request.dryRun,
-      dag_run_id: request.dagRunId,
-      task_ids: request.taskIds,
-      include_downstream: request.includeDownstream ?? false,
-      include_upstream: request.includeUpstream ?? false,
-      only_failed: request.onlyFailed ?? false,
-      reset_dag_runs: request.resetDagRuns ?? true,
-    };
-    const body = await this.json('POST', `/dags/${seg(dagId)}/clearTaskInstances`, TaskInstanceRefCollectionSchema, payload, signal);
-    return body.task_instances.map(toRef);
+    return (await this.use(signal)).clearTaskInstances(dagId, request, signal);
   }
 
   async setTaskInstanceState(dagId: string, request: SetTaskInstanceStateRequest, signal?: AbortSignal): Promise<TaskInstanceRef[]> {
-    const payload = {
-      dry_run: request.dryRun,
-      dag_run_id: request.dagRunId,
-      task_id: request.taskId,
-      new_state: request.newState,
-      include_downstream: request.includeDownstream ?? false,
-      include_upstream: request.includeUpstream ?? false,
-      include_future: false,
-      include_past: false,
-    };
-    const body = await this.json('POST', `/dags/${seg(dagId)}/updateTaskInstancesState`, TaskInstanceRefCollectionSchema, payload, signal);
-    return body.task_instances.map(toRef);
+    return (await this.use(signal)).setTaskInstanceState(dagId, request, signal);
   }
 
-  private async json<S extends z.ZodType>(method: string, path: string, schema: S, payload: unknown, signal?: AbortSignal): Promise<z.infer<S>> {
-    const text = await this.request(method, path, payload, signal, 'application/json', 16 * 1024 * 1024);
+  private clientFor(generation: 1 | 2): GenerationClient {
+    const { username, password } = this.options;
+    if (generation === 1) {
+      const auth = username === undefined ? NO_AUTH : basicAuth(username, password ?? '');
+      return new AirflowV1Client(new AirflowHttp(1, this.baseUrl, auth, this.timeoutMs));
+    }
+    const auth = username === undefined ? NO_AUTH : tokenAuth({ baseUrl: this.baseUrl, username, password: password ?? '', timeoutMs: this.timeoutMs, now: this.options.now });
+    return new AirflowV2Client(new AirflowHttp(2, this.baseUrl, auth, this.timeoutMs));
+  }
+
+  private use(signal?: AbortSignal): Promise<GenerationClient> {
+    if (this.client) return Promise.resolve(this.client);
+    this.detecting ??= this.detect(signal).then(
+      (client) => {
+        this.client = client;
+        return client;
+      },
+      (err: unknown) => {
+        this.detecting = undefined;
+        throw err;
+      },
+    );
+    return this.detecting;
+  }
+
+  private async detect(signal?: AbortSignal): Promise<GenerationClient> {
+    const v2 = await this.probe(2, signal);
+    const v1 = v2.kind === 'found' ? undefined : await this.probe(1, signal);
+    const found = v2.kind === 'found' ? { generation: 2 as const, probe: v2 } : v1?.kind === 'found' ? { generation: 1 as const, probe: v1 } : undefined;
+    if (!found) {
+      throw new BackendError('Airflow', 'http_status', `Neither /api/v2/version nor /api/v1/version exists at ${this.baseUrl}: is AIRFLOW_URL the Airflow webserver (Airflow 2) or API server (Airflow 3)?`, 404);
+    }
+    this.options.log?.({ airflowUrl: this.baseUrl, apiVersion: found.generation, airflowVersion: found.probe.version ?? 'unknown' }, `Airflow API detected: /api/v${found.generation} (Airflow ${found.probe.version ?? (found.generation === 2 ? '3' : '2')})`);
+    return this.clientFor(found.generation);
+  }
+
+  /** `GET /api/v<n>/version` (operationId get_version) without credentials: 2xx VersionInfo, 401/403 = the route exists, 404 = absent. */
+  private async probe(generation: 1 | 2, signal?: AbortSignal): Promise<Probe> {
+    const url = `${this.baseUrl}/api/v${generation}/version`;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      text = await response.text();
+    } catch (err) {
+      throw networkError('Airflow', url, err, this.timeoutMs, signal);
+    }
+    if (response.status === 404) return { kind: 'absent' };
+    if (response.status === 401 || response.status === 403) return { kind: 'found' };
+    if (response.status < 200 || response.status >= 300) {
+      throw new BackendError('Airflow', 'http_status', `Airflow answered ${response.status} to GET /api/v${generation}/version while the bot was finding out which API it speaks; try again later.`, response.status);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       parsed = undefined;
     }
-    const result = schema.safeParse(parsed);
-    if (!result.success) {
-      const where = result.error.issues[0]?.path.join('.') || 'the body';
-      throw new BackendError('Airflow', 'http_status', `Airflow answered ${method} ${path.split('?')[0]} with something the bot does not understand (${where}): ${summarizeBody(text, 200)}. Is AIRFLOW_URL the webserver (API at /api/v1)?`, 200, summarizeBody(text));
-    }
-    return result.data;
-  }
-
-  /** One request; returns the body text of a 2xx answer or throws BackendError. */
-  private async request(method: string, path: string, payload: unknown, signal: AbortSignal | undefined, accept: string, maxBytes: number): Promise<string> {
-    const url = this.apiUrl(path);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const headers: Record<string, string> = { accept };
-    if (this.authorization) headers.authorization = this.authorization;
-    if (payload !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, {
-        method,
-        headers,
-        body: payload === undefined ? undefined : JSON.stringify(payload),
-        redirect: 'manual',
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      text = await readBounded(response, maxBytes);
-    } catch (err) {
-      throw networkError('Airflow', url, err, this.timeoutMs, signal);
-    }
-    if (response.status >= 200 && response.status < 300) return text;
-    throw statusError(method, path, response.status, response.statusText, text);
-  }
-}
-
-/** Reads at most `maxBytes` of a body, keeping its END (a log's error is at the end). */
-async function readBounded(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    const buf = Buffer.from(chunk as Uint8Array);
-    chunks.push(buf);
-    size += buf.length;
-    while (size > maxBytes && chunks.length > 1) size -= chunks.shift()!.length;
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function statusError(method: string, path: string, status: number, statusText: string, text: string): BackendError {
-  const problem = ProblemSchema.safeParse(safeJson(text));
-  const said = problem.success && (problem.data.detail ?? problem.data.title) ? (problem.data.detail ?? problem.data.title)! : summarizeBody(text, 200);
-  const where = `${method} ${path.split('?')[0]}`;
-  let message = `Airflow answered ${status} ${statusText} to ${where}: ${said}`;
-  if (status === 401) message = `Airflow refused the bot's credentials (401) for ${where}. Check AIRFLOW_USERNAME and AIRFLOW_PASSWORD.`;
-  if (status === 403) message = `Airflow's user for the bot may not do ${where} (403): ${said}. Ask an Airflow admin to grant the permission.`;
-  return new BackendError('Airflow', 'http_status', message, status, summarizeBody(text));
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    const info = VersionInfoSchema.safeParse(parsed);
+    if (!info.success) throw new BackendError('Airflow', 'http_status', `GET /api/v${generation}/version at ${this.baseUrl} did not answer with Airflow's version: is AIRFLOW_URL Airflow?`, response.status);
+    return { kind: 'found', version: info.data.version };
   }
 }

@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricDataCommand, GetMetricWidgetImageCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricWidgetImageCommand } from '@aws-sdk/client-cloudwatch';
 import { mapSdkError } from '../aws/map-sdk-error';
 import type { AwsClientConfig } from '../aws/client-config';
 
@@ -17,8 +17,21 @@ export interface MetricSeries {
   values: number[];
 }
 
+/** What DescribeAlarms says about one metric alarm (the fields alarm routing reads). */
+export interface AlarmDefinition {
+  name: string;
+  arn?: string;
+  description?: string;
+  state?: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
+  namespace?: string;
+  metricName?: string;
+  dimensions: Record<string, string>;
+}
+
 /** The CloudWatch calls runbook-bot makes. */
 export interface CloudWatchActions {
+  /** DescribeAlarms for one alarm name: its definition, or undefined when no metric alarm has that name. Optional: only the alarm router needs it. */
+  describeAlarm?(name: string, signal?: AbortSignal): Promise<AlarmDefinition | undefined>;
   /** GetMetricData over [start, end) with one datapoint per `periodSeconds`. */
   getMetricData(queries: MetricQuery[], window: { start: Date; end: Date; periodSeconds: number }, signal?: AbortSignal): Promise<MetricSeries[]>;
   /** GetMetricWidgetImage: a PNG of the widget (CloudWatch's metric widget JSON). */
@@ -72,6 +85,28 @@ export class SdkCloudWatchActions implements CloudWatchActions {
       throw mapSdkError(BACKEND, 'cloudwatch:GetMetricData', queries.map((q) => q.metricName).join(', '), err, signal);
     }
     return [...out.values()];
+  }
+
+  async describeAlarm(name: string, signal?: AbortSignal): Promise<AlarmDefinition | undefined> {
+    try {
+      const res = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'], MaxRecords: 1 }), { abortSignal: signal });
+      const alarm = (res.MetricAlarms ?? []).find((a) => a.AlarmName === name);
+      if (!alarm) return undefined;
+      const dimensions: Record<string, string> = {};
+      for (const d of alarm.Dimensions ?? []) if (d.Name && d.Value !== undefined) dimensions[d.Name] = d.Value;
+      const state = alarm.StateValue;
+      return {
+        name,
+        ...(alarm.AlarmArn ? { arn: alarm.AlarmArn } : {}),
+        ...(alarm.AlarmDescription ? { description: alarm.AlarmDescription } : {}),
+        ...(state === 'ALARM' || state === 'OK' || state === 'INSUFFICIENT_DATA' ? { state } : {}),
+        ...(alarm.Namespace ? { namespace: alarm.Namespace } : {}),
+        ...(alarm.MetricName ? { metricName: alarm.MetricName } : {}),
+        dimensions,
+      };
+    } catch (err) {
+      throw mapSdkError(BACKEND, 'cloudwatch:DescribeAlarms', name, err, signal);
+    }
   }
 
   async getMetricWidgetImage(widget: Record<string, unknown>, signal?: AbortSignal): Promise<Buffer> {

@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { BackendError, networkError } from '../http/errors';
+import { pathSegment, pathSegments } from '../http/path-segment';
 
 /** `owner/name`. */
 export type RepoName = string;
@@ -50,9 +51,21 @@ async function fetchKeepingCode(input: string | URL | Request, init?: RequestIni
 }
 
 function split(repo: RepoName): { owner: string; repo: string } {
-  const [owner, name] = repo.split('/');
-  if (!owner || !name) throw new Error(`not a repository name: ${repo}`);
+  const [owner, name, ...rest] = repo.split('/');
+  if (!owner || !name || rest.length > 0) throw new BackendError('GitHub', 'invalid_url', `Refused to call GitHub: ${JSON.stringify(repo)} is not a repository name (owner/name).`);
+  // Octokit encodes owner and repo itself but would send `.`/`..` as they are: refuse them first.
+  pathSegment('GitHub', 'repository owner', owner);
+  pathSegment('GitHub', 'repository name', name);
   return { owner, repo: name };
+}
+
+/**
+ * A file path or branch name checked segment by segment (no empty, `.` or `..` part) and returned as it
+ * is: Octokit encodes it into the URL itself, and it must not be encoded twice.
+ */
+function checked(what: string, value: string): string {
+  pathSegments('GitHub', what, value);
+  return value;
 }
 
 /** GitHub's REST API through Octokit; `apiUrl` is GITHUB_API_URL (github.com or Enterprise). */
@@ -71,7 +84,8 @@ export class OctokitGitHubActions implements GitHubActions {
   }
 
   fileUrl(repo: RepoName, path: string, branch: string): string {
-    return `${this.webUrl}/${repo}/blob/${encodeURIComponent(branch)}/${path}`;
+    const { owner, repo: name } = split(repo);
+    return `${this.webUrl}/${pathSegment('GitHub', 'repository owner', owner)}/${pathSegment('GitHub', 'repository name', name)}/blob/${pathSegment('GitHub', 'branch', branch)}/${pathSegments('GitHub', 'file path', path)}`;
   }
 
   async defaultBranch(repo: RepoName, signal?: AbortSignal): Promise<string> {
@@ -80,7 +94,7 @@ export class OctokitGitHubActions implements GitHubActions {
   }
 
   async getFile(repo: RepoName, path: string, ref: string, signal?: AbortSignal): Promise<RepoFile> {
-    const res = await this.call(`read ${path} in ${repo}`, signal, (request) => this.octokit.repos.getContent({ ...split(repo), path, ref, request }));
+    const res = await this.call(`read ${path} in ${repo}`, signal, (request) => this.octokit.repos.getContent({ ...split(repo), path: checked('file path', path), ref: checked('ref', ref), request }));
     const data = res.data;
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
       throw new BackendError('GitHub', 'http_status', `${path} in ${repo} is not a file. Check the file path in the configuration.`, res.status);
@@ -93,20 +107,20 @@ export class OctokitGitHubActions implements GitHubActions {
   }
 
   async branchHead(repo: RepoName, branch: string, signal?: AbortSignal): Promise<string> {
-    const res = await this.call(`read branch ${branch} of ${repo}`, signal, (request) => this.octokit.git.getRef({ ...split(repo), ref: `heads/${branch}`, request }));
+    const res = await this.call(`read branch ${branch} of ${repo}`, signal, (request) => this.octokit.git.getRef({ ...split(repo), ref: `heads/${checked('branch', branch)}`, request }));
     return res.data.object.sha;
   }
 
   async createBranch(repo: RepoName, branch: string, sha: string, signal?: AbortSignal): Promise<void> {
-    await this.call(`create branch ${branch} in ${repo}`, signal, (request) => this.octokit.git.createRef({ ...split(repo), ref: `refs/heads/${branch}`, sha, request }));
+    await this.call(`create branch ${branch} in ${repo}`, signal, (request) => this.octokit.git.createRef({ ...split(repo), ref: `refs/heads/${checked('branch', branch)}`, sha, request }));
   }
 
   async updateFile(repo: RepoName, change: { path: string; branch: string; content: string; sha: string; message: string }, signal?: AbortSignal): Promise<string> {
     const res = await this.call(`commit ${change.path} to ${repo}`, signal, (request) =>
       this.octokit.repos.createOrUpdateFileContents({
         ...split(repo),
-        path: change.path,
-        branch: change.branch,
+        path: checked('file path', change.path),
+        branch: checked('branch', change.branch),
         sha: change.sha,
         message: change.message,
         content: Buffer.from(change.content, 'utf8').toString('base64'),
@@ -134,6 +148,7 @@ export class OctokitGitHubActions implements GitHubActions {
     try {
       return await fn({ signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
     } catch (err) {
+      if (err instanceof BackendError) throw err; // refused before any request (an invalid path)
       throw this.toBackendError(what, err, signal, timeout.aborted);
     }
   }

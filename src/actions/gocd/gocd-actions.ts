@@ -1,4 +1,5 @@
 import { BackendError, networkError, summarizeBody } from '../http/errors';
+import { pathSegment } from '../http/path-segment';
 import { PipelineHistory, type PipelineInstance } from './gocd-schema';
 
 /** Where a pipeline run is: still going, or how it ended. */
@@ -64,7 +65,7 @@ export class HttpGoCdActions implements GoCdActions {
   }
 
   historyPageUrl(pipeline: string): string {
-    return `${this.baseUrl}/tab/pipeline/history/${encodeURIComponent(pipeline)}`;
+    return `${this.baseUrl}/tab/pipeline/history/${pathSegment('GoCD', 'pipeline', pipeline)}`;
   }
 
   async pipelineHistory(pipeline: string, options: { limit?: number; signal?: AbortSignal } = {}): Promise<GoCdRun[]> {
@@ -96,7 +97,7 @@ export class HttpGoCdActions implements GoCdActions {
   }
 
   private historyApiUrl(pipeline: string, pageSize: number): string {
-    return `${this.baseUrl}/api/pipelines/${encodeURIComponent(pipeline)}/history?page_size=${pageSize}`;
+    return `${this.baseUrl}/api/pipelines/${pathSegment('GoCD', 'pipeline', pipeline)}/history?page_size=${pageSize}`;
   }
 
   private async *pages(pipeline: string, pageSize: number, signal?: AbortSignal): AsyncGenerator<GoCdRun[]> {

@@ -1,4 +1,5 @@
 import { BackendError, networkError, summarizeBody } from '../http/errors';
+import { pathSegment } from '../http/path-segment';
 
 export const RETRACT_KINDS = ['attribute', 'indexed-attribute', 'committed-dataset'] as const;
 export type RetractKind = (typeof RETRACT_KINDS)[number];
@@ -29,7 +30,7 @@ export class HttpMetapodActions implements MetapodActions {
   ) {}
 
   retractUrl(kind: RetractKind, id: string): string {
-    return `${this.baseUrl}/api/migrations/retract/${kind}/${encodeURIComponent(id)}`;
+    return `${this.baseUrl}/api/migrations/retract/${pathSegment('Metapod', 'retraction kind', kind)}/${pathSegment('Metapod', 'id', id)}`;
   }
 
   async retract(kind: RetractKind, id: string, signal?: AbortSignal): Promise<RetractResult> {

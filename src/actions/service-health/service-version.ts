@@ -1,4 +1,5 @@
 import { networkError, summarizeBody } from '../http/errors';
+import { pathSegment } from '../http/path-segment';
 import { pause } from '../../util/sleep';
 
 /** One answer of a service's `/api/version`. */
@@ -43,6 +44,16 @@ export function isVersion(reported: string | undefined, expected: string): boole
   const last = reported.toLowerCase().split(/[:@/]/).at(-1) ?? '';
   const want = expected.toLowerCase();
   return last.length >= 7 && (last.startsWith(want) || want.startsWith(last));
+}
+
+/**
+ * A service's base URL from SERVICE_URL_TEMPLATE: `{service}` and `{shard}` are each replaced by one
+ * encoded path segment (`.`/`..` refused), so a name can never change which URL is called.
+ */
+export function serviceBaseUrl(template: string, service: string, shard: string): string {
+  const s = pathSegment('the service', 'service name', service);
+  const sh = pathSegment('the service', 'shard', shard);
+  return template.replaceAll('{service}', s).replaceAll('{shard}', sh);
 }
 
 /** `/api/version` over HTTP with Node's fetch. */

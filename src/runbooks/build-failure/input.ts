@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AirflowTaskFailure } from '../../alarms/types';
 import type { ParseResult } from '../../operations/runbook';
+import { isPathSegment } from '../../actions/http/path-segment';
 import { showInput } from '../../util/text';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -11,8 +12,8 @@ const BASE = /^[a-z0-9][a-z0-9._-]{0,120}$/;
 
 export const BuildFailureInput = z.object({
   transactionId: z.string().regex(UUID),
-  dagId: z.string().regex(DAG_ID).optional(),
-  dagRunId: z.string().regex(RUN_ID).optional(),
+  dagId: z.string().regex(DAG_ID).refine(isPathSegment, 'a DAG id cannot be `.` or `..`').optional(),
+  dagRunId: z.string().regex(RUN_ID).refine(isPathSegment, 'a run id cannot be `.` or `..`').optional(),
   /** Handle this dataset/model (base name) when the transaction has several failures. */
   only: z.string().regex(BASE).optional(),
 });
@@ -40,6 +41,8 @@ export function parseBuildFailure(args: string[]): ParseResult<BuildFailureInput
     if (value === undefined) return { ok: false, error: `\`${flag}\` needs a value: ${WHAT[key]}.` };
     const normalized = key === 'only' ? value.toLowerCase().replace(/^(dataset|model)\//, '') : value;
     if (!PATTERNS[key].test(normalized)) return { ok: false, error: `${showInput(value)} is not ${WHAT[key]}.` };
+    // `.` and `..` match the patterns but would change an Airflow URL's path: refused before any request.
+    if (!isPathSegment(normalized)) return { ok: false, error: `${showInput(value)} is not ${WHAT[key]}: \`.\` and \`..\` are not names.` };
     if (input[key] !== undefined) return { ok: false, error: `\`${flag}\` is given twice.` };
     input[key] = normalized;
   }
@@ -49,12 +52,7 @@ export function parseBuildFailure(args: string[]): ParseResult<BuildFailureInput
 /** The input proposed for an Airflow task failure that names a transaction, outside the dagão (its own runbook). */
 export function inputFromAlarm(alarm: AirflowTaskFailure, dagaoDagId: string): BuildFailureInput | undefined {
   if (alarm.state !== 'ALARM' || alarm.dagId === dagaoDagId || !alarm.transactionId) return undefined;
-  const parsed = BuildFailureInput.safeParse({
-    transactionId: alarm.transactionId.toLowerCase(),
-    dagId: alarm.dagId,
-    dagRunId: alarm.runId,
-  });
-  return parsed.success ? parsed.data : undefined;
+  return alarmInput(alarm);
 }
 
 /**
@@ -63,6 +61,11 @@ export function inputFromAlarm(alarm: AirflowTaskFailure, dagaoDagId: string): B
  */
 export function offerFromAlarm(alarm: AirflowTaskFailure, dagaoDagId: string): BuildFailureInput | undefined {
   if (alarm.state !== 'ALARM' || alarm.dagId !== dagaoDagId || !alarm.transactionId) return undefined;
-  const parsed = BuildFailureInput.safeParse({ transactionId: alarm.transactionId.toLowerCase(), dagId: alarm.dagId, dagRunId: alarm.runId });
+  return alarmInput(alarm);
+}
+
+// Only what the alarm said: an absent run id is left out, never carried (and shown) as `undefined`.
+function alarmInput(alarm: AirflowTaskFailure): BuildFailureInput | undefined {
+  const parsed = BuildFailureInput.safeParse({ transactionId: alarm.transactionId?.toLowerCase(), dagId: alarm.dagId, ...(alarm.runId ? { dagRunId: alarm.runId } : {}) });
   return parsed.success ? parsed.data : undefined;
 }

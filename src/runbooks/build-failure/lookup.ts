@@ -1,5 +1,6 @@
 import type { AirflowActions, DagRun, TaskInstance } from '../../actions/airflow/airflow-actions';
 import type { GitHubActions, RepoFile } from '../../actions/github/github-actions';
+import { isAirflowNotFound } from '../../actions/airflow/airflow-errors';
 import { BackendError } from '../../actions/http/errors';
 import type { SonarActions } from '../../actions/sonar/sonar-actions';
 import { UserFacingError } from '../../operations/runbook';
@@ -7,7 +8,7 @@ import type { StepResult } from '../../operations/types';
 import { escapeMrkdwn } from '../../util/text';
 import { chooseTarget, classify, type Classification, type TargetChoice } from './classify';
 import type { BuildFailureInput } from './input';
-import { parsePolicyModels } from './source-edits';
+import { parsePolicyModels, type PolicyRead } from './source-edits';
 
 /** Where the runbook reads and writes, from configuration. */
 export interface BuildFailureSettings {
@@ -81,7 +82,9 @@ async function findRun(deps: BuildFailureDeps, input: BuildFailureInput, frozenR
     if (run) return { run };
     return { note: `None of the ${runs.length} latest runs of DAG \`${dagId}\` names this transaction in its conf. To let downstream jobs run today, run the command again with \`--run <dag-run-id>\`.` };
   } catch (err) {
-    if (err instanceof BackendError && err.status === 404) return { note: `Airflow has no run \`${escapeMrkdwn(runId ?? '')}\` of DAG \`${dagId}\`.` };
+    // Only Airflow's documented "no such run" is an answer; a 404 of the route itself (wrong API generation), a
+    // 401/403, a 5xx or an unreadable body stops the lookup with the reason.
+    if (runId && isAirflowNotFound(err)) return { note: `Airflow has no run \`${escapeMrkdwn(runId)}\` of DAG \`${dagId}\` (${escapeMrkdwn(err.message)}).` };
     return lookupFailed('Could not read the run from Airflow', err);
   }
 }
@@ -89,6 +92,15 @@ async function findRun(deps: BuildFailureDeps, input: BuildFailureInput, frozenR
 async function readSource(github: GitHubActions, repo: string, path: string): Promise<RepoSource> {
   const branch = await github.defaultBranch(repo);
   return { repo, branch, file: await github.getFile(repo, path, branch) };
+}
+
+/** Why the policy list could not be used: the entry, its line, and the runbook's manual steps (fail closed: nothing is disabled). */
+function unreadablePolicy(read: Extract<PolicyRead, { kind: 'unresolved' }>, where: string): string {
+  const entry = escapeMrkdwn(read.entry.replace(/`/g, "'"));
+  return (
+    `The bot could not read the policy model list in ${where}: entry \`${entry}\` (line ${read.line}): ${escapeMrkdwn(read.why.replace(/`/g, "'"))}. ` +
+    'It cannot tell which models are critical, so it disables nothing. Follow the runbook by hand ("Determining if a dataset or model is business critical", then "Dealing with model failures" or "Dealing with dataset failures").'
+  );
 }
 
 /** The read-only lookups of step 1; `results` freeze the target and run chosen when the operation started. */
@@ -133,9 +145,11 @@ export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, r
   }
   if (settings.policyModels) policy = { models: settings.policyModels, source: '`POLICY_MODELS` (configuration)' };
   else if (dagFile) {
-    const models = parsePolicyModels(dagFile.file.content);
-    if (models) policy = { models, source: `\`policy_models\` in ${dagFile.repo}/${dagFile.file.path}` };
-    else policyNote = `There is no \`policy_models = [...]\` list in ${dagFile.repo}/${dagFile.file.path}, so the bot cannot tell which models are critical.`;
+    const read = await parsePolicyModels(dagFile.file.content);
+    const where = `${dagFile.repo}/${dagFile.file.path}`;
+    if (read.kind === 'resolved') policy = { models: read.models, source: `\`policy_models\` in ${where}` };
+    else if (read.kind === 'absent') policyNote = `There is no \`policy_models = [...]\` list in ${where}, so the bot cannot tell which models are critical.`;
+    else policyNote = unreadablePolicy(read, where);
   } else policyNote = 'GitHub is not configured (`GITHUB_TOKEN`) and `POLICY_MODELS` is not set, so the bot cannot tell which models are critical.';
   return { names, classification, target, run, runNote, failedTasks, policy, policyNote, dagFile, dagFileNote };
 }

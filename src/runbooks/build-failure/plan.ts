@@ -16,7 +16,7 @@ export const branchName = (group: FailureGroup, tx: string): string => `runbook-
 export const editNote = (tx: string): string => `disabled by runbook-bot: failed in transaction ${tx}`;
 
 /** The edit of the pull request: comment the dataset out of itaipu, or remove the model from the DAG. */
-export function computeEdit(group: FailureGroup, source: RepoSource, tx: string): EditResult {
+export function computeEdit(group: FailureGroup, source: RepoSource, tx: string): Promise<EditResult> {
   return group.failed === 'dataset' ? commentOutDataset(source.file.content, group.base, source.file.path, editNote(tx)) : removeModel(source.file.content, group.base, source.file.path);
 }
 
@@ -126,7 +126,7 @@ async function airflowStep(deps: BuildFailureDeps, group: FailureGroup, f: Findi
       { label: 'Airflow run', value: `${run.dagId} / ${run.dagRunId}` },
       { label: 'Mark success (from Airflow dry run)', value: marked.map((t) => line(t.taskId, 'success')).join('\n') || '(nothing: no failed task of this name)', code: true },
       { label: 'Clear (from Airflow dry run)', value: toClear.map((t) => line(t, 'no status, runs again')).join('\n') || '(nothing downstream failed)', code: true },
-      { label: 'Requests', value: [`POST ${airflow.apiUrl(`/dags/${run.dagId}/updateTaskInstancesState`)}`, `POST ${airflow.apiUrl(`/dags/${run.dagId}/clearTaskInstances`)}`].join('\n'), code: true },
+      { label: 'Requests (each after its dry run)', value: (airflow.bypassRequests?.(run.dagId, run.dagRunId, marked.map((t) => t.taskId)) ?? [`POST ${airflow.apiUrl(`/dags/${run.dagId}/updateTaskInstancesState`)}`, `POST ${airflow.apiUrl(`/dags/${run.dagId}/clearTaskInstances`)}`]).join('\n'), code: true },
     ],
     verification: 'Airflow reports the marked tasks as success and the cleared tasks with no status; the new states are posted in this thread.',
     action: { kind: 'airflow.bypass', params: { dagId: run.dagId, dagRunId: run.dagRunId, mark: marked.map((t) => t.taskId), clear: toClear } },
@@ -175,7 +175,7 @@ export async function buildFromFindings(deps: BuildFailureDeps, input: BuildFail
       if (group.failed === 'dataset') steps.push(confirmStep(group));
       const read = group.failed === 'dataset' ? await readItaipu(deps) : (f.dagFile ?? f.dagFileNote ?? 'GitHub is not configured (`GITHUB_TOKEN`).');
       const source = typeof read === 'string' ? undefined : read;
-      const edit = source ? computeEdit(group, source, tx) : { ok: false as const, reason: read as string };
+      const edit = source ? await computeEdit(group, source, tx) : { ok: false as const, reason: read as string };
       if (source && edit.ok) {
         steps.push(prStep(group, source, tx, edit.edit));
         facts.file = { repo: source.repo, path: source.file.path, sha: source.file.sha };

@@ -1,12 +1,12 @@
 import { BackendError } from '../../actions/http/errors';
 import type { StepOutcome, StepRunContext } from '../../operations/runbook';
 import type { Step } from '../../operations/types';
+import { runBypass } from './bypass';
 import { editNote, computeEdit, STEP } from './plan';
 import type { BuildFailureInput } from './input';
 import type { BuildFailureDeps } from './lookup';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** A link to the operation's Slack thread (Slack redirects archive links to the workspace). */
 function threadLink(ctx: StepRunContext): string {
@@ -60,7 +60,7 @@ async function pullRequest(deps: BuildFailureDeps, step: Step, input: BuildFailu
   try {
     const file = await github.getFile(repo, path, base, ctx.signal);
     if (file.sha !== fileSha) return { ok: false, summary: `${path} changed in ${repo} since the preview. Nothing was changed; start a new request to see the new diff.` };
-    const edit = computeEdit({ base: group.base, failed: kind, names: [], modelAffected: false }, { repo, branch: base, file }, input.transactionId);
+    const edit = await computeEdit({ base: group.base, failed: kind, names: [], modelAffected: false }, { repo, branch: base, file }, input.transactionId);
     if (!edit.ok) return { ok: false, summary: edit.reason };
     const head = await github.branchHead(repo, base, ctx.signal);
     try {
@@ -89,36 +89,6 @@ async function pullRequest(deps: BuildFailureDeps, step: Step, input: BuildFailu
   }
 }
 
-async function bypass(deps: BuildFailureDeps, step: Step, ctx: StepRunContext): Promise<StepOutcome> {
-  const airflow = deps.airflow;
-  if (!airflow) return { ok: false, summary: 'Airflow is not configured (`AIRFLOW_URL`).' };
-  const dagId = str(step.action.params.dagId);
-  const dagRunId = str(step.action.params.dagRunId);
-  const mark = strings(step.action.params.mark);
-  const clear = strings(step.action.params.clear);
-  if (mark.length === 0) return { ok: true, summary: 'Nothing to change in Airflow: no failed task of this name.' };
-  try {
-    await ctx.recordExternalId('airflowDagRun', `${dagId}/${dagRunId}`);
-    const marked: string[] = [];
-    for (const taskId of mark) marked.push(...(await airflow.setTaskInstanceState(dagId, { dryRun: false, dagRunId, taskId, newState: 'success' }, ctx.signal)).map((t) => t.taskId));
-    ctx.progress(`Marked ${marked.join(', ')} as success; clearing what failed downstream…`);
-    const cleared = (await airflow.clearTaskInstances(dagId, { dryRun: false, dagRunId, taskIds: mark, includeDownstream: true, onlyFailed: true }, ctx.signal)).map((t) => t.taskId).sort();
-    const after = await airflow.listTaskInstances(dagId, dagRunId, {}, ctx.signal);
-    const stateOf = new Map(after.map((t) => [t.taskId, t.state ?? 'no status']));
-    const details = [
-      { label: 'New states', value: [...new Set([...mark, ...cleared])].map((t) => `${t}: ${stateOf.get(t) ?? '?'}`).join('\n'), code: true },
-    ];
-    const unexpected = cleared.filter((t) => !clear.includes(t));
-    const missing = clear.filter((t) => !cleared.includes(t));
-    const notSuccess = mark.filter((t) => stateOf.get(t) !== 'success');
-    if (notSuccess.length > 0) return { ok: false, summary: `Airflow does not show ${notSuccess.join(', ')} as success after marking it. Look at the run in Airflow.`, details };
-    const drift = unexpected.length + missing.length > 0 ? ` Airflow cleared a different set than its dry run showed (also: ${unexpected.join(', ') || 'none'}; not: ${missing.join(', ') || 'none'}).` : '';
-    return { ok: true, summary: `Marked ${mark.join(', ')} as success and cleared ${cleared.length} downstream task${cleared.length === 1 ? '' : 's'}.${drift}`, details };
-  } catch (err) {
-    return failure(err);
-  }
-}
-
 /** Runs one approved (or read-only) step of the build-failure plan. */
 export async function runBuildFailureStep(deps: BuildFailureDeps, step: Step, input: BuildFailureInput, ctx: StepRunContext): Promise<StepOutcome> {
   switch (step.id) {
@@ -129,7 +99,7 @@ export async function runBuildFailureStep(deps: BuildFailureDeps, step: Step, in
     case STEP.pr:
       return pullRequest(deps, step, input, ctx);
     case STEP.airflow:
-      return bypass(deps, step, ctx);
+      return runBypass(deps.airflow, step, ctx);
     case STEP.remind:
       return { ok: true, summary: str(step.action.params.text) };
     default:

@@ -86,22 +86,23 @@ export async function diagnose(deps: DiagnosisDeps, runId: string | undefined, s
   try {
     const run = await findRun(deps, runId, signal);
     if (!run) return { ok: true, summary: `Airflow has no run of the DAG \`${deps.dagId}\`: nothing to recover.`, externalIds: { dagRunState: 'none' } };
-    const runLine: PreviewLine = { label: 'Run', value: `${run.dagRunId}: ${run.state} (started ${shortTime(run.startDate ?? run.executionDate)}${run.endDate ? `, ended ${shortTime(run.endDate)}` : ''})` };
+    const runLine: PreviewLine = { label: 'Run', value: `${run.dagRunId}: ${run.state} (started ${shortTime(run.startDate ?? run.executionDate ?? run.runAfter)}${run.endDate ? `, ended ${shortTime(run.endDate)}` : ''})` };
     const ids = { dagRunId: run.dagRunId, dagRunState: run.state };
     if (run.state !== 'failed') {
       return { ok: true, summary: `The ${runId ? '' : 'latest '}run of \`${deps.dagId}\` is ${run.state}: nothing failed, so no recovery is offered.`, details: [runLine], externalIds: ids };
     }
     const failed = await deps.airflow.listTaskInstances(deps.dagId, run.dagRunId, { states: ['failed'] }, signal);
-    const logs: TaskLog[] = [];
+    const logs: (TaskLog & { unavailable?: true })[] = [];
     for (const t of failed.slice(0, MAX_LOGS)) {
       try {
         logs.push(await deps.airflow.getTaskLog(deps.dagId, run.dagRunId, t.taskId, Math.max(1, t.tryNumber), { maxChars: 4000 }, signal));
       } catch (err) {
         if (!(err instanceof BackendError)) throw err;
-        logs.push({ taskId: t.taskId, tryNumber: t.tryNumber, excerpt: `(log unavailable: ${err.message})`, truncated: false });
+        logs.push({ taskId: t.taskId, tryNumber: t.tryNumber, excerpt: `(log unavailable: ${err.message})`, truncated: false, unavailable: true });
       }
     }
-    const { verdict, seen } = classifyFailure(logs);
+    // An error reading a log is shown, but never judged as if it were the log.
+    const { verdict, seen } = classifyFailure(logs.filter((l) => !l.unavailable));
     const failedAt = new Date(run.endDate ?? run.startDate ?? deps.now().toISOString());
     const deploys = await recentDeploys(deps, failedAt, signal);
     const details: PreviewLine[] = [

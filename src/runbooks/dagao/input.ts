@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UUID_PATTERN } from '../../actions/cli/commands';
+import { isPathSegment } from '../../actions/http/path-segment';
 import type { ParseResult } from '../../operations/runbook';
 import { showInput } from '../../util/text';
 
@@ -19,7 +20,7 @@ export const DagaoInput = z.object({
   txSource: z.enum(['flag', 'alarm']).optional(),
   nodes: z.number().int().min(1).max(MAX_NODES),
   /** The failed run an alarm named; otherwise the latest run is diagnosed. */
-  runId: z.string().max(250).optional(),
+  runId: z.string().max(250).refine(isPathSegment, 'a run id cannot be empty, `.` or `..`').optional(),
 });
 export type DagaoInput = z.infer<typeof DagaoInput>;
 

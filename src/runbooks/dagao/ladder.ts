@@ -171,7 +171,7 @@ export function buildLadderPlan(input: DagaoInput, results: readonly StepResult[
     title: input.runId ? 'Diagnose the failed dagão run' : 'Diagnose the latest dagão run',
     risk: 'read-only',
     preview: [
-      { label: 'Airflow', value: `${input.runId ? `run ${input.runId}` : 'the latest run'} of \`${deps.dagId}\`, its failed tasks and the end of their logs (${deps.airflowUrl}/api/v1)` },
+      { label: 'Airflow', value: `${input.runId ? `run ${input.runId}` : 'the latest run'} of \`${deps.dagId}\`, its failed tasks and the end of their logs (${deps.airflowUrl}, REST API v1 or v2 as the server speaks)` },
       { label: 'GoCD', value: `deploys of ${deps.pipelines.join(', ')} in the 24 h before the failure` },
     ],
     verification: 'The run, failed tasks, log excerpts, recent deploys and a verdict are posted in this thread.',

@@ -1,6 +1,6 @@
 import type { CloudFormationActions } from '../../actions/cloudformation/types';
 import type { GoCdActions } from '../../actions/gocd/gocd-actions';
-import type { ServiceVersionActions } from '../../actions/service-health/service-version';
+import { serviceBaseUrl, type ServiceVersionActions } from '../../actions/service-health/service-version';
 
 /** How long and how often the rollback waits and polls; tests shrink these. */
 export interface RollbackTiming {
@@ -36,5 +36,5 @@ export interface RollbackDeps {
 
 /** The base URL of one service on one shard, or undefined when SERVICE_URL_TEMPLATE is not set. */
 export function serviceUrl(deps: RollbackDeps, service: string, shard: string): string | undefined {
-  return deps.serviceUrlTemplate?.replaceAll('{service}', service).replaceAll('{shard}', shard);
+  return deps.serviceUrlTemplate === undefined ? undefined : serviceBaseUrl(deps.serviceUrlTemplate, service, shard);
 }

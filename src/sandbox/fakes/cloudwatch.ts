@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { startHttpServer } from './http-server';
 
 /**
- * A strict loopback CloudWatch for GetMetricData and GetMetricWidgetImage.
+ * A strict loopback CloudWatch for GetMetricData, GetMetricWidgetImage and DescribeAlarms.
  * It speaks the protocol the installed @aws-sdk/client-cloudwatch (3.11xx) really sends: awsJson1_0
  * (`POST /`, `content-type: application/x-amz-json-1.0`, `x-amz-target: GraniteServiceVersion20100801.<Op>`,
  * epoch-second timestamps). Older clients (<= 3.948) sent the Query protocol, which is recorded as unexpected.
@@ -15,12 +15,26 @@ export interface CloudWatchFake {
   setSeries(metricName: string, values: number[], match?: Record<string, string>): void;
   /** The next call of `operation` fails with this AWS error type and HTTP status. */
   failNext(operation: string, type: string, status?: number, message?: string): void;
+  /** A metric alarm DescribeAlarms knows (AlarmName, Namespace, MetricName, Dimensions, AlarmDescription, StateValue...). */
+  setAlarm(alarm: FakeMetricAlarm): void;
   /** Delay before every answer (benchmarks: a backend answering in 50 ms). */
   delayMs: number;
   /** The PNG GetMetricWidgetImage answers (default TINY_PNG; the sandbox draws a chart). */
   chartPng: Buffer;
   assertNoUnexpected(): void;
   close(): Promise<void>;
+}
+
+/** A MetricAlarm as DescribeAlarms returns it (the subset of the API reference's fields the bot reads). */
+export interface FakeMetricAlarm {
+  AlarmName: string;
+  AlarmDescription?: string;
+  StateValue?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  Namespace?: string;
+  MetricName?: string;
+  Dimensions?: { Name: string; Value: string }[];
+  /** Default: an ARN in us-east-1, account 123456789012. */
+  AlarmArn?: string;
 }
 
 export interface CloudWatchRequest {
@@ -41,6 +55,7 @@ interface Query {
 /** Starts the fake on 127.0.0.1. */
 export async function startCloudWatchFake(): Promise<CloudWatchFake> {
   const series: { metricName: string; values: number[]; match: Record<string, string> }[] = [];
+  const alarms = new Map<string, FakeMetricAlarm>();
   const failures = new Map<string, { type: string; status: number; message: string }[]>();
 
   const answer = (operation: string, body: Record<string, unknown>): { status: number; json: unknown } => {
@@ -62,8 +77,33 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
       if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start || !Array.isArray(queries)) return invalid('StartTime, EndTime and MetricDataQueries are required');
       return { status: 200, json: { MetricDataResults: (queries as Query[]).map((q) => resultFor(q, start)), Messages: [] } };
     }
+    if (operation === 'DescribeAlarms') return describeAlarms(body);
     fake.unexpected.push(`${operation}: not implemented by the fake`);
     return { status: 400, json: { __type: 'com.amazonaws.cloudwatch#InvalidAction', message: `unknown operation ${operation}` } };
+  };
+
+  // DescribeAlarms as the API reference describes it: AlarmNames (at most 100, 1-255 characters each) or
+  // AlarmNamePrefix (not both), AlarmTypes (MetricAlarm, CompositeAlarm), MaxRecords 1-100; answers MetricAlarms and CompositeAlarms.
+  const describeAlarms = (body: Record<string, unknown>): { status: number; json: unknown } => {
+    const names = body.AlarmNames;
+    const prefix = body.AlarmNamePrefix;
+    if (names !== undefined && (!Array.isArray(names) || names.length > 100 || names.some((n) => typeof n !== 'string' || n.length < 1 || n.length > 255))) return invalid('AlarmNames must be 1 to 100 names of 1 to 255 characters');
+    if (names !== undefined && prefix !== undefined) return { status: 400, json: { __type: 'com.amazonaws.cloudwatch#InvalidParameterCombination', message: 'AlarmNames and AlarmNamePrefix cannot be used together' } };
+    const types = body.AlarmTypes;
+    if (types !== undefined && (!Array.isArray(types) || types.some((t) => t !== 'MetricAlarm' && t !== 'CompositeAlarm'))) return invalid('AlarmTypes must be MetricAlarm or CompositeAlarm');
+    const max = body.MaxRecords;
+    if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100)) return invalid('MaxRecords must be between 1 and 100');
+    const wantMetric = types === undefined || (types as string[]).includes('MetricAlarm');
+    const found = [...alarms.values()].filter((a) => (Array.isArray(names) ? (names as string[]).includes(a.AlarmName) : typeof prefix === 'string' ? a.AlarmName.startsWith(prefix) : true));
+    const metricAlarms = wantMetric
+      ? found.slice(0, typeof max === 'number' ? max : 50).map((a) => ({
+          AlarmArn: a.AlarmArn ?? `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a.AlarmName}`,
+          StateValue: 'ALARM',
+          Dimensions: [],
+          ...a,
+        }))
+      : [];
+    return { status: 200, json: { MetricAlarms: metricAlarms, CompositeAlarms: [] } };
   };
 
   const resultFor = (q: Query, start: number): Record<string, unknown> => {
@@ -105,6 +145,9 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
     unexpected: [],
     delayMs: 0,
     chartPng: TINY_PNG,
+    setAlarm(alarm) {
+      alarms.set(alarm.AlarmName, alarm);
+    },
     setSeries(metricName, values, match = {}) {
       series.push({ metricName, values, match });
     },

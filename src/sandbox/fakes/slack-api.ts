@@ -58,6 +58,8 @@ export interface SlackEmulatorOptions {
   botId?: string;
   teamId?: string;
   usergroups?: Record<string, string[]>;
+  /** Workspace members' e-mail addresses by user id, for users.lookupByEmail. */
+  emails?: Record<string, string>;
   /** What apps.connections.open answers as `url` (see setSocketModeUrl). */
   socketModeUrl?: string;
   /** Channel names by id for conversations.info (default: CDATAENG is #guild-data-eng, COTHER is #random). */
@@ -85,6 +87,8 @@ export interface SlackEmulator {
   responsesTo(url: string): Json[];
   failNext(method: string, error: string): void;
   setUsergroup(id: string, users: string[]): void;
+  /** Gives a user an e-mail address (users.lookupByEmail finds them by it). */
+  setEmail(userId: string, email: string): void;
   /** Points apps.connections.open at a Socket Mode server (e.g. startSocketModeServer().url). */
   setSocketModeUrl(url: string): void;
   assertNoUnexpected(): void;
@@ -104,6 +108,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const botId = options.botId ?? 'BBOT';
   const teamId = options.teamId ?? 'T0001';
   const usergroups = new Map(Object.entries(options.usergroups ?? {}));
+  const emails = new Map(Object.entries(options.emails ?? {}).map(([id, email]) => [email.toLowerCase(), id]));
   const channels = new Map(Object.entries(options.channels ?? { CDATAENG: 'guild-data-eng', COTHER: 'random' }));
   const uploads = emulateFileUploads(() => server.url, (problem) => emulator.unexpected.push(problem));
   const failures = new Map<string, string[]>();
@@ -200,6 +205,13 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       const users = usergroups.get(str(args.usergroup) ?? '');
       return users ? { ok: true, users: [...users] } : { ok: false, error: 'no_such_subteam' };
     },
+    // https://api.slack.com/methods/users.lookupByEmail: `users_not_found` when nobody has the address.
+    'users.lookupByEmail': (args) => {
+      const email = str(args.email);
+      if (!email) return { ok: false, error: 'invalid_arguments' };
+      const id = emails.get(email.toLowerCase());
+      return id ? { ok: true, user: { id, team_id: teamId, name: email.split('@')[0]!, deleted: false, is_bot: false, profile: { email } } } : { ok: false, error: 'users_not_found' };
+    },
   };
 
   const wireMessage = (msg: EmulatedMessage): Json => ({
@@ -291,6 +303,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     },
     setUsergroup: (id, users) => {
       usergroups.set(id, [...users]);
+    },
+    setEmail: (userId, email) => {
+      emails.set(email.toLowerCase(), userId);
     },
     setSocketModeUrl: (url) => {
       socketModeUrl = url;

@@ -1,5 +1,5 @@
 import type { SimulatedBackend } from '../backends';
-import { startAirflowFake } from '../fakes/airflow';
+import { startAirflowFakeFor } from '../fakes/airflow-v2';
 import { buildFailureRun, DAGAO_DOWNSTREAM } from './build-failure-data';
 import { writeSandboxCli } from './cli-scripts';
 
@@ -15,14 +15,17 @@ const FAILED_LOG = [
 ].join('\n');
 
 /**
- * Airflow with a dagão run that failed an hour ago (and its logs), and the `sabesp`/`nu` CLIs as
+ * Airflow (3 by default, 2 with SANDBOX_AIRFLOW=2) with a dagão run that failed an hour ago (and its logs), and the `sabesp`/`nu` CLIs as
  * executables in a temp dir. When `sabesp jobs create prod dagao` runs, a new dagão run appears in
  * Airflow and succeeds a few seconds later, as the retried job would make it.
  */
 export const dagaoSimulation: SimulatedBackend = {
   name: 'airflow',
-  async start({ latencyMs }) {
-    const airflow = await startAirflowFake(AIRFLOW_USER);
+  async start({ latencyMs, env }) {
+    // SANDBOX_AIRFLOW=2 simulates Airflow 2 (/api/v1, Basic auth); 3, the default, Airflow 3 (/api/v2, JWT). The bot detects which.
+    const generation = env?.SANDBOX_AIRFLOW ?? '3';
+    if (generation !== '2' && generation !== '3') throw new Error(`SANDBOX_AIRFLOW must be 2 or 3 (the Airflow major version to simulate), not ${JSON.stringify(generation)}.`);
+    const airflow = await startAirflowFakeFor(generation === '2' ? 'v1' : 'v2', AIRFLOW_USER);
     const cli = writeSandboxCli();
     const failedAt = new Date(Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000).toISOString().replace('.000Z', '+00:00');
     const failedRun = `scheduled__${failedAt}`;
@@ -89,6 +92,7 @@ export const dagaoSimulation: SimulatedBackend = {
         { say: 'Done: the retried run succeeded, so the ladder ends; the Airflow panel shows both runs and the CLI calls.', after: 'Succeeded' },
       ],
       state: () => ({
+        airflow: generation === '2' ? 'Airflow 2 (/api/v1, Basic auth)' : 'Airflow 3 (/api/v2, JWT)',
         failedRun: { dagRunId: failedRun, state: airflow.runState('dagao', failedRun) },
         retries: Array.from({ length: retries }, (_, i) => ({ dagRunId: `manual__retry-${i + 1}`, state: airflow.runState('dagao', `manual__retry-${i + 1}`) })),
         cli: cli.calls().map((c) => c.join(' ')),

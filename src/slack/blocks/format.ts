@@ -65,5 +65,26 @@ export function renderLines(lines: readonly PreviewLine[]): string {
 
 /** "op-abc12345 · requested by @x" and similar one-line identity of an operation. */
 export function identity(op: Operation): string {
-  return `\`${op.id}\` · requested by <@${op.requester}> · ${slackDate(op.createdAt)}`;
+  return `\`${op.id}\` · ${startedBy(op)} · ${slackDate(op.createdAt)}`;
+}
+
+/**
+ * Who started an operation: a person ("requested by @x"), or an alarm, named, with who approved it so far.
+ * An alarm's operation has the bot as requester; showing the bot as a requester would read as a person.
+ */
+export function startedBy(op: Operation): string {
+  if (!op.alarm) return `requested by <@${op.requester}>`;
+  const approvers = [...new Set(op.approvals.map((a) => a.userId))].map((u) => `<@${u}>`);
+  return `started by ${op.alarm.description ?? 'an alarm'}${approvers.length > 0 ? `, approved by ${approvers.join(', ')}` : ''}`;
+}
+
+/**
+ * An external id's key in words, for the rare message that must name one (a crash report):
+ * `changeSet:prod-global-k-metapod` reads "Change set (prod-global-k-metapod)", `dagRunId` "Dag run id".
+ */
+export function externalIdLabel(key: string): string {
+  const [base = '', ...rest] = key.split(':');
+  const words = base.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const label = words.charAt(0).toUpperCase() + words.slice(1);
+  return rest.length > 0 ? `${label} (${rest.join(':')})` : label;
 }

@@ -2,7 +2,8 @@ import type { types } from '@slack/bolt';
 import { attemptOf } from '../../operations/changes';
 import { skippedSteps } from '../../operations/early-end';
 import { stepFingerprint } from '../../operations/fingerprint';
-import { approvalsRequired } from '../../operations/policy';
+import { describeRule, requiredApprovals, ruleFor, type ResolvedRule } from '../../operations/approval-rules';
+import { canonicalJson } from '../../operations/fingerprint';
 import type { Operation, Step } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
@@ -14,10 +15,14 @@ export const CHECK_STATE_ACTION = 'op_check_state';
 export const RUN_AGAIN_ACTION = 'op_run_again';
 /** A step whose action kind is `confirmation` asks a question; its button records the answer as the step's approval. */
 export const CONFIRM_ACTION = 'op_confirm';
+/** The menu of a finished operation: export its timeline (Markdown and JSON) into the thread. */
+export const EXPORT_ACTION = 'op_export';
 
 export interface RenderOptions {
   /** Who may approve, in mrkdwn (from the approval policy). */
   approvers: string;
+  /** The rule the current configuration would give `op` for `risk`, to say when it differs from the stored one. */
+  ruleNow?: (op: Operation, risk: 'mutating' | 'destructive') => ResolvedRule | undefined;
 }
 
 /** The value an Approve button carries: the approval is bound to this exact step preview. */
@@ -50,10 +55,17 @@ function stepBlocks(op: Operation, step: Step, index: number): Block[] {
 
 function approvalLine(op: Operation, step: Step, options: RenderOptions): string {
   const approvers = op.approvals.filter((a) => a.stepId === step.id).map((a) => `<@${a.userId}>`);
-  const needed = approvalsRequired(step.risk);
+  const needed = requiredApprovals(op, step);
+  const rule = ruleFor(op, step);
   const parts: string[] = [];
   if (approvers.length > 0) parts.push(`Approved by ${approvers.join(', ')}`);
-  if (op.state === 'awaiting_approval') {
+  if (op.state === 'awaiting_approval' && rule) {
+    // The rule the operation stored when it was proposed, in words (a later config change does not alter it).
+    parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'}: the rule${rule.policy ? ` (policy ${escapeMrkdwn(rule.policy)})` : ''} ${describeRule(rule)}`);
+    const now = options.ruleNow?.(op, rule.risk);
+    if (now && canonicalJson(now) !== canonicalJson(rule)) parts.push(`the configuration changed since this plan was proposed (the rule would now be: ${describeRule(now)}); this plan keeps its rule`);
+    if (op.expiresAt) parts.push(`expires ${slackDate(op.expiresAt)}`);
+  } else if (op.state === 'awaiting_approval') {
     parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'} from ${options.approvers}`);
     if (op.expiresAt) parts.push(`expires ${slackDate(op.expiresAt)}`);
   }
@@ -95,6 +107,7 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: op.plan.title.slice(0, 150), emoji: true } },
     mrkdwn(`${stateLabel(op.state)} · ${identity(op)}\n${op.plan.summary}`),
+    ...recentBlocks(op),
     { type: 'divider' },
     ...op.plan.steps.flatMap((s, i) => stepBlocks(op, s, i)),
   ];
@@ -119,7 +132,8 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
     if (step.risk === 'destructive') {
       approve.confirm = {
         title: { type: 'plain_text', text: 'Approve a destructive step?' },
-        text: { type: 'mrkdwn', text: `You are approving *${escapeMrkdwn(step.title.slice(0, 200))}*. It runs as soon as a second approver agrees.` },
+        // Plain text: a confirm dialog shows markup as typed. The message is redrawn after each approval, so it knows whether this one is the last.
+        text: { type: 'plain_text', text: confirmText(op, step) },
         confirm: { type: 'plain_text', text: 'Approve' },
         deny: { type: 'plain_text', text: 'Back' },
         style: 'danger',
@@ -132,7 +146,40 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
     });
   }
   if (op.state === 'interrupted') blocks.push(recoveryActions(op));
+  if (op.state === 'succeeded' || op.state === 'failed' || op.state === 'cancelled' || op.state === 'expired') blocks.push(exportMenu(op));
   return { text: `${escapeMrkdwn(op.plan.title)}: ${stateLabel(op.state).replace(/^:[a-z_]+: /, '')}`, blocks };
+}
+
+/** The warning that the same target was acted on, or is waiting, in the recent past. */
+function recentBlocks(op: Operation): Block[] {
+  if (!op.recent || op.recent.length === 0) return [];
+  const lines = op.recent.map((r) => {
+    const when = `<!date^${Math.floor(Date.parse(r.at) / 1000)}^{ago}|${r.at}>`;
+    const what = r.state === 'succeeded' ? `succeeded ${when}` : `is ${r.state.replace('_', ' ')} (proposed ${when})`;
+    const who = r.byAlarm ? 'started by an alarm' : `requested by <@${r.requester}>`;
+    const approved = r.approvers.length > 0 ? `, approved by ${r.approvers.map((u) => `<@${u}>`).join(', ')}` : '';
+    return `\`${r.id}\` *${escapeMrkdwn(r.title)}* ${what}, ${who}${approved}.`;
+  });
+  return [mrkdwn(`:warning: *The same target, recently:*\n${lines.join('\n')}\nCheck that this is not a repeat before approving.`)];
+}
+
+/** What the destructive confirm dialog says: whether this approval runs the step now or waits for another. */
+function confirmText(op: Operation, step: Step): string {
+  const given = new Set(op.approvals.filter((a) => a.stepId === step.id).map((a) => a.userId)).size;
+  const left = requiredApprovals(op, step) - given;
+  const title = plainTitle(step.title).slice(0, 150);
+  const when =
+    left <= 1
+      ? given > 0
+        ? 'Another approver already agreed: yours is the last approval needed, so it runs as soon as you confirm.'
+        : 'Yours is the last approval needed, so it runs as soon as you confirm.'
+      : `It needs ${left} approvals: it runs only after ${left - 1 === 1 ? 'another approver also agrees' : `${left - 1} more approvers agree`}.`;
+  return `You are approving "${title}". ${when}`.slice(0, 300);
+}
+
+/** A title as plain words: code quotes, emphasis and angle brackets (mentions) dropped. */
+function plainTitle(title: string): string {
+  return title.replace(/[`*_~<>]/g, '');
 }
 
 /** After an interruption: look (read-only), ask to run again (a fresh approval), or close. */
@@ -157,4 +204,13 @@ function menuElements(op: Operation): types.StaticSelect[] {
       options: menu.options.slice(0, 100).map((o) => ({ text: { type: 'plain_text', text: o.label.slice(0, 75) }, value: `${op.id}|${o.value}`.slice(0, 150) })),
     },
   ];
+}
+
+/** A finished operation's menu (an overflow, so the message keeps no action buttons): export the timeline. */
+function exportMenu(op: Operation): Block {
+  return {
+    type: 'actions',
+    block_id: `op_finished_${op.id}`,
+    elements: [{ type: 'overflow', action_id: EXPORT_ACTION, options: [{ text: { type: 'plain_text', text: 'Export timeline' }, value: `export|${op.id}` }] }],
+  };
 }

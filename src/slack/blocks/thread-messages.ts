@@ -1,20 +1,22 @@
 import { attemptOf } from '../../operations/changes';
+import type { PlanChange } from '../../operations/plan-diff';
 import type { StepOutcome } from '../../operations/runbook';
 import type { Operation, Step, StepResult } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
-import { context, mrkdwn, renderLines, slackDate, type SlackMessage } from './format';
+import { context, externalIdLabel, mrkdwn, renderLines, slackDate, type SlackMessage } from './format';
 
 /** A step's result, posted in the operation's thread. */
 export function renderStepResult(op: Operation, step: Step, result: StepResult): SlackMessage {
   const icon = result.outcome === 'succeeded' ? ':white_check_mark:' : result.outcome === 'interrupted' ? ':warning:' : ':x:';
   const verb = result.outcome === 'succeeded' ? 'succeeded' : result.outcome === 'interrupted' ? 'was interrupted' : 'failed';
   const head = `${icon} *${escapeMrkdwn(step.title)}* ${verb} (attempt ${result.attempt}, ${formatDuration(result.durationMs)})\n${escapeMrkdwn(result.summary)}`;
-  const ids = Object.entries(result.externalIds).map(([k, v]) => ({ label: k, value: v }));
   const blocks = [mrkdwn(head)];
-  const details = renderLines([...result.details, ...ids]);
+  // Request ids (change set ARNs, metric windows...) are the audit trail's: the thread shows labelled details only.
+  const details = renderLines(result.details);
   if (details) blocks.push(mrkdwn(details));
-  blocks.push(context(`\`${op.id}\` · finished ${slackDate(result.finishedAt)}`));
+  const ids = Object.keys(result.externalIds).length > 0 ? ` · request ids in \`/runbook status ${op.id}\`` : '';
+  blocks.push(context(`\`${op.id}\` · finished ${slackDate(result.finishedAt)}${ids}`));
   return { text: `${escapeMrkdwn(step.title)} ${verb}: ${escapeMrkdwn(result.summary)}`, blocks };
 }
 
@@ -38,7 +40,7 @@ export function renderNextGate(op: Operation, step: Step): SlackMessage {
 /** After a crash: what was running, what is known, and that nothing was re-run. */
 export function renderInterrupted(op: Operation, step: Step): SlackMessage {
   const last = op.results[op.results.length - 1];
-  const ids = last ? Object.entries(last.externalIds).map(([k, v]) => `${escapeMrkdwn(k)}: \`${escapeMrkdwn(v)}\``) : [];
+  const ids = last ? Object.entries(last.externalIds).map(([k, v]) => `${escapeMrkdwn(externalIdLabel(k))}: \`${escapeMrkdwn(v)}\``) : [];
   const lines = [
     `:warning: *${escapeMrkdwn(step.title)}* was interrupted: the bot stopped while it was running.`,
     'It was *not* run again. Check the backend to see whether it took effect before doing anything else.',
@@ -49,9 +51,13 @@ export function renderInterrupted(op: Operation, step: Step): SlackMessage {
   return { text: `${escapeMrkdwn(step.title)} was interrupted and not re-run`, blocks: [mrkdwn(lines.join('\n'))] };
 }
 
-export function renderPlanChanged(op: Operation): SlackMessage {
+export function renderPlanChanged(op: Operation, changes: readonly PlanChange[] = []): SlackMessage {
   const text = ':twisted_rightwards_arrows: The plan changed since it was approved (the world is not what the preview showed). The approval was voided: review the new preview above and approve again.';
-  return { text, blocks: [mrkdwn(text), context(`\`${op.id}\``)] };
+  if (changes.length === 0) return { text, blocks: [mrkdwn(text), context(`\`${op.id}\``)] };
+  // What the approval was given for (before) against what is true now (after), one line per fact.
+  const lines = changes.map((c) => escapeMrkdwn(`${c.path}: ${c.before ?? '(absent)'} -> ${c.after ?? '(absent)'}`)).join('\n');
+  const diff = `*What changed* (approved -&gt; now)\n\`\`\`${lines.replace(/```/g, "'''").slice(0, 2800)}\`\`\``;
+  return { text: `${text}\n${lines}`.slice(0, 3000), blocks: [mrkdwn(text), mrkdwn(diff), context(`\`${op.id}\``)] };
 }
 
 export function renderExpired(op: Operation): SlackMessage {
@@ -85,7 +91,7 @@ export function renderStateChecked(step: Step, userId: string, outcome: StepOutc
 
 /** "Run again" was asked: the step waits for a fresh approval. */
 export function renderRerunRequested(op: Operation, step: Step, userId: string): SlackMessage {
-  const text = `:repeat: <@${userId}> asked to run *${escapeMrkdwn(step.title)}* again. It was re-planned from fresh lookups and needs a new approval: review the preview on the message above (attempt ${attemptOf(op, step.id)}).`;
+  const text = `:repeat: <@${userId}> asked to run *${escapeMrkdwn(step.title)}* again. It was re-planned from fresh lookups and needs a new approval from someone who is neither <@${op.requester}> nor <@${userId}> (four eyes: asking for a re-run makes you a requester): review the preview on the message above (attempt ${attemptOf(op, step.id)}).`;
   return { text: `${escapeMrkdwn(step.title)} will run again after a fresh approval`, blocks: [mrkdwn(text)] };
 }
 

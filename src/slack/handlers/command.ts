@@ -9,12 +9,22 @@ import { renderStatusDetail, renderStatusList } from '../blocks/status';
 import { limiter } from '../../util/limit';
 import { parseCommand } from '../command-parser';
 import { firstDelivery } from '../delivery-keys';
+import { renderOnCall } from '../blocks/oncall';
+import type { SlackOnCallDirectory } from '../oncall-directory';
+import { answerFreeze, type FreezeDeps } from './freeze';
+import { exportTimeline } from './export';
 
 export interface CommandDeps {
   engine: OperationEngine;
   store: OperationStore;
   runbooks: RunbookRegistry;
   logger: Logger;
+  /** `/runbook alarms explain`: what the alarm pipeline would do with a post (absent: not offered). */
+  explainAlarm?: (text: string) => Promise<{ text: string; blocks: Record<string, unknown>[] }>;
+  /** On-call schedules of runbook-bot.yml, for `/runbook oncall`. */
+  oncall?: SlackOnCallDirectory;
+  /** The shared freeze, for `/runbook freeze`. */
+  freeze?: Omit<FreezeDeps, 'logger'>;
 }
 
 const STATUS_LIMIT = 15;
@@ -23,6 +33,7 @@ const AFTER_ACK_CONCURRENCY = 4;
 
 /** Registers `/runbook`: help and parse errors are answered in the ack, the rest after it. */
 export function registerRunbookCommand(app: App, deps: CommandDeps): void {
+  const client = app.client;
   const afterAck = limiter(AFTER_ACK_CONCURRENCY);
   app.command('/runbook', async ({ command, ack, respond, context }) => {
     const who = { requestId: command.trigger_id, user: command.user_id, channel: command.channel_id };
@@ -36,6 +47,10 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     // acknowledged, and at most a few commands do it at once: under a burst, this work would otherwise
     // delay the acks queued behind it (Slack retries what is not acked within 3 s).
     await new Promise<void>((resolve) => setImmediate(resolve));
+    if (parsed.kind === 'export') {
+      await afterAck(async () => respond({ response_type: 'ephemeral', text: await exportTimeline(client, deps.store, parsed.operationId, command.user_id) }));
+      return;
+    }
     await afterAck(async () => {
       // A retried delivery is dropped here, after the ack: its first delivery already got the answer.
       if (await firstDelivery(context)) await work(parsed, command, respond, deps, who);
@@ -45,8 +60,8 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
 
 /** Everything a command does after its ack: status answers, or proposing the operation. */
 async function work(
-  parsed: Exclude<ReturnType<typeof parseCommand>, { kind: 'help' | 'invalid' }>,
-  command: { user_id: string; channel_id: string },
+  parsed: Exclude<ReturnType<typeof parseCommand>, { kind: 'help' | 'invalid' | 'export' }>,
+  command: { user_id: string; channel_id: string; team_id: string },
   respond: RespondFn,
   deps: CommandDeps,
   who: Record<string, string>,
@@ -54,6 +69,20 @@ async function work(
   // Created after the ack: a child logger serialises its bindings, work the ack need not wait for.
   const log = deps.logger.child(who);
   try {
+    if (parsed.kind === 'alarms-explain') {
+      const explained = deps.explainAlarm ? await deps.explainAlarm(parsed.text) : { text: 'Alarm explanations are not available in this deployment.', blocks: [] };
+      await respond({ response_type: 'ephemeral', text: explained.text, ...(explained.blocks.length > 0 ? { blocks: explained.blocks as never } : {}) });
+      return;
+    }
+    if (parsed.kind === 'oncall') {
+      await respond({ response_type: 'ephemeral', ...renderOnCall(await onCallAnswers(deps.oncall)) });
+      return;
+    }
+    if (parsed.kind === 'freeze') {
+      if (!deps.freeze) throw new UserFacingError('The freeze is not available in this setup.');
+      await answerFreeze(parsed.change, command.user_id, respond, { ...deps.freeze, logger: log });
+      return;
+    }
     if (parsed.kind === 'status') {
       if (!parsed.operationId) {
         await respond({ response_type: 'ephemeral', ...renderStatusList(await deps.store.listRecent(STATUS_LIMIT)) });
@@ -67,7 +96,7 @@ async function work(
       await respond({ response_type: 'ephemeral', ...renderStatusDetail(op, await deps.store.auditTrail(op.id)) });
       return;
     }
-    const op = await deps.engine.propose({ runbook: parsed.runbook, input: parsed.input, requester: command.user_id, location: { channel: command.channel_id } });
+    const op = await deps.engine.propose({ runbook: parsed.runbook, input: parsed.input, requester: command.user_id, location: { channel: command.channel_id, team: command.team_id } });
     log.debug({ operationId: op.id, runbook: op.runbook }, 'operation proposed from slash command');
   } catch (err) {
     if (err instanceof UserFacingError) {
@@ -79,4 +108,18 @@ async function work(
     log.error({ err, ref }, 'slash command failed');
     await respond({ response_type: 'ephemeral', text: `:x: Something went wrong on my side (reference \`${ref}\`). Nothing was run.` });
   }
+}
+
+/** Who is on call for every configured schedule; a schedule that cannot be read says why instead. */
+async function onCallAnswers(directory: SlackOnCallDirectory | undefined): Promise<Parameters<typeof renderOnCall>[0]> {
+  if (!directory) return [];
+  return Promise.all(
+    directory.names().map(async (schedule) => {
+      try {
+        return { schedule, ...(await directory.onCallNow(schedule)) };
+      } catch (err) {
+        return { schedule, error: err instanceof Error ? err.message : String(err) };
+      }
+    }),
+  );
 }

@@ -1,6 +1,7 @@
 import { HttpAirflowActions } from '../../../src/actions/airflow/http-airflow-actions';
+import { isAirflowNotFound } from '../../../src/actions/airflow/airflow-errors';
 import { BackendError } from '../../../src/actions/http/errors';
-import { startAirflowFake, type AirflowFake } from '../../fakes/airflow';
+import { startAirflowFake, startAirflowFakeFor, type AirflowFake } from '../../fakes/airflow';
 
 const RUN = 'scheduled__2026-11-24T03:00:00+00:00';
 // A slice of the nightly DAG: a build task, its model, and the jobs downstream of it.
@@ -12,11 +13,13 @@ const DOWNSTREAM = {
   'scale-ec2-rest': [],
 };
 
-describe('HttpAirflowActions against the Airflow fake', () => {
+// The same suite against Airflow 2 (/api/v1, Basic auth) and Airflow 3 (/api/v2, JWT), auto-detected.
+describe.each(['v1', 'v2'] as const)('HttpAirflowActions against the Airflow %s fake', (api) => {
   let airflow: AirflowFake;
   let actions: HttpAirflowActions;
+  const apiCalls = (): AirflowFake['requests'] => airflow.requests.filter((r) => r.path.startsWith(`/api/${api}/dags`));
   beforeEach(async () => {
-    airflow = await startAirflowFake({ username: 'bot', password: 'pw' });
+    airflow = await startAirflowFakeFor(api, { username: 'bot', password: 'pw' });
     airflow.addDag('dagao', DOWNSTREAM);
     airflow.addRun('dagao', { dagRunId: 'scheduled__2026-11-23T03:00:00+00:00', state: 'success', executionDate: '2026-11-23T03:00:00+00:00' });
     airflow.addRun('dagao', {
@@ -24,7 +27,7 @@ describe('HttpAirflowActions against the Airflow fake', () => {
       state: 'running',
       executionDate: '2026-11-24T03:00:00+00:00',
       tasks: { 'itaipu-fx-model': 'success', 'fx-model': 'failed', 'itaipu-rest': 'running', 'databricks_load-models': 'upstream_failed', 'scale-ec2-rest': 'upstream_failed' },
-      logs: { 'fx-model': { 1: `${'INFO starting\n'.repeat(500)}ERROR java.lang.IllegalStateException: column fx_rate not found\n` } },
+      logs: { 'fx-model': { 1: `${'INFO starting\n'.repeat(500)}ERROR java.lang.IllegalStateException: column fx_rate not found` } },
     });
     actions = new HttpAirflowActions({ url: `${airflow.url}/`, username: 'bot', password: 'pw', timeoutMs: 2000 });
   });
@@ -34,23 +37,37 @@ describe('HttpAirflowActions against the Airflow fake', () => {
     airflow.assertNoUnexpected();
   });
 
-  it('lists DAG runs latest first, with basic auth, and gets one run', async () => {
+  it('detects the generation, lists DAG runs latest first with valid credentials, and gets one run', async () => {
     const runs = await actions.listDagRuns('dagao', { limit: 2 });
+    await expect(actions.apiGeneration()).resolves.toBe(api === 'v1' ? 1 : 2);
     expect(runs.map((r) => [r.dagRunId, r.state])).toEqual([
       [RUN, 'running'],
       ['scheduled__2026-11-23T03:00:00+00:00', 'success'],
     ]);
     expect(runs[0]).toMatchObject({ dagId: 'dagao', executionDate: '2026-11-24T03:00:00+00:00', conf: {} });
-    expect(airflow.requests.every((r) => r.authorized)).toBe(true);
+    if (api === 'v2') expect(runs[0]!.runAfter).toBe('2026-11-24T03:00:00+00:00');
+    expect(apiCalls().every((r) => r.authorized)).toBe(true);
+    expect(apiCalls().map((r) => r.scheme)).toContain(api === 'v1' ? 'basic' : 'bearer');
+    expect(apiCalls()[0]!.query.getAll('order_by')).toEqual([api === 'v1' ? '-execution_date' : '-run_after']);
     expect((await actions.listDagRuns('dagao', { states: ['success'] })).map((r) => r.dagRunId)).toEqual(['scheduled__2026-11-23T03:00:00+00:00']);
     await expect(actions.getDagRun('dagao', RUN)).resolves.toMatchObject({ dagRunId: RUN, state: 'running' });
+    // Probed once: v2 first, then v1 only when v2 is absent.
+    expect(airflow.requests.filter((r) => r.path.endsWith('/version')).map((r) => r.path)).toEqual(api === 'v2' ? ['/api/v2/version'] : ['/api/v2/version', '/api/v1/version']);
   });
 
-  it('maps a missing run to a 404 BackendError naming it', async () => {
+  it('maps a missing run to AirflowNotFound naming it', async () => {
     const err = await actions.getDagRun('dagao', 'nope').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendError);
+    expect(isAirflowNotFound(err)).toBe(true);
     expect(err).toMatchObject({ backend: 'Airflow', code: 'http_status', status: 404 });
-    expect((err as Error).message).toContain("DagRun ID: 'nope' not found");
+    expect((err as Error).message).toMatch(/nope.* (not found|was not found)/);
+  });
+
+  it('keeps ids in one path segment and refuses . and ..', async () => {
+    const err = await actions.getDagRun('dagao', '../../variables').catch((e: unknown) => e);
+    expect(isAirflowNotFound(err)).toBe(true);
+    expect(apiCalls().at(-1)!.path).toBe(`/api/${api}/dags/dagao/dagRuns/..%2F..%2Fvariables`);
+    await expect(actions.getDagRun('dagao', '..')).rejects.toMatchObject({ code: 'invalid_url' });
   });
 
   it('lists task instances filtered by state', async () => {
@@ -72,11 +89,12 @@ describe('HttpAirflowActions against the Airflow fake', () => {
     expect(airflow.requests.filter((r) => r.path.endsWith('/taskInstances')).map((r) => r.query.get('offset'))).toEqual(['0', '100', '200']);
   });
 
-  it('returns the end of a task log, bounded', async () => {
+  it('returns the end of a task log, bounded, in the format this generation serves', async () => {
     const log = await actions.getTaskLog('dagao', RUN, 'fx-model', 1, { maxChars: 200 });
     expect(log.truncated).toBe(true);
     expect(log.excerpt).toHaveLength(200);
-    expect(log.excerpt).toContain('column fx_rate not found');
+    expect(log.excerpt).toMatch(/column fx_rate not found$/);
+    expect(apiCalls().at(-1)!.headers.accept).toBe(api === 'v1' ? 'text/plain' : 'application/json');
   });
 
   it('clears with dry_run without changing anything, then for real', async () => {
@@ -85,40 +103,43 @@ describe('HttpAirflowActions against the Airflow fake', () => {
     expect(preview.map((t) => t.taskId).sort()).toEqual(['databricks_load-models', 'fx-model', 'scale-ec2-rest']);
     expect(airflow.taskState('dagao', RUN, 'fx-model')).toBe('failed');
     expect(airflow.mutations()).toHaveLength(0);
-    expect(airflow.requests.at(-1)?.body).toEqual({
-      dry_run: true,
-      dag_run_id: RUN,
-      task_ids: ['fx-model'],
-      include_downstream: true,
-      include_upstream: false,
-      only_failed: true,
-      reset_dag_runs: true,
-    });
+    expect(apiCalls().at(-1)?.body).toEqual({ dry_run: true, dag_run_id: RUN, task_ids: ['fx-model'], include_downstream: true, include_upstream: false, only_failed: true, reset_dag_runs: true });
 
     const cleared = await actions.clearTaskInstances('dagao', { ...request, taskIds: ['databricks_load-models'], dryRun: false });
     expect(cleared.map((t) => t.taskId).sort()).toEqual(['databricks_load-models', 'scale-ec2-rest']);
     expect(airflow.taskState('dagao', RUN, 'scale-ec2-rest')).toBeNull();
     expect(airflow.taskState('dagao', RUN, 'fx-model')).toBe('failed');
+    expect(airflow.changes()).toEqual(['clear']);
   });
 
-  it('sets a task state with dry_run, then for real', async () => {
+  it('sets a task state with its dry run, then for real (which also clears what failed downstream, as Airflow does)', async () => {
     const preview = await actions.setTaskInstanceState('dagao', { dryRun: true, dagRunId: RUN, taskId: 'fx-model', newState: 'success' });
     expect(preview).toEqual([{ dagId: 'dagao', taskId: 'fx-model', dagRunId: RUN, executionDate: '2026-11-24T03:00:00+00:00' }]);
     expect(airflow.taskState('dagao', RUN, 'fx-model')).toBe('failed');
+    expect(airflow.mutations()).toHaveLength(0);
+    const last = apiCalls().at(-1)!;
+    if (api === 'v1') expect(last).toMatchObject({ method: 'POST', path: '/api/v1/dags/dagao/updateTaskInstancesState', body: { dry_run: true, task_id: 'fx-model', new_state: 'success', dag_run_id: RUN } });
+    else expect(last).toMatchObject({ method: 'PATCH', path: `/api/v2/dags/dagao/dagRuns/${encodeURIComponent(RUN)}/taskInstances/fx-model/dry_run`, body: { new_state: 'success' } });
+
     await actions.setTaskInstanceState('dagao', { dryRun: false, dagRunId: RUN, taskId: 'fx-model', newState: 'success' });
     expect(airflow.taskState('dagao', RUN, 'fx-model')).toBe('success');
-    expect(airflow.requests.at(-1)?.body).toMatchObject({ dry_run: false, task_id: 'fx-model', new_state: 'success', dag_run_id: RUN });
+    expect(airflow.taskState('dagao', RUN, 'databricks_load-models')).toBeNull();
+    expect(airflow.changes()).toEqual(['set-state']);
   });
 
-  it('explains rejected credentials, server errors, garbage and refused connections', async () => {
+  it('explains rejected credentials, server errors and garbage; a refused connection is not "nothing found"', async () => {
     const wrong = new HttpAirflowActions({ url: airflow.url, username: 'bot', password: 'nope', timeoutMs: 2000 });
     await expect(wrong.listDagRuns('dagao')).rejects.toMatchObject({ status: 401, message: expect.stringContaining('AIRFLOW_USERNAME and AIRFLOW_PASSWORD') });
 
-    airflow.override(() => ({ status: 500, body: { title: 'Internal Server Error', detail: 'database is locked', status: 500 } }));
+    // Detected and logged in first, so the overrides below answer the API calls themselves.
+    await actions.listDagRuns('dagao');
+    airflow.override(() => ({ status: 500, body: { detail: 'database is locked', title: 'Internal Server Error', status: 500 } }));
     await expect(actions.getDagRun('dagao', RUN)).rejects.toMatchObject({ status: 500, message: expect.stringContaining('database is locked') });
 
     airflow.override(() => ({ status: 200, body: '<html>login</html>' }));
     await expect(actions.listDagRuns('dagao')).rejects.toMatchObject({ message: expect.stringContaining('does not understand') });
+    airflow.override(() => ({ status: 200, body: { dag_runs: [{ dag_id: 'dagao', dag_run_id: 'x', state: 'exploded' }], total_entries: 1 } }));
+    await expect(actions.listDagRuns('dagao')).rejects.toMatchObject({ message: expect.stringMatching(/does not understand \(dag_runs\.0\.state\)/) });
     airflow.override(undefined);
 
     const closed = await startAirflowFake();
@@ -127,6 +148,7 @@ describe('HttpAirflowActions against the Airflow fake', () => {
   });
 
   it('says "abandoned" when the caller aborts', async () => {
+    await actions.listDagRuns('dagao');
     airflow.override(() => ({ hang: true }));
     const controller = new AbortController();
     const pending = actions.getDagRun('dagao', RUN, controller.signal);
@@ -134,7 +156,11 @@ describe('HttpAirflowActions against the Airflow fake', () => {
     await expect(pending).rejects.toMatchObject({ code: 'aborted' });
   });
 
-  it('builds API URLs for previews', () => {
-    expect(actions.apiUrl('/dags/dagao/clearTaskInstances')).toBe(`${airflow.url}/api/v1/dags/dagao/clearTaskInstances`);
+  it('describes the bypass requests of this generation, once the generation is known', async () => {
+    expect(() => actions.bypassRequests('dagao', RUN, ['fx-model'])).toThrow(/not known yet/);
+    await actions.apiGeneration();
+    const lines = actions.bypassRequests('dagao', RUN, ['fx-model']);
+    expect(lines.at(-1)).toBe(`POST ${airflow.url}/api/${api}/dags/dagao/clearTaskInstances`);
+    expect(lines[0]).toMatch(api === 'v1' ? /^POST .*\/api\/v1\/dags\/dagao\/updateTaskInstancesState$/ : /^PATCH .*\/api\/v2\/dags\/dagao\/dagRuns\/.*\/taskInstances\/fx-model\?update_mask=new_state$/);
   });
 });

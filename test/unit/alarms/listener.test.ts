@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import pino from 'pino';
 import { AlarmListener, type IncomingMessage } from '../../../src/alarms/listener';
+import { compileRoutes } from '../../../src/alarms/routes';
 import type { Alarm } from '../../../src/alarms/types';
 import { UserFacingError } from '../../../src/operations/runbook';
 import { engineHarness, type Harness } from '../operations/engine-harness';
@@ -42,6 +43,15 @@ function fakeClient(channels: Record<string, string> = { CDATA: 'guild-data-eng'
   return { client: client as unknown as webApi.WebClient, posted, updates, lookups };
 }
 
+/** Routes Datomic posts (by service) and Airflow failures (by DAG) to the harness's fake runbook. */
+const FAKE_ROUTES = compileRoutes(
+  [
+    { name: 'fake-datomic', match: { source: 'datomic' }, runbook: 'fake', input: { target: '{service}' } },
+    { name: 'fake-airflow', match: { source: 'airflow' }, runbook: 'fake', input: { target: '{dag}' } },
+  ],
+  [],
+);
+
 const datomicPost = (ts: string, service = 'analytics', extra: Partial<IncomingMessage> = {}): IncomingMessage => ({
   channel: 'CDATA',
   ts,
@@ -64,7 +74,7 @@ describe('AlarmListener', () => {
     const build = h.runbook.buildPlan.bind(h.runbook);
     h.runbook.buildPlan = async (input, ctx) => (await new Promise((r) => setTimeout(r, 50)), build(input, ctx));
     slack = fakeClient();
-    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT', botId: 'BBOT' }, counterEveryMs: 20 });
+    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT', botId: 'BBOT' }, counterEveryMs: 20 });
     claims.length = 0;
   });
   afterEach(async () => {
@@ -76,13 +86,13 @@ describe('AlarmListener', () => {
     expect(await listener.accept(datomicPost('1700000000.000100'))).toBe(true);
     await listener.idle();
     const [op] = await h.store.listRecent(5);
-    expect(op).toMatchObject({ runbook: 'fake', input: { target: 'analytics' }, correlationKey: 'datomic:prod:-:analytics', location: { channel: 'CDATA', threadTs: '1700000000.000100' }, requester: 'UBOT' });
+    expect(op).toMatchObject({ runbook: 'fake', input: { target: 'analytics' }, correlationKey: 'fake:{"target":"analytics"}', location: { channel: 'CDATA', threadTs: '1700000000.000100' }, requester: 'UBOT' });
     expect(slack.posted[0]).toMatchObject({ channel: 'CDATA', thread_ts: '1700000000.000100', text: expect.stringMatching(/^:mag: Recognised a \*Datomic self-destruct\* of `analytics` \(prod\)/) });
   });
 
   it('after proposing the claimer, offers (as a button, nothing started) another runbook that wants the alarm', async () => {
     const other = { name: 'other', title: 'Other runbook', offerForAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { service: a.service } : undefined) };
-    const both = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook], ['other', other as never]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT' } });
+    const both = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook], ['other', other as never]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT' } });
     await both.accept(datomicPost('1700000000.000300'));
     await both.idle();
     expect(await h.store.listRecent(5)).toHaveLength(1); // only the claimer's operation
@@ -142,7 +152,7 @@ describe('AlarmListener', () => {
   it('counts repeats into a diagnosis that already ended, within the repeat window, instead of diagnosing again', async () => {
     h = engineHarness({ risks: ['read-only'] });
     Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
-    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, repeatWindowMs: 60_000, counterEveryMs: 0 });
+    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, repeatWindowMs: 60_000, counterEveryMs: 0 });
     await listener.accept(datomicPost('1700000004.000100'));
     await listener.idle();
     await h.engine.idle();
@@ -158,7 +168,7 @@ describe('AlarmListener', () => {
   it('diagnoses again when the alarm fires after an operation that changed something', async () => {
     h = engineHarness({ risks: ['read-only', 'mutating'] });
     Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
-    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, counterEveryMs: 0 });
+    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, counterEveryMs: 0 });
     await listener.accept(datomicPost('1700000006.000100'));
     await listener.idle();
     await h.engine.idle();
@@ -182,6 +192,17 @@ describe('AlarmListener', () => {
     expect(slack.posted.at(-1)).toMatchObject({ thread_ts: '1700000002.000200', text: expect.stringMatching(/back to \*OK\*/) });
   });
 
+  it('watches a private runbook channel, named or given by id (groups:read, message.groups)', async () => {
+    const priv = fakeClient({ GPRIVATE: 'oncall-private' });
+    for (const channel of ['oncall-private', 'GPRIVATE']) {
+      const l = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: priv.client, logger: pino({ level: 'silent' }), channel, self: {} });
+      expect(await l.accept(datomicPost(`1700000020.00010${channel.length % 10}`, `svc${channel.length}`, { channel: 'GPRIVATE' }))).toBe(true);
+      await l.idle();
+    }
+    expect(await h.store.listRecent(5)).toHaveLength(2);
+    expect(priv.lookups).toEqual(['GPRIVATE']);
+  });
+
   it('ignores other channels (looked up once), its own posts, edits, and posts that are not alarms', async () => {
     expect(await listener.accept(datomicPost('1.1', 'a', { channel: 'CRANDOM' }))).toBe(false);
     expect(await listener.accept(datomicPost('1.2', 'a', { channel: 'CRANDOM' }))).toBe(false);
@@ -198,7 +219,7 @@ describe('AlarmListener', () => {
   it('keeps counting into a diagnosis that ended after a restart: the repeat window comes from the store', async () => {
     h = engineHarness({ risks: ['read-only'] });
     Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
-    const make = () => new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, counterEveryMs: 0 });
+    const make = () => new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, counterEveryMs: 0 });
     listener = make();
     await listener.accept(datomicPost('1700000007.000100'));
     await listener.idle();
@@ -217,7 +238,7 @@ describe('AlarmListener', () => {
     // to one replica: the first post to A, a repeat to B while A's diagnosis (50 ms) is still running.
     const b = engineHarness({ risks: ['mutating'], store: h.store });
     Object.assign(b.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
-    const replicaB = new AlarmListener({ engine: b.engine, store: h.store, runbooks: new Map([['fake', b.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT', botId: 'BBOT' }, counterEveryMs: 20, claimMs: 5_000 });
+    const replicaB = new AlarmListener({ routes: FAKE_ROUTES, engine: b.engine, store: h.store, runbooks: new Map([['fake', b.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT', botId: 'BBOT' }, counterEveryMs: 20, claimMs: 5_000 });
     await listener.accept(datomicPost('1700000008.000100'));
     await new Promise((r) => setTimeout(r, 5));
     await replicaB.accept(datomicPost('1700000008.000200'));
@@ -235,16 +256,16 @@ describe('AlarmListener', () => {
 
   it('tries again once a claim whose diagnosis never came has expired', async () => {
     // Another replica claimed the alarm and died before proposing anything.
-    expect(await h.store.remember('alarm-claim:datomic:prod:-:analytics:none', 300)).toBe(true);
-    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, claimMs: 300 });
+    expect(await h.store.remember('alarm-claim:fake:{"target":"analytics"}:none', 300)).toBe(true);
+    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, claimMs: 300 });
     await listener.accept(datomicPost('1700000009.000100'));
     await listener.idle();
     expect(await h.store.listRecent(5)).toHaveLength(1);
   });
 
   it('stops waiting on another replica\'s claim at shutdown, proposing nothing', async () => {
-    expect(await h.store.remember('alarm-claim:datomic:prod:-:analytics:none', 60_000)).toBe(true);
-    listener = new AlarmListener({ engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {} });
+    expect(await h.store.remember('alarm-claim:fake:{"target":"analytics"}:none', 60_000)).toBe(true);
+    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {} });
     await listener.accept(datomicPost('1700000010.000100'));
     await new Promise((r) => setTimeout(r, 50));
     await listener.stop();

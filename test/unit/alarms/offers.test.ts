@@ -17,14 +17,18 @@ describe('alarmOffers', () => {
     ['retract', runbook('retract')],
   ]);
 
-  it('offers every other runbook that wants the alarm, with the thread and input in the button value', () => {
-    const offers = alarmOffers(alarm, registry, 'dagao', '1800000000.000100');
+  it('offers every other runbook that wants the alarm, with its channel, workspace, thread and input in the button value', () => {
+    const offers = alarmOffers(alarm, registry, 'dagao', '1800000000.000100', 'T0001');
     expect(offers.map((o) => o.runbook)).toEqual(['build-failure']);
     const button = (offers[0]!.blocks[1] as { elements: { action_id: string; value: string }[] }).elements[0]!;
     expect(button.action_id).toBe('alarm_offer');
-    expect(OfferValue.parse(button.value)).toEqual({ r: 'build-failure', t: '1800000000.000100', i: { transactionId: TX, dagId: 'dagao' } });
+    expect(OfferValue.parse(button.value)).toEqual({ r: 'build-failure', c: alarm.source.channel, w: 'T0001', t: '1800000000.000100', i: { transactionId: TX, dagId: 'dagao' } });
     expect(offers[0]!.text).toContain('*The build-failure &lt;runbook&gt;*');
     expect(offers[0]!.text).toContain(`transactionId \`${TX}\``);
+  });
+
+  it('refuses an offer value without the channel it was posted in (an older button): its origin cannot be checked', () => {
+    expect(OfferValue.safeParse(JSON.stringify({ r: 'build-failure', t: '1800000000.000100', i: {} })).success).toBe(false);
   });
 
   it('offers nothing for the claimer itself, nor when the value would not fit in a button', () => {

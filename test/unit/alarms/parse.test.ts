@@ -19,15 +19,18 @@ describe('parseAlarmMessage', () => {
       region: 'us-east-1',
       account: '123456789012',
       reason: expect.stringMatching(/^Threshold Crossed: 1 out of the last 1 datapoints/),
+      description: 'Metapod 5xx above 5% for 5 minutes',
       metric: { namespace: 'AWS/ApplicationELB', name: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: 'app/prod-global-metapod/50dc6c495c0c9188' } },
       key: 'cloudwatch:123456789012:us-east-1:prod-global-metapod-high-5xx',
+      shape: 'chatbot-attachment',
+      text: expect.stringContaining('Threshold Crossed'),
       source: { channel: 'CDATAENG', ts: '1700000000.000100' },
     });
   });
 
-  it('reads a Chatbot title without the account, and a Datomic self-destruct alarm posted by Chatbot', () => {
+  it('reads a Chatbot title without the account (a self-destruct alarm stays a CloudWatch alarm: routes decide)', () => {
     const alarm = parseAlarmMessage({ channel: 'C1', ts: '1.2', attachments: [{ color: 'danger', title: ':rotating_light: CloudWatch Alarm | prod-s2-ledger-datomic-self-destruct | us-east-1' }] });
-    expect(alarm).toMatchObject({ kind: 'datomic-self-destruct', service: 'ledger', env: 'prod', prototype: 's2', state: 'ALARM', key: 'datomic:prod:s2:ledger' });
+    expect(alarm).toMatchObject({ kind: 'cloudwatch', name: 'prod-s2-ledger-datomic-self-destruct', region: 'us-east-1', state: 'ALARM', shape: 'chatbot-attachment' });
   });
 
   it('reads the OK transition of the same alarm with the same key', () => {
@@ -46,14 +49,16 @@ describe('parseAlarmMessage', () => {
     });
   });
 
-  it('reads raw SNS JSON pasted in a code block; a self-destruct alarm name becomes a Datomic alarm', () => {
+  it('reads raw SNS JSON pasted in a code block', () => {
     expect(parseAlarmMessage(post('sns-alarm.txt'))).toMatchObject({
-      kind: 'datomic-self-destruct',
-      service: 'metapod',
-      env: 'prod',
-      prototype: 'global',
+      kind: 'cloudwatch',
+      name: 'prod-global-metapod-datomic-self-destruct',
+      region: 'us-east-1',
+      account: '123456789012',
+      description: 'Datomic transactor of metapod self-destructed',
+      metric: { namespace: 'Datomic', name: 'AlarmSelfDestruct', dimensions: { Service: 'metapod' } },
       state: 'ALARM',
-      key: 'datomic:prod:global:metapod',
+      shape: 'sns-json',
     });
     expect(parseAlarmMessage(post('sns-generic.txt'))).toMatchObject({
       kind: 'cloudwatch',

@@ -1,4 +1,4 @@
-import { engineHarness } from './engine-harness';
+import { engineHarness, HOME } from './engine-harness';
 
 describe('OperationEngine: multi-step plans', () => {
   it('shows a preview computed from the results so far at the next gate, and runs it on that approval', async () => {
@@ -82,8 +82,8 @@ describe('OperationEngine: clean-up after an operation ended unused', () => {
   it('lets the runbook release what it prepared once, on cancel, and says what it did', async () => {
     const { h, calls } = withCleanUp(() => Promise.resolve('Deleted 1 change set.'));
     const op = await h.propose('svc');
-    await h.engine.cancel({ operationId: op.id, userId: 'UREQ' });
-    await h.engine.cancel({ operationId: op.id, userId: 'UREQ' }); // a second click: already cancelled
+    await h.engine.cancel({ operationId: op.id, userId: 'UREQ', from: HOME });
+    await h.engine.cancel({ operationId: op.id, userId: 'UREQ', from: HOME }); // a second click: already cancelled
     expect(calls).toEqual([{ input: { target: 'svc' }, state: 'cancelled' }]);
     expect(h.observer.events.filter((e) => e.event.type === 'cleaned_up').map((e) => e.event)).toEqual([{ type: 'cleaned_up', text: 'Deleted 1 change set.' }]);
   });
@@ -104,6 +104,6 @@ describe('OperationEngine: clean-up after an operation ended unused', () => {
   it('a failing clean-up is logged, never thrown at the person who cancelled', async () => {
     const { h } = withCleanUp(() => Promise.reject(new Error('CloudFormation is down')));
     const op = await h.propose();
-    await expect(h.engine.cancel({ operationId: op.id, userId: 'UREQ' })).resolves.toMatchObject({ kind: 'cancelled' });
+    await expect(h.engine.cancel({ operationId: op.id, userId: 'UREQ', from: HOME })).resolves.toMatchObject({ kind: 'cancelled' });
   });
 });

@@ -92,6 +92,9 @@ export class FakeDirectory implements ApproverDirectory {
   }
 }
 
+/** Where the harness's operations live, and so where valid clicks come from. */
+export const HOME = { channel: 'CDATA', team: 'T0001' };
+
 export interface Harness {
   engine: OperationEngine;
   store: MemoryStore;
@@ -135,13 +138,13 @@ export function engineHarness(options: { risks?: Risk[]; approvers?: string[]; g
     runbook,
     observer,
     clock: clockProxy,
-    propose: (target = 'metapod') => engine.propose({ runbook: 'fake', input: { target }, requester: 'UREQ', location: { channel: 'CDATA' } }),
+    propose: (target = 'metapod') => engine.propose({ runbook: 'fake', input: { target }, requester: 'UREQ', location: { channel: 'CDATA', team: 'T0001' } }),
     approveAs: async (op, userId, fingerprint) => {
       const current = (await store.get(op.id))!;
       const { stepFingerprint } = await import('../../../src/operations/fingerprint');
       const { attemptOf } = await import('../../../src/operations/changes');
       const step = current.plan.steps[current.currentStep]!;
-      return engine.approve({ operationId: op.id, stepId: step.id, fingerprint: fingerprint ?? stepFingerprint(step, current.plan.facts, attemptOf(current, step.id)), userId });
+      return engine.approve({ operationId: op.id, stepId: step.id, fingerprint: fingerprint ?? stepFingerprint(step, current.plan.facts, attemptOf(current, step.id)), userId, from: HOME });
     },
   };
 }

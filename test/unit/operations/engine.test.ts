@@ -1,5 +1,5 @@
 import { UserFacingError } from '../../../src/operations/runbook';
-import { engineHarness } from './engine-harness';
+import { engineHarness, HOME } from './engine-harness';
 
 describe('OperationEngine: proposing and approving', () => {
   it('stores a mutating plan as awaiting approval, publishes it and runs nothing', async () => {
@@ -75,8 +75,8 @@ describe('OperationEngine: proposing and approving', () => {
     const h = engineHarness();
     const op = await h.propose();
     expect(await h.approveAs(op, 'UAPP', '0000000000000000')).toMatchObject({ kind: 'stale' });
-    expect(await h.engine.approve({ operationId: op.id, stepId: 'step-9', fingerprint: 'x', userId: 'UAPP' })).toMatchObject({ kind: 'stale' });
-    expect(await h.engine.approve({ operationId: 'op-zzzzzzzz', stepId: 'step-1', fingerprint: 'x', userId: 'UAPP' })).toEqual({ kind: 'not_found' });
+    expect(await h.engine.approve({ operationId: op.id, stepId: 'step-9', fingerprint: 'x', userId: 'UAPP', from: HOME })).toMatchObject({ kind: 'stale' });
+    expect(await h.engine.approve({ operationId: 'op-zzzzzzzz', stepId: 'step-1', fingerprint: 'x', userId: 'UAPP', from: HOME })).toEqual({ kind: 'not_found' });
     await h.engine.idle();
     expect(h.runbook.runs).toHaveLength(0);
   });
@@ -124,7 +124,7 @@ describe('OperationEngine: expiry and cancellation', () => {
   it('lets the requester cancel; a later approval runs nothing', async () => {
     const h = engineHarness();
     const op = await h.propose();
-    expect(await h.engine.cancel({ operationId: op.id, userId: 'UREQ' })).toMatchObject({ kind: 'cancelled' });
+    expect(await h.engine.cancel({ operationId: op.id, userId: 'UREQ', from: HOME })).toMatchObject({ kind: 'cancelled' });
     expect(await h.approveAs(op, 'UAPP')).toMatchObject({ kind: 'not_pending', op: { state: 'cancelled' } });
     await h.engine.idle();
     expect(h.runbook.runs).toHaveLength(0);
@@ -133,7 +133,7 @@ describe('OperationEngine: expiry and cancellation', () => {
   it('refuses a cancel from someone who is neither requester nor approver', async () => {
     const h = engineHarness({ approvers: ['UBOSS'] });
     const op = await h.propose();
-    expect(await h.engine.cancel({ operationId: op.id, userId: 'URANDOM' })).toMatchObject({ kind: 'refused' });
-    expect(await h.engine.cancel({ operationId: op.id, userId: 'UBOSS' })).toMatchObject({ kind: 'cancelled' });
+    expect(await h.engine.cancel({ operationId: op.id, userId: 'URANDOM', from: HOME })).toMatchObject({ kind: 'refused' });
+    expect(await h.engine.cancel({ operationId: op.id, userId: 'UBOSS', from: HOME })).toMatchObject({ kind: 'cancelled' });
   });
 });

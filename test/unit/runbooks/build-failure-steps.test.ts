@@ -79,7 +79,8 @@ describe('the pull request step', () => {
 
 describe('the Airflow bypass step', () => {
   const step = stepFixture('airflow', 'mutating', { action: { kind: 'airflow.bypass', params: { dagId: 'dagao', dagRunId: 'r1', mark: ['fx-model'], clear: ['databricks_load-models'] } } });
-  function airflow(states: Record<string, string | null>, clears: string[]): AirflowActions & { calls: string[] } {
+  /** `clears`: what each clearTaskInstances call answers, in order (dry runs included). */
+  function airflow(states: Record<string, string | null>, clears: string[][]): AirflowActions & { calls: string[] } {
     const calls: string[] = [];
     const ref = (taskId: string): TaskInstanceRef => ({ dagId: 'dagao', taskId });
     return {
@@ -96,28 +97,59 @@ describe('the Airflow bypass step', () => {
       },
       clearTaskInstances: (_d, r) => {
         calls.push(`clear ${r.taskIds.join(',')} downstream=${r.includeDownstream} onlyFailed=${r.onlyFailed} dry=${r.dryRun}`);
-        return Promise.resolve(clears.map(ref));
+        return Promise.resolve((clears.shift() ?? []).map(ref));
       },
     };
   }
+  const run = (fake: AirflowActions) => runBuildFailureStep({ airflow: fake, settings: settings() }, step, { transactionId: TX }, context(step));
 
-  it('marks, clears what failed downstream, and reports the new states', async () => {
-    const fake = airflow({ 'fx-model': 'success', 'databricks_load-models': null }, ['databricks_load-models']);
-    const outcome = await runBuildFailureStep({ airflow: fake, settings: settings() }, step, { transactionId: TX }, context(step));
-    expect(fake.calls).toEqual(['set fx-model success dry=false', 'clear fx-model downstream=true onlyFailed=true dry=false']);
+  it('repeats the dry runs, marks, clears what is left after its own dry run, and reports the new states', async () => {
+    const fake = airflow({ 'fx-model': 'success', 'databricks_load-models': null }, [['fx-model', 'databricks_load-models'], ['databricks_load-models'], ['databricks_load-models']]);
+    const outcome = await run(fake);
+    expect(fake.calls).toEqual([
+      'set fx-model success dry=true',
+      'clear fx-model downstream=true onlyFailed=true dry=true',
+      'set fx-model success dry=false',
+      'clear fx-model downstream=true onlyFailed=true dry=true',
+      'clear fx-model downstream=true onlyFailed=true dry=false',
+    ]);
     expect(outcome).toMatchObject({ ok: true, summary: 'Marked fx-model as success and cleared 1 downstream task.' });
     expect(outcome.details![0]!.value).toBe('fx-model: success\ndatabricks_load-models: no status');
   });
 
-  it('says when Airflow cleared something else than its dry run showed', async () => {
-    const fake = airflow({ 'fx-model': 'success' }, ['databricks_load-models', 'scale-ec2-rest']);
-    const outcome = await runBuildFailureStep({ airflow: fake, settings: settings() }, step, { transactionId: TX }, context(step));
-    expect(outcome.summary).toContain('Airflow cleared a different set than its dry run showed (also: scale-ec2-rest; not: none)');
+  it('skips the clear when marking already cleared everything downstream (Airflow does that when it marks success)', async () => {
+    const fake = airflow({ 'fx-model': 'success', 'databricks_load-models': null }, [['fx-model', 'databricks_load-models'], []]);
+    const outcome = await run(fake);
+    expect(fake.calls.filter((c) => c.includes('dry=false'))).toEqual(['set fx-model success dry=false']);
+    expect(outcome).toMatchObject({ ok: true, summary: 'Marked fx-model as success and cleared 1 downstream task.' });
+  });
+
+  it('voids the step, changing nothing, when the dry run now differs from the approved preview', async () => {
+    const fake = airflow({ 'fx-model': 'failed' }, [['fx-model', 'databricks_load-models', 'scale-ec2-rest']]);
+    const outcome = await run(fake);
+    expect(outcome).toMatchObject({ ok: false, summary: expect.stringMatching(/^Voided: .*nothing was changed/) });
+    expect(outcome.details!.map((d) => d.value).join('\n')).toContain('clear: databricks_load-models, scale-ec2-rest');
+    expect(fake.calls.filter((c) => c.includes('dry=false'))).toEqual([]);
+  });
+
+  it('stops and says so when the real clear touches something else than its dry run', async () => {
+    const fake = airflow({ 'fx-model': 'success' }, [['fx-model', 'databricks_load-models'], ['databricks_load-models'], ['databricks_load-models', 'scale-ec2-rest']]);
+    const outcome = await run(fake);
+    expect(outcome).toMatchObject({ ok: false, summary: 'Airflow cleared databricks_load-models, scale-ec2-rest, but its dry run said databricks_load-models. Look at the run in Airflow.' });
+  });
+
+  it('stops before clearing when marking changed other task instances than its dry run said', async () => {
+    const fake = airflow({ 'fx-model': 'success' }, [['fx-model', 'databricks_load-models']]);
+    const dryRunAware = fake.setTaskInstanceState.bind(fake);
+    fake.setTaskInstanceState = async (d, r, signal) => [...(await dryRunAware(d, r, signal)), ...(r.dryRun ? [] : [{ dagId: 'dagao', taskId: 'itaipu-fx-model' }])];
+    const outcome = await run(fake);
+    expect(outcome).toMatchObject({ ok: false, summary: 'Airflow changed fx-model, itaipu-fx-model when marking fx-model as success, but its dry run said fx-model. Stopped before clearing anything; look at the run in Airflow.' });
+    expect(fake.calls.filter((c) => c.startsWith('clear')).every((c) => c.endsWith('dry=true'))).toBe(true);
   });
 
   it('fails when the marked task does not show success afterwards', async () => {
-    const fake = airflow({ 'fx-model': 'failed' }, []);
-    const outcome = await runBuildFailureStep({ airflow: fake, settings: settings() }, step, { transactionId: TX }, context(step));
+    const fake = airflow({ 'fx-model': 'failed' }, [['fx-model', 'databricks_load-models'], []]);
+    const outcome = await run(fake);
     expect(outcome).toMatchObject({ ok: false, summary: expect.stringContaining('does not show fx-model as success') });
   });
 });

@@ -23,6 +23,7 @@ class MemoryAirflow implements AirflowActions {
   tasks: Record<string, TaskInstance[]> = {};
   logs: Record<string, string> = {};
   fail?: BackendError;
+  logFail?: BackendError;
   apiUrl(path: string): string {
     return `${this.baseUrl}/api/v1${path}`;
   }
@@ -38,6 +39,7 @@ class MemoryAirflow implements AirflowActions {
     return Promise.resolve(this.tasks[runId] ?? []);
   }
   getTaskLog(_dagId: string, runId: string, taskId: string, tryNumber: number): Promise<TaskLog> {
+    if (this.logFail) return Promise.reject(this.logFail);
     return Promise.resolve({ taskId, tryNumber, excerpt: this.logs[`${runId}/${taskId}`] ?? '', truncated: false });
   }
   clearTaskInstances(): Promise<never> {
@@ -208,6 +210,18 @@ describe('running the dagão steps', () => {
     expect(text).toContain('Read timed out');
     expect(text).toMatch(/itaipu #412 passed, 2026-11-23 23:00 UTC \(4\.0 h before the failure\) 6c957ed by Jane: Add contracts/);
     expect(outcome.files![0]!.content.toString()).toContain('SocketTimeoutException');
+  });
+
+  it('a log that cannot be read is shown with the reason and never judged as a log', async () => {
+    const { runbook, airflow } = setup();
+    airflow.runs = [run('scheduled__1', 'failed')];
+    airflow.tasks['scheduled__1'] = [failedTask('scheduled__1', 'itaipu-contracts')];
+    // A message that would match the generic-error patterns if it were read as the log.
+    airflow.logFail = new BackendError('Airflow', 'timeout', 'Airflow did not answer within 30 s (timeout).');
+    const plan = await runbook.buildPlan(input(), planCtx());
+    const outcome = await runbook.runStep(plan.steps[0]!, input(), stepCtx([]));
+    expect(outcome.externalIds).toMatchObject({ verdict: 'unknown' });
+    expect(outcome.details!.map((d) => d.value).join('\n')).toContain('(log unavailable: Airflow did not answer within 30 s (timeout).)');
   });
 
   it('an unreachable Airflow fails the diagnosis with the adapter\'s message', async () => {

@@ -29,7 +29,16 @@ describe('renderAppHome', () => {
     const many = Array.from({ length: 40 }, (_, i) => op(i));
     const view = renderAppHome({ toApprove: many, mine: many, recent: many });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
-    expect(textOf(view.blocks).match(/and 30 more/g)).toHaveLength(3);
+    expect(textOf(view.blocks).match(/and 30 more/g)).toHaveLength(2);
+    // The ten listed as waiting are not repeated among the recent ones: 30 remain, 10 shown.
+    expect(textOf(view.blocks).match(/and 20 more/g)).toHaveLength(1);
+  });
+
+  it('does not repeat an operation listed as waiting among the recent ones', () => {
+    const [pending, done] = [op(1), { ...op(2), state: 'succeeded' as const }];
+    const text = textOf(renderAppHome({ toApprove: [pending], mine: [], recent: [pending, done] }).blocks);
+    expect(text.split(pending.id)).toHaveLength(2);
+    expect(text).toContain(done.id);
   });
 
   it('escapes titles that came from input or backends', () => {

@@ -97,8 +97,15 @@ describe('renderOperationMessage: destructive steps', () => {
   it('asks for confirmation before approving', () => {
     const [approve] = buttonsOf(renderOperationMessage(operationFixture(destructive()), { approvers: ANYONE }));
     expect(approve!.text.text).toBe('Approve (destructive)');
-    expect(approve!.confirm).toMatchObject({ title: { text: 'Approve a destructive step?' }, text: { text: expect.stringContaining('*Drop the table*') } });
+    // Plain text (a dialog shows markup as typed), and the first approver is told it waits for a second.
+    expect(approve!.confirm).toMatchObject({ title: { text: 'Approve a destructive step?' }, text: { type: 'plain_text', text: 'You are approving "Drop the table". It needs 2 approvals: it runs only after another approver also agrees.' } });
     expect(approve!.value).toBe(`${OP_ID}|drop|${stepFingerprint(destructive().steps[0]!, destructive().facts)}`);
+  });
+
+  it('tells the second approver that their approval runs it now', () => {
+    const first = [{ userId: 'UONE', stepId: 'drop', fingerprint: stepFingerprint(destructive().steps[0]!, destructive().facts), at: CREATED_AT }];
+    const [approve] = buttonsOf(renderOperationMessage(operationFixture(destructive(), { approvals: first }), { approvers: ANYONE }));
+    expect(approve!.confirm!.text.text).toBe('You are approving "Drop the table". Another approver already agreed: yours is the last approval needed, so it runs as soon as you confirm.');
   });
 
   it('needs two approvals and says so', () => {
@@ -119,7 +126,8 @@ describe('renderOperationMessage: after approval', () => {
 
   it.each(states)('%s: no buttons, the state and the approver are shown', (state, overrides, expected) => {
     const message = render({ state, approvals: [approval('UAPP1')], ...overrides });
-    expect(message.blocks.filter((b) => b.type === 'actions')).toEqual([]);
+    // Only the finished operation's menu remains: export the timeline.
+    expect(message.blocks.filter((b) => b.type === 'actions').flatMap((b) => (b as { elements: { type: string; action_id: string }[] }).elements.map((e) => `${e.type}:${e.action_id}`))).toEqual(state === 'running' ? [] : ['overflow:op_export']);
     const text = allText(message);
     expect(text).toMatch(expected);
     expect(text).toContain('Approved by <@UAPP1>');
@@ -225,6 +233,6 @@ describe('step titles are escaped wherever they are shown', () => {
       expect(text).not.toMatch(/<!channel>|<@U0BOSS>|<!here>/);
     }
     expect(allText(message)).toContain('`&lt;!channel&gt;`'); // the title's own code quotes stay
-    expect(approve!.confirm!.text.text).toContain('`&lt;!channel&gt;`');
+    expect(approve!.confirm!.text.text).toContain('"Comment out !channel and @U0BOSS"');
   });
 });

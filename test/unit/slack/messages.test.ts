@@ -26,13 +26,15 @@ const stepResult = (overrides: Partial<StepResult> = {}): StepResult => ({
 const entry = (seq: number, type: AuditEntry['type'], actor: string, detail: Record<string, unknown> = {}): AuditEntry => ({ operationId: OP_ID, seq, at: CREATED_AT, actor, type, detail });
 
 describe('thread messages', () => {
-  it('a step result says what happened, how long it took, and names external ids', () => {
+  it('a step result says what happened and how long it took; request ids stay in the audit trail', () => {
     const text = allText(renderStepResult(op(), plan.steps[0]!, stepResult()));
     expect(text).toMatch(/:white_check_mark: \*Retract committed dataset .*\* succeeded \(attempt 1, 2\.5 s\)/);
     expect(text).toContain('Metapod answered 200 in 12 ms.');
     expect(text).toContain('```{"ok":true}```');
-    expect(text).toContain('*metapodRequestId:* req-42');
-    expect(text).toContain(`\`${OP_ID}\` · finished <!date^${epoch('2026-11-24T10:05:00.000Z')}^`);
+    expect(text).not.toContain('metapodRequestId');
+    expect(text).not.toContain('req-42');
+    expect(text).toMatch(new RegExp(`\`${OP_ID}\` · finished <!date\\^${epoch('2026-11-24T10:05:00.000Z')}\\^.* · request ids in \`/runbook status ${OP_ID}\``));
+    expect(allText(renderStepResult(op(), plan.steps[0]!, stepResult({ externalIds: {} })))).not.toContain('request ids');
   });
 
   it('a failed or interrupted result says so', () => {
@@ -62,7 +64,9 @@ describe('thread messages', () => {
   it('an interruption says nothing was re-run and names the last external ids', () => {
     const text = allText(renderInterrupted(op({ state: 'interrupted', results: [stepResult({ outcome: 'interrupted' })] }), plan.steps[0]!));
     expect(text).toMatch(/was \*not\* run again/);
-    expect(text).toContain('metapodRequestId: `req-42`');
+    expect(text).toContain('Metapod request id: `req-42`');
+    const changeSet = stepResult({ outcome: 'interrupted', externalIds: { 'changeSet:prod-global-k-metapod': 'arn:aws:cloudformation:x' } });
+    expect(allText(renderInterrupted(op({ state: 'interrupted', results: [changeSet] }), plan.steps[0]!))).toContain('Change set (prod-global-k-metapod): `arn:aws:cloudformation:x`');
     expect(text).toContain(`/runbook status ${OP_ID}`);
     expect(allText(renderInterrupted(op({ state: 'interrupted' }), plan.steps[0]!))).toMatch(/No external request id was recorded/);
   });

@@ -92,6 +92,14 @@ export function describeStoreContract(name: string, open: (now: () => Date) => P
       expect(await store.listByState([])).toEqual([]);
     });
 
+    it('keeps shared settings; the last write wins', async () => {
+      expect(await store.getSetting('freeze')).toBeUndefined();
+      await store.putSetting('freeze', '{"frozen":true}');
+      await store.putSetting('freeze', '{"frozen":false}');
+      expect(await store.getSetting('freeze')).toBe('{"frozen":false}');
+      expect(await store.getSetting('other')).toBeUndefined();
+    });
+
     it('remembers an idempotency key once until it expires', async () => {
       expect(await store.remember('event:Ev1', 60_000)).toBe(true);
       expect(await store.remember('event:Ev1', 60_000)).toBe(false);
