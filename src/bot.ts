@@ -28,6 +28,8 @@ import { registerAppHome } from './slack/handlers/app-home';
 import { registerRunbookCommand } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
+import { DEFAULT_SLACK_RATE_LIMITS, SlackLimiters, type SlackRateLimits } from './slack/rate-limits';
+import { slackFetch } from './slack/web-api-fetch';
 import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
 import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
@@ -55,7 +57,15 @@ export interface BotOverrides {
   socketStartTimeoutMs?: number;
   /** Waiter and verification timing of the rollback runbook (tests shrink it). */
   rollbackTiming?: RollbackTiming;
+  /** Deadline of one HTTP attempt to Slack (Web API or response_url); default 10 s. */
+  slackTimeoutMs?: number;
+  /** Slack's rate limits the bot keeps to (tests use small windows). */
+  slackRateLimits?: SlackRateLimits;
 }
+
+/** One Slack attempt's deadline; WebClient retries a timed-out or 5xx attempt twice, with backoff. */
+const SLACK_TIMEOUT_MS = 10_000;
+const SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 4000, randomize: true };
 
 export interface BotHandle {
   port: number;
@@ -86,12 +96,17 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const allowList = loadAllowList(config.cli.commandsFile);
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const bolt = boltLogger(logger);
-  const clientOptions = { slackApiUrl: apiUrl, retryConfig: { retries: 2 } };
+  // Every WebClient (Bolt's, the per-request ones, the health check's) and Bolt's respond() share this
+  // fetch: one limiter per method, a deadline per attempt, Retry-After honoured without pausing other methods.
+  const limiters = new SlackLimiters(overrides.slackRateLimits ?? DEFAULT_SLACK_RATE_LIMITS);
+  const fetch = slackFetch({ timeoutMs: overrides.slackTimeoutMs ?? SLACK_TIMEOUT_MS, limiters, logger });
+  const clientOptions = { slackApiUrl: apiUrl, retryConfig: SLACK_RETRIES, rejectRateLimitedCalls: true, fetch };
   const identity = await verifyBotToken(new webApi.WebClient(botToken, { ...clientOptions, logger: bolt }));
 
   const releases: (() => Promise<void>)[] = [];
   // Runs last (releases run in reverse): the lines logged while stopping are written before exit.
   releases.push(() => new Promise<void>((resolve) => logger.flush(() => resolve())));
+  releases.push(() => limiters.stop());
   const release = async (): Promise<void> => {
     for (const fn of releases.splice(0).reverse()) await fn().catch((err: unknown) => logger.warn({ err }, 'release failed'));
   };
@@ -129,7 +144,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       slackListener: transport.httpListener,
       signingSecret: config.slack.signingSecret,
       logger,
-      ...healthEndpoints(store, () => transport.state(), new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, logger: bolt })),
+      ...healthEndpoints(store, () => transport.state(), new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, fetch, logger: bolt })),
       metrics: () => metrics.render(),
       onSlackAck: (seconds, status) => metrics.slackAck.observe({ status: String(status) }, seconds),
     });
