@@ -30,6 +30,7 @@ import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
 import { DEFAULT_SLACK_RATE_LIMITS, SlackLimiters, type SlackRateLimits } from './slack/rate-limits';
 import { slackFetch } from './slack/web-api-fetch';
+import { OutboxSender } from './slack/outbox-sender';
 import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
 import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
@@ -121,7 +122,10 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client) };
     const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, onClose: (fn) => void releases.push(fn) });
-    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
+    // The outbox lease outlives a slow Slack attempt with its retries, and expires like a step's lease after a crash.
+    const outbox = new OutboxSender({ store, client: app.client, logger, owner: `outbox-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, leaseMs: Math.max(2 * config.leaseMs, 2000) });
+    releases.push(() => outbox.stop(config.shutdownGraceMs));
+    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy) }, logger, overrides.progressMinIntervalMs, (id) => store.get(id), outbox), metrics);
     const engine = new OperationEngine({
       store,
       runbooks,
@@ -160,8 +164,12 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     await transport.start(app);
 
     await engine.sweep();
+    await outbox.sweep().catch((err: unknown) => logger.error({ err }, 'outbox sweep failed'));
     const sweepEvery = overrides.sweepEveryMs ?? Math.max(250, Math.min(15_000, Math.floor(config.leaseMs / 2)));
-    const sweeper = setInterval(() => void engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed')), sweepEvery);
+    const sweeper = setInterval(() => {
+      void engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed'));
+      void outbox.sweep().catch((err: unknown) => logger.error({ err }, 'outbox sweep failed'));
+    }, sweepEvery);
     releases.push(() => Promise.resolve(clearInterval(sweeper)));
 
     const port = (server.address() as AddressInfo).port;
