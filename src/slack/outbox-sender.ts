@@ -89,7 +89,10 @@ export class OutboxSender {
         const delay = Math.min(this.opts.maxBackoffMs ?? 30_000, 500 * 2 ** Math.min(attempt, 10));
         logger.warn({ err, outboxId: message.id, attempt, retryInMs: delay }, 'posting a thread message failed: it stays in the outbox and is retried');
         // Still ours for the wait and the next attempt; false when another replica took it meanwhile.
-        if (!(await store.outboxRetry(message.id, owner, Date.now() + delay, Date.now() + delay + leaseMs))) return;
+        if (!(await store.outboxRetry(message.id, owner, Date.now() + delay, Date.now() + delay + leaseMs))) {
+          logger.info({ outboxId: message.id }, 'another sender took over a thread message');
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, delay).unref());
       }
     }
