@@ -29,6 +29,10 @@ export class OutboxSender {
   /** Messages this process is delivering (not claimed twice by its own sweep). */
   private readonly handling = new Set<string>();
   private stopped = false;
+  /** Set when stop() returns: the store may be closed, so nothing touches it any more. */
+  private closed = false;
+  /** Ends the waits between attempts when the sender stops. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly opts: OutboxSenderOptions) {}
 
@@ -41,17 +45,25 @@ export class OutboxSender {
 
   /** Takes over messages whose sender died or gave up its lease (run by the periodic sweep). */
   async sweep(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.closed) return;
     const claimed = await this.opts.store.outboxClaim(this.opts.owner, Date.now() + this.opts.leaseMs, 50);
     for (const message of claimed) this.deliverInOrder(message);
   }
 
-  /** Waits (at most `graceMs`) for messages being sent, then stops: the rest stays stored for the next start. */
-  async stop(graceMs = 0): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.chains.values()]), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+  /**
+   * Waits (at most `graceMs`) for messages being sent, then stops: no new attempt starts, an attempt in
+   * flight gets up to `settleMs` more to record its result, and the rest stays stored for the next start.
+   */
+  async stop(graceMs = 0, settleMs = 3000): Promise<void> {
+    const settled = (ms: number) => {
+      let timer: NodeJS.Timeout | undefined;
+      return Promise.race([Promise.allSettled([...this.chains.values()]), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+    };
+    await settled(graceMs);
     this.stopped = true;
+    this.stopping.abort();
+    await settled(settleMs);
+    this.closed = true;
   }
 
   /** Resolves when every message handed to this sender has been settled (tests, bench). */
@@ -74,18 +86,22 @@ export class OutboxSender {
 
   private async deliver(message: OutboxMessage): Promise<void> {
     const { store, owner, leaseMs, logger } = this.opts;
-    for (let attempt = message.attempts; !this.stopped; attempt++) {
+    for (let attempt = message.attempts; !this.stopped && !this.closed; attempt++) {
       try {
         const { ts } = (await this.opts.client.apiCall('chat.postMessage', message.args)) as { ts?: unknown };
+        // Recorded even while stopping (stop() waits for it): an unrecorded post would be sent again.
+        if (this.closed) return void logger.warn({ outboxId: message.id }, 'a thread message was posted after the outbox stopped: it may be posted again at the next start');
         await store.outboxDone(message.id, owner, typeof ts === 'string' ? ts : undefined);
         return;
       } catch (err) {
         const code = (err as { data?: { error?: string } }).data?.error;
+        if (this.closed) return;
         if (code && PERMANENT.has(code)) {
           logger.warn({ err, outboxId: message.id, code }, 'Slack refused a thread message for good: dropped');
           await store.outboxDone(message.id, owner, undefined);
           return;
         }
+        if (this.stopped) return; // stays stored, leased: the next start or another replica retries it
         const delay = Math.min(this.opts.maxBackoffMs ?? 30_000, 500 * 2 ** Math.min(attempt, 10));
         logger.warn({ err, outboxId: message.id, attempt, retryInMs: delay }, 'posting a thread message failed: it stays in the outbox and is retried');
         // Still ours for the wait and the next attempt; false when another replica took it meanwhile.
@@ -93,7 +109,10 @@ export class OutboxSender {
           logger.info({ outboxId: message.id }, 'another sender took over a thread message');
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
       }
     }
   }
