@@ -37,6 +37,10 @@ import { registerRunbookCommand, type CommandDeps } from './slack/handlers/comma
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
 import { registerDeliveryDedup } from './slack/delivery-keys';
+import { DEFAULT_SLACK_RATE_LIMITS, SlackLimiters, type SlackRateLimits } from './slack/rate-limits';
+import { slackFetch } from './slack/web-api-fetch';
+import { OutboxSender } from './slack/outbox-sender';
+import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
 import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
 import { registerExportButton } from './slack/handlers/export';
@@ -64,7 +68,15 @@ export interface BotOverrides {
   socketStartTimeoutMs?: number;
   /** Waiter and verification timing of the rollback runbook (tests shrink it). */
   rollbackTiming?: RollbackTiming;
+  /** Deadline of one HTTP attempt to Slack (Web API or response_url); default 10 s. */
+  slackTimeoutMs?: number;
+  /** Slack's rate limits the bot keeps to (tests use small windows). */
+  slackRateLimits?: SlackRateLimits;
 }
+
+/** One Slack attempt's deadline; WebClient retries a timed-out or 5xx attempt twice, with backoff. */
+const SLACK_TIMEOUT_MS = 10_000;
+const SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 4000, randomize: true };
 
 export interface BotHandle {
   port: number;
@@ -95,12 +107,17 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const allowList = loadAllowList(config.cli.commandsFile);
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const bolt = boltLogger(logger);
-  const clientOptions = { slackApiUrl: apiUrl, retryConfig: { retries: 2 } };
+  // Every WebClient (Bolt's, the per-request ones, the health check's) and Bolt's respond() share this
+  // fetch: one limiter per method, a deadline per attempt, Retry-After honoured without pausing other methods.
+  const limiters = new SlackLimiters(overrides.slackRateLimits ?? DEFAULT_SLACK_RATE_LIMITS);
+  const fetch = slackFetch({ timeoutMs: overrides.slackTimeoutMs ?? SLACK_TIMEOUT_MS, limiters, logger });
+  const clientOptions = { slackApiUrl: apiUrl, retryConfig: SLACK_RETRIES, rejectRateLimitedCalls: true, fetch };
   const identity = await verifyBotToken(new webApi.WebClient(botToken, { ...clientOptions, logger: bolt }));
 
   const releases: (() => Promise<void>)[] = [];
   // Runs last (releases run in reverse): the lines logged while stopping are written before exit.
   releases.push(() => new Promise<void>((resolve) => logger.flush(() => resolve())));
+  releases.push(() => limiters.stop());
   const release = async (): Promise<void> => {
     for (const fn of releases.splice(0).reverse()) await fn().catch((err: unknown) => logger.warn({ err }, 'release failed'));
   };
@@ -118,7 +135,10 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const admission = new Admission(store, config.file.approvals.limits, overrides.now);
     const freeze = { admission, isApprover: (userId: string) => isAnyApprover(config.file.approvals, config.approvers, userId, { groups: policy.directory, oncall }) };
     const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, logger, onClose: (fn) => void releases.push(fn) });
-    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy), ruleNow: (op, risk) => resolveRules(config.file.approvals, config.approvers, op.runbook, targetsOf(op.input, op.plan.facts))[risk] }, logger, overrides.progressMinIntervalMs, (id) => store.get(id)), metrics);
+    // The outbox lease outlives a slow Slack attempt with its retries, and expires like a step's lease after a crash.
+    const outbox = new OutboxSender({ store, client: app.client, logger, owner: `outbox-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, leaseMs: Math.max(2 * config.leaseMs, 2000) });
+    releases.push(() => outbox.stop(config.shutdownGraceMs));
+    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy), ruleNow: (op, risk) => resolveRules(config.file.approvals, config.approvers, op.runbook, targetsOf(op.input, op.plan.facts))[risk] }, logger, overrides.progressMinIntervalMs, (id) => store.get(id), outbox), metrics);
     const engine = new OperationEngine({
       store,
       runbooks,
@@ -145,7 +165,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       slackListener: transport.httpListener,
       signingSecret: config.slack.signingSecret,
       logger,
-      ...healthEndpoints(store, () => transport.state(), new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, logger: bolt })),
+      ...healthEndpoints(store, () => transport.state(), new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, fetch, logger: bolt })),
       metrics: () => metrics.render(),
       onSlackAck: (seconds, status) => metrics.slackAck.observe({ status: String(status) }, seconds),
     });
@@ -161,10 +181,12 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     await transport.start(app);
 
     await engine.sweep();
+    await outbox.sweep().catch((err: unknown) => logger.error({ err }, 'outbox sweep failed'));
     const sweepEvery = overrides.sweepEveryMs ?? Math.max(250, Math.min(15_000, Math.floor(config.leaseMs / 2)));
     let sweeping: Promise<void> = Promise.resolve();
     const sweeper = setInterval(() => {
       sweeping = engine.sweep().catch((err: unknown) => logger.error({ err }, 'sweep failed'));
+      void outbox.sweep().catch((err: unknown) => logger.error({ err }, 'outbox sweep failed'));
     }, sweepEvery);
     // A sweep under way (expiry, reminders) finishes before the store closes.
     releases.push(async () => {

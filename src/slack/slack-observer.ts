@@ -23,6 +23,7 @@ import {
 import { renderApprovalReminder } from './blocks/reminder';
 import { explainUploadError, uploadFilesToThread } from './upload-files';
 import { escapeMrkdwn } from '../util/text';
+import type { OutboxSender } from './outbox-sender';
 
 type WebClient = webApi.WebClient;
 
@@ -57,6 +58,8 @@ export class SlackOperationObserver implements OperationObserver {
     private readonly progressMinIntervalMs = 3000,
     /** Reads the stored operation, so an edit always shows the newest state, not the snapshot an event carried. */
     private readonly load?: (operationId: string) => Promise<Operation | undefined>,
+    /** Thread messages people must see go through the store's outbox, so a Slack outage cannot lose them. */
+    private readonly outbox?: OutboxSender,
   ) {}
 
   async publish(op: Operation): Promise<{ messageTs: string }> {
@@ -75,47 +78,47 @@ export class SlackOperationObserver implements OperationObserver {
       case 'approval_added':
         return this.update(op);
       case 'step_started':
-        await this.reply(op, renderStepStarted(op, event.step));
+        await this.say(op, renderStepStarted(op, event.step));
         return this.update(op);
       case 'progress':
         return this.showProgress(op, event.step.id, renderProgress(event.step, event.text));
       case 'step_finished':
         this.progress.delete(`${op.id}:${event.step.id}`);
-        await this.reply(op, renderStepResult(op, event.step, event.result));
+        await this.say(op, renderStepResult(op, event.step, event.result));
         if (event.files?.length) await this.upload(op, event.files);
         return this.update(op);
       case 'awaiting_approval':
-        await this.reply(op, renderNextGate(op, event.step));
+        await this.say(op, renderNextGate(op, event.step));
         return this.update(op);
       case 'finished':
-        if (skippedSteps(op).length > 0) await this.reply(op, { text: endedEarlyText(op), blocks: [mrkdwn(endedEarlyText(op))] });
+        if (skippedSteps(op).length > 0) await this.say(op, { text: endedEarlyText(op), blocks: [mrkdwn(endedEarlyText(op))] });
         return this.update(op);
       case 'cancelled':
-        await this.reply(op, renderCancelled(op, event.userId));
+        await this.say(op, renderCancelled(op, event.userId));
         return this.update(op);
       case 'expired':
-        await this.reply(op, renderExpired(op));
+        await this.say(op, renderExpired(op));
         return this.update(op);
       case 'interrupted':
-        await this.reply(op, renderInterrupted(op, event.step));
+        await this.say(op, renderInterrupted(op, event.step));
         return this.update(op);
       case 'state_checked':
-        await this.reply(op, renderStateChecked(event.step, event.userId, event.outcome));
+        await this.say(op, renderStateChecked(event.step, event.userId, event.outcome));
         return;
       case 'rerun_requested':
-        await this.reply(op, renderRerunRequested(op, event.step, event.userId));
+        await this.say(op, renderRerunRequested(op, event.step, event.userId));
         return this.update(op);
       case 'follow_up':
-        await this.reply(op, renderFollowUp(event.why, event.operationId, event.error));
+        await this.say(op, renderFollowUp(event.why, event.operationId, event.error));
         return;
       case 'plan_changed':
-        await this.reply(op, renderPlanChanged(op, event.changes));
+        await this.say(op, renderPlanChanged(op, event.changes));
         return this.update(op);
       case 'approval_reminder':
         await this.reply(op, renderApprovalReminder(op, event.stage, event.approvers, event.escalation));
         return;
       case 'cleaned_up':
-        await this.reply(op, renderCleanedUp(event.text));
+        await this.say(op, renderCleanedUp(event.text));
         return;
     }
   }
@@ -137,6 +140,19 @@ export class SlackOperationObserver implements OperationObserver {
       if (this.edits.get(op.id) === edit) this.edits.delete(op.id);
     });
     return edit;
+  }
+
+  /** A thread message that must reach people: stored in the outbox, then posted in the thread's order. */
+  private async say(op: Operation, message: SlackMessage): Promise<void> {
+    const thread = op.location.threadTs ?? op.location.messageTs;
+    if (!this.outbox || !thread) return void (await this.reply(op, message));
+    try {
+      await this.outbox.post(op.location.channel, thread, { ...message });
+    } catch (err) {
+      // The store refused the message: posting it directly is better than not at all.
+      this.logger.warn({ err, operationId: op.id }, 'storing a thread message failed: posting it directly');
+      await this.reply(op, message);
+    }
   }
 
   private async reply(op: Operation, message: SlackMessage): Promise<string | undefined> {

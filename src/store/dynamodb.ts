@@ -11,6 +11,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
 import { ensureStoreTable, INDEX, type StoreTableOptions } from './dynamodb-table';
+import { DynamoOutbox } from './dynamodb-outbox';
+import type { NewOutboxMessage, OutboxMessage } from './outbox';
 import { ACTIVE_STATES, VersionConflictError, type OperationStore } from './store';
 
 type Item = Record<string, AttributeValue>;
@@ -39,11 +41,15 @@ const n = (value: number): AttributeValue => ({ N: String(value) });
  * Listings use sparse global indexes (by creation, by state, by correlation key).
  */
 export class DynamoStore implements OperationStore {
+  private readonly outbox: DynamoOutbox;
+
   private constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.outbox = new DynamoOutbox(client, table, now);
+  }
 
   /** Opens the store, creating the table (and waiting for it) when it does not exist. */
   static async open(client: DynamoDBClient, table: string, now: () => Date = () => new Date(), options: StoreTableOptions = {}): Promise<DynamoStore> {
@@ -192,6 +198,22 @@ export class DynamoStore implements OperationStore {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
+  }
+
+  outboxAdd(message: NewOutboxMessage, owner: string, leaseUntil: number): Promise<void> {
+    return this.outbox.add(message, owner, leaseUntil);
+  }
+
+  outboxClaim(owner: string, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
+    return this.outbox.claim(owner, leaseUntil, limit);
+  }
+
+  outboxRetry(id: string, owner: string, notBefore: number, leaseUntil: number): Promise<boolean> {
+    return this.outbox.retry(id, owner, notBefore, leaseUntil);
+  }
+
+  outboxDone(id: string, owner: string, ts: string | undefined): Promise<boolean> {
+    return this.outbox.done(id, owner, ts);
   }
 
   async ping(): Promise<void> {

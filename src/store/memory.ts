@@ -1,5 +1,13 @@
 import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
 import { ACTIVE_STATES, VersionConflictError, type OperationStore } from './store';
+import { claimableInOrder, type NewOutboxMessage, type OutboxMessage } from './outbox';
+
+interface StoredOutbox extends OutboxMessage {
+  owner?: string;
+  leaseUntil: number;
+  done: boolean;
+  ts?: string;
+}
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -9,6 +17,7 @@ export class MemoryStore implements OperationStore {
   private readonly audit = new Map<string, AuditEntry[]>();
   private readonly keys = new Map<string, number>();
   private readonly settings = new Map<string, string>();
+  private readonly outbox = new Map<string, StoredOutbox>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -78,6 +87,33 @@ export class MemoryStore implements OperationStore {
     const until = this.keys.get(key);
     if (until !== undefined && until > now) return Promise.resolve(false);
     this.keys.set(key, now + ttlMs);
+    return Promise.resolve(true);
+  }
+
+  outboxAdd(message: NewOutboxMessage, owner: string, leaseUntil: number): Promise<void> {
+    if (!this.outbox.has(message.id)) this.outbox.set(message.id, { ...clone(message), attempts: 0, notBefore: 0, owner, leaseUntil, done: false });
+    return Promise.resolve();
+  }
+
+  outboxClaim(owner: string, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
+    const now = this.now().getTime();
+    const pending = [...this.outbox.values()].filter((m) => !m.done).map((m) => ({ ...m, free: m.leaseUntil <= now && m.notBefore <= now }));
+    const claimed = claimableInOrder(pending).slice(0, limit);
+    for (const m of claimed) Object.assign(this.outbox.get(m.id)!, { owner, leaseUntil });
+    return Promise.resolve(claimed.map(({ id, thread, method, args, attempts, notBefore }) => clone({ id, thread, method, args, attempts, notBefore })));
+  }
+
+  outboxRetry(id: string, owner: string, notBefore: number, leaseUntil: number): Promise<boolean> {
+    const m = this.outbox.get(id);
+    if (!m || m.done || m.owner !== owner) return Promise.resolve(false);
+    Object.assign(m, { attempts: m.attempts + 1, notBefore, leaseUntil });
+    return Promise.resolve(true);
+  }
+
+  outboxDone(id: string, owner: string, ts: string | undefined): Promise<boolean> {
+    const m = this.outbox.get(id);
+    if (!m || m.done || m.owner !== owner) return Promise.resolve(false);
+    Object.assign(m, { done: true, ts });
     return Promise.resolve(true);
   }
 

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
 import { ACTIVE_STATES, VersionConflictError, type OperationStore } from './store';
+import { claimableInOrder, type NewOutboxMessage, type OutboxMessage } from './outbox';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS operations (
@@ -32,6 +33,19 @@ CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS outbox (
+  id TEXT PRIMARY KEY,
+  thread TEXT NOT NULL,
+  method TEXT NOT NULL,
+  args TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  not_before INTEGER NOT NULL DEFAULT 0,
+  owner TEXT,
+  lease_until INTEGER NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0,
+  ts TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(done, id);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   key TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL
@@ -181,6 +195,34 @@ export class SqliteStore implements OperationStore {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  outboxAdd(message: NewOutboxMessage, owner: string, leaseUntil: number): Promise<void> {
+    return this.write(() => {
+      this.sql('INSERT OR IGNORE INTO outbox (id, thread, method, args, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(message.id, message.thread, message.method, JSON.stringify(message.args), owner, leaseUntil);
+    });
+  }
+
+  outboxClaim(owner: string, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
+    const now = this.now().getTime();
+    return this.write(() => {
+      const rows = this.sql('SELECT id, thread, method, args, attempts, not_before, lease_until FROM outbox WHERE done = 0 ORDER BY id')
+        .all() as { id: string; thread: string; method: 'chat.postMessage'; args: string; attempts: number; not_before: number; lease_until: number }[];
+      const claimed = claimableInOrder(rows.map((r) => ({ ...r, free: r.lease_until <= now && r.not_before <= now }))).slice(0, limit);
+      const take = this.sql('UPDATE outbox SET owner = ?, lease_until = ? WHERE id = ?');
+      for (const r of claimed) take.run(owner, leaseUntil, r.id);
+      return claimed.map((r) => ({ id: r.id, thread: r.thread, method: r.method, args: JSON.parse(r.args) as Record<string, unknown>, attempts: r.attempts, notBefore: r.not_before }));
+    });
+  }
+
+  outboxRetry(id: string, owner: string, notBefore: number, leaseUntil: number): Promise<boolean> {
+    return this.write(() => this.sql('UPDATE outbox SET attempts = attempts + 1, not_before = ?, lease_until = ? WHERE id = ? AND owner = ? AND done = 0')
+      .run(notBefore, leaseUntil, id, owner).changes === 1);
+  }
+
+  outboxDone(id: string, owner: string, ts: string | undefined): Promise<boolean> {
+    return this.write(() => this.sql('UPDATE outbox SET done = 1, ts = ? WHERE id = ? AND owner = ? AND done = 0').run(ts ?? null, id, owner).changes === 1);
   }
 
   ping(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
+import type { NewOutboxMessage, OutboxMessage } from './outbox';
 
 /** States an operation can still move out of. */
 export const ACTIVE_STATES: readonly OperationState[] = ['planned', 'awaiting_approval', 'approved', 'running'];
@@ -37,6 +38,18 @@ export interface OperationStore {
   getSetting(key: string): Promise<string | undefined>;
   /** Sets a shared value; the last write wins. */
   putSetting(key: string, value: string): Promise<void>;
+  /** Outbox: stores a message to post, held by `owner` until `leaseUntil` (epoch ms) so it posts it first. */
+  outboxAdd(message: NewOutboxMessage, owner: string, leaseUntil: number): Promise<void>;
+  /**
+   * Outbox: takes up to `limit` unposted messages that are due and whose lease ran out, in id order per
+   * thread (a thread whose earliest unposted message is held by someone else is skipped whole), and
+   * holds them for `owner` until `leaseUntil`.
+   */
+  outboxClaim(owner: string, leaseUntil: number, limit: number): Promise<OutboxMessage[]>;
+  /** Outbox: a failed attempt; retried not before `notBefore`, still held by `owner`. False when `owner` lost it. */
+  outboxRetry(id: string, owner: string, notBefore: number, leaseUntil: number): Promise<boolean>;
+  /** Outbox: Slack confirmed the message (`ts`), or it can never be posted: it is never sent again. */
+  outboxDone(id: string, owner: string, ts: string | undefined): Promise<boolean>;
   /** Throws when the store cannot be used (health check). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -32,3 +32,28 @@ describe('limiter', () => {
     await expect(limit(() => Promise.resolve('next'))).resolves.toBe('next');
   });
 });
+
+describe('limiter with a slot deadline', () => {
+  it('hands the slot of a job that overstays to the next one, and the late job still finishes', async () => {
+    let overstays = 0;
+    const limit = limiter(1, { releaseSlotAfterMs: 30, onOverstay: () => (overstays += 1) });
+    let releaseHung!: () => void;
+    const hung = limit(() => new Promise<string>((resolve) => (releaseHung = () => resolve('late'))));
+    // Without the deadline this one would wait for the hung job forever.
+    await expect(limit(() => Promise.resolve('next'))).resolves.toBe('next');
+    expect(overstays).toBe(1);
+    releaseHung();
+    await expect(hung).resolves.toBe('late');
+    // The late job's end must not free a second slot: still one at a time.
+    let running = 0;
+    let peak = 0;
+    const job = async (): Promise<void> => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running -= 1;
+    };
+    await Promise.all([limit(job), limit(job), limit(job)]);
+    expect(peak).toBe(1);
+  });
+});

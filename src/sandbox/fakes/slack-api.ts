@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startHttpServer } from './http-server';
 import { emulateFileUploads, type UploadedFile } from './slack-files';
+import { createSlackFaults, type SlackFaults } from './slack-faults';
 
 export type { UploadedFile } from './slack-files';
 
@@ -79,6 +80,8 @@ export interface SlackEmulator {
   /** Files shared with files upload v2 (test/fakes/slack-files.ts). */
   files: UploadedFile[];
   unexpected: string[];
+  /** Hangs, HTTP errors (500, 429 with Retry-After) and an optional rate-limit mode, per method. */
+  faults: SlackFaults;
   newResponseUrl(): string;
   callsTo(method: string): RecordedCall[];
   message(channel: string, ts: string): EmulatedMessage | undefined;
@@ -112,6 +115,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const channels = new Map(Object.entries(options.channels ?? { CDATAENG: 'guild-data-eng', COTHER: 'random' }));
   const uploads = emulateFileUploads(() => server.url, (problem) => emulator.unexpected.push(problem));
   const failures = new Map<string, string[]>();
+  const faults = createSlackFaults();
   const issuedResponseUrls = new Set<string>();
   let socketModeUrl = options.socketModeUrl;
   let tsCounter = 0;
@@ -264,8 +268,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (await uploads.handle(path, req, res, raw)) return;
     if (req.method === 'POST' && path.startsWith('/api/')) {
+      const method = path.slice('/api/'.length);
+      if ((await faults.intercept(method, parseArgs(req.headers['content-type'], body) ?? {}, req, res)) !== 'continue') return;
       // Slack answers platform errors with HTTP 200; a non-200 would make WebClient retry for ~30 minutes.
-      const result = handleApi(path.slice('/api/'.length), req, body);
+      const result = handleApi(method, req, body);
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(result));
       return;
     }
@@ -286,6 +292,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     homeViews: new Map(),
     files: uploads.files,
     unexpected: [],
+    faults,
     newResponseUrl: () => {
       responseCounter += 1;
       const url = `${server.url}/response/${responseCounter}`;
@@ -315,7 +322,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
         throw new Error(`Slack emulator saw unexpected requests:\n  ${emulator.unexpected.join('\n  ')}`);
       }
     },
-    close: () => server.close(),
+    close: () => {
+      faults.clear();
+      return server.close();
+    },
   };
   return emulator;
 }

@@ -30,11 +30,24 @@ export interface CommandDeps {
 const STATUS_LIMIT = 15;
 /** Commands whose work after the ack runs at once; the others queue (in arrival order) behind them. */
 const AFTER_ACK_CONCURRENCY = 4;
+/**
+ * After this long a command's work gives its slot to the next one in line and goes on outside the limit
+ * (bounded by the Slack and backend deadlines), so hung calls cannot hold every slot.
+ */
+const SLOT_DEADLINE_MS = 5_000;
 
 /** Registers `/runbook`: help and parse errors are answered in the ack, the rest after it. */
 export function registerRunbookCommand(app: App, deps: CommandDeps): void {
   const client = app.client;
-  const afterAck = limiter(AFTER_ACK_CONCURRENCY);
+  // Two lanes: `/runbook status` reads the store and answers on response_url, so it never queues behind
+  // proposals that wait on a slow backend or a hung Slack API.
+  const lanes = {
+    status: limiter(AFTER_ACK_CONCURRENCY, { releaseSlotAfterMs: SLOT_DEADLINE_MS }),
+    propose: limiter(AFTER_ACK_CONCURRENCY, {
+      releaseSlotAfterMs: SLOT_DEADLINE_MS,
+      onOverstay: () => deps.logger.warn('a command is still working after 5 s: its slot goes to the next one'),
+    }),
+  };
   app.command('/runbook', async ({ command, ack, respond, context }) => {
     const who = { requestId: command.trigger_id, user: command.user_id, channel: command.channel_id };
     const parsed = parseCommand(command.text ?? '', deps.runbooks);
@@ -48,10 +61,10 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     // delay the acks queued behind it (Slack retries what is not acked within 3 s).
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (parsed.kind === 'export') {
-      await afterAck(async () => respond({ response_type: 'ephemeral', text: await exportTimeline(client, deps.store, parsed.operationId, command.user_id) }));
+      await lanes.status(async () => respond({ response_type: 'ephemeral', text: await exportTimeline(client, deps.store, parsed.operationId, command.user_id) }));
       return;
     }
-    await afterAck(async () => {
+    await lanes[parsed.kind === 'status' ? 'status' : 'propose'](async () => {
       // A retried delivery is dropped here, after the ack: its first delivery already got the answer.
       if (await firstDelivery(context)) await work(parsed, command, respond, deps, who);
     });

@@ -111,6 +111,46 @@ export function describeStoreContract(name: string, open: (now: () => Date) => P
     it('answers a health ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
+
+    describe('outbox', () => {
+      const at = (): number => clock.getTime();
+      const msg = (id: string, thread: string) => ({ id, thread, method: 'chat.postMessage' as const, args: { channel: 'C1', text: id } });
+
+      it('keeps a message held by its enqueuer until the lease runs out, then gives it to one claimer', async () => {
+        await store.outboxAdd(msg('0001', 'C1:1'), 'replica-a', at() + 10_000);
+        expect(await store.outboxClaim('replica-b', at() + 10_000, 10)).toEqual([]);
+        clock = new Date(at() + 10_001);
+        const claimed = await store.outboxClaim('replica-b', at() + 10_000, 10);
+        expect(claimed).toEqual([{ ...msg('0001', 'C1:1'), attempts: 0, notBefore: 0 }]);
+        expect(await store.outboxClaim('replica-c', at() + 10_000, 10)).toEqual([]);
+        // The dead enqueuer can no longer settle it; the claimer can, once.
+        expect(await store.outboxDone('0001', 'replica-a', '1.0')).toBe(false);
+        expect(await store.outboxDone('0001', 'replica-b', '1.0')).toBe(true);
+        expect(await store.outboxDone('0001', 'replica-b', '1.0')).toBe(false);
+        clock = new Date(at() + 60_000);
+        expect(await store.outboxClaim('replica-c', at() + 10_000, 10)).toEqual([]);
+      });
+
+      it('claims in order per thread, and a thread whose first message is held waits whole', async () => {
+        await store.outboxAdd(msg('0001', 'C1:A'), 'a', at() + 5000);
+        await store.outboxAdd(msg('0002', 'C1:B'), 'a', at() - 1);
+        await store.outboxAdd(msg('0003', 'C1:A'), 'a', at() - 1);
+        await store.outboxAdd(msg('0004', 'C1:B'), 'a', at() - 1);
+        expect((await store.outboxClaim('b', at() + 60_000, 10)).map((m) => m.id)).toEqual(['0002', '0004']);
+        clock = new Date(at() + 5001);
+        expect((await store.outboxClaim('c', at() + 5000, 10)).map((m) => m.id)).toEqual(['0001', '0003']);
+      });
+
+      it('retries a failed message not before the time given, counting attempts', async () => {
+        await store.outboxAdd(msg('0001', 'C1:A'), 'a', at() + 1000);
+        expect(await store.outboxRetry('0001', 'b', at() + 1, at() + 1)).toBe(false);
+        expect(await store.outboxRetry('0001', 'a', at() + 30_000, at() + 2000)).toBe(true);
+        clock = new Date(at() + 2001);
+        expect(await store.outboxClaim('b', at() + 5000, 10)).toEqual([]);
+        clock = new Date(at() + 30_000);
+        expect(await store.outboxClaim('b', at() + 5000, 10)).toEqual([{ ...msg('0001', 'C1:A'), attempts: 1, notBefore: new Date('2026-11-24T10:00:30Z').getTime() }]);
+      });
+    });
   });
 }
 
