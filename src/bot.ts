@@ -40,7 +40,6 @@ import { registerDeliveryDedup } from './slack/delivery-keys';
 import { DEFAULT_SLACK_RATE_LIMITS, SlackLimiters, type SlackRateLimits } from './slack/rate-limits';
 import { slackFetch } from './slack/web-api-fetch';
 import { OutboxSender } from './slack/outbox-sender';
-import { deliveryKey, DELIVERY_KEY_RETENTION_MS } from './slack/delivery-keys';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
 import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
 import { registerExportButton } from './slack/handlers/export';
