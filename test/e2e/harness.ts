@@ -81,7 +81,9 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const logger = createLogger({ level: 'debug', secrets: secretsOf(config), destination });
   let bot: BotHandle;
   try {
-    bot = await startBot(config, { logger, sweepEveryMs: 100, ...options.overrides });
+    // The emulator does not rate-limit unless a test asks it to, so the bot's own limits are lifted here
+    // (test/e2e/slack-rate-limits.test.ts sets real ones): a test's flow is not paced at Slack's speed.
+    bot = await startBot(config, { logger, sweepEveryMs: 100, slackRateLimits: UNLIMITED_SLACK, ...options.overrides });
   } catch (err) {
     // The fakes this call created must not outlive a failed start.
     if (!options.slack) await slack.close();
@@ -208,3 +210,6 @@ export async function startReplicaPair(shared: { databasePath?: string; env?: Re
     },
   };
 }
+
+/** Slack rate limits far above what a test sends. */
+const UNLIMITED_SLACK = { default: { limit: 100_000, windowMs: 60_000 }, perMethod: {}, perChannel: {} };
