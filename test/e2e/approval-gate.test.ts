@@ -27,15 +27,19 @@ const REFUSED = [
 /** A signed click on `actionId` with `value` (a button or a menu option), from a given channel and workspace. */
 function click(e2e: E2E, actionId: string, value: string, messageTs: string, who: { user: string; channelId: string; teamId: string }) {
   const payload = blockActionPayload({ userId: who.user, actionId, value, messageTs, channelId: who.channelId, teamId: who.teamId, responseUrl: e2e.slack.newResponseUrl() });
+  if (actionId === 'op_export') payload.actions = [{ type: 'overflow', action_id: actionId, block_id: 'actions', selected_option: { text: { type: 'plain_text', text: 'Export timeline' }, value }, action_ts: '1700000000.000100' }];
   if (actionId === 'rollback_pick_build') payload.actions = [{ type: 'static_select', action_id: actionId, block_id: 'actions', selected_option: { text: { type: 'plain_text', text: 'build' }, value }, action_ts: '1700000000.000100' }];
   return e2e.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
 }
 
 /** A retraction awaiting approval (a mutating Metapod call), proposed by REQUESTER. */
+let retractions = 0;
 async function pendingRetraction(e2e: E2E) {
-  await e2e.command(`retract committed-dataset ${DATASET_ID}`, REQUESTER);
+  // A new dataset id each time: an identical pending request would be refused as a twin of the first.
+  const id = `${DATASET_ID.slice(0, -4)}${String(1000 + retractions++)}`;
+  await e2e.command(`retract committed-dataset ${id}`, REQUESTER);
   const plan = snapshot(await e2e.planMessage());
-  const op = (await e2e.bot.store.listByState(['awaiting_approval']))[0]!;
+  const op = (await e2e.bot.store.listByState(['awaiting_approval'])).find((o) => (o.input as { id?: string }).id === id)!;
   return { plan, op };
 }
 
@@ -80,6 +84,12 @@ const SCENARIOS: Record<string, Scenario> = {
     await e2e.bot.store.insert({ ...op, id: 'op-rollbk01', runbook: 'rollback', input: { service: 'metapod', shards: [], inPlace: false }, version: 0 }, []);
     return { value: 'op-rollbk01|6c957ed', messageTs: plan.ts };
   },
+  // Exporting a finished operation's timeline is read-only, but only from its own channel and workspace.
+  op_export: async (e2e) => {
+    const { plan, op } = await pendingRetraction(e2e);
+    await e2e.bot.store.update({ ...op, state: 'cancelled', expiresAt: undefined }, [{ actor: REQUESTER, type: 'cancelled', detail: {} }]);
+    return { value: `export|${op.id}`, messageTs: plan.ts };
+  },
   alarm_offer: (e2e) => {
     const value = JSON.stringify({ r: 'build-failure', c: CHANNEL, w: 'T0001', t: '1700000000.000100', i: { transactionId: TX } });
     return Promise.resolve({ value, messageTs: e2e.slack.topLevel(CHANNEL).at(-1)?.ts ?? '1700000000.000200' });
@@ -87,7 +97,7 @@ const SCENARIOS: Record<string, Scenario> = {
 };
 
 /** Which of the four refusals apply: starting an operation (offer) or looking (check) is open to anyone in the channel. */
-const CHANNEL_ONLY = new Set(['alarm_offer', 'op_check_state']);
+const CHANNEL_ONLY = new Set(['alarm_offer', 'op_check_state', 'op_export']);
 /** Those the requester may use on their own operation (it never runs anything): cancelling, asking for a re-run, picking another build. */
 const REQUESTER_MAY = new Set(['op_cancel', 'op_run_again', 'rollback_pick_build']);
 

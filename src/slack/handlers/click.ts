@@ -18,7 +18,7 @@ export interface Click {
 /** Reads who clicked and where from a block_actions payload; the gate compares `from` with the operation's home. */
 export function clickOf(body: BlockAction): Click {
   const action = body.actions[0];
-  const value = action?.type === 'button' ? action.value : action?.type === 'static_select' ? action.selected_option?.value : undefined;
+  const value = action?.type === 'button' ? action.value : action?.type === 'static_select' || action?.type === 'overflow' ? action.selected_option?.value : undefined;
   const container = body.container as { channel_id?: string; message_ts?: string } | undefined;
   return {
     user: body.user.id,

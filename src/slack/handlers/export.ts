@@ -1,4 +1,7 @@
-import type { App, BlockOverflowAction, webApi } from '@slack/bolt';
+import type { App, webApi } from '@slack/bolt';
+import { checkApproval } from '../../operations/approval-gate';
+import type { ApprovalPolicy } from '../../operations/policy';
+import { onClick, tellClicker } from './click';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { OPERATION_ID_PATTERN } from '../../operations/ids';
@@ -29,18 +32,17 @@ export async function exportTimeline(client: webApi.WebClient, store: OperationS
   return `:page_facing_up: The timeline of \`${op.id}\` is in its thread (Markdown and JSON).`;
 }
 
-/** The "Export timeline" entry of a finished operation's menu. */
-export function registerExportButton(app: App, deps: { store: OperationStore; logger: Logger }): void {
-  app.action<BlockOverflowAction>({ type: 'block_actions', action_id: EXPORT_ACTION }, async ({ ack, action, body, client, respond }) => {
-    await ack();
-    const id = ExportValue.safeParse(action.selected_option.value);
-    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-    if (!id.success) return void (await tell(':warning: This menu entry is not valid. Nothing was exported.'));
-    try {
-      await tell(await exportTimeline(client, deps.store, id.data, body.user.id));
-    } catch (err) {
-      deps.logger.error({ err, operationId: id.data }, 'exporting a timeline failed');
-      await tell(':x: Something went wrong on my side while exporting the timeline.');
-    }
+/** The "Export timeline" entry of a finished operation's menu: read-only, but only from the operation's own channel and workspace (the same gate). */
+export function registerExportButton(app: App, deps: { store: OperationStore; logger: Logger; policy: ApprovalPolicy }): void {
+  onClick(app, deps.logger, EXPORT_ACTION, async (args, click, log) => {
+    const id = ExportValue.safeParse(click.value);
+    if (!id.success) return tellClicker(args, ':warning: This menu entry is not valid. Nothing was exported.');
+    const op = await deps.store.get(id.data);
+    const step = op?.plan.steps[0];
+    if (!op || !step) return tellClicker(args, ':warning: I do not know this operation. Nothing was exported.');
+    const decision = await checkApproval(deps.policy, { role: 'check', operation: op, step, user: click.user, from: click.from });
+    if (!decision.allowed) return tellClicker(args, `:no_entry: ${decision.reason} Nothing was exported.`);
+    log.info({ operationId: op.id }, 'timeline export');
+    await tellClicker(args, await exportTimeline(args.client, deps.store, id.data, click.user));
   });
 }
