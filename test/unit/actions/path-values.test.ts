@@ -20,7 +20,7 @@ describe('identifiers never change a URL path', () => {
   it('Airflow: DAG, run and task ids', async () => {
     const fake = await startAirflowFake();
     try {
-      const airflow = new HttpAirflowActions({ url: fake.url, username: 'bot', password: 'secret', timeoutMs: 2000 });
+      const airflow = new HttpAirflowActions({ url: fake.url, username: 'bot', password: 'secret', timeoutMs: 2000, apiVersion: '1' });
       for (const dot of DOTS) {
         await refused(airflow.listDagRuns(dot));
         await refused(airflow.getDagRun('dagao', dot));
