@@ -37,7 +37,7 @@ import { registerRunbookCommand, type CommandDeps } from './slack/handlers/comma
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
 import { registerDeliveryDedup } from './slack/delivery-keys';
-import { DEFAULT_SLACK_RATE_LIMITS, SlackLimiters, type SlackRateLimits } from './slack/rate-limits';
+import { DEFAULT_SLACK_RATE_LIMITS, scaleRateLimits, SlackLimiters, type SlackRateLimits } from './slack/rate-limits';
 import { slackFetch } from './slack/web-api-fetch';
 import { OutboxSender } from './slack/outbox-sender';
 import { registerRecoveryButtons } from './slack/handlers/recovery';
@@ -108,7 +108,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const bolt = boltLogger(logger);
   // Every WebClient (Bolt's, the per-request ones, the health check's) and Bolt's respond() share this
   // fetch: one limiter per method, a deadline per attempt, Retry-After honoured without pausing other methods.
-  const limiters = new SlackLimiters(overrides.slackRateLimits ?? DEFAULT_SLACK_RATE_LIMITS);
+  const limiters = new SlackLimiters(overrides.slackRateLimits ?? scaleRateLimits(DEFAULT_SLACK_RATE_LIMITS, config.slack.rateLimitScale));
   const fetch = slackFetch({ timeoutMs: overrides.slackTimeoutMs ?? SLACK_TIMEOUT_MS, limiters, logger });
   const clientOptions = { slackApiUrl: apiUrl, retryConfig: SLACK_RETRIES, rejectRateLimitedCalls: true, fetch };
   const identity = await verifyBotToken(new webApi.WebClient(botToken, { ...clientOptions, logger: bolt }));

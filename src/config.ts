@@ -14,7 +14,7 @@ export class ConfigError extends Error {
 export type SlackMode = 'http' | 'socket' | 'unconfigured';
 
 export interface Config {
-  slack: { mode: SlackMode; botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string };
+  slack: { mode: SlackMode; botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string; rateLimitScale: number };
   port: number;
   host: string;
   runbookChannel: string;
@@ -69,6 +69,7 @@ const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: opt(z.string().regex(/^\S{8,}$/, 'must be the app\'s signing secret (no spaces)')),
   SLACK_APP_TOKEN: opt(z.string().regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp-')),
   SLACK_API_URL: opt(httpUrl),
+  SLACK_RATE_LIMIT_SCALE: opt(z.coerce.number({ error: 'must be a number' }).min(0.05, 'must be at least 0.05').max(1000, 'must be at most 1000')),
   HOST: opt(z.string().regex(/^[\w.:-]+$/, 'must be an interface address like 0.0.0.0 or 127.0.0.1')),
   PORT: opt(z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0).max(65535)),
   RUNBOOK_CHANNEL: opt(z.string().regex(/^#?[\w.-]{1,80}$/, 'must be a channel name or id')),
@@ -150,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode: SlackMode = !e.SLACK_BOT_TOKEN ? 'unconfigured' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
   const apiUrl = e.SLACK_API_URL ?? 'https://slack.com/api/';
   return {
-    slack: { mode, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` },
+    slack: { mode, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`, rateLimitScale: e.SLACK_RATE_LIMIT_SCALE ?? 1 },
     port: e.PORT ?? 3000,
     host: e.HOST ?? '0.0.0.0',
     runbookChannel: (e.RUNBOOK_CHANNEL ?? 'guild-data-eng').replace(/^#/, ''),

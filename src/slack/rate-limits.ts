@@ -38,6 +38,17 @@ export const DEFAULT_SLACK_RATE_LIMITS: SlackRateLimits = {
 };
 
 /**
+ * The limits multiplied by `scale` (SLACK_RATE_LIMIT_SCALE): above 1 for an app whose limits Slack raised
+ * or for an emulator that does not rate-limit, below 1 to leave room for other apps sharing the token.
+ */
+export function scaleRateLimits(limits: SlackRateLimits, scale: number): SlackRateLimits {
+  if (scale === 1) return limits;
+  const one = (rate: RateLimit): RateLimit => ({ limit: Math.max(1, Math.round(rate.limit * scale)), windowMs: rate.windowMs });
+  const each = (rates: Record<string, RateLimit>) => Object.fromEntries(Object.entries(rates).map(([method, rate]) => [method, one(rate)]));
+  return { default: one(limits.default), perMethod: each(limits.perMethod), perChannel: each(limits.perChannel) };
+}
+
+/**
  * A token bucket that never lets more than `limit` calls start in any window of `windowMs`, with a
  * margin for network jitter: a burst of about a fifth of the limit, then an even pace. Bottleneck
  * adds tokens on its heartbeat, so the heartbeat is at least as fast as the pace.

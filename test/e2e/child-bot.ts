@@ -14,11 +14,14 @@ export interface ChildBot {
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Runs `src/main.ts` in a real process (as `npm start` would), configured only by environment. */
+/**
+ * Runs `src/main.ts` in a real process (as `npm start` would), configured only by environment. The emulator
+ * does not rate-limit unless a test asks, so the bot's own limits are lifted (a test can set them back).
+ */
 export async function spawnBot(env: Record<string, string>): Promise<ChildBot> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SLACK_RATE_LIMIT_SCALE: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
