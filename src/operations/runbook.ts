@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Alarm } from '../alarms/types';
+import type { ArgsSchema } from './runbook-args';
 import type { Operation, Plan, PreviewLine, Step, StepResult } from './types';
 
 /** An error whose message is meant for the on-call engineer (shown in Slack as is). */
@@ -93,6 +94,12 @@ export interface Runbook<I = unknown> {
   inputSchema: z.ZodType<I>;
   /** Parses the words after the subcommand. */
   parse(args: string[]): ParseResult<I>;
+  /**
+   * The arguments as a schema whose fields carry ArgMeta (see runbook-args.ts): the command's words and a
+   * form's fields are two spellings of it. A form writes its values back as words and calls `parse`, so a
+   * form creates exactly the operation the slash command would.
+   */
+  args?: ArgsSchema;
   /** Builds the plan from input and read-only lookups; throws UserFacingError when it cannot. */
   buildPlan(input: I, ctx: PlanContext): Promise<Plan>;
   /**
