@@ -84,6 +84,8 @@ export interface BotHandle {
   store: OperationStore;
   logger: Logger;
   metrics: BotMetrics;
+  /** Resolves when nothing is in flight: Slack deliveries being handled, steps running, thread messages unsent. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -157,6 +159,25 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const alarms = new AlarmListener({ engine, store, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now, ...pipeline });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.stop());
+    // Deliveries still being handled after their ack (idle() waits for them: the sandbox, tests, bench).
+    const handling = new Set<Promise<void>>();
+    app.use(async ({ next }) => {
+      const done = next();
+      handling.add(done);
+      try {
+        await done;
+      } finally {
+        handling.delete(done);
+      }
+    });
+    const idle = async (): Promise<void> => {
+      for (;;) {
+        await Promise.allSettled([...handling]);
+        await engine.idle();
+        await outbox.idle();
+        if (handling.size === 0) return;
+      }
+    };
     registerListeners(app, { engine, store, runbooks, logger, policy, oncall, freeze, explainAlarm: (text) => explainAlarm(text, { pipeline, client: app.client }), unrouted: pipeline.unrouted });
     registerAlarmListener(app, alarms);
 
@@ -196,7 +217,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const port = (server.address() as AddressInfo).port;
     logger.info({ port, mode, store: config.store.kind, runbooks: [...runbooks.keys()] }, 'runbook-bot is serving');
     let stopped: Promise<void> | undefined;
-    return { port, url: `http://127.0.0.1:${port}`, engine, store, logger, metrics, stop: () => (stopped ??= release()) };
+    return { port, url: `http://127.0.0.1:${port}`, engine, store, logger, metrics, idle, stop: () => (stopped ??= release()) };
   } catch (err) {
     await release();
     throw err;

@@ -80,6 +80,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const backendEnv = Object.assign({}, ...[...backends.values()].map((b) => b.env)) as Record<string, string>;
     const config = loadConfig({
       LOG_LEVEL: 'warn',
+      // The sandbox's Slack is an emulator that does not rate-limit: pacing posts there is only waiting.
+      SLACK_RATE_LIMIT_SCALE: '1000',
       ...env,
       ...backendEnv,
       SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
@@ -106,7 +108,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       users: SANDBOX_USERS,
       channel: SANDBOX_CHANNEL,
       logger,
-      idle: () => bot.engine.idle(),
+      idle: () => bot.idle(),
       tourPauseMs: opts.tourPauseMs,
       authors,
     });

@@ -45,10 +45,10 @@ describe('only human words in Slack (the sandbox tour, errors and App Home)', ()
     const alarms = ((await (await fetch(`${sandbox.url}api/state`)).json()) as { alarms: { backend: string; index: number }[] }).alarms;
     for (const a of alarms) expect(await post('alarm', a)).toEqual({ status: 200 });
     await waitFor(() => sandbox.slack.messages.some((m) => /alarm_offer/.test(JSON.stringify(m.blocks ?? []))) || undefined, { what: 'the build-failure offer', timeoutMs: 30_000 });
-    await sandbox.bot.engine.idle();
+    await sandbox.bot.idle();
     const errors = ['retract', 'retract committed-dataset nope', 'rollback', 'rollback nosuchservice', 'datomic', 'datomic nosuchservice', 'aurora', 'aurora kill', 'dagao', 'dagao scale many', 'build-failure', 'build-failure 3b1f9c2e-7a4d-4e8b-9c61-2d5e8f0a7b13 --only', 'frobnicate', 'help', 'help rollback', 'status'];
     for (const text of errors) expect(await post('command', { user: 'UALICE', text: `/runbook ${text}` })).toEqual({ status: 200 });
-    await sandbox.bot.engine.idle();
+    await sandbox.bot.idle();
     for (const user of ['UALICE', 'UBRUNO', 'UCARLA']) expect(await post('home', { user })).toMatchObject({ status: 200 });
 
     // Help and usage errors come back in the ack itself: the page keeps them as the typist's private notes.

@@ -41,7 +41,7 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
       return m && pattern.test(shown(m)) ? m : undefined;
     }, { what, timeoutMs });
   /** Waits until the bot has finished what it started, so a click does not race the message updates. */
-  const settled = async (): Promise<void> => sandbox.bot.engine.idle();
+  const settled = async (): Promise<void> => sandbox.bot.idle();
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, latencyMs: 20, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 0 });
@@ -201,7 +201,8 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     const thread = await waitFor(async () => {
       const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
       const text = m.replies.map((r) => r.text + JSON.stringify(r.blocks)).join('\n');
-      return /Dagão recovery/.test(text) && /itaipu-contracts/.test(text) ? text : undefined;
+      // The listener's intro comes first; the plan follows it in the thread.
+      return m.replies.length >= 2 && /Dagão recovery/.test(text) && /itaipu-contracts/.test(text) ? text : undefined;
     }, { what: 'the dagão plan in the alarm thread', timeoutMs: 15_000 });
     expect(thread).toContain('f7832a01-001b-56f7-a4fe-b3a417f8f654');
   });
