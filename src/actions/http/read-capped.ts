@@ -15,25 +15,17 @@ export interface ReadCappedOptions {
  */
 export async function readCapped(response: Response, o: ReadCappedOptions): Promise<string> {
   if (!response.body) return '';
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Buffer[] = [];
   let size = 0;
-  try {
-    for (;;) {
-      const next: ReadableStreamReadResult<Uint8Array> = await reader.read();
-      if (next.done) break;
-      const buf = Buffer.from(next.value);
-      chunks.push(buf);
-      size += buf.length;
-      if (size > o.maxBytes && !o.keepEnd) {
-        throw new BackendError(o.backend, 'too_large', `${o.backend}'s answer to ${o.where} is larger than ${describeBytes(o.maxBytes)}; the bot does not read it.`, response.status);
-      }
-      while (size > o.maxBytes && chunks.length > 1) size -= chunks.shift()!.length;
+  // Leaving this loop early (the throw) cancels the stream, which closes the connection: the backend stops sending.
+  for await (const chunk of response.body) {
+    const buf = Buffer.from(chunk as Uint8Array);
+    chunks.push(buf);
+    size += buf.length;
+    if (size > o.maxBytes && !o.keepEnd) {
+      throw new BackendError(o.backend, 'too_large', `${o.backend}'s answer to ${o.where} is larger than ${describeBytes(o.maxBytes)}; the bot does not read it.`, response.status);
     }
-  } catch (err) {
-    // Cancelling closes the connection, so the backend stops sending.
-    await reader.cancel().catch(() => undefined);
-    throw err;
+    while (size > o.maxBytes && chunks.length > 1) size -= chunks.shift()!.length;
   }
   const all = Buffer.concat(chunks);
   // keepEnd: the oldest chunk may still hold more than the cap.

@@ -57,7 +57,7 @@ describe('BackendClient against a loopback server', () => {
   });
 
   it('keeps the end of an oversized body when asked to (logs)', async () => {
-    server = await startHttpServer((_req, res) => res.end(`${'x'.repeat(5000)}THE-END`));
+    server = await startHttpServer((_req, res) => void res.end(`${'x'.repeat(5000)}THE-END`));
     const answer = await new BackendClient({ backend: 'Airflow', timeoutMs: 2000 }).request({ url: server.url, maxBytes: 100, keepEnd: true, accept: 'text/plain' });
     expect(answer.text).toHaveLength(100);
     expect(answer.text.endsWith('THE-END')).toBe(true);
@@ -110,14 +110,14 @@ describe('BackendClient against a loopback server', () => {
   });
 
   it('fails closed, naming the field, when the answer does not match the schema', async () => {
-    server = await startHttpServer((_req, res) => res.end('{"dag_runs":[{"dag_id":"d","state":7}]}'));
+    server = await startHttpServer((_req, res) => void res.end('{"dag_runs":[{"dag_id":"d","state":7}]}'));
     const schema = z.object({ dag_runs: z.array(z.object({ dag_id: z.string(), state: z.string() })) });
     const err = await new BackendClient({ backend: 'Airflow', timeoutMs: 2000 }).json({ url: server.url }, schema).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'unreadable_answer', status: 200, message: "could not read Airflow's answer: dag_runs.0.state" });
   });
 
   it('fails closed on a body that is not JSON at all', async () => {
-    server = await startHttpServer((_req, res) => res.end('<html>login</html>'));
+    server = await startHttpServer((_req, res) => void res.end('<html>login</html>'));
     const err = await new BackendClient({ backend: 'Sonar', timeoutMs: 2000 }).json({ url: server.url }, z.object({})).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'unreadable_answer', message: "could not read Sonar's answer: it is not JSON (<html>login</html>)" });
   });
