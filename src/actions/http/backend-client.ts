@@ -79,7 +79,7 @@ export class BackendClient {
         const auth = await this.options.auth(signal);
         for (const [name, value] of Object.entries(auth)) {
           headers[name] = value;
-          secrets.push(value, ...value.split(' ').filter((part) => part.length >= 8));
+          secrets.push(value, ...value.split(/[ =]/).filter((part) => part.length >= 8));
         }
       }
       const { body, contentType } = encodeBody(req);
