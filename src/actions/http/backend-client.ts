@@ -42,6 +42,8 @@ export interface BackendRequest {
   signal?: AbortSignal;
   /** Turns a non-2xx answer into the adapter's own error; undefined falls back to the generic one. */
   statusError?: StatusErrorMapper;
+  /** Added to an unreadable answer's message (what to check in the configuration). */
+  hint?: string;
 }
 
 /** A backend's answer, its body read within the size cap. */
@@ -105,7 +107,7 @@ export class BackendClient {
   /** A request whose 2xx answer must be JSON matching `schema`; anything else fails closed with a BackendError. */
   async json<S extends z.ZodType>(req: BackendRequest, schema: S): Promise<z.infer<S>> {
     const answer = await this.request(req);
-    return parseAnswer(this.backend, schema, answer);
+    return parseAnswer(this.backend, schema, answer, req.hint);
   }
 }
 
@@ -120,17 +122,18 @@ export function statusError(backend: string, answer: BackendAnswer, where?: stri
 }
 
 /** Parses a JSON answer with `schema`; a mismatch names the first field it could not read. */
-export function parseAnswer<S extends z.ZodType>(backend: string, schema: S, answer: Pick<BackendAnswer, 'status' | 'text' | 'excerpt'>): z.infer<S> {
+export function parseAnswer<S extends z.ZodType>(backend: string, schema: S, answer: Pick<BackendAnswer, 'status' | 'text' | 'excerpt'>, hint?: string): z.infer<S> {
+  const then = hint ? `. ${hint}` : '';
   let json: unknown;
   try {
     json = JSON.parse(answer.text);
   } catch {
-    throw new BackendError(backend, 'unreadable_answer', `could not read ${backend}'s answer: it is not JSON (${shorten(answer.excerpt, 120)})`, answer.status, answer.excerpt);
+    throw new BackendError(backend, 'unreadable_answer', `could not read ${backend}'s answer: it is not JSON (${shorten(answer.excerpt, 120)})${then}`, answer.status, answer.excerpt);
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const field = parsed.error.issues[0]?.path.join('.') || '(the whole body)';
-  throw new BackendError(backend, 'unreadable_answer', `could not read ${backend}'s answer: ${field}`, answer.status, answer.excerpt);
+  throw new BackendError(backend, 'unreadable_answer', `could not read ${backend}'s answer: ${field}${then}`, answer.status, answer.excerpt);
 }
 
 function encodeBody(req: BackendRequest): { body?: string; contentType?: string } {
