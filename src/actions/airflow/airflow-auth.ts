@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BackendError, networkError } from '../http/errors';
+import { BackendClient, parseAnswer } from '../http/backend-client';
+import { BackendError } from '../http/errors';
 import { airflowStatusError } from './airflow-errors';
 
 /** How a request to Airflow is authenticated. */
@@ -57,40 +58,29 @@ export function tokenAuth(o: TokenAuthOptions): AirflowAuth {
   let token: { value: string; renewAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
+  // No auth headers: the credentials travel only in this request's body, and never appear in an error.
+  const http = new BackendClient({ backend: 'Airflow', timeoutMs: o.timeoutMs, secrets: [o.password] });
   const fetchToken = async (signal?: AbortSignal): Promise<string> => {
-    const url = `${o.baseUrl}/auth/token`;
-    const timeout = AbortSignal.timeout(o.timeoutMs);
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ username: o.username, password: o.password }),
-        redirect: 'manual',
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      text = await response.text();
-    } catch (err) {
-      throw networkError('Airflow', url, err, o.timeoutMs, signal);
+    const answer = await http.send({ method: 'POST', url: `${o.baseUrl}/auth/token`, json: { username: o.username, password: o.password }, signal });
+    if (answer.status === 401 || answer.status === 403) {
+      throw new BackendError('Airflow', 'http_status', `Airflow refused the bot's username and password at POST /auth/token (${answer.status}). Check AIRFLOW_USERNAME and AIRFLOW_PASSWORD.`, answer.status);
     }
-    if (response.status === 401 || response.status === 403) {
-      throw new BackendError('Airflow', 'http_status', `Airflow refused the bot's username and password at POST /auth/token (${response.status}). Check AIRFLOW_USERNAME and AIRFLOW_PASSWORD.`, response.status);
+    if (answer.status !== 201 && answer.status !== 200) {
+      const err = airflowStatusError(2, 'POST', '/auth/token', answer.status, answer.statusText, answer.text);
+      err.message = answer.redact(err.message);
+      throw err;
     }
-    if (response.status !== 201 && response.status !== 200) throw airflowStatusError(2, 'POST', '/auth/token', response.status, response.statusText, text);
-    let parsed: unknown;
+    let login: z.infer<typeof LoginResponse>;
     try {
-      parsed = JSON.parse(text);
+      login = parseAnswer('Airflow', LoginResponse, answer);
     } catch {
-      parsed = undefined;
+      // The body is not quoted: if it holds a token in an unexpected shape, it must not reach a log.
+      throw new BackendError('Airflow', 'unreadable_answer', "could not read Airflow's answer to POST /auth/token: access_token. Is AIRFLOW_URL the Airflow 3 API server?", answer.status);
     }
-    const login = LoginResponse.safeParse(parsed);
-    // The body is not quoted: if it holds a token in an unexpected shape, it must not reach a log.
-    if (!login.success) throw new BackendError('Airflow', 'http_status', 'Airflow answered POST /auth/token without an access_token the bot understands. Is AIRFLOW_URL the Airflow 3 API server?', response.status);
-    const exp = jwtExpiry(login.data.access_token);
+    const exp = jwtExpiry(login.access_token);
     // Without `exp` the token is kept until Airflow refuses it (a 401 renews it).
-    token = { value: login.data.access_token, renewAt: exp === undefined ? Number.POSITIVE_INFINITY : exp * 1000 - RENEW_EARLY_MS };
-    return login.data.access_token;
+    token = { value: login.access_token, renewAt: exp === undefined ? Number.POSITIVE_INFINITY : exp * 1000 - RENEW_EARLY_MS };
+    return login.access_token;
   };
 
   return {

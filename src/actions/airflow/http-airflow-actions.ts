@@ -1,4 +1,5 @@
-import { BackendError, networkError } from '../http/errors';
+import { BackendClient, parseAnswer } from '../http/backend-client';
+import { BackendError } from '../http/errors';
 import type { AirflowActions, ClearTaskInstancesRequest, DagRun, ListDagRunsOptions, SetTaskInstanceStateRequest, TaskInstance, TaskInstanceRef, TaskLog, TaskState } from './airflow-actions';
 import { basicAuth, NO_AUTH, tokenAuth } from './airflow-auth';
 import { AirflowHttp } from './airflow-http';
@@ -34,12 +35,15 @@ type Probe = { kind: 'found'; version?: string } | { kind: 'absent' };
 export class HttpAirflowActions implements AirflowActions {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly probeClient: BackendClient;
   private client?: GenerationClient;
   private detecting?: Promise<GenerationClient>;
 
   constructor(private readonly options: AirflowHttpOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    // Anonymous: Basic credentials must never reach a server before its generation is known.
+    this.probeClient = new BackendClient({ backend: 'Airflow', timeoutMs: this.timeoutMs });
     if (options.apiVersion === '1' || options.apiVersion === '2') this.client = this.clientFor(options.apiVersion === '1' ? 1 : 2);
   }
 
@@ -119,29 +123,13 @@ export class HttpAirflowActions implements AirflowActions {
 
   /** `GET /api/v<n>/version` (operationId get_version) without credentials: 2xx VersionInfo, 401/403 = the route exists, 404 = absent. */
   private async probe(generation: 1 | 2, signal?: AbortSignal): Promise<Probe> {
-    const url = `${this.baseUrl}/api/v${generation}/version`;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-      text = await response.text();
-    } catch (err) {
-      throw networkError('Airflow', url, err, this.timeoutMs, signal);
+    const answer = await this.probeClient.send({ url: `${this.baseUrl}/api/v${generation}/version`, anonymous: true, signal });
+    if (answer.status === 404) return { kind: 'absent' };
+    if (answer.status === 401 || answer.status === 403) return { kind: 'found' };
+    if (answer.status < 200 || answer.status >= 300) {
+      throw new BackendError('Airflow', 'http_status', `Airflow answered ${answer.status} to GET /api/v${generation}/version while the bot was finding out which API it speaks; try again later.`, answer.status);
     }
-    if (response.status === 404) return { kind: 'absent' };
-    if (response.status === 401 || response.status === 403) return { kind: 'found' };
-    if (response.status < 200 || response.status >= 300) {
-      throw new BackendError('Airflow', 'http_status', `Airflow answered ${response.status} to GET /api/v${generation}/version while the bot was finding out which API it speaks; try again later.`, response.status);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    const info = VersionInfoSchema.safeParse(parsed);
-    if (!info.success) throw new BackendError('Airflow', 'http_status', `GET /api/v${generation}/version at ${this.baseUrl} did not answer with Airflow's version: is AIRFLOW_URL Airflow?`, response.status);
-    return { kind: 'found', version: info.data.version };
+    const info = parseAnswer('Airflow', VersionInfoSchema, answer, `GET /api/v${generation}/version at ${this.baseUrl} did not answer with Airflow's version: is AIRFLOW_URL Airflow?`);
+    return { kind: 'found', version: info.version };
   }
 }

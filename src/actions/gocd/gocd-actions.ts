@@ -1,4 +1,5 @@
-import { BackendError, networkError, summarizeBody } from '../http/errors';
+import { BackendClient, type BackendAnswer } from '../http/backend-client';
+import { BackendError } from '../http/errors';
 import { pathSegment } from '../http/path-segment';
 import { PipelineHistory, type PipelineInstance } from './gocd-schema';
 
@@ -54,14 +55,12 @@ const ACTIVE_JOB_STATES = new Set(['scheduled', 'assigned', 'preparing', 'buildi
 /** GoCD's REST API over HTTP with Node's fetch. */
 export class HttpGoCdActions implements GoCdActions {
   private readonly baseUrl: string;
+  private readonly http: BackendClient;
 
   /** `baseUrl` includes `/go`, e.g. `https://go.example.com/go`. */
-  constructor(
-    baseUrl: string,
-    private readonly token: string | undefined,
-    private readonly timeoutMs = 15_000,
-  ) {
+  constructor(baseUrl: string, token: string | undefined, timeoutMs = 15_000) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.http = new BackendClient({ backend: 'GoCD', timeoutMs, maxBytes: MAX_BODY_BYTES, auth: (): Record<string, string> => (token ? { authorization: `bearer ${token}` } : {}) });
   }
 
   historyPageUrl(pipeline: string): string {
@@ -111,38 +110,8 @@ export class HttpGoCdActions implements GoCdActions {
   }
 
   private async fetchPage(pipeline: string, url: string, signal?: AbortSignal): Promise<{ runs: GoCdRun[]; next?: string }> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, {
-        headers: { accept: ACCEPT, ...(this.token ? { authorization: `bearer ${this.token}` } : {}) },
-        redirect: 'manual',
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      text = (await response.text()).slice(0, MAX_BODY_BYTES);
-    } catch (err) {
-      throw networkError('GoCD', url, err, this.timeoutMs, signal);
-    }
-    if (response.status === 404) {
-      throw new BackendError('GoCD', 'http_status', `GoCD has no pipeline \`${pipeline}\` (or GOCD_TOKEN may not see it).`, 404, summarizeBody(text));
-    }
-    if (response.status === 401 || response.status === 403) {
-      throw new BackendError('GoCD', 'http_status', `GoCD refused the request (${response.status}): check GOCD_TOKEN and its permissions on \`${pipeline}\`.`, response.status, summarizeBody(text));
-    }
-    if (response.status < 200 || response.status >= 300) {
-      throw new BackendError('GoCD', 'http_status', `GoCD answered ${response.status} ${response.statusText} for \`${pipeline}\`: ${summarizeBody(text)}`, response.status, summarizeBody(text));
-    }
-    let parsed: ReturnType<typeof PipelineHistory.safeParse>;
-    try {
-      parsed = PipelineHistory.safeParse(JSON.parse(text));
-    } catch {
-      parsed = PipelineHistory.safeParse(undefined);
-    }
-    if (!parsed.success) {
-      throw new BackendError('GoCD', 'http_status', `GoCD answered with a pipeline history I cannot read for \`${pipeline}\`: ${summarizeBody(text, 120)}`, response.status, summarizeBody(text));
-    }
-    return { runs: parsed.data.pipelines.map(toRun), next: this.sameServer(parsed.data._links?.next?.href) };
+    const history = await this.http.json({ url, accept: ACCEPT, signal, statusError: (answer) => gocdStatusError(pipeline, answer) }, PipelineHistory);
+    return { runs: history.pipelines.map(toRun), next: this.sameServer(history._links?.next?.href) };
   }
 
   /** Follows a `next` link only on the configured server, so the token never goes elsewhere. */
@@ -155,6 +124,15 @@ export class HttpGoCdActions implements GoCdActions {
       return undefined;
     }
   }
+}
+
+/** GoCD's non-2xx answers in words for the on-call engineer (undefined: the client's generic message). */
+function gocdStatusError(pipeline: string, answer: BackendAnswer): BackendError | undefined {
+  if (answer.status === 404) return new BackendError('GoCD', 'http_status', `GoCD has no pipeline \`${pipeline}\` (or GOCD_TOKEN may not see it).`, 404, answer.excerpt);
+  if (answer.status === 401 || answer.status === 403) {
+    return new BackendError('GoCD', 'http_status', `GoCD refused the request (${answer.status}): check GOCD_TOKEN and its permissions on \`${pipeline}\`.`, answer.status, answer.excerpt);
+  }
+  return new BackendError('GoCD', 'http_status', `GoCD answered ${answer.status} ${answer.statusText} for \`${pipeline}\`: ${answer.excerpt}`, answer.status, answer.excerpt);
 }
 
 /** Maps one history entry to a run; exported for tests. */

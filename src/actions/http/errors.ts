@@ -1,5 +1,5 @@
 /** Why a backend call failed, independent of the HTTP library underneath. */
-export type BackendErrorCode = 'http_status' | 'timeout' | 'connection_refused' | 'host_not_found' | 'network' | 'aborted' | 'invalid_url' | AwsErrorCode;
+export type BackendErrorCode = 'http_status' | 'too_large' | 'unreadable_answer' | 'timeout' | 'connection_refused' | 'host_not_found' | 'network' | 'aborted' | 'invalid_url' | AwsErrorCode;
 /** Codes of AWS API errors (src/actions/aws/map-sdk-error.ts). */
 export type AwsErrorCode = 'access_denied' | 'not_found' | 'resource_busy' | 'limit_exceeded' | 'throttled' | 'invalid_request' | 'backend_error';
 

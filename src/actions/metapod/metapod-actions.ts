@@ -1,4 +1,4 @@
-import { BackendError, networkError, summarizeBody } from '../http/errors';
+import { BackendClient } from '../http/backend-client';
 import { pathSegment } from '../http/path-segment';
 
 export const RETRACT_KINDS = ['attribute', 'indexed-attribute', 'committed-dataset'] as const;
@@ -20,43 +20,25 @@ export interface MetapodActions {
   retract(kind: RetractKind, id: string, signal?: AbortSignal): Promise<RetractResult>;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-/** Metapod over HTTP with Node's fetch. */
+/** Metapod over HTTP through the shared backend client. */
 export class HttpMetapodActions implements MetapodActions {
+  private readonly http: BackendClient;
+
   constructor(
     private readonly baseUrl: string,
-    private readonly timeoutMs: number,
-  ) {}
+    timeoutMs: number,
+  ) {
+    this.http = new BackendClient({ backend: 'Metapod', timeoutMs, maxBytes: 64 * 1024 });
+  }
 
   retractUrl(kind: RetractKind, id: string): string {
     return `${this.baseUrl}/api/migrations/retract/${pathSegment('Metapod', 'retraction kind', kind)}/${pathSegment('Metapod', 'id', id)}`;
   }
 
   async retract(kind: RetractKind, id: string, signal?: AbortSignal): Promise<RetractResult> {
-    const url = this.retractUrl(kind, id);
     const started = Date.now();
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        body: '',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        redirect: 'manual',
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      text = (await response.text()).slice(0, MAX_BODY_BYTES);
-    } catch (err) {
-      throw networkError('Metapod', url, err, this.timeoutMs, signal);
-    }
-    const durationMs = Date.now() - started;
-    const summary = summarizeBody(text);
-    if (response.status < 200 || response.status >= 300) {
-      throw new BackendError('Metapod', 'http_status', `Metapod answered ${response.status} ${response.statusText}: ${summary}`, response.status, summary);
-    }
-    const requestId = response.headers.get('x-request-id') ?? response.headers.get('x-correlation-id') ?? undefined;
-    return { status: response.status, summary, durationMs, requestId };
+    const answer = await this.http.request({ method: 'POST', url: this.retractUrl(kind, id), body: '', contentType: 'application/json', signal });
+    const requestId = answer.headers.get('x-request-id') ?? answer.headers.get('x-correlation-id') ?? undefined;
+    return { status: answer.status, summary: answer.excerpt, durationMs: Date.now() - started, requestId };
   }
 }

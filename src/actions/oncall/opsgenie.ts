@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OnCallSchedule } from '../../config-file/approval-policies';
 import { pathSegment } from '../http/path-segment';
-import { getJson } from './http-json';
+import { BackendClient } from '../http/backend-client';
 import type { OnCallPerson, OnCallProvider } from './provider';
 
 /**
@@ -21,19 +21,17 @@ const OnCallsResponse = z.object({
 /** Opsgenie on-call recipients of one schedule, with a deadline per request. */
 export class OpsgenieOnCall implements OnCallProvider {
   private readonly baseUrl: string;
-  constructor(
-    baseUrl: string,
-    private readonly apiKey: string,
-    private readonly timeoutMs = 10_000,
-  ) {
+  private readonly http: BackendClient;
+  constructor(baseUrl: string, apiKey: string, timeoutMs = 10_000) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.http = new BackendClient({ backend: 'Opsgenie', timeoutMs, auth: () => ({ authorization: `GenieKey ${apiKey}` }) });
   }
 
   async onCallNow(schedule: OnCallSchedule, signal?: AbortSignal): Promise<OnCallPerson[]> {
     if (schedule.provider !== 'opsgenie') throw new Error(`${schedule.name} is not an Opsgenie schedule`);
     const query = new URLSearchParams({ scheduleIdentifierType: schedule.identifierType, flat: 'true' });
     const url = `${this.baseUrl}/v2/schedules/${pathSegment('Opsgenie', 'schedule', schedule.schedule)}/on-calls?${query.toString()}`;
-    const res = await getJson('Opsgenie', url, { accept: 'application/json', authorization: `GenieKey ${this.apiKey}` }, OnCallsResponse, this.timeoutMs, signal);
+    const res = await this.http.json({ url, signal }, OnCallsResponse);
     return res.data.onCallRecipients.map((email) => ({ email }));
   }
 }

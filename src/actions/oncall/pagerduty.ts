@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OnCallSchedule } from '../../config-file/approval-policies';
 import { BackendError } from '../http/errors';
-import { getJson } from './http-json';
+import { BackendClient } from '../http/backend-client';
 import type { OnCallPerson, OnCallProvider } from './provider';
 
 /**
@@ -27,12 +27,10 @@ const MAX_PAGES = 10;
 /** PagerDuty on-calls by schedule or escalation policy, with a deadline per request. */
 export class PagerDutyOnCall implements OnCallProvider {
   private readonly baseUrl: string;
-  constructor(
-    baseUrl: string,
-    private readonly token: string,
-    private readonly timeoutMs = 10_000,
-  ) {
+  private readonly http: BackendClient;
+  constructor(baseUrl: string, token: string, timeoutMs = 10_000) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.http = new BackendClient({ backend: 'PagerDuty', timeoutMs, auth: () => ({ authorization: `Token token=${token}` }) });
   }
 
   async onCallNow(schedule: OnCallSchedule, signal?: AbortSignal): Promise<OnCallPerson[]> {
@@ -45,8 +43,7 @@ export class PagerDutyOnCall implements OnCallProvider {
       query.append('include[]', 'users');
       query.set('limit', String(PAGE));
       query.set('offset', String(page * PAGE));
-      const headers = { accept: 'application/vnd.pagerduty+json;version=2', authorization: `Token token=${this.token}` };
-      const res = await getJson('PagerDuty', `${this.baseUrl}/oncalls?${query.toString()}`, headers, OnCallsPage, this.timeoutMs, signal);
+      const res = await this.http.json({ url: `${this.baseUrl}/oncalls?${query.toString()}`, accept: 'application/vnd.pagerduty+json;version=2', signal }, OnCallsPage);
       for (const oncall of res.oncalls) {
         // Without an e-mail the person cannot be matched to a Slack user: say so rather than skip them.
         if (!oncall.user.email) throw new BackendError('PagerDuty', 'http_status', `PagerDuty did not give the e-mail of on-call user ${oncall.user.id} (include[]=users was sent).`);

@@ -1,4 +1,5 @@
-import { networkError, summarizeBody } from '../http/errors';
+import { BackendClient } from '../http/backend-client';
+import { summarizeBody } from '../http/errors';
 import { pathSegment } from '../http/path-segment';
 import { pause } from '../../util/sleep';
 
@@ -56,22 +57,24 @@ export function serviceBaseUrl(template: string, service: string, shard: string)
   return template.replaceAll('{service}', s).replaceAll('{shard}', sh);
 }
 
-/** `/api/version` over HTTP with Node's fetch. */
+/** `/api/version` over HTTP through the shared backend client. */
 export class HttpServiceVersion implements ServiceVersionActions {
-  constructor(private readonly timeoutMs = 5000) {}
+  private readonly http: BackendClient;
+  constructor(timeoutMs = 5000) {
+    this.http = new BackendClient({ backend: 'the service', timeoutMs, maxBytes: 4096 });
+  }
 
   async fetchVersion(baseUrl: string, signal?: AbortSignal): Promise<VersionSample> {
     const url = `${baseUrl.replace(/\/+$/, '')}/api/version`;
     const at = new Date().toISOString();
-    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
-      const response = await fetch(url, { headers: { accept: 'application/json, text/plain' }, redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-      const text = (await response.text()).slice(0, 4096);
-      if (response.status < 200 || response.status >= 300) return { at, url, status: response.status, error: `HTTP ${response.status}: ${summarizeBody(text, 80)}` };
-      const version = parseVersionBody(text);
-      return version ? { at, url, status: response.status, version } : { at, url, status: response.status, error: `no version in the answer: ${summarizeBody(text, 80)}` };
+      const answer = await this.http.send({ url, accept: 'application/json, text/plain', signal });
+      if (answer.status < 200 || answer.status >= 300) return { at, url, status: answer.status, error: `HTTP ${answer.status}: ${summarizeBody(answer.text, 80)}` };
+      const version = parseVersionBody(answer.text);
+      return version ? { at, url, status: answer.status, version } : { at, url, status: answer.status, error: `no version in the answer: ${summarizeBody(answer.text, 80)}` };
     } catch (err) {
-      return { at, url, error: networkError('the service', url, err, this.timeoutMs, signal).message };
+      // A sample, never a throw: verification counts failures among the answers.
+      return { at, url, error: err instanceof Error ? err.message : String(err) };
     }
   }
 }

@@ -66,7 +66,7 @@ describe('Airflow 3 JWT flow (against the v2 fake)', () => {
     await expect(actions.listDagRuns('dagao')).rejects.toMatchObject({ status: 401, message: expect.stringContaining('POST /auth/token') });
     airflow.override((r) => (r.path === '/auth/token' ? { status: 201, body: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib3QifQ.sig' } } : undefined));
     const err = await new HttpAirflowActions({ url: airflow.url, username: 'bot', password: 'pw', apiVersion: '2' }).listDagRuns('dagao').catch((e: unknown) => e);
-    expect((err as Error).message).toContain('without an access_token');
+    expect((err as Error).message).toContain("could not read Airflow's answer to POST /auth/token: access_token");
     expect(JSON.stringify(err)).not.toContain('eyJ');
   });
 

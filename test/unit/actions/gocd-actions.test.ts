@@ -85,7 +85,7 @@ describe('HttpGoCdActions', () => {
       res.end('{"pipelines": "nope"}');
     });
     try {
-      await expect(new HttpGoCdActions(`${server.url}/go`, undefined, 2000).pipelineHistory('x')).rejects.toMatchObject({ message: expect.stringMatching(/^GoCD answered with a pipeline history I cannot read for `x`/) });
+      await expect(new HttpGoCdActions(`${server.url}/go`, undefined, 2000).pipelineHistory('x')).rejects.toMatchObject({ code: 'unreadable_answer', message: "could not read GoCD's answer: pipelines" });
     } finally {
       await server.close();
     }
