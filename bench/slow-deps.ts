@@ -2,6 +2,7 @@
 // approvals on the DynamoDB store (dynalite), both against a bare Bolt app in the same run, and the
 // bot's resident memory over rounds of 200 commands and 200 approvals. Reported, not asserted.
 // BENCH_SLOW_BURSTS, BENCH_MEMORY_ROUNDS shrink it for a smoke run.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -15,7 +16,6 @@ import { compileForNode, percentile, round, ROOT, spawnNode, tempDir, type Bench
 const SECRET = 'bench-signing-secret-0123456789';
 const TOKEN = 'xoxb-bench-token';
 const CHANNEL = 'CBENCH';
-const DATASET_ID = '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60';
 const SERVING = /"port":(\d+).*runbook-bot is serving/;
 const agent = new Agent({ keepAlive: true, maxSockets: 200 });
 
@@ -51,7 +51,8 @@ function rssMb(pid: number | undefined): number {
   return Number(line?.split(/\s+/)[1] ?? Number.NaN) / 1024;
 }
 
-const commands = (slack: SlackEmulator, n: number, user = 'UREQ') => Array.from({ length: n }, () => slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, responseUrl: slack.newResponseUrl(), userId: user, channelId: CHANNEL }));
+// Each retraction names its own dataset: an identical pending request is refused as a twin (no plan).
+const commands = (slack: SlackEmulator, n: number, user = 'UREQ') => Array.from({ length: n }, () => slashCommand({ text: `retract committed-dataset ${randomUUID()}`, responseUrl: slack.newResponseUrl(), userId: user, channelId: CHANNEL }));
 
 /** Proposes `n` retractions on `url` and returns the approve clicks of their plans (by a colleague). */
 async function proposeAndClicks(url: string, slack: SlackEmulator, n: number): Promise<string[]> {
