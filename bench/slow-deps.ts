@@ -111,7 +111,8 @@ async function slowStore(ctx: Ctx): Promise<BenchRow[]> {
 async function dynamoApprovals(ctx: Ctx): Promise<BenchRow[]> {
   const dynalite = await startDynaliteProcess();
   try {
-    const { url } = await startChild(ctx, ['dist/main.js'], { STORE: 'dynamodb', STORE_TABLE: 'runbook-bench-acks', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: dynalite.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    // BENCH_BOT_MAIN=<another build's main.js> measures that build instead (before/after comparisons).
+    const { url } = await startChild(ctx, [process.env.BENCH_BOT_MAIN ?? 'dist/main.js'], { STORE: 'dynamodb', STORE_TABLE: 'runbook-bench-acks', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: dynalite.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
     const clicks = await proposeAndClicks(url, ctx.slack, 200);
     const served = ctx.metapod.requests.length;
     const bot = await Promise.all(clicks.map((c) => post(url, c)));
