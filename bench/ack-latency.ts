@@ -1,5 +1,6 @@
 // Ack latency of /runbook at 100 concurrent signed slash commands: the real bot vs a bare Bolt app
 // that only acks, both as child processes against the same loopback Slack emulator, in the same run.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { startMetapodFake } from '../src/sandbox/fakes/metapod';
@@ -12,12 +13,12 @@ const SECRET = 'bench-signing-secret-0123456789';
 const TOKEN = 'xoxb-bench-token';
 const CONCURRENCY = 100;
 const ROUNDS = 10;
-const DATASET_ID = '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60';
 // A real request (plan built, stored and posted after the ack, competing with later acks), and help
-// (answered in the ack itself: the bot's ack path alone).
+// (answered in the ack itself: the bot's ack path alone). Each retraction names its own dataset: an
+// identical request still pending is refused as a twin, which would post no plan.
 const SCENARIOS = [
-  { name: 'retract', text: `retract committed-dataset ${DATASET_ID}`, posts: true, label: 'each command proposes an operation after its ack' },
-  { name: 'help', text: 'help', posts: false, label: 'answered in the ack, no work after it' },
+  { name: 'retract', text: () => `retract committed-dataset ${randomUUID()}`, posts: true, label: 'each command proposes an operation after its ack' },
+  { name: 'help', text: () => 'help', posts: false, label: 'answered in the ack, no work after it' },
 ];
 
 // A keep-alive pool as large as the burst: Slack's senders reuse connections too, and the client's own
@@ -38,8 +39,8 @@ function post(url: string, body: string): Promise<number> {
 }
 
 /** Sends `n` signed `/runbook <text>` commands at once; returns each one's time to the ack, in ms. */
-async function burst(url: string, text: string, n: number, newResponseUrl: () => string): Promise<number[]> {
-  const bodies = Array.from({ length: n }, () => slashCommand({ text, responseUrl: newResponseUrl(), userId: 'UBENCH', channelId: 'CBENCH' }));
+async function burst(url: string, text: () => string, n: number, newResponseUrl: () => string): Promise<number[]> {
+  const bodies = Array.from({ length: n }, () => slashCommand({ text: text(), responseUrl: newResponseUrl(), userId: 'UBENCH', channelId: 'CBENCH' }));
   return Promise.all(bodies.map((body) => post(url, body)));
 }
 
@@ -79,8 +80,10 @@ export async function bench(): Promise<BenchRow[]> {
   try {
     const common = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' };
     const startBotAt = async (main: string, db: string): Promise<Child> => {
+      // Limits lifted (the emulator does not rate-limit): 100 plans in one channel would otherwise be
+      // paced at Slack's one post a second per channel. bench/alarms.ts measures with the limits in place.
       const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-      const child = await spawnNode([...prof, main], { ...common, HOST: '127.0.0.1', METAPOD_URL: metapod.url, DATABASE_PATH: `${tmp.dir}/${db}`, LOG_LEVEL: 'info' }, /"port":(\d+).*runbook-bot is serving/);
+      const child = await spawnNode([...prof, main], { ...common, SLACK_RATE_LIMIT_SCALE: '1000', HOST: '127.0.0.1', METAPOD_URL: metapod.url, DATABASE_PATH: `${tmp.dir}/${db}`, LOG_LEVEL: 'info' }, /"port":(\d+).*runbook-bot is serving/);
       children.push(child);
       return child;
     };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { BenchFn, BenchRow } from './lib';
 
 // Not benches: the runner, shared helpers, the baseline app.
-const NOT_BENCHES = new Set(['run.ts', 'lib.ts', 'bare-bolt-app.ts', 'slow-store-bot.ts']);
+const NOT_BENCHES = new Set(['run.ts', 'lib.ts', 'bare-bolt-app.ts', 'slow-store-bot.ts', 'gc-on-signal.ts']);
 // Known benches first, in a stable order; any other bench script found in bench/ runs after them.
 const ORDER = ['ack-latency.ts', 'startup.ts', 'alarms.ts'];
 

@@ -44,12 +44,27 @@ export function explainPostError(err: unknown): string {
   }
 }
 
+/** How often one operation's failed edit is replayed before the bot gives up and logs it. */
+const MAX_EDIT_REPLAYS = 20;
+
+/** Whether Slack may take the same call later: rate limits, its own errors, timeouts, no answer at all. */
+function transientSlackError(err: unknown): boolean {
+  const e = err as { code?: string; data?: { error?: string } };
+  if (e.data?.error) return ['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'].includes(e.data.error);
+  return true;
+}
+
 /** Shows operations in Slack: one message per operation, edited in place, details in its thread. */
 export class SlackOperationObserver implements OperationObserver {
   /** The progress message of each running step, edited instead of posting a new line each time. */
   private readonly progress = new Map<string, { ts?: string; lastAt: number; pending?: Promise<void> }>();
   /** The last queued edit of each operation's message: edits of one message go out one at a time. */
   private readonly edits = new Map<string, Promise<void>>();
+  /** Operations whose last edit Slack did not take: replayed (newest stored state) until it does. */
+  private readonly behind = new Map<string, { op: Operation; attempts: number }>();
+  private catchUpTimer?: NodeJS.Timeout;
+  /** First wait before a failed edit is replayed; doubles per attempt up to a minute. */
+  editRetryMs = 2_000;
 
   constructor(
     private readonly client: WebClient,
@@ -133,13 +148,50 @@ export class SlackOperationObserver implements OperationObserver {
       const stored = this.load ? await this.load(op.id).catch(() => undefined) : undefined;
       const shown = stored && stored.version >= op.version ? stored : op;
       if (!shown.location.messageTs) return;
-      await this.call('chat.update', () => this.client.chat.update({ channel: shown.location.channel, ts: shown.location.messageTs!, ...renderOperationMessage(shown, this.render) }));
+      const edited = await this.client.chat.update({ channel: shown.location.channel, ts: shown.location.messageTs, ...renderOperationMessage(shown, this.render) }).then(
+        () => true,
+        (err: unknown) => {
+          this.logger.warn({ err, method: 'chat.update', operationId: op.id }, 'Slack call failed while showing an operation');
+          return !transientSlackError(err); // a refusal for good (message gone, channel archived) is not replayed
+        },
+      );
+      if (edited) this.behind.delete(op.id);
+      else this.catchUpLater(shown);
     });
     this.edits.set(op.id, edit);
     void edit.finally(() => {
       if (this.edits.get(op.id) === edit) this.edits.delete(op.id);
     });
     return edit;
+  }
+
+  /**
+   * Replays the edit of an operation whose message is behind, with the state stored by then (an edit
+   * is the whole message, so a replay is idempotent), backing off up to a minute per attempt.
+   */
+  private catchUpLater(op: Operation): void {
+    const entry = this.behind.get(op.id) ?? { op, attempts: 0 };
+    entry.op = op;
+    entry.attempts += 1;
+    if (entry.attempts > MAX_EDIT_REPLAYS) {
+      this.behind.delete(op.id);
+      this.logger.error({ operationId: op.id }, 'the operation message could not be brought up to date: Slack kept failing');
+      return;
+    }
+    this.behind.set(op.id, entry);
+    if (this.catchUpTimer) return;
+    const wait = Math.min(60_000, this.editRetryMs * 2 ** Math.min(10, Math.max(0, ...[...this.behind.values()].map((b) => b.attempts - 1))));
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = undefined;
+      for (const { op: stale } of this.behind.values()) void this.update(stale);
+    }, wait);
+    this.catchUpTimer.unref();
+  }
+
+  /** Stops replaying edits (shutdown); the stored state is still shown by the next edit after a restart. */
+  stopCatchUp(): void {
+    clearTimeout(this.catchUpTimer);
+    this.catchUpTimer = undefined;
   }
 
   /** A thread message that must reach people: stored in the outbox, then posted in the thread's order. */
