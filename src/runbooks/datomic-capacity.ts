@@ -8,6 +8,7 @@ import type { PreviewLine, Step } from '../operations/types';
 import { formatDuration } from '../util/duration';
 import { applyCapacity } from './datomic/apply';
 import { DEFAULT_POLICY, describeFormula, describeLine, proposeCapacity, tableCandidates, type CapacityLine, type CapacityPolicy, type Usage } from './datomic/capacity';
+import { datomicTarget } from './history/targets';
 import { DATOMIC_USAGE, DatomicInput, parseDatomic } from './datomic/input';
 import { capacityQueries, chartWidget, formatWindow, MetricCache, parseWindow, summarizeUsage, windowEndingAt, type MetricWindow } from './datomic/metrics';
 
@@ -59,6 +60,7 @@ export function datomicCapacityRunbook(adapters: DatomicAdapters, settings: Dato
     usage: DATOMIC_USAGE,
     inputSchema: DatomicInput,
     parse: parseDatomic,
+    targetOf: datomicTarget,
     stepTimeoutMs: 30 * 60_000 + settings.watchMs,
 
     fromAlarm(alarm: AlarmDetails) {
