@@ -223,6 +223,8 @@ export class AlarmListener {
         requester: this.deps.self.userId ?? 'runbook-bot',
         location: { channel, team: this.deps.self.teamId, threadTs: thread },
         correlationKey: routed.key,
+        // The plan says which alarm started it (the requester is the bot, never shown as a person).
+        alarm: { description: describeAlarm(alarm) },
       });
       // The reply that will count repeats is stored with the operation, so any replica (or a restarted one) edits it.
       if (ts) await this.deps.store.appendAudit(op.id, [{ actor: 'system', type: 'message_posted', detail: { counterReply: { ts, text: intro } } }]);

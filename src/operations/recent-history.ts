@@ -36,8 +36,8 @@ function targetOfStored(runbook: AnyRunbook, op: Operation): string | undefined 
  * do not say what their target is.
  */
 export async function recentOnTarget(store: RecentSource, runbook: AnyRunbook, input: unknown, now: Date): Promise<{ twin?: Operation; recent: RecentOperation[] }> {
-  if (!runbook.targetOf) return { recent: [] };
-  const target = runbook.targetOf(input);
+  const target = runbook.targetOf?.(input);
+  if (target === undefined) return { recent: [] };
   const since = now.getTime() - HISTORY_WINDOW_MS;
   const same = (await store.listRecent(SCANNED)).filter(
     (op) => op.runbook === runbook.name && Date.parse(op.createdAt) >= since && (op.state === 'succeeded' || PENDING.includes(op.state)) && targetOfStored(runbook, op) === target,

@@ -105,9 +105,9 @@ export interface Runbook<I = unknown> {
   /**
    * What the input acts on, as a stable string (e.g. `committed-dataset:<id>`). When given, a plan warns
    * about operations on the same target in the last hour, and an identical pending request is refused
-   * with a pointer to the first.
+   * with a pointer to the first. Undefined: this input acts on nothing worth warning about (e.g. a read).
    */
-  targetOf?(input: I): string;
+  targetOf?(input: I): string | undefined;
   /** Runs one approved step and verifies it. */
   runStep(step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome>;
   /** Longest time a step may run before it is aborted and failed. */

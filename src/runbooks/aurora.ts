@@ -6,6 +6,7 @@ import { makePlan } from '../operations/fingerprint';
 import { UserFacingError, type ParseResult, type Runbook, type StepOutcome } from '../operations/runbook';
 import { showInput } from '../util/text';
 import { commandPreview, runCliStep } from './cli-step';
+import { auroraTarget } from './history/targets';
 
 export const AURORA_VERBS = ['list', 'status', 'create', 'kill'] as const;
 type AuroraVerb = (typeof AURORA_VERBS)[number];
@@ -64,6 +65,7 @@ export function auroraRunbook(deps: { allowList: CliAllowList; runner: CliRunner
     usage: USAGE,
     inputSchema: AuroraInput,
     parse: (args) => parseAurora(args, deps.allowList),
+    targetOf: auroraTarget,
     // The command's own timeout stops it first; this only bounds the step around it.
     stepTimeoutMs: longest + 30_000,
     buildPlan(input) {

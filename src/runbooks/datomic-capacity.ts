@@ -8,6 +8,8 @@ import type { PreviewLine, Step } from '../operations/types';
 import { formatDuration } from '../util/duration';
 import { applyCapacity } from './datomic/apply';
 import { DEFAULT_POLICY, describeFormula, describeLine, proposeCapacity, tableCandidates, type CapacityLine, type CapacityPolicy, type Usage } from './datomic/capacity';
+import { datomicTarget } from './history/targets';
+import { datomicTableInWords, datomicTableParts } from './names/resource-names';
 import { DATOMIC_USAGE, DatomicInput, parseDatomic } from './datomic/input';
 import { capacityQueries, chartWidget, formatWindow, MetricCache, parseWindow, summarizeUsage, windowEndingAt, type MetricWindow } from './datomic/metrics';
 
@@ -59,6 +61,7 @@ export function datomicCapacityRunbook(adapters: DatomicAdapters, settings: Dato
     usage: DATOMIC_USAGE,
     inputSchema: DatomicInput,
     parse: parseDatomic,
+    targetOf: datomicTarget,
     stepTimeoutMs: 30 * 60_000 + settings.watchMs,
 
     fromAlarm(alarm: AlarmDetails) {
@@ -92,8 +95,9 @@ export function datomicCapacityRunbook(adapters: DatomicAdapters, settings: Dato
           : `Throttling on \`${table.name}\`: raise its provisioned capacity (${proposal.lines.map(describeLine).join('; ')}).`;
       return makePlan({
         runbook: NAME,
-        title: `Datomic capacity of ${table.name}`,
-        summary,
+        // Names, not ids: whose database this is, from the table naming convention.
+        title: `Datomic capacity of ${datomicTableParts(table.name)?.service ?? table.name} (${table.name})`,
+        summary: `${summary} \`${table.name}\` holds ${datomicTableInWords(table.name)}.`,
         steps,
         facts: { table: table.name, billingMode: table.billingMode, capacity: { read: table.read, write: table.write, indexes: table.indexes.map((i) => [i.name, i.read, i.write]) }, decreasesToday: table.decreasesToday, window: formatWindow(window), usage, proposal, maxCapacity: policy.maxCapacity },
       });

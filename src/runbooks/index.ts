@@ -28,7 +28,7 @@ export interface RunbookAdapters {
 
 /** Every runbook the bot offers, by subcommand. */
 export function createRunbooks(adapters: RunbookAdapters): RunbookRegistry {
-  const all: AnyRunbook[] = [retractRunbook(adapters.metapod)];
+  const all: AnyRunbook[] = [retractRunbook(adapters.metapod, adapters.sonar)];
   if (adapters.buildFailure) all.push(buildFailureRunbook({ sonar: adapters.sonar, airflow: adapters.airflow, github: adapters.github, settings: adapters.buildFailure }));
   if (adapters.rollback) all.push(rollbackRunbook(adapters.rollback), rollbackUndoRunbook(adapters.rollback));
   if (adapters.datomic) all.push(datomicCapacityRunbook(adapters.datomic, adapters.datomic.settings));

@@ -4,14 +4,23 @@ import { BackendError } from '../actions/http/errors';
 import { makePlan } from '../operations/fingerprint';
 import { UserFacingError, type ParseResult, type Runbook, type StepOutcome } from '../operations/runbook';
 import { formatDuration } from '../util/duration';
-import { showInput } from '../util/text';
+import { escapeMrkdwn, showInput } from '../util/text';
+import type { SonarActions } from '../actions/sonar/sonar-actions';
+import type { Logger } from 'pino';
+import type { PreviewLine } from '../operations/types';
+import { lookUpDatasetName } from './names/dataset-name';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The nil UUID names nothing in Metapod: a placeholder pasted by mistake, never something to retract.
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-const RetractInput = z.object({ kind: z.enum(RETRACT_KINDS), id: z.string().regex(UUID).refine((id) => id !== NIL_UUID, 'the all-zero UUID names nothing') });
+const RetractInput = z.object({
+  kind: z.enum(RETRACT_KINDS),
+  id: z.string().regex(UUID).refine((id) => id !== NIL_UUID, 'the all-zero UUID names nothing'),
+  /** The transaction a committed dataset belongs to (`--tx`): Sonar names the dataset through it. */
+  tx: z.string().regex(UUID).optional(),
+});
 export type RetractInput = z.infer<typeof RetractInput>;
 
 const MEANING: Record<RetractKind, { label: string; explanation: string }> = {
@@ -30,7 +39,7 @@ const MEANING: Record<RetractKind, { label: string; explanation: string }> = {
   },
 };
 
-const USAGE = ['/runbook retract <attribute|indexed-attribute|committed-dataset> <id>   (id: a UUID)'];
+const USAGE = ['/runbook retract <attribute|indexed-attribute|committed-dataset> <id> [--tx <transaction-id>]   (id: a UUID; --tx lets Sonar name a dataset)'];
 
 /** Parses `retract <kind> <uuid>`; every problem is explained in words. */
 export function parseRetract(args: string[]): ParseResult<RetractInput> {
@@ -47,12 +56,20 @@ export function parseRetract(args: string[]): ParseResult<RetractInput> {
     return { ok: false, error: `${showInput(id)} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).${hint}` };
   }
   if (id.toLowerCase() === NIL_UUID) return { ok: false, error: `\`${NIL_UUID}\` is the all-zero UUID, a placeholder that names nothing: give the real id of the ${MEANING[kind as RetractKind].label}.` };
-  if (extra.length > 0) return { ok: false, error: `Unexpected words after the id: ${showInput(extra.join(' '))}.` };
-  return { ok: true, value: { kind: kind as RetractKind, id: id.toLowerCase() } };
+  let tx: string | undefined;
+  if (extra[0]?.toLowerCase() === '--tx' && kind === 'committed-dataset') {
+    const value = extra[1];
+    if (value === undefined) return { ok: false, error: 'Give the transaction id after `--tx`.' };
+    if (!UUID.test(value)) return { ok: false, error: `${showInput(value)} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` };
+    tx = value.toLowerCase();
+    extra.splice(0, 2);
+  }
+  if (extra.length > 0) return { ok: false, error: `Unexpected words after the id: ${showInput(extra.join(' '))}.${kind === 'committed-dataset' ? ' Only `--tx <transaction-id>` may follow.' : ''}` };
+  return { ok: true, value: { kind: kind as RetractKind, id: id.toLowerCase(), ...(tx ? { tx } : {}) } };
 }
 
 /** "Removing bad data from Metapod": one mutating POST to a retraction migration. */
-export function retractRunbook(metapod: MetapodActions | undefined): Runbook<RetractInput> {
+export function retractRunbook(metapod: MetapodActions | undefined, sonar?: SonarActions): Runbook<RetractInput> {
   return {
     name: 'retract',
     title: 'Retract data from Metapod',
@@ -60,27 +77,27 @@ export function retractRunbook(metapod: MetapodActions | undefined): Runbook<Ret
     inputSchema: RetractInput,
     parse: parseRetract,
     targetOf: (input) => `${input.kind}:${input.id}`,
-    buildPlan(input) {
+    async buildPlan(input, ctx) {
       if (!metapod) {
         return Promise.reject(new UserFacingError('Retraction is disabled: `METAPOD_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured'));
       }
       const { label, explanation } = MEANING[input.kind];
       const url = metapod.retractUrl(input.kind, input.id);
+      const named = await nameOf(sonar, input, ctx.logger);
       return Promise.resolve(
         makePlan({
           runbook: 'retract',
-          title: `Retract ${label} ${input.id}`,
-          summary: `Retract the ${label} \`${input.id}\` from Metapod.`,
+          title: named.known ? `Retract ${label} ${named.known} (${input.id})` : `Retract ${label} ${input.id}`,
+          summary: `Retract the ${label} ${named.known ? `*${escapeMrkdwn(named.known)}* (\`${input.id}\`)` : `\`${input.id}\``} from Metapod.`,
           facts: { url },
           steps: [
             {
               id: 'retract',
-              title: `Retract ${label} \`${input.id}\``,
+              title: named.known ? `Retract ${label} \`${named.known}\`` : `Retract ${label} \`${input.id}\``,
               risk: 'mutating',
               preview: [
                 { label: 'Request', value: `POST ${url}\n(empty body)`, code: true },
-                // Metapod's retraction API takes only the id; the bot has no read-only way to name what it is.
-                { label: 'What this id names', value: `not known to the bot (Metapod's retraction API takes only the id): check the ${label} before approving` },
+                named.line,
               ],
               explanation,
               verification: 'Metapod answers with a 2xx status; the answer is posted in this thread.',
@@ -110,4 +127,17 @@ export function retractRunbook(metapod: MetapodActions | undefined): Runbook<Ret
       }
     },
   };
+}
+
+/** What the id names, in words, for the plan: a dataset's name from Sonar, or why it is unknown. */
+async function nameOf(sonar: SonarActions | undefined, input: RetractInput, logger: Logger): Promise<{ known?: string; line: PreviewLine }> {
+  const label = MEANING[input.kind].label;
+  if (input.kind !== 'committed-dataset') {
+    // Sonar documents no lookup of attributes by id; Metapod's retraction API takes only the id.
+    return { line: { label: 'What this id names', value: `name unknown: Sonar has no lookup of an ${label} by id, so check it before approving` } };
+  }
+  const found = await lookUpDatasetName(sonar, input.id, input.tx, { logger });
+  if (found.kind === 'unknown') return { line: { label: 'What this id names', value: `name unknown: ${found.why}. Check the ${label} before approving` } };
+  const committed = found.committed ? 'committed' : 'NOT committed, per Sonar: there may be nothing to retract';
+  return { known: found.name, line: { label: 'What this id names', value: `${found.name} in transaction ${found.transactionId} (from Sonar; ${committed})` } };
 }

@@ -61,6 +61,9 @@ describe('Datomic self-destruct alarm -> diagnosis, chart and plan in the thread
     expect(planText).toContain(`UpdateTable ${TABLE}`);
     expect(planText).toContain('table: RCU 100 (unchanged), WCU 50 → 150');
     expect(planText).toMatch(/new = min\(cap 40000, max\(⌈peak × 1.5⌉/);
+    // The plan says which alarm started it, never the bot as a requester.
+    expect(planText).toMatch(/started by the CloudWatch alarm \*prod-s3-analytics-datomic-write-throttles\* \(ALARM, sa-east-1, account 210987654321\)/);
+    expect(planText).not.toMatch(/requested by/);
     const replies = thread(alarm.ts).map(textOf).join('\n');
     expect(replies).toMatch(/Throttling found on `prod-s3-analytics-datomic` in the last 3 h: 0 throttled reads, 52 throttled writes/);
     expect(replies).toMatch(/peak consumption 0 RCU\/s, 100 WCU\/s/);
@@ -84,6 +87,7 @@ describe('Datomic self-destruct alarm -> diagnosis, chart and plan in the thread
     expect(await capacity()).toMatchObject({ ReadCapacityUnits: 100, WriteCapacityUnits: 150 });
     const after = thread(alarm.ts).map(textOf).join('\n');
     expect(after).toMatch(/Approved by <@UAPP>; running/);
+    expect(textOf(done)).toMatch(/started by the CloudWatch alarm \*prod-s3-analytics-datomic-write-throttles\*[^·]*, approved by <@UAPP>/);
     expect(after).toMatch(/Capacity is in place on `prod-s3-analytics-datomic` .*No throttling in the 300 ms watched after the change/);
   });
 

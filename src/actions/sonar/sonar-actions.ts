@@ -8,6 +8,15 @@ export interface SonarActions {
   readonly url: string;
   /** Names of the transaction's uncommitted datasets (`dataset/x`, `model/x-avro`...); undefined when Sonar does not know the transaction. */
   uncommittedDatasets(transactionId: string, signal?: AbortSignal): Promise<string[] | undefined>;
+  /** Every dataset of the transaction (id, name, whether committed); undefined when Sonar does not know the transaction. */
+  transactionDatasets(transactionId: string, signal?: AbortSignal): Promise<SonarDataset[] | undefined>;
+}
+
+/** A dataset of a transaction as Sonar lists it. */
+export interface SonarDataset {
+  id: string;
+  name: string;
+  committed: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,6 +24,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const Answer = z.object({
   transaction: z.object({ datasets: z.array(z.object({ name: z.string() })) }).nullable(),
 });
+
+const DatasetsAnswer = z.object({
+  transaction: z.object({ datasets: z.array(z.object({ id: z.string(), name: z.string(), committed: z.boolean() })) }).nullable(),
+});
+
+/** Every dataset of a transaction with its id (the fields Metapod's documented `transaction` query has); the id is checked as a UUID first. */
+export function transactionDatasetsQuery(transactionId: string): string {
+  if (!UUID.test(transactionId)) throw new Error('a transaction id must be a UUID');
+  return `query TransactionDatasets {\n  transaction(transactionId: "${transactionId}") {\n    datasets {\n      id\n      name\n      committed\n    }\n  }\n}`;
+}
 
 /**
  * The runbook's own query. The id is written into the document like the runbook does, rather than
@@ -51,6 +70,21 @@ export class GraphqlSonarActions implements SonarActions {
       throw new BackendError('Sonar', 'http_status', `Sonar answered with data the bot does not understand: ${summarizeBody(JSON.stringify(raw) ?? '', 200)}. Is SONAR_URL the GraphQL endpoint?`, 200);
     }
     return parsed.data.transaction?.datasets.map((d) => d.name);
+  }
+
+  async transactionDatasets(transactionId: string, signal?: AbortSignal): Promise<SonarDataset[] | undefined> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    let raw: unknown;
+    try {
+      raw = await this.client.request({ document: transactionDatasetsQuery(transactionId), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    } catch (err) {
+      throw this.toBackendError(err, signal);
+    }
+    const parsed = DatasetsAnswer.safeParse(raw);
+    if (!parsed.success) {
+      throw new BackendError('Sonar', 'http_status', `Sonar answered with data the bot does not understand: ${summarizeBody(JSON.stringify(raw) ?? '', 200)}. Is SONAR_URL the GraphQL endpoint?`, 200);
+    }
+    return parsed.data.transaction?.datasets;
   }
 
   private toBackendError(err: unknown, signal?: AbortSignal): BackendError {

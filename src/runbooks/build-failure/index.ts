@@ -3,6 +3,7 @@ import { BuildFailureInput, inputFromAlarm, offerFromAlarm, parseBuildFailure, U
 import { lookUp, type BuildFailureDeps } from './lookup';
 import { buildFromFindings } from './plan';
 import { runBuildFailureStep } from './run-steps';
+import { buildFailureTarget } from '../history/targets';
 
 export type { BuildFailureDeps, BuildFailureSettings } from './lookup';
 
@@ -14,6 +15,7 @@ export function buildFailureRunbook(deps: BuildFailureDeps): Runbook<BuildFailur
     usage: USAGE,
     inputSchema: BuildFailureInput,
     parse: parseBuildFailure,
+    targetOf: buildFailureTarget,
     async buildPlan(input, ctx) {
       const findings = await lookUp(deps, input, ctx.results);
       return buildFromFindings(deps, input, findings, ctx.results);

@@ -16,6 +16,7 @@ import { buildLadderPlan, ladderLine, ladderState, rungsOf, type LadderDeps } fr
 import { findTransaction, type ChannelHistory } from './transaction';
 import { knownRuns, watchNewRun } from './watch';
 import { UUID_PATTERN } from '../../actions/cli/commands';
+import { dagaoTarget } from '../history/targets';
 
 export interface DagaoDeps {
   airflow?: AirflowActions;
@@ -73,6 +74,7 @@ export function dagaoRunbook(deps: DagaoDeps): Runbook<DagaoInput> {
     usage: DAGAO_USAGE,
     inputSchema: DagaoInput,
     parse: parseDagao,
+    targetOf: dagaoTarget(deps.dagId),
     stepTimeoutMs: STEP_TIMEOUT_MS,
     // Only input and earlier results shape the plan (no lookups), so a rebuilt plan changes only when they do.
     buildPlan: (input, ctx) => new Promise((resolve) => resolve(buildLadderPlan(input, ctx.results, ladderDeps(airflowOrRefuse())))),

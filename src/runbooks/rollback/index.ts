@@ -4,6 +4,7 @@ import { parseRollback, ROLLBACK_USAGE, RollbackInput } from './input';
 import { buildRollbackPlan, succeeded } from './plan';
 import { discardUnexecuted, runExecute, runPrepare, runVerify, undoFor, type UndoProposer } from './run';
 import { STEP_IDS } from './steps';
+import { rollbackTarget } from '../history/targets';
 
 export { DEFAULT_ROLLBACK_TIMING, type RollbackDeps, type RollbackTiming } from './deps';
 export { PICK_BUILD_ACTION } from './plan';
@@ -17,6 +18,7 @@ export function rollbackRunbook(deps: RollbackDeps): Runbook<RollbackInput> {
     usage: ROLLBACK_USAGE,
     inputSchema: RollbackInput,
     parse: parseRollback,
+    targetOf: rollbackTarget,
     // Longer than the stack waiter and the verification, which end the step themselves with a clear report.
     stepTimeoutMs: Math.max(deps.timing.waiter.maxWaitSeconds * 1000, deps.timing.verify.timeoutMs) * 2 + 60_000,
     buildPlan: (input, ctx) => buildRollbackPlan(deps, input, ctx),

@@ -20,6 +20,8 @@ const SCHEMA = buildSchema(`
 export interface FakeDataset {
   name: string;
   committed: boolean;
+  /** The dataset's id (`:dataset/id`, a UUID in Metapod); derived from the name when not given. */
+  id?: string;
 }
 
 export interface SonarRequest {
@@ -51,7 +53,7 @@ export async function startSonarFake(token = 'sonar-token'): Promise<SonarFake> 
       return {
         id: transactionId,
         datasets: ({ committed }: { committed: string }) =>
-          datasets.filter((d) => committed === 'ALL' || (committed === 'ONLY_COMMITTED') === d.committed).map((d) => ({ ...d, id: `${transactionId}:${d.name}` })),
+          datasets.filter((d) => committed === 'ALL' || (committed === 'ONLY_COMMITTED') === d.committed).map((d) => ({ ...d, id: d.id ?? `${transactionId}:${d.name}` })),
       };
     },
   };

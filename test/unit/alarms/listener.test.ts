@@ -87,6 +87,8 @@ describe('AlarmListener', () => {
     await listener.idle();
     const [op] = await h.store.listRecent(5);
     expect(op).toMatchObject({ runbook: 'fake', input: { target: 'analytics' }, correlationKey: 'fake:{"target":"analytics"}', location: { channel: 'CDATA', threadTs: '1700000000.000100' }, requester: 'UBOT' });
+    // The alarm's description travels with the operation, so its plan says which alarm started it.
+    expect(op!.alarm).toEqual({ description: 'a *Datomic self-destruct* of `analytics` (prod)' });
     expect(slack.posted[0]).toMatchObject({ channel: 'CDATA', thread_ts: '1700000000.000100', text: expect.stringMatching(/^:mag: Recognised a \*Datomic self-destruct\* of `analytics` \(prod\)/) });
   });
 

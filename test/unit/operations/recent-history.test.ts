@@ -54,4 +54,15 @@ describe('recent history on the same target', () => {
     h.clock.now = new Date(Date.now() + 61 * 60_000);
     expect((await retract('UCARLA')).recent).toBeUndefined();
   });
+
+  it('a runbook whose input has no target (a read) neither warns nor refuses twins', async () => {
+    const metapod = new FakeMetapod();
+    const reads = { ...retractRunbook(metapod), targetOf: () => undefined };
+    const h = engineHarness({ engine: { runbooks: new Map([['retract', reads]]) } });
+    const ask = () => h.engine.propose({ runbook: 'retract', input: { kind: 'committed-dataset', id: UUID }, requester: 'UALICE', location: { channel: 'CDATA' } });
+    await ask();
+    const second = await ask();
+    expect(second.recent).toBeUndefined();
+    expect(await h.store.listRecent(10)).toHaveLength(2);
+  });
 });

@@ -18,7 +18,7 @@ const ctx = (results: StepResult[] = []) => ({ logger: pino({ level: 'silent' })
 
 /** In-memory adapters behind our interfaces: reads only; any write fails the test. */
 function deps(options: { names?: string[] | undefined; tasks?: Record<string, string>; runs?: DagRun[]; github?: boolean; policyModels?: string[]; airflow?: boolean }): BuildFailureDeps {
-  const sonar: SonarActions = { url: 'http://sonar', uncommittedDatasets: () => Promise.resolve('names' in options ? options.names : ['model/fx-model']) };
+  const sonar: SonarActions = { url: 'http://sonar', uncommittedDatasets: () => Promise.resolve('names' in options ? options.names : ['model/fx-model']), transactionDatasets: () => Promise.resolve(undefined) };
   const tasks = options.tasks ?? { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed' };
   const runs = options.runs ?? [{ dagId: 'dagao', dagRunId: RUN, state: 'running', conf: { profile: { metapod_transaction: TX } } }];
   const nope = () => Promise.reject(new Error('a write in a unit test'));

@@ -48,7 +48,7 @@ describe('retractRunbook.buildPlan', () => {
     expect(step).toMatchObject({ id: 'retract', risk: 'mutating', action: { kind: 'metapod.retract', params: { kind: 'committed-dataset', id: UUID } } });
     expect(step!.preview[0]).toEqual({ label: 'Request', value: `POST ${url}\n(empty body)`, code: true });
     // It cannot name the dataset read-only, and says so instead of leaving the approver to guess.
-    expect(step!.preview[1]).toEqual({ label: 'What this id names', value: expect.stringMatching(/^not known to the bot .*check the committed dataset before approving$/) });
+    expect(step!.preview[1]).toEqual({ label: 'What this id names', value: 'name unknown: Sonar is not configured (`SONAR_URL`). Check the committed dataset before approving' });
     expect(step!.explanation).toMatch(/dataset itself stays in its transaction/);
   });
 
