@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RunningBackend } from './backends';
 import type { EmulatedMessage, SlackEmulator } from './fakes/slack-api';
 import { SANDBOX_PAGE } from './page';
-import { buttonClickBody, eventBody, signedHeaders, slashCommandBody, type SandboxUser } from './slack-requests';
+import { blockActionBody, eventBody, signedHeaders, slashCommandBody, type ActionContainer, type SandboxUser } from './slack-requests';
 
 export interface SandboxServerOptions {
   port: number;
@@ -37,6 +37,8 @@ interface PrivateNote {
   user: string;
   text: string;
   blocks?: unknown[];
+  /** The ephemeral message's ts, when Slack gave it one (chat.postEphemeral). */
+  ts?: string;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -48,7 +50,15 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const userIds = users.map((u) => u.id) as [string, ...string[]];
   const UserId = z.enum(userIds);
   const CommandRequest = z.object({ user: UserId, text: z.string().trim().min(1).max(2000) });
-  const ClickRequest = z.object({ user: UserId, ts: z.string().regex(/^\d+\.\d+$/), actionId: z.string().regex(/^[\w.-]{1,64}$/) });
+  // `kind` says where the element was drawn: a channel message or thread reply (by ts), a private note (by its
+  // number on the page) or the Home tab; `selected` is the option picked from a select or overflow menu.
+  const ClickRequest = z.object({
+    user: UserId,
+    kind: z.enum(['message', 'note', 'home']).default('message'),
+    ts: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+    actionId: z.string().regex(/^[\w.:-]{1,255}$/),
+    selected: z.string().max(2000).optional(),
+  });
   const HomeRequest = z.object({ user: UserId });
   const AlarmRequest = z.object({ backend: z.string().max(40), index: z.number().int().min(0) });
 
@@ -75,21 +85,47 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
 
   const authors = opts.authors ?? new Map<string, string>();
   const view = (m: EmulatedMessage) => ({ ts: m.ts, text: m.text, blocks: m.blocks ?? [], edits: m.updates, author: authors.get(m.ts) });
-  const state = (viewer: string) => {
+  // Posts that were in the channel before the sandbox started; a tour keeps them (one names a transaction).
+  const seeded = new Set(authors.keys());
+  // What the page shows starts here: a tour hides what earlier use left (the emulator keeps it, since the bot
+  // may still update those messages), so it starts from the channel as the sandbox started.
+  const shownFrom = { message: 0, seq: 0 };
+  const resetView = (): void => {
+    shownFrom.message = slack.messages.length;
+    notesOf(users[0]!.id);
+    shownFrom.seq = seq;
+  };
+  /** Posts `text` into the channel as `user` (or an integration) and tells the bot, as Slack's Events API would. */
+  const postAndTell = async (text: string, blocks: unknown[] | undefined, author: string, event: Record<string, unknown>): Promise<number> => {
+    const posted = (await (
+      await fetch(`${slack.apiUrl}chat.postMessage`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer xoxb-sandbox-integration', 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: channel.id, text, blocks }),
+      })
+    ).json()) as { ts?: string };
+    if (posted.ts) authors.set(posted.ts, author);
+    const full = { type: 'message', channel: channel.id, channel_type: 'channel', text, ts: posted.ts, event_ts: posted.ts, ...(blocks ? { blocks } : {}), ...event };
+    return (await toBot(eventBody(full, 'UBOT'))).status;
+  };
+  const notesOf = (viewer: string): PrivateNote[] => {
     for (const e of slack.ephemerals) stamp(e);
     for (const r of slack.responses) stamp(r);
-    const privateNotes = [
+    return [
       ...notes.filter((n) => n.user === viewer),
-      ...slack.ephemerals.filter((e) => e.user === viewer).map((e) => ({ seq: stamp(e), user: e.user, text: e.text, blocks: e.blocks })),
+      ...slack.ephemerals.filter((e) => e.user === viewer).map((e) => ({ seq: stamp(e), user: e.user, text: e.text, blocks: e.blocks, ts: e.message_ts })),
       ...slack.responses
         .filter((r) => responseUrlOwners.get(r.url) === viewer)
         .map((r) => ({ seq: stamp(r), user: viewer, text: typeof r.body.text === 'string' ? r.body.text : '', blocks: Array.isArray(r.body.blocks) ? r.body.blocks : undefined })),
     ].sort((a, b) => b.seq - a.seq);
+  };
+  const state = (viewer: string) => {
+    const privateNotes = notesOf(viewer).filter((n) => n.seq > shownFrom.seq);
     return {
       channel,
       users,
       botUrl: opts.botUrl,
-      messages: slack.topLevel(channel.id).map((m) => ({
+      messages: slack.topLevel(channel.id).filter((m) => seeded.has(m.ts) || slack.messages.indexOf(m) >= shownFrom.message).map((m) => ({
         ...view(m),
         replies: slack.threadReplies(channel.id, m.ts).map(view),
         // Files shared into the thread (e.g. the Datomic capacity chart), served by /api/file.
@@ -102,6 +138,21 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       tour,
       alarms: [...opts.backends].flatMap(([name, b]) => (b.alarms ?? []).map((a, index) => ({ backend: name, index, label: a.label }))),
     };
+  };
+
+  /** What Slack would name as the container of a click: the message (thread replies too), the private note or the Home tab. */
+  const containerOf = (kind: 'message' | 'note' | 'home', user: string, ref: string | undefined): ActionContainer | undefined => {
+    const asBlocks = (b: unknown): Record<string, unknown>[] => (Array.isArray(b) ? b.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : []);
+    if (kind === 'home') {
+      const home = slack.homeViews.get(user);
+      return home ? { type: 'view', view: { ...home, id: `V${user}`, type: 'home', blocks: asBlocks(home.blocks) } } : undefined;
+    }
+    if (kind === 'note') {
+      const note = notesOf(user).find((n) => String(n.seq) === ref);
+      return note ? { type: 'ephemeral', channel: channel.id, channelName: channel.name, ts: note.ts ?? `${Math.floor(Date.now() / 1000)}.${String(note.seq).padStart(6, '0')}`, blocks: asBlocks(note.blocks) } : undefined;
+    }
+    const m = ref ? slack.message(channel.id, ref) : undefined;
+    return m ? { type: 'message', channel: m.channel, channelName: channel.name, ts: m.ts, text: m.text, blocks: m.blocks ?? [], threadTs: m.thread_ts } : undefined;
   };
 
   /** The newest message (top level or in a thread) that shows button `actionId`. */
@@ -126,7 +177,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       }
       const calls = slack.calls.length;
       if (step.command !== undefined || step.alarm !== undefined) mark = slack.messages.length;
-      if (step.command) await api.command!({ user: step.as, text: step.command });
+      if (step.command) await api.command!({ user: step.as, text: `/runbook ${step.command}` });
       if (step.alarm !== undefined) await api.alarm!({ backend: step.backend, index: step.alarm });
       if (step.click) {
         const message = newestWithButton(step.click);
@@ -143,6 +194,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     tour() {
       if (tour.running) return Promise.resolve({ error: 'The tour is already playing.' });
       Object.assign(tour, { running: true, step: 0, as: undefined, error: undefined });
+      resetView();
       void playTour()
         .catch((err: unknown) => (tour.error = err instanceof Error ? err.message : String(err)))
         .finally(() => (tour.running = false));
@@ -151,7 +203,9 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     async command(body) {
       const req = CommandRequest.parse(body);
       const text = req.text.replace(/^\/runbook\b\s*/, '');
-      if (/^\//.test(req.text) && !/^\/runbook\b/.test(req.text)) return { error: 'Only /runbook is installed in this sandbox.' };
+      // Plain text is a message in the channel (the alarm listener hears it); only `/runbook ...` is a command.
+      if (!/^\//.test(req.text)) return { status: await postAndTell(req.text, undefined, userOf(req.user).name, { user: req.user }) };
+      if (!/^\/runbook\b/.test(req.text)) return { error: 'Only /runbook is installed in this sandbox.' };
       const res = await toBot(slashCommandBody(userOf(req.user), channel, text, newResponseUrl(req.user)));
       // Help and usage errors come back in the ack itself, shown only to the person who typed.
       const ack = tryJson(res.body) as { text?: string; blocks?: unknown[] } | undefined;
@@ -160,8 +214,8 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     },
     async click(body) {
       const req = ClickRequest.parse(body);
-      const message = slack.message(channel.id, req.ts);
-      const form = message && buttonClickBody(userOf(req.user), channel.name, message, req.actionId, newResponseUrl(req.user), 'UBOT');
+      const container = containerOf(req.kind, req.user, req.ts);
+      const form = container && blockActionBody(userOf(req.user), container, req.actionId, newResponseUrl(req.user), 'UBOT', req.selected);
       if (!form) return { error: 'That button is no longer there.' };
       return { status: (await toBot(form)).status };
     },
@@ -177,16 +231,8 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       const alarm = opts.backends.get(req.backend)?.alarms?.[req.index];
       if (!alarm) return { error: 'No such sample alarm.' };
       // The integration posts into the channel (as AWS Chatbot or Airflow would), then Slack tells the bot.
-      const posted = (await (
-        await fetch(`${slack.apiUrl}chat.postMessage`, {
-          method: 'POST',
-          headers: { authorization: 'Bearer xoxb-sandbox-alarm-integration', 'content-type': 'application/json' },
-          body: JSON.stringify({ channel: channel.id, text: alarm.text, blocks: alarm.blocks }),
-        })
-      ).json()) as { ts?: string };
-      if (posted.ts) authors.set(posted.ts, alarm.username ?? 'alarms');
-      const event = { type: 'message', subtype: 'bot_message', bot_id: alarm.botId ?? 'BALARMS', username: alarm.username ?? 'alarms', channel: channel.id, channel_type: 'channel', text: alarm.text, blocks: alarm.blocks, ts: posted.ts, event_ts: posted.ts };
-      return { status: (await toBot(eventBody(event, 'UBOT'))).status };
+      const username = alarm.username ?? 'alarms';
+      return { status: await postAndTell(alarm.text, alarm.blocks, username, { subtype: 'bot_message', bot_id: alarm.botId ?? 'BALARMS', username }) };
     },
   };
 

@@ -130,7 +130,8 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     expect(end.backends.dynamodb.table).toMatchObject({ write: 150 });
     expect(end.backends.sonar.pulls).toEqual([expect.objectContaining({ head: expect.stringMatching(/^runbook-bot\/disable-model-fx-model-/) })]);
     expect(JSON.stringify(about(/Only the model `fx-model` failed/).blocks)).toMatch(/Succeeded/);
-  });
+    // Every runbook's walk, one after the other: bounded by the wait above, not jest's default.
+  }, 120_000);
 });
 
 describe('the sandbox page', () => {
