@@ -31,7 +31,7 @@ import { OpsgenieOnCall } from './actions/oncall/opsgenie';
 import type { RunbookRegistry } from './operations/runbook';
 import { SlackDirectory } from './slack/directory';
 import { registerOperationButtons } from './slack/handlers/actions';
-import { registerRollbackPicker } from './slack/handlers/rollback-picker';
+import { registerPlanMenus } from './slack/handlers/plan-menus';
 import { registerAppHome } from './slack/handlers/app-home';
 import { registerRunbookCommand, type CommandDeps } from './slack/handlers/command';
 import { SlackOperationObserver } from './slack/slack-observer';
@@ -251,7 +251,7 @@ function registerListeners(
   registerRunbookCommand(app, deps);
   registerOperationButtons(app, deps);
   registerRecoveryButtons(app, deps);
-  registerRollbackPicker(app, deps);
+  registerPlanMenus(app, deps);
   registerConfirmButton(app, deps);
   registerAppHome(app, deps);
   registerAlarmOfferButton(app, deps);

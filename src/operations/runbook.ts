@@ -83,6 +83,20 @@ export interface StepOutcome {
   done?: { summary: string };
 }
 
+/** What a plan menu's hook gets besides the picked value: the operation the menu belongs to, and its input. */
+export interface PlanMenuContext<I> {
+  operation: Operation;
+  input: I;
+  logger: Logger;
+}
+
+/**
+ * The input of the operation that replaces one awaiting approval when `choice` is picked in its plan's
+ * menu (e.g. rollback's "another build" sets `to`), or why the choice cannot be taken. Called after the
+ * approval gate allowed the clicker to cancel; read-only (the new input gets its own plan and approval).
+ */
+export type PlanMenuHook<I> = (choice: string, ctx: PlanMenuContext<I>) => Promise<ParseResult<I>>;
+
 /** One runbook procedure as code: parses its input, builds plans, runs their steps. */
 export interface Runbook<I = unknown> {
   /** The slash subcommand, e.g. `retract`. */
@@ -134,6 +148,12 @@ export interface Runbook<I = unknown> {
    * Nothing starts until someone clicks; the clicker is the requester.
    */
   offerForAlarm?(alarm: Alarm): I | undefined;
+  /**
+   * The hooks of the select menus this runbook's plans carry (Plan.menu), by action id. The Slack layer
+   * knows no runbook: one generic handler registers every id listed here, and a pick cancels the
+   * operation (through the gate, as Cancel) and proposes a new one with the input the hook returns.
+   */
+  planMenus?: Readonly<Record<string, PlanMenuHook<I>>>;
 }
 
 /** A runbook of any input type (each validates its own input). */

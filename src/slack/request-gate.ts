@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isValidSlackRequest } from '@slack/bolt';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { MIMEType } from 'node:util';
@@ -99,11 +99,17 @@ const EventEnvelope = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event_callback'), event_id: z.string().min(1).max(200), team_id: slackId.optional(), event: z.object({ type: z.string().min(1).max(100) }).passthrough() }),
 ]);
 
-/** Verifies Slack's v0 signature (HMAC-SHA256 of `v0:<timestamp>:<body>`) in constant time. */
-export function validSignature(secret: string, timestamp: string, body: Buffer, signature: string): boolean {
-  const expected = Buffer.from(`v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex')}`);
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/**
+ * Verifies Slack's v0 signature (HMAC-SHA256 of `v0:<timestamp>:<body>`, compared in constant time) with
+ * Bolt's exported verification. `timestamp` has passed slackTimestamp (plain digits, fresh in both
+ * directions, which Bolt's past-only staleness check is not); `nowSeconds` defaults to it, so Bolt's
+ * own staleness check never refuses what ours accepted. Bolt signs the body as text: a body that is not
+ * UTF-8 (Slack sends only UTF-8) does not survive the decoding and is refused.
+ */
+export function validSignature(secret: string, timestamp: string, body: Buffer, signature: string, nowSeconds = Number(timestamp)): boolean {
+  const text = body.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(body)) return false;
+  return isValidSlackRequest({ signingSecret: secret, body: text, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(timestamp) }, nowMilliseconds: nowSeconds * 1000 });
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -126,11 +132,11 @@ export function checkSlackRequest(body: Buffer, headers: IncomingHttpHeaders, se
     // Slack's certificate check of a slash command URL (`ssl_check=1&token=…`): answered 200 and never
     // processed. Bolt answers it without a signature, so do we; a signature that is there must be valid.
     if (signature === undefined && timestamp.state !== 'invalid') return { ok: true, kind: 'ssl_check' };
-    if (timestamp.state === 'fresh' && signature !== undefined && validSignature(secret, timestamp.value, body, signature)) return { ok: true, kind: 'ssl_check' };
+    if (timestamp.state === 'fresh' && signature !== undefined && validSignature(secret, timestamp.value, body, signature, nowSeconds)) return { ok: true, kind: 'ssl_check' };
     return { ok: false, status: 401, error: 'invalid signature' };
   }
   if (timestamp.state !== 'fresh') return { ok: false, status: 401, error: 'stale or missing x-slack-request-timestamp' };
-  if (!signature || !validSignature(secret, timestamp.value, body, signature)) return { ok: false, status: 401, error: 'invalid signature' };
+  if (!signature || !validSignature(secret, timestamp.value, body, signature, nowSeconds)) return { ok: false, status: 401, error: 'invalid signature' };
   const shape = checkShape(contentType, text);
   return shape.ok ? { ok: true, kind: 'slack', contentType } : shape;
 }

@@ -145,7 +145,7 @@ describe('choosing another build and changing the world under an approval', () =
     expect(t.cfn.mutatingCalls()).toEqual([]);
     // A second pick on the cancelled plan, and a forged entry, change nothing.
     await t.e2e.post(pick(gate, /^#40 01de01d/, 'UOTHER'));
-    await waitFor(() => t.e2e.ephemeralsFor('UOTHER').find((m) => /The build can no longer be changed/.test(m)), { what: 'the late pick explanation' });
+    await waitFor(() => t.e2e.ephemeralsFor('UOTHER').find((m) => /can no longer be changed/.test(m)), { what: 'the late pick explanation' });
     await t.e2e.post(pick(gate, /^#40 01de01d/, 'UFORGE', `${gate.blocks!.length > 0 ? 'op-aaaaaaaa' : ''}|$(reboot)`));
     await waitFor(() => t.e2e.ephemeralsFor('UFORGE').find((m) => /This menu entry is not valid/.test(m)), { what: 'the forged pick refusal' });
     expect(t.e2e.slack.threadReplies(CHANNEL, gate.ts).filter((m) => buttonsOf(m).includes('op_approve'))).toHaveLength(1);

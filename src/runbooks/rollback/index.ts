@@ -1,7 +1,7 @@
 import type { Runbook, StepOutcome } from '../../operations/runbook';
 import type { RollbackDeps } from './deps';
-import { parseRollback, ROLLBACK_USAGE, RollbackInput } from './input';
-import { buildRollbackPlan, succeeded } from './plan';
+import { parseRollback, ROLLBACK_USAGE, RollbackInput, SHA } from './input';
+import { buildRollbackPlan, PICK_BUILD_ACTION, succeeded } from './plan';
 import { discardUnexecuted, runExecute, runPrepare, runVerify, undoFor, type UndoProposer } from './run';
 import { STEP_IDS } from './steps';
 import { rollbackTarget } from '../history/targets';
@@ -41,6 +41,11 @@ export function rollbackRunbook(deps: RollbackDeps): Runbook<RollbackInput> {
         default:
           return { ok: false, summary: `Unknown step kind ${step.action.kind}.` };
       }
+    },
+    planMenus: {
+      // "Roll back to another build": the same rollback, to the picked commit.
+      [PICK_BUILD_ACTION]: (choice, { input }) =>
+        Promise.resolve(SHA.test(choice) ? { ok: true, value: { ...input, to: choice } } : { ok: false, error: 'This menu entry is not a build of this service.' }),
     },
     cleanUp: (_input, ctx) => (deps.cfn ? discardUnexecuted(deps.cfn, ctx.operation.results, ctx.signal) : Promise.resolve(undefined)),
   };

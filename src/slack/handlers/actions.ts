@@ -1,30 +1,18 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { OperationEngine } from '../../operations/engine';
-import { OPERATION_ID_PATTERN } from '../../operations/ids';
 import { APPROVE_ACTION, CANCEL_ACTION } from '../blocks/operation-message';
 import { onClick, tellClicker } from './click';
+import { OperationValue, StepValue } from './click-values';
 import { explainState } from './state-words';
-
-const ApproveValue = z
-  .string()
-  .max(200)
-  .transform((v) => v.split('|'))
-  .pipe(z.tuple([z.string().regex(OPERATION_ID_PATTERN), z.string().regex(/^[\w.-]{1,64}$/), z.string().regex(/^[0-9a-f]{16}$/)]));
-const CancelValue = z.string().regex(OPERATION_ID_PATTERN);
 
 /** Registers the Approve and Cancel buttons of operation messages; the engine's approval gate decides. */
 export function registerOperationButtons(app: App, deps: { engine: OperationEngine; logger: Logger }): void {
-  onClick(app, deps.logger, APPROVE_ACTION, async (args, click, log) => {
-    const value = ApproveValue.safeParse(click.value);
-    if (!value.success) {
-      log.warn('approve button with a malformed value');
-      return tellClicker(args, ':warning: This button is not valid. Nothing was approved.');
-    }
-    const [operationId, stepId, fingerprint] = value.data;
-    const outcome = await deps.engine.approve({ operationId, stepId, fingerprint, userId: click.user, from: click.from });
-    log.child({ operationId }).info({ outcome: outcome.kind }, 'approval click');
+  const approve = { id: APPROVE_ACTION, value: StepValue, invalid: 'This button is not valid. Nothing was approved.', operationOf: (v: { operationId: string }) => v.operationId };
+  onClick(app, deps.logger, approve, async (args, click, log) => {
+    const { operationId } = click.value;
+    const outcome = await deps.engine.approve({ ...click.value, userId: click.user, from: click.from });
+    log.info({ outcome: outcome.kind }, 'approval click');
     switch (outcome.kind) {
       case 'approved':
         if (outcome.remaining > 0) await tellClicker(args, `:white_check_mark: Your approval of \`${operationId}\` is recorded. It needs ${outcome.remaining} more approver${outcome.remaining === 1 ? '' : 's'}.`);
@@ -41,11 +29,10 @@ export function registerOperationButtons(app: App, deps: { engine: OperationEngi
     }
   });
 
-  onClick(app, deps.logger, CANCEL_ACTION, async (args, click, log) => {
-    const value = CancelValue.safeParse(click.value);
-    if (!value.success) return tellClicker(args, ':warning: This button is not valid. Nothing was cancelled.');
-    const outcome = await deps.engine.cancel({ operationId: value.data, userId: click.user, from: click.from });
-    log.child({ operationId: value.data }).info({ outcome: outcome.kind }, 'cancel click');
+  const cancel = { id: CANCEL_ACTION, value: OperationValue, invalid: 'This button is not valid. Nothing was cancelled.', operationOf: (v: string) => v };
+  onClick(app, deps.logger, cancel, async (args, click, log) => {
+    const outcome = await deps.engine.cancel({ operationId: click.value, userId: click.user, from: click.from });
+    log.info({ outcome: outcome.kind }, 'cancel click');
     switch (outcome.kind) {
       case 'cancelled':
         return;

@@ -19,13 +19,12 @@ const OFFER_KEY_RETENTION_MS = 7 * 24 * 3_600_000;
  * workspace); the first click starts it, later clicks are told it already started.
  */
 export function registerAlarmOfferButton(app: App, deps: { engine: OperationEngine; store: OperationStore; runbooks: RunbookRegistry; policy: ApprovalPolicy; logger: Logger }): void {
-  onClick(app, deps.logger, ALARM_OFFER_ACTION, async (args, click, log) => {
-    const value = OfferValue.safeParse(click.value);
-    const offer = value.success ? value.data : undefined;
-    const runbook = offer ? deps.runbooks.get(offer.r) : undefined;
-    const input = offer && runbook?.offerForAlarm ? runbook.inputSchema.safeParse(offer.i) : undefined;
+  onClick(app, deps.logger, { id: ALARM_OFFER_ACTION, value: OfferValue, invalid: 'This button is not valid. Nothing was started.' }, async (args, click, log) => {
+    const offer = click.value;
+    const runbook = deps.runbooks.get(offer.r);
+    const input = runbook?.offerForAlarm ? runbook.inputSchema.safeParse(offer.i) : undefined;
     const channel = click.from.channel;
-    if (!offer || !runbook || !input?.success || !channel || !click.messageTs) return tellClicker(args, ':warning: This button is not valid. Nothing was started.');
+    if (!runbook || !input?.success || !channel || !click.messageTs) return tellClicker(args, ':warning: This button is not valid. Nothing was started.');
     const decision = await checkApproval(deps.policy, { role: 'propose', home: { channel: offer.c, team: offer.w }, user: click.user, from: click.from });
     if (!decision.allowed) {
       log.info({ code: decision.code }, 'alarm offer click refused');

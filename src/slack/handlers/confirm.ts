@@ -1,17 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { OperationEngine } from '../../operations/engine';
-import { OPERATION_ID_PATTERN } from '../../operations/ids';
 import { CONFIRM_ACTION } from '../blocks/operation-message';
 import { onClick, tellClicker } from './click';
+import { StepValue } from './click-values';
 import { explainState } from './state-words';
-
-const ConfirmValue = z
-  .string()
-  .max(200)
-  .transform((v) => v.split('|'))
-  .pipe(z.tuple([z.string().regex(OPERATION_ID_PATTERN), z.string().regex(/^[\w.-]{1,64}$/), z.string().regex(/^[0-9a-f]{16}$/)]));
 
 /**
  * The answer button of a confirmation step (e.g. "Not business critical"). It is the step's approval:
@@ -20,12 +13,10 @@ const ConfirmValue = z
  * recorded in the audit trail as `approved`.
  */
 export function registerConfirmButton(app: App, deps: { engine: OperationEngine; logger: Logger }): void {
-  onClick(app, deps.logger, CONFIRM_ACTION, async (args, click, log) => {
-    const value = ConfirmValue.safeParse(click.value);
-    if (!value.success) return tellClicker(args, ':warning: This button is not valid. Nothing was confirmed.');
-    const [operationId, stepId, fingerprint] = value.data;
-    const outcome = await deps.engine.approve({ operationId, stepId, fingerprint, userId: click.user, from: click.from });
-    log.child({ operationId }).info({ outcome: outcome.kind, stepId }, 'confirmation click');
+  const confirm = { id: CONFIRM_ACTION, value: StepValue, invalid: 'This button is not valid. Nothing was confirmed.', operationOf: (v: { operationId: string }) => v.operationId };
+  onClick(app, deps.logger, confirm, async (args, click, log) => {
+    const outcome = await deps.engine.approve({ ...click.value, userId: click.user, from: click.from });
+    log.info({ outcome: outcome.kind, stepId: click.value.stepId }, 'confirmation click');
     switch (outcome.kind) {
       case 'approved':
         return;

@@ -34,15 +34,14 @@ export async function exportTimeline(client: webApi.WebClient, store: OperationS
 
 /** The "Export timeline" entry of a finished operation's menu: read-only, but only from the operation's own channel and workspace (the same gate). */
 export function registerExportButton(app: App, deps: { store: OperationStore; logger: Logger; policy: ApprovalPolicy }): void {
-  onClick(app, deps.logger, EXPORT_ACTION, async (args, click, log) => {
-    const id = ExportValue.safeParse(click.value);
-    if (!id.success) return tellClicker(args, ':warning: This menu entry is not valid. Nothing was exported.');
-    const op = await deps.store.get(id.data);
+  const exportEntry = { id: EXPORT_ACTION, value: ExportValue, invalid: 'This menu entry is not valid. Nothing was exported.', operationOf: (v: string) => v };
+  onClick(app, deps.logger, exportEntry, async (args, click, log) => {
+    const op = await deps.store.get(click.value);
     const step = op?.plan.steps[0];
     if (!op || !step) return tellClicker(args, ':warning: I do not know this operation. Nothing was exported.');
     const decision = await checkApproval(deps.policy, { role: 'check', operation: op, step, user: click.user, from: click.from });
     if (!decision.allowed) return tellClicker(args, `:no_entry: ${decision.reason} Nothing was exported.`);
-    log.info({ operationId: op.id }, 'timeline export');
-    await tellClicker(args, await exportTimeline(args.client, deps.store, id.data, click.user));
+    log.info('timeline export');
+    await tellClicker(args, await exportTimeline(args.client, deps.store, click.value, click.user));
   });
 }

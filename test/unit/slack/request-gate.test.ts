@@ -26,6 +26,19 @@ describe('checkSlackRequest', () => {
     expect(validSignature('8f742231b10e8888abcd99yyyzzz85a5', '1531420619', Buffer.from(body), 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503')).toBe(false);
   });
 
+  // The signature is checked by Bolt's exported isValidSlackRequest; these are the cases its text-based
+  // check could read differently from the bytes Slack signed, and a version Slack does not use.
+  it('refuses a body that is not UTF-8 even when its bytes are correctly signed, and a signature of another version', () => {
+    const bytes = Buffer.concat([Buffer.from('command=%2Frunbook&text='), Buffer.from([0xff, 0xfe]), Buffer.from('&user_id=UREQ')]);
+    const hex = createHmac('sha256', SECRET).update(`v0:${NOW}:`).update(bytes).digest('hex');
+    expect(validSignature(SECRET, String(NOW), bytes, `v0=${hex}`, NOW)).toBe(false);
+    const text = Buffer.from('command=%2Frunbook&text=caf\u00e9');
+    const good = createHmac('sha256', SECRET).update(`v0:${NOW}:`).update(text).digest('hex');
+    expect(validSignature(SECRET, String(NOW), text, `v0=${good}`, NOW)).toBe(true);
+    expect(validSignature(SECRET, String(NOW), text, `v1=${good}`, NOW)).toBe(false);
+    expect(validSignature(SECRET, String(NOW), text, `v0=${good}`, NOW + 301)).toBe(false);
+  });
+
   it('lets well-formed commands, clicks and events through', () => {
     expect(check(command(), FORM)).toEqual({ ok: true, kind: 'slack', contentType: FORM });
     expect(check(blockAction({ userId: 'UAPP', actionId: 'op_approve', value: 'v', messageTs: '1.2', responseUrl: 'http://127.0.0.1/r' }), FORM)).toEqual({ ok: true, kind: 'slack', contentType: FORM });
