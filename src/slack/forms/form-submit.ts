@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AnyRunbook, RunbookRegistry } from '../../operations/runbook';
+import type { RunbookRegistry } from '../../operations/runbook';
 import { fieldBlockId, formFields, toWords } from './form-fields';
 import { CHANNEL_BLOCK, FormMetadata, RUNBOOK_BLOCK } from './form-view';
 
