@@ -11,13 +11,15 @@ import { fieldsView, FORM_CALLBACK_ID, OPEN_FORM_ACTION, PICK_RUNBOOK_ACTION, pi
 import { runLookup, type FormLookups, type LookupOutcome } from './lookups';
 
 export interface FormDeps {
-  engine: OperationEngine;
+  engine: Pick<OperationEngine, 'propose'>;
   runbooks: RunbookRegistry;
   logger: Logger;
   /** Read-only lookups for select menus (from wiring.ts); absent: every field is a text input. */
   lookups?: FormLookups;
   /** RUNBOOK_CHANNEL, preselected when it is a channel id and the form was not opened in a channel. */
   runbookChannel?: string;
+  /** How long one lookup may take (default LOOKUP_DEADLINE_MS; tests shorten it). */
+  lookupDeadlineMs?: number;
 }
 
 /** Who opens the form, and from which channel when it was `/runbook` typed in one. */
@@ -111,6 +113,6 @@ export function registerRunbookForm(app: App, deps: FormDeps): (from: OpenFrom) 
 async function lookupsFor(deps: FormDeps, name: string): Promise<Record<string, LookupOutcome>> {
   const runbook = deps.runbooks.get(name);
   const names = [...new Set((runbook ? (formFields(runbook) ?? []) : []).flatMap((f) => (f.meta.lookup && !f.choices ? [f.meta.lookup] : [])))];
-  const outcomes = await Promise.all(names.map((n) => runLookup(deps.lookups, n)));
+  const outcomes = await Promise.all(names.map((n) => runLookup(deps.lookups, n, deps.lookupDeadlineMs)));
   return Object.fromEntries(names.map((n, i) => [n, outcomes[i]!]));
 }

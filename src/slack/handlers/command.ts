@@ -125,7 +125,7 @@ async function work(
 
 /** Proposes a runbook's operation for a person in a channel: the one path of the slash command and the form. */
 export async function proposeOperation(
-  deps: Pick<CommandDeps, 'engine'>,
+  deps: { engine: Pick<OperationEngine, 'propose'> },
   what: { runbook: string; input: unknown },
   who: { user_id: string; channel_id: string; team_id: string },
   log: Logger,
