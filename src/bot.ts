@@ -34,6 +34,8 @@ import { registerOperationButtons } from './slack/handlers/actions';
 import { registerPlanMenus } from './slack/handlers/plan-menus';
 import { registerAppHome } from './slack/handlers/app-home';
 import { registerRunbookCommand, type CommandDeps } from './slack/handlers/command';
+import { registerRunbookForm } from './slack/forms/register';
+import type { FormLookups } from './slack/forms/lookups';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
 import { registerDeliveryDedup } from './slack/delivery-keys';
@@ -135,7 +137,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client), oncall };
     const admission = new Admission(store, config.file.approvals.limits, overrides.now);
     const freeze = { admission, isApprover: (userId: string) => isAnyApprover(config.file.approvals, config.approvers, userId, { groups: policy.directory, oncall }) };
-    const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, logger, onClose: (fn) => void releases.push(fn) });
+    let lookups: FormLookups | undefined;
+    const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, logger, onClose: (fn) => void releases.push(fn), onLookups: (l) => (lookups = l) });
     // The outbox lease outlives a slow Slack attempt with its retries, and expires like a step's lease after a crash.
     const outbox = new OutboxSender({ store, client: app.client, logger, owner: `outbox-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, leaseMs: Math.max(2 * config.leaseMs, 2000) });
     releases.push(() => outbox.stop(config.shutdownGraceMs));
@@ -178,7 +181,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
         if (handling.size === 0) return;
       }
     };
-    registerListeners(app, { engine, store, runbooks, logger, policy, oncall, freeze, explainAlarm: (text) => explainAlarm(text, { pipeline, client: app.client }), unrouted: pipeline.unrouted });
+    registerListeners(app, { engine, store, runbooks, logger, policy, oncall, freeze, explainAlarm: (text) => explainAlarm(text, { pipeline, client: app.client }), unrouted: pipeline.unrouted, form: { lookups, runbookChannel: config.runbookChannel } });
     registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
@@ -243,12 +246,14 @@ function registerListeners(
     freeze: { admission: Admission; isApprover(userId: string): Promise<boolean> };
     explainAlarm?: CommandDeps['explainAlarm'];
     unrouted?: UnroutedAlarms;
+    form?: { lookups?: FormLookups; runbookChannel?: string };
   },
 ): void {
   // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once, by
   // whichever replica records its key first, after the ack (a duplicate is acknowledged and dropped).
   registerDeliveryDedup(app, deps);
-  registerRunbookCommand(app, deps);
+  // The form (shortcut, App Home button, `/runbook` alone) proposes through the command's path.
+  registerRunbookCommand(app, { ...deps, openForm: registerRunbookForm(app, { ...deps, ...deps.form }) });
   registerOperationButtons(app, deps);
   registerRecoveryButtons(app, deps);
   registerPlanMenus(app, deps);

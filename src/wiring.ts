@@ -15,6 +15,8 @@ import type { BotOverrides } from './bot';
 import type { Config } from './config';
 import type { RunbookRegistry } from './operations/runbook';
 import { createRunbooks } from './runbooks';
+import { createFormLookups } from './runbooks/form-lookups';
+import type { FormLookups } from './slack/forms/lookups';
 import { DEFAULT_ROLLBACK_TIMING, type RollbackDeps } from './runbooks/rollback';
 import { SlackChannelHistory } from './slack/channel-history';
 
@@ -29,6 +31,8 @@ export interface WiringDeps {
   logger?: { info(fields: Record<string, unknown>, message: string): void };
   /** Registers what must be closed when the bot stops. */
   onClose: (fn: () => Promise<void>) => void;
+  /** Receives the read-only lookups the runbook form's select menus use (over the same adapters). */
+  onLookups?: (lookups: FormLookups) => void;
 }
 
 /** Builds every adapter the configuration enables and the runbooks on top of them. */
@@ -60,6 +64,7 @@ export function wireRunbooks(config: Config, deps: WiringDeps): RunbookRegistry 
   const dynamodb = overrides.dynamodb ?? new SdkDynamoDbActions(aws.dynamodb);
   const cloudwatch = overrides.cloudwatch ?? new SdkCloudWatchActions(aws.cloudwatch);
   for (const client of [dynamodb, cloudwatch]) if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) deps.onClose(() => Promise.resolve(client.close()));
+  deps.onLookups?.(createFormLookups({ cfn: rollback.cfn, dynamodb: instrument(dynamodb, 'dynamodb'), airflow, dagaoDagId: config.airflow.dagaoDagId }));
   return createRunbooks({
     metapod: deps.metapod,
     rollback,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RETRACT_KINDS, type MetapodActions, type RetractKind } from '../actions/metapod/metapod-actions';
 import { BackendError } from '../actions/http/errors';
 import { makePlan } from '../operations/fingerprint';
+import { arg } from '../operations/runbook-args';
 import { UserFacingError, type ParseResult, type Runbook, type StepOutcome } from '../operations/runbook';
 import { formatDuration } from '../util/duration';
 import { escapeMrkdwn, showInput } from '../util/text';
@@ -22,6 +23,12 @@ const RetractInput = z.object({
   tx: z.string().regex(UUID).optional(),
 });
 export type RetractInput = z.infer<typeof RetractInput>;
+
+/** The words of `retract <kind> <id>` for help and the form (parseRetract still reads them). */
+const RetractArgs = z.object({
+  kind: arg(z.enum(RETRACT_KINDS), { label: 'What to retract', positional: 0, description: 'The kind of Metapod entity the id names.' }),
+  id: arg(z.string().regex(UUID, 'not a UUID'), { label: 'Id', positional: 1, description: 'Its UUID in Metapod (`:dataset/id`, `:attribute/id`…).', example: '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60' }),
+});
 
 const MEANING: Record<RetractKind, { label: string; explanation: string }> = {
   attribute: {
@@ -76,6 +83,7 @@ export function retractRunbook(metapod: MetapodActions | undefined, sonar?: Sona
     usage: USAGE,
     inputSchema: RetractInput,
     parse: parseRetract,
+    args: RetractArgs,
     targetOf: (input) => `${input.kind}:${input.id}`,
     async buildPlan(input, ctx) {
       if (!metapod) {

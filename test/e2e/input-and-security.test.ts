@@ -39,7 +39,7 @@ describe('requests that must not reach anything', () => {
     ['a non-UUID id', 'retract committed-dataset 12345', /is not a UUID/],
     ['a missing id', 'retract attribute', /Give the id/],
     ['extra words', `retract attribute ${DATASET_ID} now please`, /Unexpected words after the id/],
-    ['empty text', '', /No subcommand given/],
+    // Empty text opens the runbook form instead (test/e2e/runbook-form.test.ts).
     ['10 kB of text', `retract attribute ${'a'.repeat(10_000)}`, /too long/],
     ['unicode look-alikes', 'retract attribute 5f2c0a4e‐8d1b‐4c3a‐9f6e‐1b2c3d4e5f60 ✨', /is not a UUID/],
     ['quotes', `retract attribute "${DATASET_ID}"`, /is not a UUID/],

@@ -1,4 +1,4 @@
-import { DescribeTableCommand, DynamoDBClient, UpdateTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { mapSdkError } from '../aws/map-sdk-error';
 import type { AwsClientConfig } from '../aws/client-config';
 import { BackendError } from '../http/errors';
@@ -35,6 +35,8 @@ export interface DynamoDbActions {
   describeTable(name: string, signal?: AbortSignal): Promise<TableState | undefined>;
   /** UpdateTable with new provisioned throughput for the table and/or its GSIs. */
   updateCapacity(name: string, change: CapacityChange, signal?: AbortSignal): Promise<void>;
+  /** ListTables, up to `max` names (read-only; the form's Datomic table menu). Optional: fakes may omit it. */
+  listTableNames?(max: number, signal?: AbortSignal): Promise<string[]>;
 }
 
 const BACKEND = 'DynamoDB';
@@ -74,6 +76,22 @@ export class SdkDynamoDbActions implements DynamoDbActions {
     } catch (err) {
       throw mapSdkError(BACKEND, 'dynamodb:UpdateTable', `table \`${name}\``, err, signal);
     }
+  }
+
+  async listTableNames(max: number, signal?: AbortSignal): Promise<string[]> {
+    const names: string[] = [];
+    let start: string | undefined;
+    try {
+      // Pages of at most 100 names; stops at `max` so a large account is not walked while someone waits.
+      do {
+        const res = await this.client.send(new ListTablesCommand({ ExclusiveStartTableName: start, Limit: 100 }), { abortSignal: signal });
+        names.push(...(res.TableNames ?? []));
+        start = res.LastEvaluatedTableName;
+      } while (start && names.length < max);
+    } catch (err) {
+      throw mapSdkError(BACKEND, 'dynamodb:ListTables', 'the table list', err, signal);
+    }
+    return names.slice(0, max);
   }
 
   /** Closes the client's sockets. */

@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startHttpServer } from './http-server';
 import { emulateFileUploads, type UploadedFile } from './slack-files';
 import { createSlackFaults, type SlackFaults } from './slack-faults';
+import { emulateViews, type EmulatedView } from './slack-views';
 
 export type { UploadedFile } from './slack-files';
+export type { EmulatedView } from './slack-views';
 
 /** A JSON object as the emulator stores it. */
 export type Json = Record<string, unknown>;
@@ -77,6 +79,8 @@ export interface SlackEmulator {
   responses: RecordedResponse[];
   /** The Home tab view last published for each user (views.publish). */
   homeViews: Map<string, Json>;
+  /** Modals opened with views.open/views.push, by view id, as last updated (slack-views.ts). */
+  modals: Map<string, EmulatedView>;
   /** Files shared with files upload v2 (test/fakes/slack-files.ts). */
   files: UploadedFile[];
   unexpected: string[];
@@ -113,6 +117,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const usergroups = new Map(Object.entries(options.usergroups ?? {}));
   const emails = new Map(Object.entries(options.emails ?? {}).map(([id, email]) => [email.toLowerCase(), id]));
   const channels = new Map(Object.entries(options.channels ?? { CDATAENG: 'guild-data-eng', COTHER: 'random' }));
+  const modals = emulateViews(teamId);
   const uploads = emulateFileUploads(() => server.url, (problem) => emulator.unexpected.push(problem));
   const failures = new Map<string, string[]>();
   const faults = createSlackFaults();
@@ -193,6 +198,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       return { ok: true, view: { id: `V${user}`, team_id: teamId, type: 'home', blocks: view.blocks } };
     },
     ...uploads.methods,
+    ...modals.methods,
     'conversations.info': (args) => {
       const name = channels.get(str(args.channel) ?? '');
       return name ? { ok: true, channel: { id: str(args.channel), name, is_channel: true } } : { ok: false, error: 'channel_not_found' };
@@ -290,6 +296,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     ephemerals: [],
     responses: [],
     homeViews: new Map(),
+    modals: modals.views,
     files: uploads.files,
     unexpected: [],
     faults,

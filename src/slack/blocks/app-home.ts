@@ -1,6 +1,7 @@
 import type { UnroutedEntry } from '../../alarms/unrouted';
 import type { Operation } from '../../operations/types';
 import { escapeMrkdwn } from '../../util/text';
+import { OPEN_FORM_ACTION } from '../forms/form-view';
 import { context, identity, mrkdwn, riskLabel, slackDate, stateLabel, type Block } from './format';
 
 /** What the App Home shows one person. */
@@ -52,6 +53,8 @@ export function renderAppHome(content: AppHomeContent): HomeView {
     type: 'home',
     blocks: [
       mrkdwn('*runbook-bot* turns the on-call runbook into previewed, approved, audited operations. Type `/runbook help` in the on-call channel.'),
+      // Opens the runbook form (registered in slack/forms/register.ts), for those who do not remember a grammar.
+      { type: 'actions', block_id: 'home:form', elements: [{ type: 'button', action_id: OPEN_FORM_ACTION, text: { type: 'plain_text', text: 'Run a runbook…' } }] },
       ...section('Waiting for your approval', content.toApprove, pendingLine, 'Nothing is waiting for your approval.'),
       ...section('Your requests awaiting approval', content.mine, pendingLine, 'You have no requests waiting for approval.'),
       // An operation listed above as waiting is not repeated among the recent ones.

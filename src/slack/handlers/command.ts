@@ -25,6 +25,8 @@ export interface CommandDeps {
   oncall?: SlackOnCallDirectory;
   /** The shared freeze, for `/runbook freeze`. */
   freeze?: Omit<FreezeDeps, 'logger'>;
+  /** Opens the runbook form (`/runbook` with no words); absent: the usage error is answered. */
+  openForm?: (from: { triggerId: string; user: string; channel?: string }) => Promise<void>;
 }
 
 const STATUS_LIMIT = 15;
@@ -50,6 +52,12 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
   };
   app.command('/runbook', async ({ command, ack, respond, context }) => {
     const who = { requestId: command.trigger_id, user: command.user_id, channel: command.channel_id };
+    // `/runbook` alone opens the form (after the ack: views.open is a Slack call).
+    if (deps.openForm && (command.text ?? '').trim() === '') {
+      await ack();
+      await deps.openForm({ triggerId: command.trigger_id, user: command.user_id, channel: command.channel_id });
+      return;
+    }
     const parsed = parseCommand(command.text ?? '', deps.runbooks);
     // Debug only: a proposal is logged by the engine, and one info line per command is enough under a burst.
     deps.logger.debug({ ...who, kind: parsed.kind }, 'slash command');
@@ -109,18 +117,32 @@ async function work(
       await respond({ response_type: 'ephemeral', ...renderStatusDetail(op, await deps.store.auditTrail(op.id)) });
       return;
     }
-    const op = await deps.engine.propose({ runbook: parsed.runbook, input: parsed.input, requester: command.user_id, location: { channel: command.channel_id, team: command.team_id } });
-    log.debug({ operationId: op.id, runbook: op.runbook }, 'operation proposed from slash command');
+    await proposeOperation(deps, parsed, command, log);
   } catch (err) {
-    if (err instanceof UserFacingError) {
-      log.info({ code: err.code }, 'command refused');
-      await respond({ response_type: 'ephemeral', text: `:warning: ${err.message}` });
-      return;
-    }
-    const ref = randomUUID().slice(0, 8);
-    log.error({ err, ref }, 'slash command failed');
-    await respond({ response_type: 'ephemeral', text: `:x: Something went wrong on my side (reference \`${ref}\`). Nothing was run.` });
+    await respond({ response_type: 'ephemeral', text: failureText(err, log) });
   }
+}
+
+/** Proposes a runbook's operation for a person in a channel: the one path of the slash command and the form. */
+export async function proposeOperation(
+  deps: { engine: Pick<OperationEngine, 'propose'> },
+  what: { runbook: string; input: unknown },
+  who: { user_id: string; channel_id: string; team_id: string },
+  log: Logger,
+): Promise<void> {
+  const op = await deps.engine.propose({ runbook: what.runbook, input: what.input, requester: who.user_id, location: { channel: who.channel_id, team: who.team_id } });
+  log.debug({ operationId: op.id, runbook: op.runbook }, 'operation proposed from slash command');
+}
+
+/** What the person is told when a command fails: a refusal as written, anything else as a reference to the logs. */
+export function failureText(err: unknown, log: Logger): string {
+  if (err instanceof UserFacingError) {
+    log.info({ code: err.code }, 'command refused');
+    return `:warning: ${err.message}`;
+  }
+  const ref = randomUUID().slice(0, 8);
+  log.error({ err, ref }, 'slash command failed');
+  return `:x: Something went wrong on my side (reference \`${ref}\`). Nothing was run.`;
 }
 
 /** Who is on call for every configured schedule; a schedule that cannot be read says why instead. */
