@@ -1,24 +1,20 @@
 import type { Logger } from 'pino';
 import { VersionConflictError, type OperationStore } from '../store/store';
-import { afterStep, attemptOf, changeOperation, changeOwned, currentStep, failedResult, finishOperation, isExpired, transition } from './changes';
-import { droppedAfterSuccess, endEarly, lostStepSummary, planLost } from './early-end';
+import { attemptOf, changeOperation, currentStep, finishOperation, isExpired, transition } from './changes';
 import { stepFingerprint } from './fingerprint';
-import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
 import { checkApproval, type ClickOrigin } from './approval-gate';
-import { approvalsRequired, type ApprovalPolicy } from './policy';
+import type { ApprovalPolicy } from './policy';
 import { requiredApprovals, type ApprovalRules } from './approval-rules';
-import { diffPlans } from './plan-diff';
 import { sendReminders, type ReminderSettings } from './reminders';
 import type { OnCallDirectory } from './approval-rules';
-import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
+import { UserFacingError, type Runbook, type RunbookRegistry } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
-import { recentOnTarget, twinError } from './recent-history';
 import { runClaimedStep } from './step-runner';
-import { proposeOperation, type ProposeRequest } from './propose';
+import { proposeFollowUp, proposeOperation, type ProposeRequest } from './propose';
 import { recheckPlan, recordResult, type ResultParts } from './step-results';
 import { sweepOperations } from './sweep';
-import type { AlarmOrigin, Operation, OperationLocation, Plan, Step, StepResult } from './types';
+import type { Operation, Plan, Step } from './types';
 
 export interface EngineOptions {
   store: OperationStore;
@@ -248,19 +244,6 @@ export class OperationEngine {
     return undefined;
   }
 
-  /** Proposes what the step asked for (e.g. an undo) in the same thread, as its own operation. */
-  private async proposeFollowUp(op: Operation, followUp: FollowUp): Promise<void> {
-    const thread = op.location.threadTs ?? op.location.messageTs;
-    try {
-      // A follow-up of an alarm's operation keeps saying which alarm started it (its requester is the bot).
-      const next = await this.propose({ runbook: followUp.runbook, input: followUp.input, requester: op.requester, location: { channel: op.location.channel, threadTs: thread }, ...(op.alarm ? { alarm: op.alarm } : {}) });
-      await this.notify(op, { type: 'follow_up', why: followUp.why, operationId: next.id });
-    } catch (err) {
-      this.log(op).warn({ err }, 'proposing the follow-up failed');
-      await this.notify(op, { type: 'follow_up', why: followUp.why, error: (err as Error).message });
-    }
-  }
-
   private runbook(name: string): Runbook {
     const runbook = this.opts.runbooks.get(name);
     if (!runbook) throw new UserFacingError(`Unknown runbook "${name}"`, 'unknown_runbook');
@@ -290,7 +273,7 @@ export class OperationEngine {
   }
 
   private resultParts(): ResultParts {
-    return { ...this.parts(), instanceId: this.instanceId, proposeFollowUp: (op, followUp) => this.proposeFollowUp(op, followUp) };
+    return { ...this.parts(), instanceId: this.instanceId, proposeFollowUp: (op, followUp) => proposeFollowUp(this.parts(), op, followUp, (req) => this.propose(req)) };
   }
 
   /** What the request helpers outside this class need of the engine. */

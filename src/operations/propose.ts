@@ -6,7 +6,7 @@ import { approvalsRequired } from './policy';
 import type { ApprovalRules } from './approval-rules';
 import type { EngineParts } from './recovery';
 import { recentOnTarget, twinError } from './recent-history';
-import { UserFacingError } from './runbook';
+import { UserFacingError, type FollowUp } from './runbook';
 import { buildCheckedPlan } from './step-kinds';
 import type { AlarmOrigin, Operation, OperationLocation, Plan, Step } from './types';
 
@@ -86,4 +86,17 @@ export async function proposeOperation(e: ProposeParts, req: ProposeRequest): Pr
   if (!gated) e.schedule(op.id);
   log.info({ runbook: op.runbook, state: op.state }, 'operation proposed');
   return (await e.store.get(op.id)) ?? op;
+}
+
+/** Proposes what a step asked for (e.g. an undo) in the same thread, as its own operation; says so, or why not, in the thread. */
+export async function proposeFollowUp(e: EngineParts, op: Operation, followUp: FollowUp, propose: (req: ProposeRequest) => Promise<Operation>): Promise<void> {
+  const thread = op.location.threadTs ?? op.location.messageTs;
+  try {
+    // A follow-up of an alarm's operation keeps saying which alarm started it (its requester is the bot).
+    const next = await propose({ runbook: followUp.runbook, input: followUp.input, requester: op.requester, location: { channel: op.location.channel, threadTs: thread }, ...(op.alarm ? { alarm: op.alarm } : {}) });
+    await e.notify(op, { type: 'follow_up', why: followUp.why, operationId: next.id });
+  } catch (err) {
+    e.log(op).warn({ err }, 'proposing the follow-up failed');
+    await e.notify(op, { type: 'follow_up', why: followUp.why, error: (err as Error).message });
+  }
 }
