@@ -1,4 +1,5 @@
 import { checkApprover, describeApprovers, isListedApprover, type ApprovalPolicy } from './policy';
+import { gateOf } from './gates';
 import type { Operation, Step } from './types';
 
 /**
@@ -63,7 +64,9 @@ export async function checkApproval(policy: ApprovalPolicy, req: GateRequest): P
   const op = req.operation;
   if (req.role === 'approve') {
     if (req.user === op.requester) {
-      return { allowed: false, code: 'requester', reason: 'You requested this operation, so you cannot approve it: someone else must (four-eyes rule).' };
+      // A confirmation's answer is its approval: the same rule, said as what the button asked.
+      const what = gateOf(req.step).type === 'confirmation' ? 'answer its question' : 'approve it';
+      return { allowed: false, code: 'requester', reason: `You requested this operation, so you cannot ${what}: someone else must (four-eyes rule).` };
     }
     if (requestersOf(op).includes(req.user)) {
       return { allowed: false, code: 'rerun_requester', reason: 'You asked to run this step again, so you are a requester of the re-run and cannot approve it: someone who is neither the original requester nor you must (four-eyes rule).' };

@@ -1,22 +1,20 @@
 import type { Logger } from 'pino';
 import { VersionConflictError, type OperationStore } from '../store/store';
-import { afterStep, attemptOf, changeOperation, changeOwned, currentStep, failedResult, finishOperation, isExpired, transition } from './changes';
-import { droppedAfterSuccess, endEarly, lostStepSummary, planLost } from './early-end';
+import { attemptOf, changeOperation, currentStep, finishOperation, isExpired, transition } from './changes';
 import { stepFingerprint } from './fingerprint';
-import { newOperationId } from './ids';
 import type { OperationObserver } from './observer';
 import { checkApproval, type ClickOrigin } from './approval-gate';
-import { approvalsRequired, type ApprovalPolicy } from './policy';
+import type { ApprovalPolicy } from './policy';
 import { requiredApprovals, type ApprovalRules } from './approval-rules';
-import { diffPlans } from './plan-diff';
 import { sendReminders, type ReminderSettings } from './reminders';
 import type { OnCallDirectory } from './approval-rules';
-import { UserFacingError, type FollowUp, type Runbook, type RunbookRegistry, type StepOutcome } from './runbook';
+import { UserFacingError, type Runbook, type RunbookRegistry } from './runbook';
 import { checkState, cleanUpEnded, runAgain, type CheckOutcome, type EngineParts, type RerunOutcome } from './recovery';
-import { recentOnTarget, twinError } from './recent-history';
 import { runClaimedStep } from './step-runner';
+import { proposeFollowUp, proposeOperation, type ProposeRequest } from './propose';
+import { recheckPlan, recordResult, type ResultParts } from './step-results';
 import { sweepOperations } from './sweep';
-import type { AlarmOrigin, Operation, OperationLocation, Plan, Step, StepResult } from './types';
+import type { Operation, Plan, Step } from './types';
 
 export interface EngineOptions {
   store: OperationStore;
@@ -74,59 +72,11 @@ export class OperationEngine {
   }
 
   /** Builds the plan, stores the operation and publishes it; read-only first steps start at once. */
-  async propose(req: { runbook: string; input: unknown; requester: string; location: OperationLocation; correlationKey?: string; alarm?: AlarmOrigin }): Promise<Operation> {
-    const runbook = this.runbook(req.runbook);
-    // An alarm's repeats are coalesced by its key instead; a person's identical request points to the first.
-    const history = await recentOnTarget(this.opts.store, runbook, req.input, this.now());
-    if (history.twin && !req.correlationKey) throw twinError(history.twin);
-    const plan = await runbook.buildPlan(req.input, { logger: this.opts.logger, now: this.now(), results: [] });
-    if (plan.steps.length === 0) throw new UserFacingError('There is nothing to do: the plan has no steps.', 'empty_plan');
-    const refused = await this.opts.admission?.refusePropose(runbook.name, req.input, plan);
-    if (refused) throw new UserFacingError(refused, 'not_admitted');
-    const now = this.now();
-    const gated = approvalsRequired(plan.steps[0]!.risk) > 0;
-    let op: Operation = {
-      id: (this.opts.newId ?? newOperationId)(),
-      runbook: runbook.name,
-      input: req.input,
-      plan,
-      state: gated ? 'awaiting_approval' : 'planned',
-      version: 0,
-      requester: req.requester,
-      location: req.location,
-      correlationKey: req.correlationKey,
-      // Only the alarm listener proposes with a correlation key: such an operation was started by an alarm.
-      ...(req.alarm || req.correlationKey ? { alarm: req.alarm ?? {} } : {}),
-      ...(history.recent.length > 0 ? { recent: history.recent } : {}),
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      expiresAt: gated ? this.expiry() : undefined,
-      currentStep: 0,
-      approvals: [],
-      results: [],
-      approvalRules: this.opts.approvalRules?.(runbook.name, req.input, plan),
-    };
-    op = await this.opts.store.insert(op, [
-      { actor: req.requester, type: 'created', detail: { input: req.input, fingerprint: plan.fingerprint, steps: plan.steps.map((s) => s.id) } },
-    ]);
-    const log = this.log(op);
-    let messageTs: string;
-    try {
-      ({ messageTs } = await this.opts.observer.publish(op));
-    } catch (err) {
-      const reason = `Could not post the plan to Slack: ${(err as Error).message}`;
-      await changeOperation(this.opts.store, this.now, op.id, (cur) => finishOperation(this.now(), cur, 'failed', reason, 'system'));
-      log.warn({ err }, 'publishing the plan failed');
-      throw new UserFacingError(reason, 'publish_failed');
-    }
-    await changeOperation(this.opts.store, this.now, op.id, (cur) => ({
-      op: { ...cur, location: { ...cur.location, messageTs } },
-      audit: [{ actor: 'system', type: 'message_posted', detail: { channel: cur.location.channel, ts: messageTs } }],
-      result: undefined,
-    }));
-    if (!gated) this.schedule(op.id);
-    log.info({ runbook: op.runbook, state: op.state }, 'operation proposed');
-    return (await this.opts.store.get(op.id)) ?? op;
+  propose(req: ProposeRequest): Promise<Operation> {
+    return proposeOperation(
+      { ...this.parts(), logger: this.opts.logger, observer: this.opts.observer, newId: this.opts.newId, approvalRules: this.opts.approvalRules, admission: this.opts.admission, schedule: (id) => this.schedule(id) },
+      req,
+    );
   }
 
   /** Adds `userId`'s approval of the step the button showed (clicked `from` a channel and workspace); starts the step when enough approvals are in. */
@@ -250,7 +200,7 @@ export class OperationEngine {
     if (!claimed) return;
     op = claimed;
     for (;;) {
-      const rebuilt = await this.recheckPlan(op);
+      const rebuilt = await recheckPlan(this.resultParts(), op);
       if (!rebuilt) return;
       op = rebuilt;
       const step = currentStep(op);
@@ -269,7 +219,7 @@ export class OperationEngine {
         onProgress: (cur, s, text) => void this.notify(cur, { type: 'progress', step: s, text }),
         shutdown: this.shutdown.signal,
       });
-      const next = await this.recordResult(ran.op, step, ran.result, ran.outcome);
+      const next = await recordResult(this.resultParts(), ran.op, step, ran.result, ran.outcome);
       if (!next || next.state !== 'running') return;
       op = next;
     }
@@ -292,107 +242,6 @@ export class OperationEngine {
       }
     }
     return undefined;
-  }
-
-  /** Rebuilds the plan before a step runs; a changed fingerprint voids the approval and asks again. */
-  private async recheckPlan(op: Operation): Promise<Operation | undefined> {
-    const step = currentStep(op);
-    let fresh: Plan;
-    try {
-      fresh = await this.runbook(op.runbook).buildPlan(op.input, { logger: this.log(op), now: this.now(), results: op.results });
-    } catch (err) {
-      await this.recordResult(op, step, failedResult(this.now(), step, op, `Could not re-check the plan before running: ${(err as Error).message}`));
-      return undefined;
-    }
-    const dropped = droppedAfterSuccess(op, fresh);
-    if (dropped) {
-      const ended = await changeOwned(this.opts.store, op, this.instanceId, (cur) => endEarly(this.now(), cur, cur.currentStep - 1, cur.results, dropped, 'rebuilt_plan'));
-      if (ended) await this.notify(ended, { type: 'finished' });
-      return undefined;
-    }
-    const freshStep = fresh.steps[op.currentStep];
-    const approved = op.approvals.filter((a) => a.stepId === step.id);
-    const unchanged = freshStep !== undefined && freshStep.id === step.id && approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts, attemptOf(op, step.id)));
-    if (unchanged) return changeOwned(this.opts.store, op, this.instanceId, (cur) => ({ op: { ...cur, plan: fresh }, audit: [] }));
-    const changes = diffPlans(op.plan, fresh, op.currentStep);
-    const voided = await changeOwned(this.opts.store, op, this.instanceId, (cur) => ({
-      op: {
-        ...transition(this.now(), cur, 'awaiting_approval'),
-        plan: fresh,
-        approvals: cur.approvals.filter((a) => a.stepId !== step.id),
-        expiresAt: this.expiry(),
-        lease: undefined,
-        inFlight: undefined,
-      },
-      audit: [{ actor: 'system', type: 'plan_changed', detail: { from: op.plan.fingerprint, to: fresh.fingerprint, stepId: step.id, changes } }],
-    }));
-    if (voided) await this.notify(voided, { type: 'plan_changed', previousFingerprint: op.plan.fingerprint, changes });
-    return undefined;
-  }
-
-  /** Stores a step result and moves to the next step, the next gate, or the end. */
-  private async recordResult(op: Operation, step: Step, result: StepResult, outcome?: StepOutcome): Promise<Operation | undefined> {
-    const done = outcome?.done;
-    const first = afterStep(this.now(), op, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId }, done);
-    const gate = first.next.state === 'awaiting_approval' ? await this.prepareGate(op, first.next, [...op.results, result]) : undefined;
-    const stored = await changeOwned(this.opts.store, op, this.instanceId, (cur) => {
-      let { next, audit } = afterStep(this.now(), cur, step, result, { expiresAt: this.expiry(), instanceId: this.instanceId }, done);
-      if (next.state === 'awaiting_approval' && gate && 'end' in gate) {
-        const ended = endEarly(this.now(), cur, cur.currentStep, next.results, gate.end, 'rebuilt_plan');
-        return { op: ended.op, audit: [...audit.slice(0, 1), ...ended.audit] };
-      }
-      if (next.state === 'awaiting_approval' && gate && 'reason' in gate) {
-        next = { ...transition(this.now(), cur, 'failed', { results: next.results, reason: gate.reason }), lease: undefined, inFlight: undefined };
-        audit = [...audit.slice(0, 1), { actor: 'system', type: 'failed', detail: { reason: gate.reason } }];
-      } else if (next.state === 'awaiting_approval' && gate && 'plan' in gate) {
-        next = { ...next, plan: gate.plan };
-      }
-      return { op: next, audit };
-    });
-    if (!stored) {
-      // We lost the lease (another replica declared us dead): keep the truth in the audit trail and the thread.
-      await this.opts.store.appendAudit(op.id, first.audit.slice(0, 1));
-      const current = (await this.opts.store.get(op.id)) ?? op;
-      await this.notify({ ...current, results: [...op.results, result] }, { type: 'step_finished', step, result });
-      return undefined;
-    }
-    if (stored.state === 'interrupted') {
-      await this.notify(stored, { type: 'interrupted', step });
-      return stored;
-    }
-    await this.notify(stored, { type: 'step_finished', step, result, files: outcome?.files });
-    if (stored.state === 'awaiting_approval') await this.notify(stored, { type: 'awaiting_approval', step: currentStep(stored) });
-    if (stored.state === 'succeeded' || stored.state === 'failed') {
-      await this.notify(stored, { type: 'finished' });
-      if (outcome?.followUp) await this.proposeFollowUp(stored, outcome.followUp);
-    }
-    return stored;
-  }
-
-  /** The next gate shows a preview computed now, from the results so far, not the one planned at the start. */
-  private async prepareGate(op: Operation, next: Operation, results: StepResult[]): Promise<{ plan: Plan } | { reason: string } | { end: string }> {
-    try {
-      const plan = await this.runbook(op.runbook).buildPlan(op.input, { logger: this.log(op), now: this.now(), results });
-      // The results so far made the next step unnecessary (e.g. the diagnosis found nothing): end, not fail.
-      if (planLost(plan, currentStep(next).id)) return { end: lostStepSummary(currentStep(op), currentStep(next)) };
-      if (plan.steps[next.currentStep]?.id !== currentStep(next).id) throw new Error('the rebuilt plan has the next step at another place');
-      return { plan };
-    } catch (err) {
-      return { reason: `Could not prepare the next step: ${(err as Error).message}` };
-    }
-  }
-
-  /** Proposes what the step asked for (e.g. an undo) in the same thread, as its own operation. */
-  private async proposeFollowUp(op: Operation, followUp: FollowUp): Promise<void> {
-    const thread = op.location.threadTs ?? op.location.messageTs;
-    try {
-      // A follow-up of an alarm's operation keeps saying which alarm started it (its requester is the bot).
-      const next = await this.propose({ runbook: followUp.runbook, input: followUp.input, requester: op.requester, location: { channel: op.location.channel, threadTs: thread }, ...(op.alarm ? { alarm: op.alarm } : {}) });
-      await this.notify(op, { type: 'follow_up', why: followUp.why, operationId: next.id });
-    } catch (err) {
-      this.log(op).warn({ err }, 'proposing the follow-up failed');
-      await this.notify(op, { type: 'follow_up', why: followUp.why, error: (err as Error).message });
-    }
   }
 
   private runbook(name: string): Runbook {
@@ -421,6 +270,10 @@ export class OperationEngine {
     }
     // Only the writer of the transition sees these events (compare-and-set): the clean-up runs once.
     if (event.type === 'cancelled' || event.type === 'expired') await cleanUpEnded(this.parts(), op);
+  }
+
+  private resultParts(): ResultParts {
+    return { ...this.parts(), instanceId: this.instanceId, proposeFollowUp: (op, followUp) => proposeFollowUp(this.parts(), op, followUp, (req) => this.propose(req)) };
   }
 
   /** What the request helpers outside this class need of the engine. */

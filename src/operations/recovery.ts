@@ -6,6 +6,7 @@ import { checkApproval, type ClickOrigin } from './approval-gate';
 import type { OperationEvent } from './observer';
 import type { ApprovalPolicy } from './policy';
 import type { Runbook, StepOutcome } from './runbook';
+import { buildCheckedPlan, checkStateOf } from './step-kinds';
 import type { Operation, Plan } from './types';
 
 /** What the engine lends to the requests handled outside its class (interruption recovery, clean-up). */
@@ -80,7 +81,7 @@ export async function runAgain(e: EngineParts, req: { operationId: string; userI
     await e.store.appendAudit(existing.id, [{ actor: req.userId, type: 'approval_refused', detail: { role: 'rerun', code: decision.code, ...req.from } }]);
     return { kind: 'refused', op: existing, reason: decision.reason };
   }
-  const fresh = await e.runbook(existing.runbook).buildPlan(existing.input, { logger: e.log(existing), now: e.now(), results: existing.results });
+  const fresh = await buildCheckedPlan(e.runbook(existing.runbook), existing.input, { logger: e.log(existing), now: e.now(), results: existing.results });
   const outcome = await changeOperation<RerunOutcome>(e.store, e.now, req.operationId, (op) => Promise.resolve(requestRerun(e.now(), op, fresh, req.userId, e.expiry())));
   if (outcome === undefined) return { kind: 'not_found' };
   if (outcome.kind === 'rerun_requested') await e.notify(outcome.op, { type: 'rerun_requested', userId: req.userId, step: currentStep(outcome.op) });
@@ -100,9 +101,8 @@ export async function checkState(e: EngineParts, req: { operationId: string; use
   const externalIds = op.results[op.results.length - 1]?.externalIds ?? {};
   let outcome: StepOutcome;
   try {
-    outcome = runbook.checkState
-      ? await runbook.checkState(step, op.input, { logger: log, signal: AbortSignal.timeout(60_000), externalIds })
-      : previewAsCheck(op, await runbook.buildPlan(op.input, { logger: log, now: e.now(), results: op.results }));
+    const check = checkStateOf(runbook, step, op.input, { logger: log, signal: AbortSignal.timeout(60_000), externalIds });
+    outcome = check ? await check : previewAsCheck(op, await runbook.buildPlan(op.input, { logger: log, now: e.now(), results: op.results }));
   } catch (err) {
     outcome = { ok: false, summary: `The check itself failed: ${(err as Error).message}` };
   }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Alarm } from '../alarms/types';
 import type { ArgsSchema } from './runbook-args';
+import type { AnyStepKind } from './step-kinds';
 import type { Operation, Plan, PreviewLine, Step, StepResult } from './types';
 
 /** An error whose message is meant for the on-call engineer (shown in Slack as is). */
@@ -122,13 +123,19 @@ export interface Runbook<I = unknown> {
    * with a pointer to the first. Undefined: this input acts on nothing worth warning about (e.g. a read).
    */
   targetOf?(input: I): string | undefined;
-  /** Runs one approved step and verifies it. */
-  runStep(step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome>;
+  /**
+   * The kinds of step this runbook's plans contain (step-kinds.ts): each step's `action.kind` names one, whose
+   * schema parses the step's params when the plan is built, before it is stored and before the step runs; the
+   * engine runs the step through its kind. A plan with an undeclared kind or bad params fails closed.
+   */
+  steps?: readonly AnyStepKind[];
+  /** Runs one approved step and verifies it (only for a runbook that declares no `steps`). */
+  runStep?(step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome>;
   /** Longest time a step may run before it is aborted and failed. */
   stepTimeoutMs?: number;
   /**
-   * Read-only look at whether an interrupted step took effect (e.g. the change set's status). Without
-   * it, "check state" shows the step as it would be planned now.
+   * Read-only look at whether an interrupted step took effect (e.g. the change set's status); a step kind's
+   * own `checkState` comes first. Without either, "check state" shows the step as it would be planned now.
    */
   checkState?(step: Step, input: I, ctx: CheckStateContext): Promise<StepOutcome>;
   /**

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { OperationStore } from '../store/store';
 import { formatDuration } from '../util/duration';
 import { changeOwned } from './changes';
+import { runStepOf } from './step-kinds';
 import type { Runbook, StepOutcome } from './runbook';
 import type { Operation, Step, StepResult } from './types';
 
@@ -92,7 +93,7 @@ export async function runClaimedStep(
   let outcome: StepOutcome;
   try {
     outcome = await Promise.race([
-      opts.runbook.runStep(step, op.input, {
+      runStepOf(opts.runbook, step, op.input, {
         operation: op,
         step,
         attempt,

@@ -37,9 +37,18 @@ export interface Step {
   explanation?: string;
   /** How we know it worked. */
   verification: string;
-  /** The adapter call, as data: the runbook interprets it when the step runs. */
+  /** The adapter call, as data: `kind` names one of the runbook's step kinds, whose schema parses `params`. */
   action: { kind: string; params: Record<string, unknown> };
+  /** What lets the step run (gates.ts); absent means an approval as the risk requires. */
+  gate?: StepGate;
 }
+
+/**
+ * How a step is let through. `approval`: approvers approve what the preview shows. `confirmation`: a
+ * question someone other than the requester answers with the button (the answer is recorded as the step's
+ * approval, through the same gate); the step itself changes nothing.
+ */
+export type StepGate = { type: 'approval' } | { type: 'confirmation'; button: string; question: string };
 
 /** The ordered steps a runbook built, and the facts they were computed from. */
 export interface Plan {

@@ -1,10 +1,10 @@
 import type { AirflowActions, TaskInstanceRef } from '../../actions/airflow/airflow-actions';
 import { BackendError } from '../../actions/http/errors';
 import type { StepOutcome, StepRunContext } from '../../operations/runbook';
-import type { Step } from '../../operations/types';
+import { z } from 'zod';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+/** What the bypass step was approved to do: exactly these task instances, from Airflow's dry runs. */
+export const BypassParams = z.object({ dagId: z.string().min(1), dagRunId: z.string().min(1), mark: z.array(z.string()), clear: z.array(z.string()) });
 const ids = (refs: readonly TaskInstanceRef[]): string[] => [...new Set(refs.map((t) => t.taskId))].sort();
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 const list = (xs: readonly string[]): string => xs.join(', ') || 'none';
@@ -20,12 +20,9 @@ function failure(err: unknown): StepOutcome {
  * the dry runs must still show what was approved (else the step is voided, nothing changed), and each real change
  * must touch exactly what its dry run said (else the step stops there and says what Airflow did).
  */
-export async function runBypass(airflow: AirflowActions | undefined, step: Step, ctx: StepRunContext): Promise<StepOutcome> {
+export async function runBypass(airflow: AirflowActions | undefined, params: z.infer<typeof BypassParams>, ctx: StepRunContext): Promise<StepOutcome> {
   if (!airflow) return { ok: false, summary: 'Airflow is not configured (`AIRFLOW_URL`).' };
-  const dagId = str(step.action.params.dagId);
-  const dagRunId = str(step.action.params.dagRunId);
-  const mark = strings(step.action.params.mark);
-  const clear = strings(step.action.params.clear);
+  const { dagId, dagRunId, mark, clear } = params;
   if (mark.length === 0) return { ok: true, summary: 'Nothing to change in Airflow: no failed task of this name.' };
   const clearRequest = { dagRunId, taskIds: mark, includeDownstream: true, onlyFailed: true };
   try {

@@ -2,7 +2,7 @@ import type { Runbook } from '../../operations/runbook';
 import { BuildFailureInput, inputFromAlarm, offerFromAlarm, parseBuildFailure, USAGE } from './input';
 import { lookUp, type BuildFailureDeps } from './lookup';
 import { buildFromFindings } from './plan';
-import { runBuildFailureStep } from './run-steps';
+import { buildFailureSteps } from './run-steps';
 import { buildFailureTarget } from '../history/targets';
 
 export type { BuildFailureDeps, BuildFailureSettings } from './lookup';
@@ -20,7 +20,7 @@ export function buildFailureRunbook(deps: BuildFailureDeps): Runbook<BuildFailur
       const findings = await lookUp(deps, input, ctx.results);
       return buildFromFindings(deps, input, findings, ctx.results);
     },
-    runStep: (step, input, ctx) => runBuildFailureStep(deps, step, input, ctx),
+    steps: buildFailureSteps(deps),
     stepTimeoutMs: 5 * 60_000,
     fromAlarm: (alarm) => (alarm.kind === 'airflow-task-failure' ? inputFromAlarm(alarm, deps.settings.dagaoDagId) : undefined),
     offerForAlarm: (alarm) => (alarm.kind === 'airflow-task-failure' ? offerFromAlarm(alarm, deps.settings.dagaoDagId) : undefined),

@@ -2,6 +2,7 @@ import type { TaskInstanceRef } from '../../actions/airflow/airflow-actions';
 import { BackendError } from '../../actions/http/errors';
 import { makePlan } from '../../operations/fingerprint';
 import { UserFacingError } from '../../operations/runbook';
+import { confirmationGate } from '../../operations/gates';
 import type { Plan, PreviewLine, Step, StepResult } from '../../operations/types';
 import { escapeMrkdwn } from '../../util/text';
 import { datasetTaskId, describeGroup, modelTaskId, type FailureGroup } from './classify';
@@ -64,7 +65,8 @@ function confirmStep(group: FailureGroup): Step {
       { label: 'Owner', value: 'unknown to the bot: ask the squad that owns the dataset' },
     ],
     verification: 'Who confirmed, and when, is recorded in the audit trail.',
-    action: { kind: 'confirmation', params: { button: 'Not business critical', dataset: group.base } },
+    action: { kind: 'build-failure.confirm', params: { dataset: group.base } },
+    gate: confirmationGate('Not business critical', `Is the dataset ${group.base} business critical?`),
   };
 }
 
@@ -180,7 +182,7 @@ export async function buildFromFindings(deps: BuildFailureDeps, input: BuildFail
         steps.push(prStep(group, source, tx, edit.edit));
         facts.file = { repo: source.repo, path: source.file.path, sha: source.file.sha };
       } else if (done(STEP.pr)) {
-        steps.push({ id: STEP.pr, title: 'Open a pull request', risk: 'mutating', preview: [{ label: 'Done', value: 'see this thread' }], verification: 'Done.', action: { kind: 'github.pull-request', params: {} } });
+        steps.push({ id: STEP.pr, title: 'Open a pull request', risk: 'mutating', preview: [{ label: 'Done', value: 'see this thread' }], verification: 'Done.', action: { kind: 'build-failure.done', params: {} } });
       } else {
         verdict += ` No pull request is proposed: ${edit.ok ? '' : edit.reason}`;
       }

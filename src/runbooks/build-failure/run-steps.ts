@@ -1,12 +1,32 @@
+import { z } from 'zod';
 import { BackendError } from '../../actions/http/errors';
 import type { StepOutcome, StepRunContext } from '../../operations/runbook';
+import { runStepOf, stepKind, type AnyStepKind } from '../../operations/step-kinds';
 import type { Step } from '../../operations/types';
-import { runBypass } from './bypass';
-import { editNote, computeEdit, STEP } from './plan';
+import { BypassParams, runBypass } from './bypass';
+import { editNote, computeEdit } from './plan';
 import type { BuildFailureInput } from './input';
 import type { BuildFailureDeps } from './lookup';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const LookupParams = z.object({
+  verdict: z.string(),
+  target: z.string().optional(),
+  dagRunId: z.string().optional(),
+  dagId: z.string().optional(),
+  failedTask: z.object({ taskId: z.string(), tryNumber: z.number().int().min(1) }).optional(),
+});
+const ConfirmParams = z.object({ dataset: z.string() });
+const PullRequestParams = z.object({
+  failed: z.enum(['dataset', 'model']),
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  repo: z.string().min(1),
+  path: z.string().min(1),
+  base: z.string().min(1),
+  branch: z.string().min(1),
+  fileSha: z.string().min(1),
+  title: z.string().min(1),
+});
+type PullRequestParams = z.infer<typeof PullRequestParams>;
 
 /** A link to the operation's Slack thread (Slack redirects archive links to the workspace). */
 function threadLink(ctx: StepRunContext): string {
@@ -22,16 +42,15 @@ function failure(err: unknown): StepOutcome {
 
 const LOG_CHARS = 1500;
 
-async function lookup(deps: BuildFailureDeps, step: Step, ctx: StepRunContext): Promise<StepOutcome> {
-  const { verdict, target, dagRunId, dagId, failedTask } = step.action.params;
+async function lookup(deps: BuildFailureDeps, params: z.infer<typeof LookupParams>, step: Step, ctx: StepRunContext): Promise<StepOutcome> {
+  const { verdict, target, dagRunId, dagId, failedTask: task } = params;
   const externalIds: Record<string, string> = {};
   // Stored so that later re-plans keep handling the same failure in the same run, whatever Airflow says by then.
-  if (typeof target === 'string') externalIds.target = target;
-  if (typeof dagRunId === 'string') externalIds.airflowDagRunId = dagRunId;
+  if (target !== undefined) externalIds.target = target;
+  if (dagRunId !== undefined) externalIds.airflowDagRunId = dagRunId;
   const details = [...step.preview];
   // The end of the failed task's log helps whoever decides whether it is critical; fetched once, here, not at every re-plan.
-  const task = failedTask as { taskId?: unknown; tryNumber?: unknown } | undefined;
-  if (deps.airflow && typeof dagId === 'string' && typeof dagRunId === 'string' && typeof task?.taskId === 'string' && typeof task.tryNumber === 'number') {
+  if (deps.airflow && dagId !== undefined && dagRunId !== undefined && task !== undefined) {
     try {
       const log = await deps.airflow.getTaskLog(dagId, dagRunId, task.taskId, task.tryNumber, { maxChars: LOG_CHARS }, ctx.signal);
       details.push({ label: `End of the ${task.taskId} log (try ${task.tryNumber})`, value: `${log.truncated ? '…' : ''}${log.excerpt}`, code: true });
@@ -40,23 +59,19 @@ async function lookup(deps: BuildFailureDeps, step: Step, ctx: StepRunContext): 
       details.push({ label: `${task.taskId} log`, value: `not available: ${err.message}` });
     }
   }
-  return { ok: true, summary: str(verdict), details, externalIds };
+  return { ok: true, summary: verdict, details, externalIds };
 }
 
-function confirmation(step: Step, ctx: StepRunContext): StepOutcome {
-  const who = ctx.operation.approvals.filter((a) => a.stepId === step.id).map((a) => a.userId);
-  return { ok: true, summary: `Confirmed not business critical (by ${who.join(', ') || 'nobody?'}): the bypass may go ahead.`, details: [{ label: 'Dataset', value: str(step.action.params.dataset) }] };
+function confirmation(dataset: string, ctx: StepRunContext): StepOutcome {
+  const who = ctx.operation.approvals.filter((a) => a.stepId === ctx.step.id).map((a) => a.userId);
+  return { ok: true, summary: `Confirmed not business critical (by ${who.join(', ') || 'nobody?'}): the bypass may go ahead.`, details: [{ label: 'Dataset', value: dataset }] };
 }
 
-async function pullRequest(deps: BuildFailureDeps, step: Step, input: BuildFailureInput, ctx: StepRunContext): Promise<StepOutcome> {
+async function pullRequest(deps: BuildFailureDeps, p: PullRequestParams, input: BuildFailureInput, ctx: StepRunContext): Promise<StepOutcome> {
   const github = deps.github;
   if (!github) return { ok: false, summary: 'GitHub is not configured (`GITHUB_TOKEN`).' };
-  const p = step.action.params;
-  const [repo, path, base, branch, fileSha, title] = [p.repo, p.path, p.base, p.branch, p.fileSha, p.title].map(str) as [string, string, string, string, string, string];
-  // Re-validated: step params come back from the store.
-  const kind = p.failed === 'dataset' || p.failed === 'model' ? p.failed : undefined;
-  const group = { base: str(p.name) };
-  if (!kind || !/^[a-z0-9][a-z0-9._-]*$/.test(group.base)) return { ok: false, summary: 'The plan does not say which dataset or model to disable; start a new request.' };
+  const { repo, path, base, branch, fileSha, title, failed: kind } = p;
+  const group = { base: p.name };
   try {
     const file = await github.getFile(repo, path, base, ctx.signal);
     if (file.sha !== fileSha) return { ok: false, summary: `${path} changed in ${repo} since the preview. Nothing was changed; start a new request to see the new diff.` };
@@ -89,20 +104,21 @@ async function pullRequest(deps: BuildFailureDeps, step: Step, input: BuildFailu
   }
 }
 
-/** Runs one approved (or read-only) step of the build-failure plan. */
-export async function runBuildFailureStep(deps: BuildFailureDeps, step: Step, input: BuildFailureInput, ctx: StepRunContext): Promise<StepOutcome> {
-  switch (step.id) {
-    case STEP.lookup:
-      return lookup(deps, step, ctx);
-    case STEP.confirm:
-      return confirmation(step, ctx);
-    case STEP.pr:
-      return pullRequest(deps, step, input, ctx);
-    case STEP.airflow:
-      return runBypass(deps.airflow, step, ctx);
-    case STEP.remind:
-      return { ok: true, summary: str(step.action.params.text) };
-    default:
-      return { ok: false, summary: `Unknown step ${step.id}.` };
-  }
+/** The step kinds of the build-failure plan (plan.ts builds them; stored params are parsed before each run). */
+export function buildFailureSteps(deps: BuildFailureDeps): AnyStepKind[] {
+  return [
+    stepKind({ kind: 'build-failure.lookup', params: LookupParams, run: (p, _input: BuildFailureInput, ctx) => lookup(deps, p, ctx.step, ctx) }),
+    // Stored as the kind `confirmation` before confirmation became a gate.
+    stepKind({ kind: 'build-failure.confirm', aliases: ['confirmation'], params: ConfirmParams, run: (p, _input: BuildFailureInput, ctx) => Promise.resolve(confirmation(p.dataset, ctx)) }),
+    stepKind({ kind: 'github.pull-request', params: PullRequestParams, run: (p, input: BuildFailureInput, ctx) => pullRequest(deps, p, input, ctx) }),
+    // The pull request step after it ran: shown with its result, never run again.
+    stepKind({ kind: 'build-failure.done', params: z.object({}), run: () => Promise.resolve({ ok: false, summary: 'This step already ran (see this thread); it is not run again.' }) }),
+    stepKind({ kind: 'airflow.bypass', params: BypassParams, run: (p, _input: BuildFailureInput, ctx) => runBypass(deps.airflow, p, ctx) }),
+    stepKind({ kind: 'build-failure.remind', params: z.object({ text: z.string() }), run: (p) => Promise.resolve({ ok: true, summary: p.text }) }),
+  ];
+}
+
+/** Runs one approved (or read-only) step of the build-failure plan through its kind. */
+export function runBuildFailureStep(deps: BuildFailureDeps, step: Step, input: BuildFailureInput, ctx: StepRunContext): Promise<StepOutcome> {
+  return runStepOf({ name: 'build-failure', title: '', usage: [], inputSchema: z.unknown(), parse: () => ({ ok: false, error: '' }), buildPlan: () => Promise.reject(new Error('not planned here')), steps: buildFailureSteps(deps) }, step, input, ctx);
 }

@@ -4,6 +4,7 @@ import { skippedSteps } from '../../operations/early-end';
 import { stepFingerprint } from '../../operations/fingerprint';
 import { describeRule, requiredApprovals, ruleFor, type ResolvedRule } from '../../operations/approval-rules';
 import { canonicalJson } from '../../operations/fingerprint';
+import { gateOf } from '../../operations/gates';
 import type { Operation, Step } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { escapeMrkdwn } from '../../util/text';
@@ -13,7 +14,7 @@ export const APPROVE_ACTION = 'op_approve';
 export const CANCEL_ACTION = 'op_cancel';
 export const CHECK_STATE_ACTION = 'op_check_state';
 export const RUN_AGAIN_ACTION = 'op_run_again';
-/** A step whose action kind is `confirmation` asks a question; its button records the answer as the step's approval. */
+/** A step whose gate is a confirmation asks a question; its button records the answer as the step's approval. */
 export const CONFIRM_ACTION = 'op_confirm';
 /** The menu of a finished operation: export its timeline (Markdown and JSON) into the thread. */
 export const EXPORT_ACTION = 'op_export';
@@ -45,7 +46,7 @@ function stepIcon(op: Operation, index: number): string {
 function stepBlocks(op: Operation, step: Step, index: number): Block[] {
   const total = op.plan.steps.length;
   // A confirmation step changes nothing: say it is a question, not a "mutating" risk.
-  const question = step.action.kind === 'confirmation' ? 'Question: changes nothing; answered by someone other than the requester' : `Risk: ${riskLabel(step.risk)}`;
+  const question = gateOf(step).type === 'confirmation' ? 'Question: changes nothing; answered by someone other than the requester' : `Risk: ${riskLabel(step.risk)}`;
   // Ended early: say so on the step itself, so nobody reads its preview as something that ran.
   const risk = op.state === 'succeeded' && index > op.currentStep ? `Skipped (not run): the operation ended early · ${question}` : question;
   const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${escapeMrkdwn(step.title)}*\n${risk}`;
@@ -124,10 +125,10 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
       text: { type: 'plain_text', text: step.risk === 'destructive' ? 'Approve (destructive)' : 'Approve' },
       value: approveValue(op, step),
     };
-    const button = step.action.kind === 'confirmation' ? step.action.params.button : undefined;
-    if (typeof button === 'string') {
+    const gate = gateOf(step);
+    if (gate.type === 'confirmation') {
       approve.action_id = CONFIRM_ACTION;
-      approve.text = { type: 'plain_text', text: button.slice(0, 75) };
+      approve.text = { type: 'plain_text', text: gate.button.slice(0, 75) };
     }
     if (step.risk === 'destructive') {
       approve.confirm = {

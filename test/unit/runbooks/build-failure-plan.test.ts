@@ -143,7 +143,7 @@ describe('the build-failure plan', () => {
     d.github = { ...github, getFile: (repo, path, ref) => (path === 'Itaipu.scala' ? Promise.reject(new BackendError('GitHub', 'http_status', 'GitHub answered 404', 404)) : github.getFile(repo, path, ref)) };
     const plan = await buildFailureRunbook(d).buildPlan({ transactionId: TX }, ctx());
     expect(stepIds(plan)).toEqual(['lookup', 'confirm-non-critical', 'airflow', 'remind-deploy']);
-    expect(plan.steps[1]!.action).toMatchObject({ kind: 'confirmation', params: { button: 'Not business critical' } });
+    expect(plan.steps[1]!).toMatchObject({ action: { kind: 'build-failure.confirm' }, gate: { type: 'confirmation', button: 'Not business critical' } });
     expect(plan.steps[2]!.action.params).toMatchObject({ mark: ['itaipu-fx-model', 'fx-model'] });
     expect(text(plan)).toContain('No pull request is proposed: could not read Itaipu.scala from nubank/itaipu: GitHub answered 404');
   });

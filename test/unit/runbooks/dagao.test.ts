@@ -7,6 +7,7 @@ import { BackendError } from '../../../src/actions/http/errors';
 import type { Alarm } from '../../../src/alarms/types';
 import type { AnyRunbook, Runbook, StepRunContext } from '../../../src/operations/runbook';
 import type { Operation, StepResult } from '../../../src/operations/types';
+import { checkStateOf, runStepOf } from '../../../src/operations/step-kinds';
 import { dagaoRunbook, type DagaoDeps } from '../../../src/runbooks/dagao';
 import { classifyFailure } from '../../../src/runbooks/dagao/diagnosis';
 import { parseDagao, txOrigin, type DagaoInput } from '../../../src/runbooks/dagao/input';
@@ -203,7 +204,7 @@ describe('running the dagão steps', () => {
     airflow.tasks['scheduled__1'] = [failedTask('scheduled__1', 'itaipu-contracts')];
     airflow.logs['scheduled__1/itaipu-contracts'] = 'ERROR Caused by: java.net.SocketTimeoutException: Read timed out';
     const plan = await runbook.buildPlan(input(), planCtx());
-    const outcome = await runbook.runStep(plan.steps[0]!, input(), stepCtx([]));
+    const outcome = await runStepOf(runbook, plan.steps[0]!, input(), stepCtx([]));
     expect(outcome.summary).toBe('Run scheduled__1 failed at itaipu-contracts: the errors look generic.');
     expect(outcome.externalIds).toMatchObject({ dagRunId: 'scheduled__1', dagRunState: 'failed', verdict: 'generic', suspectDeploy: 'itaipu#412' });
     const text = outcome.details!.map((d) => `${d.label}: ${d.value}`).join('\n');
@@ -219,7 +220,7 @@ describe('running the dagão steps', () => {
     // A message that would match the generic-error patterns if it were read as the log.
     airflow.logFail = new BackendError('Airflow', 'timeout', 'Airflow did not answer within 30 s (timeout).');
     const plan = await runbook.buildPlan(input(), planCtx());
-    const outcome = await runbook.runStep(plan.steps[0]!, input(), stepCtx([]));
+    const outcome = await runStepOf(runbook, plan.steps[0]!, input(), stepCtx([]));
     expect(outcome.externalIds).toMatchObject({ verdict: 'unknown' });
     expect(outcome.details!.map((d) => d.value).join('\n')).toContain('(log unavailable: Airflow did not answer within 30 s (timeout).)');
   });
@@ -228,7 +229,7 @@ describe('running the dagão steps', () => {
     const { runbook, airflow } = setup();
     airflow.fail = new BackendError('Airflow', 'connection_refused', 'Could not connect to Airflow at https://airflow.example.test: connection refused.');
     const plan = await runbook.buildPlan(input(), planCtx());
-    expect(await runbook.runStep(plan.steps[0]!, input(), stepCtx([]))).toMatchObject({ ok: false, summary: 'Could not read the dagão from Airflow: Could not connect to Airflow at https://airflow.example.test: connection refused.' });
+    expect(await runStepOf(runbook, plan.steps[0]!, input(), stepCtx([]))).toMatchObject({ ok: false, summary: 'Could not read the dagão from Airflow: Could not connect to Airflow at https://airflow.example.test: connection refused.' });
   });
 
   it('a retry whose run never shows up in Airflow is a failure that says where to look', async () => {
@@ -236,7 +237,7 @@ describe('running the dagão steps', () => {
     airflow.runs = [run('scheduled__1', 'failed')];
     const results = [result('diagnose', { dagRunState: 'failed' }), result('transaction', { transactionId: TX })];
     const plan = await runbook.buildPlan(input({ from: 'retry' }), planCtx(results));
-    const outcome = await runbook.runStep(plan.steps[2]!, input({ from: 'retry' }), stepCtx(results));
+    const outcome = await runStepOf(runbook, plan.steps[2]!, input({ from: 'retry' }), stepCtx(results));
     expect(runner.runs.map((r) => r.args.at(-1))).toEqual([`profile.metapod_transaction=${TX}`]);
     expect(outcome).toMatchObject({ ok: false, summary: expect.stringMatching(/no new run of dagao appeared in Airflow within .*`\/runbook aurora status dagao`/) });
   });
@@ -253,7 +254,7 @@ describe('running the dagão steps', () => {
     const plan = await runbook.buildPlan(input({ from: 'rollback' }), planCtx(results));
     const step = plan.steps.find((s) => s.id === 'rollback')!;
     expect(step.preview[0]!.value).toMatch(/proposes `\/runbook rollback itaipu`/);
-    const outcome = await runbook.runStep(step, input({ from: 'rollback' }), stepCtx(results));
+    const outcome = await runStepOf(runbook, step, input({ from: 'rollback' }), stepCtx(results));
     expect(outcome.followUp).toEqual({ runbook: 'rollback', input: { service: 'itaipu' }, why: expect.stringMatching(/roll back itaipu \(deploy itaipu#412.*`\/runbook dagao retry --tx f7832a01/) });
   });
 
@@ -261,7 +262,7 @@ describe('running the dagão steps', () => {
     const { runbook } = setup();
     const results = [result('diagnose', { dagRunState: 'failed', suspectDeploy: 'itaipu#412' }), result('transaction', { transactionId: TX })];
     const plan = await runbook.buildPlan(input({ from: 'rollback' }), planCtx(results));
-    const outcome = await runbook.runStep(plan.steps[2]!, input({ from: 'rollback' }), stepCtx(results));
+    const outcome = await runStepOf(runbook, plan.steps[2]!, input({ from: 'rollback' }), stepCtx(results));
     expect(outcome.followUp).toBeUndefined();
     expect(outcome.summary).toMatch(/^Roll back by hand: itaipu \(deploy itaipu#412, .*history: https:\/\/go\.example\.test\/go\/tab\/pipeline\/history\/itaipu\).*`\/runbook dagao retry --tx f7832a01/);
   });
@@ -270,7 +271,7 @@ describe('running the dagão steps', () => {
     const { runbook } = setup({ history: { recentMessages: () => Promise.reject(new Error('Slack answered missing_scope')) } });
     const results = [result('diagnose', { dagRunState: 'failed' })];
     const plan = await runbook.buildPlan(input(), planCtx(results));
-    expect(await runbook.runStep(plan.steps[1]!, input(), stepCtx(results))).toMatchObject({ ok: false, summary: expect.stringMatching(/Could not read this channel's recent messages \(Slack answered missing_scope\)\. Start again with `\/runbook dagao status --tx/) });
+    expect(await runStepOf(runbook, plan.steps[1]!, input(), stepCtx(results))).toMatchObject({ ok: false, summary: expect.stringMatching(/Could not read this channel's recent messages \(Slack answered missing_scope\)\. Start again with `\/runbook dagao status --tx/) });
   });
 });
 

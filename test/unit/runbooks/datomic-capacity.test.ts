@@ -6,6 +6,7 @@ import { SdkDynamoDbActions, type DynamoDbActions } from '../../../src/actions/d
 import { BackendError } from '../../../src/actions/http/errors';
 import { UserFacingError, type StepOutcome, type StepRunContext } from '../../../src/operations/runbook';
 import type { Operation, Plan, Step, StepResult } from '../../../src/operations/types';
+import { runStepOf } from '../../../src/operations/step-kinds';
 import { datomicCapacityRunbook, type DatomicSettings } from '../../../src/runbooks/datomic-capacity';
 import type { DatomicInput } from '../../../src/runbooks/datomic/input';
 import { startHttpServer, type LoopbackServer } from '../../fakes/http-server';
@@ -124,7 +125,7 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     const plan = await runbook.buildPlan(INPUT, ctx);
 
     const diagnose = plan.steps[0]!;
-    const diag = await runbook.runStep(diagnose, INPUT, stepContext(diagnose, plan));
+    const diag = await runStepOf(runbook, diagnose, INPUT, stepContext(diagnose, plan));
     expect(diag).toMatchObject({ ok: true, summary: 'Throttling found on `prod-s3-analytics-datomic` in the last 3 h: 0 throttled reads, 40 throttled writes.', externalIds: { metricWindow: '2026-11-24T00:10:00.000Z/2026-11-24T03:10:00.000Z/60' } });
     expect(diag.details?.find((d) => d.label === 'Table')?.value).toMatch(/throttled reads 0, writes 40 · peak consumption 0 RCU\/s, 100 WCU\/s .* provisioned RCU 100, WCU 50/);
     expect(diag.files?.[0]?.content.equals(TINY_PNG)).toBe(true);
@@ -141,7 +142,7 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     cw.setSeries('WriteThrottleEvents', [0], { TableName: TABLE });
     const update = atGate.steps[1]!;
     const progress: string[] = [];
-    const applied = await runbook.runStep(update, INPUT, stepContext(update, atGate, progress));
+    const applied = await runStepOf(runbook, update, INPUT, stepContext(update, atGate, progress));
     expect(applied).toMatchObject({ ok: true, summary: expect.stringMatching(/^Capacity is in place on `prod-s3-analytics-datomic` .* No throttling in the 300 ms watched after the change\.$/) });
     const described = await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }));
     expect(described.Table?.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 100, WriteCapacityUnits: 150 });
@@ -157,7 +158,7 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     const runbook = build();
     const plan = await runbook.buildPlan(INPUT, ctx);
     expect(plan.steps[1]!.preview[0]!.value).toBe(`UpdateTable ${TABLE}\n  table: RCU 100 → 225, WCU 50 (unchanged)\n  GSI by-tx: RCU 10 (unchanged), WCU 5 → 15`);
-    const out = await runbook.runStep(plan.steps[1]!, INPUT, stepContext(plan.steps[1]!, plan));
+    const out = await runStepOf(runbook, plan.steps[1]!, INPUT, stepContext(plan.steps[1]!, plan));
     expect(out).toMatchObject({ ok: true, summary: expect.stringMatching(/^Capacity is in place/) });
     const t = (await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }))).Table!;
     expect(t.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 225, WriteCapacityUnits: 50 });
@@ -169,7 +170,7 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     cw.failNext('GetMetricWidgetImage', 'InternalServiceFault', 500);
     const runbook = build();
     const plan = await runbook.buildPlan(INPUT, ctx);
-    const out = await runbook.runStep(plan.steps[0]!, INPUT, stepContext(plan.steps[0]!, plan));
+    const out = await runStepOf(runbook, plan.steps[0]!, INPUT, stepContext(plan.steps[0]!, plan));
     expect(out.ok).toBe(true);
     expect(out.files).toBeUndefined();
     expect(out.details?.find((d) => d.label === 'Chart')?.value).toMatch(/^not available: CloudWatch failed cloudwatch:GetMetricWidgetImage/);
@@ -185,7 +186,7 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     };
     const runbook = build({}, limited);
     const plan = await runbook.buildPlan(INPUT, ctx);
-    const out = await runbook.runStep(plan.steps[1]!, INPUT, stepContext(plan.steps[1]!, plan));
+    const out = await runStepOf(runbook, plan.steps[1]!, INPUT, stepContext(plan.steps[1]!, plan));
     expect(out.ok).toBe(false);
     expect(out.summary).toMatch(/DynamoDB allows 27 capacity decreases per table per day \(0 used today\)/);
   });

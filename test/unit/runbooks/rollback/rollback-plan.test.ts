@@ -1,6 +1,7 @@
 import { BackendError } from '../../../../src/actions/http/errors';
 import { stepFingerprint } from '../../../../src/operations/fingerprint';
 import type { StepResult } from '../../../../src/operations/types';
+import { runStepOf } from '../../../../src/operations/step-kinds';
 import { rollbackRunbook, rollbackUndoRunbook } from '../../../../src/runbooks/rollback';
 import { deps, logger, MemoryCloudFormation, MemoryGoCd, resultOf, run, runContext } from './in-memory';
 
@@ -33,7 +34,7 @@ describe('the rollback plan across its steps', () => {
     expect(a.steps[0]!.action.params).toMatchObject({ target: 'bbbbbbb', sets: [{ stack: 'prod-global-k-metapod', changes: { GreenVersion: 'bbbbbbb', GreenInstanceCount: '3' }, before: { GreenVersion: 'aaaaaaa', GreenInstanceCount: '0' } }] });
     expect(a.menu?.options.map((o) => o.label)).toEqual(['#40 aaaaaaa']);
 
-    const prepared = await rb.runStep(a.steps[0]!, input, runContext(a.steps[0]!, []));
+    const prepared = await runStepOf(rb, a.steps[0]!, input, runContext(a.steps[0]!, []));
     expect(prepared).toMatchObject({ ok: true, externalIds: { target: 'bbbbbbb', 'before:prod-global-k-metapod': 'GreenVersion=aaaaaaa,GreenInstanceCount=0' } });
     const results = [resultOf('prepare', prepared)];
     const gate = await rb.buildPlan(input, ctx(results));
@@ -56,9 +57,9 @@ describe('the rollback plan across its steps', () => {
     const { cfn, gocd } = world();
     const rb = rollbackRunbook(deps(cfn, gocd, ['ccccccc', 'bbbbbbb']));
     const plan = await rb.buildPlan(input, ctx());
-    const results: StepResult[] = [resultOf('prepare', await rb.runStep(plan.steps[0]!, input, runContext(plan.steps[0]!, [])))];
+    const results: StepResult[] = [resultOf('prepare', await runStepOf(rb, plan.steps[0]!, input, runContext(plan.steps[0]!, [])))];
     const gate = await rb.buildPlan(input, ctx(results));
-    results.push(resultOf('deploy', await rb.runStep(gate.steps[1]!, input, runContext(gate.steps[1]!, results))));
+    results.push(resultOf('deploy', await runStepOf(rb, gate.steps[1]!, input, runContext(gate.steps[1]!, results))));
     expect(cfn.stacks.get('prod-global-k-metapod')!.parameters).toMatchObject({ GreenVersion: 'bbbbbbb', GreenInstanceCount: '3', BlueInstanceCount: '3' });
 
     const afterDeploy = await rb.buildPlan(input, ctx(results));
@@ -66,18 +67,18 @@ describe('the rollback plan across its steps', () => {
     const scale = afterDeploy.steps[3]!;
     expect(scale.action.params).toMatchObject({ sets: [{ changes: { BlueInstanceCount: '0' }, before: { BlueInstanceCount: '3' } }] });
     // Refused while verification has not succeeded, whatever asks.
-    expect(await rb.runStep(scale, input, runContext(scale, results))).toEqual({ ok: false, summary: 'Refused: the bad color is only taken down after the new version was verified, and it was not.' });
-    expect(await rb.runStep(afterDeploy.steps[4]!, input, runContext(afterDeploy.steps[4]!, results))).toMatchObject({ ok: false });
+    expect(await runStepOf(rb, scale, input, runContext(scale, results))).toEqual({ ok: false, summary: 'Refused: the bad color is only taken down after the new version was verified, and it was not.' });
+    expect(await runStepOf(rb, afterDeploy.steps[4]!, input, runContext(afterDeploy.steps[4]!, results))).toMatchObject({ ok: false });
 
     // A to-prod that starts during the verification does not cut it short; it blocks taking the bad color down.
     gocd.running = [run(8, SHA('f'), 'running')];
     await expect(rb.buildPlan(input, ctx(results))).resolves.toBeDefined();
-    const verified = await rb.runStep(afterDeploy.steps[2]!, input, runContext(afterDeploy.steps[2]!, results));
+    const verified = await runStepOf(rb, afterDeploy.steps[2]!, input, runContext(afterDeploy.steps[2]!, results));
     expect(verified).toMatchObject({ ok: true, summary: 'bbbbbbb answers on every stack.' });
     results.push(resultOf('verify', verified));
     await expect(rb.buildPlan(input, ctx(results))).rejects.toThrow(/A `to-prod` run is in progress/);
     gocd.running = [];
-    expect(await rb.runStep(scale, input, runContext(scale, results))).toMatchObject({ ok: true });
+    expect(await runStepOf(rb, scale, input, runContext(scale, results))).toMatchObject({ ok: true });
   });
 
   it('without SERVICE_URL_TEMPLATE, verification is handed to people and never claims success', async () => {
@@ -85,7 +86,7 @@ describe('the rollback plan across its steps', () => {
     const rb = rollbackRunbook(deps(cfn, gocd, [], null));
     const verify = (await rb.buildPlan(input, ctx())).steps[2]!;
     expect(verify.title).toBe('Hand verification over to people (SERVICE_URL_TEMPLATE is not set)');
-    const outcome = await rb.runStep(verify, input, runContext(verify, []));
+    const outcome = await runStepOf(rb, verify, input, runContext(verify, []));
     expect(outcome.summary).toMatch(/^NOT verified by the bot: SERVICE_URL_TEMPLATE is not configured\. Check \/api\/version by hand/);
   });
 
@@ -104,11 +105,11 @@ describe('the rollback plan across its steps', () => {
     const d = deps(cfn, gocd, ['ccccccc']);
     const rb = rollbackRunbook(d);
     const plan = await rb.buildPlan(input, ctx());
-    const results: StepResult[] = [resultOf('prepare', await rb.runStep(plan.steps[0]!, input, runContext(plan.steps[0]!, [])))];
+    const results: StepResult[] = [resultOf('prepare', await runStepOf(rb, plan.steps[0]!, input, runContext(plan.steps[0]!, [])))];
     const gate = await rb.buildPlan(input, ctx(results));
-    results.push(resultOf('deploy', await rb.runStep(gate.steps[1]!, input, runContext(gate.steps[1]!, results))));
+    results.push(resultOf('deploy', await runStepOf(rb, gate.steps[1]!, input, runContext(gate.steps[1]!, results))));
     const verify = (await rb.buildPlan(input, ctx(results))).steps[2]!;
-    const outcome = await rb.runStep(verify, input, runContext(verify, results));
+    const outcome = await runStepOf(rb, verify, input, runContext(verify, results));
     expect(outcome).toMatchObject({ ok: false, summary: 'Verification timed out: bbbbbbb was not seen as expected within 0 s.' });
     expect(outcome.followUp).toEqual({
       runbook: 'rollback-undo',
@@ -120,9 +121,9 @@ describe('the rollback plan across its steps', () => {
     const undoInput = undo.inputSchema.parse(outcome.followUp!.input);
     const undoPlan = await undo.buildPlan(undoInput, ctx());
     expect(undoPlan.steps.map((s) => [s.id, s.risk])).toEqual([['prepare', 'read-only'], ['restore', 'mutating']]);
-    const undoResults = [resultOf('prepare', await undo.runStep(undoPlan.steps[0]!, undoInput, runContext(undoPlan.steps[0]!, [])))];
+    const undoResults = [resultOf('prepare', await runStepOf(undo, undoPlan.steps[0]!, undoInput, runContext(undoPlan.steps[0]!, [])))];
     const undoGate = await undo.buildPlan(undoInput, ctx(undoResults));
-    expect(await undo.runStep(undoGate.steps[1]!, undoInput, runContext(undoGate.steps[1]!, undoResults))).toMatchObject({ ok: true });
+    expect(await runStepOf(undo, undoGate.steps[1]!, undoInput, runContext(undoGate.steps[1]!, undoResults))).toMatchObject({ ok: true });
     expect(cfn.stacks.get('prod-global-k-metapod')!.parameters).toEqual({ BlueVersion: 'ccccccc', BlueInstanceCount: '3', GreenVersion: 'aaaaaaa', GreenInstanceCount: '0' });
     await expect(undo.buildPlan(undoInput, ctx())).rejects.toThrow('Nothing to undo: `prod-global-k-metapod` already have the previous parameters.');
     expect(undo.parse(['x'])).toMatchObject({ ok: false });

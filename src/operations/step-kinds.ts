@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import type { CheckStateContext, PlanContext, Runbook, StepOutcome, StepRunContext } from './runbook';
+import { UserFacingError } from './runbook';
+import type { Plan, Step } from './types';
+
+/**
+ * One kind of step a runbook declares: the schema of its parameters and how it runs. Parameters are
+ * plain data persisted with the operation, so they are parsed with `params` whenever a plan is built,
+ * before it is stored, and again right before the step runs; nothing reads them without the schema.
+ */
+export interface StepKind<P = unknown, I = unknown> {
+  /** The `action.kind` steps of this kind carry, e.g. `metapod.retract`. */
+  kind: string;
+  /** Kinds earlier versions stored for the same step (old records keep loading). */
+  aliases?: readonly string[];
+  params: z.ZodType<P>;
+  /** Runs one approved (or read-only) step with its parsed parameters. */
+  run(params: P, input: I, ctx: StepRunContext): Promise<StepOutcome>;
+  /** Read-only look at whether an interrupted step of this kind took effect. */
+  checkState?(params: P, input: I, ctx: CheckStateContext & { step: Step }): Promise<StepOutcome>;
+}
+
+/** A step kind of any parameter and input type (each parses its own). */
+export type AnyStepKind = StepKind<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Declares a step kind; a function only so that `run` gets its parameter type from the schema. */
+export function stepKind<P, I>(kind: StepKind<P, I>): StepKind<P, I> {
+  return kind;
+}
+
+export type ParsedStep = { ok: true; kind: AnyStepKind; params: unknown } | { ok: false; error: string };
+
+/** The declared kind of `step` (by name or alias), or undefined. */
+export function kindOf(kinds: readonly AnyStepKind[], step: Pick<Step, 'action'>): AnyStepKind | undefined {
+  return kinds.find((k) => k.kind === step.action.kind || (k.aliases ?? []).includes(step.action.kind));
+}
+
+/** Parses a step's parameters with its kind's schema; the error names the step and the first bad field. */
+export function parseStep(kinds: readonly AnyStepKind[], step: Pick<Step, 'id' | 'action'>): ParsedStep {
+  const kind = kindOf(kinds, step);
+  if (!kind) return { ok: false, error: `Step \`${step.id}\` has the unknown kind \`${step.action.kind}\`.` };
+  const parsed = kind.params.safeParse(step.action.params);
+  if (parsed.success) return { ok: true, kind, params: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(the parameters)';
+  return { ok: false, error: `Step \`${step.id}\` (${step.action.kind}) has invalid parameters: field \`${field}\` ${issue?.message ?? 'is invalid'}.` };
+}
+
+/** Throws a UserFacingError when a step of `plan` has an undeclared kind or parameters its kind rejects. */
+export function checkPlanSteps(runbook: Pick<Runbook, 'name' | 'steps'>, plan: Plan): void {
+  if (!runbook.steps) return;
+  for (const step of plan.steps) {
+    const parsed = parseStep(runbook.steps, step);
+    if (!parsed.ok) throw new UserFacingError(`The ${runbook.name} runbook built a plan it cannot run: ${parsed.error}`, 'invalid_step');
+  }
+}
+
+/** Builds a plan and checks every step against the runbook's step kinds (plan time and before it is stored). */
+export async function buildCheckedPlan(runbook: Runbook, input: unknown, ctx: PlanContext): Promise<Plan> {
+  const plan = await runbook.buildPlan(input, ctx);
+  checkPlanSteps(runbook, plan);
+  return plan;
+}
+
+/**
+ * Runs a step: through its declared kind with freshly parsed parameters, or the runbook's own runStep when it
+ * declares no kinds. A step whose stored parameters do not parse is refused, never run.
+ */
+export function runStepOf<I>(runbook: Runbook<I>, step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome> {
+  if (!runbook.steps) {
+    if (!runbook.runStep) return Promise.resolve({ ok: false, summary: `The ${runbook.name} runbook declares no way to run step \`${step.id}\`. Nothing was run.` });
+    return runbook.runStep(step, input, ctx);
+  }
+  const parsed = parseStep(runbook.steps, step);
+  if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Refused: ${parsed.error} Nothing was run; start a new request.` });
+  return parsed.kind.run(parsed.params, input, ctx);
+}
+
+/** The state check of an interrupted step: its kind's, else the runbook's, else undefined (the caller shows a fresh preview). */
+export function checkStateOf(runbook: Runbook, step: Step, input: unknown, ctx: CheckStateContext): Promise<StepOutcome> | undefined {
+  if (runbook.steps) {
+    const parsed = parseStep(runbook.steps, step);
+    if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Cannot check this step: ${parsed.error}` });
+    if (parsed.kind.checkState) return parsed.kind.checkState(parsed.params, input, { ...ctx, step });
+  }
+  return runbook.checkState?.(step, input, ctx);
+}
