@@ -7,7 +7,7 @@ import { BackendError } from '../../../src/actions/http/errors';
 import type { Alarm } from '../../../src/alarms/types';
 import type { AnyRunbook, Runbook, StepRunContext } from '../../../src/operations/runbook';
 import type { Operation, StepResult } from '../../../src/operations/types';
-import { checkStateOf, runStepOf } from '../../../src/operations/step-kinds';
+import { runStepOf } from '../../../src/operations/step-kinds';
 import { dagaoRunbook, type DagaoDeps } from '../../../src/runbooks/dagao';
 import { classifyFailure } from '../../../src/runbooks/dagao/diagnosis';
 import { parseDagao, txOrigin, type DagaoInput } from '../../../src/runbooks/dagao/input';
