@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { RETRACT_KINDS, type MetapodActions, type RetractKind } from '../actions/metapod/metapod-actions';
 import { BackendError } from '../actions/http/errors';
 import { makePlan } from '../operations/fingerprint';
-import { UserFacingError, type ParseResult, type Runbook, type StepOutcome } from '../operations/runbook';
+import { UserFacingError, type Runbook, type StepOutcome } from '../operations/runbook';
+import { arg } from '../operations/runbook-args';
+import { defineRunbook, type RunbookHooks } from './define';
 import { formatDuration } from '../util/duration';
 import { showInput } from '../util/text';
 
@@ -30,40 +32,52 @@ const MEANING: Record<RetractKind, { label: string; explanation: string }> = {
   },
 };
 
-const USAGE = ['/runbook retract <attribute|indexed-attribute|committed-dataset> <id>   (id: a UUID)'];
+const NOT_ASCII = /[^\x00-\x7f]/; // eslint-disable-line no-control-regex
 
-/** Parses `retract <kind> <uuid>`; every problem is explained in words. */
-export function parseRetract(args: string[]): ParseResult<RetractInput> {
-  const [rawKind, id, ...extra] = args;
-  const kind = rawKind?.toLowerCase();
-  if (kind === undefined) return { ok: false, error: 'Say what to retract: a kind and an id.' };
-  if (!(RETRACT_KINDS as readonly string[]).includes(kind)) {
-    return { ok: false, error: `Unknown kind ${showInput(rawKind!)}: use ${RETRACT_KINDS.map((k) => `\`${k}\``).join(', ')}.` };
-  }
-  if (id === undefined) return { ok: false, error: `Give the id of the ${MEANING[kind as RetractKind].label} to retract.` };
-  if (!UUID.test(id)) {
-    // eslint-disable-next-line no-control-regex
-    const hint = /[^\x00-\x7f]/.test(id) ? ' It contains characters that are not plain ASCII (a typographic dash pasted from a document?).' : '';
-    return { ok: false, error: `${showInput(id)} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).${hint}` };
-  }
-  if (id.toLowerCase() === NIL_UUID) return { ok: false, error: `\`${NIL_UUID}\` is the all-zero UUID, a placeholder that names nothing: give the real id of the ${MEANING[kind as RetractKind].label}.` };
-  if (extra.length > 0) return { ok: false, error: `Unexpected words after the id: ${showInput(extra.join(' '))}.` };
-  return { ok: true, value: { kind: kind as RetractKind, id: id.toLowerCase() } };
+/** The words of `/runbook retract <kind> <id>`; the command parser, help and form are generated from them. */
+export const RetractArgs = z.object({
+  kind: arg(z.enum(RETRACT_KINDS), {
+    label: 'kind',
+    positional: 0,
+    description: 'what the id names: an attribute, an indexed attribute, or the information committed about a dataset',
+    example: 'committed-dataset',
+  }),
+  id: arg(
+    z
+      .string()
+      .toLowerCase()
+      .regex(UUID, { error: (iss) => `${showInput(String(iss.input))} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).${NOT_ASCII.test(String(iss.input)) ? ' It contains characters that are not plain ASCII (a typographic dash pasted from a document?).' : ''}` }),
+    { label: 'id', positional: 1, description: 'the UUID of what to retract (its `:dataset/id`, `:attribute/id`…)', example: '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60' },
+  ),
+});
+
+/** "Removing bad data from Metapod": one mutating POST to a retraction migration. */
+export const retract = defineRunbook({
+  name: 'retract',
+  title: 'Retract data from Metapod',
+  requires: ['metapod'],
+  args: RetractArgs,
+  input: RetractInput,
+  toInput: (args) => {
+    if (args.id === NIL_UUID) throw new UserFacingError(`\`${NIL_UUID}\` is the all-zero UUID, a placeholder that names nothing: give the real id of the ${MEANING[args.kind].label}.`);
+    return args;
+  },
+  pure: { targetOf: (input) => `${input.kind}:${input.id}` },
+  create: ({ metapod }) => retractHooks(metapod),
+});
+
+/** Parses `retract <kind> <uuid>` (the generated parser); every problem is explained in words. */
+export const parseRetract = retract.parse;
+
+/** The retract runbook with this Metapod (undefined: listed, refusing with the "not configured" text). */
+export function retractRunbook(metapod: MetapodActions | undefined): Runbook<RetractInput> {
+  return retract.create({ metapod });
 }
 
 /** "Removing bad data from Metapod": one mutating POST to a retraction migration. */
-export function retractRunbook(metapod: MetapodActions | undefined): Runbook<RetractInput> {
+function retractHooks(metapod: MetapodActions): RunbookHooks<RetractInput> {
   return {
-    name: 'retract',
-    title: 'Retract data from Metapod',
-    usage: USAGE,
-    inputSchema: RetractInput,
-    parse: parseRetract,
-    targetOf: (input) => `${input.kind}:${input.id}`,
     buildPlan(input) {
-      if (!metapod) {
-        return Promise.reject(new UserFacingError('Retraction is disabled: `METAPOD_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured'));
-      }
       const { label, explanation } = MEANING[input.kind];
       const url = metapod.retractUrl(input.kind, input.id);
       return Promise.resolve(
@@ -91,7 +105,6 @@ export function retractRunbook(metapod: MetapodActions | undefined): Runbook<Ret
       );
     },
     async runStep(_step, input, ctx): Promise<StepOutcome> {
-      if (!metapod) return { ok: false, summary: 'Retraction is disabled: `METAPOD_URL` is not configured.' };
       try {
         const result = await metapod.retract(input.kind, input.id, ctx.signal);
         return {
