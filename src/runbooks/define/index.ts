@@ -39,9 +39,9 @@ export interface RunbookModule<I = unknown> {
   requires: readonly AdapterName[];
   args: ArgsSchema;
   usage: string[];
-  parse(words: string[]): ParseResult<I>;
+  parse: (words: string[]) => ParseResult<I>;
   /** The registry entry: the full runbook, or one that explains why it is unavailable. */
-  create(adapters: RunbookAdapters): Runbook<I>;
+  create: (adapters: RunbookAdapters) => Runbook<I>;
 }
 
 /** Declares a runbook once; the slash-command parser, usage, help and "not configured" refusal are generated. */

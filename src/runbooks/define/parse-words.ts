@@ -24,7 +24,7 @@ function genericMessage(fields: Field[]) {
     const field = fields.find((f) => f.key === issue.path?.[0]);
     if (!field) return 'That input is not valid.';
     if (issue.input === undefined) return missingMessage(field);
-    const given = showInput(String(issue.input));
+    const given = showInput(typeof issue.input === 'string' ? issue.input : JSON.stringify(issue.input));
     if (field.options) return `Unknown ${field.meta.label} ${given}: use ${field.options.map((o) => `\`${o}\``).join(', ')}.`;
     return `${given} is not a valid ${field.meta.label}${field.meta.example ? ` (like \`${field.meta.example}\`)` : ''}.`;
   };
