@@ -37,7 +37,7 @@ export const datomic = defineRunbook({
   args: DatomicArgs,
   input: DatomicInput,
   toInput: datomicInputOf,
-  pure: { fromAlarm: datomicFromAlarm },
+  pure: () => ({ fromAlarm: datomicFromAlarm }),
   create: (a) => datomicHooks(a, a.datomicSettings),
 });
 

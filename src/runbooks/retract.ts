@@ -62,7 +62,7 @@ export const retract = defineRunbook({
     if (args.id === NIL_UUID) throw new UserFacingError(`\`${NIL_UUID}\` is the all-zero UUID, a placeholder that names nothing: give the real id of the ${MEANING[args.kind].label}.`);
     return args;
   },
-  pure: { targetOf: (input) => `${input.kind}:${input.id}` },
+  pure: () => ({ targetOf: (input) => `${input.kind}:${input.id}` }),
   create: ({ metapod }) => retractHooks(metapod),
 });
 

@@ -24,6 +24,9 @@ export interface DagaoSettings {
   /** GoCD pipelines whose deploys can break the dagão. */
   pipelines: string[];
   pollMs?: number;
+  /** How long a retried run may take to appear in Airflow (default 15 min). */
+  appearWithinMs?: number;
+  now?: () => Date;
 }
 
 /**

@@ -28,8 +28,8 @@ export interface RunbookDeclaration<A extends ArgsSchema, I, R extends AdapterNa
   proposedOnly?: string;
   /** The runbook's hooks given its adapters. Pure hooks (alarms, targets) work without them. */
   create(adapters: Needs<R>): RunbookHooks<I>;
-  /** Hooks that need no adapter, kept when the runbook is unavailable (alarm claims, targets). */
-  pure?: Pick<RunbookHooks<I>, 'fromAlarm' | 'offerForAlarm' | 'targetOf'>;
+  /** Hooks that need no adapter (settings at most), kept when the runbook is unavailable: alarm claims, targets. */
+  pure?: (adapters: RunbookAdapters) => Pick<RunbookHooks<I>, 'fromAlarm' | 'offerForAlarm' | 'targetOf'>;
 }
 
 /** A declared runbook: parses and describes itself, and becomes a `Runbook` given adapters. */
@@ -64,10 +64,10 @@ export function defineRunbook<A extends ArgsSchema, I, R extends AdapterName>(de
     const missing = missingOf(decl.requires, adapters);
     const help = decl.proposedOnly ? [] : helpLines(decl.name, decl.title, fields, missing.length > 0 ? notConfiguredText(decl.name, missing) : undefined);
     const head = { name: decl.name, title: decl.title, usage, help, inputSchema: decl.input, parse, args: decl.args };
-    if (missing.length === 0) return { ...decl.pure, ...decl.create(adapters as Needs<R>), ...head };
+    if (missing.length === 0) return { ...decl.pure?.(adapters), ...decl.create(adapters as Needs<R>), ...head };
     const refusal = notConfiguredText(decl.name, missing);
     return {
-      ...decl.pure,
+      ...decl.pure?.(adapters),
       ...head,
       unavailable: refusal,
       buildPlan: () => Promise.reject(new UserFacingError(refusal, 'not_configured')),
