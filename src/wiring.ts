@@ -17,7 +17,7 @@ import type { RunbookRegistry } from './operations/runbook';
 import { createRunbooks } from './runbooks';
 import { createFormLookups } from './runbooks/form-lookups';
 import type { FormLookups } from './slack/forms/lookups';
-import { DEFAULT_ROLLBACK_TIMING, type RollbackDeps } from './runbooks/rollback';
+import { DEFAULT_ROLLBACK_TIMING } from './runbooks/rollback';
 import { SlackChannelHistory } from './slack/channel-history';
 
 export interface WiringDeps {
@@ -41,40 +41,36 @@ export function wireRunbooks(config: Config, deps: WiringDeps): RunbookRegistry 
   const airflow = instrument(config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password, apiVersion: config.airflow.apiVersion, log: (fields, message) => deps.logger?.info(fields, message) }) : undefined, 'airflow');
   const gocd = instrument(config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined, 'gocd');
   const cli = { allowList: deps.allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
-  const dagao = {
-    airflow,
-    gocd,
-    history: new SlackChannelHistory(deps.slack),
-    dagId: config.airflow.dagaoDagId,
-    pipelines: config.gocd.dagaoPipelines,
-    pollMs: overrides.dagaoPollMs,
-  };
   const cloudFormation = createCloudFormationActions(config);
   deps.onClose(() => Promise.resolve(cloudFormation.close()));
-  const rollback: RollbackDeps = {
-    cfn: instrument(cloudFormation.actions, 'cloudformation')!,
-    gocd,
-    versions: instrument(new HttpServiceVersion(), 'service-version')!,
-    serviceUrlTemplate: config.serviceUrlTemplate,
-    pipelineTemplate: config.gocd.pipelineTemplate,
-    toProdPipeline: config.gocd.toProdPipeline,
-    timing: overrides.rollbackTiming ?? DEFAULT_ROLLBACK_TIMING,
-  };
+  const cfn = instrument(cloudFormation.actions, 'cloudformation')!;
   const aws = { dynamodb: awsClientConfig(config, 'dynamodb'), cloudwatch: awsClientConfig(config, 'cloudwatch') };
   const dynamodb = overrides.dynamodb ?? new SdkDynamoDbActions(aws.dynamodb);
   const cloudwatch = overrides.cloudwatch ?? new SdkCloudWatchActions(aws.cloudwatch);
   for (const client of [dynamodb, cloudwatch]) if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) deps.onClose(() => Promise.resolve(client.close()));
-  deps.onLookups?.(createFormLookups({ cfn: rollback.cfn, dynamodb: instrument(dynamodb, 'dynamodb'), airflow, dagaoDagId: config.airflow.dagaoDagId }));
+  deps.onLookups?.(createFormLookups({ cfn, dynamodb: instrument(dynamodb, 'dynamodb'), airflow, dagaoDagId: config.airflow.dagaoDagId }));
+  // Each adapter and settings group by name: a runbook's `requires` picks what it cannot work without.
   return createRunbooks({
     metapod: deps.metapod,
-    rollback,
-    cli,
-    dagao,
-    datomic: { dynamodb: instrument(dynamodb, 'dynamodb')!, cloudwatch: instrument(cloudwatch, 'cloudwatch')!, settings: { ...config.datomic, region: aws.cloudwatch.region } },
-    sonar: instrument(config.sonar.url ? new GraphqlSonarActions(config.sonar.url, config.sonar.token) : undefined, 'sonar'),
     airflow,
+    gocd,
+    sonar: instrument(config.sonar.url ? new GraphqlSonarActions(config.sonar.url, config.sonar.token) : undefined, 'sonar'),
     github: instrument(config.github.token ? new OctokitGitHubActions(config.github.apiUrl, config.github.token) : undefined, 'github'),
-    buildFailure: {
+    cloudformation: cfn,
+    dynamodb: instrument(dynamodb, 'dynamodb')!,
+    cloudwatch: instrument(cloudwatch, 'cloudwatch')!,
+    cli,
+    serviceVersion: instrument(new HttpServiceVersion(), 'service-version')!,
+    channelHistory: new SlackChannelHistory(deps.slack),
+    rollbackSettings: {
+      serviceUrlTemplate: config.serviceUrlTemplate,
+      pipelineTemplate: config.gocd.pipelineTemplate,
+      toProdPipeline: config.gocd.toProdPipeline,
+      timing: overrides.rollbackTiming ?? DEFAULT_ROLLBACK_TIMING,
+    },
+    datomicSettings: { ...config.datomic, region: aws.cloudwatch.region },
+    dagaoSettings: { dagId: config.airflow.dagaoDagId, pipelines: config.gocd.dagaoPipelines, pollMs: overrides.dagaoPollMs },
+    buildFailureSettings: {
       defaultDagId: config.airflow.dagaoDagId,
       dagaoDagId: config.airflow.dagaoDagId,
       itaipuRepo: config.github.itaipuRepo,

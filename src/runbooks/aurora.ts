@@ -3,7 +3,9 @@ import { CliInputError, type CliAllowList } from '../actions/cli/allow-list';
 import { JOB_NAME_PATTERN } from '../actions/cli/commands';
 import type { CliRunner } from '../actions/cli/runner';
 import { makePlan } from '../operations/fingerprint';
-import { UserFacingError, type ParseResult, type Runbook, type StepOutcome } from '../operations/runbook';
+import { UserFacingError, type Runbook, type StepOutcome } from '../operations/runbook';
+import { arg } from '../operations/runbook-args';
+import { defineRunbook, type RunbookHooks } from './define';
 import { showInput } from '../util/text';
 import { commandPreview, runCliStep } from './cli-step';
 import { auroraTarget } from './history/targets';
@@ -17,39 +19,55 @@ const AuroraInput = z.discriminatedUnion('verb', [
 ]);
 export type AuroraInput = z.infer<typeof AuroraInput>;
 
-const USAGE = [
-  '/runbook aurora list                 (aurora jobs of cantareira-stable)',
-  '/runbook aurora status <job>         (one job\'s state)',
-  '/runbook aurora create <job>         (start a job from its job file; 1 approver)',
-  '/runbook aurora kill <job>           (kill a running job; 2 approvers)',
-];
-
 const commandName = (verb: AuroraVerb): string => `aurora-${verb}`;
 
-/** Parses `aurora <verb> [<job>]`; the job name is checked by the allow-list before anything is planned. */
-export function parseAurora(args: string[], allowList: CliAllowList): ParseResult<AuroraInput> {
-  const [rawVerb, job, ...extra] = args;
-  const verb = rawVerb?.toLowerCase();
-  if (verb === undefined) return { ok: false, error: `Say what to do: ${AURORA_VERBS.map((v) => `\`${v}\``).join(', ')}.` };
-  if (!(AURORA_VERBS as readonly string[]).includes(verb)) {
-    return { ok: false, error: `Unknown aurora verb ${showInput(rawVerb!)}: use ${AURORA_VERBS.map((v) => `\`${v}\``).join(', ')}.` };
+/** The words of `/runbook aurora <verb> [<job>]`; the command parser, help and form are generated from them. */
+export const AuroraArgs = z.object({
+  verb: arg(z.enum(AURORA_VERBS), {
+    label: 'verb',
+    positional: 0,
+    description: '`list` the jobs of cantareira-stable, a job\'s `status`, `create` a job from its job file (1 approver), `kill` a running job (2 approvers)',
+    example: 'status',
+  }),
+  job: arg(z.string().regex(JOB_NAME_PATTERN, { error: (iss) => `${showInput(String(iss.input))} is not an aurora job name (lower-case letters, digits, \`-\` and \`_\`, like \`dagao\`).` }).optional(), {
+    label: 'job name',
+    positional: 1,
+    description: 'the aurora job (not with `list`)',
+    example: 'dagao',
+    lookup: 'aurora-jobs',
+  }),
+});
+
+/** `list` takes no job; the other verbs need one. */
+function auroraInputOf(args: z.output<typeof AuroraArgs>): AuroraInput {
+  if (args.verb === 'list') {
+    if (args.job !== undefined) throw new UserFacingError(`\`list\` takes no job name; got ${showInput(args.job)}.`);
+    return { verb: 'list' };
   }
-  if (verb === 'list') {
-    return job === undefined ? { ok: true, value: { verb: 'list' } } : { ok: false, error: `\`list\` takes no job name; got ${showInput(args.slice(1).join(' '))}.` };
-  }
-  if (job === undefined) return { ok: false, error: `Give the name of the aurora job to ${verb}.` };
-  if (extra.length > 0) return { ok: false, error: `Unexpected words after the job name: ${showInput(extra.join(' '))}.` };
-  try {
-    allowList.prepare(commandName(verb as AuroraVerb), { job });
-  } catch (err) {
-    if (err instanceof CliInputError) return { ok: false, error: `${showInput(job)} is not an aurora job name (lower-case letters, digits, \`-\` and \`_\`, like \`dagao\`).` };
-    throw err;
-  }
-  return { ok: true, value: { verb: verb as 'status' | 'create' | 'kill', job } };
+  if (args.job === undefined) throw new UserFacingError(`Give the name of the aurora job to ${args.verb}.`);
+  return { verb: args.verb, job: args.job };
 }
 
 /** "Controlling aurora jobs via the CLI": allow-listed sabesp job commands, each its own one-step plan. */
+export const aurora = defineRunbook({
+  name: 'aurora',
+  title: 'Control aurora jobs',
+  requires: ['cli'],
+  args: AuroraArgs,
+  input: AuroraInput,
+  toInput: auroraInputOf,
+  create: ({ cli }) => auroraHooks(cli),
+});
+
+/** Parses `aurora <verb> [<job>]` (the generated parser); the allow-list checks the job again when planned. */
+export const parseAurora = aurora.parse;
+
+/** The aurora runbook on this allow-list and runner. */
 export function auroraRunbook(deps: { allowList: CliAllowList; runner: CliRunner }): Runbook<AuroraInput> {
+  return aurora.create({ cli: deps });
+}
+
+function auroraHooks(deps: { allowList: CliAllowList; runner: CliRunner }): RunbookHooks<AuroraInput> {
   const prepare = (input: AuroraInput) => {
     try {
       return deps.allowList.prepare(commandName(input.verb), input.verb === 'list' ? {} : { job: input.job });
@@ -59,12 +77,7 @@ export function auroraRunbook(deps: { allowList: CliAllowList; runner: CliRunner
     }
   };
   const longest = Math.max(...AURORA_VERBS.map((v) => deps.allowList.get(commandName(v)).timeoutMs));
-  const runbook: Runbook<AuroraInput> = {
-    name: 'aurora',
-    title: 'Control aurora jobs',
-    usage: USAGE,
-    inputSchema: AuroraInput,
-    parse: (args) => parseAurora(args, deps.allowList),
+  return {
     targetOf: auroraTarget,
     // The command's own timeout stops it first; this only bounds the step around it.
     stepTimeoutMs: longest + 30_000,
@@ -96,9 +109,9 @@ export function auroraRunbook(deps: { allowList: CliAllowList; runner: CliRunner
     runStep(_step, input, ctx) {
       return runCliStep(deps.runner, prepare(input), ctx).then(({ run: _run, ...outcome }) => outcome);
     },
+    // "Check state" after an interruption: sabesp has no request id, so say what to look at.
+    checkState: (_step, input) => Promise.resolve(checkAuroraState(input)),
   };
-  // For main's "Check state" after an interruption (`Runbook.checkState`, not in this branch's interface yet).
-  return Object.assign(runbook, { checkState: (_step: unknown, input: AuroraInput) => Promise.resolve(checkAuroraState(input)) });
 }
 
 /** What to look at before running an interrupted aurora command again (sabesp has no request id to look up). */

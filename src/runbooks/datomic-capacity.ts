@@ -8,9 +8,10 @@ import type { PreviewLine, Step } from '../operations/types';
 import { formatDuration } from '../util/duration';
 import { applyCapacity } from './datomic/apply';
 import { DEFAULT_POLICY, describeFormula, describeLine, proposeCapacity, tableCandidates, type CapacityLine, type CapacityPolicy, type Usage } from './datomic/capacity';
+import { DatomicArgs, DatomicInput, datomicInputOf } from './datomic/input';
+import { defineRunbook, type RunbookHooks } from './define';
 import { datomicTarget } from './history/targets';
 import { datomicTableInWords, datomicTableParts } from './names/resource-names';
-import { DATOMIC_USAGE, DatomicInput, parseDatomic } from './datomic/input';
 import { capacityQueries, chartWidget, formatWindow, MetricCache, parseWindow, summarizeUsage, windowEndingAt, type MetricWindow } from './datomic/metrics';
 
 export interface DatomicSettings {
@@ -31,7 +32,38 @@ export interface DatomicAdapters {
 const NAME = 'datomic';
 
 /** "Dealing with Datomic self-destructs": diagnose DynamoDB throttling, then raise capacity with approval. */
+export const datomic = defineRunbook({
+  name: NAME,
+  title: 'Datomic self-destruct: DynamoDB capacity',
+  requires: ['dynamodb', 'cloudwatch', 'datomicSettings'],
+  args: DatomicArgs,
+  input: DatomicInput,
+  toInput: datomicInputOf,
+  pure: () => ({ fromAlarm: datomicFromAlarm }),
+  create: (a) => datomicHooks(a, a.datomicSettings),
+});
+
+/** Parses `datomic <service> [--env <env>] [--prototype <p>]` (the generated parser). */
+export const parseDatomic = datomic.parse;
+
+/** The Datomic runbook on these clients (a missing one: listed, refusing with the "not configured" text). */
 export function datomicCapacityRunbook(adapters: DatomicAdapters, settings: DatomicSettings): Runbook<DatomicInput> {
+  return datomic.create({ ...adapters, datomicSettings: settings });
+}
+
+/** The input this runbook proposes for a Datomic self-destruct or a throttling alarm on a Datomic table. */
+function datomicFromAlarm(alarm: AlarmDetails): DatomicInput | undefined {
+  if (alarm.state !== 'ALARM') return undefined;
+  if (alarm.kind === 'datomic-self-destruct') return { service: alarm.service, env: alarm.env ?? 'prod', ...(alarm.prototype ? { prototype: alarm.prototype } : {}) };
+  // A throttling alarm on a Datomic table names the table: `$env-[$prototype-]$service-datomic`.
+  const tableName = alarm.kind === 'cloudwatch' && alarm.metric?.namespace === 'AWS/DynamoDB' ? alarm.metric.dimensions.TableName : undefined;
+  const m = tableName ? /^([a-z][a-z0-9]{0,15})-(?:(s\d{1,3}|global)-)?([a-z][a-z0-9-]{0,62}?)-datomic$/.exec(tableName) : null;
+  if (!m) return undefined;
+  const parsed = DatomicInput.safeParse({ service: m[3], env: m[1], ...(m[2] ? { prototype: m[2] } : {}) });
+  return parsed.success ? parsed.data : undefined;
+}
+
+function datomicHooks(adapters: DatomicAdapters, settings: DatomicSettings): RunbookHooks<DatomicInput> {
   const policy: CapacityPolicy = { ...DEFAULT_POLICY, maxCapacity: settings.maxCapacity };
   const period = settings.periodSeconds ?? 60;
   const cache = new MetricCache();
@@ -56,24 +88,8 @@ export function datomicCapacityRunbook(adapters: DatomicAdapters, settings: Dato
   };
 
   return {
-    name: NAME,
-    title: 'Datomic self-destruct: DynamoDB capacity',
-    usage: DATOMIC_USAGE,
-    inputSchema: DatomicInput,
-    parse: parseDatomic,
     targetOf: datomicTarget,
     stepTimeoutMs: 30 * 60_000 + settings.watchMs,
-
-    fromAlarm(alarm: AlarmDetails) {
-      if (alarm.state !== 'ALARM') return undefined;
-      if (alarm.kind === 'datomic-self-destruct') return { service: alarm.service, env: alarm.env ?? 'prod', ...(alarm.prototype ? { prototype: alarm.prototype } : {}) };
-      // A throttling alarm on a Datomic table names the table: `$env-[$prototype-]$service-datomic`.
-      const tableName = alarm.kind === 'cloudwatch' && alarm.metric?.namespace === 'AWS/DynamoDB' ? alarm.metric.dimensions.TableName : undefined;
-      const m = tableName ? /^([a-z][a-z0-9]{0,15})-(?:(s\d{1,3}|global)-)?([a-z][a-z0-9-]{0,62}?)-datomic$/.exec(tableName) : null;
-      if (!m) return undefined;
-      const parsed = DatomicInput.safeParse({ service: m[3], env: m[1], ...(m[2] ? { prototype: m[2] } : {}) });
-      return parsed.success ? parsed.data : undefined;
-    },
 
     async buildPlan(input, ctx: PlanContext) {
       const done = ctx.results.find((r) => r.stepId === 'diagnose' && r.outcome === 'succeeded');

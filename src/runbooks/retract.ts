@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { RETRACT_KINDS, type MetapodActions, type RetractKind } from '../actions/metapod/metapod-actions';
 import { BackendError } from '../actions/http/errors';
 import { makePlan } from '../operations/fingerprint';
+import { UserFacingError, type Runbook, type StepOutcome } from '../operations/runbook';
 import { arg } from '../operations/runbook-args';
-import { UserFacingError, type ParseResult, type Runbook, type StepOutcome } from '../operations/runbook';
+import { defineRunbook, type RunbookHooks } from './define';
 import { formatDuration } from '../util/duration';
 import { escapeMrkdwn, showInput } from '../util/text';
 import type { SonarActions } from '../actions/sonar/sonar-actions';
@@ -24,12 +25,6 @@ const RetractInput = z.object({
 });
 export type RetractInput = z.infer<typeof RetractInput>;
 
-/** The words of `retract <kind> <id>` for help and the form (parseRetract still reads them). */
-const RetractArgs = z.object({
-  kind: arg(z.enum(RETRACT_KINDS), { label: 'What to retract', positional: 0, description: 'The kind of Metapod entity the id names.' }),
-  id: arg(z.string().regex(UUID, 'not a UUID'), { label: 'Id', positional: 1, description: 'Its UUID in Metapod (`:dataset/id`, `:attribute/id`…).', example: '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60' }),
-});
-
 const MEANING: Record<RetractKind, { label: string; explanation: string }> = {
   attribute: {
     label: 'attribute',
@@ -46,49 +41,62 @@ const MEANING: Record<RetractKind, { label: string; explanation: string }> = {
   },
 };
 
-const USAGE = ['/runbook retract <attribute|indexed-attribute|committed-dataset> <id> [--tx <transaction-id>]   (id: a UUID; --tx lets Sonar name a dataset)'];
+const NOT_ASCII = /[^\x00-\x7f]/; // eslint-disable-line no-control-regex
 
-/** Parses `retract <kind> <uuid>`; every problem is explained in words. */
-export function parseRetract(args: string[]): ParseResult<RetractInput> {
-  const [rawKind, id, ...extra] = args;
-  const kind = rawKind?.toLowerCase();
-  if (kind === undefined) return { ok: false, error: 'Say what to retract: a kind and an id.' };
-  if (!(RETRACT_KINDS as readonly string[]).includes(kind)) {
-    return { ok: false, error: `Unknown kind ${showInput(rawKind!)}: use ${RETRACT_KINDS.map((k) => `\`${k}\``).join(', ')}.` };
-  }
-  if (id === undefined) return { ok: false, error: `Give the id of the ${MEANING[kind as RetractKind].label} to retract.` };
-  if (!UUID.test(id)) {
-    // eslint-disable-next-line no-control-regex
-    const hint = /[^\x00-\x7f]/.test(id) ? ' It contains characters that are not plain ASCII (a typographic dash pasted from a document?).' : '';
-    return { ok: false, error: `${showInput(id)} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).${hint}` };
-  }
-  if (id.toLowerCase() === NIL_UUID) return { ok: false, error: `\`${NIL_UUID}\` is the all-zero UUID, a placeholder that names nothing: give the real id of the ${MEANING[kind as RetractKind].label}.` };
-  let tx: string | undefined;
-  if (extra[0]?.toLowerCase() === '--tx' && kind === 'committed-dataset') {
-    const value = extra[1];
-    if (value === undefined) return { ok: false, error: 'Give the transaction id after `--tx`.' };
-    if (!UUID.test(value)) return { ok: false, error: `${showInput(value)} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` };
-    tx = value.toLowerCase();
-    extra.splice(0, 2);
-  }
-  if (extra.length > 0) return { ok: false, error: `Unexpected words after the id: ${showInput(extra.join(' '))}.${kind === 'committed-dataset' ? ' Only `--tx <transaction-id>` may follow.' : ''}` };
-  return { ok: true, value: { kind: kind as RetractKind, id: id.toLowerCase(), ...(tx ? { tx } : {}) } };
+/** The words of `/runbook retract <kind> <id>`; the command parser, help and form are generated from them. */
+export const RetractArgs = z.object({
+  kind: arg(z.enum(RETRACT_KINDS), {
+    label: 'kind',
+    positional: 0,
+    description: 'what the id names: an attribute, an indexed attribute, or the information committed about a dataset',
+    example: 'committed-dataset',
+  }),
+  id: arg(
+    z
+      .string()
+      .regex(UUID, { error: (iss) => `${showInput(String(iss.input))} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).${NOT_ASCII.test(String(iss.input)) ? ' It contains characters that are not plain ASCII (a typographic dash pasted from a document?).' : ''}` })
+      .toLowerCase(),
+    { label: 'id', positional: 1, description: 'the UUID of what to retract (its `:dataset/id`, `:attribute/id`…)', example: '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60' },
+  ),
+  tx: arg(
+    z
+      .string()
+      .regex(UUID, { error: (iss) => `${showInput(String(iss.input))} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` })
+      .toLowerCase()
+      .optional(),
+    { label: 'transaction', flag: 'tx', description: 'the transaction of a committed dataset, so that Sonar can name the dataset in the plan', example: 'f7832a01-001b-56f7-a4fe-b3a417f8f654' },
+  ),
+});
+
+/** "Removing bad data from Metapod": one mutating POST to a retraction migration. */
+export const retract = defineRunbook({
+  name: 'retract',
+  title: 'Retract data from Metapod',
+  requires: ['metapod'],
+  args: RetractArgs,
+  input: RetractInput,
+  toInput: (args) => {
+    if (args.id === NIL_UUID) throw new UserFacingError(`\`${NIL_UUID}\` is the all-zero UUID, a placeholder that names nothing: give the real id of the ${MEANING[args.kind].label}.`);
+    if (args.tx !== undefined && args.kind !== 'committed-dataset') throw new UserFacingError(`\`--tx\` names the transaction of a committed dataset; it does not apply to an ${MEANING[args.kind].label}.`);
+    const { tx, ...rest } = args;
+    return tx ? { ...rest, tx } : rest;
+  },
+  pure: () => ({ targetOf: (input) => `${input.kind}:${input.id}` }),
+  create: ({ metapod, sonar }) => retractHooks(metapod, sonar),
+});
+
+/** Parses `retract <kind> <uuid>` (the generated parser); every problem is explained in words. */
+export const parseRetract = retract.parse;
+
+/** The retract runbook with this Metapod (undefined: listed, refusing with the "not configured" text). */
+export function retractRunbook(metapod: MetapodActions | undefined, sonar?: SonarActions): Runbook<RetractInput> {
+  return retract.create({ metapod, sonar });
 }
 
 /** "Removing bad data from Metapod": one mutating POST to a retraction migration. */
-export function retractRunbook(metapod: MetapodActions | undefined, sonar?: SonarActions): Runbook<RetractInput> {
+function retractHooks(metapod: MetapodActions, sonar: SonarActions | undefined): RunbookHooks<RetractInput> {
   return {
-    name: 'retract',
-    title: 'Retract data from Metapod',
-    usage: USAGE,
-    inputSchema: RetractInput,
-    parse: parseRetract,
-    args: RetractArgs,
-    targetOf: (input) => `${input.kind}:${input.id}`,
     async buildPlan(input, ctx) {
-      if (!metapod) {
-        return Promise.reject(new UserFacingError('Retraction is disabled: `METAPOD_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured'));
-      }
       const { label, explanation } = MEANING[input.kind];
       const url = metapod.retractUrl(input.kind, input.id);
       const named = await nameOf(sonar, input, ctx.logger);
@@ -116,7 +124,6 @@ export function retractRunbook(metapod: MetapodActions | undefined, sonar?: Sona
       );
     },
     async runStep(_step, input, ctx): Promise<StepOutcome> {
-      if (!metapod) return { ok: false, summary: 'Retraction is disabled: `METAPOD_URL` is not configured.' };
       try {
         const result = await metapod.retract(input.kind, input.id, ctx.signal);
         return {

@@ -24,7 +24,7 @@ export type Command =
 
 /** Every usage line of what is available now. */
 export function allUsage(runbooks: RunbookRegistry): string[] {
-  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage), ...ALARMS_USAGE, ...STATUS_USAGE, ...ONCALL_USAGE, ...FREEZE_USAGE, ...EXPORT_USAGE];
+  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage.map((u) => (r.unavailable ? `${u}   (not configured: see /runbook help ${r.name})` : u))), ...ALARMS_USAGE, ...STATUS_USAGE, ...ONCALL_USAGE, ...FREEZE_USAGE, ...EXPORT_USAGE];
 }
 
 function usageOf(sub: string, runbooks: RunbookRegistry): string[] | undefined {
@@ -34,7 +34,8 @@ function usageOf(sub: string, runbooks: RunbookRegistry): string[] | undefined {
   if (sub === 'oncall') return ONCALL_USAGE;
   if (sub === 'freeze') return FREEZE_USAGE;
   if (sub === 'export') return EXPORT_USAGE;
-  return runbooks.get(sub)?.usage;
+  const runbook = runbooks.get(sub);
+  return runbook?.help ?? runbook?.usage;
 }
 
 /** Parses the text of `/runbook ...`. Anything that does not parse becomes `invalid`, never a guess. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AirflowTaskFailure } from '../../alarms/types';
-import type { ParseResult } from '../../operations/runbook';
+import { arg } from '../../operations/runbook-args';
 import { isPathSegment } from '../../actions/http/path-segment';
 import { showInput } from '../../util/text';
 
@@ -19,34 +19,45 @@ export const BuildFailureInput = z.object({
 });
 export type BuildFailureInput = z.infer<typeof BuildFailureInput>;
 
-export const USAGE = [
-  '/runbook build-failure <transaction-id> [--run <airflow-dag-run-id>] [--dag <dag-id>] [--only <dataset-or-model>]',
-];
+const not = (what: string) => (iss: { input: unknown }) => `${showInput(String(iss.input))} is not ${what}.`;
+const notName = (what: string) => (iss: { input: unknown }) => `${showInput(String(iss.input))} is not ${what}: \`.\` and \`..\` are not names.`;
 
-const FLAGS = { '--run': 'dagRunId', '--dag': 'dagId', '--only': 'only' } as const;
-const PATTERNS = { dagRunId: RUN_ID, dagId: DAG_ID, only: BASE } as const;
-const WHAT = { dagRunId: 'an Airflow DAG run id', dagId: 'an Airflow DAG id', only: 'a dataset or model name like `fx-model`' } as const;
+/** The words of `/runbook build-failure`; the command parser, help and form are generated from them. */
+export const BuildFailureArgs = z.object({
+  transactionId: arg(z.string().toLowerCase().regex(UUID, { error: (iss) => `${showInput(String(iss.input))} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` }), {
+    label: 'transaction id',
+    positional: 0,
+    description: 'the transaction of the failed run (a UUID, posted in #guild-data-eng)',
+    example: 'f7832a01-001b-56f7-a4fe-b3a417f8f654',
+  }),
+  dagRunId: arg(z.string().regex(RUN_ID, { error: not('an Airflow DAG run id') }).refine(isPathSegment, { error: notName('an Airflow DAG run id') }).optional(), {
+    label: 'Airflow DAG run id',
+    flag: 'run',
+    description: 'the failed Airflow run; without it, the latest runs are searched',
+    example: 'scheduled__2026-11-24T03:00:00+00:00',
+  }),
+  dagId: arg(z.string().regex(DAG_ID, { error: not('an Airflow DAG id') }).refine(isPathSegment, { error: notName('an Airflow DAG id') }).optional(), {
+    label: 'Airflow DAG id',
+    flag: 'dag',
+    description: 'the DAG of the run (default: the dagão)',
+    example: 'dagao',
+  }),
+  only: arg(
+    z
+      .string()
+      .toLowerCase()
+      .overwrite((v) => v.replace(/^(dataset|model)\//, ''))
+      .regex(BASE, { error: not('a dataset or model name like `fx-model`') })
+      .refine(isPathSegment, { error: notName('a dataset or model name') })
+      .optional(),
+    { label: 'dataset or model', flag: 'only', description: 'handle only this failed task when the transaction has several', example: 'fx-model', lookup: 'dagao-failed-tasks' },
+  ),
+});
 
-/** Parses `build-failure <transaction-id> [--run <id>] [--dag <id>] [--only <name>]`. */
-export function parseBuildFailure(args: string[]): ParseResult<BuildFailureInput> {
-  const [tx, ...rest] = args;
-  if (tx === undefined) return { ok: false, error: 'Give the transaction id of the failed run (a UUID, posted in #guild-data-eng).' };
-  if (!UUID.test(tx.toLowerCase())) return { ok: false, error: `${showInput(tx)} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` };
-  const input: BuildFailureInput = { transactionId: tx.toLowerCase() };
-  for (let i = 0; i < rest.length; i += 2) {
-    const flag = rest[i]!;
-    const key = FLAGS[flag.toLowerCase() as keyof typeof FLAGS];
-    if (!key) return { ok: false, error: `Unexpected ${showInput(flag)}: the options are \`--run\`, \`--dag\` and \`--only\`.` };
-    const value = rest[i + 1];
-    if (value === undefined) return { ok: false, error: `\`${flag}\` needs a value: ${WHAT[key]}.` };
-    const normalized = key === 'only' ? value.toLowerCase().replace(/^(dataset|model)\//, '') : value;
-    if (!PATTERNS[key].test(normalized)) return { ok: false, error: `${showInput(value)} is not ${WHAT[key]}.` };
-    // `.` and `..` match the patterns but would change an Airflow URL's path: refused before any request.
-    if (!isPathSegment(normalized)) return { ok: false, error: `${showInput(value)} is not ${WHAT[key]}: \`.\` and \`..\` are not names.` };
-    if (input[key] !== undefined) return { ok: false, error: `\`${flag}\` is given twice.` };
-    input[key] = normalized;
-  }
-  return { ok: true, value: input };
+/** The input from the parsed words: absent options are left out, never carried as `undefined`. */
+export function buildFailureInputOf(args: z.output<typeof BuildFailureArgs>): BuildFailureInput {
+  const { transactionId, dagRunId, dagId, only } = args;
+  return { transactionId, ...(dagRunId ? { dagRunId } : {}), ...(dagId ? { dagId } : {}), ...(only ? { only } : {}) };
 }
 
 /** The input proposed for an Airflow task failure that names a transaction, outside the dagão (its own runbook). */

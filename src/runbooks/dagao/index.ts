@@ -11,7 +11,8 @@ import { escapeMrkdwn } from '../../util/text';
 import { runCliStep } from '../cli-step';
 import { checkDagaoState, type DagaoCheckContext } from './check-state';
 import { diagnose, shortTime } from './diagnosis';
-import { DAGAO_USAGE, DagaoInput, DEFAULT_NODES, parseDagao, txOrigin } from './input';
+import { defineRunbook, type RunbookHooks } from '../define';
+import { DagaoArgs, DagaoInput, dagaoInputOf, DEFAULT_NODES, txOrigin } from './input';
 import { buildLadderPlan, ladderLine, ladderState, rungsOf, type LadderDeps } from './ladder';
 import { findTransaction, type ChannelHistory } from './transaction';
 import { knownRuns, watchNewRun } from './watch';
@@ -41,7 +42,36 @@ const HISTORY_LIMIT = 100;
 const STEP_TIMEOUT_MS = 14 * 3_600_000;
 
 /** "Basic steps to handling Airflow DAG errors": diagnosis, transaction, and the recovery ladder. */
+export const dagao = defineRunbook({
+  name: 'dagao',
+  title: 'Dagão recovery',
+  requires: ['airflow', 'cli', 'channelHistory', 'dagaoSettings'],
+  args: DagaoArgs,
+  input: DagaoInput,
+  toInput: dagaoInputOf,
+  // The alarm is claimed even without Airflow, so the thread says what to configure.
+  pure: (a) => (a.dagaoSettings ? { fromAlarm: (alarm: Alarm) => dagaoFromAlarm(a.dagaoSettings!.dagId, alarm) } : {}),
+  create: (a) =>
+    dagaoHooks({ ...a.dagaoSettings, airflow: a.airflow, gocd: a.gocd, history: a.channelHistory, allowList: a.cli.allowList, runner: a.cli.runner, runbooks: a.runbooks ?? (() => new Map()) }),
+});
+
+/** Parses `dagao <start> [<nodes>] [--tx <uuid>] [--nodes <n>]` (the generated parser). */
+export const parseDagao = dagao.parse;
+
+/** The dagão runbook on these dependencies (no Airflow: listed, refusing with the "not configured" text). */
 export function dagaoRunbook(deps: DagaoDeps): Runbook<DagaoInput> {
+  const { airflow, gocd, history, allowList, runner, runbooks, ...settings } = deps;
+  return dagao.create({ airflow, gocd, channelHistory: history, cli: { allowList, runner }, dagaoSettings: settings, runbooks });
+}
+
+function dagaoFromAlarm(dagId: string, alarm: Alarm): DagaoInput | undefined {
+  if (alarm.kind !== 'airflow-task-failure' || alarm.dagId !== dagId || alarm.state !== 'ALARM') return undefined;
+  const tx = alarm.transactionId && UUID_PATTERN.test(alarm.transactionId) ? alarm.transactionId.toLowerCase() : undefined;
+  const runId = alarm.runId && alarm.runId.length <= 250 ? alarm.runId : undefined;
+  return { from: 'status', nodes: DEFAULT_NODES, ...(tx ? { tx, txSource: 'alarm' as const } : {}), ...(runId ? { runId } : {}) };
+}
+
+function dagaoHooks(deps: DagaoDeps): RunbookHooks<DagaoInput> {
   const now = deps.now ?? (() => new Date());
   const airflowOrRefuse = (): AirflowActions => {
     if (!deps.airflow) throw new UserFacingError('Dagão recovery is disabled: `AIRFLOW_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured');
@@ -68,12 +98,7 @@ export function dagaoRunbook(deps: DagaoDeps): Runbook<DagaoInput> {
     rollback: (_s, input, ctx) => Promise.resolve(rollback(deps, input, ctx)),
   };
 
-  const runbook: Runbook<DagaoInput> = {
-    name: 'dagao',
-    title: 'Dagão recovery',
-    usage: DAGAO_USAGE,
-    inputSchema: DagaoInput,
-    parse: parseDagao,
+  return {
     targetOf: dagaoTarget(deps.dagId),
     stepTimeoutMs: STEP_TIMEOUT_MS,
     // Only input and earlier results shape the plan (no lookups), so a rebuilt plan changes only when they do.
@@ -83,16 +108,9 @@ export function dagaoRunbook(deps: DagaoDeps): Runbook<DagaoInput> {
       if (!run) return Promise.resolve({ ok: false, summary: `Unknown dagão step ${step.id}.` });
       return run(step, input, ctx, airflowOrRefuse());
     },
-    fromAlarm(alarm: Alarm) {
-      if (alarm.kind !== 'airflow-task-failure' || alarm.dagId !== deps.dagId || alarm.state !== 'ALARM') return undefined;
-      const tx = alarm.transactionId && UUID_PATTERN.test(alarm.transactionId) ? alarm.transactionId.toLowerCase() : undefined;
-      const runId = alarm.runId && alarm.runId.length <= 250 ? alarm.runId : undefined;
-      return { from: 'status', nodes: DEFAULT_NODES, ...(tx ? { tx, txSource: 'alarm' as const } : {}), ...(runId ? { runId } : {}) };
-    },
+    // "Check state" after an interruption: looks the retried run up in Airflow.
+    checkState: (step: Step, _input: DagaoInput, ctx: DagaoCheckContext) => checkDagaoState(deps.airflow, deps.dagId, step, ctx),
   };
-  // `Runbook.checkState` (the engine's "Check state" after an interruption) lands with the recovery change on
-  // main; assigned here so this branch compiles without it and main's engine finds it after the merge.
-  return Object.assign(runbook, { checkState: (step: Step, _input: DagaoInput, ctx: DagaoCheckContext) => checkDagaoState(deps.airflow, deps.dagId, step, ctx) });
 }
 
 async function findTx(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): Promise<StepOutcome> {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { UUID_PATTERN } from '../../actions/cli/commands';
 import { isPathSegment } from '../../actions/http/path-segment';
-import type { ParseResult } from '../../operations/runbook';
+import { UserFacingError } from '../../operations/runbook';
+import { arg } from '../../operations/runbook-args';
 import { showInput } from '../../util/text';
 
 /** Where on the recovery ladder an operation starts (`status` = diagnosis, then the whole ladder). */
@@ -24,48 +25,44 @@ export const DagaoInput = z.object({
 });
 export type DagaoInput = z.infer<typeof DagaoInput>;
 
-export const DAGAO_USAGE = [
-  '/runbook dagao status [--tx <transaction-id>] [--nodes <n>]   (diagnose the latest run, then offer the recovery ladder)',
-  '/runbook dagao <cycle|retry|scale <nodes>|rollback> [--tx <transaction-id>]   (start the ladder at that rung)',
-];
+const nodesField = (meta: { positional?: number; flag?: string; description: string }) =>
+  arg(
+    z
+      .number({ error: (iss) => `${showInput(String(iss.input))} is not a number of nodes between 1 and ${MAX_NODES}.` })
+      .int()
+      .min(1)
+      .max(MAX_NODES)
+      .optional(),
+    { label: 'nodes', example: '40', ...meta },
+  );
 
-function parseNodes(word: string | undefined): number | string {
-  if (word === undefined) return 'Give the number of nodes, e.g. `scale 40`.';
-  if (!/^\d{1,4}$/.test(word) || Number(word) < 1 || Number(word) > MAX_NODES) return `${showInput(word)} is not a number of nodes between 1 and ${MAX_NODES}.`;
-  return Number(word);
-}
+/** The words of `/runbook dagao`; the command parser, help and form are generated from them. */
+export const DagaoArgs = z.object({
+  from: arg(z.enum(DAGAO_STARTS), {
+    label: 'step',
+    positional: 0,
+    description: 'where to start: `status` diagnoses the latest run, then offers the recovery ladder; `cycle`, `retry`, `scale`, `rollback` start at that rung',
+    example: 'status',
+  }),
+  scaleTo: nodesField({ positional: 1, description: `after \`scale\`: the cluster size (1 to ${MAX_NODES})` }),
+  nodes: nodesField({ flag: 'nodes', description: `the cluster size the scale rung offers (default ${DEFAULT_NODES}); not with \`scale\`` }),
+  tx: arg(z.string().toLowerCase().regex(UUID_PATTERN, { error: (iss) => `${showInput(String(iss.input))} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` }).optional(), {
+    label: 'transaction id',
+    flag: 'tx',
+    description: 'the Metapod transaction to retry; without it, looked up in the channel',
+    example: 'f7832a01-001b-56f7-a4fe-b3a417f8f654',
+  }),
+});
 
-/** Parses `dagao <start> [<nodes>] [--tx <uuid>] [--nodes <n>]`; every problem is explained. */
-export function parseDagao(args: string[]): ParseResult<DagaoInput> {
-  const [rawStart, ...rest] = args;
-  const from = rawStart?.toLowerCase();
-  const starts = DAGAO_STARTS.map((s) => `\`${s}\``).join(', ');
-  if (from === undefined) return { ok: false, error: `Say where to start: ${starts}.` };
-  if (!(DAGAO_STARTS as readonly string[]).includes(from)) return { ok: false, error: `Unknown dagão step ${showInput(rawStart!)}: use ${starts}.` };
-  const value: DagaoInput = { from: from as DagaoStart, nodes: DEFAULT_NODES };
-  let words = rest;
-  if (from === 'scale') {
-    const nodes = parseNodes(words[0]);
-    if (typeof nodes === 'string') return { ok: false, error: nodes };
-    value.nodes = nodes;
-    words = words.slice(1);
+/** `scale <n>` takes its size after the word; the other starts take `--nodes`. */
+export function dagaoInputOf(args: z.output<typeof DagaoArgs>): DagaoInput {
+  if (args.from === 'scale') {
+    if (args.nodes !== undefined) throw new UserFacingError('`--nodes` does not go with `scale`: give the number after it, e.g. `scale 40`.');
+    if (args.scaleTo === undefined) throw new UserFacingError('Give the number of nodes, e.g. `scale 40`.');
+  } else if (args.scaleTo !== undefined) {
+    throw new UserFacingError(`Unexpected \`${args.scaleTo}\` after \`${args.from}\`: only \`scale\` takes a number of nodes (use \`--nodes <n>\`).`);
   }
-  while (words.length > 0) {
-    const [flag, arg, ...more] = words;
-    if (flag === '--tx') {
-      if (arg === undefined) return { ok: false, error: 'Give the transaction id after `--tx`.' };
-      if (!UUID_PATTERN.test(arg)) return { ok: false, error: `${showInput(arg)} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` };
-      value.tx = arg.toLowerCase();
-    } else if (flag === '--nodes' && from !== 'scale') {
-      const nodes = parseNodes(arg);
-      if (typeof nodes === 'string') return { ok: false, error: nodes };
-      value.nodes = nodes;
-    } else {
-      return { ok: false, error: `Unexpected ${showInput(words.join(' '))}: only \`--tx <transaction-id>\`${from === 'scale' ? '' : ' and `--nodes <n>`'} may follow.` };
-    }
-    words = more;
-  }
-  return { ok: true, value };
+  return { from: args.from, nodes: args.scaleTo ?? args.nodes ?? DEFAULT_NODES, ...(args.tx ? { tx: args.tx } : {}) };
 }
 
 /** How the thread names the origin of a given transaction id. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ParseResult } from '../../operations/runbook';
+import { arg } from '../../operations/runbook-args';
 import { showInput } from '../../util/text';
 
 const SERVICE = /^[a-z][a-z0-9-]{0,62}$/;
@@ -13,37 +13,30 @@ export const DatomicInput = z.object({
 });
 export type DatomicInput = z.infer<typeof DatomicInput>;
 
-export const DATOMIC_USAGE = ['/runbook datomic <service> [--env prod] [--prototype <p>]   (e.g. `datomic analytics --prototype s3`)'];
+/** The words of `/runbook datomic`; the command parser, help and form are generated from them. */
+export const DatomicArgs = z.object({
+  service: arg(z.string().toLowerCase().regex(SERVICE, { error: (iss) => `${showInput(String(iss.input))} is not a service name (lowercase letters, digits and dashes, like \`analytics\`).` }), {
+    label: 'service',
+    positional: 0,
+    description: 'the service whose Datomic table (`$env-[$prototype-]$service-datomic`) to look at',
+    example: 'analytics',
+    lookup: 'datomic-tables',
+  }),
+  env: arg(z.string().toLowerCase().regex(ENV, { error: (iss) => `${showInput(String(iss.input))} is not an environment name (like \`prod\` or \`staging\`).` }).default('prod'), {
+    label: 'environment',
+    flag: 'env',
+    description: 'the environment (default `prod`)',
+    example: 'prod',
+  }),
+  prototype: arg(z.string().toLowerCase().regex(PROTOTYPE, { error: (iss) => `${showInput(String(iss.input))} is not a prototype: use \`s0\`, \`s1\`, … or \`global\`.` }).optional(), {
+    label: 'prototype',
+    flag: 'prototype',
+    description: 'the shard (`s0`, `s1`, …) or `global`',
+    example: 's3',
+  }),
+});
 
-/** Parses `datomic <service> [--env <env>] [--prototype <p>]`; every problem is explained in words. */
-export function parseDatomic(args: string[]): ParseResult<DatomicInput> {
-  let service: string | undefined;
-  let env: string | undefined;
-  let prototype: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const word = args[i]!;
-    const flag = /^--(env|prototype)(?:=(.*))?$/.exec(word);
-    if (flag) {
-      const value = flag[2] ?? args[++i];
-      if (value === undefined || value === '') return { ok: false, error: `\`--${flag[1]}\` needs a value.` };
-      const v = value.toLowerCase();
-      if (flag[1] === 'env') {
-        if (env !== undefined) return { ok: false, error: '`--env` is given twice.' };
-        if (!ENV.test(v)) return { ok: false, error: `${showInput(value)} is not an environment name (like \`prod\` or \`staging\`).` };
-        env = v;
-      } else {
-        if (prototype !== undefined) return { ok: false, error: '`--prototype` is given twice.' };
-        if (!PROTOTYPE.test(v)) return { ok: false, error: `${showInput(value)} is not a prototype: use \`s0\`, \`s1\`, … or \`global\`.` };
-        prototype = v;
-      }
-      continue;
-    }
-    if (word.startsWith('--')) return { ok: false, error: `Unknown option ${showInput(word)}: use \`--env\` or \`--prototype\`.` };
-    if (service !== undefined) return { ok: false, error: `Unexpected word ${showInput(word)}: give one service.` };
-    const s = word.toLowerCase();
-    if (!SERVICE.test(s)) return { ok: false, error: `${showInput(word)} is not a service name (lowercase letters, digits and dashes, like \`analytics\`).` };
-    service = s;
-  }
-  if (service === undefined) return { ok: false, error: 'Say which service\'s Datomic table to look at, e.g. `datomic analytics`.' };
-  return { ok: true, value: { service, env: env ?? 'prod', ...(prototype ? { prototype } : {}) } };
+/** The input from the parsed words (an absent prototype is left out, never carried as `undefined`). */
+export function datomicInputOf(args: z.output<typeof DatomicArgs>): DatomicInput {
+  return { service: args.service, env: args.env, ...(args.prototype ? { prototype: args.prototype } : {}) };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { makePlan } from '../../operations/fingerprint';
 import { UserFacingError, type Runbook, type StepOutcome } from '../../operations/runbook';
+import { defineRunbook, type RunbookHooks } from '../define';
 import type { RollbackDeps } from './deps';
 import { lookup, refuseWhileToProdRuns } from './lookups';
 import { describePrepared, succeeded } from './plan';
@@ -18,13 +19,26 @@ const UndoInput = z.object({
 export type UndoInput = z.infer<typeof UndoInput>;
 
 /** The undo of a failed rollback: restores the parameters the stacks had before. Only proposed by the bot. */
+export const rollbackUndo = defineRunbook({
+  name: 'rollback-undo',
+  title: 'Undo a rollback',
+  requires: ['cloudformation', 'serviceVersion', 'rollbackSettings'],
+  args: z.object({}),
+  input: UndoInput,
+  toInput: () => {
+    throw new UserFacingError('The undo of a rollback is proposed by the bot; it cannot be typed.');
+  },
+  proposedOnly: 'The undo of a rollback is proposed by the bot in the rollback\'s thread when it fails; it cannot be typed. Use `/runbook rollback <service> --to <sha>` instead.',
+  create: (a) => undoHooks({ ...a.rollbackSettings, cfn: a.cloudformation, gocd: a.gocd, versions: a.serviceVersion }),
+});
+
+/** The undo runbook on these dependencies (no CloudFormation: listed, refusing). */
 export function rollbackUndoRunbook(deps: RollbackDeps): Runbook<UndoInput> {
+  return rollbackUndo.create({ cloudformation: deps.cfn, gocd: deps.gocd, serviceVersion: deps.versions, rollbackSettings: deps });
+}
+
+function undoHooks(deps: RollbackDeps): RunbookHooks<UndoInput> {
   return {
-    name: 'rollback-undo',
-    title: 'Undo a rollback',
-    usage: [],
-    inputSchema: UndoInput,
-    parse: () => ({ ok: false, error: 'The undo of a rollback is proposed by the bot in the rollback\'s thread when it fails; it cannot be typed. Use `/runbook rollback <service> --to <sha>` instead.' }),
     stepTimeoutMs: deps.timing.waiter.maxWaitSeconds * 1000 + 5 * 60_000,
     async buildPlan(input, ctx) {
       const { cfn, gocd } = deps;

@@ -8,8 +8,7 @@ import type { SonarActions } from '../../../src/actions/sonar/sonar-actions';
 import type { Alarm } from '../../../src/alarms/types';
 import { UserFacingError } from '../../../src/operations/runbook';
 import type { StepResult } from '../../../src/operations/types';
-import { buildFailureRunbook, type BuildFailureDeps } from '../../../src/runbooks/build-failure';
-import { parseBuildFailure } from '../../../src/runbooks/build-failure/input';
+import { buildFailureRunbook, parseBuildFailure, type BuildFailureDeps } from '../../../src/runbooks/build-failure';
 
 const TX = 'f7832a01-001b-56f7-a4fe-b3a417f8f654';
 const RUN = 'scheduled__2026-11-24T03:00:00+00:00';
@@ -68,7 +67,9 @@ describe('parsing /runbook build-failure', () => {
   it.each([
     [[], /Give the transaction id/],
     [['not-a-uuid'], /is not a transaction id/],
-    [[TX, '--force'], /the options are/],
+    [[TX, '--force'], /^Unknown option `--force`: use `--run`, `--dag` or `--only`\.$/],
+    [[TX, '--dag', '..'], /`\.\.` is not an Airflow DAG id: `\.` and `\.\.` are not names/],
+    [[TX, '--only=dataset/..'], /is not a dataset or model name/],
     [[TX, '--run'], /needs a value/],
     [[TX, '--run', 'a b;rm'], /is not an Airflow DAG run id/],
     [[TX, '--only', 'a', '--only', 'b'], /given twice/],

@@ -8,9 +8,9 @@ import type { Alarm } from '../../../src/alarms/types';
 import type { AnyRunbook, Runbook, StepRunContext } from '../../../src/operations/runbook';
 import type { Operation, StepResult } from '../../../src/operations/types';
 import { runStepOf } from '../../../src/operations/step-kinds';
-import { dagaoRunbook, type DagaoDeps } from '../../../src/runbooks/dagao';
+import { dagaoRunbook, parseDagao, type DagaoDeps } from '../../../src/runbooks/dagao';
 import { classifyFailure } from '../../../src/runbooks/dagao/diagnosis';
-import { parseDagao, txOrigin, type DagaoInput } from '../../../src/runbooks/dagao/input';
+import { txOrigin, type DagaoInput } from '../../../src/runbooks/dagao/input';
 import { findTransaction } from '../../../src/runbooks/dagao/transaction';
 import { messageText } from '../../../src/slack/channel-history';
 import { ScriptedRunner } from '../../fakes/scripted-cli-runner';
@@ -108,17 +108,18 @@ describe('parsing /runbook dagao', () => {
   ])('%j', (args, value) => expect(parseDagao(args)).toEqual({ ok: true, value }));
 
   it.each([
-    [[], /Say where to start/],
-    [['restart'], /Unknown dagão step `restart`/],
+    [[], /^Give the step: `status`/],
+    [['restart'], /^Unknown step `restart`: use `status`/],
     [['scale'], /Give the number of nodes/],
     [['scale', '-3'], /`-3` is not a number of nodes between 1 and 200/],
     [['scale', '201'], /not a number of nodes/],
     [['scale', '4;reboot'], /not a number of nodes/],
-    [['status', '--tx'], /Give the transaction id after `--tx`/],
+    [['status', '--tx'], /`--tx` needs a value: the transaction id/],
     [['status', '--tx', '$(id)'], /`\$\(id\)` is not a transaction id/],
     [['status', '--tx', `${TX}\nrm`], /is not a transaction id/],
-    [['retry', 'now'], /Unexpected `now`/],
-    [['scale', '4', '--nodes', '5'], /Unexpected `--nodes 5`/],
+    [['retry', 'now'], /`now` is not a number of nodes/],
+    [['retry', '40'], /Unexpected `40` after `retry`: only `scale` takes a number of nodes/],
+    [['scale', '4', '--nodes', '5'], /`--nodes` does not go with `scale`/],
   ])('refuses %j', (args, error) => {
     const parsed = parseDagao(args);
     expect(parsed.ok).toBe(false);

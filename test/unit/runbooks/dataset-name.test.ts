@@ -82,8 +82,8 @@ function parsed(words: string[]) {
 describe('parseRetract --tx', () => {
   it('takes the transaction of a committed dataset, lower-cased, and refuses it elsewhere or malformed', () => {
     expect(parseRetract(['committed-dataset', FX_MODEL, '--tx', TX.toUpperCase()])).toEqual({ ok: true, value: { kind: 'committed-dataset', id: FX_MODEL, tx: TX } });
-    expect(parseRetract(['committed-dataset', FX_MODEL, '--tx'])).toEqual({ ok: false, error: 'Give the transaction id after `--tx`.' });
+    expect(parseRetract(['committed-dataset', FX_MODEL, '--tx'])).toEqual({ ok: false, error: '`--tx` needs a value: the transaction.' });
     expect(parseRetract(['committed-dataset', FX_MODEL, '--tx', 'nope'])).toMatchObject({ ok: false, error: expect.stringMatching(/is not a transaction id/) });
-    expect(parseRetract(['attribute', FX_MODEL, '--tx', TX])).toMatchObject({ ok: false, error: expect.stringMatching(/^Unexpected words after the id/) });
+    expect(parseRetract(['attribute', FX_MODEL, '--tx', TX])).toMatchObject({ ok: false, error: expect.stringMatching(/^`--tx` names the transaction of a committed dataset; it does not apply/) });
   });
 });

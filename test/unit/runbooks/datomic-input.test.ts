@@ -1,6 +1,6 @@
 import type { TableState } from '../../../src/actions/dynamodb/dynamodb-actions';
 import { proposeCapacity, tableCandidates, type Usage } from '../../../src/runbooks/datomic/capacity';
-import { parseDatomic } from '../../../src/runbooks/datomic/input';
+import { parseDatomic } from '../../../src/runbooks/datomic-capacity';
 import { parseWindow, windowEndingAt, formatWindow } from '../../../src/runbooks/datomic/metrics';
 
 describe('parseDatomic', () => {
@@ -13,8 +13,8 @@ describe('parseDatomic', () => {
   });
 
   it.each([
-    [[], /Say which service/],
-    [['a', 'b'], /Unexpected word `b`: give one service/],
+    [[], /^Give the service, like `analytics`/],
+    [['a', 'b'], /^Unexpected word after the service: `b`/],
     [['analytics', '--prototype'], /`--prototype` needs a value/],
     [['analytics', '--prototype', 's3;rm'], /is not a prototype: use `s0`/],
     [['analytics', '--env', 'prod', '--env', 'x'], /`--env` is given twice/],

@@ -1,7 +1,7 @@
 import { auroraTarget, buildFailureTarget, dagaoTarget, datomicTarget, rollbackTarget } from '../../../src/runbooks/history/targets';
-import { parseRollback } from '../../../src/runbooks/rollback/input';
-import { parseDatomic } from '../../../src/runbooks/datomic/input';
-import { parseBuildFailure } from '../../../src/runbooks/build-failure/input';
+import { parseRollback } from '../../../src/runbooks/rollback';
+import { parseDatomic } from '../../../src/runbooks/datomic-capacity';
+import { parseBuildFailure } from '../../../src/runbooks/build-failure';
 
 const TX = 'f7832a01-001b-56f7-a4fe-b3a417f8f654';
 const parsed = <T>(r: { ok: true; value: T } | { ok: false; error: string }): T => {

@@ -16,9 +16,9 @@ describe('parseRetract', () => {
   });
 
   it.each([
-    ['nothing', [], /^Say what to retract/],
+    ['nothing', [], /^Give the kind: `attribute`/],
     ['an unknown kind', ['datasets', UUID], /^Unknown kind `datasets`: use `attribute`, `indexed-attribute`, `committed-dataset`\.$/],
-    ['no id', ['indexed-attribute'], /^Give the id of the indexed attribute to retract\.$/],
+    ['no id', ['indexed-attribute'], /^Give the id, like `5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60`\.$/],
     ['a short UUID', ['attribute', UUID.slice(0, -1)], /is not a UUID \(like `5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60`\)/],
     ['a UUID without dashes', ['attribute', UUID.replace(/-/g, '')], /is not a UUID/],
     ['a UUID with a unicode hyphen', ['attribute', UUID.replace('-', '\u2011')], /is not a UUID .*not plain ASCII \(a typographic dash/],

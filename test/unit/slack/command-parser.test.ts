@@ -27,8 +27,19 @@ describe('parseCommand: help', () => {
     expect(allUsage(runbooks).join('\n')).toMatch(/\/runbook status <operation-id>/);
   });
 
-  it('help retract shows only the retract usage', () => {
-    expect(parse('help retract')).toEqual({ kind: 'help', usage: [expect.stringMatching(/^\/runbook retract /)] });
+  it('help retract shows only the retract usage, then each field by label with its help and an example', () => {
+    const command = parse('help retract');
+    if (command.kind !== 'help') throw new Error(`expected help, got ${command.kind}`);
+    expect(command.usage[0]).toMatch(/^\/runbook retract <attribute\|indexed-attribute\|committed-dataset> <id> \[--tx <transaction>\]$/);
+    expect(command.usage.join('\n')).toMatch(/<id> +the UUID of what to retract/);
+    expect(command.usage.join('\n')).toContain('Example: /runbook retract committed-dataset 5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60');
+    expect(command.usage.filter((l) => l.startsWith('/runbook '))).toHaveLength(1);
+  });
+
+  it('lists a runbook whose adapters are missing, pointing to its help, which says what to set', () => {
+    expect(allUsage(runbooks).join('\n')).toMatch(/\/runbook rollback <service>.*\(not configured: see \/runbook help rollback\)/);
+    const command = parse('help rollback');
+    expect(command.kind === 'help' && command.usage.join('\n')).toMatch(/Not available: `\/runbook rollback` is disabled: no CloudFormation client is configured.*`GOCD_URL` is not configured/);
   });
 
   it('help of an unknown topic says so and shows the full usage', () => {
@@ -82,15 +93,17 @@ describe('parseCommand: retract', () => {
   });
 
   it('asks for the id when it is missing', () => {
-    expect(invalid('retract committed-dataset').error).toBe('Give the id of the committed dataset to retract.');
+    expect(invalid('retract committed-dataset').error).toBe('Give the id, like `5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60`.');
   });
 
   it('asks for a kind and an id when both are missing', () => {
-    expect(invalid('retract').error).toMatch(/kind and an id/);
+    expect(invalid('retract').error).toBe('Give the kind: `attribute`, `indexed-attribute`, `committed-dataset`.');
   });
 
-  it('refuses extra words after the id', () => {
-    expect(invalid(`retract attribute ${UUID} --force`).error).toBe('Unexpected words after the id: `--force`.');
+  it('refuses extra words after the id, and options it does not take', () => {
+    expect(invalid(`retract attribute ${UUID} now please`).error).toBe('Unexpected words after the id: `now please`.');
+    expect(invalid(`retract attribute ${UUID} --force`).error).toBe('Unknown option `--force`: use `--tx`.');
+    expect(invalid(`retract attribute ${UUID} --tx ${UUID}`).error).toBe('`--tx` names the transaction of a committed dataset; it does not apply to an attribute.');
   });
 });
 
