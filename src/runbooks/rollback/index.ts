@@ -15,7 +15,8 @@ export { rollbackUndo, rollbackUndoRunbook } from './undo';
 export const rollback = defineRunbook({
   name: 'rollback',
   title: 'Roll back a service (CloudFormation blue/green)',
-  requires: ['cloudformation', 'gocd', 'serviceVersion', 'rollbackSettings'],
+  // GoCD is optional: without it the build to go back to is given with `--to`.
+  requires: ['cloudformation', 'serviceVersion', 'rollbackSettings'],
   args: RollbackArgs,
   input: RollbackInput,
   toInput: rollbackInputOf,
