@@ -112,7 +112,8 @@ describe('one approval gate for every registered action id', () => {
   let e2e: E2E;
   beforeAll(async () => {
     const action = jest.spyOn(App.prototype, 'action');
-    e2e = await startE2E({ env: { APPROVERS: APPROVER } });
+    // GoCD configured (never called here) so that the rollback, and its plan menu, are registered.
+    e2e = await startE2E({ env: { APPROVERS: APPROVER, GOCD_URL: 'http://127.0.0.1:9' } });
     for (const call of action.mock.calls) {
       const c = call[0] as unknown;
       registered.push(typeof c === 'string' ? c : String((c as { action_id?: unknown }).action_id));

@@ -117,7 +117,7 @@ describe('rollback without GoCD configured', () => {
     const e2e = await startE2E({ env: { AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url } });
     try {
       const res = await e2e.command('rollback metapod');
-      expect(await answerTo(e2e, res.responseUrl)).toBe(':warning: Rollback is disabled: `GOCD_URL` is not configured, so I cannot check that no `to-prod` is running nor read the build history. Ask whoever runs the bot to set it.');
+      expect(await answerTo(e2e, res.responseUrl)).toBe(':warning: `/runbook rollback` is disabled: `GOCD_URL` is not configured (GoCD). Ask whoever runs the bot to set it.');
       expect(cfn.requests).toEqual([]);
     } finally {
       await e2e.close();

@@ -43,7 +43,7 @@ describe('runbook form (modal)', () => {
 
     await pick(e2e, view, 'retract');
     const kind = block(view, 'arg:kind')!;
-    expect(kind).toMatchObject({ type: 'input', optional: false, label: { text: 'What to retract' }, element: { type: 'static_select', action_id: 'value' } });
+    expect(kind).toMatchObject({ type: 'input', optional: false, label: { text: 'Kind' }, element: { type: 'static_select', action_id: 'value' } });
     expect((kind.element as { options: { value: string }[] }).options.map((o) => o.value)).toEqual(['attribute', 'indexed-attribute', 'committed-dataset']);
     expect(block(view, 'arg:id')).toMatchObject({ element: { type: 'plain_text_input', placeholder: { text: '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60' } }, hint: { type: 'plain_text' } });
     // Opened in a channel: the plan goes there, so no channel is asked for.
@@ -56,7 +56,7 @@ describe('runbook form (modal)', () => {
     const badId = await e2e.post(submitView(view, { 'arg:kind': { option: 'attribute' }, 'arg:id': { text: 'not-a-uuid' } }, 'UREQ'));
     expect(badId.json).toEqual({ response_action: 'errors', errors: { 'arg:id': expect.stringMatching(/not a UUID/) } });
     const missing = await e2e.post(submitView(view, { 'arg:id': { text: DATASET_ID } }, 'UREQ'));
-    expect(missing.json).toEqual({ response_action: 'errors', errors: { 'arg:kind': 'What to retract is required.' } });
+    expect(missing.json).toEqual({ response_action: 'errors', errors: { 'arg:kind': 'Kind is required.' } });
     // Each field passes its own schema, but the runbook's parser refuses the nil UUID: shown inline too.
     const nil = await e2e.post(submitView(view, { 'arg:kind': { option: 'attribute' }, 'arg:id': { text: '00000000-0000-0000-0000-000000000000' } }, 'UREQ'));
     expect(nil.json).toMatchObject({ response_action: 'errors', errors: { 'arg:kind': expect.stringMatching(/all-zero UUID/) } });

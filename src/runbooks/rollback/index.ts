@@ -15,8 +15,8 @@ export { rollbackUndo, rollbackUndoRunbook } from './undo';
 export const rollback = defineRunbook({
   name: 'rollback',
   title: 'Roll back a service (CloudFormation blue/green)',
-  // GoCD is optional: without it the build to go back to is given with `--to`.
-  requires: ['cloudformation', 'serviceVersion', 'rollbackSettings'],
+  // GoCD is required: it tells whether a `to-prod` is running and which builds were good.
+  requires: ['cloudformation', 'gocd', 'serviceVersion', 'rollbackSettings'],
   args: RollbackArgs,
   input: RollbackInput,
   toInput: rollbackInputOf,

@@ -84,7 +84,7 @@ function fieldElement(field: FormField, lookup: LookupOutcome | undefined): Json
   const choices = field.choices ?? (lookup?.ok ? lookup.items : undefined);
   if (choices) {
     const options = choices.slice(0, LIMITS.options).filter((c) => c.length <= LIMITS.optionValue).map((c) => option(c));
-    return { type: 'static_select', action_id: VALUE_ACTION, placeholder: plain(`Pick ${field.meta.label}`, LIMITS.placeholder), options };
+    return { type: 'static_select', action_id: VALUE_ACTION, placeholder: plain(`Pick ${field.meta.label.charAt(0).toLowerCase()}${field.meta.label.slice(1)}`, LIMITS.placeholder), options };
   }
   return { type: 'plain_text_input', action_id: VALUE_ACTION, ...(field.meta.example ? { placeholder: plain(field.meta.example, LIMITS.placeholder) } : {}) };
 }

@@ -39,7 +39,7 @@ describe('parseCommand: help', () => {
   it('lists a runbook whose adapters are missing, pointing to its help, which says what to set', () => {
     expect(allUsage(runbooks).join('\n')).toMatch(/\/runbook rollback <service>.*\(not configured: see \/runbook help rollback\)/);
     const command = parse('help rollback');
-    expect(command.kind === 'help' && command.usage.join('\n')).toMatch(/Not available: `\/runbook rollback` is disabled: no CloudFormation client is configured.*Ask whoever runs the bot/);
+    expect(command.kind === 'help' && command.usage.join('\n')).toMatch(/Not available: `\/runbook rollback` is disabled: no CloudFormation client is configured.*`GOCD_URL` is not configured/);
   });
 
   it('help of an unknown topic says so and shows the full usage', () => {
