@@ -67,7 +67,7 @@ describe('requests that must not reach anything', () => {
     const shown = textOf(res.json as never);
     expect(shown).toContain('/runbook retract <attribute|indexed-attribute|committed-dataset> <id>');
     expect(shown).toContain('/runbook status');
-    expect(shown).toContain('/runbook rollback <service> [--shard <name>...] [--to <sha>] [--in-place]');
+    expect(shown).toContain('/runbook rollback <service> [--shard <shard>]... [--to <version>] [--in-place]');
     for (const sub of ['datomic', 'aurora', 'dagao', 'build-failure']) expect(shown).toContain(`/runbook ${sub} `);
   });
 
