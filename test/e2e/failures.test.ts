@@ -73,7 +73,7 @@ describe('Metapod failures end the operation as failed, clearly, and the bot kee
     const res = await e2e.command(`retract committed-dataset ${DATASET_ID}`);
     const reply = await waitFor(() => e2e!.slack.responsesTo(res.responseUrl)[0], { what: 'ephemeral refusal' });
     expect(reply).toMatchObject({ response_type: 'ephemeral' });
-    expect(String(reply.text)).toMatch(/Retraction is disabled: `METAPOD_URL` is not configured/);
+    expect(String(reply.text)).toMatch(/`\/runbook retract` is disabled: `METAPOD_URL` is not configured/);
     expect(e2e.slack.topLevel(CHANNEL)).toHaveLength(0);
   });
 
