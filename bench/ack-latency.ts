@@ -31,7 +31,9 @@ function post(url: string, body: string): Promise<number> {
     const started = process.hrtime.bigint();
     const req = request(url, { method: 'POST', headers, agent }, (res) => {
       res.resume();
-      res.once('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`ack was HTTP ${res.statusCode}`))));
+      res.once('end', () =>
+        res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`ack was HTTP ${res.statusCode}`)),
+      );
     });
     req.once('error', reject);
     req.end(body);
@@ -55,7 +57,9 @@ async function waitUntil(done: () => boolean, timeoutMs = 30_000): Promise<void>
 /** CPU time (user + system) a child has used so far, in ms; undefined where /proc is missing. */
 function cpuMs(pid: number | undefined): number | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
   } catch {
     return undefined;
@@ -83,12 +87,17 @@ export async function bench(): Promise<BenchRow[]> {
       // Limits lifted (the emulator does not rate-limit): 100 plans in one channel would otherwise be
       // paced at Slack's one post a second per channel. bench/alarms.ts measures with the limits in place.
       const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-      const child = await spawnNode([...prof, main], { ...common, SLACK_RATE_LIMIT_SCALE: '1000', HOST: '127.0.0.1', METAPOD_URL: metapod.url, DATABASE_PATH: `${tmp.dir}/${db}`, LOG_LEVEL: 'info' }, /"port":(\d+).*runbook-bot is serving/);
+      const child = await spawnNode(
+        [...prof, main],
+        { ...common, SLACK_RATE_LIMIT_SCALE: '1000', HOST: '127.0.0.1', METAPOD_URL: metapod.url, DATABASE_PATH: `${tmp.dir}/${db}`, LOG_LEVEL: 'info' },
+        /"port":(\d+).*runbook-bot is serving/,
+      );
       children.push(child);
       return child;
     };
     const contestants: Contestant[] = [];
-    const add = (name: string, child: Child, proposes: boolean) => contestants.push({ name, child, proposes, url: `http://127.0.0.1:${child.port}/slack/events`, samples: [], cpu: 0 });
+    const add = (name: string, child: Child, proposes: boolean) =>
+      contestants.push({ name, child, proposes, url: `http://127.0.0.1:${child.port}/slack/events`, samples: [], cpu: 0 });
     add('runbook-bot', await startBotAt('dist/main.js', 'bench.db'), true);
     // BENCH_BASELINE_BOT=<another build's main.js>: that build runs in the same bursts, for before/after.
     if (process.env.BENCH_BASELINE_BOT) add('runbook-bot before', await startBotAt(process.env.BENCH_BASELINE_BOT, 'baseline.db'), true);
@@ -133,7 +142,13 @@ export async function bench(): Promise<BenchRow[]> {
           { metric: `ack p50, ${c.name}, ${scenario.name}`, value: p(c.samples, 50), unit: 'ms', note },
           { metric: `ack p99, ${c.name}, ${scenario.name}`, value: p(c.samples, 99), unit: 'ms', note },
         );
-        if (Number.isFinite(c.cpu)) rows.push({ metric: `CPU per command, ${c.name}, ${scenario.name}`, value: round(c.cpu / (ROUNDS * CONCURRENCY), 2), unit: 'ms', note: 'user + system time of the process over the bursts (and the work after them), per command; 10 ms resolution overall' });
+        if (Number.isFinite(c.cpu))
+          rows.push({
+            metric: `CPU per command, ${c.name}, ${scenario.name}`,
+            value: round(c.cpu / (ROUNDS * CONCURRENCY), 2),
+            unit: 'ms',
+            note: 'user + system time of the process over the bursts (and the work after them), per command; 10 ms resolution overall',
+          });
       }
       for (const c of contestants.filter((x) => x !== base)) {
         const suffix = c.name === 'runbook-bot' ? '' : ` (${c.name})`;

@@ -85,7 +85,8 @@ export async function bench(): Promise<BenchRow[]> {
     const sink = new Writable({ write: (_c, _e, done) => done() });
     bot = await startBot(config, { logger: createLogger({ level: 'warn', destination: sink }) });
     const url = `${bot.url}/slack/events`;
-    const post = (service: string, ts: string) => postToSlackEndpoint(url, messageEvent({ channel: CHANNEL, text: alarmText(service), ts, botId: 'BMONITOR' }), { secret: SECRET });
+    const post = (service: string, ts: string) =>
+      postToSlackEndpoint(url, messageEvent({ channel: CHANNEL, text: alarmText(service), ts, botId: 'BMONITOR' }), { secret: SECRET });
 
     // 1. Latency, one alarm at a time.
     const firstReply: number[] = [];
@@ -96,12 +97,20 @@ export async function bench(): Promise<BenchRow[]> {
       await post(`lat${i}`, ts);
       await until(() => slack.messages.find((m) => m.thread_ts === ts));
       firstReply.push(performance.now() - started);
-      await until(() => slack.messages.find((m) => m.thread_ts === ts && m.updates > 0 && JSON.stringify(m.blocks ?? []).includes('op_approve')) ?? (slack.messages.some((m) => m.thread_ts === ts && /Succeeded/.test(JSON.stringify(m.blocks ?? []))) ? true : undefined));
+      await until(
+        () =>
+          slack.messages.find((m) => m.thread_ts === ts && m.updates > 0 && JSON.stringify(m.blocks ?? []).includes('op_approve')) ??
+          (slack.messages.some((m) => m.thread_ts === ts && /Succeeded/.test(JSON.stringify(m.blocks ?? []))) ? true : undefined),
+      );
       planReady.push(performance.now() - started);
     }
     await bot.engine.idle();
-    console.log(`alarm post -> first thread reply (backends ${BACKEND_MS} ms, ${LATENCY_RUNS} runs): p50 ${ms(pct(firstReply, 50))}, p95 ${ms(pct(firstReply, 95))}, max ${ms(Math.max(...firstReply))}`);
-    console.log(`alarm post -> diagnosis and plan posted:          p50 ${ms(pct(planReady, 50))}, p95 ${ms(pct(planReady, 95))}, max ${ms(Math.max(...planReady))}`);
+    console.log(
+      `alarm post -> first thread reply (backends ${BACKEND_MS} ms, ${LATENCY_RUNS} runs): p50 ${ms(pct(firstReply, 50))}, p95 ${ms(pct(firstReply, 95))}, max ${ms(Math.max(...firstReply))}`,
+    );
+    console.log(
+      `alarm post -> diagnosis and plan posted:          p50 ${ms(pct(planReady, 50))}, p95 ${ms(pct(planReady, 95))}, max ${ms(Math.max(...planReady))}`,
+    );
     const p95 = pct(firstReply, 95);
     rows.push(
       { metric: `alarm post -> first thread reply p95 (backends ${BACKEND_MS} ms)`, value: Math.round(p95), unit: 'ms', target: '< 1000 ms', ok: p95 < 1000 },
@@ -133,7 +142,10 @@ export async function bench(): Promise<BenchRow[]> {
         return total;
       };
       await until(() => (counted() >= STORM - keys ? true : undefined), 20_000).catch((err: unknown) => {
-        console.error(`counted ${counted()}; thread texts:`, slack.messages.filter((m) => /Fired|Recognised|warning|wrong/.test(m.text)).map((m) => m.text.slice(0, 300)));
+        console.error(
+          `counted ${counted()}; thread texts:`,
+          slack.messages.filter((m) => /Fired|Recognised|warning|wrong/.test(m.text)).map((m) => m.text.slice(0, 300)),
+        );
         throw err;
       });
       const elapsed = performance.now() - started;
@@ -145,7 +157,13 @@ export async function bench(): Promise<BenchRow[]> {
       );
       rows.push(
         { metric: `storm of ${STORM} posts over ${keys} alarm(s): diagnoses started`, value: created, unit: 'count', target: `${keys}`, ok: created === keys },
-        { metric: `storm of ${STORM} posts over ${keys} alarm(s): repeats counted`, value: counted(), unit: 'count', target: `${STORM - keys}`, ok: counted() === STORM - keys },
+        {
+          metric: `storm of ${STORM} posts over ${keys} alarm(s): repeats counted`,
+          value: counted(),
+          unit: 'count',
+          target: `${STORM - keys}`,
+          ok: counted() === STORM - keys,
+        },
       );
     }
     return rows;

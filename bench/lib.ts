@@ -15,7 +15,9 @@ export function compileForNode(file: string): string {
   const out = join(ROOT, 'node_modules', '.cache', 'runbook-bench');
   mkdirSync(out, { recursive: true });
   const target = join(out, file.replace(/^.*\//, '').replace(/\.ts$/, '.js'));
-  const { outputText } = ts.transpileModule(readFileSync(join(ROOT, file), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  const { outputText } = ts.transpileModule(readFileSync(join(ROOT, file), 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
   writeFileSync(target, outputText);
   return target;
 }
@@ -70,7 +72,11 @@ export interface Child {
 /** Spawns `node <args>` and waits until its output matches `ready` (whose first group is the port). */
 export async function spawnNode(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 20_000): Promise<Child> {
   const started = process.hrtime.bigint();
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {

@@ -12,7 +12,13 @@ const ORDER = ['ack-latency.ts', 'startup.ts', 'alarms.ts'];
 
 function machine(): Record<string, string | number> {
   const cpu = cpus();
-  return { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryGB: Math.round(totalmem() / 2 ** 30), os: `${platform()} ${release()} ${arch()}`, node: process.version };
+  return {
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+    os: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+  };
 }
 
 function table(rows: (BenchRow & { bench: string })[]): string {
@@ -26,7 +32,9 @@ function table(rows: (BenchRow & { bench: string })[]): string {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const found = readdirSync(__dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !NOT_BENCHES.has(f));
-  const files = [...ORDER.filter((f) => found.includes(f)), ...found.filter((f) => !ORDER.includes(f)).sort()].filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)));
+  const files = [...ORDER.filter((f) => found.includes(f)), ...found.filter((f) => !ORDER.includes(f)).sort()].filter(
+    (f) => only.length === 0 || only.some((o) => f.startsWith(o)),
+  );
   const rows: (BenchRow & { bench: string })[] = [];
   const skipped: string[] = [];
   for (const file of files) {

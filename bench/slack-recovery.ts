@@ -33,7 +33,9 @@ async function countingProxy(target: string): Promise<{ url: string; counts: Map
   const counts = new Map<string, number>();
   const upstream = new URL(target);
   const server = createServer((req, res) => {
-    const op = String(req.headers['x-amz-target'] ?? '?').split('.').pop()!;
+    const op = String(req.headers['x-amz-target'] ?? '?')
+      .split('.')
+      .pop()!;
     counts.set(op, (counts.get(op) ?? 0) + 1);
     const out = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 500, r.headers);
@@ -47,7 +49,16 @@ async function countingProxy(target: string): Promise<{ url: string; counts: Map
 
 async function startBench(slack: SlackEmulator, env: Record<string, string>) {
   const metapod = await startMetapodFake();
-  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0', HOST: '127.0.0.1', METAPOD_URL: metapod.url, SHUTDOWN_GRACE: '1ms', ...env });
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    METAPOD_URL: metapod.url,
+    SHUTDOWN_GRACE: '1ms',
+    ...env,
+  });
   const bot = await startBot(config, { logger: pino({ level: 'silent' }), slackTimeoutMs: 30_000 });
   const post = (body: string) => postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SECRET });
   return { bot, metapod, post, close: async () => (await bot.stop(), await metapod.close()) };
@@ -60,7 +71,15 @@ async function statusAfterHang(): Promise<number> {
   try {
     const release = slack.faults.hang('chat.postMessage', { ms: HANG_MS });
     const started = Date.now();
-    for (let i = 0; i < 8; i++) await b.post(slashCommand({ text: `retract attribute 5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f6${i}`, userId: 'UREQ', channelId: 'CDATAENG', responseUrl: slack.newResponseUrl() }));
+    for (let i = 0; i < 8; i++)
+      await b.post(
+        slashCommand({
+          text: `retract attribute 5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f6${i}`,
+          userId: 'UREQ',
+          channelId: 'CDATAENG',
+          responseUrl: slack.newResponseUrl(),
+        }),
+      );
     await new Promise((r) => setTimeout(r, Math.max(0, started + HANG_MS - Date.now())));
     release();
     const recovered = Date.now();
@@ -84,10 +103,19 @@ async function dynamoRequestsPerLifecycle(): Promise<Map<string, number>> {
     // Warm (table created, first sweeps run), then count one lifecycle only.
     await new Promise((r) => setTimeout(r, 500));
     proxy.counts.clear();
-    await b.post(slashCommand({ text: 'retract attribute 5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60', userId: 'UREQ', channelId: 'CDATAENG', responseUrl: slack.newResponseUrl() }));
+    await b.post(
+      slashCommand({
+        text: 'retract attribute 5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60',
+        userId: 'UREQ',
+        channelId: 'CDATAENG',
+        responseUrl: slack.newResponseUrl(),
+      }),
+    );
     const plan = structuredClone(await until(() => slack.topLevel('CDATAENG')[0]));
     await b.post(clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
-    await until(() => (slack.threadReplies('CDATAENG', plan.ts).length > 0 && /Succeeded/.test(slack.message('CDATAENG', plan.ts)?.text ?? '') ? true : undefined));
+    await until(() =>
+      slack.threadReplies('CDATAENG', plan.ts).length > 0 && /Succeeded/.test(slack.message('CDATAENG', plan.ts)?.text ?? '') ? true : undefined,
+    );
     await new Promise((r) => setTimeout(r, 300));
     return new Map(proxy.counts);
   } finally {
@@ -102,10 +130,22 @@ export async function bench(): Promise<BenchRow[]> {
   const statusMs = await statusAfterHang();
   const counts = await dynamoRequestsPerLifecycle();
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  const detail = [...counts.entries()].sort().map(([op, n]) => `${op} ${n}`).join(', ');
+  const detail = [...counts.entries()]
+    .sort()
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
   return [
-    { metric: `time until /runbook status is answered after Slack's API recovers from an ${HANG_MS / 1000} s hang (8 plans queued)`, value: round(statusMs), unit: 'ms' },
-    { metric: 'DynamoDB requests per operation lifecycle (propose, approve, run, succeed; periodic sweeps included)', value: total, unit: 'count', note: detail },
+    {
+      metric: `time until /runbook status is answered after Slack's API recovers from an ${HANG_MS / 1000} s hang (8 plans queued)`,
+      value: round(statusMs),
+      unit: 'ms',
+    },
+    {
+      metric: 'DynamoDB requests per operation lifecycle (propose, approve, run, succeed; periodic sweeps included)',
+      value: total,
+      unit: 'count',
+      note: detail,
+    },
   ];
 }
 

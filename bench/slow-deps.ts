@@ -25,7 +25,9 @@ function post(url: string, body: string, retried = false): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const req = request(url, { method: 'POST', headers, agent }, (res) => {
       res.resume();
-      res.once('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`ack was HTTP ${res.statusCode}`))));
+      res.once('end', () =>
+        res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`ack was HTTP ${res.statusCode}`)),
+      );
     });
     req.once('error', reject);
     req.end(body);
@@ -47,12 +49,17 @@ async function waitUntil(done: () => boolean, what: string, timeoutMs = 120_000)
 
 /** Resident set size of a child, in MB, from /proc. */
 function rssMb(pid: number | undefined): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? Number.NaN) / 1024;
 }
 
 // Each retraction names its own dataset: an identical pending request is refused as a twin (no plan).
-const commands = (slack: SlackEmulator, n: number, user = 'UREQ') => Array.from({ length: n }, () => slashCommand({ text: `retract committed-dataset ${randomUUID()}`, responseUrl: slack.newResponseUrl(), userId: user, channelId: CHANNEL }));
+const commands = (slack: SlackEmulator, n: number, user = 'UREQ') =>
+  Array.from({ length: n }, () =>
+    slashCommand({ text: `retract committed-dataset ${randomUUID()}`, responseUrl: slack.newResponseUrl(), userId: user, channelId: CHANNEL }),
+  );
 
 /** Proposes `n` retractions on `url` and returns the approve clicks of their plans (by a colleague). */
 async function proposeAndClicks(url: string, slack: SlackEmulator, n: number): Promise<string[]> {
@@ -61,7 +68,10 @@ async function proposeAndClicks(url: string, slack: SlackEmulator, n: number): P
   // Setup, not measured: on dynalite each proposal's look at recent operations scans the whole table
   // (dynalite has no real index), so the last of 200 proposals waits on the ones before it.
   await waitUntil(() => slack.topLevel(CHANNEL).length >= before + n, `${n} plans`, 900_000);
-  return slack.topLevel(CHANNEL).slice(before, before + n).map((m) => clickButton(structuredClone(m), 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
+  return slack
+    .topLevel(CHANNEL)
+    .slice(before, before + n)
+    .map((m) => clickButton(structuredClone(m), 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl() }));
 }
 
 interface Ctx {
@@ -77,7 +87,12 @@ async function startChild(ctx: Ctx, args: string[], env: Record<string, string>)
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   // The emulator does not rate-limit: Slack's per-channel limit (about one post a second) would make
   // 200 plans in one channel take minutes and measure the limiter, not the acks. bench/alarms.ts keeps it.
-  const child = await spawnNode([...prof, ...args], { ...ctx.common, SLACK_RATE_LIMIT_SCALE: '1000', HOST: '127.0.0.1', METAPOD_URL: ctx.metapod.url, LOG_LEVEL: 'info', SHUTDOWN_GRACE: '1ms', ...env }, SERVING, 60_000);
+  const child = await spawnNode(
+    [...prof, ...args],
+    { ...ctx.common, SLACK_RATE_LIMIT_SCALE: '1000', HOST: '127.0.0.1', METAPOD_URL: ctx.metapod.url, LOG_LEVEL: 'info', SHUTDOWN_GRACE: '1ms', ...env },
+    SERVING,
+    60_000,
+  );
   ctx.children.push(child);
   return { child, url: `http://127.0.0.1:${child.port}/slack/events` };
 }
@@ -94,7 +109,11 @@ function ackRows(name: string, bot: number[], bare: number[], note: string): Ben
 /** Bursts of 50 commands at a bot whose store takes 1.5 s per call, alternating with bare Bolt. */
 async function slowStore(ctx: Ctx): Promise<BenchRow[]> {
   const bursts = Number(process.env.BENCH_SLOW_BURSTS ?? 6);
-  const { url } = await startChild(ctx, [compileForNode('bench/slow-store-bot.ts')], { BENCH_DIST: join(ROOT, 'dist'), BENCH_STORE_DELAY_MS: '1500', DATABASE_PATH: `${ctx.dir}/slow.db` });
+  const { url } = await startChild(ctx, [compileForNode('bench/slow-store-bot.ts')], {
+    BENCH_DIST: join(ROOT, 'dist'),
+    BENCH_STORE_DELAY_MS: '1500',
+    DATABASE_PATH: `${ctx.dir}/slow.db`,
+  });
   const bot: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i <= bursts; i += 1) {
@@ -112,7 +131,14 @@ async function dynamoApprovals(ctx: Ctx): Promise<BenchRow[]> {
   const dynalite = await startDynaliteProcess();
   try {
     // BENCH_BOT_MAIN=<another build's main.js> measures that build instead (before/after comparisons).
-    const { url } = await startChild(ctx, [process.env.BENCH_BOT_MAIN ?? 'dist/main.js'], { STORE: 'dynamodb', STORE_TABLE: 'runbook-bench-acks', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: dynalite.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    const { url } = await startChild(ctx, [process.env.BENCH_BOT_MAIN ?? 'dist/main.js'], {
+      STORE: 'dynamodb',
+      STORE_TABLE: 'runbook-bench-acks',
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: dynalite.url,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
     const clicks = await proposeAndClicks(url, ctx.slack, 200);
     const served = ctx.metapod.requests.length;
     const bot = await Promise.all(clicks.map((c) => post(url, c)));
@@ -135,7 +161,9 @@ async function dynamoApprovals(ctx: Ctx): Promise<BenchRow[]> {
 async function memory(ctx: Ctx): Promise<BenchRow[]> {
   const rounds = Number(process.env.BENCH_MEMORY_ROUNDS ?? 10);
   // --expose-gc and a SIGUSR2 handler (bench/gc-on-signal.ts): a full collection before each reading.
-  const { child, url } = await startChild(ctx, ['--expose-gc', '-r', compileForNode('bench/gc-on-signal.ts'), 'dist/main.js'], { DATABASE_PATH: `${ctx.dir}/memory.db` });
+  const { child, url } = await startChild(ctx, ['--expose-gc', '-r', compileForNode('bench/gc-on-signal.ts'), 'dist/main.js'], {
+    DATABASE_PATH: `${ctx.dir}/memory.db`,
+  });
   const rows: BenchRow[] = [];
   const seen: number[] = [];
   for (let r = 1; r <= rounds; r += 1) {
@@ -147,10 +175,20 @@ async function memory(ctx: Ctx): Promise<BenchRow[]> {
     child.proc.kill('SIGUSR2');
     await new Promise((resolve) => setTimeout(resolve, 500));
     seen.push(rssMb(child.proc.pid));
-    rows.push({ metric: `resident memory after round ${r}`, value: round(seen.at(-1)!), unit: 'MB', note: '200 /runbook retract, then 200 approvals run to success; read after a forced full GC' });
+    rows.push({
+      metric: `resident memory after round ${r}`,
+      value: round(seen.at(-1)!),
+      unit: 'MB',
+      note: '200 /runbook retract, then 200 approvals run to success; read after a forced full GC',
+    });
   }
   const growth = seen.length > 2 ? seen.at(-1)! - seen[1]! : Number.NaN;
-  rows.push({ metric: 'resident memory growth, round 2 to last', value: round(growth), unit: 'MB', note: 'round 1 includes warm-up (JIT, caches); no growth expected after it' });
+  rows.push({
+    metric: 'resident memory growth, round 2 to last',
+    value: round(growth),
+    unit: 'MB',
+    note: 'round 1 includes warm-up (JIT, caches); no growth expected after it',
+  });
   return rows;
 }
 
@@ -172,7 +210,12 @@ export async function bench(): Promise<BenchRow[]> {
         rows.push(...(await part(ctx)));
       } catch (err) {
         // What the bot said last is usually why.
-        throw new Error(`${part.name}: ${err instanceof Error ? err.message : String(err)}\n${children.slice(1).map((c) => c.output().slice(-3000)).join('\n')}`);
+        throw new Error(
+          `${part.name}: ${err instanceof Error ? err.message : String(err)}\n${children
+            .slice(1)
+            .map((c) => c.output().slice(-3000))
+            .join('\n')}`,
+        );
       }
       for (const c of children.splice(1)) await c.stop();
     }

@@ -21,7 +21,15 @@ export async function bench(): Promise<BenchRow[]> {
   try {
     for (let i = 0; i < STARTS; i += 1) {
       const tmp = tempDir('runbook-bench-start-');
-      const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-signing-secret', SLACK_API_URL: slack.apiUrl, PORT: '0', HOST: '127.0.0.1', METAPOD_URL: metapod.url, DATABASE_PATH: `${tmp.dir}/bot.db` };
+      const env = {
+        SLACK_BOT_TOKEN: 'xoxb-bench',
+        SLACK_SIGNING_SECRET: 'bench-signing-secret',
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        METAPOD_URL: metapod.url,
+        DATABASE_PATH: `${tmp.dir}/bot.db`,
+      };
       const bot = await spawnNode(['dist/main.js'], env, /"port":(\d+).*runbook-bot is serving/);
       try {
         starts.push(bot.startMs);
@@ -39,7 +47,14 @@ export async function bench(): Promise<BenchRow[]> {
   const coldP50 = round(percentile(starts, 50));
   const rssMax = round(Math.max(...rss));
   return [
-    { metric: 'cold start, spawn to serving (median of 5)', value: coldP50, unit: 'ms', target: '< 1000 ms', ok: coldP50 < 1000, note: `fresh SQLite file each time; max ${round(Math.max(...starts))} ms` },
+    {
+      metric: 'cold start, spawn to serving (median of 5)',
+      value: coldP50,
+      unit: 'ms',
+      target: '< 1000 ms',
+      ok: coldP50 < 1000,
+      note: `fresh SQLite file each time; max ${round(Math.max(...starts))} ms`,
+    },
     { metric: `idle RSS ${IDLE_MS / 1000} s after start (max of 5)`, value: rssMax, unit: 'MB', target: '< 120 MB', ok: rssMax < 120 },
   ];
 }

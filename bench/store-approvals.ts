@@ -37,7 +37,16 @@ const fastRunbook: Runbook<{ target: string }> = {
         title: `Fast on ${input.target}`,
         summary: 'bench',
         facts: { target: input.target },
-        steps: [{ id: 'apply', title: 'Apply', risk: 'mutating', preview: [{ label: 'Call', value: `apply ${input.target}`, code: true }], verification: 'returns ok', action: { kind: 'fast', params: {} } }],
+        steps: [
+          {
+            id: 'apply',
+            title: 'Apply',
+            risk: 'mutating',
+            preview: [{ label: 'Call', value: `apply ${input.target}`, code: true }],
+            verification: 'returns ok',
+            action: { kind: 'fast', params: {} },
+          },
+        ],
       }),
     ),
   runStep: (): Promise<StepOutcome> => Promise.resolve({ ok: true, summary: 'applied' }),
@@ -51,9 +60,11 @@ const silentObserver: OperationObserver = {
 /** Runs `fn` over `items`, `limit` at a time. */
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 async function measure(store: OperationStore): Promise<{ proposeMs: number; approveMs: number }> {
@@ -76,7 +87,13 @@ async function measure(store: OperationStore): Promise<{ proposeMs: number; appr
     started = process.hrtime.bigint();
     await pool(proposed, CONCURRENCY, async (op) => {
       const step = op.plan.steps[op.currentStep]!;
-      const outcome = await engine.approve({ operationId: op.id, stepId: step.id, fingerprint: stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)), userId: 'UAPPROVER', from: { channel: 'CBENCH', team: undefined } });
+      const outcome = await engine.approve({
+        operationId: op.id,
+        stepId: step.id,
+        fingerprint: stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)),
+        userId: 'UAPPROVER',
+        from: { channel: 'CBENCH', team: undefined },
+      });
       if (outcome.kind !== 'approved') throw new Error(`approval of ${op.id} was ${outcome.kind}`);
     });
     await engine.idle();
@@ -95,7 +112,12 @@ async function measure(store: OperationStore): Promise<{ proposeMs: number; appr
 export async function bench(): Promise<BenchRow[]> {
   const tmp = tempDir('runbook-bench-store-');
   const dynalite = await startDynaliteProcess();
-  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynalite.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 3 });
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: dynalite.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 3,
+  });
   try {
     const stores: { name: string; open: () => Promise<OperationStore> }[] = [
       { name: 'memory', open: () => Promise.resolve(new MemoryStore()) },
@@ -110,7 +132,12 @@ export async function bench(): Promise<BenchRow[]> {
         const { proposeMs, approveMs } = await measure(store);
         rows.push(
           { metric: `approvals per second, ${name}`, value: round(OPERATIONS / (approveMs / 1000)), unit: 'per s', note },
-          { metric: `proposals per second, ${name}`, value: round(OPERATIONS / (proposeMs / 1000)), unit: 'per s', note: `${OPERATIONS} operations, ${CONCURRENCY} at a time; plan built, stored, published (no-op observer)` },
+          {
+            metric: `proposals per second, ${name}`,
+            value: round(OPERATIONS / (proposeMs / 1000)),
+            unit: 'per s',
+            note: `${OPERATIONS} operations, ${CONCURRENCY} at a time; plan built, stored, published (no-op observer)`,
+          },
         );
       } finally {
         await store.close();

@@ -10,14 +10,24 @@ import { startSandbox } from '../src/sandbox/sandbox';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = join(__dirname, '..', 'docs', 'screenshots');
 // What each backend's walk shows, for the file name (backends without a walk get no screenshot).
-const NAMES: Record<string, string> = { metapod: 'retract', cloudformation: 'rollback', dynamodb: 'datomic-alarm', airflow: 'dagao-and-aurora', sonar: 'build-failure' };
+const NAMES: Record<string, string> = {
+  metapod: 'retract',
+  cloudformation: 'rollback',
+  dynamodb: 'datomic-alarm',
+  airflow: 'dagao-and-aurora',
+  sonar: 'build-failure',
+};
 
 async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install -y chromium)`);
   mkdirSync(OUT, { recursive: true });
   const sandbox = await startSandbox({ port: 0, latencyMs: 100, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 2500 });
   const profile = mkdtempSync(join(tmpdir(), 'runbook-screenshots-'));
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
   try {
     const page = await browser.newPage();
     await page.setViewportSize({ width: 1440, height: 900 });
@@ -57,7 +67,7 @@ async function main(): Promise<void> {
 }
 
 async function until(done: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
-  for (const stop = Date.now() + timeoutMs; !(await done()); ) {
+  for (const stop = Date.now() + timeoutMs; !(await done());) {
     if (Date.now() > stop) throw new Error('the tour did not get there in time');
     await new Promise((r) => setTimeout(r, 200));
   }

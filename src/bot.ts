@@ -98,7 +98,11 @@ async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: stri
     return { userId: res.user_id, botId: res.bot_id, teamId: res.team_id };
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
-    throw new Error(code ? `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.` : `Could not reach Slack at SLACK_API_URL: ${(err as Error).message}`);
+    throw new Error(
+      code
+        ? `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`
+        : `Could not reach Slack at SLACK_API_URL: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -129,20 +133,63 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     releases.push(() => store.close());
     const metrics = new BotMetrics({ store });
     const instrument = <T extends object>(adapter: T | undefined, name: string): T | undefined => adapter && instrumentAdapter(adapter, name, metrics);
-    const metapod = instrument(overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined), 'metapod');
+    const metapod = instrument(
+      overrides.metapod ?? (config.metapod.url ? new HttpMetapodActions(config.metapod.url, config.metapod.timeoutMs) : undefined),
+      'metapod',
+    );
     const transport = createTransport(config, bolt, overrides.socketStartTimeoutMs);
-    const app = new App({ token: botToken, receiver: transport.receiver, logger: bolt, clientOptions, botId: identity.botId, botUserId: identity.userId, tokenVerificationEnabled: false, convoStore: false });
+    const app = new App({
+      token: botToken,
+      receiver: transport.receiver,
+      logger: bolt,
+      clientOptions,
+      botId: identity.botId,
+      botUserId: identity.userId,
+      tokenVerificationEnabled: false,
+      convoStore: false,
+    });
 
     const oncall = onCallDirectory(config, app.client);
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client), oncall };
     const admission = new Admission(store, config.file.approvals.limits, overrides.now);
-    const freeze = { admission, isApprover: (userId: string) => isAnyApprover(config.file.approvals, config.approvers, userId, { groups: policy.directory, oncall }) };
+    const freeze = {
+      admission,
+      isApprover: (userId: string) => isAnyApprover(config.file.approvals, config.approvers, userId, { groups: policy.directory, oncall }),
+    };
     let lookups: FormLookups | undefined;
-    const runbooks = wireRunbooks(config, { metapod, allowList, instrument, slack: app.client, overrides, logger, onClose: (fn) => void releases.push(fn), onLookups: (l) => (lookups = l) });
+    const runbooks = wireRunbooks(config, {
+      metapod,
+      allowList,
+      instrument,
+      slack: app.client,
+      overrides,
+      logger,
+      onClose: (fn) => void releases.push(fn),
+      onLookups: (l) => (lookups = l),
+    });
     // The outbox lease outlives a slow Slack attempt with its retries, and expires like a step's lease after a crash.
-    const outbox = new OutboxSender({ store, client: app.client, logger, owner: `outbox-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, leaseMs: Math.max(2 * config.leaseMs, 2000) });
+    const outbox = new OutboxSender({
+      store,
+      client: app.client,
+      logger,
+      owner: `outbox-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      leaseMs: Math.max(2 * config.leaseMs, 2000),
+    });
     releases.push(() => outbox.stop(config.shutdownGraceMs));
-    const observer = new MetricsObserver(new SlackOperationObserver(app.client, { approvers: describeApprovers(policy), ruleNow: (op, risk) => resolveRules(config.file.approvals, config.approvers, op.runbook, targetsOf(op.input, op.plan.facts))[risk] }, logger, overrides.progressMinIntervalMs, (id) => store.get(id), outbox), metrics);
+    const observer = new MetricsObserver(
+      new SlackOperationObserver(
+        app.client,
+        {
+          approvers: describeApprovers(policy),
+          ruleNow: (op, risk) => resolveRules(config.file.approvals, config.approvers, op.runbook, targetsOf(op.input, op.plan.facts))[risk],
+        },
+        logger,
+        overrides.progressMinIntervalMs,
+        (id) => store.get(id),
+        outbox,
+      ),
+      metrics,
+    );
     const engine = new OperationEngine({
       store,
       runbooks,
@@ -158,8 +205,23 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       reminders: { ...config.file.approvals.reminders, oncall },
     });
     releases.push(() => engine.stop(config.shutdownGraceMs));
-    const pipeline = wireAlarmPipeline(config, { runbooks, registry: metrics.registry, cloudwatch: overrides.cloudwatch, instrument: (a, name) => instrumentAdapter(a, name, metrics), onClose: (fn) => void releases.push(fn) });
-    const alarms = new AlarmListener({ engine, store, client: app.client, logger, channel: config.runbookChannel, self: identity, now: overrides.now, ...pipeline });
+    const pipeline = wireAlarmPipeline(config, {
+      runbooks,
+      registry: metrics.registry,
+      cloudwatch: overrides.cloudwatch,
+      instrument: (a, name) => instrumentAdapter(a, name, metrics),
+      onClose: (fn) => void releases.push(fn),
+    });
+    const alarms = new AlarmListener({
+      engine,
+      store,
+      client: app.client,
+      logger,
+      channel: config.runbookChannel,
+      self: identity,
+      now: overrides.now,
+      ...pipeline,
+    });
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.stop());
     // Deliveries still being handled after their ack (idle() waits for them: the sandbox, tests, bench).
@@ -181,14 +243,29 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
         if (handling.size === 0) return;
       }
     };
-    registerListeners(app, { engine, store, runbooks, logger, policy, oncall, freeze, explainAlarm: (text) => explainAlarm(text, { pipeline, client: app.client }), unrouted: pipeline.unrouted, form: { lookups, runbookChannel: config.runbookChannel } });
+    registerListeners(app, {
+      engine,
+      store,
+      runbooks,
+      logger,
+      policy,
+      oncall,
+      freeze,
+      explainAlarm: (text) => explainAlarm(text, { pipeline, client: app.client }),
+      unrouted: pipeline.unrouted,
+      form: { lookups, runbookChannel: config.runbookChannel },
+    });
     registerAlarmListener(app, alarms);
 
     const server = createHttpServer({
       slackListener: transport.httpListener,
       signingSecret: config.slack.signingSecret,
       logger,
-      ...healthEndpoints(store, () => transport.state(), new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, fetch, logger: bolt })),
+      ...healthEndpoints(
+        store,
+        () => transport.state(),
+        new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, fetch, logger: bolt }),
+      ),
       metrics: () => metrics.render(),
       onSlackAck: (seconds, status) => metrics.slackAck.observe({ status: String(status) }, seconds),
     });
@@ -270,8 +347,12 @@ function registerListeners(
 /** The on-call schedules of runbook-bot.yml, read through the providers whose keys are set. */
 function onCallDirectory(config: Config, client: webApi.WebClient): SlackOnCallDirectory {
   const { pagerduty, opsgenie } = config.oncall;
-  return new SlackOnCallDirectory(config.file.approvals.oncall.schedules, {
-    ...(pagerduty.token ? { pagerduty: new PagerDutyOnCall(pagerduty.url, pagerduty.token) } : {}),
-    ...(opsgenie.apiKey ? { opsgenie: new OpsgenieOnCall(opsgenie.url, opsgenie.apiKey) } : {}),
-  }, client);
+  return new SlackOnCallDirectory(
+    config.file.approvals.oncall.schedules,
+    {
+      ...(pagerduty.token ? { pagerduty: new PagerDutyOnCall(pagerduty.url, pagerduty.token) } : {}),
+      ...(opsgenie.apiKey ? { opsgenie: new OpsgenieOnCall(opsgenie.url, opsgenie.apiKey) } : {}),
+    },
+    client,
+  );
 }

@@ -57,7 +57,10 @@ const duration = (max: number) =>
   });
 const list = (item: RegExp, what: string) =>
   z.string().transform((v, ctx) => {
-    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = items.filter((s) => !item.test(s));
     if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `${bad.length} entr${bad.length === 1 ? 'y is' : 'ies are'} not ${what}` });
     return items;
@@ -66,7 +69,7 @@ const repo = z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must look like owner/name')
 
 const EnvSchema = z.object({
   SLACK_BOT_TOKEN: opt(z.string().regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb-')),
-  SLACK_SIGNING_SECRET: opt(z.string().regex(/^\S{8,}$/, 'must be the app\'s signing secret (no spaces)')),
+  SLACK_SIGNING_SECRET: opt(z.string().regex(/^\S{8,}$/, "must be the app's signing secret (no spaces)")),
   SLACK_APP_TOKEN: opt(z.string().regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp-')),
   SLACK_API_URL: opt(httpUrl),
   SLACK_RATE_LIMIT_SCALE: opt(z.coerce.number({ error: 'must be a number' }).min(0.05, 'must be at least 0.05').max(1000, 'must be at most 1000')),
@@ -115,7 +118,9 @@ const EnvSchema = z.object({
   PAGERDUTY_TOKEN: opt(z.string().regex(/^\S{8,}$/, 'must be a PagerDuty REST API key')),
   OPSGENIE_API_URL: opt(httpUrl),
   OPSGENIE_API_KEY: opt(z.string().regex(/^\S{8,}$/, 'must be an Opsgenie API integration key')),
-  LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })),
+  LOG_LEVEL: opt(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }),
+  ),
 });
 
 /** The AWS_ENDPOINT_URL_<SERVICE> overrides, by service. */
@@ -151,7 +156,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode: SlackMode = !e.SLACK_BOT_TOKEN ? 'unconfigured' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
   const apiUrl = e.SLACK_API_URL ?? 'https://slack.com/api/';
   return {
-    slack: { mode, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`, rateLimitScale: e.SLACK_RATE_LIMIT_SCALE ?? 1 },
+    slack: {
+      mode,
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+      rateLimitScale: e.SLACK_RATE_LIMIT_SCALE ?? 1,
+    },
     port: e.PORT ?? 3000,
     host: e.HOST ?? '0.0.0.0',
     runbookChannel: (e.RUNBOOK_CHANNEL ?? 'guild-data-eng').replace(/^#/, ''),
@@ -163,8 +175,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL, endpoints: serviceEndpoints(env) },
     metapod: { url: e.METAPOD_URL?.replace(/\/+$/, ''), timeoutMs: e.METAPOD_TIMEOUT ?? 30_000 },
     sonar: { url: e.SONAR_URL, token: e.SONAR_TOKEN },
-    airflow: { url: e.AIRFLOW_URL?.replace(/\/+$/, ''), username: e.AIRFLOW_USERNAME, password: e.AIRFLOW_PASSWORD, dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao', apiVersion: e.AIRFLOW_API_VERSION ?? 'auto' },
-    gocd: { url: e.GOCD_URL?.replace(/\/+$/, ''), token: e.GOCD_TOKEN, pipelineTemplate: e.GOCD_PIPELINE_TEMPLATE ?? '{service}', toProdPipeline: e.TO_PROD_PIPELINE ?? 'to-prod', dagaoPipelines: e.DAGAO_PIPELINES ?? ['itaipu', 'aurora-jobs'] },
+    airflow: {
+      url: e.AIRFLOW_URL?.replace(/\/+$/, ''),
+      username: e.AIRFLOW_USERNAME,
+      password: e.AIRFLOW_PASSWORD,
+      dagaoDagId: e.DAGAO_DAG_ID ?? 'dagao',
+      apiVersion: e.AIRFLOW_API_VERSION ?? 'auto',
+    },
+    gocd: {
+      url: e.GOCD_URL?.replace(/\/+$/, ''),
+      token: e.GOCD_TOKEN,
+      pipelineTemplate: e.GOCD_PIPELINE_TEMPLATE ?? '{service}',
+      toProdPipeline: e.TO_PROD_PIPELINE ?? 'to-prod',
+      dagaoPipelines: e.DAGAO_PIPELINES ?? ['itaipu', 'aurora-jobs'],
+    },
     serviceUrlTemplate: e.SERVICE_URL_TEMPLATE,
     github: {
       apiUrl: (e.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
@@ -188,7 +212,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Values that must never appear in logs or messages. */
 export function secretsOf(config: Config): string[] {
-  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.sonar.token, config.airflow.password, config.gocd.token, config.github.token, config.oncall.pagerduty.token, config.oncall.opsgenie.apiKey].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 4,
-  );
+  return [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.sonar.token,
+    config.airflow.password,
+    config.gocd.token,
+    config.github.token,
+    config.oncall.pagerduty.token,
+    config.oncall.opsgenie.apiKey,
+  ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }

@@ -38,7 +38,18 @@ export interface WiringDeps {
 /** Builds every adapter the configuration enables and the runbooks on top of them. */
 export function wireRunbooks(config: Config, deps: WiringDeps): RunbookRegistry {
   const { instrument, overrides } = deps;
-  const airflow = instrument(config.airflow.url ? new HttpAirflowActions({ url: config.airflow.url, username: config.airflow.username, password: config.airflow.password, apiVersion: config.airflow.apiVersion, log: (fields, message) => deps.logger?.info(fields, message) }) : undefined, 'airflow');
+  const airflow = instrument(
+    config.airflow.url
+      ? new HttpAirflowActions({
+          url: config.airflow.url,
+          username: config.airflow.username,
+          password: config.airflow.password,
+          apiVersion: config.airflow.apiVersion,
+          log: (fields, message) => deps.logger?.info(fields, message),
+        })
+      : undefined,
+    'airflow',
+  );
   const gocd = instrument(config.gocd.url ? new HttpGoCdActions(config.gocd.url, config.gocd.token) : undefined, 'gocd');
   const cli = { allowList: deps.allowList, runner: new ProcessCliRunner({ bins: { sabesp: config.cli.sabespBin, nu: config.cli.nuBin } }) };
   const cloudFormation = createCloudFormationActions(config);
@@ -47,7 +58,8 @@ export function wireRunbooks(config: Config, deps: WiringDeps): RunbookRegistry 
   const aws = { dynamodb: awsClientConfig(config, 'dynamodb'), cloudwatch: awsClientConfig(config, 'cloudwatch') };
   const dynamodb = overrides.dynamodb ?? new SdkDynamoDbActions(aws.dynamodb);
   const cloudwatch = overrides.cloudwatch ?? new SdkCloudWatchActions(aws.cloudwatch);
-  for (const client of [dynamodb, cloudwatch]) if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) deps.onClose(() => Promise.resolve(client.close()));
+  for (const client of [dynamodb, cloudwatch])
+    if (client instanceof SdkDynamoDbActions || client instanceof SdkCloudWatchActions) deps.onClose(() => Promise.resolve(client.close()));
   deps.onLookups?.(createFormLookups({ cfn, dynamodb: instrument(dynamodb, 'dynamodb'), airflow, dagaoDagId: config.airflow.dagaoDagId }));
   // Each adapter and settings group by name: a runbook's `requires` picks what it cannot work without.
   return createRunbooks({

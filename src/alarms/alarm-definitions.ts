@@ -6,10 +6,7 @@ export type DescribeAlarm = (name: string, region: string | undefined, signal: A
 
 /** What asking CloudWatch gave, for the thread and for `alarms explain`. */
 export type CloudWatchReading =
-  | { status: 'not-asked' }
-  | { status: 'found'; definition: AlarmDefinition }
-  | { status: 'not-found' }
-  | { status: 'unavailable'; reason: string };
+  { status: 'not-asked' } | { status: 'found'; definition: AlarmDefinition } | { status: 'not-found' } | { status: 'unavailable'; reason: string };
 
 interface Entry {
   at: number;
@@ -52,11 +49,16 @@ export class AlarmDefinitions {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`no answer within ${deadlineMs} ms`)), deadlineMs);
     try {
-      const deadline = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new Error(`no answer within ${deadlineMs} ms`)), { once: true }));
+      const deadline = new Promise<never>((_, reject) =>
+        controller.signal.addEventListener('abort', () => reject(new Error(`no answer within ${deadlineMs} ms`)), { once: true }),
+      );
       const definition = await Promise.race([this.describe(name, region, controller.signal), deadline]);
       return definition ? { status: 'found', definition } : { status: 'not-found' };
     } catch (err) {
-      return { status: 'unavailable', reason: controller.signal.aborted ? `no answer within ${deadlineMs} ms` : ((err as Error).message ?? 'error').slice(0, 300) };
+      return {
+        status: 'unavailable',
+        reason: controller.signal.aborted ? `no answer within ${deadlineMs} ms` : ((err as Error).message ?? 'error').slice(0, 300),
+      };
     } finally {
       clearTimeout(timer);
     }

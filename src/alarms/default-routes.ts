@@ -14,7 +14,12 @@ export function defaultRoutes(settings: { dagaoDagId: string }): RouteSpec[] {
     // A Datomic self-destruct post (monitoring text naming the service or its table).
     { name: 'datomic-self-destruct-post', match: { source: 'datomic' }, runbook: 'datomic', input: DATOMIC_INPUT },
     // A CloudWatch alarm named after the table: `prod-s3-analytics-datomic-self-destruct`.
-    { name: 'datomic-self-destruct-alarm', match: { source: 'cloudwatch', alarmName: `/^${TABLE}-self-?destructs?$/i` }, runbook: 'datomic', input: DATOMIC_INPUT },
+    {
+      name: 'datomic-self-destruct-alarm',
+      match: { source: 'cloudwatch', alarmName: `/^${TABLE}-self-?destructs?$/i` },
+      runbook: 'datomic',
+      input: DATOMIC_INPUT,
+    },
     // The transactor's own metrics (namespace Datomic, Alarm* metrics) with the service as a dimension.
     {
       name: 'datomic-transactor-alarm',
@@ -23,7 +28,12 @@ export function defaultRoutes(settings: { dagaoDagId: string }): RouteSpec[] {
       input: { service: '{service}', env: '{dimension.Env|prod}', prototype: '{dimension.Prototype}' },
     },
     // Any DynamoDB alarm (throttles, capacity) on a Datomic table, whatever the alarm is called.
-    { name: 'dynamodb-datomic-table', match: { source: 'cloudwatch', namespace: 'AWS/DynamoDB', dimensions: { TableName: `/^${TABLE}$/` } }, runbook: 'datomic', input: DATOMIC_INPUT },
+    {
+      name: 'dynamodb-datomic-table',
+      match: { source: 'cloudwatch', namespace: 'AWS/DynamoDB', dimensions: { TableName: `/^${TABLE}$/` } },
+      runbook: 'datomic',
+      input: DATOMIC_INPUT,
+    },
     // An alarm whose description names a Datomic table (its metric may be a custom one).
     { name: 'datomic-table-in-description', match: { source: 'cloudwatch', description: `/\\b${TABLE}\\b/` }, runbook: 'datomic', input: DATOMIC_INPUT },
     // A failure of the nightly DAG.
@@ -34,7 +44,12 @@ export function defaultRoutes(settings: { dagaoDagId: string }): RouteSpec[] {
       input: { from: 'status', nodes: DEFAULT_NODES, tx: '{transaction}', txSource: 'alarm', runId: '{run}' },
     },
     // Another DAG's failure that names its Metapod transaction: a dataset or model build failed.
-    { name: 'dag-failure-with-transaction', match: { source: 'airflow' }, runbook: 'build-failure', input: { transactionId: '{transaction}', dagId: '{dag}', dagRunId: '{run}' } },
+    {
+      name: 'dag-failure-with-transaction',
+      match: { source: 'airflow' },
+      runbook: 'build-failure',
+      input: { transactionId: '{transaction}', dagId: '{dag}', dagRunId: '{run}' },
+    },
   ];
   return specs.map((s) => RouteSchema.parse(s));
 }

@@ -49,7 +49,10 @@ export async function explainAlarm(input: string, deps: { pipeline: AlarmPipelin
 async function fetchMessage(client: webApi.WebClient, link: { channel: string; ts: string; threadTs?: string }): Promise<ChannelMessage> {
   const window = { channel: link.channel, latest: link.ts, oldest: link.ts, inclusive: true, limit: 1 };
   try {
-    const res = link.threadTs && link.threadTs !== link.ts ? await client.conversations.replies({ ...window, ts: link.threadTs }) : await client.conversations.history(window);
+    const res =
+      link.threadTs && link.threadTs !== link.ts
+        ? await client.conversations.replies({ ...window, ts: link.threadTs })
+        : await client.conversations.history(window);
     const found = (res.messages ?? []).find((m) => m.ts === link.ts) as Record<string, unknown> | undefined;
     if (!found) throw new Error('no message at that link');
     return {
@@ -67,16 +70,30 @@ async function fetchMessage(client: webApi.WebClient, link: { channel: string; t
 
 function render(seen: Examination): Explanation {
   const e = escapeMrkdwn;
-  if (!seen.posted || !seen.alarm) return reply('*Not an alarm.* No parser recognised this post (Chatbot attachments or blocks, a plain-text CloudWatch notification, SNS JSON, an Airflow failure post, a Datomic post). The listener would ignore it.');
+  if (!seen.posted || !seen.alarm)
+    return reply(
+      '*Not an alarm.* No parser recognised this post (Chatbot attachments or blocks, a plain-text CloudWatch notification, SNS JSON, an Airflow failure post, a Datomic post). The listener would ignore it.',
+    );
   const a = seen.alarm;
   const lines = [`*Shape:* ${a.shape ?? 'unknown'} · *state* ${a.state}`];
   if (a.kind === 'cloudwatch') {
     lines.push(`*Alarm:* \`${e(a.name)}\`${a.region ? ` in ${a.region}` : ''}${a.account ? `, account ${a.account}` : ''}`);
     const m = a.metric;
-    if (m) lines.push(`*Metric:* ${e(m.namespace ?? '?')} / ${e(m.name ?? '?')}${Object.keys(m.dimensions).length > 0 ? ` · ${Object.entries(m.dimensions).map(([k, v]) => `${e(k)}=${e(v)}`).join(', ')}` : ''}`);
+    if (m)
+      lines.push(
+        `*Metric:* ${e(m.namespace ?? '?')} / ${e(m.name ?? '?')}${
+          Object.keys(m.dimensions).length > 0
+            ? ` · ${Object.entries(m.dimensions)
+                .map(([k, v]) => `${e(k)}=${e(v)}`)
+                .join(', ')}`
+            : ''
+        }`,
+      );
     if (a.description) lines.push(`*Description:* ${e(a.description.slice(0, 300))}`);
   } else if (a.kind === 'airflow-task-failure') {
-    lines.push(`*DAG:* \`${e(a.dagId)}\`${a.taskId ? ` · task \`${e(a.taskId)}\`` : ''}${a.runId ? ` · run \`${e(a.runId)}\`` : ''}${a.executionDate ? ` · logical date ${e(a.executionDate)}` : ''}${a.transactionId ? ` · transaction ${a.transactionId}` : ''}`);
+    lines.push(
+      `*DAG:* \`${e(a.dagId)}\`${a.taskId ? ` · task \`${e(a.taskId)}\`` : ''}${a.runId ? ` · run \`${e(a.runId)}\`` : ''}${a.executionDate ? ` · logical date ${e(a.executionDate)}` : ''}${a.transactionId ? ` · transaction ${a.transactionId}` : ''}`,
+    );
   } else lines.push(`*Datomic:* service \`${e(a.service)}\`${a.env ? `, ${e(a.env)}` : ''}${a.prototype ? `, ${e(a.prototype)}` : ''}`);
   const cw = seen.cloudwatch;
   lines.push(
@@ -90,7 +107,9 @@ function render(seen: Examination): Explanation {
             : 'not asked (not a CloudWatch alarm)'
     }`,
   );
-  const routeLines = (seen.decision?.checks ?? []).map((c) => (c.matched ? `:white_check_mark: \`${e(c.route)}\` (${c.origin}) matched` : `:heavy_minus_sign: \`${e(c.route)}\` (${c.origin}): ${e(c.failed ?? '')}`));
+  const routeLines = (seen.decision?.checks ?? []).map((c) =>
+    c.matched ? `:white_check_mark: \`${e(c.route)}\` (${c.origin}) matched` : `:heavy_minus_sign: \`${e(c.route)}\` (${c.origin}): ${e(c.failed ?? '')}`,
+  );
   const matched = seen.decision?.matched;
   const outcome = !matched
     ? '*No route claims it:* the listener would stay silent, count it in `runbook_alarms_unrouted_total` and list it in the App Home.'

@@ -122,7 +122,14 @@ export class AlarmListener {
       return;
     }
     log.info({ route: matched.route, runbook: matched.runbook, targetKey: matched.key }, 'alarm routed');
-    this.coalescer.push(matched.key, { alarm: seen.alarm ?? alarm, route: matched.route, runbook: matched.runbook, input: matched.input, key: matched.key, cloudwatch: seen.cloudwatch });
+    this.coalescer.push(matched.key, {
+      alarm: seen.alarm ?? alarm,
+      route: matched.route,
+      runbook: matched.runbook,
+      input: matched.input,
+      key: matched.key,
+      cloudwatch: seen.cloudwatch,
+    });
   }
 
   /** Resolves when every accepted alarm has been handled. */
@@ -162,12 +169,20 @@ export class AlarmListener {
     const thread = active.location.threadTs ?? active.location.messageTs;
     if (!thread) return;
     await this.deps.store.appendAudit(active.id, [
-      { actor: 'system', type: 'message_posted', detail: { alarm: key, repeats: repeats.length, ok: ok !== undefined, posts: rest.slice(0, 50).map((a) => a.alarm.source.ts) } },
+      {
+        actor: 'system',
+        type: 'message_posted',
+        detail: { alarm: key, repeats: repeats.length, ok: ok !== undefined, posts: rest.slice(0, 50).map((a) => a.alarm.source.ts) },
+      },
     ]);
     if (repeats.length > 0) await this.count(active.id, active.location.channel, thread, repeats);
     if (ok) {
       const open = ACTIVE_STATES.includes(active.state) ? ` Operation \`${active.id}\` is still open: cancel it if nothing needs doing.` : '';
-      await this.post(active.location.channel, thread, `:large_green_circle: The alarm is back to *OK* (posted <!date^${Math.floor(Number(ok.source.ts))}^{time}|just now>).${open}`);
+      await this.post(
+        active.location.channel,
+        thread,
+        `:large_green_circle: The alarm is back to *OK* (posted <!date^${Math.floor(Number(ok.source.ts))}^{time}|just now>).${open}`,
+      );
     }
   }
 
@@ -232,7 +247,10 @@ export class AlarmListener {
       await this.offer(alarm, runbook.name, channel, thread);
     } catch (err) {
       const ref = randomUUID().slice(0, 8);
-      const text = err instanceof UserFacingError ? `:warning: ${err.message}` : `:x: Something went wrong on my side while diagnosing this alarm (reference \`${ref}\`). Nothing was changed.`;
+      const text =
+        err instanceof UserFacingError
+          ? `:warning: ${err.message}`
+          : `:x: Something went wrong on my side while diagnosing this alarm (reference \`${ref}\`). Nothing was changed.`;
       if (!(err instanceof UserFacingError)) log.error({ err, ref }, 'proposing for an alarm failed');
       await this.post(channel, thread, text);
     }
@@ -241,9 +259,11 @@ export class AlarmListener {
   /** Other runbooks that may apply (e.g. build-failure for a dagão task failure) get a button, not an operation. */
   private async offer(alarm: Alarm, claimedBy: string, channel: string, thread: string): Promise<void> {
     for (const offer of alarmOffers(alarm, this.deps.runbooks, claimedBy, thread, this.deps.self.teamId)) {
-      await this.deps.client.chat.postMessage({ channel, thread_ts: thread, text: offer.text, blocks: offer.blocks as never, unfurl_links: false }).catch((err: unknown) => {
-        this.deps.logger.warn({ err, runbook: offer.runbook }, 'could not offer a runbook in the alarm thread');
-      });
+      await this.deps.client.chat
+        .postMessage({ channel, thread_ts: thread, text: offer.text, blocks: offer.blocks as never, unfurl_links: false })
+        .catch((err: unknown) => {
+          this.deps.logger.warn({ err, runbook: offer.runbook }, 'could not offer a runbook in the alarm thread');
+        });
     }
   }
 

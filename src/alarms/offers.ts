@@ -29,7 +29,10 @@ export const OfferValue = z
     z.object({
       r: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
       c: z.string().regex(/^[A-Z0-9]{2,30}$/),
-      w: z.string().regex(/^[A-Z0-9]{2,30}$/).optional(),
+      w: z
+        .string()
+        .regex(/^[A-Z0-9]{2,30}$/)
+        .optional(),
       t: z.string().regex(/^\d{1,12}\.\d{1,8}$/),
       i: z.unknown(),
     }),
@@ -44,10 +47,12 @@ export interface AlarmOffer {
 
 /** The offers of every runbook except the one that claimed the alarm (none when nothing claimed it); `team` is the workspace the alarm was posted in. */
 export function alarmOffers(alarm: Alarm, runbooks: RunbookRegistry, claimedBy: string, thread: string, team?: string): AlarmOffer[] {
-  return [...runbooks.values()].filter((r) => r.name !== claimedBy).flatMap((r) => {
-    const offer = offerFor(r, alarm, thread, team);
-    return offer ? [offer] : [];
-  });
+  return [...runbooks.values()]
+    .filter((r) => r.name !== claimedBy)
+    .flatMap((r) => {
+      const offer = offerFor(r, alarm, thread, team);
+      return offer ? [offer] : [];
+    });
 }
 
 function offerFor(runbook: AnyRunbook, alarm: Alarm, thread: string, team: string | undefined): AlarmOffer | undefined {
@@ -56,7 +61,9 @@ function offerFor(runbook: AnyRunbook, alarm: Alarm, thread: string, team: strin
   // The thread travels in the value: a click payload does not always say which thread the button is in.
   const value = JSON.stringify({ r: runbook.name, c: alarm.source.channel, ...(team ? { w: team } : {}), t: thread, i: input });
   if (value.length > MAX_VALUE) return undefined;
-  const shown = Object.entries(input as Record<string, unknown>).map(([k, v]) => `${k} \`${escapeMrkdwn(String(v))}\``).join(', ');
+  const shown = Object.entries(input as Record<string, unknown>)
+    .map(([k, v]) => `${k} \`${escapeMrkdwn(String(v))}\``)
+    .join(', ');
   const text = `:bulb: This may also be a case for *${escapeMrkdwn(runbook.title)}* (${shown}). Nothing starts until someone clicks; whoever clicks is the requester.`;
   return {
     runbook: runbook.name,

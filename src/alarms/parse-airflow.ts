@@ -62,8 +62,14 @@ export function parseAirflowFailure(texts: string[]): { alarm: AirflowTaskFailur
   const lower = text.toLowerCase();
   if (!lower.includes('fail')) return undefined;
   const fields = labelledLines(texts.map(plain));
-  const field = (...labels: string[]): string | undefined => labels.map((l) => fields.get(l)).find((v) => v !== undefined)?.split(/\s+/)[0];
-  const link = linksOf(texts).map(parseAirflowLink).find((l) => l !== undefined);
+  const field = (...labels: string[]): string | undefined =>
+    labels
+      .map((l) => fields.get(l))
+      .find((v) => v !== undefined)
+      ?.split(/\s+/)[0];
+  const link = linksOf(texts)
+    .map(parseAirflowLink)
+    .find((l) => l !== undefined);
   const dagId = field('dag', 'dag id', 'dag_id') ?? link?.dagId;
   const taskId = field('task', 'task id', 'task_id') ?? link?.taskId;
   if (!dagId || !ID.test(dagId) || (taskId !== undefined && !ID.test(taskId))) return undefined;

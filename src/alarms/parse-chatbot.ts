@@ -16,13 +16,20 @@ const OK_EMOJI = [':large_green_circle:', ':white_check_mark:', ':heavy_check_ma
 export function parseChatbotAlarm(message: ChannelMessage): { alarm: CloudWatchAlarm; shape: AlarmShape } | undefined {
   for (const a of Array.isArray(message.attachments) ? message.attachments.slice(0, 20) : []) {
     if (!isRecord(a)) continue;
-    const head = [a.title, a.fallback, a.pretext].map(str).map(titleOf).find((t) => t !== undefined);
+    const head = [a.title, a.fallback, a.pretext]
+      .map(str)
+      .map(titleOf)
+      .find((t) => t !== undefined);
     if (!head) continue;
     const fields = new Map<string, string>();
     for (const f of Array.isArray(a.fields) ? a.fields.slice(0, 50) : []) {
-      if (isRecord(f) && typeof f.title === 'string' && typeof f.value === 'string') fields.set(f.title.replace(/[*_:]/g, '').trim().toLowerCase(), plain(f.value).trim());
+      if (isRecord(f) && typeof f.title === 'string' && typeof f.value === 'string')
+        fields.set(f.title.replace(/[*_:]/g, '').trim().toLowerCase(), plain(f.value).trim());
     }
-    const texts = [a.text].map(str).filter((t): t is string => t !== undefined).map(plain);
+    const texts = [a.text]
+      .map(str)
+      .filter((t): t is string => t !== undefined)
+      .map(plain);
     labelledLines([...texts, plain(str(a.footer) ?? '')], fields);
     const links = [...(typeof a.title_link === 'string' ? [a.title_link] : []), ...linksOf([str(a.text) ?? ''])];
     return { alarm: build(head, fields, texts, links, typeof a.color === 'string' ? a.color : undefined, str(a.title) ?? ''), shape: 'chatbot-attachment' };
@@ -48,7 +55,11 @@ function titleOf(text: string | undefined): Head | undefined {
   const t = plain(text).replace(/\*/g, '');
   const at = t.indexOf(TITLE_MARK);
   if (at < 0) return undefined;
-  const [, rawName, rawRegion, rawAccount] = t.slice(at).split('\n')[0]!.split('|').map((p) => p.trim());
+  const [, rawName, rawRegion, rawAccount] = t
+    .slice(at)
+    .split('\n')[0]!
+    .split('|')
+    .map((p) => p.trim());
   const region = regionCode(rawRegion);
   if (!isAlarmName(rawName) || !region) return undefined;
   const account = rawAccount?.startsWith('Account:') ? rawAccount.slice('Account:'.length).trim() : undefined;
@@ -58,7 +69,10 @@ function titleOf(text: string | undefined): Head | undefined {
 function build(head: Head, fields: Map<string, string>, texts: string[], links: string[], color: string | undefined, title: string): CloudWatchAlarm {
   const alarm: CloudWatchAlarm = { kind: 'cloudwatch', name: head.name, state: 'ALARM', region: head.region };
   if (head.account) alarm.account = head.account;
-  const lines = texts.flatMap((t) => t.split('\n')).map((l) => l.trim()).filter(Boolean);
+  const lines = texts
+    .flatMap((t) => t.split('\n'))
+    .map((l) => l.trim())
+    .filter(Boolean);
   const isReason = (l: string): boolean => l.startsWith('Threshold Crossed') || l.startsWith('Insufficient Data');
   const reason = fields.get('reason') ?? fields.get('state reason') ?? lines.find(isReason);
   if (reason) alarm.reason = reason.slice(0, 1000);
@@ -86,7 +100,15 @@ function stateFrom(fields: Map<string, string>, reason: string | undefined, colo
   }
   // "(minimum 1 datapoint for OK -> ALARM transition)": the word after the arrow.
   const arrow = reason?.lastIndexOf('->') ?? -1;
-  const after = arrow >= 0 ? stateOf(reason!.slice(arrow + 2).trim().split(/\s/)[0]) : undefined;
+  const after =
+    arrow >= 0
+      ? stateOf(
+          reason!
+            .slice(arrow + 2)
+            .trim()
+            .split(/\s/)[0],
+        )
+      : undefined;
   if (after) return after;
   if ((color && OK_COLORS.has(color.toLowerCase())) || OK_EMOJI.some((e) => title.includes(e))) return 'OK';
   return 'ALARM';
@@ -95,7 +117,10 @@ function stateFrom(fields: Map<string, string>, reason: string | undefined, colo
 /** `TableName=prod-x, Operation=PutItem` (or `Name: value` pairs, one per line) as a map. */
 export function parseDimensions(value: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of value.replace(/[[\]{}`]/g, '').split(/[,;\n]/).slice(0, 30)) {
+  for (const part of value
+    .replace(/[[\]{}`]/g, '')
+    .split(/[,;\n]/)
+    .slice(0, 30)) {
     const sep = [part.indexOf('='), part.indexOf(':')].filter((i) => i > 0).sort((x, y) => x - y)[0];
     if (sep === undefined) continue;
     const k = part.slice(0, sep).trim();

@@ -18,12 +18,19 @@ export function parseCloudWatchText(texts: string[]): CloudWatchAlarm | 'contrad
     if (lead < 0) continue;
     const verb = text.indexOf(VERB, lead);
     if (verb < 0 || verb - lead > 300) continue;
-    const name = unquote(text.slice(lead + LEAD.length, verb).replace(/\*/g, '').trim());
+    const name = unquote(
+      text
+        .slice(lead + LEAD.length, verb)
+        .replace(/\*/g, '')
+        .trim(),
+    );
     const tail = text.slice(verb + VERB.length);
     const stateWord = tail.split(/[\s:.,]/)[0]!.replace(/\*/g, '');
     const state = stateOf(stateWord);
     if (!isAlarmName(name) || !state || stateWord !== state) continue;
-    const links = linksOf(texts).map(parseConsoleAlarmLink).filter((l) => l !== undefined);
+    const links = linksOf(texts)
+      .map(parseConsoleAlarmLink)
+      .filter((l) => l !== undefined);
     // A console link naming another alarm is a contradiction: refuse rather than pick one.
     if (links.some((l) => l.name !== undefined && l.name !== name)) return 'contradiction';
     const alarm: CloudWatchAlarm = { kind: 'cloudwatch', name, state };
@@ -38,7 +45,12 @@ export function parseCloudWatchText(texts: string[]): CloudWatchAlarm | 'contrad
 }
 
 function unquote(s: string): string {
-  const pairs: [string, string][] = [['"', '"'], ['\u201c', '\u201d'], ["'", "'"], ['`', '`']];
+  const pairs: [string, string][] = [
+    ['"', '"'],
+    ['\u201c', '\u201d'],
+    ["'", "'"],
+    ['`', '`'],
+  ];
   for (const [open, close] of pairs) if (s.length >= 2 && s.startsWith(open) && s.endsWith(close)) return s.slice(1, -1);
   return s;
 }

@@ -63,6 +63,11 @@ function alarmNameOfFragment(fragment: string): string | undefined {
   let name: string | undefined;
   const v2 = 'alarmsV2:alarm/';
   if (f.startsWith(v2)) name = f.slice(v2.length).split('?')[0];
-  else if (f.startsWith('alarm:')) name = f.slice('alarm:'.length).split(';').find((p) => p.startsWith('name='))?.slice('name='.length);
+  else if (f.startsWith('alarm:'))
+    name = f
+      .slice('alarm:'.length)
+      .split(';')
+      .find((p) => p.startsWith('name='))
+      ?.slice('name='.length);
   return isAlarmName(name) ? name : undefined;
 }

@@ -16,7 +16,14 @@ export function sourceOf(alarm: AlarmDetails): 'cloudwatch' | 'airflow' | 'datom
 export function variablesOf(alarm: AlarmDetails): Record<string, string> {
   const vars: Record<string, string | undefined> = { state: alarm.state };
   if (alarm.kind === 'cloudwatch') {
-    Object.assign(vars, { alarm: alarm.name, region: alarm.region, account: alarm.account, namespace: alarm.metric?.namespace, metric: alarm.metric?.name, description: alarm.description });
+    Object.assign(vars, {
+      alarm: alarm.name,
+      region: alarm.region,
+      account: alarm.account,
+      namespace: alarm.metric?.namespace,
+      metric: alarm.metric?.name,
+      description: alarm.description,
+    });
     for (const [k, v] of Object.entries(alarm.metric?.dimensions ?? {})) vars[`dimension.${k}`] = v;
   } else if (alarm.kind === 'airflow-task-failure') {
     Object.assign(vars, { dag: alarm.dagId, task: alarm.taskId, run: alarm.runId, logical_date: alarm.executionDate, transaction: alarm.transactionId });
@@ -64,7 +71,10 @@ export function templateVariables(template: string): string[] {
  * A field whose template names a variable the alarm does not have (and gives no `|default`) is left out,
  * so the runbook's own input schema decides whether it was needed. `missing` says which were left out.
  */
-export function renderInput(spec: Record<string, string | number | boolean>, vars: Record<string, string>): { input: Record<string, unknown>; missing: string[] } {
+export function renderInput(
+  spec: Record<string, string | number | boolean>,
+  vars: Record<string, string>,
+): { input: Record<string, unknown>; missing: string[] } {
   const input: Record<string, unknown> = {};
   const missing: string[] = [];
   for (const [key, value] of Object.entries(spec)) {

@@ -92,7 +92,8 @@ function regexShapeError(body: string): string | undefined {
     if (unbounded || c === '?' || c === '{') {
       quantifiers++;
       if (quantifiers > MAX_QUANTIFIERS) return `has more than ${MAX_QUANTIFIERS} quantifiers`;
-      if (unbounded && afterGroup && lastGroupHadUnbounded) return 'repeats a group that itself repeats without bound (like (a+)+), which can make matching slow';
+      if (unbounded && afterGroup && lastGroupHadUnbounded)
+        return 'repeats a group that itself repeats without bound (like (a+)+), which can make matching slow';
       if (unbounded && stack.length > 0) stack[stack.length - 1] = true;
       afterGroup = false;
       continue;

@@ -47,7 +47,10 @@ function conditionsOf(match: RouteMatch): Condition[] {
   const out: Condition[] = [];
   if (match.source !== undefined) {
     const sources = [match.source].flat();
-    out.push({ label: 'source', check: (a) => (sources.includes(sourceOf(a)) ? { ok: true } : { ok: false, why: `source is ${sourceOf(a)}, not ${sources.join(' or ')}` }) });
+    out.push({
+      label: 'source',
+      check: (a) => (sources.includes(sourceOf(a)) ? { ok: true } : { ok: false, why: `source is ${sourceOf(a)}, not ${sources.join(' or ')}` }),
+    });
   }
   const field = (label: string, text: string | undefined, value: (a: Alarm, v: Record<string, string>) => string | undefined, perLine = false): void => {
     if (text === undefined) return;
@@ -109,7 +112,17 @@ export function decideRoute(alarm: Alarm, routes: CompiledRoute[], runbooks: Run
     }
     check.matched = true;
     check.input = parsed.data;
-    return { checks, matched: { route: route.spec.name, origin: route.origin, ignore: false, runbook: runbook.name, input: parsed.data, key: targetKey(runbook.name, alarm, parsed.data) } };
+    return {
+      checks,
+      matched: {
+        route: route.spec.name,
+        origin: route.origin,
+        ignore: false,
+        runbook: runbook.name,
+        input: parsed.data,
+        key: targetKey(runbook.name, alarm, parsed.data),
+      },
+    };
   }
   return { checks };
 }
@@ -140,7 +153,10 @@ function isoDate(value: string | undefined): string | undefined {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value as Record<string, unknown>).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value as Record<string, unknown>)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -5,14 +5,7 @@
 export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
 
 /** Which layout the post had: explain says it, and the metrics count unrouted alarms by source. */
-export type AlarmShape =
-  | 'chatbot-attachment'
-  | 'chatbot-blocks'
-  | 'cloudwatch-text'
-  | 'sns-json'
-  | 'airflow-callback'
-  | 'airflow-notifier'
-  | 'datomic-text';
+export type AlarmShape = 'chatbot-attachment' | 'chatbot-blocks' | 'cloudwatch-text' | 'sns-json' | 'airflow-callback' | 'airflow-notifier' | 'datomic-text';
 
 /** A CloudWatch alarm notification (AWS Chatbot post, plain-text notification, or the raw SNS JSON pasted as text). */
 export interface CloudWatchAlarm {

@@ -28,9 +28,17 @@ export class UnroutedAlarms {
   private readonly entries: UnroutedEntry[] = [];
   private readonly counter?: Counter<'source' | 'shape'>;
 
-  constructor(registry?: Registry, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    registry?: Registry,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     if (registry) {
-      this.counter = new Counter({ name: 'runbook_alarms_unrouted_total', help: 'Alarm posts recognised but claimed by no route (no reply was posted), by source and post shape.', labelNames: ['source', 'shape'], registers: [registry] });
+      this.counter = new Counter({
+        name: 'runbook_alarms_unrouted_total',
+        help: 'Alarm posts recognised but claimed by no route (no reply was posted), by source and post shape.',
+        labelNames: ['source', 'shape'],
+        registers: [registry],
+      });
     }
   }
 
@@ -39,7 +47,15 @@ export class UnroutedAlarms {
     const source = sourceOf(alarm);
     const shape = alarm.shape ?? 'unknown';
     this.counter?.inc({ source, shape });
-    this.entries.unshift({ at: this.now().toISOString(), source, shape, subject: subjectOf(alarm), channel: alarm.source.channel, ts: alarm.source.ts, reason: reasonOf(decision) });
+    this.entries.unshift({
+      at: this.now().toISOString(),
+      source,
+      shape,
+      subject: subjectOf(alarm),
+      channel: alarm.source.channel,
+      ts: alarm.source.ts,
+      reason: reasonOf(decision),
+    });
     this.entries.length = Math.min(this.entries.length, KEEP);
   }
 

@@ -15,7 +15,13 @@ const MAX_REGIONS = 8;
 /** The alarm pipeline of a deployment: configured routes then built-in ones, CloudWatch per region, the unrouted list. */
 export function wireAlarmPipeline(
   config: Config,
-  deps: { runbooks: RunbookRegistry; registry?: Registry; cloudwatch?: CloudWatchActions; instrument?: <T extends object>(a: T, name: string) => T; onClose: (fn: () => Promise<void>) => void },
+  deps: {
+    runbooks: RunbookRegistry;
+    registry?: Registry;
+    cloudwatch?: CloudWatchActions;
+    instrument?: <T extends object>(a: T, name: string) => T;
+    onClose: (fn: () => Promise<void>) => void;
+  },
 ): AlarmPipeline & { unrouted: UnroutedAlarms } {
   const routes = compileRoutes(config.file.alarms.routes, defaultRoutes({ dagaoDagId: config.airflow.dagaoDagId }));
   const base = awsClientConfig(config, 'cloudwatch');

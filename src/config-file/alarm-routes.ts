@@ -75,7 +75,8 @@ export type AlarmsSection = z.infer<typeof AlarmsSectionSchema>;
 function checkRoute(route: RouteSpec, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
   const conditions = Object.keys(route.match).filter((k) => k !== 'source');
-  if (conditions.length === 0 && route.match.source === undefined) issue(['match'], 'needs at least one condition (a route matching every alarm would answer every post)');
+  if (conditions.length === 0 && route.match.source === undefined)
+    issue(['match'], 'needs at least one condition (a route matching every alarm would answer every post)');
   if (route.ignore) {
     if (route.runbook !== undefined || Object.keys(route.input).length > 0) issue(['ignore'], 'an ignoring route has no runbook and no input');
     return;
@@ -94,7 +95,8 @@ function checkRoute(route: RouteSpec, ctx: z.RefinementCtx): void {
     }
     if (typeof value !== 'string' || !value.includes('{')) {
       const parsed = field.safeParse(value);
-      if (!parsed.success) issue(['input', key], `${JSON.stringify(value)} is not a valid ${key} for ${route.runbook}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        issue(['input', key], `${JSON.stringify(value)} is not a valid ${key} for ${route.runbook}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       continue;
     }
     let names: string[];
@@ -116,6 +118,15 @@ function checkRoute(route: RouteSpec, ctx: z.RefinementCtx): void {
 }
 
 function captureGroups(match: RouteMatch): string[] {
-  const patterns = [match.alarmName, match.namespace, match.metric, match.description, match.text, match.dag, match.task, ...Object.values(match.dimensions ?? {})];
+  const patterns = [
+    match.alarmName,
+    match.namespace,
+    match.metric,
+    match.description,
+    match.text,
+    match.dag,
+    match.task,
+    ...Object.values(match.dimensions ?? {}),
+  ];
   return patterns.flatMap((p) => (p ? groupsOfPattern(p) : []));
 }

@@ -3,7 +3,10 @@ import { z } from 'zod';
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, { error: 'must be a Slack user id (U... or W...)' });
 const groupId = z.string().regex(/^S[A-Z0-9]{2,20}$/, { error: 'must be a Slack user group id (S...)' });
 const name = z.string().regex(/^[a-z0-9][\w.-]{0,63}$/i, { error: 'must be a name of letters, digits, ".", "_" or "-"' });
-const fraction = z.number().gt(0, { error: 'must be a fraction of the approval window above 0' }).lt(1, { error: 'must be below 1 (the window has ended by then)' });
+const fraction = z
+  .number()
+  .gt(0, { error: 'must be a fraction of the approval window above 0' })
+  .lt(1, { error: 'must be below 1 (the window has ended by then)' });
 
 /** Who a rule names: Slack users, Slack user groups, and whoever is on call for named schedules. */
 export const ApproverSetSchema = z
@@ -23,9 +26,15 @@ export const OnCallScheduleSchema = z.discriminatedUnion('provider', [
       name,
       provider: z.literal('pagerduty'),
       /** PagerDuty schedule id (`schedule_ids[]`) ... */
-      schedule: z.string().regex(/^[A-Z0-9]{2,20}$/, { error: 'must be a PagerDuty schedule id such as PABC123' }).optional(),
+      schedule: z
+        .string()
+        .regex(/^[A-Z0-9]{2,20}$/, { error: 'must be a PagerDuty schedule id such as PABC123' })
+        .optional(),
       /** ... or escalation policy id (`escalation_policy_ids[]`). */
-      escalationPolicy: z.string().regex(/^[A-Z0-9]{2,20}$/, { error: 'must be a PagerDuty escalation policy id such as PABC123' }).optional(),
+      escalationPolicy: z
+        .string()
+        .regex(/^[A-Z0-9]{2,20}$/, { error: 'must be a PagerDuty escalation policy id such as PABC123' })
+        .optional(),
     })
     .strict()
     .refine((s) => (s.schedule === undefined) !== (s.escalationPolicy === undefined), { error: 'give exactly one of schedule and escalationPolicy' }),
@@ -58,7 +67,10 @@ export const ApprovalPolicySchema = z
     /** Distinct approvers needed; never below the four-eyes minimum (1 mutating, 2 destructive). */
     count: z.number().int().min(1).max(5).optional(),
     /** Users and groups whose members never count, even when named above. The requester never counts either. */
-    exclude: z.object({ users: z.array(userId).default([]), groups: z.array(groupId).default([]) }).strict().optional(),
+    exclude: z
+      .object({ users: z.array(userId).default([]), groups: z.array(groupId).default([]) })
+      .strict()
+      .optional(),
     /** Name of a schedule: at least one approver must be on call for it when approving. */
     requireOnCall: name.optional(),
     /** Who the reminder at `escalateAt` mentions, in addition to the approvers. */
@@ -94,7 +106,10 @@ export const ApprovalsSectionSchema = z
   .object({
     /** First match wins (in file order); operations no policy matches get the built-in defaults. */
     policies: z.array(ApprovalPolicySchema).default([]),
-    oncall: z.object({ schedules: z.array(OnCallScheduleSchema).default([]) }).strict().default({ schedules: [] }),
+    oncall: z
+      .object({ schedules: z.array(OnCallScheduleSchema).default([]) })
+      .strict()
+      .default({ schedules: [] }),
     reminders: RemindersSchema.default({ enabled: true, remindAt: 0.5, escalateAt: 0.8, maxPings: 2 }),
     limits: z.array(RateLimitSchema).default([]),
   })
@@ -115,7 +130,8 @@ export const ApprovalsSectionSchema = z
       ];
       for (const [names, key] of named) {
         for (const n of names) {
-          if (!declared.has(n)) ctx.addIssue({ code: 'custom', path: ['policies', i, key], message: `no schedule named ${n} under approvals.oncall.schedules` });
+          if (!declared.has(n))
+            ctx.addIssue({ code: 'custom', path: ['policies', i, key], message: `no schedule named ${n} under approvals.oncall.schedules` });
         }
       }
     });

@@ -31,7 +31,10 @@ export function createHealth(checks: HealthChecks): Health {
   const run = async (check: Check): Promise<string> => {
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([check(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs)))]);
+      await Promise.race([
+        check(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs))),
+      ]);
       return 'ok';
     } catch (err) {
       return `error: ${err instanceof Error ? err.message : String(err)}`;

@@ -53,7 +53,16 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   // Bolt does not check signatures again behind this server (src/slack/transport.ts): without a secret,
   // anyone could sign with the empty one.
   if (opts.slackListener && !opts.signingSecret) throw new Error('createHttpServer: a Slack listener needs the signing secret');
-  const slack = opts.slackListener && slackFrontDoor({ listener: opts.slackListener, signingSecret: opts.signingSecret!, logger: opts.logger, nowSeconds, onAck: (seconds, status) => opts.onSlackAck?.(seconds, status), maxBodyBytes: opts.maxBodyBytes });
+  const slack =
+    opts.slackListener &&
+    slackFrontDoor({
+      listener: opts.slackListener,
+      signingSecret: opts.signingSecret!,
+      logger: opts.logger,
+      nowSeconds,
+      onAck: (seconds, status) => opts.onSlackAck?.(seconds, status),
+      maxBodyBytes: opts.maxBodyBytes,
+    });
   const deadline = opts.requestDeadlineMs ?? REQUEST_DEADLINE_MS;
   // Node checks both deadlines every connectionsCheckingInterval (30 s by default, far too late here).
   const timeouts = { headersTimeout: deadline, requestTimeout: deadline, connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(deadline / 4))) };

@@ -23,14 +23,25 @@ export class BotMetrics {
   constructor(opts: { store?: OperationStore; defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'runbook_bot_' });
-    this.operationsProposed = new Counter({ name: 'runbook_operations_proposed_total', help: 'Operations proposed (plan posted), by runbook.', labelNames: ['runbook'], registers });
+    this.operationsProposed = new Counter({
+      name: 'runbook_operations_proposed_total',
+      help: 'Operations proposed (plan posted), by runbook.',
+      labelNames: ['runbook'],
+      registers,
+    });
     this.operationsFinished = new Counter({
       name: 'runbook_operations_total',
       help: 'Operations that reached a final state (succeeded, failed, cancelled, expired, interrupted), by runbook.',
       labelNames: ['runbook', 'state'],
       registers,
     });
-    this.stepDuration = new Histogram({ name: 'runbook_step_duration_seconds', help: 'How long each step ran, by runbook, step id and outcome.', labelNames: ['runbook', 'step', 'outcome'], buckets: STEP_BUCKETS, registers });
+    this.stepDuration = new Histogram({
+      name: 'runbook_step_duration_seconds',
+      help: 'How long each step ran, by runbook, step id and outcome.',
+      labelNames: ['runbook', 'step', 'outcome'],
+      buckets: STEP_BUCKETS,
+      registers,
+    });
     this.approvalWait = new Histogram({
       name: 'runbook_approval_wait_seconds',
       help: 'Time from a gate opening (plan posted or previous step done) until its last required approval, by runbook and risk.',
@@ -38,8 +49,19 @@ export class BotMetrics {
       buckets: HUMAN_BUCKETS,
       registers,
     });
-    this.slackAck = new Histogram({ name: 'runbook_slack_ack_seconds', help: 'Time from receiving a Slack request on /slack/events until the HTTP response (the ack) was sent.', labelNames: ['status'], buckets: ACK_BUCKETS, registers });
-    this.backendErrors = new Counter({ name: 'runbook_backend_errors_total', help: 'Failed backend calls, by adapter and error code.', labelNames: ['adapter', 'code'], registers });
+    this.slackAck = new Histogram({
+      name: 'runbook_slack_ack_seconds',
+      help: 'Time from receiving a Slack request on /slack/events until the HTTP response (the ack) was sent.',
+      labelNames: ['status'],
+      buckets: ACK_BUCKETS,
+      registers,
+    });
+    this.backendErrors = new Counter({
+      name: 'runbook_backend_errors_total',
+      help: 'Failed backend calls, by adapter and error code.',
+      labelNames: ['adapter', 'code'],
+      registers,
+    });
     const store = opts.store;
     if (store) {
       new Gauge({

@@ -34,14 +34,18 @@ export class Admission {
       json = undefined;
     }
     const parsed = FreezeState.safeParse(json);
-    return parsed.success ? parsed.data : { frozen: true, reason: 'the stored freeze could not be read; turn it off again to clear it', by: 'system', at: this.now().toISOString(), history: [] };
+    return parsed.success
+      ? parsed.data
+      : { frozen: true, reason: 'the stored freeze could not be read; turn it off again to clear it', by: 'system', at: this.now().toISOString(), history: [] };
   }
 
   /** Turns the freeze on or off; the change is kept (with the last 20 before it) for everyone to see. */
   async setFreeze(frozen: boolean, reason: string, by: string): Promise<FreezeState> {
     const previous = await this.freezeState();
     const event = { frozen, reason, by, at: this.now().toISOString() };
-    const history = previous ? [{ frozen: previous.frozen, reason: previous.reason, by: previous.by, at: previous.at }, ...previous.history].slice(0, HISTORY) : [];
+    const history = previous
+      ? [{ frozen: previous.frozen, reason: previous.reason, by: previous.by, at: previous.at }, ...previous.history].slice(0, HISTORY)
+      : [];
     const state = { ...event, history };
     await this.store.putSetting(FREEZE_KEY, JSON.stringify(state));
     return state;

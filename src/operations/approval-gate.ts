@@ -69,7 +69,12 @@ export async function checkApproval(policy: ApprovalPolicy, req: GateRequest): P
       return { allowed: false, code: 'requester', reason: `You requested this operation, so you cannot ${what}: someone else must (four-eyes rule).` };
     }
     if (requestersOf(op).includes(req.user)) {
-      return { allowed: false, code: 'rerun_requester', reason: 'You asked to run this step again, so you are a requester of the re-run and cannot approve it: someone who is neither the original requester nor you must (four-eyes rule).' };
+      return {
+        allowed: false,
+        code: 'rerun_requester',
+        reason:
+          'You asked to run this step again, so you are a requester of the re-run and cannot approve it: someone who is neither the original requester nor you must (four-eyes rule).',
+      };
     }
     return checkApprover(policy, op, req.step, req.user);
   }
@@ -78,7 +83,11 @@ export async function checkApproval(policy: ApprovalPolicy, req: GateRequest): P
   try {
     if (await isListedApprover(policy, req.user)) return { allowed: true };
   } catch (err) {
-    return { allowed: false, code: 'lookup_failed', reason: `Could not check approver group membership (${(err as Error).message}). Nothing was changed; try again.` };
+    return {
+      allowed: false,
+      code: 'lookup_failed',
+      reason: `Could not check approver group membership (${(err as Error).message}). Nothing was changed; try again.`,
+    };
   }
   const what = req.role === 'rerun' ? 'ask to run this step again' : 'cancel this operation';
   return { allowed: false, code: 'not_allowed', reason: `Only the requester or ${describeApprovers(policy)} may ${what}.` };
@@ -86,10 +95,18 @@ export async function checkApproval(policy: ApprovalPolicy, req: GateRequest): P
 
 function checkOrigin(home: GateHome, from: ClickOrigin): GateDecision | undefined {
   if (from.channel !== home.channel) {
-    return { allowed: false, code: 'foreign_channel', reason: `This button belongs to an operation in <#${home.channel}>; clicks from anywhere else are refused.` };
+    return {
+      allowed: false,
+      code: 'foreign_channel',
+      reason: `This button belongs to an operation in <#${home.channel}>; clicks from anywhere else are refused.`,
+    };
   }
   if (home.team !== undefined && from.team !== home.team) {
-    return { allowed: false, code: 'foreign_team', reason: 'This button belongs to another Slack workspace than the one it was clicked from; such clicks are refused.' };
+    return {
+      allowed: false,
+      code: 'foreign_team',
+      reason: 'This button belongs to another Slack workspace than the one it was clicked from; such clicks are refused.',
+    };
   }
   return undefined;
 }

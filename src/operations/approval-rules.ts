@@ -103,8 +103,7 @@ export function describeRule(rule: ResolvedRule): string {
 }
 
 export type RuleDecision =
-  | { allowed: true; onCall?: boolean }
-  | { allowed: false; code: 'excluded' | 'not_listed' | 'lookup_failed' | 'not_on_call'; reason: string };
+  { allowed: true; onCall?: boolean } | { allowed: false; code: 'excluded' | 'not_listed' | 'lookup_failed' | 'not_on_call'; reason: string };
 
 const failed = (what: string, err: unknown): RuleDecision => ({
   allowed: false,
@@ -178,8 +177,15 @@ export async function evaluateRule(
  * Whether `userId` is an approver of anything: listed in APPROVERS or by any policy (users, groups, on
  * call). When no list is configured anywhere, anyone may approve, so anyone counts. Throws when a lookup fails.
  */
-export async function isAnyApprover(section: ApprovalsSection, defaultApprovers: readonly string[], userId: string, deps: { groups: GroupDirectory; oncall?: OnCallDirectory }): Promise<boolean> {
-  const sets = [approverSetOf(defaultApprovers), ...section.policies.flatMap((p) => [p.approvers, p.escalateTo])].filter((s): s is ApproverSet => s !== undefined);
+export async function isAnyApprover(
+  section: ApprovalsSection,
+  defaultApprovers: readonly string[],
+  userId: string,
+  deps: { groups: GroupDirectory; oncall?: OnCallDirectory },
+): Promise<boolean> {
+  const sets = [approverSetOf(defaultApprovers), ...section.policies.flatMap((p) => [p.approvers, p.escalateTo])].filter(
+    (s): s is ApproverSet => s !== undefined,
+  );
   if (sets.length === 0) return true;
   for (const set of sets) {
     if (set.users.includes(userId)) return true;

@@ -33,7 +33,13 @@ export function attemptOf(op: Operation, stepId: string): number {
 }
 
 /** Ends the operation without running anything more. */
-export function finishOperation(at: Date, op: Operation, state: 'failed' | 'cancelled' | 'expired', reason: string, actor: string): Change<{ op: Operation }> & { op: Operation } {
+export function finishOperation(
+  at: Date,
+  op: Operation,
+  state: 'failed' | 'cancelled' | 'expired',
+  reason: string,
+  actor: string,
+): Change<{ op: Operation }> & { op: Operation } {
   const done = { ...transition(at, op, state, { reason }), lease: undefined };
   return { op: done, audit: [{ actor, type: state, detail: { reason } }], result: { op: done } };
 }
@@ -42,7 +48,17 @@ export function finishOperation(at: Date, op: Operation, state: 'failed' | 'canc
 export function failedResult(at: Date, step: Step, op: Operation, summary: string): StepResult {
   const iso = at.toISOString();
   const attempt = op.inFlight?.attempt ?? attemptOf(op, step.id);
-  return { stepId: step.id, attempt, outcome: 'failed', summary, details: [], externalIds: op.inFlight?.externalIds ?? {}, startedAt: iso, finishedAt: iso, durationMs: 0 };
+  return {
+    stepId: step.id,
+    attempt,
+    outcome: 'failed',
+    summary,
+    details: [],
+    externalIds: op.inFlight?.externalIds ?? {},
+    startedAt: iso,
+    finishedAt: iso,
+    durationMs: 0,
+  };
 }
 
 /** Marks a running step whose runner is gone as interrupted: never re-run, the known external ids kept. */
@@ -53,7 +69,11 @@ export function interruptOperation(at: Date, op: Operation): Change<{ op: Operat
     outcome: 'interrupted',
   };
   const done = { ...transition(at, op, 'interrupted', { results: [...op.results, result], reason: result.summary }), lease: undefined, inFlight: undefined };
-  return { op: done, audit: [{ actor: 'system', type: 'interrupted', detail: { stepId: step.id, lastOwner: op.lease?.owner, externalIds: result.externalIds } }], result: { op: done } };
+  return {
+    op: done,
+    audit: [{ actor: 'system', type: 'interrupted', detail: { stepId: step.id, lastOwner: op.lease?.owner, externalIds: result.externalIds } }],
+    result: { op: done },
+  };
 }
 
 /** Loads, lets `decide` choose, writes with compare-and-set; retries when someone else wrote first. */
@@ -115,7 +135,11 @@ export function afterStep(
   done?: { summary: string },
 ): { next: Operation; audit: NewAuditEntry[] } {
   const audit: NewAuditEntry[] = [
-    { actor: 'system', type: 'step_finished', detail: { stepId: step.id, attempt: result.attempt, outcome: result.outcome, summary: result.summary, externalIds: result.externalIds } },
+    {
+      actor: 'system',
+      type: 'step_finished',
+      detail: { stepId: step.id, attempt: result.attempt, outcome: result.outcome, summary: result.summary, externalIds: result.externalIds },
+    },
   ];
   const results = [...op.results, result];
   const ended = { lease: undefined, inFlight: undefined };

@@ -24,7 +24,16 @@ export function endEarly(
 ): { op: Operation; audit: NewAuditEntry[] } {
   const skipped = op.plan.steps.slice(lastRan + 1).map((s) => s.id);
   assertTransition(op.state, 'succeeded');
-  const next: Operation = { ...op, state: 'succeeded', results, currentStep: lastRan, reason: summary, updatedAt: at.toISOString(), lease: undefined, inFlight: undefined };
+  const next: Operation = {
+    ...op,
+    state: 'succeeded',
+    results,
+    currentStep: lastRan,
+    reason: summary,
+    updatedAt: at.toISOString(),
+    lease: undefined,
+    inFlight: undefined,
+  };
   return { op: next, audit: [{ actor: 'system', type: 'succeeded', detail: { endedEarly: { cause, summary, skipped } } }] };
 }
 

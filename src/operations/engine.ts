@@ -50,10 +50,7 @@ export type ApproveOutcome =
   | { kind: 'not_found' };
 
 export type CancelOutcome =
-  | { kind: 'cancelled'; op: Operation }
-  | { kind: 'refused'; op: Operation; reason: string }
-  | { kind: 'not_pending'; op: Operation }
-  | { kind: 'not_found' };
+  { kind: 'cancelled'; op: Operation } | { kind: 'refused'; op: Operation; reason: string } | { kind: 'not_pending'; op: Operation } | { kind: 'not_found' };
 
 /** Drives operations through their state machine; every write is a compare-and-set on the store. */
 export class OperationEngine {
@@ -74,7 +71,15 @@ export class OperationEngine {
   /** Builds the plan, stores the operation and publishes it; read-only first steps start at once. */
   propose(req: ProposeRequest): Promise<Operation> {
     return proposeOperation(
-      { ...this.parts(), logger: this.opts.logger, observer: this.opts.observer, newId: this.opts.newId, approvalRules: this.opts.approvalRules, admission: this.opts.admission, schedule: (id) => this.schedule(id) },
+      {
+        ...this.parts(),
+        logger: this.opts.logger,
+        observer: this.opts.observer,
+        newId: this.opts.newId,
+        approvalRules: this.opts.approvalRules,
+        admission: this.opts.admission,
+        schedule: (id) => this.schedule(id),
+      },
       req,
     );
   }
@@ -112,7 +117,13 @@ export class OperationEngine {
       const rerunBy = (op.reruns ?? []).filter((r) => r.stepId === step.id && r.attempt === attempt).map((r) => r.userId);
       return {
         op: next,
-        audit: [{ actor: req.userId, type: 'approved', detail: { stepId: step.id, fingerprint: req.fingerprint, remaining, ...(rerunBy.length > 0 ? { attempt, rerunRequestedBy: rerunBy } : {}) } }],
+        audit: [
+          {
+            actor: req.userId,
+            type: 'approved',
+            detail: { stepId: step.id, fingerprint: req.fingerprint, remaining, ...(rerunBy.length > 0 ? { attempt, rerunRequestedBy: rerunBy } : {}) },
+          },
+        ],
         result: { kind: 'approved', op: next, remaining },
       };
     });
@@ -132,7 +143,9 @@ export class OperationEngine {
       if (!['planned', 'awaiting_approval', 'approved', 'interrupted'].includes(op.state)) return { result: { kind: 'not_pending', op } };
       const decision = await checkApproval(this.opts.policy, { role: 'cancel', operation: op, step: currentStep(op), user: req.userId, from: req.from });
       if (!decision.allowed) {
-        await this.opts.store.appendAudit(op.id, [{ actor: req.userId, type: 'approval_refused', detail: { role: 'cancel', code: decision.code, ...req.from } }]);
+        await this.opts.store.appendAudit(op.id, [
+          { actor: req.userId, type: 'approval_refused', detail: { role: 'cancel', code: decision.code, ...req.from } },
+        ]);
         return { result: { kind: 'refused', op, reason: decision.reason } };
       }
       const why = op.state === 'interrupted' ? 'Closed after the interruption, without running the step again.' : 'Cancelled before it ran.';
@@ -159,7 +172,14 @@ export class OperationEngine {
     await sweepOperations({ store: this.opts.store, now: this.now, resume: (id) => this.schedule(id), notify: (op, event) => this.notify(op, event) });
     const reminders = this.opts.reminders;
     if (reminders) {
-      await sendReminders({ store: this.opts.store, now: this.now, approvalTtlMs: this.opts.approvalTtlMs, settings: reminders, oncall: reminders.oncall, notify: (op, event) => this.notify(op, event) });
+      await sendReminders({
+        store: this.opts.store,
+        now: this.now,
+        approvalTtlMs: this.opts.approvalTtlMs,
+        settings: reminders,
+        oncall: reminders.oncall,
+        notify: (op, event) => this.notify(op, event),
+      });
     }
   }
 
@@ -273,7 +293,11 @@ export class OperationEngine {
   }
 
   private resultParts(): ResultParts {
-    return { ...this.parts(), instanceId: this.instanceId, proposeFollowUp: (op, followUp) => proposeFollowUp(this.parts(), op, followUp, (req) => this.propose(req)) };
+    return {
+      ...this.parts(),
+      instanceId: this.instanceId,
+      proposeFollowUp: (op, followUp) => proposeFollowUp(this.parts(), op, followUp, (req) => this.propose(req)),
+    };
   }
 
   /** What the request helpers outside this class need of the engine. */

@@ -19,7 +19,12 @@ export function gateOf(step: Pick<Step, 'gate' | 'action'>): StepGate {
   }
   if (step.action.kind === 'confirmation') {
     const legacy = LegacyConfirmation.safeParse(step.action.params);
-    if (legacy.success) return { type: 'confirmation', button: legacy.data.button, question: legacy.data.dataset ? `Is the dataset ${legacy.data.dataset} business critical?` : 'Confirm' };
+    if (legacy.success)
+      return {
+        type: 'confirmation',
+        button: legacy.data.button,
+        question: legacy.data.dataset ? `Is the dataset ${legacy.data.dataset} business critical?` : 'Confirm',
+      };
   }
   return { type: 'approval' };
 }

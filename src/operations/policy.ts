@@ -69,7 +69,13 @@ export async function checkApprover(
   }
   // Operations proposed under a configured rule are judged by the rule they stored (see approval-rules.ts).
   const rule = ruleFor(op, step);
-  if (rule) return evaluateRule(rule, op.approvals.filter((a) => a.stepId === step.id), userId, { groups: policy.directory, oncall: policy.oncall });
+  if (rule)
+    return evaluateRule(
+      rule,
+      op.approvals.filter((a) => a.stepId === step.id),
+      userId,
+      { groups: policy.directory, oncall: policy.oncall },
+    );
   try {
     if (!(await isListedApprover(policy, userId))) {
       return { allowed: false, code: 'not_listed', reason: `Only ${describeApprovers(policy)} may approve this step.` };

@@ -27,7 +27,10 @@ export interface ProposeParts extends EngineParts {
   logger: Logger;
   newId?: () => string;
   approvalRules?: (runbook: string, input: unknown, plan: Plan) => ApprovalRules;
-  admission?: { refusePropose(runbook: string, input: unknown, plan: Plan): Promise<string | undefined>; refuseApproval(op: Operation, step: Step): Promise<string | undefined> };
+  admission?: {
+    refusePropose(runbook: string, input: unknown, plan: Plan): Promise<string | undefined>;
+    refuseApproval(op: Operation, step: Step): Promise<string | undefined>;
+  };
   /** Starts running the operation's read-only first step in the background. */
   schedule(operationId: string): void;
 }
@@ -93,7 +96,13 @@ export async function proposeFollowUp(e: EngineParts, op: Operation, followUp: F
   const thread = op.location.threadTs ?? op.location.messageTs;
   try {
     // A follow-up of an alarm's operation keeps saying which alarm started it (its requester is the bot).
-    const next = await propose({ runbook: followUp.runbook, input: followUp.input, requester: op.requester, location: { channel: op.location.channel, threadTs: thread }, ...(op.alarm ? { alarm: op.alarm } : {}) });
+    const next = await propose({
+      runbook: followUp.runbook,
+      input: followUp.input,
+      requester: op.requester,
+      location: { channel: op.location.channel, threadTs: thread },
+      ...(op.alarm ? { alarm: op.alarm } : {}),
+    });
     await e.notify(op, { type: 'follow_up', why: followUp.why, operationId: next.id });
   } catch (err) {
     e.log(op).warn({ err }, 'proposing the follow-up failed');

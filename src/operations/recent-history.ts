@@ -19,7 +19,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -35,12 +38,21 @@ function targetOfStored(runbook: AnyRunbook, op: Operation): string | undefined 
  * pending (newest first), and the pending one with identical input, if any. Empty for runbooks that
  * do not say what their target is.
  */
-export async function recentOnTarget(store: RecentSource, runbook: AnyRunbook, input: unknown, now: Date): Promise<{ twin?: Operation; recent: RecentOperation[] }> {
+export async function recentOnTarget(
+  store: RecentSource,
+  runbook: AnyRunbook,
+  input: unknown,
+  now: Date,
+): Promise<{ twin?: Operation; recent: RecentOperation[] }> {
   const target = runbook.targetOf?.(input);
   if (target === undefined) return { recent: [] };
   const since = now.getTime() - HISTORY_WINDOW_MS;
   const same = (await store.listRecent(SCANNED)).filter(
-    (op) => op.runbook === runbook.name && Date.parse(op.createdAt) >= since && (op.state === 'succeeded' || PENDING.includes(op.state)) && targetOfStored(runbook, op) === target,
+    (op) =>
+      op.runbook === runbook.name &&
+      Date.parse(op.createdAt) >= since &&
+      (op.state === 'succeeded' || PENDING.includes(op.state)) &&
+      targetOfStored(runbook, op) === target,
   );
   const twin = same.find((op) => PENDING.includes(op.state) && canonical(op.input) === canonical(input));
   const recent = same.slice(0, SHOWN).map((op) => ({

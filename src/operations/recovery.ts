@@ -46,12 +46,20 @@ export function requestRerun(at: Date, op: Operation, fresh: Plan, userId: strin
   const step = currentStep(op);
   const freshStep = fresh.steps[op.currentStep];
   if (freshStep?.id !== step.id) {
-    return { result: { kind: 'refused', op, reason: 'The plan no longer has this step (the world changed since the interruption). Start a new request instead.' } };
+    return {
+      result: { kind: 'refused', op, reason: 'The plan no longer has this step (the world changed since the interruption). Start a new request instead.' },
+    };
   }
   const attempt = attemptOf(op, step.id);
   const reruns = [...(op.reruns ?? []), { userId, stepId: step.id, attempt, at: at.toISOString() }];
   const next: Operation = {
-    ...transition(at, op, 'awaiting_approval', { plan: fresh, approvals: op.approvals.filter((a) => a.stepId !== step.id), expiresAt, reason: undefined, reruns }),
+    ...transition(at, op, 'awaiting_approval', {
+      plan: fresh,
+      approvals: op.approvals.filter((a) => a.stepId !== step.id),
+      expiresAt,
+      reason: undefined,
+      reruns,
+    }),
     lease: undefined,
     inFlight: undefined,
   };
@@ -63,7 +71,11 @@ export function requestRerun(at: Date, op: Operation, fresh: Plan, userId: strin
 export function previewAsCheck(op: Operation, fresh: Plan): StepOutcome {
   const step = currentStep(op);
   const now = fresh.steps.find((s) => s.id === step.id);
-  if (!now) return { ok: true, summary: 'A fresh plan no longer contains this step: it has probably taken effect, or the world changed. Check the backend before going on.' };
+  if (!now)
+    return {
+      ok: true,
+      summary: 'A fresh plan no longer contains this step: it has probably taken effect, or the world changed. Check the backend before going on.',
+    };
   return {
     ok: true,
     summary: 'This runbook has no dedicated state check; here is the step as it would be planned now, from fresh read-only lookups.',
@@ -82,7 +94,9 @@ export async function runAgain(e: EngineParts, req: { operationId: string; userI
     return { kind: 'refused', op: existing, reason: decision.reason };
   }
   const fresh = await buildCheckedPlan(e.runbook(existing.runbook), existing.input, { logger: e.log(existing), now: e.now(), results: existing.results });
-  const outcome = await changeOperation<RerunOutcome>(e.store, e.now, req.operationId, (op) => Promise.resolve(requestRerun(e.now(), op, fresh, req.userId, e.expiry())));
+  const outcome = await changeOperation<RerunOutcome>(e.store, e.now, req.operationId, (op) =>
+    Promise.resolve(requestRerun(e.now(), op, fresh, req.userId, e.expiry())),
+  );
   if (outcome === undefined) return { kind: 'not_found' };
   if (outcome.kind === 'rerun_requested') await e.notify(outcome.op, { type: 'rerun_requested', userId: req.userId, step: currentStep(outcome.op) });
   return outcome;

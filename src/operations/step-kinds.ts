@@ -68,7 +68,8 @@ export async function buildCheckedPlan(runbook: Runbook, input: unknown, ctx: Pl
  */
 export function runStepOf<I>(runbook: Runbook<I>, step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome> {
   if (!runbook.steps) {
-    if (!runbook.runStep) return Promise.resolve({ ok: false, summary: `The ${runbook.name} runbook declares no way to run step \`${step.id}\`. Nothing was run.` });
+    if (!runbook.runStep)
+      return Promise.resolve({ ok: false, summary: `The ${runbook.name} runbook declares no way to run step \`${step.id}\`. Nothing was run.` });
     return runbook.runStep(step, input, ctx);
   }
   const parsed = parseStep(runbook.steps, step);

@@ -32,7 +32,10 @@ export async function recheckPlan(e: ResultParts, op: Operation): Promise<Operat
   }
   const freshStep = fresh.steps[op.currentStep];
   const approved = op.approvals.filter((a) => a.stepId === step.id);
-  const unchanged = freshStep !== undefined && freshStep.id === step.id && approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts, attemptOf(op, step.id)));
+  const unchanged =
+    freshStep !== undefined &&
+    freshStep.id === step.id &&
+    approved.every((a) => a.fingerprint === stepFingerprint(freshStep, fresh.facts, attemptOf(op, step.id)));
   if (unchanged) return changeOwned(e.store, op, e.instanceId, (cur) => ({ op: { ...cur, plan: fresh }, audit: [] }));
   const changes = diffPlans(op.plan, fresh, op.currentStep);
   const voided = await changeOwned(e.store, op, e.instanceId, (cur) => ({
@@ -90,7 +93,12 @@ export async function recordResult(e: ResultParts, op: Operation, step: Step, re
 }
 
 /** The next gate shows a preview computed now, from the results so far, not the one planned at the start. */
-async function prepareGate(e: ResultParts, op: Operation, next: Operation, results: StepResult[]): Promise<{ plan: Plan } | { reason: string } | { end: string }> {
+async function prepareGate(
+  e: ResultParts,
+  op: Operation,
+  next: Operation,
+  results: StepResult[],
+): Promise<{ plan: Plan } | { reason: string } | { end: string }> {
   try {
     const plan = await buildCheckedPlan(e.runbook(op.runbook), op.input, { logger: e.log(op), now: e.now(), results });
     // The results so far made the next step unnecessary (e.g. the diagnosis found nothing): end, not fail.

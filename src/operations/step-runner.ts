@@ -39,7 +39,17 @@ export async function runClaimedStep(
     opts.logger.error('refused to execute a step attempt that was already started');
     const at = opts.now().toISOString();
     const summary = 'This attempt of the step had already been started once; it was not run a second time. Check the backend before deciding what to do.';
-    const result: StepResult = { stepId: step.id, attempt, outcome: 'interrupted', summary, details: [], externalIds: claimed.inFlight?.externalIds ?? {}, startedAt: at, finishedAt: at, durationMs: 0 };
+    const result: StepResult = {
+      stepId: step.id,
+      attempt,
+      outcome: 'interrupted',
+      summary,
+      details: [],
+      externalIds: claimed.inFlight?.externalIds ?? {},
+      startedAt: at,
+      finishedAt: at,
+      durationMs: 0,
+    };
     return { op, result, outcome: { ok: false, summary } };
   }
   let renewal: Promise<void> = Promise.resolve();
@@ -101,7 +111,9 @@ export async function runClaimedStep(
         signal: controller.signal,
         progress: (text) => opts.onProgress(op, step, text),
         recordExternalId: (key, value) =>
-          renew((cur) => ({ inFlight: { ...(cur.inFlight ?? { stepId: step.id, attempt, externalIds: {} }), externalIds: { ...cur.inFlight?.externalIds, [key]: value } } })),
+          renew((cur) => ({
+            inFlight: { ...(cur.inFlight ?? { stepId: step.id, attempt, externalIds: {} }), externalIds: { ...cur.inFlight?.externalIds, [key]: value } },
+          })),
       }),
       timedOut,
       shutDown,

@@ -17,7 +17,13 @@ export interface SweepContext {
 const leaseGone = (at: Date, op: Operation): boolean => !op.lease || Date.parse(op.lease.expiresAt) <= at.getTime();
 
 /** Re-checks `still` on the latest version before ending the operation, so only one replica ends it. */
-async function endIf(ctx: SweepContext, id: string, still: (op: Operation) => boolean, end: (op: Operation) => Change<{ op: Operation }>, event: (op: Operation) => OperationEvent): Promise<void> {
+async function endIf(
+  ctx: SweepContext,
+  id: string,
+  still: (op: Operation) => boolean,
+  end: (op: Operation) => Change<{ op: Operation }>,
+  event: (op: Operation) => OperationEvent,
+): Promise<void> {
   const ended = await changeOperation(ctx.store, ctx.now, id, (cur) => (still(cur) ? end(cur) : { result: undefined }));
   if (ended) await ctx.notify(ended.op, event(ended.op));
 }

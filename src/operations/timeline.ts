@@ -13,7 +13,8 @@ function stepSection(op: Operation, step: Step, index: number): string[] {
   const results = op.results.filter((r) => r.stepId === step.id);
   const out = [`### Step ${index + 1}: ${line(step.title)} (${step.risk})`, ''];
   if (step.explanation) out.push(line(step.explanation), '');
-  for (const p of step.preview) out.push(p.code ? `- ${line(p.label)}:\n\n\`\`\`\n${p.value.replace(/```/g, "'''")}\n\`\`\`` : `- ${line(p.label)}: ${line(p.value)}`);
+  for (const p of step.preview)
+    out.push(p.code ? `- ${line(p.label)}:\n\n\`\`\`\n${p.value.replace(/```/g, "'''")}\n\`\`\`` : `- ${line(p.label)}: ${line(p.value)}`);
   const approvals = op.approvals.filter((a) => a.stepId === step.id);
   if (approvals.length > 0) out.push('', `Approved by ${approvals.map((a) => `${a.userId} at ${a.at}${a.onCall ? ' (on call)' : ''}`).join(', ')}`);
   else if (step.risk === 'read-only') out.push('', 'Read-only: no approval needed.');
@@ -24,7 +25,9 @@ function stepSection(op: Operation, step: Step, index: number): string[] {
 }
 
 function resultLines(r: StepResult): string[] {
-  const ids = Object.entries(r.externalIds).map(([k, v]) => `${k}=${v}`).join(', ');
+  const ids = Object.entries(r.externalIds)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   return [
     '',
     `- Attempt ${r.attempt}: **${r.outcome}** in ${duration(r.durationMs)} (${r.startedAt} to ${r.finishedAt})`,

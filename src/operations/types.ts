@@ -3,17 +3,7 @@ import type { ApprovalRules } from './approval-rules';
 /** How dangerous a step is; decides how many approvals it needs. */
 export type Risk = 'read-only' | 'mutating' | 'destructive';
 
-export const OPERATION_STATES = [
-  'planned',
-  'awaiting_approval',
-  'approved',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'expired',
-  'interrupted',
-] as const;
+export const OPERATION_STATES = ['planned', 'awaiting_approval', 'approved', 'running', 'succeeded', 'failed', 'cancelled', 'expired', 'interrupted'] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
 
 export const FINAL_STATES: ReadonlySet<OperationState> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
@@ -170,7 +160,6 @@ export interface Rerun {
   attempt: number;
   at: string;
 }
-
 
 export type AuditType =
   | 'created'

@@ -26,16 +26,24 @@ export const AuroraArgs = z.object({
   verb: arg(z.enum(AURORA_VERBS), {
     label: 'verb',
     positional: 0,
-    description: '`list` the jobs of cantareira-stable, a job\'s `status`, `create` a job from its job file (1 approver), `kill` a running job (2 approvers)',
+    description: "`list` the jobs of cantareira-stable, a job's `status`, `create` a job from its job file (1 approver), `kill` a running job (2 approvers)",
     example: 'status',
   }),
-  job: arg(z.string().regex(JOB_NAME_PATTERN, { error: (iss) => `${showInput(String(iss.input))} is not an aurora job name (lower-case letters, digits, \`-\` and \`_\`, like \`dagao\`).` }).optional(), {
-    label: 'job name',
-    positional: 1,
-    description: 'the aurora job (not with `list`)',
-    example: 'dagao',
-    lookup: 'aurora-jobs',
-  }),
+  job: arg(
+    z
+      .string()
+      .regex(JOB_NAME_PATTERN, {
+        error: (iss) => `${showInput(String(iss.input))} is not an aurora job name (lower-case letters, digits, \`-\` and \`_\`, like \`dagao\`).`,
+      })
+      .optional(),
+    {
+      label: 'job name',
+      positional: 1,
+      description: 'the aurora job (not with `list`)',
+      example: 'dagao',
+      lookup: 'aurora-jobs',
+    },
+  ),
 });
 
 /** `list` takes no job; the other verbs need one. */
@@ -117,5 +125,8 @@ function auroraHooks(deps: { allowList: CliAllowList; runner: CliRunner }): Runb
 /** What to look at before running an interrupted aurora command again (sabesp has no request id to look up). */
 export function checkAuroraState(input: AuroraInput): StepOutcome {
   if (input.verb === 'list' || input.verb === 'status') return { ok: true, summary: 'This command only reads; running it again changes nothing.' };
-  return { ok: true, summary: `\`sabesp\` may or may not have ${input.verb === 'kill' ? 'killed' : 'created'} \`${input.job}\`. Look with \`/runbook aurora status ${input.job}\` before running it again.` };
+  return {
+    ok: true,
+    summary: `\`sabesp\` may or may not have ${input.verb === 'kill' ? 'killed' : 'created'} \`${input.job}\`. Look with \`/runbook aurora status ${input.job}\` before running it again.`,
+  };
 }

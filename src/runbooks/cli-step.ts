@@ -37,7 +37,11 @@ function failureSummary(r: CliRunResult): string {
 }
 
 /** Runs one prepared command for a step: streams its tail to the thread, returns exit code, duration and output. */
-export async function runCliStep(runner: CliRunner, command: PreparedCommand, ctx: Pick<StepRunContext, 'signal' | 'progress'>): Promise<StepOutcome & { run?: CliRunResult }> {
+export async function runCliStep(
+  runner: CliRunner,
+  command: PreparedCommand,
+  ctx: Pick<StepRunContext, 'signal' | 'progress'>,
+): Promise<StepOutcome & { run?: CliRunResult }> {
   const tail = new OutputTail();
   let lastProgress = 0;
   const line: PreviewLine = { label: 'Command', value: displayCommand(runner.binPath(command.bin), command.args), code: true };
@@ -71,7 +75,13 @@ export async function runCliStep(runner: CliRunner, command: PreparedCommand, ct
   ];
   const long = allLines.length > shown.length || r.totalBytes > r.output.length;
   const files = long
-    ? [{ filename: `${command.name}-output.txt`, title: `Output of ${command.name}${r.totalBytes > r.output.length ? ` (first ${r.output.length} of ${r.totalBytes} bytes)` : ''}`, content: Buffer.from(r.output, 'utf8') }]
+    ? [
+        {
+          filename: `${command.name}-output.txt`,
+          title: `Output of ${command.name}${r.totalBytes > r.output.length ? ` (first ${r.output.length} of ${r.totalBytes} bytes)` : ''}`,
+          content: Buffer.from(r.output, 'utf8'),
+        },
+      ]
     : undefined;
   const summary = ok ? `\`${command.bin}\` exited with code 0 in ${formatDuration(r.durationMs)}.` : failureSummary(r);
   return { ok, summary, details, files, run: r };

@@ -7,7 +7,16 @@ import { UserFacingError, type PlanContext, type Runbook, type StepOutcome, type
 import type { PreviewLine, Step } from '../operations/types';
 import { formatDuration } from '../util/duration';
 import { applyCapacity } from './datomic/apply';
-import { DEFAULT_POLICY, describeFormula, describeLine, proposeCapacity, tableCandidates, type CapacityLine, type CapacityPolicy, type Usage } from './datomic/capacity';
+import {
+  DEFAULT_POLICY,
+  describeFormula,
+  describeLine,
+  proposeCapacity,
+  tableCandidates,
+  type CapacityLine,
+  type CapacityPolicy,
+  type Usage,
+} from './datomic/capacity';
 import { DatomicArgs, DatomicInput, datomicInputOf } from './datomic/input';
 import { defineRunbook, type RunbookHooks } from './define';
 import { datomicTarget } from './history/targets';
@@ -54,7 +63,8 @@ export function datomicCapacityRunbook(adapters: DatomicAdapters, settings: Dato
 /** The input this runbook proposes for a Datomic self-destruct or a throttling alarm on a Datomic table. */
 function datomicFromAlarm(alarm: AlarmDetails): DatomicInput | undefined {
   if (alarm.state !== 'ALARM') return undefined;
-  if (alarm.kind === 'datomic-self-destruct') return { service: alarm.service, env: alarm.env ?? 'prod', ...(alarm.prototype ? { prototype: alarm.prototype } : {}) };
+  if (alarm.kind === 'datomic-self-destruct')
+    return { service: alarm.service, env: alarm.env ?? 'prod', ...(alarm.prototype ? { prototype: alarm.prototype } : {}) };
   // A throttling alarm on a Datomic table names the table: `$env-[$prototype-]$service-datomic`.
   const tableName = alarm.kind === 'cloudwatch' && alarm.metric?.namespace === 'AWS/DynamoDB' ? alarm.metric.dimensions.TableName : undefined;
   const m = tableName ? /^([a-z][a-z0-9]{0,15})-(?:(s\d{1,3}|global)-)?([a-z][a-z0-9-]{0,62}?)-datomic$/.exec(tableName) : null;
@@ -68,7 +78,8 @@ function datomicHooks(adapters: DatomicAdapters, settings: DatomicSettings): Run
   const period = settings.periodSeconds ?? 60;
   const cache = new MetricCache();
   const backends = (): { dynamodb: DynamoDbActions; cloudwatch: CloudWatchActions } => {
-    if (!adapters.dynamodb || !adapters.cloudwatch) throw new UserFacingError('The Datomic runbook is disabled: no AWS clients are configured.', 'not_configured');
+    if (!adapters.dynamodb || !adapters.cloudwatch)
+      throw new UserFacingError('The Datomic runbook is disabled: no AWS clients are configured.', 'not_configured');
     return { dynamodb: adapters.dynamodb, cloudwatch: adapters.cloudwatch };
   };
 
@@ -78,7 +89,10 @@ function datomicHooks(adapters: DatomicAdapters, settings: DatomicSettings): Run
       const table = await humane(backends().dynamodb.describeTable(name, signal));
       if (table) return table;
     }
-    throw new UserFacingError(`No DynamoDB table found for service \`${input.service}\` in \`${input.env}\`: tried ${tried.map((n) => `\`${n}\``).join(' and ')}. Check the service name, \`--env\` and \`--prototype\`.`, 'table_not_found');
+    throw new UserFacingError(
+      `No DynamoDB table found for service \`${input.service}\` in \`${input.env}\`: tried ${tried.map((n) => `\`${n}\``).join(' and ')}. Check the service name, \`--env\` and \`--prototype\`.`,
+      'table_not_found',
+    );
   };
 
   const diagnose = async (input: DatomicInput, window: MetricWindow, signal?: AbortSignal): Promise<{ table: TableState; usage: Usage[] }> => {
@@ -98,7 +112,10 @@ function datomicHooks(adapters: DatomicAdapters, settings: DatomicSettings): Run
       const { table, usage } = await diagnose(input, window);
       const busy = [table, ...table.indexes].filter((t) => t.status !== 'ACTIVE');
       if (busy.length > 0) {
-        throw new UserFacingError(`Table \`${table.name}\` is ${table.status}${table.indexes.some((i) => i.status !== 'ACTIVE') ? ' (a GSI is being changed)' : ''}: another change is in progress. Wait until it is ACTIVE, then run \`/runbook datomic ${input.service}\` again.`, 'table_busy');
+        throw new UserFacingError(
+          `Table \`${table.name}\` is ${table.status}${table.indexes.some((i) => i.status !== 'ACTIVE') ? ' (a GSI is being changed)' : ''}: another change is in progress. Wait until it is ACTIVE, then run \`/runbook datomic ${input.service}\` again.`,
+          'table_busy',
+        );
       }
       const proposal = proposeCapacity(table, usage, policy);
       const steps: Step[] = [diagnoseStep(table, window, usage.length - 1)];
@@ -115,7 +132,16 @@ function datomicHooks(adapters: DatomicAdapters, settings: DatomicSettings): Run
         title: `Datomic capacity of ${datomicTableParts(table.name)?.service ?? table.name} (${table.name})`,
         summary: `${summary} \`${table.name}\` holds ${datomicTableInWords(table.name)}.`,
         steps,
-        facts: { table: table.name, billingMode: table.billingMode, capacity: { read: table.read, write: table.write, indexes: table.indexes.map((i) => [i.name, i.read, i.write]) }, decreasesToday: table.decreasesToday, window: formatWindow(window), usage, proposal, maxCapacity: policy.maxCapacity },
+        facts: {
+          table: table.name,
+          billingMode: table.billingMode,
+          capacity: { read: table.read, write: table.write, indexes: table.indexes.map((i) => [i.name, i.read, i.write]) },
+          decreasesToday: table.decreasesToday,
+          window: formatWindow(window),
+          usage,
+          proposal,
+          maxCapacity: policy.maxCapacity,
+        },
       });
     },
 
@@ -133,10 +159,22 @@ function datomicHooks(adapters: DatomicAdapters, settings: DatomicSettings): Run
     const window = step.action.params.window as MetricWindow;
     const { table, usage } = await diagnose(input, window, ctx.signal);
     const details = findings(table, usage, period);
-    const outcome: StepOutcome = { ok: true, summary: verdict(table, usage, settings.lookbackMs), details, externalIds: { metricWindow: formatWindow(window) } };
+    const outcome: StepOutcome = {
+      ok: true,
+      summary: verdict(table, usage, settings.lookbackMs),
+      details,
+      externalIds: { metricWindow: formatWindow(window) },
+    };
     try {
       const png = await backends().cloudwatch.getMetricWidgetImage(chartWidget(table, settings.region, window), ctx.signal);
-      outcome.files = [{ filename: `${table.name}-capacity.png`, title: `${table.name}: throttles and consumed capacity`, content: png, altText: `CloudWatch chart of throttles and consumed capacity of ${table.name}` }];
+      outcome.files = [
+        {
+          filename: `${table.name}-capacity.png`,
+          title: `${table.name}: throttles and consumed capacity`,
+          content: png,
+          altText: `CloudWatch chart of throttles and consumed capacity of ${table.name}`,
+        },
+      ];
     } catch (err) {
       // The chart helps, but the numbers above are the diagnosis: a missing chart must not fail it.
       details.push({ label: 'Chart', value: `not available: ${err instanceof Error ? err.message : String(err)}` });
@@ -172,7 +210,8 @@ function updateStep(table: TableState, lines: CapacityLine[], policy: CapacityPo
       { label: 'Request', value: `UpdateTable ${table.name}\n${lines.map((l) => `  ${describeLine(l)}`).join('\n')}`, code: true },
       { label: 'Formula', value: describeFormula(policy, period) },
     ],
-    explanation: 'DynamoDB applies the change online: the table shows UPDATING for a few minutes, with no downtime. Decreasing capacity later is limited per day, so raises are never undone automatically.',
+    explanation:
+      'DynamoDB applies the change online: the table shows UPDATING for a few minutes, with no downtime. Decreasing capacity later is limited per day, so raises are never undone automatically.',
     verification: `DescribeTable shows ACTIVE with the new capacity${watchMs > 0 ? `; then the throttle metrics are watched for ${formatDuration(watchMs)} and the result is posted` : ''}.`,
     action: { kind: 'dynamodb.updateCapacity', params: { table: table.name, lines } },
   };
@@ -187,7 +226,10 @@ function findings(table: TableState, usage: Usage[], period: number): PreviewLin
   for (const u of usage) {
     const who = u.kind === 'table' ? 'Table' : `GSI ${u.target}`;
     const provisioned = table.billingMode === 'PAY_PER_REQUEST' ? '' : ` · provisioned RCU ${u.current.read}, WCU ${u.current.write}`;
-    lines.push({ label: who, value: `throttled reads ${u.readThrottles}, writes ${u.writeThrottles} · peak consumption ${u.peakRead} RCU/s, ${u.peakWrite} WCU/s (per ${period} s period)${provisioned}` });
+    lines.push({
+      label: who,
+      value: `throttled reads ${u.readThrottles}, writes ${u.writeThrottles} · peak consumption ${u.peakRead} RCU/s, ${u.peakWrite} WCU/s (per ${period} s period)${provisioned}`,
+    });
   }
   return lines;
 }

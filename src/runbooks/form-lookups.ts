@@ -26,15 +26,19 @@ export interface FormLookupDeps {
  */
 export function createFormLookups(deps: FormLookupDeps): FormLookups {
   const { cfn, dynamodb, airflow, dagaoDagId } = deps;
-  const services: LookupFn | undefined = cfn && (async (signal) => (await cfn.listStackNames(SERVICE_STACK, signal)).map((n) => SERVICE_STACK.exec(n)?.[1] ?? '').filter(Boolean));
+  const services: LookupFn | undefined =
+    cfn && (async (signal) => (await cfn.listStackNames(SERVICE_STACK, signal)).map((n) => SERVICE_STACK.exec(n)?.[1] ?? '').filter(Boolean));
   const listTables = dynamodb?.listTableNames?.bind(dynamodb);
-  const datomicTables: LookupFn | undefined = listTables && (async (signal) => (await listTables(MAX_TABLES_READ, signal)).filter((n) => DATOMIC_TABLE.test(n)));
+  const datomicTables: LookupFn | undefined =
+    listTables && (async (signal) => (await listTables(MAX_TABLES_READ, signal)).filter((n) => DATOMIC_TABLE.test(n)));
   const dagaoFailed: LookupFn | undefined =
     airflow && dagaoDagId
       ? async (signal) => {
           const [latest] = await airflow.listDagRuns(dagaoDagId, { limit: 1 }, signal);
           if (!latest) return [];
-          return (await airflow.listTaskInstances(dagaoDagId, latest.dagRunId, { states: ['failed', 'upstream_failed'] }, signal)).map((t) => t.taskId).slice(0, MAX_LOOKUP_ITEMS * 2);
+          return (await airflow.listTaskInstances(dagaoDagId, latest.dagRunId, { states: ['failed', 'upstream_failed'] }, signal))
+            .map((t) => t.taskId)
+            .slice(0, MAX_LOOKUP_ITEMS * 2);
         }
       : undefined;
   return lookupTable({ services, 'datomic-tables': datomicTables, 'dagao-failed-tasks': dagaoFailed });

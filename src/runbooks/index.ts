@@ -16,6 +16,7 @@ export type { RunbookAdapters } from './define';
 export const RUNBOOK_MODULES: readonly RunbookModule<any>[] = [retract, buildFailure, rollback, rollbackUndo, datomic, aurora, dagao]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Every runbook the bot offers, by subcommand, on the adapters the configuration enables. */
-export function createRunbooks(adapters: RunbookAdapters, modules: readonly RunbookModule<any>[] = RUNBOOK_MODULES): RunbookRegistry { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function createRunbooks(adapters: RunbookAdapters, modules: readonly RunbookModule<any>[] = RUNBOOK_MODULES): RunbookRegistry {
   return registryOf(modules, adapters);
 }

@@ -19,7 +19,10 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 const RetractInput = z.object({
   kind: z.enum(RETRACT_KINDS),
-  id: z.string().regex(UUID).refine((id) => id !== NIL_UUID, 'the all-zero UUID names nothing'),
+  id: z
+    .string()
+    .regex(UUID)
+    .refine((id) => id !== NIL_UUID, 'the all-zero UUID names nothing'),
   /** The transaction a committed dataset belongs to (`--tx`): Sonar names the dataset through it. */
   tx: z.string().regex(UUID).optional(),
 });
@@ -32,7 +35,8 @@ const MEANING: Record<RetractKind, { label: string; explanation: string }> = {
   },
   'indexed-attribute': {
     label: 'indexed attribute',
-    explanation: 'Retracts the indexed attribute whose `:indexed-attribute/id` is this id. A Datomic retraction: the facts stop being current, history keeps them.',
+    explanation:
+      'Retracts the indexed attribute whose `:indexed-attribute/id` is this id. A Datomic retraction: the facts stop being current, history keeps them.',
   },
   'committed-dataset': {
     label: 'committed dataset',
@@ -54,9 +58,17 @@ export const RetractArgs = z.object({
   id: arg(
     z
       .string()
-      .regex(UUID, { error: (iss) => `${showInput(String(iss.input))} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).${NOT_ASCII.test(String(iss.input)) ? ' It contains characters that are not plain ASCII (a typographic dash pasted from a document?).' : ''}` })
+      .regex(UUID, {
+        error: (iss) =>
+          `${showInput(String(iss.input))} is not a UUID (like \`5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60\`).${NOT_ASCII.test(String(iss.input)) ? ' It contains characters that are not plain ASCII (a typographic dash pasted from a document?).' : ''}`,
+      })
       .toLowerCase(),
-    { label: 'id', positional: 1, description: 'the UUID of what to retract (its `:dataset/id`, `:attribute/id`…)', example: '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60' },
+    {
+      label: 'id',
+      positional: 1,
+      description: 'the UUID of what to retract (its `:dataset/id`, `:attribute/id`…)',
+      example: '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60',
+    },
   ),
   tx: arg(
     z
@@ -64,7 +76,12 @@ export const RetractArgs = z.object({
       .regex(UUID, { error: (iss) => `${showInput(String(iss.input))} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` })
       .toLowerCase()
       .optional(),
-    { label: 'transaction', flag: 'tx', description: 'the transaction of a committed dataset, so that Sonar can name the dataset in the plan', example: 'f7832a01-001b-56f7-a4fe-b3a417f8f654' },
+    {
+      label: 'transaction',
+      flag: 'tx',
+      description: 'the transaction of a committed dataset, so that Sonar can name the dataset in the plan',
+      example: 'f7832a01-001b-56f7-a4fe-b3a417f8f654',
+    },
   ),
 });
 
@@ -76,8 +93,10 @@ export const retract = defineRunbook({
   args: RetractArgs,
   input: RetractInput,
   toInput: (args) => {
-    if (args.id === NIL_UUID) throw new UserFacingError(`\`${NIL_UUID}\` is the all-zero UUID, a placeholder that names nothing: give the real id of the ${MEANING[args.kind].label}.`);
-    if (args.tx !== undefined && args.kind !== 'committed-dataset') throw new UserFacingError(`\`--tx\` names the transaction of a committed dataset; it does not apply to an ${MEANING[args.kind].label}.`);
+    if (args.id === NIL_UUID)
+      throw new UserFacingError(`\`${NIL_UUID}\` is the all-zero UUID, a placeholder that names nothing: give the real id of the ${MEANING[args.kind].label}.`);
+    if (args.tx !== undefined && args.kind !== 'committed-dataset')
+      throw new UserFacingError(`\`--tx\` names the transaction of a committed dataset; it does not apply to an ${MEANING[args.kind].label}.`);
     const { tx, ...rest } = args;
     return tx ? { ...rest, tx } : rest;
   },
@@ -111,10 +130,7 @@ function retractHooks(metapod: MetapodActions, sonar: SonarActions | undefined):
               id: 'retract',
               title: named.known ? `Retract ${label} \`${named.known}\`` : `Retract ${label} \`${input.id}\``,
               risk: 'mutating',
-              preview: [
-                { label: 'Request', value: `POST ${url}\n(empty body)`, code: true },
-                named.line,
-              ],
+              preview: [{ label: 'Request', value: `POST ${url}\n(empty body)`, code: true }, named.line],
               explanation,
               verification: 'Metapod answers with a 2xx status; the answer is posted in this thread.',
               action: { kind: 'metapod.retract', params: { kind: input.kind, id: input.id } },
@@ -137,7 +153,13 @@ function retractHooks(metapod: MetapodActions, sonar: SonarActions | undefined):
         };
       } catch (err) {
         if (!(err instanceof BackendError)) throw err;
-        const details = err.status !== undefined ? [{ label: 'Status', value: String(err.status) }, { label: 'Response', value: err.bodySummary ?? '', code: true }] : [];
+        const details =
+          err.status !== undefined
+            ? [
+                { label: 'Status', value: String(err.status) },
+                { label: 'Response', value: err.bodySummary ?? '', code: true },
+              ]
+            : [];
         return { ok: false, summary: err.message, details };
       }
     },

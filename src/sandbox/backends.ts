@@ -77,9 +77,17 @@ const metapod: SimulatedBackend = {
       env: { METAPOD_URL: fake.url },
       examples: SEEDED_DATASETS.map((d) => ({ label: `Retract ${d.name}`, command: `retract ${d.kind} ${d.id}` })),
       tour: [
-        { say: `alice is on call. Bad data reached ${SEEDED_DATASETS[0].name}, so she asks the bot to retract it from Metapod. The bot posts a preview of the exact request.`, as: 'UALICE', command: `retract ${SEEDED_DATASETS[0].kind} ${SEEDED_DATASETS[0].id}` },
+        {
+          say: `alice is on call. Bad data reached ${SEEDED_DATASETS[0].name}, so she asks the bot to retract it from Metapod. The bot posts a preview of the exact request.`,
+          as: 'UALICE',
+          command: `retract ${SEEDED_DATASETS[0].kind} ${SEEDED_DATASETS[0].id}`,
+        },
         { say: 'She cannot approve her own request (four-eyes rule). Only she sees why.', as: 'UALICE', click: 'op_approve' },
-        { say: 'bruno reviews the preview and approves. The bot sends the request once and reports the answer in the thread.', as: 'UBRUNO', click: 'op_approve' },
+        {
+          say: 'bruno reviews the preview and approves. The bot sends the request once and reports the answer in the thread.',
+          as: 'UBRUNO',
+          click: 'op_approve',
+        },
         { say: 'Done: the Metapod panel on the right shows the one request it received, and the message ends as succeeded.' },
       ],
       state: () => ({
@@ -97,4 +105,12 @@ const metapod: SimulatedBackend = {
  * Every simulated backend the sandbox starts. Runbooks that land later add theirs here (CloudFormation,
  * DynamoDB via dynalite, CloudWatch, Airflow, Sonar, GoCD, GitHub, the sabesp/nu CLIs).
  */
-export const SANDBOX_BACKENDS: SimulatedBackend[] = [metapod, gocdSimulation, rollbackSimulation, datomicSimulation, dagaoSimulation, buildFailureSimulation, onCallSimulation];
+export const SANDBOX_BACKENDS: SimulatedBackend[] = [
+  metapod,
+  gocdSimulation,
+  rollbackSimulation,
+  datomicSimulation,
+  dagaoSimulation,
+  buildFailureSimulation,
+  onCallSimulation,
+];

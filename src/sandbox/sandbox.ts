@@ -51,7 +51,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
   try {
     // The alarm listener matches RUNBOOK_CHANNEL by name through conversations.info.
-    const slack = await startSlackEmulator({ botUserId: 'UBOT', teamId: 'T0SANDBOX', channels: { [SANDBOX_CHANNEL.id]: SANDBOX_CHANNEL.name }, emails: SANDBOX_EMAILS });
+    const slack = await startSlackEmulator({
+      botUserId: 'UBOT',
+      teamId: 'T0SANDBOX',
+      channels: { [SANDBOX_CHANNEL.id]: SANDBOX_CHANNEL.name },
+      emails: SANDBOX_EMAILS,
+    });
     cleanups.push(() => slack.close());
     const backends = new Map<string, RunningBackend>();
     // In parallel, so `npm start` stays quick; every one that started is closed, even when another failed.

@@ -52,7 +52,14 @@ export interface ClickedMessage {
 }
 
 /** The form body of `user` clicking button `actionId` of `message`; undefined when it has no such button. */
-export function buttonClickBody(user: SandboxUser, channelName: string, message: ClickedMessage, actionId: string, responseUrl: string, botUserId: string): string | undefined {
+export function buttonClickBody(
+  user: SandboxUser,
+  channelName: string,
+  message: ClickedMessage,
+  actionId: string,
+  responseUrl: string,
+  botUserId: string,
+): string | undefined {
   for (const block of message.blocks ?? []) {
     const elements = Array.isArray(block.elements) ? (block.elements as Record<string, unknown>[]) : [];
     const button = elements.find((e) => e.type === 'button' && e.action_id === actionId);
@@ -71,7 +78,16 @@ export function buttonClickBody(user: SandboxUser, channelName: string, message:
       message: { type: 'message', user: botUserId, ts: message.ts, text: message.text, team: TEAM_ID, blocks: message.blocks },
       state: { values: {} },
       response_url: responseUrl,
-      actions: [{ action_id: actionId, block_id: block.block_id ?? 'actions', text: button.text, value: button.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+      actions: [
+        {
+          action_id: actionId,
+          block_id: block.block_id ?? 'actions',
+          text: button.text,
+          value: button.value,
+          type: 'button',
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
     };
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   }
@@ -101,7 +117,10 @@ export type ActionContainer =
   | { type: 'view'; view: Record<string, unknown> & { id: string; blocks: Record<string, unknown>[] } };
 
 /** The element `actionId` of `blocks` (in an actions block or a section's accessory) and its block. */
-export function findElement(blocks: Record<string, unknown>[], actionId: string): { block: Record<string, unknown>; element: Record<string, unknown> } | undefined {
+export function findElement(
+  blocks: Record<string, unknown>[],
+  actionId: string,
+): { block: Record<string, unknown>; element: Record<string, unknown> } | undefined {
   for (const block of blocks) {
     const elements = Array.isArray(block.elements) ? (block.elements as Record<string, unknown>[]) : [];
     const candidates = [...elements, ...(block.accessory && typeof block.accessory === 'object' ? [block.accessory as Record<string, unknown>] : [])];
@@ -123,7 +142,14 @@ export function optionsOf(element: Record<string, unknown>): Record<string, unkn
  * (`selected`, an option's value) from a static_select or overflow menu. Undefined when there is no such
  * element or option.
  */
-export function blockActionBody(user: SandboxUser, container: ActionContainer, actionId: string, responseUrl: string, botUserId: string, selected?: string): string | undefined {
+export function blockActionBody(
+  user: SandboxUser,
+  container: ActionContainer,
+  actionId: string,
+  responseUrl: string,
+  botUserId: string,
+  selected?: string,
+): string | undefined {
   const blocks = container.type === 'view' ? container.view.blocks : container.blocks;
   const found = findElement(blocks, actionId);
   if (!found) return undefined;
@@ -152,12 +178,28 @@ export function blockActionBody(user: SandboxUser, container: ActionContainer, a
   if (container.type === 'view') {
     // Slack sends no response_url for actions in views (Home tab, modals); the app answers with views.* calls.
     const view = container.view;
-    payload = { ...common, container: { type: 'view', view_id: view.id }, view: { ...view, team_id: TEAM_ID, app_id: APP_ID, bot_id: 'BBOT', state: { values: {} } } };
+    payload = {
+      ...common,
+      container: { type: 'view', view_id: view.id },
+      view: { ...view, team_id: TEAM_ID, app_id: APP_ID, bot_id: 'BBOT', state: { values: {} } },
+    };
   } else if (container.type === 'ephemeral') {
     // Ephemeral messages carry no `message` in the payload; Slack marks the container instead.
-    payload = { ...common, container: { type: 'message', message_ts: container.ts, channel_id: container.channel, is_ephemeral: true }, channel: { id: container.channel, name: container.channelName }, response_url: responseUrl };
+    payload = {
+      ...common,
+      container: { type: 'message', message_ts: container.ts, channel_id: container.channel, is_ephemeral: true },
+      channel: { id: container.channel, name: container.channelName },
+      response_url: responseUrl,
+    };
   } else {
-    const message: Record<string, unknown> = { type: 'message', user: botUserId, ts: container.ts, text: container.text, team: TEAM_ID, blocks: container.blocks };
+    const message: Record<string, unknown> = {
+      type: 'message',
+      user: botUserId,
+      ts: container.ts,
+      text: container.text,
+      team: TEAM_ID,
+      blocks: container.blocks,
+    };
     if (container.threadTs) message.thread_ts = container.threadTs;
     const inner: Record<string, unknown> = { type: 'message', message_ts: container.ts, channel_id: container.channel, is_ephemeral: false };
     if (container.threadTs) inner.thread_ts = container.threadTs;

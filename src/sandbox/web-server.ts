@@ -42,7 +42,8 @@ interface PrivateNote {
 }
 
 const MAX_BODY = 64 * 1024;
-const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#4a154b"/><text x="8" y="12" font-size="10" text-anchor="middle" fill="#fff" font-family="sans-serif">rb</text></svg>';
+const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#4a154b"/><text x="8" y="12" font-size="10" text-anchor="middle" fill="#fff" font-family="sans-serif">rb</text></svg>';
 
 /** The page and its JSON API on 127.0.0.1: every action becomes a request signed as Slack signs it. */
 export async function startSandboxServer(opts: SandboxServerOptions): Promise<SandboxServer> {
@@ -55,7 +56,10 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const ClickRequest = z.object({
     user: UserId,
     kind: z.enum(['message', 'note', 'home']).default('message'),
-    ts: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+    ts: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/)
+      .optional(),
     actionId: z.string().regex(/^[\w.:-]{1,255}$/),
     selected: z.string().max(2000).optional(),
   });
@@ -105,7 +109,16 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       })
     ).json()) as { ts?: string };
     if (posted.ts) authors.set(posted.ts, author);
-    const full = { type: 'message', channel: channel.id, channel_type: 'channel', text, ts: posted.ts, event_ts: posted.ts, ...(blocks ? { blocks } : {}), ...event };
+    const full = {
+      type: 'message',
+      channel: channel.id,
+      channel_type: 'channel',
+      text,
+      ts: posted.ts,
+      event_ts: posted.ts,
+      ...(blocks ? { blocks } : {}),
+      ...event,
+    };
     return (await toBot(eventBody(full, 'UBOT'))).status;
   };
   const notesOf = (viewer: string): PrivateNote[] => {
@@ -116,7 +129,12 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       ...slack.ephemerals.filter((e) => e.user === viewer).map((e) => ({ seq: stamp(e), user: e.user, text: e.text, blocks: e.blocks, ts: e.message_ts })),
       ...slack.responses
         .filter((r) => responseUrlOwners.get(r.url) === viewer)
-        .map((r) => ({ seq: stamp(r), user: viewer, text: typeof r.body.text === 'string' ? r.body.text : '', blocks: Array.isArray(r.body.blocks) ? r.body.blocks : undefined })),
+        .map((r) => ({
+          seq: stamp(r),
+          user: viewer,
+          text: typeof r.body.text === 'string' ? r.body.text : '',
+          blocks: Array.isArray(r.body.blocks) ? r.body.blocks : undefined,
+        })),
     ].sort((a, b) => b.seq - a.seq);
   };
   const state = (viewer: string) => {
@@ -125,12 +143,17 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       channel,
       users,
       botUrl: opts.botUrl,
-      messages: slack.topLevel(channel.id).filter((m) => seeded.has(m.ts) || slack.messages.indexOf(m) >= shownFrom.message).map((m) => ({
-        ...view(m),
-        replies: slack.threadReplies(channel.id, m.ts).map(view),
-        // Files shared into the thread (e.g. the Datomic capacity chart), served by /api/file.
-        files: slack.files.filter((f) => f.channel === channel.id && f.thread_ts === m.ts).map((f) => ({ id: f.id, name: f.filename, title: f.title ?? f.filename, image: /\.png$/i.test(f.filename) })),
-      })),
+      messages: slack
+        .topLevel(channel.id)
+        .filter((m) => seeded.has(m.ts) || slack.messages.indexOf(m) >= shownFrom.message)
+        .map((m) => ({
+          ...view(m),
+          replies: slack.threadReplies(channel.id, m.ts).map(view),
+          // Files shared into the thread (e.g. the Datomic capacity chart), served by /api/file.
+          files: slack.files
+            .filter((f) => f.channel === channel.id && f.thread_ts === m.ts)
+            .map((f) => ({ id: f.id, name: f.filename, title: f.title ?? f.filename, image: /\.png$/i.test(f.filename) })),
+        })),
       privateNotes: privateNotes.slice(0, 20),
       home: slack.homeViews.get(viewer) ?? null,
       backends: Object.fromEntries([...opts.backends].map(([name, b]) => [name, b.state()])),
@@ -142,17 +165,28 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
 
   /** What Slack would name as the container of a click: the message (thread replies too), the private note or the Home tab. */
   const containerOf = (kind: 'message' | 'note' | 'home', user: string, ref: string | undefined): ActionContainer | undefined => {
-    const asBlocks = (b: unknown): Record<string, unknown>[] => (Array.isArray(b) ? b.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : []);
+    const asBlocks = (b: unknown): Record<string, unknown>[] =>
+      Array.isArray(b) ? b.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
     if (kind === 'home') {
       const home = slack.homeViews.get(user);
       return home ? { type: 'view', view: { ...home, id: `V${user}`, type: 'home', blocks: asBlocks(home.blocks) } } : undefined;
     }
     if (kind === 'note') {
       const note = notesOf(user).find((n) => String(n.seq) === ref);
-      return note ? { type: 'ephemeral', channel: channel.id, channelName: channel.name, ts: note.ts ?? `${Math.floor(Date.now() / 1000)}.${String(note.seq).padStart(6, '0')}`, blocks: asBlocks(note.blocks) } : undefined;
+      return note
+        ? {
+            type: 'ephemeral',
+            channel: channel.id,
+            channelName: channel.name,
+            ts: note.ts ?? `${Math.floor(Date.now() / 1000)}.${String(note.seq).padStart(6, '0')}`,
+            blocks: asBlocks(note.blocks),
+          }
+        : undefined;
     }
     const m = ref ? slack.message(channel.id, ref) : undefined;
-    return m ? { type: 'message', channel: m.channel, channelName: channel.name, ts: m.ts, text: m.text, blocks: m.blocks ?? [], threadTs: m.thread_ts } : undefined;
+    return m
+      ? { type: 'message', channel: m.channel, channelName: channel.name, ts: m.ts, text: m.text, blocks: m.blocks ?? [], threadTs: m.thread_ts }
+      : undefined;
   };
 
   /** The newest message (top level or in a thread) that shows button `actionId`. */
@@ -222,7 +256,9 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     async home(body) {
       const req = HomeRequest.parse(body);
       const before = slack.callsTo('views.publish').length;
-      const res = await toBot(eventBody({ type: 'app_home_opened', user: req.user, channel: 'D0SANDBOX', tab: 'home', event_ts: `${Date.now() / 1000}` }, 'UBOT'));
+      const res = await toBot(
+        eventBody({ type: 'app_home_opened', user: req.user, channel: 'D0SANDBOX', tab: 'home', event_ts: `${Date.now() / 1000}` }, 'UBOT'),
+      );
       for (let i = 0; i < 60 && slack.callsTo('views.publish').length === before; i += 1) await new Promise((r) => setTimeout(r, 50));
       return { status: res.status, home: slack.homeViews.get(req.user) ?? null };
     },
@@ -250,7 +286,10 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     if (req.method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { error: 'Send JSON.' });
     try {
       if (req.method === 'GET' && url.pathname === '/') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'" });
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+        });
         res.end(SANDBOX_PAGE);
         return;
       }
@@ -301,7 +340,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
 }
 
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 25));
+  for (const end = Date.now() + timeoutMs; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 25));
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

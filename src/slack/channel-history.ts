@@ -30,7 +30,13 @@ export class SlackChannelHistory implements ChannelHistory {
       return (res.messages ?? []).map((m) => ({ ts: m.ts ?? '0', text: messageText(m as Json) }));
     } catch (err) {
       const code = (err as { data?: { error?: string } }).data?.error;
-      throw new Error(code === 'not_in_channel' || code === 'channel_not_found' ? 'I am not a member of this channel' : code ? `Slack answered ${code}` : (err as Error).message);
+      throw new Error(
+        code === 'not_in_channel' || code === 'channel_not_found'
+          ? 'I am not a member of this channel'
+          : code
+            ? `Slack answered ${code}`
+            : (err as Error).message,
+      );
     }
   }
 }

@@ -8,7 +8,10 @@ const HELP_USAGE = ['/runbook help [<subcommand>]'];
 const MAX_EXPLAIN_LENGTH = 8000;
 const ALARMS_USAGE = ['/runbook alarms explain <pasted alarm post | Slack message link>   (what the bot would do with it; acts on nothing)'];
 const ONCALL_USAGE = ['/runbook oncall                (who is on call now, per configured schedule)'];
-const FREEZE_USAGE = ['/runbook freeze                (is there a freeze?)', '/runbook freeze on|off <reason> (approvers only: refuse or allow new mutating operations)'];
+const FREEZE_USAGE = [
+  '/runbook freeze                (is there a freeze?)',
+  '/runbook freeze on|off <reason> (approvers only: refuse or allow new mutating operations)',
+];
 const EXPORT_USAGE = ['/runbook export <operation-id> (the timeline, as Markdown and JSON files in its thread)'];
 const STATUS_USAGE = ['/runbook status              (recent operations)', '/runbook status <operation-id> (one operation and its audit trail)'];
 
@@ -24,7 +27,15 @@ export type Command =
 
 /** Every usage line of what is available now. */
 export function allUsage(runbooks: RunbookRegistry): string[] {
-  return [...HELP_USAGE, ...[...runbooks.values()].flatMap((r) => r.usage.map((u) => (r.unavailable ? `${u}   (not configured: see /runbook help ${r.name})` : u))), ...ALARMS_USAGE, ...STATUS_USAGE, ...ONCALL_USAGE, ...FREEZE_USAGE, ...EXPORT_USAGE];
+  return [
+    ...HELP_USAGE,
+    ...[...runbooks.values()].flatMap((r) => r.usage.map((u) => (r.unavailable ? `${u}   (not configured: see /runbook help ${r.name})` : u))),
+    ...ALARMS_USAGE,
+    ...STATUS_USAGE,
+    ...ONCALL_USAGE,
+    ...FREEZE_USAGE,
+    ...EXPORT_USAGE,
+  ];
 }
 
 function usageOf(sub: string, runbooks: RunbookRegistry): string[] | undefined {
@@ -44,7 +55,11 @@ export function parseCommand(rawText: string, runbooks: RunbookRegistry): Comman
   const explain = parseAlarmsExplain(rawText);
   if (explain) return explain;
   if (rawText.length > MAX_COMMAND_LENGTH) {
-    return { kind: 'invalid', error: `That command is too long: commands are at most ${MAX_COMMAND_LENGTH} characters, this one has ${rawText.length}.`, usage };
+    return {
+      kind: 'invalid',
+      error: `That command is too long: commands are at most ${MAX_COMMAND_LENGTH} characters, this one has ${rawText.length}.`,
+      usage,
+    };
   }
   // Slack escapes &, < and > in the text it sends; parse what the person typed.
   const text = decodeSlackEntities(rawText);
@@ -70,7 +85,9 @@ export function parseCommand(rawText: string, runbooks: RunbookRegistry): Comman
     return { kind: 'status', operationId: id!.toLowerCase() };
   }
   if (sub === 'oncall') {
-    return args.length === 0 ? { kind: 'oncall' } : { kind: 'invalid', error: `\`oncall\` takes no arguments, got ${showInput(args.join(' '))}.`, usage: ONCALL_USAGE };
+    return args.length === 0
+      ? { kind: 'oncall' }
+      : { kind: 'invalid', error: `\`oncall\` takes no arguments, got ${showInput(args.join(' '))}.`, usage: ONCALL_USAGE };
   }
   if (sub === 'freeze') return parseFreeze(args);
   if (sub === 'export') {
@@ -93,8 +110,10 @@ function parseAlarmsExplain(rawText: string): Command | undefined {
   const text = decodeSlackEntities(rawText).replace(/^\s+/, '');
   const [first, second] = text.split(/\s+/, 2);
   if (first?.toLowerCase() !== 'alarms') return undefined;
-  if (second?.toLowerCase() !== 'explain') return { kind: 'invalid', error: second ? `Unknown alarms command ${showInput(second)}.` : 'Say what to do: `alarms explain`.', usage: ALARMS_USAGE };
-  if (rawText.length > MAX_EXPLAIN_LENGTH) return { kind: 'invalid', error: `That post is too long to explain: at most ${MAX_EXPLAIN_LENGTH} characters.`, usage: ALARMS_USAGE };
+  if (second?.toLowerCase() !== 'explain')
+    return { kind: 'invalid', error: second ? `Unknown alarms command ${showInput(second)}.` : 'Say what to do: `alarms explain`.', usage: ALARMS_USAGE };
+  if (rawText.length > MAX_EXPLAIN_LENGTH)
+    return { kind: 'invalid', error: `That post is too long to explain: at most ${MAX_EXPLAIN_LENGTH} characters.`, usage: ALARMS_USAGE };
   const rest = text.slice(text.toLowerCase().indexOf('explain') + 'explain'.length);
   return { kind: 'alarms-explain', text: rest };
 }
@@ -106,6 +125,11 @@ function parseFreeze(args: string[]): Command {
   const frozen = mode!.toLowerCase() === 'on' ? true : mode!.toLowerCase() === 'off' ? false : undefined;
   if (frozen === undefined) return { kind: 'invalid', error: `${showInput(mode!)} is neither \`on\` nor \`off\`.`, usage: FREEZE_USAGE };
   const text = reason.join(' ').trim();
-  if (text.length === 0) return { kind: 'invalid', error: 'Say why: `/runbook freeze on|off <reason>` (the reason is shown to everyone refused and kept in the record).', usage: FREEZE_USAGE };
+  if (text.length === 0)
+    return {
+      kind: 'invalid',
+      error: 'Say why: `/runbook freeze on|off <reason>` (the reason is shown to everyone refused and kept in the record).',
+      usage: FREEZE_USAGE,
+    };
   return { kind: 'freeze', change: { frozen, reason: text.slice(0, 300) } };
 }

@@ -16,7 +16,19 @@ export interface OutboxSenderOptions {
 }
 
 /** Slack answers that no retry can change: the message is dropped (and logged), not retried forever. */
-const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'invalid_blocks', 'no_text', 'invalid_auth', 'account_inactive', 'token_revoked', 'missing_scope', 'thread_not_found']);
+const PERMANENT = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'msg_too_long',
+  'invalid_blocks',
+  'no_text',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'missing_scope',
+  'thread_not_found',
+]);
 
 /**
  * Posts the messages people must see (step results, outcomes, interruptions) through the store's outbox:
@@ -38,7 +50,12 @@ export class OutboxSender {
 
   /** Stores the thread reply, then posts it after the earlier messages of its thread; resolves once stored. */
   async post(channel: string, threadTs: string, message: Record<string, unknown>): Promise<void> {
-    const stored = { id: newOutboxId(), thread: `${channel}:${threadTs}`, method: 'chat.postMessage' as const, args: { ...message, channel, thread_ts: threadTs, unfurl_links: false } };
+    const stored = {
+      id: newOutboxId(),
+      thread: `${channel}:${threadTs}`,
+      method: 'chat.postMessage' as const,
+      args: { ...message, channel, thread_ts: threadTs, unfurl_links: false },
+    };
     await this.opts.store.outboxAdd(stored, this.opts.owner, Date.now() + this.opts.leaseMs);
     this.deliverInOrder({ ...stored, attempts: 0, notBefore: 0 });
   }
@@ -57,7 +74,9 @@ export class OutboxSender {
   async stop(graceMs = 0, settleMs = 3000): Promise<void> {
     const settled = (ms: number) => {
       let timer: NodeJS.Timeout | undefined;
-      return Promise.race([Promise.allSettled([...this.chains.values()]), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+      return Promise.race([Promise.allSettled([...this.chains.values()]), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
+        clearTimeout(timer),
+      );
     };
     await settled(graceMs);
     this.stopped = true;
@@ -90,7 +109,8 @@ export class OutboxSender {
       try {
         const { ts } = (await this.opts.client.apiCall('chat.postMessage', message.args)) as { ts?: unknown };
         // Recorded even while stopping (stop() waits for it): an unrecorded post would be sent again.
-        if (this.closed) return void logger.warn({ outboxId: message.id }, 'a thread message was posted after the outbox stopped: it may be posted again at the next start');
+        if (this.closed)
+          return void logger.warn({ outboxId: message.id }, 'a thread message was posted after the outbox stopped: it may be posted again at the next start');
         await store.outboxDone(message.id, owner, typeof ts === 'string' ? ts : undefined);
         return;
       } catch (err) {

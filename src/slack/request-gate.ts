@@ -35,7 +35,10 @@ const isMediaType = (v: string): v is MediaType => v === 'application/json' || v
 
 // Whole seconds in plain decimal digits, as Slack sends them: `Number()` would also read `0x6b13be0b`,
 // `1.79e9`, ` 123` or `+123`, which Slack never sends.
-const Timestamp = z.string().regex(/^[0-9]{1,12}$/).transform(Number);
+const Timestamp = z
+  .string()
+  .regex(/^[0-9]{1,12}$/)
+  .transform(Number);
 
 /**
  * The request's Slack timestamp when present: `fresh` (plain digits, within five minutes of now),
@@ -96,7 +99,12 @@ const Interaction = z.discriminatedUnion('type', [
 const EventEnvelope = z.discriminatedUnion('type', [
   z.object({ type: z.literal('url_verification'), challenge: z.string().max(200) }),
   z.object({ type: z.literal('app_rate_limited') }),
-  z.object({ type: z.literal('event_callback'), event_id: z.string().min(1).max(200), team_id: slackId.optional(), event: z.object({ type: z.string().min(1).max(100) }).passthrough() }),
+  z.object({
+    type: z.literal('event_callback'),
+    event_id: z.string().min(1).max(200),
+    team_id: slackId.optional(),
+    event: z.object({ type: z.string().min(1).max(100) }).passthrough(),
+  }),
 ]);
 
 /**
@@ -109,7 +117,12 @@ const EventEnvelope = z.discriminatedUnion('type', [
 export function validSignature(secret: string, timestamp: string, body: Buffer, signature: string, nowSeconds = Number(timestamp)): boolean {
   const text = body.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(body)) return false;
-  return isValidSlackRequest({ signingSecret: secret, body: text, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(timestamp) }, nowMilliseconds: nowSeconds * 1000 });
+  return isValidSlackRequest({
+    signingSecret: secret,
+    body: text,
+    headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(timestamp) },
+    nowMilliseconds: nowSeconds * 1000,
+  });
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -132,7 +145,8 @@ export function checkSlackRequest(body: Buffer, headers: IncomingHttpHeaders, se
     // Slack's certificate check of a slash command URL (`ssl_check=1&token=…`): answered 200 and never
     // processed. Bolt answers it without a signature, so do we; a signature that is there must be valid.
     if (signature === undefined && timestamp.state !== 'invalid') return { ok: true, kind: 'ssl_check' };
-    if (timestamp.state === 'fresh' && signature !== undefined && validSignature(secret, timestamp.value, body, signature, nowSeconds)) return { ok: true, kind: 'ssl_check' };
+    if (timestamp.state === 'fresh' && signature !== undefined && validSignature(secret, timestamp.value, body, signature, nowSeconds))
+      return { ok: true, kind: 'ssl_check' };
     return { ok: false, status: 401, error: 'invalid signature' };
   }
   if (timestamp.state !== 'fresh') return { ok: false, status: 401, error: 'stale or missing x-slack-request-timestamp' };

@@ -8,7 +8,8 @@ import { endedEarlyText, renderOperationMessage, type RenderOptions } from './bl
 import { skippedSteps } from '../operations/early-end';
 import { mrkdwn } from './blocks/format';
 import {
-  renderCancelled, renderCleanedUp,
+  renderCancelled,
+  renderCleanedUp,
   renderExpired,
   renderFollowUp,
   renderInterrupted,
@@ -148,13 +149,15 @@ export class SlackOperationObserver implements OperationObserver {
       const stored = this.load ? await this.load(op.id).catch(() => undefined) : undefined;
       const shown = stored && stored.version >= op.version ? stored : op;
       if (!shown.location.messageTs) return;
-      const edited = await this.client.chat.update({ channel: shown.location.channel, ts: shown.location.messageTs, ...renderOperationMessage(shown, this.render) }).then(
-        () => true,
-        (err: unknown) => {
-          this.logger.warn({ err, method: 'chat.update', operationId: op.id }, 'Slack call failed while showing an operation');
-          return !transientSlackError(err); // a refusal for good (message gone, channel archived) is not replayed
-        },
-      );
+      const edited = await this.client.chat
+        .update({ channel: shown.location.channel, ts: shown.location.messageTs, ...renderOperationMessage(shown, this.render) })
+        .then(
+          () => true,
+          (err: unknown) => {
+            this.logger.warn({ err, method: 'chat.update', operationId: op.id }, 'Slack call failed while showing an operation');
+            return !transientSlackError(err); // a refusal for good (message gone, channel archived) is not replayed
+          },
+        );
       if (edited) this.behind.delete(op.id);
       else this.catchUpLater(shown);
     });
@@ -210,7 +213,9 @@ export class SlackOperationObserver implements OperationObserver {
   private async reply(op: Operation, message: SlackMessage): Promise<string | undefined> {
     const thread = op.location.threadTs ?? op.location.messageTs;
     if (!thread) return undefined;
-    const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: op.location.channel, thread_ts: thread, ...message, unfurl_links: false }));
+    const res = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ channel: op.location.channel, thread_ts: thread, ...message, unfurl_links: false }),
+    );
     return res?.ts;
   }
 

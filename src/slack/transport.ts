@@ -46,7 +46,12 @@ export function createTransport(config: Config, logger: BoltLogger, startTimeout
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`Could not open a Socket Mode connection within ${startTimeoutMs / 1000} s. Check SLACK_APP_TOKEN (xapp-…, scope connections:write) and that Socket Mode is enabled for the app.`)),
+          () =>
+            reject(
+              new Error(
+                `Could not open a Socket Mode connection within ${startTimeoutMs / 1000} s. Check SLACK_APP_TOKEN (xapp-…, scope connections:write) and that Socket Mode is enabled for the app.`,
+              ),
+            ),
           startTimeoutMs,
         );
       });

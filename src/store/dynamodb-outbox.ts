@@ -1,4 +1,11 @@
-import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { INDEX } from './dynamodb-table';
 import type { NewOutboxMessage, OutboxMessage } from './outbox';
 
@@ -22,7 +29,16 @@ export class DynamoOutbox {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: { pk: s(PREFIX + message.id), state: s(PENDING), createdSort: s(message.id), doc: s(JSON.stringify(message)), attempts: n(0), notBefore: n(0), owner: s(owner), leaseUntil: n(leaseUntil) },
+          Item: {
+            pk: s(PREFIX + message.id),
+            state: s(PENDING),
+            createdSort: s(message.id),
+            doc: s(JSON.stringify(message)),
+            attempts: n(0),
+            notBefore: n(0),
+            owner: s(owner),
+            leaseUntil: n(leaseUntil),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -37,7 +53,14 @@ export class DynamoOutbox {
     let start: Item | undefined;
     do {
       const out = await this.client.send(
-        new QueryCommand({ TableName: this.table, IndexName: INDEX.byState, KeyConditionExpression: '#state = :state', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':state': s(PENDING) }, ExclusiveStartKey: start }),
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: INDEX.byState,
+          KeyConditionExpression: '#state = :state',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':state': s(PENDING) },
+          ExclusiveStartKey: start,
+        }),
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;

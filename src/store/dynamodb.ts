@@ -1,5 +1,4 @@
-import type {
-  DynamoDBClient} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
@@ -63,7 +62,13 @@ export class DynamoStore implements OperationStore {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: { ...this.indexAttributes(stored), pk: s(OP_PREFIX + op.id), doc: s(JSON.stringify(stored)), version: n(1), audit: { L: this.auditValues(audit) } },
+          Item: {
+            ...this.indexAttributes(stored),
+            pk: s(OP_PREFIX + op.id),
+            doc: s(JSON.stringify(stored)),
+            version: n(1),
+            audit: { L: this.auditValues(audit) },
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -76,7 +81,13 @@ export class DynamoStore implements OperationStore {
 
   async get(id: string): Promise<Operation | undefined> {
     const out = await this.client.send(
-      new GetItemCommand({ TableName: this.table, Key: { pk: s(OP_PREFIX + id) }, ConsistentRead: true, ProjectionExpression: '#doc', ExpressionAttributeNames: { '#doc': 'doc' } }),
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: s(OP_PREFIX + id) },
+        ConsistentRead: true,
+        ProjectionExpression: '#doc',
+        ExpressionAttributeNames: { '#doc': 'doc' },
+      }),
     );
     return out.Item ? parseDoc(out.Item) : undefined;
   }
@@ -157,7 +168,12 @@ export class DynamoStore implements OperationStore {
 
   async findLatestByKey(correlationKey: string): Promise<Operation | undefined> {
     const [item] = await this.query(
-      { IndexName: INDEX.byKey, KeyConditionExpression: 'correlationKey = :key', ExpressionAttributeValues: { ':key': s(correlationKey) }, ScanIndexForward: false },
+      {
+        IndexName: INDEX.byKey,
+        KeyConditionExpression: 'correlationKey = :key',
+        ExpressionAttributeValues: { ':key': s(correlationKey) },
+        ScanIndexForward: false,
+      },
       1,
     );
     return item && parseDoc(item);
@@ -165,7 +181,13 @@ export class DynamoStore implements OperationStore {
 
   async auditTrail(operationId: string): Promise<AuditEntry[]> {
     const out = await this.client.send(
-      new GetItemCommand({ TableName: this.table, Key: { pk: s(OP_PREFIX + operationId) }, ConsistentRead: true, ProjectionExpression: '#audit', ExpressionAttributeNames: { '#audit': 'audit' } }),
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: s(OP_PREFIX + operationId) },
+        ConsistentRead: true,
+        ProjectionExpression: '#audit',
+        ExpressionAttributeNames: { '#audit': 'audit' },
+      }),
     );
     const list = out.Item?.audit?.L ?? [];
     return list.map((value, i) => ({ operationId, seq: i + 1, ...(JSON.parse(value.S ?? '{}') as StoredAudit) }));
@@ -244,7 +266,9 @@ export class DynamoStore implements OperationStore {
     const items: Item[] = [];
     let start: Item | undefined;
     do {
-      const out = await this.client.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start, Limit: Number.isFinite(limit) ? limit - items.length : undefined }));
+      const out = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start, Limit: Number.isFinite(limit) ? limit - items.length : undefined }),
+      );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start && items.length < limit);

@@ -90,20 +90,27 @@ export class SqliteStore implements OperationStore {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version < 1) {
-      this.db.transaction(() => {
-        const columns = this.db.prepare('PRAGMA table_info(operations)').all() as { name: string }[];
-        if (!columns.some((c) => c.name === 'correlation_key')) this.db.exec('ALTER TABLE operations ADD COLUMN correlation_key TEXT');
-        this.db.exec('CREATE INDEX IF NOT EXISTS operations_by_key ON operations(correlation_key, created_at)');
-        this.db.pragma('user_version = 1');
-      }).immediate();
+      this.db
+        .transaction(() => {
+          const columns = this.db.prepare('PRAGMA table_info(operations)').all() as { name: string }[];
+          if (!columns.some((c) => c.name === 'correlation_key')) this.db.exec('ALTER TABLE operations ADD COLUMN correlation_key TEXT');
+          this.db.exec('CREATE INDEX IF NOT EXISTS operations_by_key ON operations(correlation_key, created_at)');
+          this.db.pragma('user_version = 1');
+        })
+        .immediate();
     }
   }
 
   insert(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
     const stored = { ...op, version: 1 };
     return this.write(() => {
-      const result = this.sql('INSERT OR IGNORE INTO operations (id, state, version, created_at, correlation_key, doc) VALUES (?, ?, 1, ?, ?, ?)')
-        .run(op.id, op.state, op.createdAt, op.correlationKey ?? null, JSON.stringify(stored));
+      const result = this.sql('INSERT OR IGNORE INTO operations (id, state, version, created_at, correlation_key, doc) VALUES (?, ?, 1, ?, ?, ?)').run(
+        op.id,
+        op.state,
+        op.createdAt,
+        op.correlationKey ?? null,
+        JSON.stringify(stored),
+      );
       if (result.changes !== 1) throw new VersionConflictError(op.id);
       this.appendRows(op.id, audit);
       return stored;
@@ -118,8 +125,13 @@ export class SqliteStore implements OperationStore {
   update(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
     const stored = { ...op, version: op.version + 1 };
     return this.write(() => {
-      const result = this.sql('UPDATE operations SET state = ?, version = ?, doc = ? WHERE id = ? AND version = ?')
-        .run(stored.state, stored.version, JSON.stringify(stored), op.id, op.version);
+      const result = this.sql('UPDATE operations SET state = ?, version = ?, doc = ? WHERE id = ? AND version = ?').run(
+        stored.state,
+        stored.version,
+        JSON.stringify(stored),
+        op.id,
+        op.version,
+      );
       if (result.changes !== 1) throw new VersionConflictError(op.id);
       this.appendRows(op.id, audit);
       return stored;
@@ -131,8 +143,7 @@ export class SqliteStore implements OperationStore {
   }
 
   listRecent(limit: number): Promise<Operation[]> {
-    const rows = this.sql('SELECT doc FROM operations ORDER BY created_at DESC, id DESC LIMIT ?')
-      .all(limit) as { doc: string }[];
+    const rows = this.sql('SELECT doc FROM operations ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as { doc: string }[];
     return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as Operation));
   }
 
@@ -145,19 +156,21 @@ export class SqliteStore implements OperationStore {
 
   findActiveByKey(correlationKey: string): Promise<Operation | undefined> {
     const marks = ACTIVE_STATES.map(() => '?').join(', ');
-    const row = this.sql(`SELECT doc FROM operations WHERE correlation_key = ? AND state IN (${marks}) ORDER BY created_at DESC LIMIT 1`)
-      .get(correlationKey, ...ACTIVE_STATES) as { doc: string } | undefined;
+    const row = this.sql(`SELECT doc FROM operations WHERE correlation_key = ? AND state IN (${marks}) ORDER BY created_at DESC LIMIT 1`).get(
+      correlationKey,
+      ...ACTIVE_STATES,
+    ) as { doc: string } | undefined;
     return Promise.resolve(row ? (JSON.parse(row.doc) as Operation) : undefined);
   }
 
   findLatestByKey(correlationKey: string): Promise<Operation | undefined> {
-    const row = this.sql('SELECT doc FROM operations WHERE correlation_key = ? ORDER BY created_at DESC LIMIT 1').get(correlationKey) as { doc: string } | undefined;
+    const row = this.sql('SELECT doc FROM operations WHERE correlation_key = ? ORDER BY created_at DESC LIMIT 1').get(correlationKey) as
+      { doc: string } | undefined;
     return Promise.resolve(row ? (JSON.parse(row.doc) as Operation) : undefined);
   }
 
   auditTrail(operationId: string): Promise<AuditEntry[]> {
-    const rows = this.sql('SELECT * FROM audit WHERE operation_id = ? ORDER BY seq')
-      .all(operationId) as AuditRow[];
+    const rows = this.sql('SELECT * FROM audit WHERE operation_id = ? ORDER BY seq').all(operationId) as AuditRow[];
     return Promise.resolve(
       rows.map((r) => ({
         operationId: r.operation_id,
@@ -199,26 +212,53 @@ export class SqliteStore implements OperationStore {
 
   outboxAdd(message: NewOutboxMessage, owner: string, leaseUntil: number): Promise<void> {
     return this.write(() => {
-      this.sql('INSERT OR IGNORE INTO outbox (id, thread, method, args, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(message.id, message.thread, message.method, JSON.stringify(message.args), owner, leaseUntil);
+      this.sql('INSERT OR IGNORE INTO outbox (id, thread, method, args, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?)').run(
+        message.id,
+        message.thread,
+        message.method,
+        JSON.stringify(message.args),
+        owner,
+        leaseUntil,
+      );
     });
   }
 
   outboxClaim(owner: string, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
     const now = this.now().getTime();
     return this.write(() => {
-      const rows = this.sql('SELECT id, thread, method, args, attempts, not_before, lease_until FROM outbox WHERE done = 0 ORDER BY id')
-        .all() as { id: string; thread: string; method: 'chat.postMessage'; args: string; attempts: number; not_before: number; lease_until: number }[];
+      const rows = this.sql('SELECT id, thread, method, args, attempts, not_before, lease_until FROM outbox WHERE done = 0 ORDER BY id').all() as {
+        id: string;
+        thread: string;
+        method: 'chat.postMessage';
+        args: string;
+        attempts: number;
+        not_before: number;
+        lease_until: number;
+      }[];
       const claimed = claimableInOrder(rows.map((r) => ({ ...r, free: r.lease_until <= now && r.not_before <= now }))).slice(0, limit);
       const take = this.sql('UPDATE outbox SET owner = ?, lease_until = ? WHERE id = ?');
       for (const r of claimed) take.run(owner, leaseUntil, r.id);
-      return claimed.map((r) => ({ id: r.id, thread: r.thread, method: r.method, args: JSON.parse(r.args) as Record<string, unknown>, attempts: r.attempts, notBefore: r.not_before }));
+      return claimed.map((r) => ({
+        id: r.id,
+        thread: r.thread,
+        method: r.method,
+        args: JSON.parse(r.args) as Record<string, unknown>,
+        attempts: r.attempts,
+        notBefore: r.not_before,
+      }));
     });
   }
 
   outboxRetry(id: string, owner: string, notBefore: number, leaseUntil: number): Promise<boolean> {
-    return this.write(() => this.sql('UPDATE outbox SET attempts = attempts + 1, not_before = ?, lease_until = ? WHERE id = ? AND owner = ? AND done = 0')
-      .run(notBefore, leaseUntil, id, owner).changes === 1);
+    return this.write(
+      () =>
+        this.sql('UPDATE outbox SET attempts = attempts + 1, not_before = ?, lease_until = ? WHERE id = ? AND owner = ? AND done = 0').run(
+          notBefore,
+          leaseUntil,
+          id,
+          owner,
+        ).changes === 1,
+    );
   }
 
   outboxDone(id: string, owner: string, ts: string | undefined): Promise<boolean> {
@@ -255,8 +295,7 @@ export class SqliteStore implements OperationStore {
 
   private appendRows(operationId: string, audit: NewAuditEntry[]): void {
     if (audit.length === 0) return;
-    const { next } = this.sql('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM audit WHERE operation_id = ?')
-      .get(operationId) as { next: number };
+    const { next } = this.sql('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM audit WHERE operation_id = ?').get(operationId) as { next: number };
     const insert = this.sql('INSERT INTO audit (operation_id, seq, at, actor, type, detail) VALUES (?, ?, ?, ?, ?, ?)');
     audit.forEach((entry, i) => {
       insert.run(operationId, next + i, entry.at ?? this.now().toISOString(), entry.actor, entry.type, JSON.stringify(entry.detail));

@@ -18,7 +18,8 @@ export function limiter(max: number, options: LimiterOptions = {}): <T>(fn: () =
   const waiting: (() => void)[] = [];
   const free = (): void => {
     const next = waiting.shift();
-    if (next) next(); // the slot passes to the next in line
+    if (next)
+      next(); // the slot passes to the next in line
     else active -= 1;
   };
   return async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -30,10 +31,13 @@ export function limiter(max: number, options: LimiterOptions = {}): <T>(fn: () =
       freed = true;
       free();
     };
-    const timer = options.releaseSlotAfterMs === undefined ? undefined : setTimeout(() => {
-      options.onOverstay?.();
-      freeOnce();
-    }, options.releaseSlotAfterMs);
+    const timer =
+      options.releaseSlotAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            options.onOverstay?.();
+            freeOnce();
+          }, options.releaseSlotAfterMs);
     try {
       return await fn();
     } finally {

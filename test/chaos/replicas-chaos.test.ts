@@ -75,7 +75,8 @@ describe.each([2, 3])('%i replicas sharing DynamoDB under duplicated, retried an
   });
 
   it(`runs each of ${OPERATIONS} approved retractions exactly once, leaves none stuck, loses no audit entry`, async () => {
-    const send = (bot: ChildBot, body: string, headers: Record<string, string> = {}) => postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SIGNING_SECRET, headers });
+    const send = (bot: ChildBot, body: string, headers: Record<string, string> = {}) =>
+      postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SIGNING_SECRET, headers });
     const pick = (i: number) => bots[i % bots.length]!;
     // Plans are found by the dataset id in their text; each message is scanned once (the emulator's
     // list only grows), so thousands of waiting polls stay cheap.
@@ -93,7 +94,10 @@ describe.each([2, 3])('%i replicas sharing DynamoDB under duplicated, retried an
 
     const statuses = await pool(OPERATIONS, CONCURRENCY, async (i) => {
       const id = datasetId(i);
-      const command = await send(pick(i), slashCommand({ text: `retract attribute ${id}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() }));
+      const command = await send(
+        pick(i),
+        slashCommand({ text: `retract attribute ${id}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() }),
+      );
       const plan = structuredClone(await waitFor(() => planOf(id), { what: `the plan of ${id}`, timeoutMs: 30_000, intervalMs: 50 }));
       const approval = clickButton(plan, 'op_approve', { userId: 'UAPP1', responseUrl: slack.newResponseUrl(), triggerId: `chaos.${i}.approve` });
       const doubleClick = clickButton(plan, 'op_approve', { userId: 'UAPP2', responseUrl: slack.newResponseUrl(), triggerId: `chaos.${i}.double` });
@@ -120,8 +124,15 @@ describe.each([2, 3])('%i replicas sharing DynamoDB under duplicated, retried an
       ).catch((err: Error) => {
         const states = last.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.state]: (acc[o.state] ?? 0) + 1 }), {});
         const stuck = last.find((o) => o.state !== 'succeeded');
-        const log = bots.map((b) => b.output.join('')).join('').split('\n').filter((l) => stuck && l.includes(stuck.id)).slice(0, 20);
-        throw new Error(`${err.message}: ${last.length} operations, states ${JSON.stringify(states)}, ${metapod.requests.length} Metapod requests; ${stuck?.id}: ${JSON.stringify(stuck?.results)}\n${log.join('\n')}`);
+        const log = bots
+          .map((b) => b.output.join(''))
+          .join('')
+          .split('\n')
+          .filter((l) => stuck && l.includes(stuck.id))
+          .slice(0, 20);
+        throw new Error(
+          `${err.message}: ${last.length} operations, states ${JSON.stringify(states)}, ${metapod.requests.length} Metapod requests; ${stuck?.id}: ${JSON.stringify(stuck?.results)}\n${log.join('\n')}`,
+        );
       });
       // Exactly once: one Metapod request per dataset, none extra.
       expect(metapod.requests).toHaveLength(OPERATIONS);
@@ -145,7 +156,8 @@ async function assertCompleteAuditTrails(store: DynamoStore, ops: Operation[]): 
     const count = (t: string) => types.filter((x) => x === t).length;
     if (trail.some((e, n) => e.seq !== n + 1)) problems.push(`${op.id}: gaps in the sequence`);
     for (const t of ['created', 'message_posted', 'step_finished', 'succeeded']) if (count(t) !== 1) problems.push(`${op.id}: ${count(t)} × ${t}`);
-    if (count('approved') !== op.approvals.length || op.approvals.length !== 1) problems.push(`${op.id}: ${count('approved')} approvals audited, ${op.approvals.length} stored`);
+    if (count('approved') !== op.approvals.length || op.approvals.length !== 1)
+      problems.push(`${op.id}: ${count('approved')} approvals audited, ${op.approvals.length} stored`);
     if (count('step_started') < 1) problems.push(`${op.id}: no step_started`);
   });
   expect(problems).toEqual([]);

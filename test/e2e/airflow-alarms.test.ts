@@ -19,7 +19,11 @@ const MAIN_PY = readFileSync(join(__dirname, '../fixtures/aurora-jobs-main.py'),
 
 /** The same post for another DAG/task (what the callback posts for any DAG), optionally without its transaction line. */
 function failurePost(dag: string, task: string, withTx: string | undefined): string {
-  const text = FIXTURE.text.replace(/\*Task\*: [^\n]+/, `*Task*: ${task}`).replace(/\*Dag\*: [^\n]+/, `*Dag*: ${dag}`).replace(/dag_id=dagao/, `dag_id=${dag}`).replace(/task_id=[\w-]+/, `task_id=${task}`);
+  const text = FIXTURE.text
+    .replace(/\*Task\*: [^\n]+/, `*Task*: ${task}`)
+    .replace(/\*Dag\*: [^\n]+/, `*Dag*: ${dag}`)
+    .replace(/dag_id=dagao/, `dag_id=${dag}`)
+    .replace(/task_id=[\w-]+/, `task_id=${task}`);
   return withTx === undefined ? text.replace(/\nmetapod transaction: [^\n]+/, '') : text.replace(DAGAO_TX, withTx);
 }
 
@@ -66,7 +70,10 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
       { name: 'model/fx-model-avro', committed: false },
       { name: 'dataset/contracts', committed: true },
     ]);
-    sonar.setTransaction(DAGAO_TX, [{ name: 'dataset/contracts', committed: false }, { name: 'model/contracts-model', committed: false }]);
+    sonar.setTransaction(DAGAO_TX, [
+      { name: 'dataset/contracts', committed: false },
+      { name: 'model/contracts-model', committed: false },
+    ]);
     github.addRepo('nubank/aurora-jobs', { defaultBranch: 'master', files: { 'airflow/main.py': MAIN_PY } });
     e2e = await startE2E({
       env: {
@@ -127,10 +134,13 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
     await withButton(first.ts, 'op_approve');
     const sameRun = post(failurePost('dagao', 'itaipu-rest', DAGAO_TX));
     await e2e!.post(sameRun.body);
-    await waitFor(() => /Fired again \*1 time\* since this diagnosis \(last <!date\^\d+\^\{time\}\|just now>, task `itaipu-rest`\)/.test(threadText(first.ts)), {
-      what: 'the second task failure counted into the first thread, naming the task',
-      timeoutMs: 8000,
-    });
+    await waitFor(
+      () => /Fired again \*1 time\* since this diagnosis \(last <!date\^\d+\^\{time\}\|just now>, task `itaipu-rest`\)/.test(threadText(first.ts)),
+      {
+        what: 'the second task failure counted into the first thread, naming the task',
+        timeoutMs: 8000,
+      },
+    );
     expect(replies(sameRun.ts)).toEqual([]);
     expect(e2e!.slack.messages.filter((m) => m.text.startsWith('Dagão recovery'))).toHaveLength(1);
   });
@@ -154,7 +164,9 @@ describe('Airflow task-failure alarms in the channel -> dagão or build-failure 
     expect(textOf(lookup)).toMatch(/requested by <@UONCALL>/);
     expect(lookup.text).toContain('dataset contracts (transaction 7c9e6679)');
     expect(sonar.requests.length).toBeGreaterThan(0);
-    await waitFor(() => /<@UONCALL> started \*Recover from a non-critical/.test(textOf(e2e!.slack.message(CHANNEL, offer.ts)!)), { what: 'the offer replaced by who started it' });
+    await waitFor(() => /<@UONCALL> started \*Recover from a non-critical/.test(textOf(e2e!.slack.message(CHANNEL, offer.ts)!)), {
+      what: 'the offer replaced by who started it',
+    });
 
     // A second click (or a second person) does not start a second lookup.
     await e2e!.click(offer, 'alarm_offer', 'UOTHER');

@@ -10,11 +10,16 @@ import { buttonsOf, CHANNEL, startE2E, textOf, type E2E } from './harness';
 
 const FIXTURES = join(__dirname, '../fixtures/alarms');
 const fixture = (file: string): { text?: string; attachments?: unknown[]; blocks?: unknown[] } =>
-  file.endsWith('.txt') ? { text: readFileSync(join(FIXTURES, file), 'utf8') } : (JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { text?: string; attachments?: unknown[] });
+  file.endsWith('.txt')
+    ? { text: readFileSync(join(FIXTURES, file), 'utf8') }
+    : (JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { text?: string; attachments?: unknown[] });
 
 let seq = 0;
 /** A post as Slack's Events API delivers it: an integration's bot_message, or a person's paste. */
-function post(body: { text?: string; attachments?: unknown[]; blocks?: unknown[] }, from: { botId?: string; user?: string } = { botId: 'BCHATBOT' }): { body: string; ts: string } {
+function post(
+  body: { text?: string; attachments?: unknown[]; blocks?: unknown[] },
+  from: { botId?: string; user?: string } = { botId: 'BCHATBOT' },
+): { body: string; ts: string } {
   seq += 1;
   const ts = `${1_810_000_000 + seq}.000100`;
   const event = JSON.parse(messageEvent({ channel: CHANNEL, text: body.text ?? '', ts, ...from })) as { event: Record<string, unknown> };
@@ -51,15 +56,25 @@ describe('alarms as they really arrive, routed to a plan in their thread (end to
   const start = async (env: Record<string, string> = {}): Promise<E2E> =>
     (e2e = await startE2E({ env: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.url, AWS_ENDPOINT_URL_CLOUDWATCH: cw.url, DATOMIC_WATCH: '300ms', ...env } }));
   const thread = (ts: string): EmulatedMessage[] => e2e!.slack.threadReplies(CHANNEL, ts);
-  const planIn = (ts: string): Promise<EmulatedMessage> => waitFor(() => thread(ts).find((m) => buttonsOf(m).includes('op_approve')), { what: 'the plan with buttons in the alarm thread', timeoutMs: 10_000 });
+  const planIn = (ts: string): Promise<EmulatedMessage> =>
+    waitFor(() => thread(ts).find((m) => buttonsOf(m).includes('op_approve')), { what: 'the plan with buttons in the alarm thread', timeoutMs: 10_000 });
   const intro = (ts: string): Promise<EmulatedMessage> => waitFor(() => thread(ts).find((m) => /Recognised/.test(m.text)), { what: 'the recognition reply' });
 
   it('plain-text notification: the alarm name alone says nothing, its CloudWatch definition names the table', async () => {
-    cw.setAlarm({ AlarmName: 'datomic-writes-throttled-7', Namespace: 'AWS/DynamoDB', MetricName: 'WriteThrottleEvents', Dimensions: [{ Name: 'TableName', Value: 'prod-s3-analytics-datomic' }], AlarmDescription: 'Writes throttled', StateValue: 'ALARM' });
+    cw.setAlarm({
+      AlarmName: 'datomic-writes-throttled-7',
+      Namespace: 'AWS/DynamoDB',
+      MetricName: 'WriteThrottleEvents',
+      Dimensions: [{ Name: 'TableName', Value: 'prod-s3-analytics-datomic' }],
+      AlarmDescription: 'Writes throttled',
+      StateValue: 'ALARM',
+    });
     await start();
     const alarm = post(fixture('cloudwatch-text-alarm.txt'));
     expect((await e2e!.post(alarm.body)).status).toBe(200);
-    expect((await intro(alarm.ts)).text).toMatch(/CloudWatch alarm \*datomic-writes-throttled-7\* \(ALARM, sa-east-1\), routed by `dynamodb-datomic-table`\. Read its definition from CloudWatch\./);
+    expect((await intro(alarm.ts)).text).toMatch(
+      /CloudWatch alarm \*datomic-writes-throttled-7\* \(ALARM, sa-east-1\), routed by `dynamodb-datomic-table`\. Read its definition from CloudWatch\./,
+    );
     expect(textOf(await planIn(alarm.ts))).toContain('UpdateTable prod-s3-analytics-datomic');
     expect(cw.requests.find((r) => r.operation === 'DescribeAlarms')!.body).toMatchObject({ AlarmNames: ['datomic-writes-throttled-7'] });
   });
@@ -70,12 +85,19 @@ describe('alarms as they really arrive, routed to a plan in their thread (end to
     const alarm = post(fixture('chatbot-attachment-dynamodb-throttle.json'));
     await e2e!.post(alarm.body);
     const first = await intro(alarm.ts);
-    expect(first.text).toMatch(/routed by `dynamodb-datomic-table`\. :warning: Could not read the alarm from CloudWatch \(.+\): routed on what the post says\./);
+    expect(first.text).toMatch(
+      /routed by `dynamodb-datomic-table`\. :warning: Could not read the alarm from CloudWatch \(.+\): routed on what the post says\./,
+    );
     expect(textOf(await planIn(alarm.ts))).toContain('UpdateTable prod-s1-ledger-datomic');
   });
 
   it('/runbook alarms explain answers privately with the verdict and starts nothing', async () => {
-    cw.setAlarm({ AlarmName: 'datomic-writes-throttled-7', Namespace: 'AWS/DynamoDB', MetricName: 'WriteThrottleEvents', Dimensions: [{ Name: 'TableName', Value: 'prod-s3-analytics-datomic' }] });
+    cw.setAlarm({
+      AlarmName: 'datomic-writes-throttled-7',
+      Namespace: 'AWS/DynamoDB',
+      MetricName: 'WriteThrottleEvents',
+      Dimensions: [{ Name: 'TableName', Value: 'prod-s3-analytics-datomic' }],
+    });
     await start();
     const res = await e2e!.command(`alarms explain ${fixture('cloudwatch-text-alarm.txt').text!}`);
     expect(res.status).toBe(200);
@@ -90,7 +112,9 @@ describe('alarms as they really arrive, routed to a plan in their thread (end to
     await start();
     const alarm = post(fixture('sns-dynamodb-throttle.txt'), { user: 'UHUMAN' });
     await e2e!.post(alarm.body);
-    expect((await intro(alarm.ts)).text).toMatch(/\*analytics-throttled-writes\* \(ALARM, us-east-2, account 123456789012\), routed by `dynamodb-datomic-table`/);
+    expect((await intro(alarm.ts)).text).toMatch(
+      /\*analytics-throttled-writes\* \(ALARM, us-east-2, account 123456789012\), routed by `dynamodb-datomic-table`/,
+    );
     expect(textOf(await planIn(alarm.ts))).toContain('UpdateTable prod-analytics-datomic');
   });
 
@@ -111,9 +135,16 @@ describe('alarms as they really arrive, routed to a plan in their thread (end to
         '      input: { service: "{service}", env: prod, prototype: s1 }',
       ].join('\n'),
     );
-    cw.setAlarm({ AlarmName: 'ledger-transactor-heartbeat', Namespace: 'Custom/Datomic', MetricName: 'HeartbeatMsec', Dimensions: [{ Name: 'System', Value: 'ledger' }] });
+    cw.setAlarm({
+      AlarmName: 'ledger-transactor-heartbeat',
+      Namespace: 'Custom/Datomic',
+      MetricName: 'HeartbeatMsec',
+      Dimensions: [{ Name: 'System', Value: 'ledger' }],
+    });
     await start({ RUNBOOK_CONFIG: config });
-    const custom = post({ text: 'The alarm ledger-transactor-heartbeat changed state to ALARM: Threshold Crossed: 1 datapoint [12000.0] was greater than the threshold (5000.0).\n<https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/ledger-transactor-heartbeat|console>' });
+    const custom = post({
+      text: 'The alarm ledger-transactor-heartbeat changed state to ALARM: Threshold Crossed: 1 datapoint [12000.0] was greater than the threshold (5000.0).\n<https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/ledger-transactor-heartbeat|console>',
+    });
     await e2e!.post(custom.body);
     expect((await intro(custom.ts)).text).toMatch(/routed by `heartbeat`/);
     expect(textOf(await planIn(custom.ts))).toContain('UpdateTable prod-s1-ledger-datomic');

@@ -26,9 +26,35 @@ const REFUSED = [
 
 /** A signed click on `actionId` with `value` (a button or a menu option), from a given channel and workspace. */
 function click(e2e: E2E, actionId: string, value: string, messageTs: string, who: { user: string; channelId: string; teamId: string }) {
-  const payload = blockActionPayload({ userId: who.user, actionId, value, messageTs, channelId: who.channelId, teamId: who.teamId, responseUrl: e2e.slack.newResponseUrl() });
-  if (actionId === 'op_export') payload.actions = [{ type: 'overflow', action_id: actionId, block_id: 'actions', selected_option: { text: { type: 'plain_text', text: 'Export timeline' }, value }, action_ts: '1700000000.000100' }];
-  if (actionId === 'rollback_pick_build') payload.actions = [{ type: 'static_select', action_id: actionId, block_id: 'actions', selected_option: { text: { type: 'plain_text', text: 'build' }, value }, action_ts: '1700000000.000100' }];
+  const payload = blockActionPayload({
+    userId: who.user,
+    actionId,
+    value,
+    messageTs,
+    channelId: who.channelId,
+    teamId: who.teamId,
+    responseUrl: e2e.slack.newResponseUrl(),
+  });
+  if (actionId === 'op_export')
+    payload.actions = [
+      {
+        type: 'overflow',
+        action_id: actionId,
+        block_id: 'actions',
+        selected_option: { text: { type: 'plain_text', text: 'Export timeline' }, value },
+        action_ts: '1700000000.000100',
+      },
+    ];
+  if (actionId === 'rollback_pick_build')
+    payload.actions = [
+      {
+        type: 'static_select',
+        action_id: actionId,
+        block_id: 'actions',
+        selected_option: { text: { type: 'plain_text', text: 'build' }, value },
+        action_ts: '1700000000.000100',
+      },
+    ];
   return e2e.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
 }
 
@@ -48,8 +74,20 @@ async function interruptedRetraction(e2e: E2E) {
   const { plan, op } = await pendingRetraction(e2e);
   const now = new Date().toISOString();
   const step = op.plan.steps[0]!;
-  const result = { stepId: step.id, attempt: 1, outcome: 'interrupted' as const, summary: 'The bot stopped', details: [], externalIds: {}, startedAt: now, finishedAt: now, durationMs: 0 };
-  await e2e.bot.store.update({ ...op, state: 'interrupted', expiresAt: undefined, results: [result] }, [{ actor: 'system', type: 'interrupted', detail: { stepId: step.id } }]);
+  const result = {
+    stepId: step.id,
+    attempt: 1,
+    outcome: 'interrupted' as const,
+    summary: 'The bot stopped',
+    details: [],
+    externalIds: {},
+    startedAt: now,
+    finishedAt: now,
+    durationMs: 0,
+  };
+  await e2e.bot.store.update({ ...op, state: 'interrupted', expiresAt: undefined, results: [result] }, [
+    { actor: 'system', type: 'interrupted', detail: { stepId: step.id } },
+  ]);
   return { plan, op };
 }
 
@@ -131,26 +169,29 @@ describe('one approval gate for every registered action id', () => {
     expect(registered.filter((id) => OPENS_A_FORM.has(id)).sort()).toEqual([...OPENS_A_FORM].sort());
   });
 
-  it.each(Object.keys(SCENARIOS))('%s: refused for the requester, a non-approver and foreign channels and workspaces; nothing mutating reaches Metapod', async (actionId) => {
-    const target = await SCENARIOS[actionId]!(e2e);
-    for (const who of REFUSED) {
-      if (CHANNEL_ONLY.has(actionId) && who.channelId === CHANNEL && who.teamId === 'T0001') continue;
-      if (REQUESTER_MAY.has(actionId) && who.user === REQUESTER) continue;
-      const before = e2e.slack.ephemerals.filter((x) => x.user === who.user).length + e2e.slack.responses.length;
-      expect((await click(e2e, actionId, target.value, target.messageTs, who)).status).toBe(200);
-      const shown = await waitFor(
-        () => {
-          const eph = e2e.slack.ephemerals.filter((x) => x.user === who.user).map((x) => x.text);
-          const all = [...eph, ...e2e.slack.responses.map((r) => JSON.stringify(r.body))];
-          return all.length > before ? all.slice(before - all.length).join('\n') : undefined;
-        },
-        { what: `the refusal shown to ${who.who}` },
-      );
-      expect(shown).toMatch(/:no_entry:/);
-    }
-    await e2e.bot.engine.idle();
-    expect(e2e.metapod.requests).toEqual([]);
-  });
+  it.each(Object.keys(SCENARIOS))(
+    '%s: refused for the requester, a non-approver and foreign channels and workspaces; nothing mutating reaches Metapod',
+    async (actionId) => {
+      const target = await SCENARIOS[actionId]!(e2e);
+      for (const who of REFUSED) {
+        if (CHANNEL_ONLY.has(actionId) && who.channelId === CHANNEL && who.teamId === 'T0001') continue;
+        if (REQUESTER_MAY.has(actionId) && who.user === REQUESTER) continue;
+        const before = e2e.slack.ephemerals.filter((x) => x.user === who.user).length + e2e.slack.responses.length;
+        expect((await click(e2e, actionId, target.value, target.messageTs, who)).status).toBe(200);
+        const shown = await waitFor(
+          () => {
+            const eph = e2e.slack.ephemerals.filter((x) => x.user === who.user).map((x) => x.text);
+            const all = [...eph, ...e2e.slack.responses.map((r) => JSON.stringify(r.body))];
+            return all.length > before ? all.slice(before - all.length).join('\n') : undefined;
+          },
+          { what: `the refusal shown to ${who.who}` },
+        );
+        expect(shown).toMatch(/:no_entry:/);
+      }
+      await e2e.bot.engine.idle();
+      expect(e2e.metapod.requests).toEqual([]);
+    },
+  );
 });
 
 describe('a re-run of an interrupted step keeps four eyes (crash and restart on one database)', () => {

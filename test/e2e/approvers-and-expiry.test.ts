@@ -32,7 +32,9 @@ describe('the approver list and the approval window', () => {
     const plan = snapshot(await e2e.planMessage());
     const expired = await messageShowing(e2e.slack, plan.ts, /Expired/);
     expect(buttonsOf(expired)).toEqual([]);
-    await waitFor(() => /Nobody approved in time/.test(e2e!.slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n')), { what: 'the expiry notice in the thread' });
+    await waitFor(() => /Nobody approved in time/.test(e2e!.slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n')), {
+      what: 'the expiry notice in the thread',
+    });
 
     await e2e.click(plan, 'op_approve', 'UAPP');
     const told = await waitFor(() => e2e!.ephemeralsFor('UAPP')[0], { what: 'expiry explanation' });

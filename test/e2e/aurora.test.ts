@@ -80,7 +80,7 @@ describe('/runbook aurora through signed Slack requests, with fake sabesp on dis
     expect(cli.calls('sabesp')).toEqual([]);
   });
 
-  it('a non-zero exit fails the operation with the CLI\'s last line', async () => {
+  it("a non-zero exit fails the operation with the CLI's last line", async () => {
     const bot = await start();
     cli.script('sabesp', { stderr: ['error: job foo not found in prod'], exitCode: 2 });
     await bot.command('aurora status foo');
@@ -109,7 +109,9 @@ describe('/runbook aurora through signed Slack requests, with fake sabesp on dis
     await bot.command('aurora list');
     const plan = await bot.planMessage();
     const end = await messageShowing(bot.slack, plan.ts, /Failed/);
-    expect(textOf(end)).toMatch(/The `sabesp` CLI was not found at `.*not-installed\/sabesp`\. Install it on the bot's host or point SABESP_BIN at it\. Nothing was run\./);
+    expect(textOf(end)).toMatch(
+      /The `sabesp` CLI was not found at `.*not-installed\/sabesp`\. Install it on the bot's host or point SABESP_BIN at it\. Nothing was run\./,
+    );
     expect((await fetch(`${bot.bot.url}/healthz`)).status).toBe(200);
   });
 

@@ -45,13 +45,25 @@ type Api = 'v1' | 'v2';
 /** A request that changes Airflow (not a dry run), on either generation. */
 const isChange = (r: AirflowRequest): boolean => (r.method === 'POST' && r.body?.dry_run === false) || (r.method === 'PATCH' && !r.path.endsWith('/dry_run'));
 
-async function startWorld(api: Api, datasets: FakeDataset[], tasks: FakeRunSpec['tasks'], logs?: FakeRunSpec['logs'], env: Record<string, string> = {}, dagFile = MAIN_PY): Promise<World> {
+async function startWorld(
+  api: Api,
+  datasets: FakeDataset[],
+  tasks: FakeRunSpec['tasks'],
+  logs?: FakeRunSpec['logs'],
+  env: Record<string, string> = {},
+  dagFile = MAIN_PY,
+): Promise<World> {
   const sonar = await startSonarFake('sonar-tok');
   const airflow = await startAirflowFakeFor(api, { username: 'bot', password: 'airflow-pw' });
   const github = await startGitHubFake('gh-tok');
   sonar.setTransaction(TX, [...datasets, ...committed(['dataset/contracts', 'model/credit-limit', 'dataset/credit-limit'])]);
   airflow.addDag(DAG, DOWNSTREAM);
-  airflow.addRun(DAG, { dagRunId: 'scheduled__2026-11-23T03:00:00+00:00', state: 'success', executionDate: '2026-11-23T03:00:00+00:00', conf: { metapod_transaction: '00000000-0000-4000-8000-000000000000' } });
+  airflow.addRun(DAG, {
+    dagRunId: 'scheduled__2026-11-23T03:00:00+00:00',
+    state: 'success',
+    executionDate: '2026-11-23T03:00:00+00:00',
+    conf: { metapod_transaction: '00000000-0000-4000-8000-000000000000' },
+  });
   airflow.addRun(DAG, { dagRunId: RUN, state: 'running', executionDate: '2026-11-24T03:00:00+00:00', conf: { metapod_transaction: TX }, tasks, logs });
   github.addRepo(AURORA, { defaultBranch: 'master', files: { [DAG_FILE]: dagFile } });
   github.addRepo(ITAIPU, { defaultBranch: 'master', files: { [ITAIPU_FILE]: ITAIPU_SCALA } });
@@ -75,7 +87,9 @@ function gate(w: World, ts: string, stepId: string, actionId = 'op_approve'): Pr
   return waitFor(
     () => {
       const m = w.e2e.slack.message(CHANNEL, ts);
-      const button = (m?.blocks ?? []).flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Record<string, unknown>[]) : [])).find((e) => e.action_id === actionId);
+      const button = (m?.blocks ?? [])
+        .flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Record<string, unknown>[]) : []))
+        .find((e) => e.action_id === actionId);
       return m && typeof button?.value === 'string' && button.value.split('|')[1] === stepId ? snapshot(m) : undefined;
     },
     { what: `the ${actionId} button of step ${stepId}`, timeoutMs: 8000 },
@@ -99,15 +113,20 @@ describe.each(['v1', 'v2'] as const)('build-failure, end to end against Sonar, A
   });
 
   it('model failure: PR removing the model, then mark it success and clear downstream, then the reminder', async () => {
-    w = await startWorld(api, uncommitted(['model/fx-model', 'model/fx-model-avro']), {
-      'itaipu-fx-model': 'success',
-      'fx-model': 'failed',
-      'itaipu-credit-limit': 'success',
-      'credit-limit': 'success',
-      'itaipu-rest': 'running',
-      'databricks_load-models': 'upstream_failed',
-      'scale-ec2-rest': 'upstream_failed',
-    }, { 'fx-model': { 1: `${'INFO reading input\n'.repeat(400)}ERROR column fx_rate not found in dataset/fx-model\n` } });
+    w = await startWorld(
+      api,
+      uncommitted(['model/fx-model', 'model/fx-model-avro']),
+      {
+        'itaipu-fx-model': 'success',
+        'fx-model': 'failed',
+        'itaipu-credit-limit': 'success',
+        'credit-limit': 'success',
+        'itaipu-rest': 'running',
+        'databricks_load-models': 'upstream_failed',
+        'scale-ec2-rest': 'upstream_failed',
+      },
+      { 'fx-model': { 1: `${'INFO reading input\n'.repeat(400)}ERROR column fx_rate not found in dataset/fx-model\n` } },
+    );
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     const prGate = await gate(w, first.ts, 'pull-request');
@@ -206,7 +225,11 @@ describe.each(['v1', 'v2'] as const)('build-failure, end to end against Sonar, A
   });
 
   it('a DAG file changed after the preview voids the approval and shows the new diff; nothing is pushed', async () => {
-    w = await startWorld(api, uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed', 'scale-ec2-rest': 'upstream_failed' });
+    w = await startWorld(api, uncommitted(['model/fx-model']), {
+      'fx-model': 'failed',
+      'databricks_load-models': 'upstream_failed',
+      'scale-ec2-rest': 'upstream_failed',
+    });
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     const prGate = await gate(w, first.ts, 'pull-request');
@@ -223,34 +246,49 @@ describe.each(['v1', 'v2'] as const)('build-failure, end to end against Sonar, A
   });
 
   it('Airflow failing during the bypass ends the operation as failed, saying what Airflow said', async () => {
-    w = await startWorld(api, uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed', 'scale-ec2-rest': 'upstream_failed' });
+    w = await startWorld(api, uncommitted(['model/fx-model']), {
+      'fx-model': 'failed',
+      'databricks_load-models': 'upstream_failed',
+      'scale-ec2-rest': 'upstream_failed',
+    });
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     await w.e2e.click(await gate(w, first.ts, 'pull-request'), 'op_approve', 'UAPP');
     const airflowGate = await gate(w, first.ts, 'airflow');
-    w.airflow.override((req) => (isChange(req) ? { status: 500, body: { title: 'Internal Server Error', detail: 'database is locked', status: 500 } } : undefined));
+    w.airflow.override((req) =>
+      isChange(req) ? { status: 500, body: { title: 'Internal Server Error', detail: 'database is locked', status: 500 } } : undefined,
+    );
     await w.e2e.click(airflowGate, 'op_approve', 'UAPP');
     const end = await messageShowing(w.e2e.slack, first.ts, /:red_circle: Failed/, 8000);
     expect(textOf(end)).toMatch(/Airflow answered 500 .* database is locked/);
     expect(w.airflow.taskState(DAG, RUN, 'fx-model')).toBe('failed');
   });
 
-  it('a run still in progress: many uncommitted entries, the likely failure taken from Airflow\'s failed tasks', async () => {
+  it("a run still in progress: many uncommitted entries, the likely failure taken from Airflow's failed tasks", async () => {
     const notYetBuilt = ['churn', 'contracts-daily', 'limits', 'savings'].flatMap((b) => [`dataset/${b}`, `model/${b}`, `model/${b}-avro`]);
-    w = await startWorld(api, uncommitted([...notYetBuilt, 'model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed', 'itaipu-rest': 'running' });
+    w = await startWorld(api, uncommitted([...notYetBuilt, 'model/fx-model']), {
+      'fx-model': 'failed',
+      'databricks_load-models': 'upstream_failed',
+      'itaipu-rest': 'running',
+    });
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     const prGate = await gate(w, first.ts, 'pull-request');
     expect(textOf(prGate)).toContain('Only the model `fx-model` failed');
     const lookup = thread(w, first.ts);
-    expect(lookup).toMatch(/still in progress \(5 dataset\/model groups not committed yet\); likely failures, from Airflow's failed tasks, are marked \*: fx-model/);
+    expect(lookup).toMatch(
+      /still in progress \(5 dataset\/model groups not committed yet\); likely failures, from Airflow's failed tasks, are marked \*: fx-model/,
+    );
     expect(lookup).toContain('* fx-model: model/fx-model');
     expect(lookup).toContain('  churn: dataset/churn, model/churn, model/churn-avro');
   });
 
   it('policy model: says to fix the root cause now and offers no bypass', async () => {
     // A hostile name from the backend is shown escaped and never acted on.
-    w = await startWorld(api, uncommitted(['model/credit-limit', 'dataset/<!channel> `x`']), { 'credit-limit': 'failed', 'databricks_load-models': 'upstream_failed' });
+    w = await startWorld(api, uncommitted(['model/credit-limit', 'dataset/<!channel> `x`']), {
+      'credit-limit': 'failed',
+      'databricks_load-models': 'upstream_failed',
+    });
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     const done = await messageShowing(w.e2e.slack, first.ts, /Succeeded/, 8000);
@@ -264,7 +302,14 @@ describe.each(['v1', 'v2'] as const)('build-failure, end to end against Sonar, A
 
   it('a policy list of task variables: a policy model read through its variable gets no bypass', async () => {
     // policy_models = [credit_limit, acquisition_policy]: read as strings only, it would look empty.
-    w = await startWorld(api, uncommitted(['model/credit-limit']), { 'credit-limit': 'failed', 'databricks_load-models': 'upstream_failed' }, undefined, {}, dagFixture('02-variable-policy-list.py'));
+    w = await startWorld(
+      api,
+      uncommitted(['model/credit-limit']),
+      { 'credit-limit': 'failed', 'databricks_load-models': 'upstream_failed' },
+      undefined,
+      {},
+      dagFixture('02-variable-policy-list.py'),
+    );
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     const done = await messageShowing(w.e2e.slack, first.ts, /Succeeded/, 8000);
@@ -276,7 +321,14 @@ describe.each(['v1', 'v2'] as const)('build-failure, end to end against Sonar, A
   });
 
   it('a policy entry the bot cannot read: it disables nothing, names the entry and points to the manual steps', async () => {
-    w = await startWorld(api, uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed' }, undefined, {}, dagFixture('15-policy-unknown-name.py'));
+    w = await startWorld(
+      api,
+      uncommitted(['model/fx-model']),
+      { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed' },
+      undefined,
+      {},
+      dagFixture('15-policy-unknown-name.py'),
+    );
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     const done = await messageShowing(w.e2e.slack, first.ts, /Succeeded/, 8000);
@@ -298,7 +350,9 @@ describe.each(['v1', 'v2'] as const)('build-failure, end to end against Sonar, A
     // The preview shows the whole unified diff: every hunk.
     const preview = textOf(prGate);
     expect(preview).toContain("-fx_model = EmptyOperator(task_id='fx-model', dag=dag)");
-    expect(preview).toContain('-itaipu &gt;&gt; [credit_limit, fx_model, savings] &gt;&gt; load_models\n-report &lt;&lt; fx_model\n+itaipu &gt;&gt; [credit_limit, savings] &gt;&gt; load_models');
+    expect(preview).toContain(
+      '-itaipu &gt;&gt; [credit_limit, fx_model, savings] &gt;&gt; load_models\n-report &lt;&lt; fx_model\n+itaipu &gt;&gt; [credit_limit, savings] &gt;&gt; load_models',
+    );
     await w.e2e.click(prGate, 'op_approve', 'UAPP');
     await gate(w, first.ts, 'airflow');
     const pulls = w.github.pulls(AURORA);
@@ -313,23 +367,40 @@ describe.each(['v1', 'v2'] as const)('build-failure, end to end against Sonar, A
   });
 
   it('a model the bot cannot remove safely: no pull request, the reason shown; the Airflow bypass is still offered', async () => {
-    w = await startWorld(api, uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed' }, undefined, {}, dagFixture('17-task-passed-to-helper.py'));
+    w = await startWorld(
+      api,
+      uncommitted(['model/fx-model']),
+      { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed' },
+      undefined,
+      {},
+      dagFixture('17-task-passed-to-helper.py'),
+    );
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     const airflowGate = await gate(w, first.ts, 'airflow');
-    expect(textOf(airflowGate)).toContain("No pull request is proposed: `fx_model` (line 10) is passed to `page_on_failure(...)`");
+    expect(textOf(airflowGate)).toContain('No pull request is proposed: `fx_model` (line 10) is passed to `page_on_failure(...)`');
     expect(textOf(airflowGate)).not.toContain('Open a pull request');
     expect(w.github.mutations()).toHaveLength(0);
   });
 
   it('Airflow changed since the approval: its dry run differs, so the approval is voided and nothing is changed', async () => {
-    w = await startWorld(api, uncommitted(['model/fx-model']), { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed', 'scale-ec2-rest': 'upstream_failed' });
+    w = await startWorld(api, uncommitted(['model/fx-model']), {
+      'fx-model': 'failed',
+      'databricks_load-models': 'upstream_failed',
+      'scale-ec2-rest': 'upstream_failed',
+    });
     await w.e2e.command(`build-failure ${TX}`);
     const first = await w.e2e.planMessage();
     await w.e2e.click(await gate(w, first.ts, 'pull-request'), 'op_approve', 'UAPP');
     const airflowGate = await gate(w, first.ts, 'airflow');
     // Someone cleared scale-ec2-rest by hand meanwhile: the approved preview no longer says what would happen.
-    w.airflow.addRun(DAG, { dagRunId: RUN, state: 'running', executionDate: '2026-11-24T03:00:00+00:00', conf: { metapod_transaction: TX }, tasks: { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed', 'scale-ec2-rest': null } });
+    w.airflow.addRun(DAG, {
+      dagRunId: RUN,
+      state: 'running',
+      executionDate: '2026-11-24T03:00:00+00:00',
+      conf: { metapod_transaction: TX },
+      tasks: { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed', 'scale-ec2-rest': null },
+    });
     await w.e2e.click(airflowGate, 'op_approve', 'UAPP2');
     // The re-plan before running repeats Airflow's dry runs and sees the difference (the step itself would too, see
     // test/unit/runbooks/build-failure-steps.test.ts): the approval is voided and the new preview shown.
@@ -353,7 +424,9 @@ describe.each(['v1', 'v2'] as const)('build-failure, end to end against Sonar, A
       w = await startWorld(api, uncommitted(['model/fx-model']), { 'fx-model': 'failed' }, undefined, { AIRFLOW_API_VERSION: '1' });
       const res = await w.e2e.command(`build-failure ${TX} --run ${RUN}`);
       const reply = await waitFor(() => w!.e2e.slack.responsesTo(res.responseUrl)[0], { what: 'the ephemeral error' });
-      expect(String(reply.text)).toMatch(/Could not read the run from Airflow: Airflow answered 404 to GET \/dags\/dagao\/dagRuns\/.*Is this an Airflow 3 server/);
+      expect(String(reply.text)).toMatch(
+        /Could not read the run from Airflow: Airflow answered 404 to GET \/dags\/dagao\/dagRuns\/.*Is this an Airflow 3 server/,
+      );
       expect(String(reply.text)).not.toMatch(/has no run/);
       expect(w.e2e.slack.topLevel(CHANNEL)).toHaveLength(0);
       // Basic credentials went to the v1 routes only (which Airflow 3 does not have), never anywhere else.

@@ -26,7 +26,10 @@ describe('a crash while Metapod is being called', () => {
     const first = await spawnBot(env);
     fakes.children.push(first);
 
-    await send(first, slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: fakes.slack.newResponseUrl() }));
+    await send(
+      first,
+      slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: fakes.slack.newResponseUrl() }),
+    );
     const plan = structuredClone(await waitFor(() => fakes.slack.topLevel(CHANNEL)[0], { what: 'the plan message' }));
     await send(first, clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: fakes.slack.newResponseUrl() }));
     await waitFor(() => fakes.metapod.requests.length === 1, { what: 'the hanging Metapod request' });
@@ -37,10 +40,13 @@ describe('a crash while Metapod is being called', () => {
 
     const interrupted = await messageShowing(fakes.slack, plan.ts, /Interrupted/, 10_000);
     expect(textOf(interrupted)).toMatch(/It was not run again/);
-    const thread = await waitFor(() => {
-      const replies = fakes.slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n');
-      return /was interrupted/.test(replies) ? replies : undefined;
-    }, { what: 'the interruption notice in the thread' });
+    const thread = await waitFor(
+      () => {
+        const replies = fakes.slack.threadReplies(CHANNEL, plan.ts).map(textOf).join('\n');
+        return /was interrupted/.test(replies) ? replies : undefined;
+      },
+      { what: 'the interruption notice in the thread' },
+    );
     expect(thread).toMatch(/was interrupted: the bot stopped while it was running/);
     expect(thread).toMatch(/\*not\* run again/);
 
@@ -55,14 +61,28 @@ describe('a crash while Metapod is being called', () => {
     const stuck = structuredClone(interrupted);
     expect(buttonsOf(stuck)).toEqual(['op_check_state', 'op_run_again', 'op_cancel']);
     await send(second, clickButton(stuck, 'op_check_state', { userId: 'UOTHER', responseUrl: fakes.slack.newResponseUrl() }));
-    const checked = await waitFor(() => fakes.slack.threadReplies(CHANNEL, plan.ts).map(textOf).find((t) => /checked the state/.test(t)), { what: 'the state check' });
+    const checked = await waitFor(
+      () =>
+        fakes.slack
+          .threadReplies(CHANNEL, plan.ts)
+          .map(textOf)
+          .find((t) => /checked the state/.test(t)),
+      { what: 'the state check' },
+    );
     expect(checked).toContain(`POST ${fakes.metapod.url}/api/migrations/retract/committed-dataset/${DATASET_ID}`);
     expect(fakes.metapod.requests).toHaveLength(1);
 
     fakes.metapod.respond({});
     await send(second, clickButton(stuck, 'op_run_again', { userId: 'UREQ', responseUrl: fakes.slack.newResponseUrl() }));
     const again = structuredClone(await messageShowing(fakes.slack, plan.ts, /Awaiting approval/));
-    await waitFor(() => fakes.slack.threadReplies(CHANNEL, plan.ts).map(textOf).find((t) => /asked to run .* again/.test(t)), { what: 'the run-again notice' });
+    await waitFor(
+      () =>
+        fakes.slack
+          .threadReplies(CHANNEL, plan.ts)
+          .map(textOf)
+          .find((t) => /asked to run .* again/.test(t)),
+      { what: 'the run-again notice' },
+    );
     // The pre-crash Approve button (attempt 1) cannot approve attempt 2, and the requester cannot approve their own.
     await send(second, clickButton(plan, 'op_approve', { userId: 'UOTHER', responseUrl: fakes.slack.newResponseUrl() }));
     await waitFor(() => fakes.slack.ephemerals.filter((e) => e.user === 'UOTHER').length === 2, { what: 'the stale-button answer' });
@@ -78,7 +98,7 @@ describe('a crash while Metapod is being called', () => {
 });
 
 describe('kill -9 of one replica while the other keeps serving', () => {
-  it('the survivor marks the dead replica\'s step interrupted without re-running it, and serves new work', async () => {
+  it("the survivor marks the dead replica's step interrupted without re-running it, and serves new work", async () => {
     const env = crashEnv();
     const a = await spawnBot(env);
     const b = await spawnBot(env);
@@ -87,7 +107,10 @@ describe('kill -9 of one replica while the other keeps serving', () => {
 
     // Replica A runs a retraction whose Metapod call hangs, then dies with kill -9.
     fakes.metapod.respond((req) => (req.id === DATASET_ID ? { hang: true } : {}));
-    await send(a, slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: fakes.slack.newResponseUrl() }));
+    await send(
+      a,
+      slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: fakes.slack.newResponseUrl() }),
+    );
     const first = structuredClone(await waitFor(() => fakes.slack.topLevel(CHANNEL).find((m) => textOf(m).includes(DATASET_ID)), { what: 'the first plan' }));
     await send(a, clickButton(first, 'op_approve', { userId: 'UAPP', responseUrl: fakes.slack.newResponseUrl() }));
     await waitFor(() => fakes.metapod.requests.length === 1, { what: 'the hanging Metapod request' });
@@ -99,7 +122,9 @@ describe('kill -9 of one replica while the other keeps serving', () => {
 
     // B serves a new request end to end meanwhile; the interrupted step was never sent again.
     await send(b, slashCommand({ text: `retract attribute ${OTHER_DATASET}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: fakes.slack.newResponseUrl() }));
-    const second = structuredClone(await waitFor(() => fakes.slack.topLevel(CHANNEL).find((m) => textOf(m).includes(OTHER_DATASET)), { what: 'the second plan' }));
+    const second = structuredClone(
+      await waitFor(() => fakes.slack.topLevel(CHANNEL).find((m) => textOf(m).includes(OTHER_DATASET)), { what: 'the second plan' }),
+    );
     await send(b, clickButton(second, 'op_approve', { userId: 'UAPP', responseUrl: fakes.slack.newResponseUrl() }));
     await messageShowing(fakes.slack, second.ts, /Succeeded/, 10_000);
     expect(fakes.metapod.requests.map((r) => r.id)).toEqual([DATASET_ID, OTHER_DATASET]);

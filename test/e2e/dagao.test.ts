@@ -10,7 +10,17 @@ import { buttonsOf, CHANNEL, messageShowing, snapshot, startE2E, textOf, type E2
 
 const TX = 'f7832a01-001b-56f7-a4fe-b3a417f8f654';
 const FAILED_RUN = 'scheduled__2026-11-24T00:00:00+00:00';
-const RETRY_ARGV = ['--verbose', '--aurora-stack=cantareira-stable', 'jobs', 'create', 'prod', 'dagao', '--filename', 'dagao', `profile.metapod_transaction=${TX}`];
+const RETRY_ARGV = [
+  '--verbose',
+  '--aurora-stack=cantareira-stable',
+  'jobs',
+  'create',
+  'prod',
+  'dagao',
+  '--filename',
+  'dagao',
+  `profile.metapod_transaction=${TX}`,
+];
 const CYCLE_ARGV = ['ser', 'cycle', 'mesos-on-demand', '--env', 'cantareira', '--suffix', 'stable', '--region', 'us-east-1'];
 const TASKS = { 'itaipu-contracts': ['itaipu-rest'], 'itaipu-rest': [] };
 
@@ -41,7 +51,14 @@ describe.each(['v1', 'v2'] as const)('/runbook dagao on Airflow %s: diagnosis an
       logs: { 'itaipu-contracts': { 1: GENERIC_LOG } },
     });
     gocd.setRuns('itaipu', [
-      { pipeline: 'itaipu', counter: 412, sha: '6c957ed851d82103e2b151b04aa8a5ede042c3c5', author: 'Jane Doe <jane@example.com>', message: 'Add contracts dataset', scheduledAt: new Date('2026-11-23T20:00:00Z') },
+      {
+        pipeline: 'itaipu',
+        counter: 412,
+        sha: '6c957ed851d82103e2b151b04aa8a5ede042c3c5',
+        author: 'Jane Doe <jane@example.com>',
+        message: 'Add contracts dataset',
+        scheduledAt: new Date('2026-11-23T20:00:00Z'),
+      },
       { pipeline: 'itaipu', counter: 300, sha: '1111111851d82103e2b151b04aa8a5ede042c3c5', scheduledAt: new Date('2026-11-20T20:00:00Z') },
     ]);
     gocd.setRuns('aurora-jobs', []);
@@ -85,7 +102,9 @@ describe.each(['v1', 'v2'] as const)('/runbook dagao on Airflow %s: diagnosis an
       await waitFor(
         () => {
           const m = bot.slack.message(CHANNEL, ts);
-          const approve = (m?.blocks ?? []).flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Record<string, unknown>[]) : [])).find((e) => e.action_id === 'op_approve');
+          const approve = (m?.blocks ?? [])
+            .flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Record<string, unknown>[]) : []))
+            .find((e) => e.action_id === 'op_approve');
           return approve && String(approve.value).split('|')[1] === stepId ? m : undefined;
         },
         { timeoutMs: 8000, what: `the approval gate of ${stepId}` },
@@ -148,7 +167,18 @@ describe.each(['v1', 'v2'] as const)('/runbook dagao on Airflow %s: diagnosis an
 
     // Rung 4: retry again; this time the run succeeds and the ladder ends (no rollback offered).
     msg = await gate(bot, plan.ts, 'retry-2');
-    expect(cli.calls('sabesp')[1]).toEqual(['--aurora-stack=cantareira-stable', 'jobs', 'create', 'prod', 'scale', '--job-version', 'scale_cluster=4945885', 'MODE=on-demand', 'N_NODES=12', 'SCALE_TIMEOUT=0']);
+    expect(cli.calls('sabesp')[1]).toEqual([
+      '--aurora-stack=cantareira-stable',
+      'jobs',
+      'create',
+      'prod',
+      'scale',
+      '--job-version',
+      'scale_cluster=4945885',
+      'MODE=on-demand',
+      'N_NODES=12',
+      'SCALE_TIMEOUT=0',
+    ]);
     await bot.click(msg, 'op_approve', 'UAPP1');
     await waitFor(() => cli.calls('sabesp').length === 3, { what: 'the second retry' });
     expect(cli.calls('sabesp')[2]).toEqual(RETRY_ARGV);
@@ -185,7 +215,9 @@ describe.each(['v1', 'v2'] as const)('/runbook dagao on Airflow %s: diagnosis an
       expect(textOf(done)).toMatch(/:white_check_mark: \*Step 6\/6: Roll back to a version that worked\*/);
       expect(thread(bot, plan.ts)).toContain('Handing over to the rollback runbook for itaipu (itaipu#412, the newest deploy before the failure)');
       // The rollback is its own operation, proposed in the dagão's thread, waiting for its own approvals.
-      const rollback = await waitFor(() => bot.slack.threadReplies(CHANNEL, plan.ts).find((m) => /Roll back itaipu/i.test(m.text)), { what: 'the rollback plan in the thread' });
+      const rollback = await waitFor(() => bot.slack.threadReplies(CHANNEL, plan.ts).find((m) => /Roll back itaipu/i.test(m.text)), {
+        what: 'the rollback plan in the thread',
+      });
       expect(textOf(rollback)).toMatch(/itaipu/);
       await bot.bot.engine.idle();
       expect(cfn.requests.filter((r) => r.action === 'ExecuteChangeSet')).toEqual([]);
@@ -236,12 +268,16 @@ describe.each(['v1', 'v2'] as const)('/runbook dagao on Airflow %s: diagnosis an
   });
 
   it('an unexpected answer (a 403) fails the diagnosis with the reason, never "no run"', async () => {
-    airflow.override((r) => (r.path.endsWith('/dagRuns') ? { status: 403, body: { detail: 'Access denied: can_read on DAG Runs', title: 'Forbidden', status: 403 } } : undefined));
+    airflow.override((r) =>
+      r.path.endsWith('/dagRuns') ? { status: 403, body: { detail: 'Access denied: can_read on DAG Runs', title: 'Forbidden', status: 403 } } : undefined,
+    );
     const bot = await start();
     await bot.command(`dagao status --tx ${TX}`);
     const plan = await bot.planMessage((m) => m.text.startsWith('Dagão recovery'));
     const end = await messageShowing(bot.slack, plan.ts, /Failed/);
-    expect(thread(bot, plan.ts) + textOf(end)).toMatch(/Could not read the dagão from Airflow: Airflow's user for the bot may not do GET \/dags\/dagao\/dagRuns \(403\)/);
+    expect(thread(bot, plan.ts) + textOf(end)).toMatch(
+      /Could not read the dagão from Airflow: Airflow's user for the bot may not do GET \/dags\/dagao\/dagRuns \(403\)/,
+    );
     expect(thread(bot, plan.ts)).not.toMatch(/has no run/);
     expect(cli.calls('nu')).toEqual([]);
   });

@@ -17,7 +17,9 @@ let seq = 0;
 function alarmPost(options: { channel?: string; state?: 'ALARM' | 'OK'; botId?: string } = {}): { body: string; ts: string } {
   seq += 1;
   const ts = `${1_800_000_000 + seq}.000100`;
-  const body = JSON.parse(messageEvent({ channel: options.channel ?? CHANNEL, text: CHATBOT.text, ts, botId: options.botId ?? 'BCHATBOT' })) as { event: Record<string, unknown> };
+  const body = JSON.parse(messageEvent({ channel: options.channel ?? CHANNEL, text: CHATBOT.text, ts, botId: options.botId ?? 'BCHATBOT' })) as {
+    event: Record<string, unknown>;
+  };
   body.event.blocks = options.state === 'OK' ? JSON.parse(JSON.stringify(CHATBOT.blocks).replace('*State:* ALARM', '*State:* OK')) : CHATBOT.blocks;
   return { body: JSON.stringify(body), ts };
 }

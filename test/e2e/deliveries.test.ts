@@ -18,8 +18,18 @@ describe('repeated Slack deliveries', () => {
   afterEach(() => pair.close());
 
   it('a slash command delivered three times, to two replicas, proposes one operation', async () => {
-    const body = slashCommand({ text: `retract attribute ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl(), triggerId: '1700000000.1.same' });
-    const responses = await Promise.all([a.post(body), b.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }), a.post(body)]);
+    const body = slashCommand({
+      text: `retract attribute ${DATASET_ID}`,
+      userId: 'UREQ',
+      channelId: CHANNEL,
+      responseUrl: slack.newResponseUrl(),
+      triggerId: '1700000000.1.same',
+    });
+    const responses = await Promise.all([
+      a.post(body),
+      b.post(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }),
+      a.post(body),
+    ]);
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     await a.planMessage();
     await Promise.all([a.bot.engine.idle(), b.bot.engine.idle()]);

@@ -71,11 +71,23 @@ describe('the freeze and the per-hour limit, end to end', () => {
       // Stored as done, so the next identical request is not a twin of a pending one: the limit counts what was done too.
       const [op] = await e2e.bot.store.listByState(['awaiting_approval']);
       const now = new Date().toISOString();
-      const result = { stepId: op!.plan.steps[0]!.id, attempt: 1, outcome: 'succeeded' as const, summary: 'done', details: [], externalIds: {}, startedAt: now, finishedAt: now, durationMs: 0 };
+      const result = {
+        stepId: op!.plan.steps[0]!.id,
+        attempt: 1,
+        outcome: 'succeeded' as const,
+        summary: 'done',
+        details: [],
+        externalIds: {},
+        startedAt: now,
+        finishedAt: now,
+        durationMs: 0,
+      };
       await e2e.bot.store.update({ ...op!, state: 'succeeded', expiresAt: undefined, results: [result] }, [{ actor: 'system', type: 'succeeded', detail: {} }]);
     }
     const third = await answer(e2e, 'aurora kill etl-nightly', 'UREQ');
-    expect(third.text).toMatch(/aurora for etl-nightly was requested 2 times in the last hour \(`op-\w+`, `op-\w+`\); the limit in runbook-bot\.yml is 2 per hour\. The next one is possible after \d\d:\d\d UTC/);
+    expect(third.text).toMatch(
+      /aurora for etl-nightly was requested 2 times in the last hour \(`op-\w+`, `op-\w+`\); the limit in runbook-bot\.yml is 2 per hour\. The next one is possible after \d\d:\d\d UTC/,
+    );
     expect(await e2e.bot.store.listRecent(10)).toHaveLength(2);
     // Another target, and a target outside the limit's globs, are not limited.
     await e2e.command('aurora kill etl-hourly');

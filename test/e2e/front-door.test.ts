@@ -42,7 +42,13 @@ describe('the HTTP server, before anything is authenticated', () => {
   };
 
   beforeAll(async () => {
-    server = createHttpServer({ slackListener: listener, signingSecret: SECRET, logger: pino({ level: 'silent' }), health: () => Promise.resolve({ ok: true, checks: {} }), requestDeadlineMs: DEADLINE_MS });
+    server = createHttpServer({
+      slackListener: listener,
+      signingSecret: SECRET,
+      logger: pino({ level: 'silent' }),
+      health: () => Promise.resolve({ ok: true, checks: {} }),
+      requestDeadlineMs: DEADLINE_MS,
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -169,7 +175,14 @@ describe('Slack requests the real bot refuses or answers without processing', ()
     const before = e2e.slack.calls.length;
     // As Slack sends it when checking a slash command URL's certificate: ssl_check=1 and the (deprecated) token.
     const body = 'ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO';
-    const unsigned = ['POST /slack/events HTTP/1.1', 'Host: 127.0.0.1', 'Content-Type: application/x-www-form-urlencoded', `Content-Length: ${body.length}`, '', body].join('\r\n');
+    const unsigned = [
+      'POST /slack/events HTTP/1.1',
+      'Host: 127.0.0.1',
+      'Content-Type: application/x-www-form-urlencoded',
+      `Content-Length: ${body.length}`,
+      '',
+      body,
+    ].join('\r\n');
     const a = await send(unsigned);
     expect(a).toMatch(/^HTTP\/1\.1 200/);
     expect(a.split('\r\n\r\n')[1]).toBe('');

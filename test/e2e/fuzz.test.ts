@@ -23,7 +23,8 @@ function brokenCommand(g: Gen, responseUrl: string): string {
     const key = g.pick(keys);
     const mutation = g.int(4);
     if (mutation === 0) fields.delete(key);
-    else if (mutation === 1) fields.append(key, commandText(g)); // the same key twice
+    else if (mutation === 1)
+      fields.append(key, commandText(g)); // the same key twice
     else if (mutation === 2) fields.set(key, 'x'.repeat(g.int(20_000)));
     else fields.set(key, g.pick(['', '[]', '{}', 'null', '\u0000', '🔥']));
   }
@@ -52,7 +53,14 @@ function tamperedValue(g: Gen, realValue: string, realOpId: string): unknown {
 }
 
 function tamperedClick(g: Gen, plan: { ts: string; realValue: string; realOpId: string }, responseUrl: string): string {
-  const payload = blockActionPayload({ userId: userId(g), actionId: 'op_approve', value: '', messageTs: plan.ts, channelId: CHANNEL, responseUrl }) as unknown as Record<string, unknown>;
+  const payload = blockActionPayload({
+    userId: userId(g),
+    actionId: 'op_approve',
+    value: '',
+    messageTs: plan.ts,
+    channelId: CHANNEL,
+    responseUrl,
+  }) as unknown as Record<string, unknown>;
   const action = (payload.actions as Record<string, unknown>[])[0]!;
   action.action_id = g.pick(['op_approve', 'op_approve', 'op_cancel', 'op_check_state', 'op_run_again', 'op_unknown', '', '__proto__']);
   const value = tamperedValue(g, plan.realValue, plan.realOpId);
@@ -84,7 +92,11 @@ function malformedPayload(g: Gen): string {
 function eventCallback(g: Gen): string {
   return g.pick([
     JSON.stringify({ type: 'event_callback', event_id: `Ev${g.int(1e9)}`, event: null }),
-    JSON.stringify({ type: 'event_callback', event_id: `Ev${g.int(1e9)}`, event: { type: 'message', channel: CHANNEL, text: commandText(g), user: userId(g), ts: '1.1' } }),
+    JSON.stringify({
+      type: 'event_callback',
+      event_id: `Ev${g.int(1e9)}`,
+      event: { type: 'message', channel: CHANNEL, text: commandText(g), user: userId(g), ts: '1.1' },
+    }),
     JSON.stringify({ type: 'event_callback', event_id: 42, event: { type: 'app_home_opened', user: userId(g) } }),
     JSON.stringify({ type: 'event_callback' }),
     JSON.stringify({ type: 'url_verification' }),
@@ -102,14 +114,21 @@ describe('fuzz: generated and hostile requests', () => {
     // One real operation awaiting approval, the target of the tampered clicks.
     await e2e.command(`retract committed-dataset ${DATASET_ID}`, 'UOWNER');
     const plan = snapshot(await e2e.planMessage());
-    const realValue = (plan.blocks ?? []).flatMap((b) => (Array.isArray(b.elements) ? (b.elements as { action_id?: string; value?: string }[]) : [])).find((e) => e.action_id === 'op_approve')!.value!;
+    const realValue = (plan.blocks ?? [])
+      .flatMap((b) => (Array.isArray(b.elements) ? (b.elements as { action_id?: string; value?: string }[]) : []))
+      .find((e) => e.action_id === 'op_approve')!.value!;
     const realOpId = realValue.split('|')[0]!;
 
     const g = gen(SEED);
     const cases: Case[] = Array.from({ length: COUNT }, () => {
       const responseUrl = e2e.slack.newResponseUrl();
       const r = g.random();
-      if (r < 0.45) return { kind: 'command', body: slashCommand({ text: commandText(g), userId: g.pick(['UREQ', 'UAPP', 'UOTHER']), channelId: CHANNEL, responseUrl }), expectEphemeral: true };
+      if (r < 0.45)
+        return {
+          kind: 'command',
+          body: slashCommand({ text: commandText(g), userId: g.pick(['UREQ', 'UAPP', 'UOTHER']), channelId: CHANNEL, responseUrl }),
+          expectEphemeral: true,
+        };
       if (r < 0.6) return { kind: 'broken command', body: brokenCommand(g, responseUrl) };
       if (r < 0.85) return { kind: 'tampered click', body: tamperedClick(g, { ts: plan.ts, realValue, realOpId }, responseUrl) };
       if (r < 0.95) return { kind: 'malformed payload', body: malformedPayload(g) };

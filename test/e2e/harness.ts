@@ -157,7 +157,10 @@ export function textOf(message: { text?: string; blocks?: Record<string, unknown
 
 /** Action ids of every button in a message. */
 export function buttonsOf(message: { blocks?: Record<string, unknown>[] }): string[] {
-  return (message.blocks ?? []).flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Record<string, unknown>[]) : [])).filter((e) => e.type === 'button').map((e) => String(e.action_id));
+  return (message.blocks ?? [])
+    .flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Record<string, unknown>[]) : []))
+    .filter((e) => e.type === 'button')
+    .map((e) => String(e.action_id));
 }
 
 /** A copy of a message as it is now (buttons included), to click later after it changed. */
@@ -187,7 +190,9 @@ export interface ReplicaPair {
 }
 
 /** Starts two replicas of the bot over `shared` (databasePath and/or env). */
-export async function startReplicaPair(shared: { databasePath?: string; env?: Record<string, string> } = { databasePath: tempDatabase() }): Promise<ReplicaPair> {
+export async function startReplicaPair(
+  shared: { databasePath?: string; env?: Record<string, string> } = { databasePath: tempDatabase() },
+): Promise<ReplicaPair> {
   const slack = await startSlackEmulator();
   const metapod = await startMetapodFake();
   const a = await startE2E({ slack, metapod, ...shared });

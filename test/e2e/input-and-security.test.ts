@@ -6,7 +6,8 @@ import { BOT_TOKEN, CHANNEL, DATASET_ID, SIGNING_SECRET, useE2E, textOf } from '
 describe('requests that must not reach anything', () => {
   const e2e = useE2E({ once: true });
 
-  const body = () => slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: e2e.slack.newResponseUrl() });
+  const body = () =>
+    slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: e2e.slack.newResponseUrl() });
 
   it('refuses a forged signature with 401', async () => {
     const before = e2e.slack.calls.length;
@@ -75,9 +76,23 @@ describe('requests that must not reach anything', () => {
     await e2e.command(`retract attribute ${DATASET_ID}`);
     const plan = await e2e.planMessage();
     const { blockAction } = await import('../support/payloads');
-    const tampered = blockAction({ userId: 'UAPP', actionId: 'op_approve', value: 'op-aaaaaaaa|retract|$(id)', messageTs: plan.ts, channelId: CHANNEL, responseUrl: e2e.slack.newResponseUrl() });
+    const tampered = blockAction({
+      userId: 'UAPP',
+      actionId: 'op_approve',
+      value: 'op-aaaaaaaa|retract|$(id)',
+      messageTs: plan.ts,
+      channelId: CHANNEL,
+      responseUrl: e2e.slack.newResponseUrl(),
+    });
     await e2e.post(tampered);
-    const otherOp = blockAction({ userId: 'UAPP', actionId: 'op_approve', value: 'op-aaaaaaaa|retract|0123456789abcdef', messageTs: plan.ts, channelId: CHANNEL, responseUrl: e2e.slack.newResponseUrl() });
+    const otherOp = blockAction({
+      userId: 'UAPP',
+      actionId: 'op_approve',
+      value: 'op-aaaaaaaa|retract|0123456789abcdef',
+      messageTs: plan.ts,
+      channelId: CHANNEL,
+      responseUrl: e2e.slack.newResponseUrl(),
+    });
     await e2e.post(otherOp);
     await waitFor(() => e2e.ephemeralsFor('UAPP').length === 2, { what: 'two refusals' });
     expect(e2e.ephemeralsFor('UAPP')[0]).toMatch(/not valid/);

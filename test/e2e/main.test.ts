@@ -53,7 +53,12 @@ describe('starting the bot (main)', () => {
 
   it('with invalid settings: one message naming every bad variable, exits 1, never echoes a secret', () => {
     const secret = 'super-secret-signing-value';
-    const { status, stderr } = runMain({ SLACK_BOT_TOKEN: 'xoxp-user-token-value', SLACK_SIGNING_SECRET: `${secret} with spaces`, PORT: 'eighty', APPROVAL_TTL: 'soon' });
+    const { status, stderr } = runMain({
+      SLACK_BOT_TOKEN: 'xoxp-user-token-value',
+      SLACK_SIGNING_SECRET: `${secret} with spaces`,
+      PORT: 'eighty',
+      APPROVAL_TTL: 'soon',
+    });
     expect(status).toBe(1);
     expect(stderr).toMatch(/^Invalid configuration:/);
     for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'PORT', 'APPROVAL_TTL']) expect(stderr).toContain(`- ${name}:`);
@@ -64,7 +69,14 @@ describe('starting the bot (main)', () => {
 
   it('with Slack unreachable: one clear line, exits 1', () => {
     // Nothing listens on port 9.
-    const { status, stderr } = runMain({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdefgh12', SLACK_API_URL: 'http://127.0.0.1:9/api/', DATABASE_PATH: ':memory:', PORT: '0', HOST: '127.0.0.1' });
+    const { status, stderr } = runMain({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'abcdefgh12',
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      DATABASE_PATH: ':memory:',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
     expect(status).toBe(1);
     expect(stderr).toMatch(/runbook-bot could not start: Could not reach Slack at SLACK_API_URL/);
     expect(stderr).not.toMatch(/\n\s+at /);
@@ -76,7 +88,15 @@ describe('starting the bot (main)', () => {
     try {
       const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_SIGNING_SECRET: 'abcdefgh12', SLACK_API_URL: slack.apiUrl, DATABASE_PATH: ':memory:', PORT: '0', HOST: '127.0.0.1' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          SLACK_BOT_TOKEN: 'xoxb-revoked',
+          SLACK_SIGNING_SECRET: 'abcdefgh12',
+          SLACK_API_URL: slack.apiUrl,
+          DATABASE_PATH: ':memory:',
+          PORT: '0',
+          HOST: '127.0.0.1',
+        },
       });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -19,10 +19,13 @@ describe('a step result while Slack answers 500', () => {
     await messageShowing(e2e.slack, plan.ts, /Succeeded/);
     expect(e2e.metapod.requests).toHaveLength(1);
     expect(e2e.slack.threadReplies(CHANNEL, plan.ts)).toHaveLength(0);
-    const replies = await waitFor(() => {
-      const texts = e2e.slack.threadReplies(CHANNEL, plan.ts).map(textOf);
-      return texts.some((t) => /Metapod answered 200/.test(t)) ? texts : undefined;
-    }, { timeoutMs: 15_000, what: 'the step result after the 500s' });
+    const replies = await waitFor(
+      () => {
+        const texts = e2e.slack.threadReplies(CHANNEL, plan.ts).map(textOf);
+        return texts.some((t) => /Metapod answered 200/.test(t)) ? texts : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the step result after the 500s' },
+    );
     // Each message once, in the order they were said.
     // Once, though its post was attempted nine times.
     expect(replies.filter((t) => /Metapod answered 200/.test(t))).toHaveLength(1);
@@ -45,7 +48,10 @@ describe('a step result pending when the bot is killed', () => {
     const send = (url: string, body: string) => postToSlackEndpoint(`${url}/slack/events`, body, { secret: SIGNING_SECRET });
     const first = await spawnBot(env);
     fakes.children.push(first);
-    await send(first.url, slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: fakes.slack.newResponseUrl() }));
+    await send(
+      first.url,
+      slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: fakes.slack.newResponseUrl() }),
+    );
     const plan = structuredClone(await waitFor(() => fakes.slack.topLevel(CHANNEL)[0], { what: 'the plan message' }));
     fakes.slack.faults.failHttp('chat.postMessage', 500, { times: 10_000, match: inThread(plan.ts) });
     await send(first.url, clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: fakes.slack.newResponseUrl() }));
@@ -56,10 +62,13 @@ describe('a step result pending when the bot is killed', () => {
     fakes.slack.faults.clear();
     const second = await spawnBot(env);
     fakes.children.push(second);
-    const replies = await waitFor(() => {
-      const texts = fakes.slack.threadReplies(CHANNEL, plan.ts).map(textOf);
-      return texts.some((t) => /Metapod answered 200/.test(t)) ? texts : undefined;
-    }, { timeoutMs: 15_000, what: 'the result posted by the restarted bot' });
+    const replies = await waitFor(
+      () => {
+        const texts = fakes.slack.threadReplies(CHANNEL, plan.ts).map(textOf);
+        return texts.some((t) => /Metapod answered 200/.test(t)) ? texts : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the result posted by the restarted bot' },
+    );
     expect(replies.filter((t) => /Metapod answered 200/.test(t))).toHaveLength(1);
     // The step itself never ran again.
     expect(fakes.metapod.requests).toHaveLength(1);

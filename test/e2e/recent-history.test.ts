@@ -15,7 +15,9 @@ describe('recent history on the same target: rollback (end to end)', () => {
     const changeSets = t.cfn.requests.filter((r) => r.action === 'CreateChangeSet').length;
 
     const twin = await t.e2e.command('rollback metapod', 'UCARLA');
-    expect(await answerTo(t.e2e, twin.responseUrl)).toMatch(new RegExp(`An identical request is already pending as \`${op!.id}\` \\(awaiting approval\\).*Nothing new was created`));
+    expect(await answerTo(t.e2e, twin.responseUrl)).toMatch(
+      new RegExp(`An identical request is already pending as \`${op!.id}\` \\(awaiting approval\\).*Nothing new was created`),
+    );
     expect(await t.e2e.bot.store.listRecent(5)).toHaveLength(1);
     // The refusal came before any planning: no second change set.
     expect(t.cfn.requests.filter((r) => r.action === 'CreateChangeSet')).toHaveLength(changeSets);
@@ -26,7 +28,11 @@ describe('recent history on the same target: rollback (end to end)', () => {
     const second = await t.e2e.planMessage((m) => m.ts !== first.ts);
     const text = textOf(second);
     expect(text).toContain(':warning: *The same target, recently:*');
-    expect(text).toMatch(new RegExp(`\`${op!.id}\` \\*Roll back metapod to [0-9a-f]{7}\\* is awaiting approval \\(proposed <!date\\^\\d+\\^\\{ago\\}\\|[^>]+>\\), requested by <@UALICE>\\.`));
+    expect(text).toMatch(
+      new RegExp(
+        `\`${op!.id}\` \\*Roll back metapod to [0-9a-f]{7}\\* is awaiting approval \\(proposed <!date\\^\\d+\\^\\{ago\\}\\|[^>]+>\\), requested by <@UALICE>\\.`,
+      ),
+    );
     await t.e2e.bot.engine.idle();
   });
 });

@@ -35,12 +35,17 @@ describe('reminders and escalation across two replicas sharing one SQLite file',
     expect(escalations).toHaveLength(1);
     expect(escalations[0]).toContain('<@UMANAGER>: please find an approver');
     // The reminder came before the escalation, and both before the expiry notice.
-    const order = replies.map((t) => (/Still waiting/.test(t) ? 'remind' : /Escalating/.test(t) ? 'escalate' : /Nobody approved in time/.test(t) ? 'expired' : 'other'));
+    const order = replies.map((t) =>
+      /Still waiting/.test(t) ? 'remind' : /Escalating/.test(t) ? 'escalate' : /Nobody approved in time/.test(t) ? 'expired' : 'other',
+    );
     expect(order.filter((o) => o !== 'other')).toEqual(['remind', 'escalate', 'expired']);
   });
 
   it('never pings more than maxPings: with 1, only the reminder', async () => {
-    pair = await startReplicaPair({ databasePath: tempDatabase(), env: { RUNBOOK_CONFIG: configFile(CONFIG.replace('maxPings: 2', 'maxPings: 1')), APPROVAL_TTL: '2s' } });
+    pair = await startReplicaPair({
+      databasePath: tempDatabase(),
+      env: { RUNBOOK_CONFIG: configFile(CONFIG.replace('maxPings: 2', 'maxPings: 1')), APPROVAL_TTL: '2s' },
+    });
     const { a, slack } = pair;
     await a.command(`retract committed-dataset ${DATASET_ID}`);
     const plan = snapshot(await a.planMessage());

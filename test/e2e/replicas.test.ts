@@ -80,17 +80,21 @@ describe.each(SHARED_STORES)('an alarm storm spread over two replicas sharing %s
 
   it('diagnoses the alarm once, on one replica, and counts every repeat the other replica received', async () => {
     const { slack, a, b } = pair;
-    const post = (ts: string): string => messageEvent({ channel: CHANNEL, ts, botId: 'BMONITOR', text: 'Datomic self-destruct alarm\n*service*: `analytics`\n*env*: prod\n*prototype*: s3' });
+    const post = (ts: string): string =>
+      messageEvent({ channel: CHANNEL, ts, botId: 'BMONITOR', text: 'Datomic self-destruct alarm\n*service*: `analytics`\n*env*: prod\n*prototype*: s3' });
     // Slack delivers each post to one replica; posts 1-20 alternate between them, all at once.
     const posts = Array.from({ length: 20 }, (_, i) => `1800000500.${String(i + 1).padStart(6, '0')}`);
     const answers = await Promise.all(posts.map((ts, i) => (i % 2 === 0 ? a : b).post(post(ts))));
     expect(answers.every((r) => r.status === 200)).toBe(true);
 
     const intros = (): EmulatedMessage[] => posts.flatMap((ts) => slack.threadReplies(CHANNEL, ts)).filter((m) => /Recognised/.test(m.text));
-    await waitFor(() => intros().length === 1 && posts.flatMap((ts) => slack.threadReplies(CHANNEL, ts)).some((m) => /Fired again \*19 times\*/.test(textOf(m))), {
-      what: 'one diagnosis and 19 counted repeats',
-      timeoutMs: 15_000,
-    });
+    await waitFor(
+      () => intros().length === 1 && posts.flatMap((ts) => slack.threadReplies(CHANNEL, ts)).some((m) => /Fired again \*19 times\*/.test(textOf(m))),
+      {
+        what: 'one diagnosis and 19 counted repeats',
+        timeoutMs: 15_000,
+      },
+    );
     await Promise.all([a.bot.engine.idle(), b.bot.engine.idle()]);
     const ops = await a.bot.store.listRecent(10);
     expect(ops).toHaveLength(1);

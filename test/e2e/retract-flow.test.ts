@@ -4,7 +4,7 @@ import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, useE2E, textOf, mes
 describe('retracting a committed dataset from Slack, end to end', () => {
   const e2e = useE2E();
 
-  it('plans, refuses the requester, runs once on a colleague\'s approval and reports the result', async () => {
+  it("plans, refuses the requester, runs once on a colleague's approval and reports the result", async () => {
     const ack = await e2e.command(`retract committed-dataset ${DATASET_ID}`);
     expect(ack.status).toBe(200);
     expect(ack.text).toBe('');
@@ -95,7 +95,7 @@ describe('retracting a committed dataset from Slack, end to end', () => {
     expect(textOf(listed as never)).toMatch(/Succeeded/);
 
     const one = await e2e.command(`status ${opId}`);
-    const detail = textOf((await waitFor(() => e2e.slack.responsesTo(one.responseUrl)[0], { what: 'status detail' })));
+    const detail = textOf(await waitFor(() => e2e.slack.responsesTo(one.responseUrl)[0], { what: 'status detail' }));
     for (const entry of ['created', 'message posted', 'approved', 'step started', 'step finished', 'succeeded']) expect(detail).toContain(`*${entry}*`);
     expect(detail).toContain('<@UAPP>');
   });

@@ -38,7 +38,9 @@ describe('a retraction plan names the dataset from Sonar (end to end)', () => {
   it('without --tx, or when Sonar fails, the plan says the name is unknown and why', async () => {
     await e2e.command(`retract committed-dataset ${DATASET_ID}`);
     const first = snapshot(await e2e.planMessage());
-    expect(textOf(first)).toMatch(/\*What this id names:\* name unknown: Sonar finds a dataset through its transaction: add `--tx &lt;transaction-id&gt;` to have it named\. Check the committed dataset before approving/);
+    expect(textOf(first)).toMatch(
+      /\*What this id names:\* name unknown: Sonar finds a dataset through its transaction: add `--tx &lt;transaction-id&gt;` to have it named\. Check the committed dataset before approving/,
+    );
 
     sonar.failWith(503);
     await e2e.command(`retract committed-dataset ${DATASET_ID} --tx ${TX}`, 'UOTHER');

@@ -13,7 +13,9 @@ describe('rollback refusals, failures and the undo, end to end', () => {
     seedHistory(t.gocd, 'metapod');
     t.gocd.setRuns('to-prod', [{ pipeline: 'to-prod', counter: 10, upstream: ['metapod/42/release/1'], state: 'building' }]);
     const first = await t.e2e.command('rollback metapod');
-    expect(await answerTo(t.e2e, first.responseUrl)).toMatch(/^:warning: A `to-prod` run is in progress on GoCD \(#10, started .*\): http:\/\/127\.0\.0\.1:\d+\/go\/tab\/pipeline\/history\/to-prod\. Its deploy would race with the rollback/);
+    expect(await answerTo(t.e2e, first.responseUrl)).toMatch(
+      /^:warning: A `to-prod` run is in progress on GoCD \(#10, started .*\): http:\/\/127\.0\.0\.1:\d+\/go\/tab\/pipeline\/history\/to-prod\. Its deploy would race with the rollback/,
+    );
 
     t.gocd.setRuns('to-prod', [{ pipeline: 'to-prod', counter: 10, upstream: ['metapod/42/release/1'] }]);
     t.cfn.stacks.get('prod-global-k-metapod')!.status = 'UPDATE_IN_PROGRESS';
@@ -28,7 +30,9 @@ describe('rollback refusals, failures and the undo, end to end', () => {
     expect(textOf(sha.json as never)).toContain('`6c957ez` is not a commit SHA: give 7 to 40 hexadecimal characters');
     seedHistory(t.gocd, 'metapod');
     const unknown = await t.e2e.command('rollback nope');
-    expect(await answerTo(t.e2e, unknown.responseUrl)).toContain('Unknown service `nope`: there is no stack `prod-global-k-nope` and no `prod-SHARD-k-nope` stack. Check the name.');
+    expect(await answerTo(t.e2e, unknown.responseUrl)).toContain(
+      'Unknown service `nope`: there is no stack `prod-global-k-nope` and no `prod-SHARD-k-nope` stack. Check the name.',
+    );
     t.cfn.addStack('prod-global-k-metapod', { Version: 'abc1234', InstanceCount: '3' });
     const plain = await t.e2e.command('rollback metapod');
     expect(await answerTo(t.e2e, plain.responseUrl)).toContain('Stack `prod-global-k-metapod` has no Blue/Green parameters');
@@ -53,19 +57,39 @@ describe('rollback refusals, failures and the undo, end to end', () => {
     // A forged approval of the scale-down (right step id and fingerprint) runs nothing.
     const op = (await t.e2e.bot.store.listRecent(5)).find((o) => o.runbook === 'rollback')!;
     const scaleDown = op.plan.steps.find((s) => s.id === 'scale-down')!;
-    await t.e2e.post(blockAction({ userId: 'UAPP', actionId: 'op_approve', value: `${op.id}|scale-down|${stepFingerprint(scaleDown, op.plan.facts)}`, messageTs: gate.ts, channelId: CHANNEL, responseUrl: t.e2e.slack.newResponseUrl() }));
+    await t.e2e.post(
+      blockAction({
+        userId: 'UAPP',
+        actionId: 'op_approve',
+        value: `${op.id}|scale-down|${stepFingerprint(scaleDown, op.plan.facts)}`,
+        messageTs: gate.ts,
+        channelId: CHANNEL,
+        responseUrl: t.e2e.slack.newResponseUrl(),
+      }),
+    );
     await waitFor(() => t.e2e.ephemeralsFor('UAPP').find((m) => /already failed|failed/.test(m)), { what: 'refusal of the forged approval' });
     expect(t.cfn.mutatingCalls()).toEqual(['ExecuteChangeSet prod-global-k-metapod']);
     expect(t.cfn.requests.filter((r) => r.action === 'CreateChangeSet' && /scale-down/.test(r.params.ChangeSetName!))).toEqual([]);
 
     // The undo is its own operation in the thread, with its own preview and approval.
-    const undo = await waitFor(() => t.e2e.slack.threadReplies(CHANNEL, gate.ts).find((m) => /Undo the rollback of metapod/.test(textOf(m)) && buttonsOf(m).includes('op_approve')), { what: 'the undo plan at its gate', timeoutMs: 8000 });
+    const undo = await waitFor(
+      () => t.e2e.slack.threadReplies(CHANNEL, gate.ts).find((m) => /Undo the rollback of metapod/.test(textOf(m)) && buttonsOf(m).includes('op_approve')),
+      { what: 'the undo plan at its gate', timeoutMs: 8000 },
+    );
     expect(textOf(undo)).toContain(`GreenVersion        ${short(GOOD)} -&gt; ${short(OLDER)}`);
     expect(textOf(undo)).toContain('GreenInstanceCount  3 -&gt; 0');
     expect(t.cfn.mutatingCalls()).toHaveLength(1);
     await t.e2e.click(snapshot(undo), 'op_approve', 'UAPP');
-    await waitFor(() => (/Succeeded/.test(textOf(t.e2e.slack.message(CHANNEL, undo.ts)!)) ? true : undefined), { what: 'the undo to succeed', timeoutMs: 8000 });
-    expect(t.cfn.stacks.get('prod-global-k-metapod')!.parameters).toMatchObject({ BlueVersion: short(BAD), BlueInstanceCount: '3', GreenVersion: short(OLDER), GreenInstanceCount: '0' });
+    await waitFor(() => (/Succeeded/.test(textOf(t.e2e.slack.message(CHANNEL, undo.ts)!)) ? true : undefined), {
+      what: 'the undo to succeed',
+      timeoutMs: 8000,
+    });
+    expect(t.cfn.stacks.get('prod-global-k-metapod')!.parameters).toMatchObject({
+      BlueVersion: short(BAD),
+      BlueInstanceCount: '3',
+      GreenVersion: short(OLDER),
+      GreenInstanceCount: '0',
+    });
     expect(t.cfn.mutatingCalls()).toEqual(['ExecuteChangeSet prod-global-k-metapod', 'ExecuteChangeSet prod-global-k-metapod']);
   });
 
@@ -117,7 +141,9 @@ describe('rollback without GoCD configured', () => {
     const e2e = await startE2E({ env: { AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url } });
     try {
       const res = await e2e.command('rollback metapod');
-      expect(await answerTo(e2e, res.responseUrl)).toBe(':warning: `/runbook rollback` is disabled: `GOCD_URL` is not configured (GoCD). Ask whoever runs the bot to set it.');
+      expect(await answerTo(e2e, res.responseUrl)).toBe(
+        ':warning: `/runbook rollback` is disabled: `GOCD_URL` is not configured (GoCD). Ask whoever runs the bot to set it.',
+      );
       expect(cfn.requests).toEqual([]);
     } finally {
       await e2e.close();

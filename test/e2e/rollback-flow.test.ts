@@ -33,7 +33,11 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
     expect(t.cfn.actions()).toEqual(expect.arrayContaining(['DescribeStacks', 'GetTemplateSummary', 'CreateChangeSet', 'DescribeChangeSet']));
     const create = t.cfn.requests.find((r) => r.action === 'CreateChangeSet')!;
     expect(create.params).toMatchObject({ StackName: 'prod-global-k-metapod', UsePreviousTemplate: 'true', 'Capabilities.member.1': 'CAPABILITY_IAM' });
-    expect(Object.entries(create.params).filter(([k]) => /ParameterValue$/.test(k)).map(([, v]) => v)).toEqual([short(GOOD), '3']);
+    expect(
+      Object.entries(create.params)
+        .filter(([k]) => /ParameterValue$/.test(k))
+        .map(([, v]) => v),
+    ).toEqual([short(GOOD), '3']);
     expect(t.gocd.requests.every((r) => r.method === 'GET' && r.headers.authorization === 'bearer gocd-e2e-token')).toBe(true);
     expect(t.svc.requests).toEqual([]);
 
@@ -48,7 +52,12 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
     await t.e2e.bot.engine.idle();
     const scaleGate = snapshot(t.e2e.slack.message(CHANNEL, gate.ts)!);
     expect(t.cfn.mutatingCalls()).toEqual(['ExecuteChangeSet prod-global-k-metapod']);
-    expect(t.cfn.stacks.get('prod-global-k-metapod')!.parameters).toMatchObject({ GreenVersion: short(GOOD), GreenInstanceCount: '3', BlueVersion: short(BAD), BlueInstanceCount: '3' });
+    expect(t.cfn.stacks.get('prod-global-k-metapod')!.parameters).toMatchObject({
+      GreenVersion: short(GOOD),
+      GreenInstanceCount: '3',
+      BlueVersion: short(BAD),
+      BlueInstanceCount: '3',
+    });
     const thread = threadText(t.e2e, gate.ts);
     expect(thread).toMatch(/prod-global-k-metapod: GreenLaunchConfiguration UPDATE_(IN_PROGRESS|COMPLETE)/);
     expect(thread).toMatch(/Updated prod-global-k-metapod: UPDATE_COMPLETE/);
@@ -83,21 +92,37 @@ describe('rolling back a service from Slack, end to end (CloudFormation, GoCD an
     const text = textOf(gate);
     for (const shard of ['s0', 's1', 's2']) expect(text).toContain(`prod-${shard}-k-correnteza: resource changes`);
     expect(text).toContain('GreenInstanceCount  0 -&gt; 2');
-    expect(t.cfn.requests.filter((r) => r.action === 'CreateChangeSet').map((r) => r.params.StackName)).toEqual(['prod-s0-k-correnteza', 'prod-s1-k-correnteza', 'prod-s2-k-correnteza']);
+    expect(t.cfn.requests.filter((r) => r.action === 'CreateChangeSet').map((r) => r.params.StackName)).toEqual([
+      'prod-s0-k-correnteza',
+      'prod-s1-k-correnteza',
+      'prod-s2-k-correnteza',
+    ]);
     expect(t.cfn.mutatingCalls()).toEqual([]);
 
     await t.e2e.click(gate, 'op_approve', 'UAPP');
     await planAt(t.e2e, gate.ts, /Needs 2 more approvals/);
-    expect(t.cfn.mutatingCalls()).toEqual(['ExecuteChangeSet prod-s0-k-correnteza', 'ExecuteChangeSet prod-s1-k-correnteza', 'ExecuteChangeSet prod-s2-k-correnteza']);
+    expect(t.cfn.mutatingCalls()).toEqual([
+      'ExecuteChangeSet prod-s0-k-correnteza',
+      'ExecuteChangeSet prod-s1-k-correnteza',
+      'ExecuteChangeSet prod-s2-k-correnteza',
+    ]);
     expect(new Set(t.svc.requests)).toEqual(new Set(['s0/correnteza', 's1/correnteza', 's2/correnteza']));
-    for (const shard of ['s0', 's1', 's2']) expect(t.cfn.stacks.get(`prod-${shard}-k-correnteza`)!.parameters).toMatchObject({ GreenVersion: short(GOOD), GreenInstanceCount: '2' });
+    for (const shard of ['s0', 's1', 's2'])
+      expect(t.cfn.stacks.get(`prod-${shard}-k-correnteza`)!.parameters).toMatchObject({ GreenVersion: short(GOOD), GreenInstanceCount: '2' });
   });
 
   it('--shard picks shards, and an unknown shard is refused with the shards that exist', async () => {
     for (const shard of ['s0', 's1']) t.cfn.addStack(`prod-${shard}-k-correnteza`, blueGreen(BAD, OLDER));
     seedHistory(t.gocd, 'correnteza');
     const res = await t.e2e.command('rollback correnteza --shard s1 --shard s9');
-    const answer = await waitFor(() => t.e2e.slack.responsesTo(res.responseUrl).map((r) => textOf(r as never)).join('\n'), { what: 'refusal' });
+    const answer = await waitFor(
+      () =>
+        t.e2e.slack
+          .responsesTo(res.responseUrl)
+          .map((r) => textOf(r as never))
+          .join('\n'),
+      { what: 'refusal' },
+    );
     expect(answer).toContain('`correnteza` has no stack on shard `s9` (looked for `prod-s9-k-correnteza`). Shards found: `s0`, `s1`.');
     expect(t.cfn.actions().filter((a) => a !== 'DescribeStacks' && a !== 'ListStacks')).toEqual([]);
 
@@ -117,11 +142,30 @@ describe('choosing another build and changing the world under an approval', () =
 
   /** The block_actions payload Slack sends when someone picks `label` in the plan's select menu. */
   function pick(message: EmulatedMessage, label: RegExp, userId: string, forgeValue?: string): string {
-    const menu = message.blocks!.flatMap((b) => (b.elements as Record<string, unknown>[] | undefined) ?? []).find((e) => e.action_id === 'rollback_pick_build')!;
+    const menu = message
+      .blocks!.flatMap((b) => (b.elements as Record<string, unknown>[] | undefined) ?? [])
+      .find((e) => e.action_id === 'rollback_pick_build')!;
     const option = (menu.options as { text: { text: string }; value: string }[]).find((o) => label.test(o.text.text))!;
-    const payload = blockActionPayload({ userId, actionId: 'rollback_pick_build', value: '', messageTs: message.ts, channelId: CHANNEL, responseUrl: t.e2e.slack.newResponseUrl(), messageBlocks: message.blocks });
+    const payload = blockActionPayload({
+      userId,
+      actionId: 'rollback_pick_build',
+      value: '',
+      messageTs: message.ts,
+      channelId: CHANNEL,
+      responseUrl: t.e2e.slack.newResponseUrl(),
+      messageBlocks: message.blocks,
+    });
     const selected = forgeValue === undefined ? option : { ...option, value: forgeValue };
-    payload.actions = [{ type: 'static_select', action_id: 'rollback_pick_build', block_id: 'actions', selected_option: selected, placeholder: menu.placeholder, action_ts: '1700000000.000100' }];
+    payload.actions = [
+      {
+        type: 'static_select',
+        action_id: 'rollback_pick_build',
+        block_id: 'actions',
+        selected_option: selected,
+        placeholder: menu.placeholder,
+        action_ts: '1700000000.000100',
+      },
+    ];
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   }
 
@@ -131,10 +175,15 @@ describe('choosing another build and changing the world under an approval', () =
     const res = await t.e2e.post(pick(gate, /^#40 01de01d/, 'UREQ'));
     expect(res.status).toBe(200);
     await planAt(t.e2e, gate.ts, /Cancelled/);
-    const fresh = await waitFor(() => t.e2e.slack.threadReplies(CHANNEL, gate.ts).find((m) => /Roll back metapod to 01de01d/.test(textOf(m)) && buttonsOf(m).includes('op_approve')), { what: 'the new plan in the thread', timeoutMs: 8000 });
+    const fresh = await waitFor(
+      () => t.e2e.slack.threadReplies(CHANNEL, gate.ts).find((m) => /Roll back metapod to 01de01d/.test(textOf(m)) && buttonsOf(m).includes('op_approve')),
+      { what: 'the new plan in the thread', timeoutMs: 8000 },
+    );
     expect(textOf(fresh)).toContain('asked for with --to (build #40 of `metapod`)');
     // The old plan's change set is gone; only the fresh plan's remains.
-    await waitFor(() => /:broom: Deleted the change set prepared for prod-global-k-metapod/.test(threadText(t.e2e, gate.ts)), { what: 'the old change set deleted' });
+    await waitFor(() => /:broom: Deleted the change set prepared for prod-global-k-metapod/.test(threadText(t.e2e, gate.ts)), {
+      what: 'the old change set deleted',
+    });
     const freshId = /`(op-[a-z0-9]{8})`/.exec(textOf(fresh))![1]!;
     expect([...t.cfn.stacks.get('prod-global-k-metapod')!.changeSets.keys()]).toEqual([expect.stringContaining(freshId)]);
     expect(textOf(fresh)).toContain(`GreenVersion        ${short(OLDER)} -&gt; ${short(OLDER)}`);
@@ -163,7 +212,9 @@ describe('choosing another build and changing the world under an approval', () =
     expect(stack.changeSets.size).toBe(1);
     await t.e2e.click(gate, 'op_cancel', 'UREQ');
     await planAt(t.e2e, gate.ts, /Cancelled/);
-    await waitFor(() => /:broom: Deleted the change set prepared for prod-global-k-metapod and never executed/.test(threadText(t.e2e, gate.ts)), { what: 'the clean-up note' });
+    await waitFor(() => /:broom: Deleted the change set prepared for prod-global-k-metapod and never executed/.test(threadText(t.e2e, gate.ts)), {
+      what: 'the clean-up note',
+    });
     expect(stack.changeSets.size).toBe(0);
     expect(t.cfn.actions().filter((a) => a === 'DeleteChangeSet')).toHaveLength(1);
     expect(t.cfn.mutatingCalls().filter((c) => c.startsWith('ExecuteChangeSet'))).toEqual([]);

@@ -24,7 +24,14 @@ export const FAST_TIMING: RollbackTiming = {
 
 /** Parameters of a blue/green stack where Blue serves `live` with 3 instances and Green is idle on `idle`. */
 export function blueGreen(live: string, idle: string, liveCount = 3): Record<string, string> {
-  return { Environment: 'prod', BlueVersion: short(live), BlueInstanceCount: String(liveCount), GreenVersion: short(idle), GreenInstanceCount: '0', Subnets: 'subnet-a,subnet-b' };
+  return {
+    Environment: 'prod',
+    BlueVersion: short(live),
+    BlueInstanceCount: String(liveCount),
+    GreenVersion: short(idle),
+    GreenInstanceCount: '0',
+    Subnets: 'subnet-a,subnet-b',
+  };
 }
 
 export interface RollbackE2E {
@@ -110,5 +117,12 @@ export function threadText(e2e: E2E, ts: string): string {
 
 /** The ephemeral answer to a command (sent on its response_url). */
 export function answerTo(e2e: E2E, responseUrl: string): Promise<string> {
-  return waitFor(() => e2e.slack.responsesTo(responseUrl).map((r) => textOf(r as never)).join('\n') || undefined, { what: 'the ephemeral answer', timeoutMs: 8000 });
+  return waitFor(
+    () =>
+      e2e.slack
+        .responsesTo(responseUrl)
+        .map((r) => textOf(r as never))
+        .join('\n') || undefined,
+    { what: 'the ephemeral answer', timeoutMs: 8000 },
+  );
 }

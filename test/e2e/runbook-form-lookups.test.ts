@@ -30,7 +30,14 @@ interface Rig {
 async function startRig(table: Record<string, LookupFn>): Promise<Rig> {
   const slack = await startSlackEmulator();
   const receiver = new HTTPReceiver({ signingSecret: SECRET });
-  const app = new App({ token: 'xoxb-form-lookups', receiver, clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }, tokenVerificationEnabled: false, botId: 'BBOT', botUserId: 'UBOT' });
+  const app = new App({
+    token: 'xoxb-form-lookups',
+    receiver,
+    clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } },
+    tokenVerificationEnabled: false,
+    botId: 'BBOT',
+    botUserId: 'UBOT',
+  });
   const proposed: ProposeRequest[] = [];
   const engine = { propose: (req: ProposeRequest) => Promise.resolve(proposed.push(req)).then(() => ({ id: 'op-test0001', runbook: req.runbook }) as never) };
   const runbooks: RunbookRegistry = new Map([['reindex', reindexRunbook()]]);
@@ -90,21 +97,40 @@ describe('runbook form lookups', () => {
     expect(block(view, 'arg:service')).toMatchObject({ optional: false });
 
     // The typed value is validated like any other and written back as the command's words.
-    const bad = await rig.post(submitView(view, { 'arg:service': { text: 'Analytics!' }, 'arg:mode': { option: 'full' }, 'form:channel': { conversation: 'CDATAENG' } }, 'UREQ'));
+    const bad = await rig.post(
+      submitView(view, { 'arg:service': { text: 'Analytics!' }, 'arg:mode': { option: 'full' }, 'form:channel': { conversation: 'CDATAENG' } }, 'UREQ'),
+    );
     expect(bad.json).toEqual({ response_action: 'errors', errors: { 'arg:service': expect.stringMatching(/^Service: lowercase letters/) } });
-    const ok = await rig.post(submitView(view, { 'arg:service': { text: 'analytics' }, 'arg:mode': { option: 'full' }, 'arg:table': { option: 'prod-s0-analytics-datomic' }, 'arg:reason': { text: 'index drift' }, 'form:channel': { conversation: 'CDATAENG' } }, 'UREQ'));
+    const ok = await rig.post(
+      submitView(
+        view,
+        {
+          'arg:service': { text: 'analytics' },
+          'arg:mode': { option: 'full' },
+          'arg:table': { option: 'prod-s0-analytics-datomic' },
+          'arg:reason': { text: 'index drift' },
+          'form:channel': { conversation: 'CDATAENG' },
+        },
+        'UREQ',
+      ),
+    );
     expect(ok.status).toBe(200);
     expect(ok.json).toBeUndefined();
     await waitFor(() => rig.proposed.length === 1, { what: 'the proposal' });
     // What the slash command `/runbook reindex analytics --mode full --table … --reason …` would parse.
     const command = reindexRunbook().parse(['analytics', '--mode', 'full', '--table', 'prod-s0-analytics-datomic', '--reason', 'index drift']);
     expect(command).toEqual({ ok: true, value: { service: 'analytics', mode: 'full', table: 'prod-s0-analytics-datomic', reason: 'index drift' } });
-    expect(rig.proposed).toEqual([{ runbook: 'reindex', requester: 'UREQ', input: command.ok && command.value, location: { channel: 'CDATAENG', team: 'T0001' } }]);
+    expect(rig.proposed).toEqual([
+      { runbook: 'reindex', requester: 'UREQ', input: command.ok && command.value, location: { channel: 'CDATAENG', team: 'T0001' } },
+    ]);
   });
 
-  it('a failing lookup says why; more than 100 choices are cut to Slack\'s 100 and the form says so', async () => {
+  it("a failing lookup says why; more than 100 choices are cut to Slack's 100 and the form says so", async () => {
     const many = Array.from({ length: 130 }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
-    rig = await startRig({ services: () => Promise.resolve(many), 'datomic-tables': () => Promise.reject(new Error('DynamoDB answered AccessDeniedException')) });
+    rig = await startRig({
+      services: () => Promise.resolve(many),
+      'datomic-tables': () => Promise.reject(new Error('DynamoDB answered AccessDeniedException')),
+    });
     const view = await openAndPick(rig);
     const options = block(view, 'arg:service')?.element?.options ?? [];
     expect(options).toHaveLength(100);

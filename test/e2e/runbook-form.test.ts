@@ -45,7 +45,10 @@ describe('runbook form (modal)', () => {
     const kind = block(view, 'arg:kind')!;
     expect(kind).toMatchObject({ type: 'input', optional: false, label: { text: 'Kind' }, element: { type: 'static_select', action_id: 'value' } });
     expect((kind.element as { options: { value: string }[] }).options.map((o) => o.value)).toEqual(['attribute', 'indexed-attribute', 'committed-dataset']);
-    expect(block(view, 'arg:id')).toMatchObject({ element: { type: 'plain_text_input', placeholder: { text: '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60' } }, hint: { type: 'plain_text' } });
+    expect(block(view, 'arg:id')).toMatchObject({
+      element: { type: 'plain_text_input', placeholder: { text: '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60' } },
+      hint: { type: 'plain_text' },
+    });
     // Opened in a channel: the plan goes there, so no channel is asked for.
     expect(block(view, 'form:channel')).toBeUndefined();
     expect(JSON.parse(String(view.view.private_metadata))).toEqual({ runbook: 'retract', channel: CHANNEL });
@@ -67,9 +70,15 @@ describe('runbook form (modal)', () => {
   it('refuses, in the modal, a submission whose runbook is unknown or whose metadata was tampered with', async () => {
     const view = await pick(e2e, await openByCommand(e2e), 'retract');
     const stale = { ...view, view: { ...view.view, private_metadata: JSON.stringify({ runbook: 'no-such-runbook', channel: CHANNEL }) } };
-    expect((await e2e.post(submitView(stale, { 'arg:id': { text: DATASET_ID } }, 'UREQ'))).json).toEqual({ response_action: 'errors', errors: { 'form:runbook': expect.stringMatching(/out of date/) } });
+    expect((await e2e.post(submitView(stale, { 'arg:id': { text: DATASET_ID } }, 'UREQ'))).json).toEqual({
+      response_action: 'errors',
+      errors: { 'form:runbook': expect.stringMatching(/out of date/) },
+    });
     const forged = { ...view, view: { ...view.view, private_metadata: '{"runbook":"retract","channel":"https://evil"}' } };
-    expect((await e2e.post(submitView(forged, { 'arg:id': { text: DATASET_ID } }, 'UREQ'))).json).toMatchObject({ response_action: 'errors', errors: { 'form:runbook': expect.any(String) } });
+    expect((await e2e.post(submitView(forged, { 'arg:id': { text: DATASET_ID } }, 'UREQ'))).json).toMatchObject({
+      response_action: 'errors',
+      errors: { 'form:runbook': expect.any(String) },
+    });
     expect(await e2e.bot.store.listRecent(5)).toEqual([]);
   });
 
@@ -122,9 +131,16 @@ describe('runbook form (modal)', () => {
     expect(block(view, 'form:channel')).toMatchObject({ element: { type: 'conversations_select' } });
     const noChannel = await e2e.post(submitView(view, { 'arg:kind': { option: 'attribute' }, 'arg:id': { text: DATASET_ID } }, 'UREQ'));
     expect(noChannel.json).toEqual({ response_action: 'errors', errors: { 'form:channel': expect.any(String) } });
-    await e2e.post(submitView(view, { 'arg:kind': { option: 'attribute' }, 'arg:id': { text: DATASET_ID }, 'form:channel': { conversation: CHANNEL } }, 'UREQ'));
+    await e2e.post(
+      submitView(view, { 'arg:kind': { option: 'attribute' }, 'arg:id': { text: DATASET_ID }, 'form:channel': { conversation: CHANNEL } }, 'UREQ'),
+    );
     expect(textOf(await e2e.planMessage())).toContain(DATASET_ID);
     const [op] = await e2e.bot.store.listRecent(1);
-    expect(op).toMatchObject({ runbook: 'retract', requester: 'UREQ', input: { kind: 'attribute', id: DATASET_ID }, location: { channel: CHANNEL, team: 'T0001' } });
+    expect(op).toMatchObject({
+      runbook: 'retract',
+      requester: 'UREQ',
+      input: { kind: 'attribute', id: DATASET_ID },
+      location: { channel: CHANNEL, team: 'T0001' },
+    });
   });
 });

@@ -19,7 +19,9 @@ describe('graceful shutdown on SIGTERM', () => {
     });
     fakes.children.push(bot);
     const send = (body: string) => postToSlackEndpoint(`${bot.url}/slack/events`, body, { secret: SIGNING_SECRET });
-    await send(slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: fakes.slack.newResponseUrl() }));
+    await send(
+      slashCommand({ text: `retract committed-dataset ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: fakes.slack.newResponseUrl() }),
+    );
     const plan = structuredClone(await waitFor(() => fakes.slack.topLevel(CHANNEL)[0], { what: 'the plan message' }));
     await send(clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: fakes.slack.newResponseUrl() }));
     await waitFor(() => fakes.metapod.requests.length === 1, { what: 'the Metapod request' });
@@ -31,14 +33,17 @@ describe('graceful shutdown on SIGTERM', () => {
     const { bot, planTs } = await runningRetraction('20s');
     const exit = bot.kill('SIGTERM');
     // New work is refused while the step drains: the listener is closed.
-    await waitFor(async () => {
-      try {
-        await fetch(`${bot.url}/healthz`);
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, { what: 'the listener to close' });
+    await waitFor(
+      async () => {
+        try {
+          await fetch(`${bot.url}/healthz`);
+          return undefined;
+        } catch {
+          return true;
+        }
+      },
+      { what: 'the listener to close' },
+    );
     expect(await exit).toBe(0);
     await messageShowing(fakes.slack, planTs, /Succeeded/);
     expect(fakes.metapod.requests).toHaveLength(1);

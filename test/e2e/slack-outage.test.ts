@@ -5,7 +5,14 @@ import { CHANNEL, textOf, useE2E } from './harness';
 // Datasets for the retract plans (any UUID; retract's plan needs no backend call).
 const ids = Array.from({ length: 6 }, (_, i) => `5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f6${i}`);
 const statusAnswer = (slack: ReturnType<typeof useE2E>['slack'], url: string) =>
-  waitFor(() => slack.responsesTo(url).map((b) => JSON.stringify(b)).find((b) => /operations|No operations/i.test(b)), { what: 'the status answer on response_url' });
+  waitFor(
+    () =>
+      slack
+        .responsesTo(url)
+        .map((b) => JSON.stringify(b))
+        .find((b) => /operations|No operations/i.test(b)),
+    { what: 'the status answer on response_url' },
+  );
 
 describe('Slack API hanging for plan posts', () => {
   // Long attempt deadline: the hang ends before it, so the held calls are answered when Slack recovers.
@@ -61,6 +68,9 @@ describe('a backend hanging for some commands', () => {
     // The tables do not exist: each command gets its own ephemeral refusal once DynamoDB answers.
     await waitFor(() => waiting.length === 5, { what: 'five DescribeTable calls waiting' });
     releaseDynamo();
-    await waitFor(() => e2e.slack.responses.filter((r) => /svc\d/.test(JSON.stringify(r.body))).length === 5, { timeoutMs: 10_000, what: 'the datomic answers' });
+    await waitFor(() => e2e.slack.responses.filter((r) => /svc\d/.test(JSON.stringify(r.body))).length === 5, {
+      timeoutMs: 10_000,
+      what: 'the datomic answers',
+    });
   });
 });

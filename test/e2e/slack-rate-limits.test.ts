@@ -54,7 +54,10 @@ describe('a storm over 20 different alarms against Slack rate limits', () => {
     for (let round = 0; round < 2; round++) for (const t of tables) expect((await e2e.post(alarmPost(t).body)).status).toBe(200);
 
     for (const [i, first] of firsts.entries()) {
-      await waitFor(() => e2e.slack.threadReplies(CHANNEL, first.ts).find((m) => buttonsOf(m).includes('op_approve')), { timeoutMs: 60_000, what: `the plan for ${tables[i]}` });
+      await waitFor(() => e2e.slack.threadReplies(CHANNEL, first.ts).find((m) => buttonsOf(m).includes('op_approve')), {
+        timeoutMs: 60_000,
+        what: `the plan for ${tables[i]}`,
+      });
       await waitFor(() => e2e.slack.threadReplies(CHANNEL, first.ts).find((m) => /Recognised/.test(m.text) && /Fired again \*2 times\*/.test(m.text)), {
         timeoutMs: 30_000,
         what: `the counter of ${tables[i]}`,
@@ -71,7 +74,10 @@ describe('a storm over 20 different alarms against Slack rate limits', () => {
     const posts = tables.slice(0, 4).map((t) => alarmPost(t));
     for (const post of posts) await e2e.post(post.body);
     for (const post of posts) {
-      await waitFor(() => e2e.slack.threadReplies(CHANNEL, post.ts).find((m) => buttonsOf(m).includes('op_approve')), { timeoutMs: 60_000, what: 'the plan after 429s' });
+      await waitFor(() => e2e.slack.threadReplies(CHANNEL, post.ts).find((m) => buttonsOf(m).includes('op_approve')), {
+        timeoutMs: 60_000,
+        what: 'the plan after 429s',
+      });
     }
     expect(e2e.slack.faults.rateLimited.length).toBeGreaterThan(0);
     expect(e2e.logs.some((l) => l.includes('waiting as Retry-After says'))).toBe(true);

@@ -49,7 +49,13 @@ describe('a store whose every call takes 1.5 s (HTTP mode)', () => {
   }
 
   it('acks a command and its retry before any store call ends; the plan follows, once', async () => {
-    const body = slashCommand({ text: `retract attribute ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl(), triggerId: '1700000000.18.slow' });
+    const body = slashCommand({
+      text: `retract attribute ${DATASET_ID}`,
+      userId: 'UREQ',
+      channelId: CHANNEL,
+      responseUrl: slack.newResponseUrl(),
+      triggerId: '1700000000.18.slow',
+    });
     const [first, retry] = await Promise.all([
       timed(a, 'command', body),
       timed(b, 'retry', body, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }),
@@ -69,7 +75,10 @@ describe('a store whose every call takes 1.5 s (HTTP mode)', () => {
   it('acks an approval click before any store call ends, and runs the step once', async () => {
     const plan = snapshot(slack.topLevel(CHANNEL).at(-1)!);
     const click = clickButton(plan, 'op_approve', { userId: 'UAPP', responseUrl: slack.newResponseUrl(), triggerId: '1700000000.18.click' });
-    const responses = await Promise.all([timed(a, 'click', click), timed(b, 'click-retry', click, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })]);
+    const responses = await Promise.all([
+      timed(a, 'click', click),
+      timed(b, 'click-retry', click, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }),
+    ]);
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
     expect(callsEndedBefore(timeline, 'sent:click', 'ack:click')).toEqual([]);
     expect(callsEndedBefore(timeline, 'sent:click-retry', 'ack:click-retry')).toEqual([]);
@@ -113,7 +122,9 @@ describe('a store whose every call takes 1.5 s (Socket Mode)', () => {
   });
 
   it('acks a command envelope before any store call ends, and the plan follows', async () => {
-    const payload = Object.fromEntries(new URLSearchParams(slashCommand({ text: `retract attribute ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() })));
+    const payload = Object.fromEntries(
+      new URLSearchParams(slashCommand({ text: `retract attribute ${DATASET_ID}`, userId: 'UREQ', channelId: CHANNEL, responseUrl: slack.newResponseUrl() })),
+    );
     timeline.push('sent:command');
     expect(await socket.send('slash_commands', payload)).toEqual({});
     timeline.push('ack:command');

@@ -54,7 +54,7 @@ describe('Socket Mode (SLACK_APP_TOKEN set), end to end over a real WebSocket', 
     expect(slack.calls.filter((c) => c.method !== 'apps.connections.open').every((c) => c.token === BOT_TOKEN)).toBe(true);
   });
 
-  it('plans, refuses the requester, runs once on a colleague\'s approval and reports the result', async () => {
+  it("plans, refuses the requester, runs once on a colleague's approval and reports the result", async () => {
     const ack = await socket.send('slash_commands', commandPayload(slack, `retract committed-dataset ${DATASET_ID}`));
     expect(ack).toEqual({});
 
@@ -69,10 +69,13 @@ describe('Socket Mode (SLACK_APP_TOKEN set), end to end over a real WebSocket', 
 
     // A colleague approves: exactly one request, and the plan message ends in Succeeded with no buttons.
     expect(await socket.send('interactive', clickPayload(slack, plan, 'op_approve', 'UAPP'))).toEqual({});
-    const done = await waitFor(() => {
-      const m = slack.message(CHANNEL, plan.ts);
-      return m && /Succeeded/.test(textOf(m)) ? m : undefined;
-    }, { what: 'the plan message to show success' });
+    const done = await waitFor(
+      () => {
+        const m = slack.message(CHANNEL, plan.ts);
+        return m && /Succeeded/.test(textOf(m)) ? m : undefined;
+      },
+      { what: 'the plan message to show success' },
+    );
     await e2e.bot.engine.idle();
     expect(metapod.requests).toHaveLength(1);
     expect(metapod.requests[0]).toMatchObject({ method: 'POST', path: `/api/migrations/retract/committed-dataset/${DATASET_ID}`, body: '' });
@@ -119,9 +122,9 @@ describe('Socket Mode start-up failures', () => {
     const [slack, socket] = await Promise.all([startSlackEmulator(), startSocketModeServer({ sendHello: false })]);
     slack.setSocketModeUrl(socket.url);
     try {
-      await expect(startE2E({ slack, env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '' }, overrides: { socketStartTimeoutMs: 300 } })).rejects.toThrow(
-        /Could not open a Socket Mode connection within 0\.3 s\. Check SLACK_APP_TOKEN/,
-      );
+      await expect(
+        startE2E({ slack, env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '' }, overrides: { socketStartTimeoutMs: 300 } }),
+      ).rejects.toThrow(/Could not open a Socket Mode connection within 0\.3 s\. Check SLACK_APP_TOKEN/);
       // The WebSocket the client opened was closed again, not left dangling.
       await waitFor(() => socket.openClients() === 0, { what: 'the abandoned socket to close' });
     } finally {

@@ -49,7 +49,13 @@ describe('exporting the timeline of a multi-step operation', () => {
     expect(menu).toContain('"action_id":"op_export"');
     const payload = blockActionPayload({ userId: 'UAPP', actionId: 'op_export', value: '', messageTs: done.ts, responseUrl: t.e2e.slack.newResponseUrl() });
     const action = payload.actions[0]!;
-    payload.actions[0] = { action_id: 'op_export', block_id: `op_finished_${op!.id}`, type: 'overflow', selected_option: { text: { type: 'plain_text', text: 'Export timeline' }, value: `export|${op!.id}` }, action_ts: action.action_ts };
+    payload.actions[0] = {
+      action_id: 'op_export',
+      block_id: `op_finished_${op!.id}`,
+      type: 'overflow',
+      selected_option: { text: { type: 'plain_text', text: 'Export timeline' }, value: `export|${op!.id}` },
+      action_ts: action.action_ts,
+    };
     await t.e2e.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
     const exporters = async () => (await t.e2e.bot.store.auditTrail(op!.id)).filter((a) => a.detail.export === 'timeline').map((a) => a.actor);
     await waitFor(async () => (await exporters()).length === 2, { what: 'the second export' });

@@ -14,7 +14,9 @@ describe('a voided approval says what changed', () => {
     // Someone scales the live color by hand between the preview and the approval.
     t.cfn.stacks.get('prod-global-k-metapod')!.parameters.BlueInstanceCount = '5';
     await t.e2e.click(gate, 'op_approve', 'UAPP');
-    const notice = await waitFor(() => t.e2e.slack.threadReplies(CHANNEL, gate.ts).find((m) => /plan changed since it was approved/.test(textOf(m))), { what: 'the plan-changed notice' });
+    const notice = await waitFor(() => t.e2e.slack.threadReplies(CHANNEL, gate.ts).find((m) => /plan changed since it was approved/.test(textOf(m))), {
+      what: 'the plan-changed notice',
+    });
     const text = textOf(notice);
     expect(text).toContain('*What changed* (approved -&gt; now)');
     // The exact facts, with their old and new values: the live color's count, and the change set made obsolete.

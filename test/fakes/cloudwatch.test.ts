@@ -19,15 +19,35 @@ describe('the CloudWatch fake, driven by the real SDK client through our adapter
   });
 
   const window = { start: new Date('2026-11-24T00:00:00Z'), end: new Date('2026-11-24T00:05:00Z'), periodSeconds: 60 };
-  const query = (id: string, metricName: string, dimensions: Record<string, string>) => ({ id, namespace: 'AWS/DynamoDB', metricName, dimensions, stat: 'Sum' as const });
+  const query = (id: string, metricName: string, dimensions: Record<string, string>) => ({
+    id,
+    namespace: 'AWS/DynamoDB',
+    metricName,
+    dimensions,
+    stat: 'Sum' as const,
+  });
 
   it('answers GetMetricData per metric and dimensions, with the timestamps of the window', async () => {
     fake.setSeries('ReadThrottleEvents', [0, 5, 2], { TableName: 't' });
     fake.setSeries('ReadThrottleEvents', [9], { TableName: 't', GlobalSecondaryIndexName: 'g' });
-    const res = await cw.getMetricData([query('a', 'ReadThrottleEvents', { TableName: 't' }), query('b', 'ReadThrottleEvents', { TableName: 't', GlobalSecondaryIndexName: 'g' }), query('c', 'WriteThrottleEvents', { TableName: 't' })], window);
-    expect(res.map((s) => [s.id, s.values])).toEqual([['a', [0, 5, 2]], ['b', [9]], ['c', []]]);
+    const res = await cw.getMetricData(
+      [
+        query('a', 'ReadThrottleEvents', { TableName: 't' }),
+        query('b', 'ReadThrottleEvents', { TableName: 't', GlobalSecondaryIndexName: 'g' }),
+        query('c', 'WriteThrottleEvents', { TableName: 't' }),
+      ],
+      window,
+    );
+    expect(res.map((s) => [s.id, s.values])).toEqual([
+      ['a', [0, 5, 2]],
+      ['b', [9]],
+      ['c', []],
+    ]);
     expect(res[0]!.timestamps.map((t) => t.toISOString())).toEqual(['2026-11-24T00:00:00.000Z', '2026-11-24T00:01:00.000Z', '2026-11-24T00:02:00.000Z']);
-    expect(fake.requests[0]).toMatchObject({ operation: 'GetMetricData', body: { StartTime: window.start.getTime() / 1000, EndTime: window.end.getTime() / 1000 } });
+    expect(fake.requests[0]).toMatchObject({
+      operation: 'GetMetricData',
+      body: { StartTime: window.start.getTime() / 1000, EndTime: window.end.getTime() / 1000 },
+    });
   });
 
   it('returns the PNG bytes of GetMetricWidgetImage', async () => {

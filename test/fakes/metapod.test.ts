@@ -105,8 +105,8 @@ describe('Metapod fake', () => {
   });
 
   it('lets waitFor time out with a descriptive error when nothing arrives', async () => {
-    await expect(
-      waitFor(() => metapod.requests.length > 0, { timeoutMs: 100, what: 'a retract request' }),
-    ).rejects.toThrow('Timed out after 100ms waiting for a retract request');
+    await expect(waitFor(() => metapod.requests.length > 0, { timeoutMs: 100, what: 'a retract request' })).rejects.toThrow(
+      'Timed out after 100ms waiting for a retract request',
+    );
   });
 });

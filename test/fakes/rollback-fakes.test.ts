@@ -7,7 +7,10 @@ describe('the rollback fakes are strict', () => {
   it('CloudFormation: an unknown action, an unsigned request or a wrong version is recorded and answered like AWS', async () => {
     const cfn = await startCloudFormationFake();
     try {
-      const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=x' }) => fetch(cfn.url, { method: 'POST', headers, body });
+      const post = (
+        body: string,
+        headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=x' },
+      ) => fetch(cfn.url, { method: 'POST', headers, body });
       const res = await post('Action=UpdateTerminationProtection&Version=2010-05-15&StackName=x');
       expect(res.status).toBe(400);
       expect(await res.text()).toContain('<Code>InvalidAction</Code>');
@@ -22,7 +25,9 @@ describe('the rollback fakes are strict', () => {
   });
 
   it('CloudFormation XML helpers: member lists in order, errors in the AWS shape', () => {
-    const form = new URLSearchParams('Parameters.member.2.ParameterKey=B&Parameters.member.1.ParameterKey=A&Parameters.member.1.UsePreviousValue=true&Capabilities.member.1=CAPABILITY_IAM');
+    const form = new URLSearchParams(
+      'Parameters.member.2.ParameterKey=B&Parameters.member.1.ParameterKey=A&Parameters.member.1.UsePreviousValue=true&Capabilities.member.1=CAPABILITY_IAM',
+    );
     expect(formList(form, 'Parameters')).toEqual([{ ParameterKey: 'A', UsePreviousValue: 'true' }, { ParameterKey: 'B' }]);
     expect(formList(form, 'Capabilities')).toEqual([{ _: 'CAPABILITY_IAM' }]);
     expect(queryError('Sender', 'ValidationError', 'Stack <x> does not exist', 'r1')).toBe(

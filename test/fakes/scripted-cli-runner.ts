@@ -4,7 +4,10 @@ import type { CliRunner, CliRunOptions, CliRunResult } from '../../src/actions/c
 /** A runner that prints scripted output without starting anything, and records what it was asked to run. */
 export class ScriptedRunner implements CliRunner {
   runs: PreparedCommand[] = [];
-  constructor(public output: string[] = ['ok'], public exitCode = 0) {}
+  constructor(
+    public output: string[] = ['ok'],
+    public exitCode = 0,
+  ) {}
   binPath(bin: 'sabesp' | 'nu'): string {
     return `/opt/bin/${bin}`;
   }
@@ -12,6 +15,15 @@ export class ScriptedRunner implements CliRunner {
     this.runs.push(command);
     for (const line of this.output) options.onOutput?.(`${line}\n`);
     const output = this.output.map((l) => `${l}\n`).join('');
-    return Promise.resolve({ command, binPath: this.binPath(command.bin), exitCode: this.exitCode, signal: null, ended: 'exited', durationMs: 1200, output, totalBytes: output.length });
+    return Promise.resolve({
+      command,
+      binPath: this.binPath(command.bin),
+      exitCode: this.exitCode,
+      signal: null,
+      ended: 'exited',
+      durationMs: 1200,
+      output,
+      totalBytes: output.length,
+    });
   }
 }

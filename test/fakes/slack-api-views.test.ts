@@ -20,11 +20,15 @@ describe('Slack Web API emulator: views.publish', () => {
   });
 
   it('refuses a view that is not a Home view, or more than 100 blocks, like Slack', async () => {
-    await expect(client.views.publish({ user_id: 'UALICE', view: { type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: [] } })).rejects.toMatchObject({
+    await expect(
+      client.views.publish({ user_id: 'UALICE', view: { type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: [] } }),
+    ).rejects.toMatchObject({
       data: { error: 'invalid_arguments' },
     });
     const many = Array.from({ length: 101 }, () => ({ type: 'divider' as const }));
-    await expect(client.views.publish({ user_id: 'UALICE', view: { type: 'home', blocks: many } })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    await expect(client.views.publish({ user_id: 'UALICE', view: { type: 'home', blocks: many } })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
     expect(emu.homeViews.size).toBe(0);
   });
 });

@@ -86,9 +86,7 @@ describe('Slack Web API emulator', () => {
   it('records ephemerals', async () => {
     const res = await client.chat.postEphemeral({ channel: 'CDATAENG', user: 'UREQ', text: 'only you', thread_ts: '1.2' });
     expect(res.ok).toBe(true);
-    expect(emu.ephemerals).toEqual([
-      { channel: 'CDATAENG', user: 'UREQ', text: 'only you', thread_ts: '1.2', message_ts: res.message_ts },
-    ]);
+    expect(emu.ephemerals).toEqual([{ channel: 'CDATAENG', user: 'UREQ', text: 'only you', thread_ts: '1.2', message_ts: res.message_ts }]);
     expect(emu.messages).toHaveLength(0);
   });
 
@@ -201,9 +199,7 @@ describe('Slack emulator behind a real Bolt app', () => {
           {
             type: 'actions',
             block_id: 'approval',
-            elements: [
-              { type: 'button', action_id: 'approve', value: 'op-1', text: { type: 'plain_text', text: 'Approve' } },
-            ],
+            elements: [{ type: 'button', action_id: 'approve', value: 'op-1', text: { type: 'plain_text', text: 'Approve' } }],
           },
         ],
       });

@@ -39,6 +39,8 @@ describe('files upload v2 in the Slack emulator', () => {
 
   it('refuses to complete a file whose bytes never arrived', async () => {
     const res = await client.files.getUploadURLExternal({ filename: 'a.png', length: 3 });
-    await expect(client.files.completeUploadExternal({ files: [{ id: res.file_id! }], channel_id: 'CDATA' })).rejects.toMatchObject({ data: { error: 'file_not_found' } });
+    await expect(client.files.completeUploadExternal({ files: [{ id: res.file_id! }], channel_id: 'CDATA' })).rejects.toMatchObject({
+      data: { error: 'file_not_found' },
+    });
   });
 });

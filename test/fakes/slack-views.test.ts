@@ -6,7 +6,12 @@ import { startSlackEmulator, type SlackEmulator } from './slack-api';
 describe('Slack Web API emulator: modals', () => {
   let emu: SlackEmulator;
   let client: webApi.WebClient;
-  const modal = (text: string) => ({ type: 'modal' as const, callback_id: 'f', title: { type: 'plain_text' as const, text: 'Form' }, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] });
+  const modal = (text: string) => ({
+    type: 'modal' as const,
+    callback_id: 'f',
+    title: { type: 'plain_text' as const, text: 'Form' },
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }],
+  });
   beforeEach(async () => {
     emu = await startSlackEmulator();
     client = new webApi.WebClient('xoxb-test', { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
@@ -21,7 +26,9 @@ describe('Slack Web API emulator: modals', () => {
 
     const updated = await client.views.update({ view_id: id, hash: opened.view!.hash!, view: modal('two') });
     expect(updated.view!.hash).not.toBe(opened.view!.hash);
-    await expect(client.views.update({ view_id: id, hash: opened.view!.hash!, view: modal('stale') })).rejects.toMatchObject({ data: { error: 'hash_conflict' } });
+    await expect(client.views.update({ view_id: id, hash: opened.view!.hash!, view: modal('stale') })).rejects.toMatchObject({
+      data: { error: 'hash_conflict' },
+    });
     await expect(client.views.update({ view_id: 'VNOPE', view: modal('x') })).rejects.toMatchObject({ data: { error: 'not_found' } });
     expect(emu.modals.get(id)!.versions.map((v) => (v.blocks as { text: { text: string } }[])[0]!.text.text)).toEqual(['one', 'two']);
 
@@ -31,10 +38,14 @@ describe('Slack Web API emulator: modals', () => {
   });
 
   it('refuses what Slack refuses: a non-modal, a title over 24 characters, more than 100 blocks', async () => {
-    await expect(client.views.open({ trigger_id: 'a', view: { ...modal('x'), title: { type: 'plain_text', text: 'x'.repeat(25) } } })).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
+    await expect(client.views.open({ trigger_id: 'a', view: { ...modal('x'), title: { type: 'plain_text', text: 'x'.repeat(25) } } })).rejects.toMatchObject({
+      data: { error: 'invalid_arguments' },
+    });
     const many = Array.from({ length: 101 }, () => ({ type: 'divider' as const }));
     await expect(client.views.open({ trigger_id: 'b', view: { ...modal('x'), blocks: many } })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
-    await expect(client.views.open({ trigger_id: 'c', view: { type: 'home', blocks: [] } as never })).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
+    await expect(client.views.open({ trigger_id: 'c', view: { type: 'home', blocks: [] } as never })).rejects.toMatchObject({
+      data: { error: 'invalid_arguments' },
+    });
     expect(emu.modals.size).toBe(0);
   });
 });

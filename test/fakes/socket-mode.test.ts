@@ -59,7 +59,9 @@ describe('Socket Mode server fake', () => {
   it('rejects a send that is not acked in time and flags the late ack', async () => {
     const { ws, received } = await connect(server.url);
     await server.connected();
-    await expect(server.send('events_api', { event: { type: 'message' } }, { ackTimeoutMs: 100 })).rejects.toThrow(/No ack for events_api envelope .* within 100ms/);
+    await expect(server.send('events_api', { event: { type: 'message' } }, { ackTimeoutMs: 100 })).rejects.toThrow(
+      /No ack for events_api envelope .* within 100ms/,
+    );
     const envelope = received[1]!;
     expect(envelope).toMatchObject({ retry_attempt: 0, retry_reason: '' });
     ws.send(JSON.stringify({ envelope_id: envelope.envelope_id, payload: {} }));

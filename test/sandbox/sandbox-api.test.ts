@@ -12,7 +12,13 @@ interface PageState {
   messages: { ts: string; text: string; blocks: Record<string, unknown>[]; replies: { text: string }[] }[];
   privateNotes: { text: string }[];
   home: { blocks: unknown[] } | null;
-  backends: { metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] }; cloudformation: { mutatingCalls: string[] }; airflow: { retries: unknown[] }; dynamodb: { table: unknown }; sonar: { pulls: unknown[] } };
+  backends: {
+    metapod: { retracted: { id: string; name?: string }[]; requests: string[]; unexpected: string[] };
+    cloudformation: { mutatingCalls: string[] };
+    airflow: { retries: unknown[] };
+    dynamodb: { table: unknown };
+    sonar: { pulls: unknown[] };
+  };
   examples: { label: string; command: string }[];
   tour: { running: boolean; step: number; total: number; say?: string; error?: string };
   alarms: { backend: string; index: number; label: string }[];
@@ -21,7 +27,9 @@ interface PageState {
 describe('the sandbox: the real bot behind a Slack-like page, driven through its API', () => {
   let sandbox: Sandbox;
   const post = async (action: string, body: unknown) =>
-    (await fetch(`${sandbox.url}api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+    (
+      await fetch(`${sandbox.url}api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    ).json() as Promise<Record<string, unknown>>;
   const state = async (user: string) => (await (await fetch(`${sandbox.url}api/state?user=${user}`)).json()) as PageState;
 
   beforeEach(async () => {
@@ -53,10 +61,14 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
   it('runs a retraction: signed command, refusal of the requester, approval by a colleague, backend state changed', async () => {
     expect(await post('command', { user: 'UALICE', text: `/runbook retract ${DATASET.kind} ${DATASET.id}` })).toEqual({ status: 200 });
     // The channel starts with posts people made earlier (seeded); the plan is the bot's message about this dataset.
-    const plan = await waitFor(async () => (await state('UALICE')).messages.find((m) => JSON.stringify(m.blocks).includes(DATASET.id)), { what: 'the plan message' });
+    const plan = await waitFor(async () => (await state('UALICE')).messages.find((m) => JSON.stringify(m.blocks).includes(DATASET.id)), {
+      what: 'the plan message',
+    });
     expect(JSON.stringify(plan.blocks)).toContain('op_approve');
     // The sandbox's runbook-bot.yml: a policy naming the PagerDuty schedule alice is on call for.
-    expect(JSON.stringify(plan.blocks)).toContain('the rule (policy metapod-retractions) needs 1 of <@UBRUNO>, <@UCARLA>, whoever is on call for data-infra, not the requester');
+    expect(JSON.stringify(plan.blocks)).toContain(
+      'the rule (policy metapod-retractions) needs 1 of <@UBRUNO>, <@UCARLA>, whoever is on call for data-infra, not the requester',
+    );
     expect((await state('UALICE')).backends.metapod.requests).toEqual([]);
 
     await post('click', { user: 'UALICE', ts: plan.ts, actionId: 'op_approve' });
@@ -64,7 +76,9 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
     expect((await state('UBRUNO')).privateNotes).toEqual([]);
 
     await post('click', { user: 'UBRUNO', ts: plan.ts, actionId: 'op_approve' });
-    const done = await waitFor(async () => (await state('UBRUNO')).messages.find((m) => m.replies.some((r) => /succeeded/.test(r.text))), { what: 'the result in the thread' });
+    const done = await waitFor(async () => (await state('UBRUNO')).messages.find((m) => m.replies.some((r) => /succeeded/.test(r.text))), {
+      what: 'the result in the thread',
+    });
     expect(done.replies.map((r) => r.text).join('\n')).toMatch(/Approved by <@UBRUNO>/);
     const metapod = (await state('UBRUNO')).backends.metapod;
     expect(metapod.requests).toEqual([`POST /api/migrations/retract/${DATASET.kind}/${DATASET.id}`]);
@@ -93,7 +107,11 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
 
   it('refuses cross-site form posts and foreign Host headers (DNS rebinding)', async () => {
     const calls = sandbox.slack.calls.length;
-    const form = await fetch(`${sandbox.url}api/command`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ user: 'UALICE', text: '/runbook help' }) });
+    const form = await fetch(`${sandbox.url}api/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ user: 'UALICE', text: '/runbook help' }),
+    });
     expect(form.status).toBe(415);
     const { request } = await import('node:http');
     const status = await new Promise<number | undefined>((resolve, reject) => {
@@ -111,17 +129,24 @@ describe('the sandbox: the real bot behind a Slack-like page, driven through its
   it('plays the scripted tour to its end: one walk per runbook (a retraction refused for alice and approved by bruno, a rollback, ...)', async () => {
     expect(await post('tour', {})).toEqual({ started: true });
     expect(await post('tour', {})).toEqual({ error: 'The tour is already playing.' });
-    const end = await waitFor(async () => {
-      const s = await state('UALICE');
-      return s.tour.running ? undefined : s;
-    }, { timeoutMs: 90_000, what: 'the tour to finish' });
+    const end = await waitFor(
+      async () => {
+        const s = await state('UALICE');
+        return s.tour.running ? undefined : s;
+      },
+      { timeoutMs: 90_000, what: 'the tour to finish' },
+    );
     // One walk per simulated runbook, played to its last step without an error.
     expect(end.tour.error).toBeUndefined();
     expect(end.tour.step).toBe(end.tour.total);
     expect(end.tour.say).toMatch(/^Done/);
     expect(end.privateNotes.map((n) => n.text).join('\n')).toMatch(/four-eyes/);
     const about = (pattern: RegExp) => end.messages.find((m) => pattern.test(JSON.stringify(m.blocks)))!;
-    expect(about(new RegExp(DATASET.id)).replies.map((r) => r.text).join('\n')).toMatch(/Approved by <@UBRUNO>[^]*succeeded/);
+    expect(
+      about(new RegExp(DATASET.id))
+        .replies.map((r) => r.text)
+        .join('\n'),
+    ).toMatch(/Approved by <@UBRUNO>[^]*succeeded/);
     expect(end.backends.metapod.requests).toHaveLength(1);
     expect(end.backends.cloudformation.mutatingCalls).toEqual(['ExecuteChangeSet prod-global-k-metapod', 'ExecuteChangeSet prod-global-k-metapod']);
     expect(JSON.stringify(about(/prod-global-k-metapod/).blocks)).toMatch(/Succeeded/);
@@ -149,12 +174,26 @@ describe('the sandbox with a backend that offers a sample alarm', () => {
       port: 0,
       env: {},
       logger: pino({ level: 'silent' }),
-      backends: [{ name: 'alarms', start: () => Promise.resolve({ env: {}, examples: [], alarms: [{ label: 'Datomic self-destruct', text: 'ALARM: "datomic-self-destruct" in us-east-1' }], state: () => ({}), close: () => Promise.resolve() }) }],
+      backends: [
+        {
+          name: 'alarms',
+          start: () =>
+            Promise.resolve({
+              env: {},
+              examples: [],
+              alarms: [{ label: 'Datomic self-destruct', text: 'ALARM: "datomic-self-destruct" in us-east-1' }],
+              state: () => ({}),
+              close: () => Promise.resolve(),
+            }),
+        },
+      ],
     });
     try {
       const page = (await (await fetch(`${sandbox.url}api/state?user=UALICE`)).json()) as PageState;
       expect(page.alarms).toEqual([{ backend: 'alarms', index: 0, label: 'Datomic self-destruct' }]);
-      const res = (await (await fetch(`${sandbox.url}api/alarm`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ backend: 'alarms', index: 0 }) })).json()) as { status: number };
+      const res = (await (
+        await fetch(`${sandbox.url}api/alarm`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ backend: 'alarms', index: 0 }) })
+      ).json()) as { status: number };
       // 200: the bot verified the signature and took the event (this text names no table, so no runbook claims it).
       expect(res).toEqual({ status: 200 });
       expect(sandbox.slack.topLevel('CGUILDDATAENG').map((m) => m.text)).toEqual(['ALARM: "datomic-self-destruct" in us-east-1']);

@@ -18,12 +18,28 @@ if (!haveChromium) console.warn(`Skipping the sandbox actions browser test: ${CH
   let profile: string;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, latencyMs: 20, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 0, backends: [gocdSimulation, rollbackSimulation] });
+    sandbox = await startSandbox({
+      port: 0,
+      latencyMs: 20,
+      env: {},
+      logger: pino({ level: 'silent' }),
+      tourPauseMs: 0,
+      backends: [gocdSimulation, rollbackSimulation],
+    });
     profile = mkdtempSync(join(tmpdir(), 'runbook-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 30_000);
   afterAll(async () => {
@@ -54,16 +70,25 @@ if (!haveChromium) console.warn(`Skipping the sandbox actions browser test: ${CH
         expect(option).toMatch(/\|[0-9a-f]{7,40}$/);
         await menu.selectOption(option);
         // The old plan is cancelled and a new rollback to that build is proposed in its thread, with its own buttons.
-        const thread = page.locator('#feed > .thread').filter({ has: page.locator('button.act') }).last();
+        const thread = page
+          .locator('#feed > .thread')
+          .filter({ has: page.locator('button.act') })
+          .last();
         const proposed = thread.locator('.msg', { has: page.getByRole('button', { name: 'Cancel' }) }).last();
         await proposed.waitFor({ timeout: 20_000 });
         // Pinned by its ts: once cancelled it has no Cancel button to be found by.
         const threadPlan = page.locator(`#feed > .thread .msg[data-ts="${await proposed.getAttribute('data-ts')}"]`);
         await expect(threadPlan.textContent()).resolves.toContain(label.split(' ')[0]);
-        await plan.getByText(/Cancelled/).first().waitFor({ timeout: 10_000 });
+        await plan
+          .getByText(/Cancelled/)
+          .first()
+          .waitFor({ timeout: 10_000 });
         // The button inside the thread sends a block_actions request: the new plan ends cancelled, its buttons gone.
         await threadPlan.getByRole('button', { name: 'Cancel' }).click();
-        await threadPlan.getByText(/Cancelled/).first().waitFor({ timeout: 10_000 });
+        await threadPlan
+          .getByText(/Cancelled/)
+          .first()
+          .waitFor({ timeout: 10_000 });
         await expect(threadPlan.locator('button.act').count()).resolves.toBe(0);
         const sent = sandbox.slack.calls.length;
         expect(sent).toBeGreaterThan(0);
@@ -97,7 +122,9 @@ if (!haveChromium) console.warn(`Skipping the sandbox actions browser test: ${CH
       await expect(page.locator('#error').textContent()).resolves.toBe('');
       // It went into the channel through the emulator, not to the bot as a slash command (which would answer privately).
       expect(sandbox.slack.topLevel('CGUILDDATAENG').at(-1)!.text).toBe('Is anyone looking at the metapod deploy?');
-      expect(sandbox.slack.calls.slice(commands).some((c) => c.method === 'chat.postMessage' && c.args.text === 'Is anyone looking at the metapod deploy?')).toBe(true);
+      expect(
+        sandbox.slack.calls.slice(commands).some((c) => c.method === 'chat.postMessage' && c.args.text === 'Is anyone looking at the metapod deploy?'),
+      ).toBe(true);
       await expect(page.locator('.private', { hasText: 'Unknown subcommand' }).count()).resolves.toBe(0);
     } finally {
       await page.close();
@@ -109,8 +136,13 @@ if (!haveChromium) console.warn(`Skipping the sandbox actions browser test: ${CH
     try {
       await page.goto(sandbox.url);
       // A post with every construct, as another app would send it (Slack escapes &, < and > in text).
-      const text = ':bulb: *Heads up* _now_ `code` <https://example.com/runbook|the runbook> <@UBRUNO> <#CGUILDDATAENG>\n> quoted line\n```block & more```\n:white_check_mark: done :large_green_circle:';
-      await fetch(`${sandbox.slack.apiUrl}chat.postMessage`, { method: 'POST', headers: { authorization: 'Bearer xoxb-test', 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'CGUILDDATAENG', text }) });
+      const text =
+        ':bulb: *Heads up* _now_ `code` <https://example.com/runbook|the runbook> <@UBRUNO> <#CGUILDDATAENG>\n> quoted line\n```block & more```\n:white_check_mark: done :large_green_circle:';
+      await fetch(`${sandbox.slack.apiUrl}chat.postMessage`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer xoxb-test', 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: 'CGUILDDATAENG', text }),
+      });
       const msg = page.locator('#feed > .msg', { hasText: 'Heads up' });
       await msg.waitFor();
       await expect(msg.locator('b').first().textContent()).resolves.toBe('Heads up');

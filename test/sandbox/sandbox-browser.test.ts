@@ -27,7 +27,16 @@ if (!haveChromium) console.warn(`Skipping the sandbox browser test: ${CHROMIUM} 
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1400, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -35,7 +44,6 @@ if (!haveChromium) console.warn(`Skipping the sandbox browser test: ${CHROMIUM} 
     await sandbox?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
-
 
   it('runs a retraction with two people and shows the result in the thread and the backend', async () => {
     const page = await browser.newPage();

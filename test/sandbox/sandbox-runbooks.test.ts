@@ -25,7 +25,9 @@ const shown = (m: Message): string => JSON.stringify(m.blocks) + m.replies.map((
 describe('every runbook through the sandbox API (the real bot, real SDK clients, simulated backends)', () => {
   let sandbox: Sandbox;
   const post = async (action: string, body: unknown) =>
-    (await fetch(`${sandbox.url}api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+    (
+      await fetch(`${sandbox.url}api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    ).json() as Promise<Record<string, unknown>>;
   const state = async (user = 'UALICE') => (await (await fetch(`${sandbox.url}api/state?user=${user}`)).json()) as PageState;
   /** How many top-level messages the channel had when the current test sent its command. */
   let since = 0;
@@ -35,11 +37,14 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
   };
   /** The newest top-level message, posted since the last command, once it shows `pattern`. */
   const newestShowing = (pattern: RegExp, what: string, timeoutMs = 15_000): Promise<Message> =>
-    waitFor(async () => {
-      const messages = (await state()).messages;
-      const m = messages.length > since ? messages.at(-1) : undefined;
-      return m && pattern.test(shown(m)) ? m : undefined;
-    }, { what, timeoutMs });
+    waitFor(
+      async () => {
+        const messages = (await state()).messages;
+        const m = messages.length > since ? messages.at(-1) : undefined;
+        return m && pattern.test(shown(m)) ? m : undefined;
+      },
+      { what, timeoutMs },
+    );
   /** Waits until the bot has finished what it started, so a click does not race the message updates. */
   const settled = async (): Promise<void> => sandbox.bot.idle();
 
@@ -69,13 +74,20 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     await settled();
     expect((await state()).backends.cloudformation!.mutatingCalls).toEqual(['ExecuteChangeSet prod-global-k-metapod']);
     await post('click', { user: 'UBRUNO', ts: gate.ts, actionId: 'op_approve' });
-    await waitFor(async () => (await state('UBRUNO')).privateNotes.find((n) => /needs 1 more approver/.test(n.text)), { what: 'the first destructive approval' });
+    await waitFor(async () => (await state('UBRUNO')).privateNotes.find((n) => /needs 1 more approver/.test(n.text)), {
+      what: 'the first destructive approval',
+    });
     await post('click', { user: 'UCARLA', ts: gate.ts, actionId: 'op_approve' });
     const done = await newestShowing(/Succeeded/, 'the rollback to succeed', 30_000);
     expect(shown(done)).toMatch(/600d600 answers on every stack, and nothing else does/);
     const cfn = (await state()).backends.cloudformation!;
     expect(cfn.mutatingCalls).toEqual(['ExecuteChangeSet prod-global-k-metapod', 'ExecuteChangeSet prod-global-k-metapod']);
-    expect(cfn.stacks).toContainEqual(expect.objectContaining({ name: 'prod-global-k-metapod', parameters: expect.objectContaining({ GreenVersion: '600d600', GreenInstanceCount: '3', BlueInstanceCount: '0' }) }));
+    expect(cfn.stacks).toContainEqual(
+      expect.objectContaining({
+        name: 'prod-global-k-metapod',
+        parameters: expect.objectContaining({ GreenVersion: '600d600', GreenInstanceCount: '3', BlueInstanceCount: '0' }),
+      }),
+    );
     expect(cfn.unexpected).toEqual([]);
     expect((await state()).backends.gocd!.unexpected).toEqual([]);
   });
@@ -91,7 +103,9 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     await newestShowing(/Cancelled/, 'the cancelled plan');
     const cfn = (await state()).backends.cloudformation!;
     expect(cfn.mutatingCalls).toEqual(['ExecuteChangeSet prod-global-k-metapod', 'ExecuteChangeSet prod-global-k-metapod']);
-    expect(cfn.stacks).toContainEqual(expect.objectContaining({ name: 'prod-s1-k-correnteza', parameters: expect.objectContaining({ BlueInstanceCount: '2', GreenInstanceCount: '0' }) }));
+    expect(cfn.stacks).toContainEqual(
+      expect.objectContaining({ name: 'prod-s1-k-correnteza', parameters: expect.objectContaining({ BlueInstanceCount: '2', GreenInstanceCount: '0' }) }),
+    );
   });
 
   it('posts the Datomic throttling alarm from the menu: diagnosis and chart in its thread, then more capacity on approval', async () => {
@@ -100,10 +114,13 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect(await post('alarm', { backend: menu!.backend, index: menu!.index })).toEqual({ status: 200 });
     const alarm = (await state()).messages.at(-1)!;
     expect(JSON.stringify(alarm.blocks)).toContain('prod-s3-analytics-datomic-write-throttles');
-    const diagnosed = await waitFor(async () => {
-      const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
-      return m.replies.some((r) => /op_approve/.test(JSON.stringify(r.blocks))) ? m : undefined;
-    }, { what: 'the diagnosis and plan in the alarm thread', timeoutMs: 15_000 });
+    const diagnosed = await waitFor(
+      async () => {
+        const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
+        return m.replies.some((r) => /op_approve/.test(JSON.stringify(r.blocks))) ? m : undefined;
+      },
+      { what: 'the diagnosis and plan in the alarm thread', timeoutMs: 15_000 },
+    );
     const thread = diagnosed.replies.map((r) => r.text + JSON.stringify(r.blocks)).join('\n');
     expect(thread).toMatch(/Recognised the CloudWatch alarm \*prod-s3-analytics-datomic-write-throttles\*/);
     expect(thread).toMatch(/Throttling found on `prod-s3-analytics-datomic`/);
@@ -123,10 +140,13 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     await settled();
     const plan = diagnosed.replies.find((r) => /op_approve/.test(JSON.stringify(r.blocks))) as unknown as { ts: string };
     await post('click', { user: 'UCARLA', ts: plan.ts, actionId: 'op_approve' });
-    await waitFor(async () => {
-      const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
-      return m.replies.some((r) => /Capacity is in place/.test(r.text + JSON.stringify(r.blocks)));
-    }, { what: 'the verified capacity change', timeoutMs: 20_000 });
+    await waitFor(
+      async () => {
+        const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
+        return m.replies.some((r) => /Capacity is in place/.test(r.text + JSON.stringify(r.blocks)));
+      },
+      { what: 'the verified capacity change', timeoutMs: 20_000 },
+    );
     const dynamodb = (await state()).backends.dynamodb!;
     expect(dynamodb.table).toMatchObject({ read: 100, write: 150 });
     expect(dynamodb.throttling).toBe(false);
@@ -165,7 +185,9 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect(shown(done)).toContain('The dagão recovered: run manual__retry-1 succeeded. The ladder ends here.');
     const airflow = (await state()).backends.airflow!;
     expect(airflow.retries).toEqual([{ dagRunId: 'manual__retry-1', state: 'success' }]);
-    expect(airflow.cli).toContainEqual('sabesp --verbose --aurora-stack=cantareira-stable jobs create prod dagao --filename dagao profile.metapod_transaction=f7832a01-001b-56f7-a4fe-b3a417f8f654');
+    expect(airflow.cli).toContainEqual(
+      'sabesp --verbose --aurora-stack=cantareira-stable jobs create prod dagao --filename dagao profile.metapod_transaction=f7832a01-001b-56f7-a4fe-b3a417f8f654',
+    );
     expect(airflow.unexpected).toEqual([]);
   });
 
@@ -188,7 +210,9 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect(shown(done)).toMatch(/Marked fx-model as success and cleared 2 downstream tasks/);
     // The sandbox simulates Airflow 3 by default: one PATCH marks the model (Airflow then clears what failed downstream).
     expect((await state()).backends.airflow!.airflow).toBe('Airflow 3 (/api/v2, JWT)');
-    expect((await state()).backends.airflow!.mutations).toEqual([expect.stringMatching(/^PATCH \/api\/v2\/dags\/dagao\/dagRuns\/.+\/taskInstances\/fx-model$/)]);
+    expect((await state()).backends.airflow!.mutations).toEqual([
+      expect.stringMatching(/^PATCH \/api\/v2\/dags\/dagao\/dagRuns\/.+\/taskInstances\/fx-model$/),
+    ]);
     expect((await state()).backends.sonar!.unexpected).toEqual([]);
   });
 
@@ -198,12 +222,15 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     expect(await post('alarm', { backend: menu!.backend, index: menu!.index })).toEqual({ status: 200 });
     const alarm = (await state()).messages.at(-1)!;
     expect(alarm.text).toMatch(/Task Failed/);
-    const thread = await waitFor(async () => {
-      const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
-      const text = m.replies.map((r) => r.text + JSON.stringify(r.blocks)).join('\n');
-      // The listener's intro comes first; the plan follows it in the thread.
-      return m.replies.length >= 2 && /Dagão recovery/.test(text) && /itaipu-contracts/.test(text) ? text : undefined;
-    }, { what: 'the dagão plan in the alarm thread', timeoutMs: 15_000 });
+    const thread = await waitFor(
+      async () => {
+        const m = (await state()).messages.find((x) => x.ts === alarm.ts)!;
+        const text = m.replies.map((r) => r.text + JSON.stringify(r.blocks)).join('\n');
+        // The listener's intro comes first; the plan follows it in the thread.
+        return m.replies.length >= 2 && /Dagão recovery/.test(text) && /itaipu-contracts/.test(text) ? text : undefined;
+      },
+      { what: 'the dagão plan in the alarm thread', timeoutMs: 15_000 },
+    );
     expect(thread).toContain('f7832a01-001b-56f7-a4fe-b3a417f8f654');
   });
 });
@@ -226,6 +253,8 @@ describe('the sandbox and the production image', () => {
   it('says what to do when a devDependency is missing, instead of a module resolution stack', async () => {
     const { loadDevDependency } = await import('../../src/sandbox/simulated/dev-dependency');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    expect(() => loadDevDependency('dynalite', (): unknown => require('no-such-module-here'))).toThrow(/development dependency that is not installed here\. Run `npm ci`/);
+    expect(() => loadDevDependency('dynalite', (): unknown => require('no-such-module-here'))).toThrow(
+      /development dependency that is not installed here\. Run `npm ci`/,
+    );
   });
 });

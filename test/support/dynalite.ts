@@ -58,17 +58,25 @@ export async function startDynalite(options: { updateTableMs?: number } = {}): P
 }
 
 /** A Datomic-like table: provisioned, one GSI. */
-export function datomicTable(name: string, capacity = { read: 100, write: 50 }, gsi: { name: string; read: number; write: number } | null = { name: 'by-tx', read: 10, write: 5 }): CreateTableCommandInput {
+export function datomicTable(
+  name: string,
+  capacity = { read: 100, write: 50 },
+  gsi: { name: string; read: number; write: number } | null = { name: 'by-tx', read: 10, write: 5 },
+): CreateTableCommandInput {
   return {
     TableName: name,
-    AttributeDefinitions: [
-      { AttributeName: 'id', AttributeType: 'S' },
-      ...(gsi ? [{ AttributeName: 'tx', AttributeType: 'S' as const }] : []),
-    ],
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }, ...(gsi ? [{ AttributeName: 'tx', AttributeType: 'S' as const }] : [])],
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     ProvisionedThroughput: { ReadCapacityUnits: capacity.read, WriteCapacityUnits: capacity.write },
     GlobalSecondaryIndexes: gsi
-      ? [{ IndexName: gsi.name, KeySchema: [{ AttributeName: 'tx', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: { ReadCapacityUnits: gsi.read, WriteCapacityUnits: gsi.write } }]
+      ? [
+          {
+            IndexName: gsi.name,
+            KeySchema: [{ AttributeName: 'tx', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+            ProvisionedThroughput: { ReadCapacityUnits: gsi.read, WriteCapacityUnits: gsi.write },
+          },
+        ]
       : undefined,
   };
 }

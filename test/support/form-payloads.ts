@@ -23,7 +23,17 @@ function echoed(view: EmulatedView, values: Record<string, Record<string, unknow
 
 /** A global shortcut (`type: shortcut`) with `callbackId`. */
 export function globalShortcut(callbackId: string, userId: string, trigger = triggerId()): string {
-  return form({ type: 'shortcut', token: TOKEN, action_ts: '1710000000.000100', team: TEAM, user: user(userId), is_enterprise_install: false, enterprise: null, callback_id: callbackId, trigger_id: trigger });
+  return form({
+    type: 'shortcut',
+    token: TOKEN,
+    action_ts: '1710000000.000100',
+    team: TEAM,
+    user: user(userId),
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: callbackId,
+    trigger_id: trigger,
+  });
 }
 
 /** A button click in the App Home tab (container `view`, view type `home`). */
@@ -38,8 +48,20 @@ export function homeButton(actionId: string, userId: string, trigger = triggerId
     team: TEAM,
     enterprise: null,
     is_enterprise_install: false,
-    view: { id: 'VHOME0001', type: 'home', blocks: [], private_metadata: '', callback_id: '', state: { values: {} }, hash: '1.1', team_id: TEAM.id, app_id: APP },
-    actions: [{ type: 'button', action_id: actionId, block_id: 'home:form', text: { type: 'plain_text', text: 'Run a runbook…' }, action_ts: '1710000000.000200' }],
+    view: {
+      id: 'VHOME0001',
+      type: 'home',
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      state: { values: {} },
+      hash: '1.1',
+      team_id: TEAM.id,
+      app_id: APP,
+    },
+    actions: [
+      { type: 'button', action_id: actionId, block_id: 'home:form', text: { type: 'plain_text', text: 'Run a runbook…' }, action_ts: '1710000000.000200' },
+    ],
   });
 }
 
@@ -68,8 +90,24 @@ export type InputValue = { text: string } | { option: string } | { conversation:
 export function submitView(view: EmulatedView, inputs: Record<string, InputValue>, userId: string, actionIds: Record<string, string> = {}): string {
   const values: Record<string, Record<string, unknown>> = {};
   for (const [blockId, v] of Object.entries(inputs)) {
-    const state = 'text' in v ? { type: 'plain_text_input', value: v.text } : 'option' in v ? { type: 'static_select', selected_option: { text: { type: 'plain_text', text: v.option }, value: v.option } } : { type: 'conversations_select', selected_conversation: v.conversation };
+    const state =
+      'text' in v
+        ? { type: 'plain_text_input', value: v.text }
+        : 'option' in v
+          ? { type: 'static_select', selected_option: { text: { type: 'plain_text', text: v.option }, value: v.option } }
+          : { type: 'conversations_select', selected_conversation: v.conversation };
     values[blockId] = { [actionIds[blockId] ?? 'value']: state };
   }
-  return form({ type: 'view_submission', team: TEAM, user: user(userId), api_app_id: APP, token: TOKEN, trigger_id: triggerId(), view: echoed(view, values), response_urls: [], is_enterprise_install: false, enterprise: null });
+  return form({
+    type: 'view_submission',
+    team: TEAM,
+    user: user(userId),
+    api_app_id: APP,
+    token: TOKEN,
+    trigger_id: triggerId(),
+    view: echoed(view, values),
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  });
 }

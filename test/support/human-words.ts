@@ -12,7 +12,12 @@ export function readableTexts(node: unknown): string[] {
   const o = node as Record<string, unknown>;
   const own = (o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string' ? [o.text] : [];
   // `value` and `action_id` travel back to the bot and are never shown.
-  return [...own, ...Object.entries(o).filter(([k]) => k !== 'value' && k !== 'action_id' && k !== 'block_id').flatMap(([, v]) => readableTexts(v))];
+  return [
+    ...own,
+    ...Object.entries(o)
+      .filter(([k]) => k !== 'value' && k !== 'action_id' && k !== 'block_id')
+      .flatMap(([, v]) => readableTexts(v)),
+  ];
 }
 
 /** A message (fallback text and blocks) as the strings a person reads. */

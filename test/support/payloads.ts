@@ -206,11 +206,7 @@ export interface MessageWithBlocks {
  * Builds the block_actions form body for clicking the button `actionId` in `message`,
  * taking value, block_id and label from the real button so a test cannot click a button that was never posted.
  */
-export function clickButton(
-  message: MessageWithBlocks,
-  actionId: string,
-  click: { userId: string; responseUrl: string } & Partial<BlockActionArgs>,
-): string {
+export function clickButton(message: MessageWithBlocks, actionId: string, click: { userId: string; responseUrl: string } & Partial<BlockActionArgs>): string {
   for (const block of message.blocks ?? []) {
     const elements = Array.isArray(block.elements) ? (block.elements as Record<string, unknown>[]) : [];
     const button = elements.find((e) => e.type === 'button' && e.action_id === actionId);

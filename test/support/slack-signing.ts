@@ -46,11 +46,7 @@ export function signedHeaders(
 }
 
 /** POSTs `body` to an app endpoint signed the way Slack signs it. */
-export async function postToSlackEndpoint(
-  url: string,
-  body: string,
-  options: PostToSlackOptions,
-): Promise<SlackEndpointResponse> {
+export async function postToSlackEndpoint(url: string, body: string, options: PostToSlackOptions): Promise<SlackEndpointResponse> {
   const headers: Record<string, string> = {
     ...signedHeaders(options.secret, body, {
       timestamp: options.timestamp ?? nowSeconds(),

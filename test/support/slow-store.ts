@@ -37,6 +37,11 @@ export function callsEndedBefore(timeline: Timeline, mark: string, event: string
   const from = timeline.indexOf(mark);
   const to = timeline.indexOf(event);
   if (from < 0 || to < 0) throw new Error(`timeline lacks ${from < 0 ? mark : event}: ${timeline.join(', ')}`);
-  const startedAfter = new Set(timeline.slice(from).filter((e) => e.startsWith('start:')).map((e) => e.slice('start:'.length)));
+  const startedAfter = new Set(
+    timeline
+      .slice(from)
+      .filter((e) => e.startsWith('start:'))
+      .map((e) => e.slice('start:'.length)),
+  );
   return timeline.slice(from, to).filter((e) => e.startsWith('end:') && startedAfter.has(e.slice('end:'.length)));
 }

@@ -118,5 +118,8 @@ export interface ButtonView {
 }
 
 export function buttonsOf(message: SlackMessage): ButtonView[] {
-  return message.blocks.filter((b) => b.type === 'actions').flatMap((b) => (b as unknown as { elements: ButtonView[] }).elements).filter((e) => (e as { type?: string }).type !== 'overflow');
+  return message.blocks
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => (b as unknown as { elements: ButtonView[] }).elements)
+    .filter((e) => (e as { type?: string }).type !== 'overflow');
 }

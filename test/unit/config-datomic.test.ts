@@ -6,7 +6,11 @@ describe('datomic runbook configuration', () => {
   });
 
   it('reads the variables', () => {
-    expect(loadConfig({ DATOMIC_MAX_CAPACITY: '5000', DATOMIC_LOOKBACK: '6h', DATOMIC_WATCH: '90s' }).datomic).toEqual({ maxCapacity: 5000, lookbackMs: 6 * 3_600_000, watchMs: 90_000 });
+    expect(loadConfig({ DATOMIC_MAX_CAPACITY: '5000', DATOMIC_LOOKBACK: '6h', DATOMIC_WATCH: '90s' }).datomic).toEqual({
+      maxCapacity: 5000,
+      lookbackMs: 6 * 3_600_000,
+      watchMs: 90_000,
+    });
   });
 
   it('names every bad variable', () => {

@@ -35,7 +35,9 @@ describe('the Docker image', () => {
 
 describe('dockerInstructions', () => {
   it('joins continuations, skips comments inside them, and reads flags and the exec form', () => {
-    const parsed = dockerInstructions('# syntax=docker/dockerfile:1\nFROM a AS b\nRUN one \\\n# a comment\n  && two\n\nCOPY --from=b --chown=node:node x y\nCMD ["node", "x.js"]\nUSER node');
+    const parsed = dockerInstructions(
+      '# syntax=docker/dockerfile:1\nFROM a AS b\nRUN one \\\n# a comment\n  && two\n\nCOPY --from=b --chown=node:node x y\nCMD ["node", "x.js"]\nUSER node',
+    );
     expect(parsed.map((i) => i.keyword)).toEqual(['FROM', 'RUN', 'COPY', 'CMD', 'USER']);
     expect(parsed[1]).toMatchObject({ args: 'one && two', line: 3 });
     expect(runCommands(parsed[1]!)).toEqual([['one'], ['two']]);

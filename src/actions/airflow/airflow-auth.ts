@@ -63,7 +63,12 @@ export function tokenAuth(o: TokenAuthOptions): AirflowAuth {
   const fetchToken = async (signal?: AbortSignal): Promise<string> => {
     const answer = await http.send({ method: 'POST', url: `${o.baseUrl}/auth/token`, json: { username: o.username, password: o.password }, signal });
     if (answer.status === 401 || answer.status === 403) {
-      throw new BackendError('Airflow', 'http_status', `Airflow refused the bot's username and password at POST /auth/token (${answer.status}). Check AIRFLOW_USERNAME and AIRFLOW_PASSWORD.`, answer.status);
+      throw new BackendError(
+        'Airflow',
+        'http_status',
+        `Airflow refused the bot's username and password at POST /auth/token (${answer.status}). Check AIRFLOW_USERNAME and AIRFLOW_PASSWORD.`,
+        answer.status,
+      );
     }
     if (answer.status !== 201 && answer.status !== 200) {
       const err = airflowStatusError(2, 'POST', '/auth/token', answer.status, answer.statusText, answer.text);
@@ -75,7 +80,12 @@ export function tokenAuth(o: TokenAuthOptions): AirflowAuth {
       login = parseAnswer('Airflow', LoginResponse, answer);
     } catch {
       // The body is not quoted: if it holds a token in an unexpected shape, it must not reach a log.
-      throw new BackendError('Airflow', 'unreadable_answer', "could not read Airflow's answer to POST /auth/token: access_token. Is AIRFLOW_URL the Airflow 3 API server?", answer.status);
+      throw new BackendError(
+        'Airflow',
+        'unreadable_answer',
+        "could not read Airflow's answer to POST /auth/token: access_token. Is AIRFLOW_URL the Airflow 3 API server?",
+        answer.status,
+      );
     }
     const exp = jwtExpiry(login.access_token);
     // Without `exp` the token is kept until Airflow refuses it (a 401 renews it).

@@ -38,7 +38,8 @@ function said(generation: 1 | 2, text: string): { words: string; airflowShaped: 
     if (v.success) return { words: v.data.detail.map((d) => `${d.loc.join('.')}: ${d.msg}`).join('; '), airflowShaped: true };
     const e = V2Exception.safeParse(body);
     // FastAPI's own answer for a path no route matches is exactly {"detail": "Not Found"}.
-    if (e.success && e.data.detail !== 'Not Found') return { words: typeof e.data.detail === 'string' ? e.data.detail : JSON.stringify(e.data.detail), airflowShaped: true };
+    if (e.success && e.data.detail !== 'Not Found')
+      return { words: typeof e.data.detail === 'string' ? e.data.detail : JSON.stringify(e.data.detail), airflowShaped: true };
   }
   return { words: summarizeBody(text, 200), airflowShaped: false };
 }
@@ -50,12 +51,37 @@ export function airflowStatusError(generation: 1 | 2, method: string, path: stri
   const body = summarizeBody(text);
   if (status === 404 && airflowShaped) return new AirflowNotFound('Airflow', 'http_status', `Airflow has no such resource (${where}): ${words}`, status, body);
   if (status === 404) {
-    const hint = generation === 1 ? 'Is this an Airflow 3 server (no /api/v1)? Set AIRFLOW_API_VERSION=auto or 2.' : 'Is this an Airflow 2 server (no /api/v2)? Set AIRFLOW_API_VERSION=auto or 1.';
-    return new BackendError('Airflow', 'http_status', `Airflow answered 404 to ${where}, and not with its own "not found" answer: the URL does not exist on this server. ${hint} (Check AIRFLOW_URL too.) It said: ${words}`, status, body);
+    const hint =
+      generation === 1
+        ? 'Is this an Airflow 3 server (no /api/v1)? Set AIRFLOW_API_VERSION=auto or 2.'
+        : 'Is this an Airflow 2 server (no /api/v2)? Set AIRFLOW_API_VERSION=auto or 1.';
+    return new BackendError(
+      'Airflow',
+      'http_status',
+      `Airflow answered 404 to ${where}, and not with its own "not found" answer: the URL does not exist on this server. ${hint} (Check AIRFLOW_URL too.) It said: ${words}`,
+      status,
+      body,
+    );
   }
-  if (status === 401) return new BackendError('Airflow', 'http_status', `Airflow refused the bot's credentials (401) for ${where}. Check AIRFLOW_USERNAME and AIRFLOW_PASSWORD.`, status, body);
-  if (status === 403) return new BackendError('Airflow', 'http_status', `Airflow's user for the bot may not do ${where} (403): ${words}. Ask an Airflow admin to grant the permission (see the README).`, status, body);
-  if (status === 406) return new BackendError('Airflow', 'http_status', `Airflow cannot answer ${where} in the format the bot asked for (406): ${words}`, status, body);
-  if (status === 422 || status === 400) return new BackendError('Airflow', 'http_status', `Airflow rejected the request ${where} (${status}): ${words}`, status, body);
+  if (status === 401)
+    return new BackendError(
+      'Airflow',
+      'http_status',
+      `Airflow refused the bot's credentials (401) for ${where}. Check AIRFLOW_USERNAME and AIRFLOW_PASSWORD.`,
+      status,
+      body,
+    );
+  if (status === 403)
+    return new BackendError(
+      'Airflow',
+      'http_status',
+      `Airflow's user for the bot may not do ${where} (403): ${words}. Ask an Airflow admin to grant the permission (see the README).`,
+      status,
+      body,
+    );
+  if (status === 406)
+    return new BackendError('Airflow', 'http_status', `Airflow cannot answer ${where} in the format the bot asked for (406): ${words}`, status, body);
+  if (status === 422 || status === 400)
+    return new BackendError('Airflow', 'http_status', `Airflow rejected the request ${where} (${status}): ${words}`, status, body);
   return new BackendError('Airflow', 'http_status', `Airflow answered ${status} ${statusText} to ${where}: ${words}`, status, body);
 }

@@ -32,7 +32,8 @@ export function taskSegment(taskId: string): string {
 
 /** A try number as a path segment (a non-negative integer, nothing else). */
 export function trySegment(tryNumber: number): string {
-  if (!Number.isInteger(tryNumber) || tryNumber < 0) throw new BackendError('Airflow', 'invalid_url', `Refused to call Airflow: ${tryNumber} is not a try number.`);
+  if (!Number.isInteger(tryNumber) || tryNumber < 0)
+    throw new BackendError('Airflow', 'invalid_url', `Refused to call Airflow: ${tryNumber} is not a try number.`);
   return String(tryNumber);
 }
 
@@ -76,7 +77,15 @@ export class AirflowHttp {
   }
 
   private async answer(method: string, path: string, o: RequestOptions): Promise<BackendAnswer> {
-    const req: BackendRequest = { method, url: this.apiUrl(path), accept: o.accept, json: o.payload, maxBytes: o.maxBytes, keepEnd: o.keepEnd, signal: o.signal };
+    const req: BackendRequest = {
+      method,
+      url: this.apiUrl(path),
+      accept: o.accept,
+      json: o.payload,
+      maxBytes: o.maxBytes,
+      keepEnd: o.keepEnd,
+      signal: o.signal,
+    };
     let answer = await this.client.send(req);
     if (answer.status === 401 && this.auth.renew()) answer = await this.client.send(req);
     if (answer.status >= 200 && answer.status < 300) return answer;

@@ -8,7 +8,24 @@ export const nullableString = z.string().nullish();
 
 export const DagRunState = z.enum(['queued', 'running', 'success', 'failed']);
 /** TaskState of v1 (with "none" and the older "shutdown") and TaskInstanceState of v2. */
-export const TaskStateSchema = z.enum(['success', 'running', 'failed', 'upstream_failed', 'skipped', 'up_for_retry', 'up_for_reschedule', 'queued', 'none', 'scheduled', 'deferred', 'removed', 'restarting', 'shutdown']).nullable();
+export const TaskStateSchema = z
+  .enum([
+    'success',
+    'running',
+    'failed',
+    'upstream_failed',
+    'skipped',
+    'up_for_retry',
+    'up_for_reschedule',
+    'queued',
+    'none',
+    'scheduled',
+    'deferred',
+    'removed',
+    'restarting',
+    'shutdown',
+  ])
+  .nullable();
 
 export const DagRunSchema = z.object({
   dag_id: z.string(),

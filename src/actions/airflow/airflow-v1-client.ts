@@ -1,7 +1,25 @@
-import type { AirflowActions, ClearTaskInstancesRequest, DagRun, ListDagRunsOptions, SetTaskInstanceStateRequest, TaskInstance, TaskInstanceRef, TaskLog, TaskState } from './airflow-actions';
-import type { AirflowHttp} from './airflow-http';
+import type {
+  AirflowActions,
+  ClearTaskInstancesRequest,
+  DagRun,
+  ListDagRunsOptions,
+  SetTaskInstanceStateRequest,
+  TaskInstance,
+  TaskInstanceRef,
+  TaskLog,
+  TaskState,
+} from './airflow-actions';
+import type { AirflowHttp } from './airflow-http';
 import { dagPath, taskSegment, trySegment } from './airflow-http';
-import { DagRunCollectionSchema, DagRunSchema, TaskInstanceCollectionSchema, TaskInstanceRefCollectionSchema, toDagRun, toRef, toTaskInstance } from './airflow-schemas';
+import {
+  DagRunCollectionSchema,
+  DagRunSchema,
+  TaskInstanceCollectionSchema,
+  TaskInstanceRefCollectionSchema,
+  toDagRun,
+  toRef,
+  toTaskInstance,
+} from './airflow-schemas';
 
 export const PAGE = 100;
 /** A runaway DAG must not make the bot page forever. */
@@ -51,7 +69,12 @@ export class AirflowV1Client implements AirflowActions {
   }
 
   /** get_task_instances: `limit`/`offset` pages, `state` repeated. */
-  async listTaskInstances(dagId: string, dagRunId: string, options: { states?: Exclude<TaskState, null>[] } = {}, signal?: AbortSignal): Promise<TaskInstance[]> {
+  async listTaskInstances(
+    dagId: string,
+    dagRunId: string,
+    options: { states?: Exclude<TaskState, null>[] } = {},
+    signal?: AbortSignal,
+  ): Promise<TaskInstance[]> {
     const all: TaskInstance[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
       const query = new URLSearchParams({ limit: String(PAGE), offset: String(page * PAGE) });
@@ -65,7 +88,14 @@ export class AirflowV1Client implements AirflowActions {
   }
 
   /** get_log with `Accept: text/plain` (v1 answers text or JSON; text keeps the end readable when the log is huge). */
-  async getTaskLog(dagId: string, dagRunId: string, taskId: string, tryNumber: number, options: { maxChars?: number } = {}, signal?: AbortSignal): Promise<TaskLog> {
+  async getTaskLog(
+    dagId: string,
+    dagRunId: string,
+    taskId: string,
+    tryNumber: number,
+    options: { maxChars?: number } = {},
+    signal?: AbortSignal,
+  ): Promise<TaskLog> {
     const path = `${dagPath(dagId, dagRunId, 'taskInstances', taskSegment(taskId), 'logs', trySegment(tryNumber))}?full_content=true`;
     const text = await this.http.request('GET', path, { accept: 'text/plain', maxBytes: MAX_LOG_BYTES, keepEnd: true, signal });
     return logTail(taskId, tryNumber, text, options.maxChars ?? 4000);

@@ -1,8 +1,27 @@
-import type { AirflowActions, ClearTaskInstancesRequest, DagRun, ListDagRunsOptions, SetTaskInstanceStateRequest, TaskInstance, TaskInstanceRef, TaskLog, TaskState } from './airflow-actions';
-import type { AirflowHttp} from './airflow-http';
+import type {
+  AirflowActions,
+  ClearTaskInstancesRequest,
+  DagRun,
+  ListDagRunsOptions,
+  SetTaskInstanceStateRequest,
+  TaskInstance,
+  TaskInstanceRef,
+  TaskLog,
+  TaskState,
+} from './airflow-actions';
+import type { AirflowHttp } from './airflow-http';
 import { dagPath, taskSegment, trySegment } from './airflow-http';
 import { logTail, MAX_PAGES, PAGE } from './airflow-v1-client';
-import { DagRunCollectionV2Schema, DagRunV2Schema, logText, TaskInstanceCollectionV2Schema, TaskLogV2Schema, toDagRunV2, toRefV2, toTaskInstanceV2 } from './airflow-v2-schemas';
+import {
+  DagRunCollectionV2Schema,
+  DagRunV2Schema,
+  logText,
+  TaskInstanceCollectionV2Schema,
+  TaskLogV2Schema,
+  toDagRunV2,
+  toRefV2,
+  toTaskInstanceV2,
+} from './airflow-v2-schemas';
 
 /** A log's JSON answer must be parsed whole; beyond this size the bot refuses it rather than guess. */
 const MAX_LOG_JSON_BYTES = 16 * 1024 * 1024;
@@ -46,7 +65,12 @@ export class AirflowV2Client implements AirflowActions {
   }
 
   /** get_task_instances: `limit`/`offset` pages, `state` repeated. */
-  async listTaskInstances(dagId: string, dagRunId: string, options: { states?: Exclude<TaskState, null>[] } = {}, signal?: AbortSignal): Promise<TaskInstance[]> {
+  async listTaskInstances(
+    dagId: string,
+    dagRunId: string,
+    options: { states?: Exclude<TaskState, null>[] } = {},
+    signal?: AbortSignal,
+  ): Promise<TaskInstance[]> {
     const all: TaskInstance[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
       const query = new URLSearchParams({ limit: String(PAGE), offset: String(page * PAGE) });
@@ -59,7 +83,14 @@ export class AirflowV2Client implements AirflowActions {
   }
 
   /** get_log with `Accept: application/json` (v2 offers JSON or NDJSON only: text/plain is not acceptable, 406). */
-  async getTaskLog(dagId: string, dagRunId: string, taskId: string, tryNumber: number, options: { maxChars?: number } = {}, signal?: AbortSignal): Promise<TaskLog> {
+  async getTaskLog(
+    dagId: string,
+    dagRunId: string,
+    taskId: string,
+    tryNumber: number,
+    options: { maxChars?: number } = {},
+    signal?: AbortSignal,
+  ): Promise<TaskLog> {
     const path = `${dagPath(dagId, dagRunId, 'taskInstances', taskSegment(taskId), 'logs', trySegment(tryNumber))}?full_content=true`;
     const body = await this.http.json('GET', path, TaskLogV2Schema, { maxBytes: MAX_LOG_JSON_BYTES, signal });
     return logTail(taskId, tryNumber, logText(body.content), options.maxChars ?? 4000);

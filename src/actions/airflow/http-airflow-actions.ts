@@ -1,6 +1,16 @@
 import { BackendClient, parseAnswer } from '../http/backend-client';
 import { BackendError } from '../http/errors';
-import type { AirflowActions, ClearTaskInstancesRequest, DagRun, ListDagRunsOptions, SetTaskInstanceStateRequest, TaskInstance, TaskInstanceRef, TaskLog, TaskState } from './airflow-actions';
+import type {
+  AirflowActions,
+  ClearTaskInstancesRequest,
+  DagRun,
+  ListDagRunsOptions,
+  SetTaskInstanceStateRequest,
+  TaskInstance,
+  TaskInstanceRef,
+  TaskLog,
+  TaskState,
+} from './airflow-actions';
 import { basicAuth, NO_AUTH, tokenAuth } from './airflow-auth';
 import { AirflowHttp } from './airflow-http';
 import { VersionInfoSchema } from './airflow-schemas';
@@ -73,7 +83,14 @@ export class HttpAirflowActions implements AirflowActions {
     return (await this.use(signal)).listTaskInstances(dagId, dagRunId, options, signal);
   }
 
-  async getTaskLog(dagId: string, dagRunId: string, taskId: string, tryNumber: number, options?: { maxChars?: number }, signal?: AbortSignal): Promise<TaskLog> {
+  async getTaskLog(
+    dagId: string,
+    dagRunId: string,
+    taskId: string,
+    tryNumber: number,
+    options?: { maxChars?: number },
+    signal?: AbortSignal,
+  ): Promise<TaskLog> {
     return (await this.use(signal)).getTaskLog(dagId, dagRunId, taskId, tryNumber, options, signal);
   }
 
@@ -91,7 +108,10 @@ export class HttpAirflowActions implements AirflowActions {
       const auth = username === undefined ? NO_AUTH : basicAuth(username, password ?? '');
       return new AirflowV1Client(new AirflowHttp(1, this.baseUrl, auth, this.timeoutMs));
     }
-    const auth = username === undefined ? NO_AUTH : tokenAuth({ baseUrl: this.baseUrl, username, password: password ?? '', timeoutMs: this.timeoutMs, now: this.options.now });
+    const auth =
+      username === undefined
+        ? NO_AUTH
+        : tokenAuth({ baseUrl: this.baseUrl, username, password: password ?? '', timeoutMs: this.timeoutMs, now: this.options.now });
     return new AirflowV2Client(new AirflowHttp(2, this.baseUrl, auth, this.timeoutMs));
   }
 
@@ -115,9 +135,17 @@ export class HttpAirflowActions implements AirflowActions {
     const v1 = v2.kind === 'found' ? undefined : await this.probe(1, signal);
     const found = v2.kind === 'found' ? { generation: 2 as const, probe: v2 } : v1?.kind === 'found' ? { generation: 1 as const, probe: v1 } : undefined;
     if (!found) {
-      throw new BackendError('Airflow', 'http_status', `Neither /api/v2/version nor /api/v1/version exists at ${this.baseUrl}: is AIRFLOW_URL the Airflow webserver (Airflow 2) or API server (Airflow 3)?`, 404);
+      throw new BackendError(
+        'Airflow',
+        'http_status',
+        `Neither /api/v2/version nor /api/v1/version exists at ${this.baseUrl}: is AIRFLOW_URL the Airflow webserver (Airflow 2) or API server (Airflow 3)?`,
+        404,
+      );
     }
-    this.options.log?.({ airflowUrl: this.baseUrl, apiVersion: found.generation, airflowVersion: found.probe.version ?? 'unknown' }, `Airflow API detected: /api/v${found.generation} (Airflow ${found.probe.version ?? (found.generation === 2 ? '3' : '2')})`);
+    this.options.log?.(
+      { airflowUrl: this.baseUrl, apiVersion: found.generation, airflowVersion: found.probe.version ?? 'unknown' },
+      `Airflow API detected: /api/v${found.generation} (Airflow ${found.probe.version ?? (found.generation === 2 ? '3' : '2')})`,
+    );
     return this.clientFor(found.generation);
   }
 
@@ -127,9 +155,19 @@ export class HttpAirflowActions implements AirflowActions {
     if (answer.status === 404) return { kind: 'absent' };
     if (answer.status === 401 || answer.status === 403) return { kind: 'found' };
     if (answer.status < 200 || answer.status >= 300) {
-      throw new BackendError('Airflow', 'http_status', `Airflow answered ${answer.status} to GET /api/v${generation}/version while the bot was finding out which API it speaks; try again later.`, answer.status);
+      throw new BackendError(
+        'Airflow',
+        'http_status',
+        `Airflow answered ${answer.status} to GET /api/v${generation}/version while the bot was finding out which API it speaks; try again later.`,
+        answer.status,
+      );
     }
-    const info = parseAnswer('Airflow', VersionInfoSchema, answer, `GET /api/v${generation}/version at ${this.baseUrl} did not answer with Airflow's version: is AIRFLOW_URL Airflow?`);
+    const info = parseAnswer(
+      'Airflow',
+      VersionInfoSchema,
+      answer,
+      `GET /api/v${generation}/version at ${this.baseUrl} did not answer with Airflow's version: is AIRFLOW_URL Airflow?`,
+    );
     return { kind: 'found', version: info.version };
   }
 }

@@ -25,17 +25,30 @@ export function mapSdkError(backend: string, action: string, target: string, err
     return new BackendError(backend, 'aborted', `The call ${action} on ${target} was abandoned (${reason}); it may or may not have been applied.`);
   }
   if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(name) || status === 403) {
-    return new BackendError(backend, 'access_denied', `The bot is not allowed to call ${action} on ${target}${requestId}. Ask whoever manages the bot's AWS role to grant \`${action}\`.`, status);
+    return new BackendError(
+      backend,
+      'access_denied',
+      `The bot is not allowed to call ${action} on ${target}${requestId}. Ask whoever manages the bot's AWS role to grant \`${action}\`.`,
+      status,
+    );
   }
   if (/ResourceNotFound|NotFound/i.test(name)) return new BackendError(backend, 'not_found', `${target} does not exist in ${backend}.`, status);
-  if (/ResourceInUse/i.test(name)) return new BackendError(backend, 'resource_busy', `${target} is busy (another change is in progress). Wait until it is ACTIVE and try again.`, status);
-  if (/LimitExceeded/i.test(name)) return new BackendError(backend, 'limit_exceeded', `${backend} refused ${action} on ${target}: a limit was reached (${said}).`, status);
-  if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name)) return new BackendError(backend, 'throttled', `${backend} is throttling the bot's calls (${action}); wait a minute and try again.`, status);
-  if (/Validation|InvalidParameter|MissingParameter/i.test(name)) return new BackendError(backend, 'invalid_request', `${backend} refused ${action} on ${target}: ${said}`, status);
-  if (name === 'TimeoutError' || e.code === 'ETIMEDOUT') return new BackendError(backend, 'timeout', `${backend} did not answer ${action} in time; it may or may not have been applied.`);
+  if (/ResourceInUse/i.test(name))
+    return new BackendError(backend, 'resource_busy', `${target} is busy (another change is in progress). Wait until it is ACTIVE and try again.`, status);
+  if (/LimitExceeded/i.test(name))
+    return new BackendError(backend, 'limit_exceeded', `${backend} refused ${action} on ${target}: a limit was reached (${said}).`, status);
+  if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name))
+    return new BackendError(backend, 'throttled', `${backend} is throttling the bot's calls (${action}); wait a minute and try again.`, status);
+  if (/Validation|InvalidParameter|MissingParameter/i.test(name))
+    return new BackendError(backend, 'invalid_request', `${backend} refused ${action} on ${target}: ${said}`, status);
+  if (name === 'TimeoutError' || e.code === 'ETIMEDOUT')
+    return new BackendError(backend, 'timeout', `${backend} did not answer ${action} in time; it may or may not have been applied.`);
   const code = e.code ?? e.cause?.code;
-  if (code === 'ECONNREFUSED') return new BackendError(backend, 'connection_refused', `Could not connect to ${backend}: connection refused. Check its endpoint in the configuration.`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new BackendError(backend, 'host_not_found', `Could not resolve ${backend}'s host. Check its endpoint in the configuration.`);
-  if (status !== undefined) return new BackendError(backend, 'backend_error', `${backend} failed ${action} on ${target} (HTTP ${status}, ${name || 'error'})${requestId}.`, status);
+  if (code === 'ECONNREFUSED')
+    return new BackendError(backend, 'connection_refused', `Could not connect to ${backend}: connection refused. Check its endpoint in the configuration.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new BackendError(backend, 'host_not_found', `Could not resolve ${backend}'s host. Check its endpoint in the configuration.`);
+  if (status !== undefined)
+    return new BackendError(backend, 'backend_error', `${backend} failed ${action} on ${target} (HTTP ${status}, ${name || 'error'})${requestId}.`, status);
   return new BackendError(backend, 'network', `The call ${action} to ${backend} failed: ${code ?? (said || name || 'unknown error')}.`);
 }

@@ -72,7 +72,12 @@ export function loadAllowList(path: string | undefined, defaults: readonly CliCo
   for (const [name, override] of Object.entries(parsed.data.commands)) {
     const base = byName.get(name);
     if (!base) {
-      problems.push(`${name}: there is no such command (adjustable: ${defaults.filter((c) => c.adjustable).map((c) => c.name).join(', ')})`);
+      problems.push(
+        `${name}: there is no such command (adjustable: ${defaults
+          .filter((c) => c.adjustable)
+          .map((c) => c.name)
+          .join(', ')})`,
+      );
       continue;
     }
     if (!base.adjustable) {

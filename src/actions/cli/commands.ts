@@ -58,7 +58,17 @@ export const DEFAULT_COMMANDS: readonly CliCommand[] = [
   {
     name: 'dagao-retry',
     bin: 'sabesp',
-    argv: ['--verbose', '--aurora-stack=cantareira-stable', 'jobs', 'create', 'prod', 'dagao', '--filename', 'dagao', 'profile.metapod_transaction={transaction}'],
+    argv: [
+      '--verbose',
+      '--aurora-stack=cantareira-stable',
+      'jobs',
+      'create',
+      'prod',
+      'dagao',
+      '--filename',
+      'dagao',
+      'profile.metapod_transaction={transaction}',
+    ],
     params: { transaction: { type: 'uuid' } },
     risk: 'mutating',
     timeoutMs: 10 * MIN,
@@ -67,7 +77,18 @@ export const DEFAULT_COMMANDS: readonly CliCommand[] = [
   {
     name: 'scale-cluster',
     bin: 'sabesp',
-    argv: ['--aurora-stack=cantareira-stable', 'jobs', 'create', 'prod', 'scale', '--job-version', 'scale_cluster={version}', 'MODE=on-demand', 'N_NODES={nodes}', 'SCALE_TIMEOUT=0'],
+    argv: [
+      '--aurora-stack=cantareira-stable',
+      'jobs',
+      'create',
+      'prod',
+      'scale',
+      '--job-version',
+      'scale_cluster={version}',
+      'MODE=on-demand',
+      'N_NODES={nodes}',
+      'SCALE_TIMEOUT=0',
+    ],
     params: { version: { type: 'version', default: '4945885' }, nodes: { type: 'integer', min: 1, max: 200 } },
     risk: 'mutating',
     timeoutMs: 20 * MIN,
@@ -127,7 +148,10 @@ export function paramSchema(spec: ParamSpec): z.ZodType<string> {
         .refine((v) => Number(v) >= spec.min && Number(v) <= spec.max, { message: `must be between ${spec.min} and ${spec.max}` })
         .transform((v) => String(Number(v)));
     case 'uuid':
-      return z.string().regex(UUID_PATTERN, 'must be a UUID').transform((v) => v.toLowerCase());
+      return z
+        .string()
+        .regex(UUID_PATTERN, 'must be a UUID')
+        .transform((v) => v.toLowerCase());
     case 'job-name':
       return z.string().regex(JOB_NAME_PATTERN, 'must be an aurora job name (lower-case letters, digits, - and _)');
     case 'version':

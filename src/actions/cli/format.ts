@@ -10,7 +10,10 @@ export function displayCommand(binPath: string, args: readonly string[]): string
 
 /** The last `n` non-empty lines of `text`, each cut to `width` characters. */
 export function lastLines(text: string, n: number, width = 200): string[] {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n').filter((l) => l.trim() !== '');
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   return lines.slice(-n).map((l) => (l.length > width ? `${l.slice(0, width)}…` : l));
 }
 

@@ -123,7 +123,13 @@ export class ProcessCliRunner implements CliRunner {
       };
       child.once('error', (err: NodeJS.ErrnoException) => {
         cleanup();
-        if (err.code === 'ENOENT') reject(new CliError('missing_binary', `The \`${command.bin}\` CLI was not found at \`${binPath}\`. Install it on the bot's host or point ${envName} at it. Nothing was run.`));
+        if (err.code === 'ENOENT')
+          reject(
+            new CliError(
+              'missing_binary',
+              `The \`${command.bin}\` CLI was not found at \`${binPath}\`. Install it on the bot's host or point ${envName} at it. Nothing was run.`,
+            ),
+          );
         else if (err.code === 'EACCES') reject(new CliError('not_executable', `\`${binPath}\` (${envName}) is not executable by the bot. Nothing was run.`));
         else reject(new CliError('spawn_failed', `Could not start \`${command.bin}\` (${err.code ?? err.message}). Nothing was run.`));
       });
@@ -158,7 +164,17 @@ export class ProcessCliRunner implements CliRunner {
 
   private notStarted(command: PreparedCommand, binPath: string, signal: AbortSignal): CliRunResult {
     const reason = (signal.reason as { message?: string } | undefined)?.message ?? 'cancelled';
-    return { command, binPath, exitCode: null, signal: null, ended: 'aborted', durationMs: 0, output: '', totalBytes: 0, stopReason: `${reason}; it was not started` };
+    return {
+      command,
+      binPath,
+      exitCode: null,
+      signal: null,
+      ended: 'aborted',
+      durationMs: 0,
+      output: '',
+      totalBytes: 0,
+      stopReason: `${reason}; it was not started`,
+    };
   }
 }
 

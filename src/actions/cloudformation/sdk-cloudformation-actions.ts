@@ -1,5 +1,4 @@
-import type {
-  CloudFormationClient} from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
@@ -39,15 +38,28 @@ const MAX_EVENT_PAGES = 5;
 export function cloudFormationError(err: unknown, what: string, signal?: AbortSignal): BackendError {
   if (err instanceof BackendError) return err;
   const e = (err ?? {}) as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
-  if (signal?.aborted) return new BackendError('CloudFormation', 'aborted', `Stopped waiting for CloudFormation while ${what}; the request may or may not have been applied.`);
+  if (signal?.aborted)
+    return new BackendError('CloudFormation', 'aborted', `Stopped waiting for CloudFormation while ${what}; the request may or may not have been applied.`);
   // The SDK's retry layer may wrap a socket error in a plain Error that keeps only its text.
   const code = e.code ?? e.cause?.code ?? /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.exec(e.message ?? '')?.[1];
-  if (code === 'ECONNREFUSED') return new BackendError('CloudFormation', 'connection_refused', `Could not connect to CloudFormation while ${what}: connection refused.`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new BackendError('CloudFormation', 'host_not_found', `Could not resolve CloudFormation's host while ${what}. Check AWS_REGION and AWS_ENDPOINT_URL_CLOUDFORMATION.`);
+  if (code === 'ECONNREFUSED')
+    return new BackendError('CloudFormation', 'connection_refused', `Could not connect to CloudFormation while ${what}: connection refused.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new BackendError(
+      'CloudFormation',
+      'host_not_found',
+      `Could not resolve CloudFormation's host while ${what}. Check AWS_REGION and AWS_ENDPOINT_URL_CLOUDFORMATION.`,
+    );
   if (e.name === 'TimeoutError') return new BackendError('CloudFormation', 'timeout', `CloudFormation did not answer in time while ${what}.`);
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined) {
-    return new BackendError('CloudFormation', 'http_status', `CloudFormation refused ${what}: ${e.name ?? 'error'}: ${e.message ?? 'no message'}`, status, e.message);
+    return new BackendError(
+      'CloudFormation',
+      'http_status',
+      `CloudFormation refused ${what}: ${e.name ?? 'error'}: ${e.message ?? 'no message'}`,
+      status,
+      e.message,
+    );
   }
   return new BackendError('CloudFormation', 'network', `Calling CloudFormation failed while ${what}: ${e.message ?? String(err)}`);
 }
@@ -80,7 +92,16 @@ function toChangeSet(c: DescribeChangeSetCommandOutput, stackName: string, name:
     changes: (c.Changes ?? []).flatMap((ch) => {
       const r = ch.ResourceChange;
       if (!r) return [];
-      return [{ action: r.Action ?? '?', logicalId: r.LogicalResourceId ?? '?', resourceType: r.ResourceType ?? '?', physicalId: r.PhysicalResourceId, replacement: r.Replacement, scope: r.Scope ?? [] }];
+      return [
+        {
+          action: r.Action ?? '?',
+          logicalId: r.LogicalResourceId ?? '?',
+          resourceType: r.ResourceType ?? '?',
+          physicalId: r.PhysicalResourceId,
+          replacement: r.Replacement,
+          scope: r.Scope ?? [],
+        },
+      ];
     }),
   };
 }
@@ -125,7 +146,9 @@ export class SdkCloudFormationActions implements CloudFormationActions {
   }
 
   async createChangeSet(req: Parameters<CloudFormationActions['createChangeSet']>[0]): Promise<{ id: string }> {
-    const parameters = req.parameterKeys.map((key) => (key in req.changes ? { ParameterKey: key, ParameterValue: req.changes[key] } : { ParameterKey: key, UsePreviousValue: true }));
+    const parameters = req.parameterKeys.map((key) =>
+      key in req.changes ? { ParameterKey: key, ParameterValue: req.changes[key] } : { ParameterKey: key, UsePreviousValue: true },
+    );
     try {
       const out = await this.client.send(
         new CreateChangeSetCommand({
@@ -152,7 +175,9 @@ export class SdkCloudFormationActions implements CloudFormationActions {
       // Large change sets come in pages; a rollback touches few resources, so a few pages are plenty.
       let token = first.NextToken;
       for (let page = 0; token && page < 10; page++) {
-        const next = await this.client.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName, NextToken: token }), { abortSignal: signal });
+        const next = await this.client.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName, NextToken: token }), {
+          abortSignal: signal,
+        });
         info.changes.push(...toChangeSet(next, stackName, changeSetName).changes);
         token = next.NextToken;
       }
@@ -186,7 +211,14 @@ export class SdkCloudFormationActions implements CloudFormationActions {
         const out = await this.client.send(new DescribeStackEventsCommand({ StackName: stackName, NextToken: token }), { abortSignal: signal });
         for (const e of out.StackEvents ?? []) {
           if (afterEventId !== undefined && e.EventId === afterEventId) return events;
-          events.push({ id: e.EventId ?? '', timestamp: e.Timestamp?.toISOString() ?? '', logicalId: e.LogicalResourceId ?? '', resourceType: e.ResourceType ?? '', status: e.ResourceStatus ?? '', reason: e.ResourceStatusReason });
+          events.push({
+            id: e.EventId ?? '',
+            timestamp: e.Timestamp?.toISOString() ?? '',
+            logicalId: e.LogicalResourceId ?? '',
+            resourceType: e.ResourceType ?? '',
+            status: e.ResourceStatus ?? '',
+            reason: e.ResourceStatusReason,
+          });
         }
         token = out.NextToken;
         // Without a marker only the newest page is wanted.

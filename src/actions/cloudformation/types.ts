@@ -70,7 +70,15 @@ export interface CloudFormationActions {
   /** Parameter keys the current template declares, and the capabilities it needs. */
   templateSummary(stackName: string, signal?: AbortSignal): Promise<{ parameterKeys: string[]; capabilities: string[] }>;
   /** Creates a change set on the current template: `changes` set, every other parameter keeps its value. */
-  createChangeSet(req: { stackName: string; changeSetName: string; parameterKeys: string[]; changes: Record<string, string>; capabilities: string[]; description?: string; signal?: AbortSignal }): Promise<{ id: string }>;
+  createChangeSet(req: {
+    stackName: string;
+    changeSetName: string;
+    parameterKeys: string[];
+    changes: Record<string, string>;
+    capabilities: string[];
+    description?: string;
+    signal?: AbortSignal;
+  }): Promise<{ id: string }>;
   describeChangeSet(stackName: string, changeSetName: string, signal?: AbortSignal): Promise<ChangeSetInfo>;
   executeChangeSet(stackName: string, changeSetName: string, signal?: AbortSignal): Promise<void>;
   deleteChangeSet(stackName: string, changeSetName: string, signal?: AbortSignal): Promise<void>;

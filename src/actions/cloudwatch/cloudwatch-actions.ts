@@ -64,7 +64,11 @@ export class SdkCloudWatchActions implements CloudWatchActions {
               Id: q.id,
               ReturnData: true,
               MetricStat: {
-                Metric: { Namespace: q.namespace, MetricName: q.metricName, Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })) },
+                Metric: {
+                  Namespace: q.namespace,
+                  MetricName: q.metricName,
+                  Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
+                },
                 Period: window.periodSeconds,
                 Stat: q.stat,
               },
@@ -89,7 +93,9 @@ export class SdkCloudWatchActions implements CloudWatchActions {
 
   async describeAlarm(name: string, signal?: AbortSignal): Promise<AlarmDefinition | undefined> {
     try {
-      const res = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'], MaxRecords: 1 }), { abortSignal: signal });
+      const res = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'], MaxRecords: 1 }), {
+        abortSignal: signal,
+      });
       const alarm = (res.MetricAlarms ?? []).find((a) => a.AlarmName === name);
       if (!alarm) return undefined;
       const dimensions: Record<string, string> = {};
@@ -111,8 +117,11 @@ export class SdkCloudWatchActions implements CloudWatchActions {
 
   async getMetricWidgetImage(widget: Record<string, unknown>, signal?: AbortSignal): Promise<Buffer> {
     try {
-      const res = await this.client.send(new GetMetricWidgetImageCommand({ MetricWidget: JSON.stringify(widget), OutputFormat: 'png' }), { abortSignal: signal });
-      if (!res.MetricWidgetImage || res.MetricWidgetImage.length === 0) throw Object.assign(new Error('CloudWatch returned an empty image'), { name: 'EmptyImage' });
+      const res = await this.client.send(new GetMetricWidgetImageCommand({ MetricWidget: JSON.stringify(widget), OutputFormat: 'png' }), {
+        abortSignal: signal,
+      });
+      if (!res.MetricWidgetImage || res.MetricWidgetImage.length === 0)
+        throw Object.assign(new Error('CloudWatch returned an empty image'), { name: 'EmptyImage' });
       return Buffer.from(res.MetricWidgetImage);
     } catch (err) {
       throw mapSdkError(BACKEND, 'cloudwatch:GetMetricWidgetImage', 'the capacity chart', err, signal);

@@ -69,7 +69,8 @@ export class SdkDynamoDbActions implements DynamoDbActions {
         new UpdateTableCommand({
           TableName: name,
           ProvisionedThroughput: change.table ? throughput(change.table) : undefined,
-          GlobalSecondaryIndexUpdates: change.indexes.length > 0 ? change.indexes.map((i) => ({ Update: { IndexName: i.name, ProvisionedThroughput: throughput(i) } })) : undefined,
+          GlobalSecondaryIndexUpdates:
+            change.indexes.length > 0 ? change.indexes.map((i) => ({ Update: { IndexName: i.name, ProvisionedThroughput: throughput(i) } })) : undefined,
         }),
         { abortSignal: signal },
       );

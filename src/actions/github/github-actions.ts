@@ -52,7 +52,8 @@ async function fetchKeepingCode(input: string | URL | Request, init?: RequestIni
 
 function split(repo: RepoName): { owner: string; repo: string } {
   const [owner, name, ...rest] = repo.split('/');
-  if (!owner || !name || rest.length > 0) throw new BackendError('GitHub', 'invalid_url', `Refused to call GitHub: ${JSON.stringify(repo)} is not a repository name (owner/name).`);
+  if (!owner || !name || rest.length > 0)
+    throw new BackendError('GitHub', 'invalid_url', `Refused to call GitHub: ${JSON.stringify(repo)} is not a repository name (owner/name).`);
   // Octokit encodes owner and repo itself but would send `.`/`..` as they are: refuse them first.
   pathSegment('GitHub', 'repository owner', owner);
   pathSegment('GitHub', 'repository name', name);
@@ -78,7 +79,13 @@ export class OctokitGitHubActions implements GitHubActions {
     token: string | undefined,
     private readonly timeoutMs = 30_000,
   ) {
-    this.octokit = new Octokit({ baseUrl: apiUrl, auth: token, userAgent: 'runbook-bot', request: { fetch: fetchKeepingCode }, log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+    this.octokit = new Octokit({
+      baseUrl: apiUrl,
+      auth: token,
+      userAgent: 'runbook-bot',
+      request: { fetch: fetchKeepingCode },
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
     // github.com's API lives on api.github.com; Enterprise serves it under /api/v3 of the web host.
     this.webUrl = apiUrl === 'https://api.github.com' ? 'https://github.com' : apiUrl.replace(/\/api\/v3$/, '');
   }
@@ -94,28 +101,43 @@ export class OctokitGitHubActions implements GitHubActions {
   }
 
   async getFile(repo: RepoName, path: string, ref: string, signal?: AbortSignal): Promise<RepoFile> {
-    const res = await this.call(`read ${path} in ${repo}`, signal, (request) => this.octokit.repos.getContent({ ...split(repo), path: checked('file path', path), ref: checked('ref', ref), request }));
+    const res = await this.call(`read ${path} in ${repo}`, signal, (request) =>
+      this.octokit.repos.getContent({ ...split(repo), path: checked('file path', path), ref: checked('ref', ref), request }),
+    );
     const data = res.data;
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
       throw new BackendError('GitHub', 'http_status', `${path} in ${repo} is not a file. Check the file path in the configuration.`, res.status);
     }
     // The contents API sends no content for files over 1 MB (encoding "none"); never mistake that for an empty file.
     if ('encoding' in data && data.encoding !== 'base64') {
-      throw new BackendError('GitHub', 'http_status', `${path} in ${repo} is too large for GitHub's contents API (encoding "${String(data.encoding)}"); edit it by hand.`, res.status);
+      throw new BackendError(
+        'GitHub',
+        'http_status',
+        `${path} in ${repo} is too large for GitHub's contents API (encoding "${String(data.encoding)}"); edit it by hand.`,
+        res.status,
+      );
     }
     return { path, content: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
   }
 
   async branchHead(repo: RepoName, branch: string, signal?: AbortSignal): Promise<string> {
-    const res = await this.call(`read branch ${branch} of ${repo}`, signal, (request) => this.octokit.git.getRef({ ...split(repo), ref: `heads/${checked('branch', branch)}`, request }));
+    const res = await this.call(`read branch ${branch} of ${repo}`, signal, (request) =>
+      this.octokit.git.getRef({ ...split(repo), ref: `heads/${checked('branch', branch)}`, request }),
+    );
     return res.data.object.sha;
   }
 
   async createBranch(repo: RepoName, branch: string, sha: string, signal?: AbortSignal): Promise<void> {
-    await this.call(`create branch ${branch} in ${repo}`, signal, (request) => this.octokit.git.createRef({ ...split(repo), ref: `refs/heads/${checked('branch', branch)}`, sha, request }));
+    await this.call(`create branch ${branch} in ${repo}`, signal, (request) =>
+      this.octokit.git.createRef({ ...split(repo), ref: `refs/heads/${checked('branch', branch)}`, sha, request }),
+    );
   }
 
-  async updateFile(repo: RepoName, change: { path: string; branch: string; content: string; sha: string; message: string }, signal?: AbortSignal): Promise<string> {
+  async updateFile(
+    repo: RepoName,
+    change: { path: string; branch: string; content: string; sha: string; message: string },
+    signal?: AbortSignal,
+  ): Promise<string> {
     const res = await this.call(`commit ${change.path} to ${repo}`, signal, (request) =>
       this.octokit.repos.createOrUpdateFileContents({
         ...split(repo),
@@ -137,7 +159,9 @@ export class OctokitGitHubActions implements GitHubActions {
 
   async findOpenPullRequest(repo: RepoName, branch: string, signal?: AbortSignal): Promise<PullRequest | undefined> {
     const { owner } = split(repo);
-    const res = await this.call(`list pull requests of ${repo}`, signal, (request) => this.octokit.pulls.list({ ...split(repo), head: `${owner}:${branch}`, state: 'open', request }));
+    const res = await this.call(`list pull requests of ${repo}`, signal, (request) =>
+      this.octokit.pulls.list({ ...split(repo), head: `${owner}:${branch}`, state: 'open', request }),
+    );
     const pr = res.data[0];
     return pr ? { number: pr.number, url: pr.html_url } : undefined;
   }
@@ -164,11 +188,25 @@ export class OctokitGitHubActions implements GitHubActions {
     }
     const data = response.data as { message?: string; errors?: { message?: string }[] } | undefined;
     const said = [data?.message, ...(data?.errors ?? []).map((e) => e.message)].filter(Boolean).join(': ') || `status ${status}`;
-    if (status === 401) return new BackendError('GitHub', 'http_status', `GitHub refused the bot's token (401) when trying to ${what}. Check GITHUB_TOKEN.`, status, said);
+    if (status === 401)
+      return new BackendError('GitHub', 'http_status', `GitHub refused the bot's token (401) when trying to ${what}. Check GITHUB_TOKEN.`, status, said);
     if (status === 403 || status === 404) {
-      return new BackendError('GitHub', 'http_status', `GitHub answered ${status} when trying to ${what}: ${said}. Check the repository and path in the configuration and that GITHUB_TOKEN may access it.`, status, said);
+      return new BackendError(
+        'GitHub',
+        'http_status',
+        `GitHub answered ${status} when trying to ${what}: ${said}. Check the repository and path in the configuration and that GITHUB_TOKEN may access it.`,
+        status,
+        said,
+      );
     }
-    if (status === 409) return new BackendError('GitHub', 'http_status', `GitHub refused to ${what} (409): ${said}. The file changed since the preview; start a new request.`, status, said);
+    if (status === 409)
+      return new BackendError(
+        'GitHub',
+        'http_status',
+        `GitHub refused to ${what} (409): ${said}. The file changed since the preview; start a new request.`,
+        status,
+        said,
+      );
     return new BackendError('GitHub', 'http_status', `GitHub answered ${status} when trying to ${what}: ${said}.`, status, said);
   }
 }

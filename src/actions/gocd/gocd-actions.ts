@@ -60,7 +60,12 @@ export class HttpGoCdActions implements GoCdActions {
   /** `baseUrl` includes `/go`, e.g. `https://go.example.com/go`. */
   constructor(baseUrl: string, token: string | undefined, timeoutMs = 15_000) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.http = new BackendClient({ backend: 'GoCD', timeoutMs, maxBytes: MAX_BODY_BYTES, auth: (): Record<string, string> => (token ? { authorization: `bearer ${token}` } : {}) });
+    this.http = new BackendClient({
+      backend: 'GoCD',
+      timeoutMs,
+      maxBytes: MAX_BODY_BYTES,
+      auth: (): Record<string, string> => (token ? { authorization: `bearer ${token}` } : {}),
+    });
   }
 
   historyPageUrl(pipeline: string): string {
@@ -128,11 +133,24 @@ export class HttpGoCdActions implements GoCdActions {
 
 /** GoCD's non-2xx answers in words for the on-call engineer (undefined: the client's generic message). */
 function gocdStatusError(pipeline: string, answer: BackendAnswer): BackendError | undefined {
-  if (answer.status === 404) return new BackendError('GoCD', 'http_status', `GoCD has no pipeline \`${pipeline}\` (or GOCD_TOKEN may not see it).`, 404, answer.excerpt);
+  if (answer.status === 404)
+    return new BackendError('GoCD', 'http_status', `GoCD has no pipeline \`${pipeline}\` (or GOCD_TOKEN may not see it).`, 404, answer.excerpt);
   if (answer.status === 401 || answer.status === 403) {
-    return new BackendError('GoCD', 'http_status', `GoCD refused the request (${answer.status}): check GOCD_TOKEN and its permissions on \`${pipeline}\`.`, answer.status, answer.excerpt);
+    return new BackendError(
+      'GoCD',
+      'http_status',
+      `GoCD refused the request (${answer.status}): check GOCD_TOKEN and its permissions on \`${pipeline}\`.`,
+      answer.status,
+      answer.excerpt,
+    );
   }
-  return new BackendError('GoCD', 'http_status', `GoCD answered ${answer.status} ${answer.statusText} for \`${pipeline}\`: ${answer.excerpt}`, answer.status, answer.excerpt);
+  return new BackendError(
+    'GoCD',
+    'http_status',
+    `GoCD answered ${answer.status} ${answer.statusText} for \`${pipeline}\`: ${answer.excerpt}`,
+    answer.status,
+    answer.excerpt,
+  );
 }
 
 /** Maps one history entry to a run; exported for tests. */
@@ -140,7 +158,14 @@ export function toRun(p: PipelineInstance): GoCdRun {
   const revisions = p.build_cause?.material_revisions ?? [];
   const perRevision: (GoCdCommit | undefined)[] = revisions.map((mr) => {
     const m = mr.modifications[0]; // GoCD lists the newest modification first
-    return m && { revision: m.revision, author: m.user_name ?? undefined, message: m.comment ?? undefined, material: mr.material?.name ?? mr.material?.description ?? undefined };
+    return (
+      m && {
+        revision: m.revision,
+        author: m.user_name ?? undefined,
+        message: m.comment ?? undefined,
+        material: mr.material?.name ?? mr.material?.description ?? undefined,
+      }
+    );
   });
   const commits = perRevision.filter((c): c is GoCdCommit => c !== undefined);
   // Upstream pipelines are materials too (revision `pipeline/1/stage/1`): the built commit is the git one.

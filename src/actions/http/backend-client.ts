@@ -87,8 +87,20 @@ export class BackendClient {
       const { body, contentType } = encodeBody(req);
       if (contentType) headers['content-type'] = req.contentType ?? contentType;
       const response = await fetch(req.url, { method: req.method ?? 'GET', headers, body, redirect: 'manual', signal });
-      const text = await readCapped(response, { backend: this.backend, maxBytes: req.maxBytes ?? this.maxBytes, keepEnd: req.keepEnd === true, where: where(req) });
-      return { status: response.status, statusText: response.statusText, headers: response.headers, text, excerpt: redact(summarizeBody(text), secrets), redact: (t) => redact(t, secrets) };
+      const text = await readCapped(response, {
+        backend: this.backend,
+        maxBytes: req.maxBytes ?? this.maxBytes,
+        keepEnd: req.keepEnd === true,
+        where: where(req),
+      });
+      return {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+        text,
+        excerpt: redact(summarizeBody(text), secrets),
+        redact: (t) => redact(t, secrets),
+      };
     } catch (err) {
       if (err instanceof BackendError) throw err;
       throw networkError(this.backend, req.url, err, this.timeoutMs, req.signal);
@@ -115,20 +127,37 @@ export class BackendClient {
 export function statusError(backend: string, answer: BackendAnswer, where?: string): BackendError {
   const to = where ? ` (${where})` : '';
   if (answer.status === 401 || answer.status === 403) {
-    return new BackendError(backend, 'http_status', `${backend} refused the request${to} with ${answer.status}: check the bot's credentials for ${backend} and what they may do.`, answer.status, answer.excerpt);
+    return new BackendError(
+      backend,
+      'http_status',
+      `${backend} refused the request${to} with ${answer.status}: check the bot's credentials for ${backend} and what they may do.`,
+      answer.status,
+      answer.excerpt,
+    );
   }
   const status = answer.statusText ? `${answer.status} ${answer.statusText}` : String(answer.status);
   return new BackendError(backend, 'http_status', `${backend} answered ${status}: ${shorten(answer.excerpt, 200)}`, answer.status, answer.excerpt);
 }
 
 /** Parses a JSON answer with `schema`; a mismatch names the first field it could not read. */
-export function parseAnswer<S extends z.ZodType>(backend: string, schema: S, answer: Pick<BackendAnswer, 'status' | 'text' | 'excerpt'>, hint?: string): z.infer<S> {
+export function parseAnswer<S extends z.ZodType>(
+  backend: string,
+  schema: S,
+  answer: Pick<BackendAnswer, 'status' | 'text' | 'excerpt'>,
+  hint?: string,
+): z.infer<S> {
   const then = hint ? `. ${hint}` : '';
   let json: unknown;
   try {
     json = JSON.parse(answer.text);
   } catch {
-    throw new BackendError(backend, 'unreadable_answer', `could not read ${backend}'s answer: it is not JSON (${shorten(answer.excerpt, 120)})${then}`, answer.status, answer.excerpt);
+    throw new BackendError(
+      backend,
+      'unreadable_answer',
+      `could not read ${backend}'s answer: it is not JSON (${shorten(answer.excerpt, 120)})${then}`,
+      answer.status,
+      answer.excerpt,
+    );
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;

@@ -1,5 +1,15 @@
 /** Why a backend call failed, independent of the HTTP library underneath. */
-export type BackendErrorCode = 'http_status' | 'too_large' | 'unreadable_answer' | 'timeout' | 'connection_refused' | 'host_not_found' | 'network' | 'aborted' | 'invalid_url' | AwsErrorCode;
+export type BackendErrorCode =
+  | 'http_status'
+  | 'too_large'
+  | 'unreadable_answer'
+  | 'timeout'
+  | 'connection_refused'
+  | 'host_not_found'
+  | 'network'
+  | 'aborted'
+  | 'invalid_url'
+  | AwsErrorCode;
 /** Codes of AWS API errors (src/actions/aws/map-sdk-error.ts). */
 export type AwsErrorCode = 'access_denied' | 'not_found' | 'resource_busy' | 'limit_exceeded' | 'throttled' | 'invalid_request' | 'backend_error';
 
@@ -27,13 +37,22 @@ export function networkError(backend: string, url: string, err: unknown, timeout
     return new BackendError(backend, 'aborted', `The request to ${backend} was abandoned (${reason}); it may or may not have been applied.`);
   }
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new BackendError(backend, 'timeout', `${backend} did not answer within ${timeoutMs / 1000} s (${origin}). The request may or may not have been applied; check before retrying.`);
+    return new BackendError(
+      backend,
+      'timeout',
+      `${backend} did not answer within ${timeoutMs / 1000} s (${origin}). The request may or may not have been applied; check before retrying.`,
+    );
   }
   const code = cause?.code;
   if (code === 'ECONNREFUSED') return new BackendError(backend, 'connection_refused', `Could not connect to ${backend} at ${origin}: connection refused.`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new BackendError(backend, 'host_not_found', `Could not resolve ${backend}'s host (${origin}). Check its URL in the configuration.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new BackendError(backend, 'host_not_found', `Could not resolve ${backend}'s host (${origin}). Check its URL in the configuration.`);
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
-    return new BackendError(backend, 'network', `${backend} closed the connection (${origin}). The request may or may not have been applied; check before retrying.`);
+    return new BackendError(
+      backend,
+      'network',
+      `${backend} closed the connection (${origin}). The request may or may not have been applied; check before retrying.`,
+    );
   }
   return new BackendError(backend, 'network', `The request to ${backend} at ${origin} failed: ${code ?? message ?? String(err)}.`);
 }

@@ -7,7 +7,11 @@ import { BackendError } from './errors';
  */
 export function pathSegment(backend: string, what: string, value: string): string {
   if (value === '' || value === '.' || value === '..') {
-    throw new BackendError(backend, 'invalid_url', `Refused to call ${backend}: the ${what} ${JSON.stringify(value)} is not a valid name (it would change the URL's path).`);
+    throw new BackendError(
+      backend,
+      'invalid_url',
+      `Refused to call ${backend}: the ${what} ${JSON.stringify(value)} is not a valid name (it would change the URL's path).`,
+    );
   }
   return encodeURIComponent(value);
 }
@@ -21,7 +25,11 @@ export function pathSegments(backend: string, what: string, value: string): stri
     .split('/')
     .map((segment) => {
       if (segment === '' || segment === '.' || segment === '..') {
-        throw new BackendError(backend, 'invalid_url', `Refused to call ${backend}: the ${what} ${JSON.stringify(value)} has an empty, \`.\` or \`..\` part (it would change the URL's path).`);
+        throw new BackendError(
+          backend,
+          'invalid_url',
+          `Refused to call ${backend}: the ${what} ${JSON.stringify(value)} has an empty, \`.\` or \`..\` part (it would change the URL's path).`,
+        );
       }
       return pathSegment(backend, what, segment);
     })

@@ -23,7 +23,12 @@ export async function readCapped(response: Response, o: ReadCappedOptions): Prom
     chunks.push(buf);
     size += buf.length;
     if (size > o.maxBytes && !o.keepEnd) {
-      throw new BackendError(o.backend, 'too_large', `${o.backend}'s answer to ${o.where} is larger than ${describeBytes(o.maxBytes)}; the bot does not read it.`, response.status);
+      throw new BackendError(
+        o.backend,
+        'too_large',
+        `${o.backend}'s answer to ${o.where} is larger than ${describeBytes(o.maxBytes)}; the bot does not read it.`,
+        response.status,
+      );
     }
     while (size > o.maxBytes && chunks.length > 1) size -= chunks.shift()!.length;
   }

@@ -43,10 +43,14 @@ export class PagerDutyOnCall implements OnCallProvider {
       query.append('include[]', 'users');
       query.set('limit', String(PAGE));
       query.set('offset', String(page * PAGE));
-      const res = await this.http.json({ url: `${this.baseUrl}/oncalls?${query.toString()}`, accept: 'application/vnd.pagerduty+json;version=2', signal }, OnCallsPage);
+      const res = await this.http.json(
+        { url: `${this.baseUrl}/oncalls?${query.toString()}`, accept: 'application/vnd.pagerduty+json;version=2', signal },
+        OnCallsPage,
+      );
       for (const oncall of res.oncalls) {
         // Without an e-mail the person cannot be matched to a Slack user: say so rather than skip them.
-        if (!oncall.user.email) throw new BackendError('PagerDuty', 'http_status', `PagerDuty did not give the e-mail of on-call user ${oncall.user.id} (include[]=users was sent).`);
+        if (!oncall.user.email)
+          throw new BackendError('PagerDuty', 'http_status', `PagerDuty did not give the e-mail of on-call user ${oncall.user.id} (include[]=users was sent).`);
         people.set(oncall.user.email.toLowerCase(), { name: oncall.user.name ?? oncall.user.summary, email: oncall.user.email });
       }
       if (!res.more) return [...people.values()];

@@ -69,9 +69,12 @@ export class HttpServiceVersion implements ServiceVersionActions {
     const at = new Date().toISOString();
     try {
       const answer = await this.http.send({ url, accept: 'application/json, text/plain', signal });
-      if (answer.status < 200 || answer.status >= 300) return { at, url, status: answer.status, error: `HTTP ${answer.status}: ${summarizeBody(answer.text, 80)}` };
+      if (answer.status < 200 || answer.status >= 300)
+        return { at, url, status: answer.status, error: `HTTP ${answer.status}: ${summarizeBody(answer.text, 80)}` };
       const version = parseVersionBody(answer.text);
-      return version ? { at, url, status: answer.status, version } : { at, url, status: answer.status, error: `no version in the answer: ${summarizeBody(answer.text, 80)}` };
+      return version
+        ? { at, url, status: answer.status, version }
+        : { at, url, status: answer.status, error: `no version in the answer: ${summarizeBody(answer.text, 80)}` };
     } catch (err) {
       // A sample, never a throw: verification counts failures among the answers.
       return { at, url, error: err instanceof Error ? err.message : String(err) };
@@ -97,7 +100,14 @@ export interface PollResult {
 }
 
 /** Asks `url` for its version until `rule` is met or the time is up (or `signal` aborts). */
-export async function pollVersion(actions: ServiceVersionActions, url: string, expected: string, rule: PollRule, signal?: AbortSignal, onSample?: (s: VersionSample) => void): Promise<PollResult> {
+export async function pollVersion(
+  actions: ServiceVersionActions,
+  url: string,
+  expected: string,
+  rule: PollRule,
+  signal?: AbortSignal,
+  onSample?: (s: VersionSample) => void,
+): Promise<PollResult> {
   const samples: VersionSample[] = [];
   const deadline = Date.now() + rule.timeoutMs;
   for (;;) {
@@ -119,4 +129,3 @@ function judge(samples: VersionSample[], expected: string, rule: PollRule): { ok
   const summary = `${matches} of the last ${recent.length} answers were ${expected}; ${errors} error${errors === 1 ? '' : 's'}${others.length > 0 ? `; also seen: ${others.join(', ')}` : ''}`;
   return { ok, summary };
 }
-

@@ -67,7 +67,12 @@ export class GraphqlSonarActions implements SonarActions {
     }
     const parsed = Answer.safeParse(raw);
     if (!parsed.success) {
-      throw new BackendError('Sonar', 'http_status', `Sonar answered with data the bot does not understand: ${summarizeBody(JSON.stringify(raw) ?? '', 200)}. Is SONAR_URL the GraphQL endpoint?`, 200);
+      throw new BackendError(
+        'Sonar',
+        'http_status',
+        `Sonar answered with data the bot does not understand: ${summarizeBody(JSON.stringify(raw) ?? '', 200)}. Is SONAR_URL the GraphQL endpoint?`,
+        200,
+      );
     }
     return parsed.data.transaction?.datasets.map((d) => d.name);
   }
@@ -82,7 +87,12 @@ export class GraphqlSonarActions implements SonarActions {
     }
     const parsed = DatasetsAnswer.safeParse(raw);
     if (!parsed.success) {
-      throw new BackendError('Sonar', 'http_status', `Sonar answered with data the bot does not understand: ${summarizeBody(JSON.stringify(raw) ?? '', 200)}. Is SONAR_URL the GraphQL endpoint?`, 200);
+      throw new BackendError(
+        'Sonar',
+        'http_status',
+        `Sonar answered with data the bot does not understand: ${summarizeBody(JSON.stringify(raw) ?? '', 200)}. Is SONAR_URL the GraphQL endpoint?`,
+        200,
+      );
     }
     return parsed.data.transaction?.datasets;
   }
@@ -90,14 +100,22 @@ export class GraphqlSonarActions implements SonarActions {
   private toBackendError(err: unknown, signal?: AbortSignal): BackendError {
     if (err instanceof ClientError) {
       const { status, errors, body } = err.response as { status: number; errors?: { message: string }[]; body?: string };
-      if (status === 401 || status === 403) return new BackendError('Sonar', 'http_status', `Sonar refused the bot's credentials (${status}). Check SONAR_TOKEN.`, status);
+      if (status === 401 || status === 403)
+        return new BackendError('Sonar', 'http_status', `Sonar refused the bot's credentials (${status}). Check SONAR_TOKEN.`, status);
       const said = errors?.map((e) => e.message).join('; ') || summarizeBody(body ?? '', 200);
-      return new BackendError('Sonar', 'http_status', status >= 200 && status < 300 ? `Sonar could not answer the query: ${said}` : `Sonar answered ${status}: ${said}`, status, said);
+      return new BackendError(
+        'Sonar',
+        'http_status',
+        status >= 200 && status < 300 ? `Sonar could not answer the query: ${said}` : `Sonar answered ${status}: ${said}`,
+        status,
+        said,
+      );
     }
     // graphql-request rethrows fetch's own errors (refused, DNS, abort), which networkError understands.
     const mapped = networkError('Sonar', this.url, err, this.timeoutMs, signal);
     // A body that is not JSON at all (an HTML login page...) surfaces as a SyntaxError.
-    if (err instanceof SyntaxError) return new BackendError('Sonar', 'http_status', `Sonar did not answer with GraphQL JSON (${this.url}). Is SONAR_URL the GraphQL endpoint?`);
+    if (err instanceof SyntaxError)
+      return new BackendError('Sonar', 'http_status', `Sonar did not answer with GraphQL JSON (${this.url}). Is SONAR_URL the GraphQL endpoint?`);
     return mapped;
   }
 }

@@ -28,13 +28,15 @@ export async function runBypass(airflow: AirflowActions | undefined, params: z.i
   try {
     // 1. The dry runs again, right before changing anything.
     const markPreview = new Map<string, string[]>();
-    for (const taskId of mark) markPreview.set(taskId, ids(await airflow.setTaskInstanceState(dagId, { dryRun: true, dagRunId, taskId, newState: 'success' }, ctx.signal)));
+    for (const taskId of mark)
+      markPreview.set(taskId, ids(await airflow.setTaskInstanceState(dagId, { dryRun: true, dagRunId, taskId, newState: 'success' }, ctx.signal)));
     const wouldMark = [...new Set([...markPreview.values()].flat())].sort();
     const wouldClear = ids(await airflow.clearTaskInstances(dagId, { ...clearRequest, dryRun: true }, ctx.signal)).filter((t) => !mark.includes(t));
     if (!sameSet(wouldMark, mark) || !sameSet(wouldClear, clear)) {
       return {
         ok: false,
-        summary: 'Voided: Airflow\'s dry run now differs from the preview that was approved, so nothing was changed. Start a new request to see what Airflow would do now.',
+        summary:
+          "Voided: Airflow's dry run now differs from the preview that was approved, so nothing was changed. Start a new request to see what Airflow would do now.",
         details: [
           { label: 'Approved', value: `mark success: ${list(mark)}\nclear: ${list(clear)}`, code: true },
           { label: 'Airflow dry run now', value: `mark success: ${list(wouldMark)}\nclear: ${list(wouldClear)}`, code: true },
@@ -48,7 +50,10 @@ export async function runBypass(airflow: AirflowActions | undefined, params: z.i
       const marked = ids(await airflow.setTaskInstanceState(dagId, { dryRun: false, dagRunId, taskId, newState: 'success' }, ctx.signal));
       const expected = markPreview.get(taskId) ?? [];
       if (!sameSet(marked, expected)) {
-        return { ok: false, summary: `Airflow changed ${list(marked)} when marking ${taskId} as success, but its dry run said ${list(expected)}. Stopped before clearing anything; look at the run in Airflow.` };
+        return {
+          ok: false,
+          summary: `Airflow changed ${list(marked)} when marking ${taskId} as success, but its dry run said ${list(expected)}. Stopped before clearing anything; look at the run in Airflow.`,
+        };
       }
     }
     ctx.progress(`Marked ${mark.join(', ')} as success; clearing what failed downstream…`);
@@ -57,7 +62,8 @@ export async function runBypass(airflow: AirflowActions | undefined, params: z.i
     const left = ids(await airflow.clearTaskInstances(dagId, { ...clearRequest, dryRun: true }, ctx.signal));
     if (left.length > 0) {
       const cleared = ids(await airflow.clearTaskInstances(dagId, { ...clearRequest, dryRun: false }, ctx.signal));
-      if (!sameSet(cleared, left)) return { ok: false, summary: `Airflow cleared ${list(cleared)}, but its dry run said ${list(left)}. Look at the run in Airflow.` };
+      if (!sameSet(cleared, left))
+        return { ok: false, summary: `Airflow cleared ${list(cleared)}, but its dry run said ${list(left)}. Look at the run in Airflow.` };
     }
 
     // 4. What Airflow shows now.
@@ -65,9 +71,11 @@ export async function runBypass(airflow: AirflowActions | undefined, params: z.i
     const stateOf = new Map(after.map((t) => [t.taskId, t.state ?? 'no status']));
     const details = [{ label: 'New states', value: [...mark, ...clear].map((t) => `${t}: ${stateOf.get(t) ?? '?'}`).join('\n'), code: true }];
     const notSuccess = mark.filter((t) => stateOf.get(t) !== 'success');
-    if (notSuccess.length > 0) return { ok: false, summary: `Airflow does not show ${notSuccess.join(', ')} as success after marking it. Look at the run in Airflow.`, details };
+    if (notSuccess.length > 0)
+      return { ok: false, summary: `Airflow does not show ${notSuccess.join(', ')} as success after marking it. Look at the run in Airflow.`, details };
     const stillFailed = clear.filter((t) => FAILED.has(stateOf.get(t) ?? ''));
-    if (stillFailed.length > 0) return { ok: false, summary: `Airflow still shows ${stillFailed.join(', ')} as failed after the clear. Look at the run in Airflow.`, details };
+    if (stillFailed.length > 0)
+      return { ok: false, summary: `Airflow still shows ${stillFailed.join(', ')} as failed after the clear. Look at the run in Airflow.`, details };
     return { ok: true, summary: `Marked ${mark.join(', ')} as success and cleared ${clear.length} downstream task${clear.length === 1 ? '' : 's'}.`, details };
   } catch (err) {
     return failure(err);

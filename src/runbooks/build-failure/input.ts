@@ -24,24 +24,44 @@ const notName = (what: string) => (iss: { input: unknown }) => `${showInput(Stri
 
 /** The words of `/runbook build-failure`; the command parser, help and form are generated from them. */
 export const BuildFailureArgs = z.object({
-  transactionId: arg(z.string().toLowerCase().regex(UUID, { error: (iss) => `${showInput(String(iss.input))} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` }), {
-    label: 'transaction id',
-    positional: 0,
-    description: 'the transaction of the failed run (a UUID, posted in #guild-data-eng)',
-    example: 'f7832a01-001b-56f7-a4fe-b3a417f8f654',
-  }),
-  dagRunId: arg(z.string().regex(RUN_ID, { error: not('an Airflow DAG run id') }).refine(isPathSegment, { error: notName('an Airflow DAG run id') }).optional(), {
-    label: 'Airflow DAG run id',
-    flag: 'run',
-    description: 'the failed Airflow run; without it, the latest runs are searched',
-    example: 'scheduled__2026-11-24T03:00:00+00:00',
-  }),
-  dagId: arg(z.string().regex(DAG_ID, { error: not('an Airflow DAG id') }).refine(isPathSegment, { error: notName('an Airflow DAG id') }).optional(), {
-    label: 'Airflow DAG id',
-    flag: 'dag',
-    description: 'the DAG of the run (default: the dagão)',
-    example: 'dagao',
-  }),
+  transactionId: arg(
+    z
+      .string()
+      .toLowerCase()
+      .regex(UUID, { error: (iss) => `${showInput(String(iss.input))} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` }),
+    {
+      label: 'transaction id',
+      positional: 0,
+      description: 'the transaction of the failed run (a UUID, posted in #guild-data-eng)',
+      example: 'f7832a01-001b-56f7-a4fe-b3a417f8f654',
+    },
+  ),
+  dagRunId: arg(
+    z
+      .string()
+      .regex(RUN_ID, { error: not('an Airflow DAG run id') })
+      .refine(isPathSegment, { error: notName('an Airflow DAG run id') })
+      .optional(),
+    {
+      label: 'Airflow DAG run id',
+      flag: 'run',
+      description: 'the failed Airflow run; without it, the latest runs are searched',
+      example: 'scheduled__2026-11-24T03:00:00+00:00',
+    },
+  ),
+  dagId: arg(
+    z
+      .string()
+      .regex(DAG_ID, { error: not('an Airflow DAG id') })
+      .refine(isPathSegment, { error: notName('an Airflow DAG id') })
+      .optional(),
+    {
+      label: 'Airflow DAG id',
+      flag: 'dag',
+      description: 'the DAG of the run (default: the dagão)',
+      example: 'dagao',
+    },
+  ),
   only: arg(
     z
       .string()
@@ -50,7 +70,13 @@ export const BuildFailureArgs = z.object({
       .regex(BASE, { error: not('a dataset or model name like `fx-model`') })
       .refine(isPathSegment, { error: notName('a dataset or model name') })
       .optional(),
-    { label: 'dataset or model', flag: 'only', description: 'handle only this failed task when the transaction has several', example: 'fx-model', lookup: 'dagao-failed-tasks' },
+    {
+      label: 'dataset or model',
+      flag: 'only',
+      description: 'handle only this failed task when the transaction has several',
+      example: 'fx-model',
+      lookup: 'dagao-failed-tasks',
+    },
   ),
 });
 
@@ -77,6 +103,10 @@ export function offerFromAlarm(alarm: AirflowTaskFailure, dagaoDagId: string): B
 
 // Only what the alarm said: an absent run id is left out, never carried (and shown) as `undefined`.
 function alarmInput(alarm: AirflowTaskFailure): BuildFailureInput | undefined {
-  const parsed = BuildFailureInput.safeParse({ transactionId: alarm.transactionId?.toLowerCase(), dagId: alarm.dagId, ...(alarm.runId ? { dagRunId: alarm.runId } : {}) });
+  const parsed = BuildFailureInput.safeParse({
+    transactionId: alarm.transactionId?.toLowerCase(),
+    dagId: alarm.dagId,
+    ...(alarm.runId ? { dagRunId: alarm.runId } : {}),
+  });
   return parsed.success ? parsed.data : undefined;
 }

@@ -80,7 +80,9 @@ async function findRun(deps: BuildFailureDeps, input: BuildFailureInput, frozenR
     const runs = await airflow.listDagRuns(dagId, { limit: RUNS_SEARCHED });
     const run = runs.find((r) => confContains(r.conf, input.transactionId));
     if (run) return { run };
-    return { note: `None of the ${runs.length} latest runs of DAG \`${dagId}\` names this transaction in its conf. To let downstream jobs run today, run the command again with \`--run <dag-run-id>\`.` };
+    return {
+      note: `None of the ${runs.length} latest runs of DAG \`${dagId}\` names this transaction in its conf. To let downstream jobs run today, run the command again with \`--run <dag-run-id>\`.`,
+    };
   } catch (err) {
     // Only Airflow's documented "no such run" is an answer; a 404 of the route itself (wrong API generation), a
     // 401/403, a 5xx or an unreadable body stops the lookup with the reason.
@@ -105,7 +107,8 @@ function unreadablePolicy(read: Extract<PolicyRead, { kind: 'unresolved' }>, whe
 
 /** The read-only lookups of step 1; `results` freeze the target and run chosen when the operation started. */
 export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, results: StepResult[]): Promise<Findings> {
-  if (!deps.sonar) throw new UserFacingError('The build-failure runbook needs Sonar: `SONAR_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured');
+  if (!deps.sonar)
+    throw new UserFacingError('The build-failure runbook needs Sonar: `SONAR_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured');
   const frozen = results.find((r) => r.stepId === 'lookup' && r.outcome === 'succeeded')?.externalIds;
   let names: string[] | undefined;
   try {
@@ -113,7 +116,11 @@ export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, r
   } catch (err) {
     lookupFailed('Could not look up the transaction in Sonar', err);
   }
-  if (names === undefined) throw new UserFacingError(`Sonar knows no transaction \`${input.transactionId}\`. Check the id (it is posted in #guild-data-eng when the run starts).`, 'not_found');
+  if (names === undefined)
+    throw new UserFacingError(
+      `Sonar knows no transaction \`${input.transactionId}\`. Check the id (it is posted in #guild-data-eng when the run starts).`,
+      'not_found',
+    );
 
   const { run, note: runNote } = await findRun(deps, input, frozen?.airflowDagRunId);
   let failedTasks: TaskInstance[] = [];
@@ -139,7 +146,8 @@ export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, r
     try {
       dagFile = await readSource(github, settings.auroraJobsRepo, settings.auroraJobsDagFile);
     } catch (err) {
-      if (!settings.policyModels || !(err instanceof BackendError)) lookupFailed(`Could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo} (the policy model list)`, err);
+      if (!settings.policyModels || !(err instanceof BackendError))
+        lookupFailed(`Could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo} (the policy model list)`, err);
       dagFileNote = `could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo}: ${escapeMrkdwn(err.message)}`;
     }
   }

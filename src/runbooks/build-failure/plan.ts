@@ -18,7 +18,9 @@ export const editNote = (tx: string): string => `disabled by runbook-bot: failed
 
 /** The edit of the pull request: comment the dataset out of itaipu, or remove the model from the DAG. */
 export function computeEdit(group: FailureGroup, source: RepoSource, tx: string): Promise<EditResult> {
-  return group.failed === 'dataset' ? commentOutDataset(source.file.content, group.base, source.file.path, editNote(tx)) : removeModel(source.file.content, group.base, source.file.path);
+  return group.failed === 'dataset'
+    ? commentOutDataset(source.file.content, group.base, source.file.path, editNote(tx))
+    : removeModel(source.file.content, group.base, source.file.path);
 }
 
 /** The task that failed (not upstream_failed) for the chosen target, whose log the lookup shows. */
@@ -35,11 +37,18 @@ function lookupStep(input: BuildFailureInput, f: Findings, verdict: string): Ste
   const preview: PreviewLine[] = [
     { label: 'Uncommitted in Sonar', value: [...grouped, ...c.other.map((n) => `  ${n} (not a dataset or model)`)].join('\n') || '(none)', code: true },
   ];
-  if (c.inProgress) preview.push({ label: 'Run', value: `still in progress (${c.groups.length} dataset/model group${c.groups.length === 1 ? '' : 's'} not committed yet)${c.likely.length > 0 ? `; likely failures, from Airflow's failed tasks, are marked *: ${c.likely.join(', ')}` : ''}` });
+  if (c.inProgress)
+    preview.push({
+      label: 'Run',
+      value: `still in progress (${c.groups.length} dataset/model group${c.groups.length === 1 ? '' : 's'} not committed yet)${c.likely.length > 0 ? `; likely failures, from Airflow's failed tasks, are marked *: ${c.likely.join(', ')}` : ''}`,
+    });
   if (f.run) preview.push({ label: 'Airflow run', value: `${f.run.dagId} / ${f.run.dagRunId} (${f.run.state})` });
   if (f.runNote) preview.push({ label: 'Airflow', value: f.runNote });
   if (f.failedTasks.length > 0) preview.push({ label: 'Failed tasks', value: f.failedTasks.map((t) => `${t.taskId} (${t.state ?? 'none'})`).join(', ') });
-  preview.push({ label: 'Policy models', value: f.policy ? `${f.policy.models.join(', ') || '(none)'} (from ${f.policy.source})` : (f.policyNote ?? 'unknown') });
+  preview.push({
+    label: 'Policy models',
+    value: f.policy ? `${f.policy.models.join(', ') || '(none)'} (from ${f.policy.source})` : (f.policyNote ?? 'unknown'),
+  });
   preview.push({ label: 'Verdict', value: verdict });
   const target = f.target.kind === 'one' ? f.target.group.base : undefined;
   return {
@@ -47,7 +56,8 @@ function lookupStep(input: BuildFailureInput, f: Findings, verdict: string): Ste
     title: `Look up transaction \`${input.transactionId}\``,
     risk: 'read-only',
     preview,
-    explanation: "Sonar's uncommitted datasets and models of the transaction, grouped by name, and Airflow's failed tasks (runbook: \"Determining if it was the dataset or model that failed\").",
+    explanation:
+      'Sonar\'s uncommitted datasets and models of the transaction, grouped by name, and Airflow\'s failed tasks (runbook: "Determining if it was the dataset or model that failed").',
     verification: 'Read-only; the findings are posted in this thread.',
     action: { kind: 'build-failure.lookup', params: { verdict, target, dagRunId: f.run?.dagRunId, dagId: f.run?.dagId, failedTask: failedTaskOf(f) } },
   };
@@ -75,11 +85,13 @@ function prStep(group: FailureGroup, source: RepoSource, tx: string, edit: Extra
   const title = dataset ? `Comment out dataset ${group.base} in itaipu` : `Remove model ${group.base} from the DAG`;
   return {
     id: STEP.pr,
-    title: dataset ? `Open a pull request commenting out dataset \`${group.base}\` in ${source.repo}` : `Open a pull request removing model \`${group.base}\` from ${source.repo}`,
+    title: dataset
+      ? `Open a pull request commenting out dataset \`${group.base}\` in ${source.repo}`
+      : `Open a pull request removing model \`${group.base}\` from ${source.repo}`,
     risk: 'mutating',
     explanation: dataset
-      ? "Stops the dataset from failing in the next runs; its owner fixes it and reverts this when they get a chance (runbook: \"Dealing with dataset failures\")."
-      : "Removes the model from tomorrow's run so it stops blocking other models; its owner fixes it without time pressure (runbook: \"Dealing with model failures\").",
+      ? 'Stops the dataset from failing in the next runs; its owner fixes it and reverts this when they get a chance (runbook: "Dealing with dataset failures").'
+      : 'Removes the model from tomorrow\'s run so it stops blocking other models; its owner fixes it without time pressure (runbook: "Dealing with model failures").',
     preview: [
       { label: 'Repository', value: `${source.repo} (pull request into ${source.branch})` },
       { label: 'New branch', value: branchName(group, tx) },
@@ -88,7 +100,19 @@ function prStep(group: FailureGroup, source: RepoSource, tx: string, edit: Extra
       { label: 'Body', value: `Links this Slack thread and transaction ${tx}.` },
     ],
     verification: 'GitHub answers with the new pull request; its link is posted in this thread.',
-    action: { kind: 'github.pull-request', params: { failed: group.failed, name: group.base, repo: source.repo, path: source.file.path, base: source.branch, branch: branchName(group, tx), fileSha: source.file.sha, title: `${title} (failed in transaction ${short(tx)})` } },
+    action: {
+      kind: 'github.pull-request',
+      params: {
+        failed: group.failed,
+        name: group.base,
+        repo: source.repo,
+        path: source.file.path,
+        base: source.branch,
+        branch: branchName(group, tx),
+        fileSha: source.file.sha,
+        title: `${title} (failed in transaction ${short(tx)})`,
+      },
+    },
   };
 }
 
@@ -109,14 +133,19 @@ async function airflowStep(deps: BuildFailureDeps, group: FailureGroup, f: Findi
   let cleared: TaskInstanceRef[] = [];
   try {
     // Airflow's own dry runs: exactly the task instances that the real calls will change.
-    for (const taskId of mark) marked.push(...(await airflow.setTaskInstanceState(run.dagId, { dryRun: true, dagRunId: run.dagRunId, taskId, newState: 'success' })));
-    if (mark.length > 0) cleared = await airflow.clearTaskInstances(run.dagId, { dryRun: true, dagRunId: run.dagRunId, taskIds: mark, includeDownstream: true, onlyFailed: true });
+    for (const taskId of mark)
+      marked.push(...(await airflow.setTaskInstanceState(run.dagId, { dryRun: true, dagRunId: run.dagRunId, taskId, newState: 'success' })));
+    if (mark.length > 0)
+      cleared = await airflow.clearTaskInstances(run.dagId, { dryRun: true, dagRunId: run.dagRunId, taskIds: mark, includeDownstream: true, onlyFailed: true });
   } catch (err) {
     if (err instanceof BackendError) throw new UserFacingError(`Airflow's dry run failed: ${escapeMrkdwn(err.message)}`, 'backend_error');
     throw err;
   }
   marked = marked.filter((t) => mark.includes(t.taskId));
-  const toClear = cleared.map((t) => t.taskId).filter((t) => !mark.includes(t)).sort();
+  const toClear = cleared
+    .map((t) => t.taskId)
+    .filter((t) => !mark.includes(t))
+    .sort();
   const state = new Map(f.failedTasks.map((t) => [t.taskId, t.state]));
   const line = (t: string, to: string): string => `${t}: ${state.get(t) ?? '?'} -> ${to}`;
   return {
@@ -126,9 +155,27 @@ async function airflowStep(deps: BuildFailureDeps, group: FailureGroup, f: Findi
     explanation: `Downstream jobs then run when their other upstreams finish; the ${group.failed} ${group.base} shows up as empty in them (runbook: "Making downstream jobs run when an upstream job fails").`,
     preview: [
       { label: 'Airflow run', value: `${run.dagId} / ${run.dagRunId}` },
-      { label: 'Mark success (from Airflow dry run)', value: marked.map((t) => line(t.taskId, 'success')).join('\n') || '(nothing: no failed task of this name)', code: true },
-      { label: 'Clear (from Airflow dry run)', value: toClear.map((t) => line(t, 'no status, runs again')).join('\n') || '(nothing downstream failed)', code: true },
-      { label: 'Requests (each after its dry run)', value: (airflow.bypassRequests?.(run.dagId, run.dagRunId, marked.map((t) => t.taskId)) ?? [`POST ${airflow.apiUrl(`/dags/${run.dagId}/updateTaskInstancesState`)}`, `POST ${airflow.apiUrl(`/dags/${run.dagId}/clearTaskInstances`)}`]).join('\n'), code: true },
+      {
+        label: 'Mark success (from Airflow dry run)',
+        value: marked.map((t) => line(t.taskId, 'success')).join('\n') || '(nothing: no failed task of this name)',
+        code: true,
+      },
+      {
+        label: 'Clear (from Airflow dry run)',
+        value: toClear.map((t) => line(t, 'no status, runs again')).join('\n') || '(nothing downstream failed)',
+        code: true,
+      },
+      {
+        label: 'Requests (each after its dry run)',
+        value: (
+          airflow.bypassRequests?.(
+            run.dagId,
+            run.dagRunId,
+            marked.map((t) => t.taskId),
+          ) ?? [`POST ${airflow.apiUrl(`/dags/${run.dagId}/updateTaskInstancesState`)}`, `POST ${airflow.apiUrl(`/dags/${run.dagId}/clearTaskInstances`)}`]
+        ).join('\n'),
+        code: true,
+      },
     ],
     verification: 'Airflow reports the marked tasks as success and the cleared tasks with no status; the new states are posted in this thread.',
     action: { kind: 'airflow.bypass', params: { dagId: run.dagId, dagRunId: run.dagRunId, mark: marked.map((t) => t.taskId), clear: toClear } },
@@ -140,7 +187,14 @@ function remindStep(group: FailureGroup, deps: BuildFailureDeps): Step {
     group.failed === 'model'
       ? `Once the current run finishes, deploy the DAG change to Airflow (primer: "Deploying job changes to Airflow"); removing the model only takes effect in the next run.`
       : `Once the pull request on ${deps.settings.itaipuRepo} is merged and the current run finishes, deploy the job changes to Airflow (primer: "Deploying job changes to Airflow") so the next run skips the dataset.`;
-  return { id: STEP.remind, title: 'Remind: deploy the change to Airflow after the current run', risk: 'read-only', preview: [{ label: 'Reminder', value: text }], verification: 'Posted in this thread.', action: { kind: 'build-failure.remind', params: { text } } };
+  return {
+    id: STEP.remind,
+    title: 'Remind: deploy the change to Airflow after the current run',
+    risk: 'read-only',
+    preview: [{ label: 'Reminder', value: text }],
+    verification: 'Posted in this thread.',
+    action: { kind: 'build-failure.remind', params: { text } },
+  };
 }
 
 /** Builds the plan from the findings; steps already run stay in place so indices never shift. */
@@ -182,7 +236,14 @@ export async function buildFromFindings(deps: BuildFailureDeps, input: BuildFail
         steps.push(prStep(group, source, tx, edit.edit));
         facts.file = { repo: source.repo, path: source.file.path, sha: source.file.sha };
       } else if (done(STEP.pr)) {
-        steps.push({ id: STEP.pr, title: 'Open a pull request', risk: 'mutating', preview: [{ label: 'Done', value: 'see this thread' }], verification: 'Done.', action: { kind: 'build-failure.done', params: {} } });
+        steps.push({
+          id: STEP.pr,
+          title: 'Open a pull request',
+          risk: 'mutating',
+          preview: [{ label: 'Done', value: 'see this thread' }],
+          verification: 'Done.',
+          action: { kind: 'build-failure.done', params: {} },
+        });
       } else {
         verdict += ` No pull request is proposed: ${edit.ok ? '' : edit.reason}`;
       }
@@ -200,6 +261,7 @@ export async function buildFromFindings(deps: BuildFailureDeps, input: BuildFail
     const kept = result?.details.filter((d) => d.value.length <= 800);
     return result ? { ...step, preview: [{ label: 'Result', value: result.summary }, ...(kept ?? [])] } : step;
   });
-  const title = t.kind === 'one' ? `Build failure: ${t.group.failed} ${t.group.base} (transaction ${short(tx)})` : `Build failure lookup (transaction ${short(tx)})`;
+  const title =
+    t.kind === 'one' ? `Build failure: ${t.group.failed} ${t.group.base} (transaction ${short(tx)})` : `Build failure lookup (transaction ${short(tx)})`;
   return makePlan({ runbook: 'build-failure', title, summary, steps: settled, facts });
 }

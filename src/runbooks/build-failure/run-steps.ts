@@ -64,7 +64,11 @@ async function lookup(deps: BuildFailureDeps, params: z.infer<typeof LookupParam
 
 function confirmation(dataset: string, ctx: StepRunContext): StepOutcome {
   const who = ctx.operation.approvals.filter((a) => a.stepId === ctx.step.id).map((a) => a.userId);
-  return { ok: true, summary: `Confirmed not business critical (by ${who.join(', ') || 'nobody?'}): the bypass may go ahead.`, details: [{ label: 'Dataset', value: dataset }] };
+  return {
+    ok: true,
+    summary: `Confirmed not business critical (by ${who.join(', ') || 'nobody?'}): the bypass may go ahead.`,
+    details: [{ label: 'Dataset', value: dataset }],
+  };
 }
 
 async function pullRequest(deps: BuildFailureDeps, p: PullRequestParams, input: BuildFailureInput, ctx: StepRunContext): Promise<StepOutcome> {
@@ -74,7 +78,8 @@ async function pullRequest(deps: BuildFailureDeps, p: PullRequestParams, input: 
   const group = { base: p.name };
   try {
     const file = await github.getFile(repo, path, base, ctx.signal);
-    if (file.sha !== fileSha) return { ok: false, summary: `${path} changed in ${repo} since the preview. Nothing was changed; start a new request to see the new diff.` };
+    if (file.sha !== fileSha)
+      return { ok: false, summary: `${path} changed in ${repo} since the preview. Nothing was changed; start a new request to see the new diff.` };
     const edit = await computeEdit({ base: group.base, failed: kind, names: [], modelAffected: false }, { repo, branch: base, file }, input.transactionId);
     if (!edit.ok) return { ok: false, summary: edit.reason };
     const head = await github.branchHead(repo, base, ctx.signal);
@@ -88,17 +93,31 @@ async function pullRequest(deps: BuildFailureDeps, p: PullRequestParams, input: 
       throw err;
     }
     await ctx.recordExternalId('branch', `${repo}:${branch}`);
-    await github.updateFile(repo, { path, branch, content: edit.edit.content, sha: file.sha, message: `${title}\n\n${editNote(input.transactionId)}` }, ctx.signal);
+    await github.updateFile(
+      repo,
+      { path, branch, content: edit.edit.content, sha: file.sha, message: `${title}\n\n${editNote(input.transactionId)}` },
+      ctx.signal,
+    );
     const body = [
       `The nightly run's transaction \`${input.transactionId}\` failed building ${kind} \`${group.base}\`.`,
-      kind === 'dataset' ? 'This comments the dataset out of itaipu so the next runs are not blocked.' : "This removes the model from the DAG so tomorrow's run is not blocked.",
+      kind === 'dataset'
+        ? 'This comments the dataset out of itaipu so the next runs are not blocked.'
+        : "This removes the model from the DAG so tomorrow's run is not blocked.",
       'The owner can fix it and revert this change when they get a chance.',
       '',
       `Slack thread: ${threadLink(ctx)}`,
       `Opened by runbook-bot (operation \`${ctx.operation.id}\`, requested by ${ctx.operation.requester}).`,
     ].join('\n');
     const pr = await github.createPullRequest(repo, { title, head: branch, base, body }, ctx.signal);
-    return { ok: true, summary: `Opened ${pr.url}`, details: [{ label: 'Pull request', value: pr.url }, { label: 'Diff', value: edit.edit.diff, code: true }], externalIds: { pullRequest: pr.url } };
+    return {
+      ok: true,
+      summary: `Opened ${pr.url}`,
+      details: [
+        { label: 'Pull request', value: pr.url },
+        { label: 'Diff', value: edit.edit.diff, code: true },
+      ],
+      externalIds: { pullRequest: pr.url },
+    };
   } catch (err) {
     return failure(err);
   }
@@ -109,10 +128,19 @@ export function buildFailureSteps(deps: BuildFailureDeps): AnyStepKind[] {
   return [
     stepKind({ kind: 'build-failure.lookup', params: LookupParams, run: (p, _input: BuildFailureInput, ctx) => lookup(deps, p, ctx.step, ctx) }),
     // Stored as the kind `confirmation` before confirmation became a gate.
-    stepKind({ kind: 'build-failure.confirm', aliases: ['confirmation'], params: ConfirmParams, run: (p, _input: BuildFailureInput, ctx) => Promise.resolve(confirmation(p.dataset, ctx)) }),
+    stepKind({
+      kind: 'build-failure.confirm',
+      aliases: ['confirmation'],
+      params: ConfirmParams,
+      run: (p, _input: BuildFailureInput, ctx) => Promise.resolve(confirmation(p.dataset, ctx)),
+    }),
     stepKind({ kind: 'github.pull-request', params: PullRequestParams, run: (p, input: BuildFailureInput, ctx) => pullRequest(deps, p, input, ctx) }),
     // The pull request step after it ran: shown with its result, never run again.
-    stepKind({ kind: 'build-failure.done', params: z.object({}), run: () => Promise.resolve({ ok: false, summary: 'This step already ran (see this thread); it is not run again.' }) }),
+    stepKind({
+      kind: 'build-failure.done',
+      params: z.object({}),
+      run: () => Promise.resolve({ ok: false, summary: 'This step already ran (see this thread); it is not run again.' }),
+    }),
     stepKind({ kind: 'airflow.bypass', params: BypassParams, run: (p, _input: BuildFailureInput, ctx) => runBypass(deps.airflow, p, ctx) }),
     stepKind({ kind: 'build-failure.remind', params: z.object({ text: z.string() }), run: (p) => Promise.resolve({ ok: true, summary: p.text }) }),
   ];
@@ -120,5 +148,18 @@ export function buildFailureSteps(deps: BuildFailureDeps): AnyStepKind[] {
 
 /** Runs one approved (or read-only) step of the build-failure plan through its kind. */
 export function runBuildFailureStep(deps: BuildFailureDeps, step: Step, input: BuildFailureInput, ctx: StepRunContext): Promise<StepOutcome> {
-  return runStepOf({ name: 'build-failure', title: '', usage: [], inputSchema: z.unknown(), parse: () => ({ ok: false, error: '' }), buildPlan: () => Promise.reject(new Error('not planned here')), steps: buildFailureSteps(deps) }, step, input, ctx);
+  return runStepOf(
+    {
+      name: 'build-failure',
+      title: '',
+      usage: [],
+      inputSchema: z.unknown(),
+      parse: () => ({ ok: false, error: '' }),
+      buildPlan: () => Promise.reject(new Error('not planned here')),
+      steps: buildFailureSteps(deps),
+    },
+    step,
+    input,
+    ctx,
+  );
 }

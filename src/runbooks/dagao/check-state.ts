@@ -14,15 +14,24 @@ export interface DagaoCheckContext {
  * the latest runs when none was recorded. CLI rungs cannot be checked from here: it says where to look.
  */
 export async function checkDagaoState(airflow: AirflowActions | undefined, dagId: string, step: Step, ctx: DagaoCheckContext): Promise<StepOutcome> {
-  if (step.id === 'cycle') return { ok: true, summary: 'Cycling machines cannot be checked from the bot: look at the mesos on-demand machines of cantareira-stable (their age) before cycling again.' };
-  if (step.id === 'scale') return { ok: true, summary: 'The scale job cannot be checked from Airflow: look at it with `/runbook aurora status scale` before scaling again.' };
+  if (step.id === 'cycle')
+    return {
+      ok: true,
+      summary: 'Cycling machines cannot be checked from the bot: look at the mesos on-demand machines of cantareira-stable (their age) before cycling again.',
+    };
+  if (step.id === 'scale')
+    return { ok: true, summary: 'The scale job cannot be checked from Airflow: look at it with `/runbook aurora status scale` before scaling again.' };
   if (!step.id.startsWith('retry-')) return { ok: true, summary: 'This step only reads; running it again changes nothing.' };
   if (!airflow) return { ok: false, summary: '`AIRFLOW_URL` is not configured, so the retried run cannot be looked up.' };
   try {
     const recorded = ctx.externalIds.dagRunId;
     if (recorded) {
       const run = await airflow.getDagRun(dagId, recorded, ctx.signal);
-      return { ok: true, summary: `The retry had started run ${run.dagRunId}; it is now ${run.state}.`, externalIds: { dagRunId: run.dagRunId, dagRunState: run.state } };
+      return {
+        ok: true,
+        summary: `The retry had started run ${run.dagRunId}; it is now ${run.state}.`,
+        externalIds: { dagRunId: run.dagRunId, dagRunState: run.state },
+      };
     }
     const latest = (await airflow.listDagRuns(dagId, { limit: 3 }, ctx.signal)).map((r) => `${r.dagRunId} (${r.state})`);
     return {

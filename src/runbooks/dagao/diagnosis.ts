@@ -53,7 +53,9 @@ function hoursBefore(at: string | undefined, ref: Date): string {
 }
 
 function deployLine(r: GoCdRun, failedAt: Date): string {
-  const commit = r.commit ? ` ${r.commit.revision.slice(0, 7)}${r.commit.author ? ` by ${r.commit.author.replace(/\s*<[^>]*>/, '')}` : ''}${r.commit.message ? `: ${r.commit.message.split('\n')[0]!.slice(0, 80)}` : ''}` : '';
+  const commit = r.commit
+    ? ` ${r.commit.revision.slice(0, 7)}${r.commit.author ? ` by ${r.commit.author.replace(/\s*<[^>]*>/, '')}` : ''}${r.commit.message ? `: ${r.commit.message.split('\n')[0]!.slice(0, 80)}` : ''}`
+    : '';
   return `${r.pipeline} #${r.counter} ${r.state}, ${shortTime(r.scheduledAt)}${hoursBefore(r.scheduledAt, failedAt)}${commit}`;
 }
 
@@ -62,7 +64,13 @@ async function recentDeploys(deps: DiagnosisDeps, failedAt: Date, signal: AbortS
   try {
     const runs = await deps.gocd.runsSince(deps.pipelines, new Date(failedAt.getTime() - 24 * 3_600_000), signal);
     const suspect = runs.find((r) => r.state === 'passed' && r.scheduledAt !== undefined && Date.parse(r.scheduledAt) <= failedAt.getTime());
-    const value = runs.length > 0 ? runs.slice(0, 8).map((r) => deployLine(r, failedAt)).join('\n') : `none in the 24 h before the failure (${deps.pipelines.join(', ')})`;
+    const value =
+      runs.length > 0
+        ? runs
+            .slice(0, 8)
+            .map((r) => deployLine(r, failedAt))
+            .join('\n')
+        : `none in the 24 h before the failure (${deps.pipelines.join(', ')})`;
     return { line: { label: `Deploys in the 24 h before the failure (${deps.pipelines.join(', ')})`, value, code: runs.length > 0 }, suspect };
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;
@@ -71,7 +79,7 @@ async function recentDeploys(deps: DiagnosisDeps, failedAt: Date, signal: AbortS
 }
 
 const VERDICT_WORDS: Record<Verdict, string> = {
-  generic: 'generic errors: the recovery ladder (cycle machines, retry, scale, retry, rollback) is the runbook\'s answer.',
+  generic: "generic errors: the recovery ladder (cycle machines, retry, scale, retry, rollback) is the runbook's answer.",
   specific: 'specific errors: look at the failing code and the deploys above first; the ladder may not help.',
   unknown: 'no task log to judge from: look at the run in Airflow.',
 };
@@ -86,10 +94,18 @@ export async function diagnose(deps: DiagnosisDeps, runId: string | undefined, s
   try {
     const run = await findRun(deps, runId, signal);
     if (!run) return { ok: true, summary: `Airflow has no run of the DAG \`${deps.dagId}\`: nothing to recover.`, externalIds: { dagRunState: 'none' } };
-    const runLine: PreviewLine = { label: 'Run', value: `${run.dagRunId}: ${run.state} (started ${shortTime(run.startDate ?? run.executionDate ?? run.runAfter)}${run.endDate ? `, ended ${shortTime(run.endDate)}` : ''})` };
+    const runLine: PreviewLine = {
+      label: 'Run',
+      value: `${run.dagRunId}: ${run.state} (started ${shortTime(run.startDate ?? run.executionDate ?? run.runAfter)}${run.endDate ? `, ended ${shortTime(run.endDate)}` : ''})`,
+    };
     const ids = { dagRunId: run.dagRunId, dagRunState: run.state };
     if (run.state !== 'failed') {
-      return { ok: true, summary: `The ${runId ? '' : 'latest '}run of \`${deps.dagId}\` is ${run.state}: nothing failed, so no recovery is offered.`, details: [runLine], externalIds: ids };
+      return {
+        ok: true,
+        summary: `The ${runId ? '' : 'latest '}run of \`${deps.dagId}\` is ${run.state}: nothing failed, so no recovery is offered.`,
+        details: [runLine],
+        externalIds: ids,
+      };
     }
     const failed = await deps.airflow.listTaskInstances(deps.dagId, run.dagRunId, { states: ['failed'] }, signal);
     const logs: (TaskLog & { unavailable?: true })[] = [];
@@ -112,14 +128,30 @@ export async function diagnose(deps: DiagnosisDeps, runId: string | undefined, s
       { label: 'Verdict', value: `${seen.length > 0 ? `${seen.join(', ')}; ` : ''}${VERDICT_WORDS[verdict]}` },
       deploys.line,
     ];
-    const files: StepFile[] = logs.length > 0 ? [{ filename: `${deps.dagId}-failed-task-logs.txt`, title: `Failed task logs of ${run.dagRunId}`, content: Buffer.from(logs.map((l) => `===== ${l.taskId} (try ${l.tryNumber})${l.truncated ? ', end of the log' : ''}\n${l.excerpt}\n`).join('\n')) }] : [];
+    const files: StepFile[] =
+      logs.length > 0
+        ? [
+            {
+              filename: `${deps.dagId}-failed-task-logs.txt`,
+              title: `Failed task logs of ${run.dagRunId}`,
+              content: Buffer.from(
+                logs.map((l) => `===== ${l.taskId} (try ${l.tryNumber})${l.truncated ? ', end of the log' : ''}\n${l.excerpt}\n`).join('\n'),
+              ),
+            },
+          ]
+        : [];
     const names = failed.map((t) => t.taskId);
     return {
       ok: true,
       summary: `Run ${run.dagRunId} failed${names.length > 0 ? ` at ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}` : ''}: ${verdict === 'unknown' ? 'no log to judge from' : `the errors look ${verdict}`}.`,
       details,
       files: files.length > 0 ? files : undefined,
-      externalIds: { ...ids, verdict, failedAt: failedAt.toISOString(), ...(deploys.suspect ? { suspectDeploy: `${deploys.suspect.pipeline}#${deploys.suspect.counter}` } : {}) },
+      externalIds: {
+        ...ids,
+        verdict,
+        failedAt: failedAt.toISOString(),
+        ...(deploys.suspect ? { suspectDeploy: `${deploys.suspect.pipeline}#${deploys.suspect.counter}` } : {}),
+      },
     };
   } catch (err) {
     if (err instanceof BackendError) return { ok: false, summary: `Could not read the dagão from Airflow: ${err.message}` };

@@ -52,7 +52,15 @@ export const dagao = defineRunbook({
   // The alarm is claimed even without Airflow, so the thread says what to configure.
   pure: (a) => (a.dagaoSettings ? { fromAlarm: (alarm: Alarm) => dagaoFromAlarm(a.dagaoSettings!.dagId, alarm) } : {}),
   create: (a) =>
-    dagaoHooks({ ...a.dagaoSettings, airflow: a.airflow, gocd: a.gocd, history: a.channelHistory, allowList: a.cli.allowList, runner: a.cli.runner, runbooks: a.runbooks ?? (() => new Map()) }),
+    dagaoHooks({
+      ...a.dagaoSettings,
+      airflow: a.airflow,
+      gocd: a.gocd,
+      history: a.channelHistory,
+      allowList: a.cli.allowList,
+      runner: a.cli.runner,
+      runbooks: a.runbooks ?? (() => new Map()),
+    }),
 });
 
 /** Parses `dagao <start> [<nodes>] [--tx <uuid>] [--nodes <n>]` (the generated parser). */
@@ -74,7 +82,8 @@ function dagaoFromAlarm(dagId: string, alarm: Alarm): DagaoInput | undefined {
 function dagaoHooks(deps: DagaoDeps): RunbookHooks<DagaoInput> {
   const now = deps.now ?? (() => new Date());
   const airflowOrRefuse = (): AirflowActions => {
-    if (!deps.airflow) throw new UserFacingError('Dagão recovery is disabled: `AIRFLOW_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured');
+    if (!deps.airflow)
+      throw new UserFacingError('Dagão recovery is disabled: `AIRFLOW_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured');
     return deps.airflow;
   };
   const ladderDeps = (airflow: AirflowActions): LadderDeps => ({
@@ -122,11 +131,21 @@ async function findTx(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): 
     found = findTransaction(await deps.history.recentMessages(ctx.operation.location.channel, HISTORY_LIMIT, ctx.signal));
   } catch (err) {
     const why = `Could not read this channel's recent messages (${(err as Error).message}).`;
-    return runFailed ? { ok: false, summary: `${why} Start again with ${retryWith}.` } : { ok: true, summary: `${why} No failed run, so no transaction is needed.` };
+    return runFailed
+      ? { ok: false, summary: `${why} Start again with ${retryWith}.` }
+      : { ok: true, summary: `${why} No failed run, so no transaction is needed.` };
   }
-  if (found) return { ok: true, summary: `Found transaction ${found.tx} in this channel's message of ${shortTime(new Date(Number(found.ts) * 1000).toISOString())}. If it is not the failed run's, start again with ${retryWith}.`, externalIds: { transactionId: found.tx } };
+  if (found)
+    return {
+      ok: true,
+      summary: `Found transaction ${found.tx} in this channel's message of ${shortTime(new Date(Number(found.ts) * 1000).toISOString())}. If it is not the failed run's, start again with ${retryWith}.`,
+      externalIds: { transactionId: found.tx },
+    };
   if (!runFailed) return { ok: true, summary: 'No failed run, so no transaction is needed; none was found in this channel either.' };
-  return { ok: false, summary: `None of the last ${HISTORY_LIMIT} messages in this channel names a transaction id, and the retry needs it. Find it (the nightly run's start post, or Sonar) and start again with ${retryWith}.` };
+  return {
+    ok: false,
+    summary: `None of the last ${HISTORY_LIMIT} messages in this channel names a transaction id, and the retry needs it. Find it (the nightly run's start post, or Sonar) and start again with ${retryWith}.`,
+  };
 }
 
 async function retry(deps: DagaoDeps, airflow: AirflowActions, step: Step, input: DagaoInput, ctx: StepRunContext): Promise<StepOutcome> {
@@ -136,7 +155,10 @@ async function retry(deps: DagaoDeps, airflow: AirflowActions, step: Step, input
     const before = await knownRuns(airflow, deps.dagId, ctx.signal);
     const active = before.find((r) => r.state === 'running' || r.state === 'queued');
     if (active) {
-      return { ok: false, summary: `A run of ${deps.dagId} is already ${active.state} (${active.dagRunId}), so no second one was started. Wait for it, or kill it with \`/runbook aurora kill dagao\` and retry.` };
+      return {
+        ok: false,
+        summary: `A run of ${deps.dagId} is already ${active.state} (${active.dagRunId}), so no second one was started. Wait for it, or kill it with \`/runbook aurora kill dagao\` and retry.`,
+      };
     }
     const submitted = await runCliStep(deps.runner, deps.allowList.prepare('dagao-retry', { transaction: tx }), ctx);
     const { run: _run, ...cli } = submitted;
@@ -149,14 +171,24 @@ async function retry(deps: DagaoDeps, airflow: AirflowActions, step: Step, input
       recordExternalId: (key, value) => ctx.recordExternalId(key, value),
     });
     if (watched.kind === 'never_appeared') {
-      return { ...cli, ok: false, summary: `\`sabesp\` exited with code 0, but no new run of ${deps.dagId} appeared in Airflow within ${formatDuration(deps.appearWithinMs ?? 15 * 60_000)}. Check the job with \`/runbook aurora status dagao\`.` };
+      return {
+        ...cli,
+        ok: false,
+        summary: `\`sabesp\` exited with code 0, but no new run of ${deps.dagId} appeared in Airflow within ${formatDuration(deps.appearWithinMs ?? 15 * 60_000)}. Check the job with \`/runbook aurora status dagao\`.`,
+      };
     }
     const { run } = watched;
     const failedTasks = watched.failedTasks.map((t) => t.taskId);
     const ids = { dagRunId: run.dagRunId, dagRunState: run.state };
     const runLine = { label: 'New run', value: `${run.dagRunId}: ${run.state}${failedTasks.length > 0 ? ` (failed: ${failedTasks.join(', ')})` : ''}` };
     const newFailure = await firstFailureLog(airflow, deps.dagId, watched.failedTasks, ctx.signal);
-    if (run.state === 'success') return { ...cli, summary: `${step.title.replace(/^Retry/, 'Retried')}: the new run ${run.dagRunId} succeeded.`, details: [...(cli.details ?? []), runLine], externalIds: ids };
+    if (run.state === 'success')
+      return {
+        ...cli,
+        summary: `${step.title.replace(/^Retry/, 'Retried')}: the new run ${run.dagRunId} succeeded.`,
+        details: [...(cli.details ?? []), runLine],
+        externalIds: ids,
+      };
     return {
       ...cli,
       summary: `The retry ran, but the new run ${run.dagRunId} failed${failedTasks.length > 0 ? ` at ${failedTasks.slice(0, 3).join(', ')}` : ''}. The next rung is offered below.`,
@@ -164,7 +196,8 @@ async function retry(deps: DagaoDeps, airflow: AirflowActions, step: Step, input
       externalIds: ids,
     };
   } catch (err) {
-    if (err instanceof BackendError) return { ok: false, summary: `Lost track of the dagão in Airflow: ${err.message} Check the run in Airflow before doing anything else.` };
+    if (err instanceof BackendError)
+      return { ok: false, summary: `Lost track of the dagão in Airflow: ${err.message} Check the run in Airflow before doing anything else.` };
     throw err;
   }
 }
@@ -187,12 +220,21 @@ function check(step: Step, input: DagaoInput, ctx: StepRunContext): StepOutcome 
   const state = ladderState(input, results);
   const retried = [...results].reverse().find((r) => r.stepId === `retry-${step.id.slice(-1)}`);
   const rungs = rungsOf(input, state);
-  const ladder = { label: 'Ladder', value: ladderLine(rungs, results).replace(/:[a-z_]+: ?/g, '').replace(/\*/g, '') };
+  const ladder = {
+    label: 'Ladder',
+    value: ladderLine(rungs, results)
+      .replace(/:[a-z_]+: ?/g, '')
+      .replace(/\*/g, ''),
+  };
   if (retried?.externalIds.dagRunState === 'success') {
     return { ok: true, summary: `The dagão recovered: run ${retried.externalIds.dagRunId} succeeded. The ladder ends here.`, details: [ladder] };
   }
   const next = rungs[rungs.indexOf(step.id as never) + 1];
-  return { ok: true, summary: `The retry did not recover the dagão. Next rung: ${next === 'scale' ? `scale the cluster to ${input.nodes} nodes` : next === 'rollback' ? 'roll back to a version that worked' : 'none'}.`, details: [ladder] };
+  return {
+    ok: true,
+    summary: `The retry did not recover the dagão. Next rung: ${next === 'scale' ? `scale the cluster to ${input.nodes} nodes` : next === 'rollback' ? 'roll back to a version that worked' : 'none'}.`,
+    details: [ladder],
+  };
 }
 
 function rollback(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): StepOutcome {
@@ -206,14 +248,25 @@ function rollback(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): Step
       return {
         ok: true,
         summary: `Handing over to the rollback runbook for ${pipeline} (${suspect}, the newest deploy before the failure); ${retryLine}.`,
-        followUp: { runbook: 'rollback', input: parsed.value, why: `The dagão still fails: roll back ${escapeMrkdwn(pipeline)} (deploy ${escapeMrkdwn(suspect)}, the newest before the failure), ${retryLine}.` },
+        followUp: {
+          runbook: 'rollback',
+          input: parsed.value,
+          why: `The dagão still fails: roll back ${escapeMrkdwn(pipeline)} (deploy ${escapeMrkdwn(suspect)}, the newest before the failure), ${retryLine}.`,
+        },
       };
     }
   }
-  const where = pipeline ? `${pipeline} (deploy ${suspect}, the newest before the failure${deps.gocd ? `; history: ${deps.gocd.historyPageUrl(pipeline)}` : ''})` : `the service deployed before the failure (no deploy of ${deps.pipelines.join(', ')} was found in the 24 h before it)`;
+  const where = pipeline
+    ? `${pipeline} (deploy ${suspect}, the newest before the failure${deps.gocd ? `; history: ${deps.gocd.historyPageUrl(pipeline)}` : ''})`
+    : `the service deployed before the failure (no deploy of ${deps.pipelines.join(', ')} was found in the 24 h before it)`;
   return {
     ok: true,
     summary: `Roll back by hand: ${where}, to the last version built before the failure (runbook "Hot-deploying rollbacks"); ${retryLine}.`,
-    details: [{ label: 'Why by hand', value: registered ? 'no deploy before the failure was found to roll back' : 'the rollback runbook is not available in this version of the bot' }],
+    details: [
+      {
+        label: 'Why by hand',
+        value: registered ? 'no deploy before the failure was found to roll back' : 'the rollback runbook is not available in this version of the bot',
+      },
+    ],
   };
 }

@@ -46,12 +46,21 @@ export const DagaoArgs = z.object({
   }),
   scaleTo: nodesField({ positional: 1, description: `after \`scale\`: the cluster size (1 to ${MAX_NODES})` }),
   nodes: nodesField({ flag: 'nodes', description: `the cluster size the scale rung offers (default ${DEFAULT_NODES}); not with \`scale\`` }),
-  tx: arg(z.string().toLowerCase().regex(UUID_PATTERN, { error: (iss) => `${showInput(String(iss.input))} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).` }).optional(), {
-    label: 'transaction id',
-    flag: 'tx',
-    description: 'the Metapod transaction to retry; without it, looked up in the channel',
-    example: 'f7832a01-001b-56f7-a4fe-b3a417f8f654',
-  }),
+  tx: arg(
+    z
+      .string()
+      .toLowerCase()
+      .regex(UUID_PATTERN, {
+        error: (iss) => `${showInput(String(iss.input))} is not a transaction id (a UUID like \`f7832a01-001b-56f7-a4fe-b3a417f8f654\`).`,
+      })
+      .optional(),
+    {
+      label: 'transaction id',
+      flag: 'tx',
+      description: 'the Metapod transaction to retry; without it, looked up in the channel',
+      example: 'f7832a01-001b-56f7-a4fe-b3a417f8f654',
+    },
+  ),
 });
 
 /** `scale <n>` takes its size after the word; the other starts take `--nodes`. */

@@ -64,7 +64,15 @@ function templateLine(deps: LadderDeps, command: CliCommand, shown: Record<strin
   return { label: 'Command', value: displayCommand(deps.runner.binPath(command.bin), args), code: true };
 }
 
-const RUNG_NAMES: Record<Rung, string> = { cycle: 'cycle machines', 'retry-1': 'retry', 'check-1': '', scale: 'scale', 'retry-2': 'retry', 'check-2': '', rollback: 'rollback' };
+const RUNG_NAMES: Record<Rung, string> = {
+  cycle: 'cycle machines',
+  'retry-1': 'retry',
+  'check-1': '',
+  scale: 'scale',
+  'retry-2': 'retry',
+  'check-2': '',
+  rollback: 'rollback',
+};
 
 /** "✅ cycle machines → ▶ retry → scale → retry → rollback": where on the ladder the operation is. */
 export function ladderLine(rungs: readonly Rung[], results: readonly StepResult[]): string {
@@ -100,7 +108,9 @@ function rungStep(rung: Rung, input: DagaoInput, state: LadderState, deps: Ladde
     }
     case 'retry-1':
     case 'retry-2': {
-      const preview = state.tx ? commandPreview(deps.runner, deps.allowList.prepare('dagao-retry', { transaction: state.tx })) : [templateLine(deps, retry, {})];
+      const preview = state.tx
+        ? commandPreview(deps.runner, deps.allowList.prepare('dagao-retry', { transaction: state.tx }))
+        : [templateLine(deps, retry, {})];
       return {
         id: rung,
         title: state.tx ? `Retry the dagão on transaction ${state.tx}` : 'Retry the dagão on the same transaction',
@@ -171,7 +181,10 @@ export function buildLadderPlan(input: DagaoInput, results: readonly StepResult[
     title: input.runId ? 'Diagnose the failed dagão run' : 'Diagnose the latest dagão run',
     risk: 'read-only',
     preview: [
-      { label: 'Airflow', value: `${input.runId ? `run ${input.runId}` : 'the latest run'} of \`${deps.dagId}\`, its failed tasks and the end of their logs (${deps.airflowUrl}, REST API v1 or v2 as the server speaks)` },
+      {
+        label: 'Airflow',
+        value: `${input.runId ? `run ${input.runId}` : 'the latest run'} of \`${deps.dagId}\`, its failed tasks and the end of their logs (${deps.airflowUrl}, REST API v1 or v2 as the server speaks)`,
+      },
       { label: 'GoCD', value: `deploys of ${deps.pipelines.join(', ')} in the 24 h before the failure` },
     ],
     verification: 'The run, failed tasks, log excerpts, recent deploys and a verdict are posted in this thread.',
@@ -181,7 +194,14 @@ export function buildLadderPlan(input: DagaoInput, results: readonly StepResult[
     id: 'transaction',
     title: 'Find the Metapod transaction',
     risk: 'read-only',
-    preview: [{ label: 'Source', value: input.tx ? `${txOrigin(input)}: ${input.tx}` : 'the newest message in this channel that names a transaction (last 100 messages); override with `--tx <id>`' }],
+    preview: [
+      {
+        label: 'Source',
+        value: input.tx
+          ? `${txOrigin(input)}: ${input.tx}`
+          : 'the newest message in this channel that names a transaction (last 100 messages); override with `--tx <id>`',
+      },
+    ],
     verification: 'The transaction id is posted in this thread.',
     action: { kind: 'transaction', params: { tx: input.tx ?? null } },
   };

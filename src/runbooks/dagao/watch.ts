@@ -12,10 +12,7 @@ export interface WatchOptions {
   recordExternalId(key: string, value: string): Promise<void>;
 }
 
-export type WatchResult =
-  | { kind: 'ended'; run: DagRun; failedTasks: TaskInstance[] }
-  | { kind: 'never_appeared' };
-
+export type WatchResult = { kind: 'ended'; run: DagRun; failedTasks: TaskInstance[] } | { kind: 'never_appeared' };
 
 /** The ids of the latest runs, so the run a retry starts can be told apart from them. */
 export async function knownRuns(airflow: AirflowActions, dagId: string, signal: AbortSignal): Promise<DagRun[]> {

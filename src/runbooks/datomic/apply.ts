@@ -37,14 +37,21 @@ export async function applyCapacity(table: string, lines: CapacityLine[], deps: 
   const changes = lines.map((l) => ({ label: 'Change', value: describeLine(l) }));
   const wrong = lines.flatMap((l) => mismatch(state, l));
   if (wrong.length > 0) {
-    return { ok: false, summary: `The table is ACTIVE but its capacity is not what was requested: ${wrong.join('; ')}. Someone else may have changed it; check the table before retrying.`, details: changes };
+    return {
+      ok: false,
+      summary: `The table is ACTIVE but its capacity is not what was requested: ${wrong.join('; ')}. Someone else may have changed it; check the table before retrying.`,
+      details: changes,
+    };
   }
   const active = `Capacity is in place on \`${table}\` (ACTIVE after ${formatDuration(Date.now() - requestedAt.getTime())}).`;
   if (deps.watchMs <= 0) return { ok: true, summary: active, details: changes };
 
   const throttles = await watchThrottles(table, state, requestedAt, deps, ctx);
   const watched = formatDuration(deps.watchMs);
-  const details: PreviewLine[] = [...changes, { label: `Throttled requests in the ${watched} after the change`, value: `reads ${throttles.read}, writes ${throttles.write}` }];
+  const details: PreviewLine[] = [
+    ...changes,
+    { label: `Throttled requests in the ${watched} after the change`, value: `reads ${throttles.read}, writes ${throttles.write}` },
+  ];
   if (throttles.read + throttles.write === 0) return { ok: true, summary: `${active} No throttling in the ${watched} watched after the change.`, details };
   return {
     ok: true,
@@ -83,7 +90,10 @@ async function waitUntilActive(dynamodb: DynamoDbActions, table: string, timeout
     const state = await dynamodb.describeTable(table, ctx.signal);
     if (!state) throw new Error(`Table \`${table}\` disappeared while its capacity was being changed.`);
     if (state.status === 'ACTIVE' && state.indexes.every((i) => i.status === 'ACTIVE')) return state;
-    if (Date.now() - started > timeoutMs) throw new Error(`Table \`${table}\` is still ${state.status} after ${formatDuration(timeoutMs)}. The change was requested; check the table in the console.`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(
+        `Table \`${table}\` is still ${state.status} after ${formatDuration(timeoutMs)}. The change was requested; check the table in the console.`,
+      );
     ctx.progress(`\`${table}\` is ${state.status} (${formatDuration(Date.now() - started)} so far)`);
     await sleep(delay, ctx.signal);
   }
@@ -106,4 +116,3 @@ async function watchThrottles(table: string, state: TableState, since: Date, dep
     ctx.progress(`watching throttles on \`${table}\`: ${totals.read} reads, ${totals.write} writes throttled since the change`);
   }
 }
-

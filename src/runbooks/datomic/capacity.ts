@@ -87,18 +87,25 @@ export function proposeCapacity(table: TableState, usage: Usage[], p: CapacityPo
       if (wanted > p.maxCapacity) capped.push(dir);
       return Math.min(p.maxCapacity, wanted);
     };
-    const to = { read: next(u.readThrottles > 0, u.current.read, u.peakRead, 'read'), write: next(u.writeThrottles > 0, u.current.write, u.peakWrite, 'write') };
+    const to = {
+      read: next(u.readThrottles > 0, u.current.read, u.peakRead, 'read'),
+      write: next(u.writeThrottles > 0, u.current.write, u.peakWrite, 'write'),
+    };
     if (to.read !== u.current.read || to.write !== u.current.write) lines.push({ target: u.target, kind: u.kind, from: u.current, to, capped });
   }
   if (lines.length === 0 && overCap.length > 0) {
-    return { lines, refusal: `Throttling was found, but ${overCap.join(' and ')}, at or above the cap of ${p.maxCapacity} the bot may set (DATOMIC_MAX_CAPACITY). Raising it further needs a person: check for a hot partition first.` };
+    return {
+      lines,
+      refusal: `Throttling was found, but ${overCap.join(' and ')}, at or above the cap of ${p.maxCapacity} the bot may set (DATOMIC_MAX_CAPACITY). Raising it further needs a person: check for a hot partition first.`,
+    };
   }
   return { lines };
 }
 
 /** `RCU 100 → 150, WCU 50 (unchanged)` for one line. */
 export function describeLine(l: CapacityLine): string {
-  const dir = (name: string, from: number, to: number, capped: boolean): string => (from === to ? `${name} ${from} (unchanged)` : `${name} ${from} → ${to}${capped ? ' (capped)' : ''}`);
+  const dir = (name: string, from: number, to: number, capped: boolean): string =>
+    from === to ? `${name} ${from} (unchanged)` : `${name} ${from} → ${to}${capped ? ' (capped)' : ''}`;
   const label = l.kind === 'table' ? 'table' : `GSI ${l.target}`;
   return `${label}: ${dir('RCU', l.from.read, l.to.read, l.capped.includes('read'))}, ${dir('WCU', l.from.write, l.to.write, l.capped.includes('write'))}`;
 }

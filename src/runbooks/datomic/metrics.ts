@@ -5,7 +5,12 @@ import type { Usage } from './capacity';
 export const THROTTLE_METRICS = ['ReadThrottleEvents', 'WriteThrottleEvents'] as const;
 export const CONSUMED_METRICS = ['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits'] as const;
 const ALL = [...THROTTLE_METRICS, ...CONSUMED_METRICS];
-const SHORT: Record<string, string> = { ReadThrottleEvents: 'rt', WriteThrottleEvents: 'wt', ConsumedReadCapacityUnits: 'rc', ConsumedWriteCapacityUnits: 'wc' };
+const SHORT: Record<string, string> = {
+  ReadThrottleEvents: 'rt',
+  WriteThrottleEvents: 'wt',
+  ConsumedReadCapacityUnits: 'rc',
+  ConsumedWriteCapacityUnits: 'wc',
+};
 
 /** A metric window, kept as ISO strings so it can be stored and compared. */
 export interface MetricWindow {
@@ -34,8 +39,13 @@ export function parseWindow(text: string | undefined): MetricWindow | undefined 
 
 /** The four metrics for the table and each GSI (DynamoDB publishes GSI metrics with an extra dimension). */
 export function capacityQueries(table: TableState, metrics: readonly string[] = ALL): MetricQuery[] {
-  const targets = [{ id: 't', dims: { TableName: table.name } }, ...table.indexes.map((g, i) => ({ id: `g${i}`, dims: { TableName: table.name, GlobalSecondaryIndexName: g.name } }))];
-  return targets.flatMap((t) => metrics.map((m) => ({ id: `${t.id}_${SHORT[m]}`, namespace: 'AWS/DynamoDB', metricName: m, dimensions: t.dims, stat: 'Sum' as const })));
+  const targets = [
+    { id: 't', dims: { TableName: table.name } },
+    ...table.indexes.map((g, i) => ({ id: `g${i}`, dims: { TableName: table.name, GlobalSecondaryIndexName: g.name } })),
+  ];
+  return targets.flatMap((t) =>
+    metrics.map((m) => ({ id: `${t.id}_${SHORT[m]}`, namespace: 'AWS/DynamoDB', metricName: m, dimensions: t.dims, stat: 'Sum' as const })),
+  );
 }
 
 /** Throttle totals and per-second peaks of the table and each GSI. */
@@ -43,7 +53,10 @@ export function summarizeUsage(table: TableState, series: MetricSeries[], period
   const byId = new Map(series.map((s) => [s.id, s.values]));
   const sum = (id: string): number => (byId.get(id) ?? []).reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0);
   const peak = (id: string): number => Math.round((Math.max(0, ...(byId.get(id) ?? []).filter(Number.isFinite)) / periodSeconds) * 10) / 10;
-  const targets = [{ id: 't', target: 'table', kind: 'table' as const, current: { read: table.read, write: table.write } }, ...table.indexes.map((g, i) => ({ id: `g${i}`, target: g.name, kind: 'index' as const, current: { read: g.read, write: g.write } }))];
+  const targets = [
+    { id: 't', target: 'table', kind: 'table' as const, current: { read: table.read, write: table.write } },
+    ...table.indexes.map((g, i) => ({ id: `g${i}`, target: g.name, kind: 'index' as const, current: { read: g.read, write: g.write } })),
+  ];
   return targets.map((t) => ({
     target: t.target,
     kind: t.kind,

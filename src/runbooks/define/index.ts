@@ -78,7 +78,8 @@ export function defineRunbook<A extends ArgsSchema, I, R extends AdapterName>(de
 }
 
 /** The registry from the list of runbook modules: every module listed, available or not. */
-export function registryOf(modules: readonly RunbookModule<any>[], adapters: RunbookAdapters): ReadonlyMap<string, AnyRunbook> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function registryOf(modules: readonly RunbookModule<any>[], adapters: RunbookAdapters): ReadonlyMap<string, AnyRunbook> {
   const registry = new Map<string, AnyRunbook>();
   const withRegistry: RunbookAdapters = { ...adapters, runbooks: () => registry };
   for (const m of modules) registry.set(m.name, m.create(withRegistry));

@@ -37,7 +37,9 @@ function genericMessage(fields: Field[]) {
  */
 export function parseWords<A extends ArgsSchema>(args: A, fields: Field[], words: string[]): ParseResult<z.output<A>> {
   const flags = fields.filter((f) => f.meta.flag !== undefined);
-  const options: Options = Object.fromEntries(flags.map((f) => [f.meta.flag!, { type: f.kind === 'boolean' ? 'boolean' : 'string', multiple: f.kind === 'array' }]));
+  const options: Options = Object.fromEntries(
+    flags.map((f) => [f.meta.flag!, { type: f.kind === 'boolean' ? 'boolean' : 'string', multiple: f.kind === 'array' }]),
+  );
   // Flag names are not case-sensitive (`--Shard`); values are left as typed for the schema to judge.
   const normalized = words.map((w) => (w.startsWith('--') ? w.replace(/^--[^=]*/, (name) => name.toLowerCase()) : w));
   const { tokens } = parseArgs({ args: normalized, options, strict: false, allowPositionals: true, tokens: true });
@@ -53,14 +55,19 @@ export function parseWords<A extends ArgsSchema>(args: A, fields: Field[], words
       seenShort.add(token.index);
     } else {
       const field = flags.find((f) => f.meta.flag === token.name);
-      if (!field) return { ok: false, error: `Unknown option ${showInput(words[token.index]!.split('=')[0]!)}: ${flags.length > 0 ? `use ${flagList(flags)}` : 'this runbook takes no options'}.` };
+      if (!field)
+        return {
+          ok: false,
+          error: `Unknown option ${showInput(words[token.index]!.split('=')[0]!)}: ${flags.length > 0 ? `use ${flagList(flags)}` : 'this runbook takes no options'}.`,
+        };
       if (field.kind === 'boolean') {
         if (token.inlineValue) return { ok: false, error: `\`--${field.meta.flag}\` takes no value.` };
         raw[field.key] = true;
         continue;
       }
       const value = token.value;
-      if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('--'))) return { ok: false, error: `\`--${field.meta.flag}\` needs a value: the ${field.meta.label}.` };
+      if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('--')))
+        return { ok: false, error: `\`--${field.meta.flag}\` needs a value: the ${field.meta.label}.` };
       if (field.kind === 'array') raw[field.key] = [...((raw[field.key] as string[] | undefined) ?? []), value];
       else if (raw[field.key] !== undefined) return { ok: false, error: `\`--${field.meta.flag}\` is given twice: give one ${field.meta.label}.` };
       else raw[field.key] = typed(field, value);

@@ -30,7 +30,9 @@ export function helpLines(name: string, title: string, fields: Field[], unavaila
   const width = Math.min(24, Math.max(0, ...heads.map((h) => h.length)));
   const lines = [usageLine(name, fields), `  ${title}`];
   ordered.forEach((f, i) => {
-    const facts = [f.meta.description ?? f.meta.label, f.required ? undefined : 'optional', f.meta.example ? `e.g. ${f.meta.example}` : undefined].filter(Boolean);
+    const facts = [f.meta.description ?? f.meta.label, f.required ? undefined : 'optional', f.meta.example ? `e.g. ${f.meta.example}` : undefined].filter(
+      Boolean,
+    );
     lines.push(`  ${heads[i]!.padEnd(width)}  ${facts.join('; ')}`);
   });
   const example = exampleLine(name, fields);

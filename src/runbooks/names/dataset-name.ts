@@ -6,9 +6,7 @@ import { BackendError } from '../../actions/http/errors';
 export const NAME_LOOKUP_MS = 5_000;
 
 /** What Sonar said a dataset id names, or why the bot does not know. */
-export type DatasetName =
-  | { kind: 'known'; name: string; committed: boolean; transactionId: string }
-  | { kind: 'unknown'; why: string };
+export type DatasetName = { kind: 'known'; name: string; committed: boolean; transactionId: string } | { kind: 'unknown'; why: string };
 
 /**
  * The name of the dataset whose `:dataset/id` is `datasetId`, read from Sonar (read-only) within a deadline.
@@ -36,6 +34,6 @@ export async function lookUpDatasetName(
     if (err instanceof BackendError) return { kind: 'unknown', why: `the Sonar lookup failed: ${err.message}` };
     // Not a backend answer: a bug, logged; the plan still says plainly that the name is unknown.
     options.logger?.error({ err }, 'naming a dataset from Sonar failed');
-    return { kind: 'unknown', why: 'the Sonar lookup failed on the bot\'s side' };
+    return { kind: 'unknown', why: "the Sonar lookup failed on the bot's side" };
   }
 }

@@ -37,7 +37,8 @@ export function readBlueGreen(stack: string, parameters: Record<string, string>)
     }
     const raw = parameters[countKey]!;
     const count = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(count)) throw new UserFacingError(`Stack \`${stack}\`: \`${countKey}\` is \`${raw}\`, not a number of instances.`, 'no_blue_green');
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(count))
+      throw new UserFacingError(`Stack \`${stack}\`: \`${countKey}\` is \`${raw}\`, not a number of instances.`, 'no_blue_green');
     return { color, versionKey, countKey, version: parameters[versionKey]!, count };
   };
   return { Blue: read('Blue'), Green: read('Green') };

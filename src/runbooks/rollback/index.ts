@@ -65,7 +65,9 @@ function rollbackHooks(deps: RollbackDeps): RunbookHooks<RollbackInput> {
     planMenus: {
       // "Roll back to another build": the same rollback, to the picked commit.
       [PICK_BUILD_ACTION]: (choice, { input }) =>
-        Promise.resolve(SHA.test(choice) ? { ok: true, value: { ...input, to: choice } } : { ok: false, error: 'This menu entry is not a build of this service.' }),
+        Promise.resolve(
+          SHA.test(choice) ? { ok: true, value: { ...input, to: choice } } : { ok: false, error: 'This menu entry is not a build of this service.' },
+        ),
     },
     cleanUp: (_input, ctx) => (deps.cfn ? discardUnexecuted(deps.cfn, ctx.operation.results, ctx.signal) : Promise.resolve(undefined)),
   };

@@ -15,30 +15,53 @@ export const RollbackInput = z.object({
 });
 export type RollbackInput = z.infer<typeof RollbackInput>;
 
-const notName = (what: string, like: string) => (iss: { input: unknown }) => `${showInput(String(iss.input))} is not a ${what} name (lowercase letters, digits and dashes, like \`${like}\`).`;
+const notName = (what: string, like: string) => (iss: { input: unknown }) =>
+  `${showInput(String(iss.input))} is not a ${what} name (lowercase letters, digits and dashes, like \`${like}\`).`;
 
 /** The words of `/runbook rollback`; the command parser, help and form are generated from them. */
 export const RollbackArgs = z.object({
-  service: arg(z.string().toLowerCase().regex(NAME, { error: notName('service', 'metapod') }), {
-    label: 'service',
-    positional: 0,
-    description: 'the service whose last deploy to undo',
-    example: 'metapod',
-    lookup: 'services',
-  }),
+  service: arg(
+    z
+      .string()
+      .toLowerCase()
+      .regex(NAME, { error: notName('service', 'metapod') }),
+    {
+      label: 'service',
+      positional: 0,
+      description: 'the service whose last deploy to undo',
+      example: 'metapod',
+      lookup: 'services',
+    },
+  ),
   shards: arg(
     z
-      .array(z.string().toLowerCase().regex(NAME, { error: notName('shard', 's0') }).refine((s) => s !== 'global', { error: '`global` is not a shard: leave out `--shard` to roll back a global service.' }))
+      .array(
+        z
+          .string()
+          .toLowerCase()
+          .regex(NAME, { error: notName('shard', 's0') })
+          .refine((s) => s !== 'global', { error: '`global` is not a shard: leave out `--shard` to roll back a global service.' }),
+      )
       .max(30)
       .optional(),
     { label: 'shard', flag: 'shard', description: 'only this shard (repeat for several); without it, the global stack or every shard found', example: 's0' },
   ),
-  to: arg(z.string().toLowerCase().regex(SHA, { error: (iss) => `${showInput(String(iss.input))} is not a commit SHA: give 7 to 40 hexadecimal characters, like \`6c957ed\` (what \`git rev-parse --short\` prints).` }).optional(), {
-    label: 'version',
-    flag: 'to',
-    description: 'the commit SHA to go back to; without it, the newest good build older than the deployed one',
-    example: '6c957ed',
-  }),
+  to: arg(
+    z
+      .string()
+      .toLowerCase()
+      .regex(SHA, {
+        error: (iss) =>
+          `${showInput(String(iss.input))} is not a commit SHA: give 7 to 40 hexadecimal characters, like \`6c957ed\` (what \`git rev-parse --short\` prints).`,
+      })
+      .optional(),
+    {
+      label: 'version',
+      flag: 'to',
+      description: 'the commit SHA to go back to; without it, the newest good build older than the deployed one',
+      example: '6c957ed',
+    },
+  ),
   inPlace: arg(z.boolean().optional(), { label: 'in place', flag: 'in-place', description: 'update the live color in place instead of a blue/green switch' }),
 });
 

@@ -46,7 +46,10 @@ export async function resolveStacks(cfn: CloudFormationActions, service: string,
   if (global) return [{ shard: 'global', info: global }];
   const found = await foundShards();
   if (found.length === 0) {
-    throw new UserFacingError(`Unknown service \`${service}\`: there is no stack \`${stackNameFor(service, 'global')}\` and no \`prod-SHARD-k-${service}\` stack. Check the name.`, 'unknown_service');
+    throw new UserFacingError(
+      `Unknown service \`${service}\`: there is no stack \`${stackNameFor(service, 'global')}\` and no \`prod-SHARD-k-${service}\` stack. Check the name.`,
+      'unknown_service',
+    );
   }
   const infos = await Promise.all(found.map((s) => lookup(`read stack ${stackNameFor(service, s)}`, () => cfn.describeStack(stackNameFor(service, s)))));
   return found.flatMap((shard, i) => (infos[i] ? [{ shard, info: infos[i] }] : []));
@@ -62,7 +65,13 @@ export async function readStacks(cfn: CloudFormationActions, service: string, sh
       'stack_in_progress',
     );
   }
-  return stacks.map(({ shard, info }) => ({ stack: info.name, shard, status: info.status, parameters: info.parameters, bg: readBlueGreen(info.name, info.parameters) }));
+  return stacks.map(({ shard, info }) => ({
+    stack: info.name,
+    shard,
+    status: info.status,
+    parameters: info.parameters,
+    bg: readBlueGreen(info.name, info.parameters),
+  }));
 }
 
 /** Refuses while a `to-prod` run is going: its deploy would race with the rollback. */

@@ -36,7 +36,15 @@ function deploySpecs(stacks: StackState[], target: Target, inPlace: boolean): Ch
     const { live, idle } = liveAndIdle(s.stack, s.bg);
     if (live.version === target.short) return [];
     if (inPlace) {
-      return [{ stack: s.stack, shard: s.shard, changes: { [live.versionKey]: target.short }, before: { [live.versionKey]: live.version }, note: `${live.color} serves ${live.count} on ${live.version}; updated in place` }];
+      return [
+        {
+          stack: s.stack,
+          shard: s.shard,
+          changes: { [live.versionKey]: target.short },
+          before: { [live.versionKey]: live.version },
+          note: `${live.color} serves ${live.count} on ${live.version}; updated in place`,
+        },
+      ];
     }
     return [
       {
@@ -57,20 +65,47 @@ function scaleDownSpecs(stacks: StackState[], target: string, deployed: boolean)
     if (!deployed) {
       const { live } = liveAndIdle(s.stack, s.bg);
       if (live.version === target) return [];
-      return [{ stack: s.stack, shard: s.shard, changes: { [live.countKey]: '0' }, before: { [live.countKey]: String(live.count) }, note: `${live.color} runs the bad version ${live.version}` }];
+      return [
+        {
+          stack: s.stack,
+          shard: s.shard,
+          changes: { [live.countKey]: '0' },
+          before: { [live.countKey]: String(live.count) },
+          note: `${live.color} runs the bad version ${live.version}`,
+        },
+      ];
     }
-    if (!fresh) throw new UserFacingError(`\`${s.stack}\` no longer looks as the rollback left it: no color runs \`${target}\` with instances. Check the stack before going on.`, 'stack_changed');
+    if (!fresh)
+      throw new UserFacingError(
+        `\`${s.stack}\` no longer looks as the rollback left it: no color runs \`${target}\` with instances. Check the stack before going on.`,
+        'stack_changed',
+      );
     const buggy = s.bg[fresh === 'Blue' ? 'Green' : 'Blue'];
     if (buggy.count === 0) return [];
-    return [{ stack: s.stack, shard: s.shard, changes: { [buggy.countKey]: '0' }, before: { [buggy.countKey]: String(buggy.count) }, note: `${buggy.color} runs the bad version ${buggy.version}` }];
+    return [
+      {
+        stack: s.stack,
+        shard: s.shard,
+        changes: { [buggy.countKey]: '0' },
+        before: { [buggy.countKey]: String(buggy.count) },
+        note: `${buggy.color} runs the bad version ${buggy.version}`,
+      },
+    ];
   });
 }
 
-function buildMenu(history: Awaited<ReturnType<NonNullable<RollbackDeps['gocd']>['pipelineHistory']>>, deployed: string[], target: Target): PlanMenu | undefined {
+function buildMenu(
+  history: Awaited<ReturnType<NonNullable<RollbackDeps['gocd']>['pipelineHistory']>>,
+  deployed: string[],
+  target: Target,
+): PlanMenu | undefined {
   const options = history
     .filter((r) => r.state === 'passed' && r.commit && ![...deployed, target.short].some((d) => r.commit!.revision.startsWith(d)))
     .slice(0, 10)
-    .map((r) => ({ label: `#${r.counter} ${r.commit!.revision.slice(0, 7)} ${r.commit!.message?.split('\n')[0] ?? ''}`.trim().slice(0, 75), value: r.commit!.revision }));
+    .map((r) => ({
+      label: `#${r.counter} ${r.commit!.revision.slice(0, 7)} ${r.commit!.message?.split('\n')[0] ?? ''}`.trim().slice(0, 75),
+      value: r.commit!.revision,
+    }));
   if (options.length === 0) return undefined;
   return { actionId: PICK_BUILD_ACTION, placeholder: `Roll back to another build (now ${target.short})`, options };
 }
@@ -90,7 +125,11 @@ function fixedWhy(history: Parameters<typeof chooseTarget>[0], live: string[], p
 export async function buildRollbackPlan(deps: RollbackDeps, input: RollbackInput, ctx: PlanContext): Promise<Plan> {
   const { cfn, gocd } = deps;
   if (!cfn) throw new UserFacingError('Rollback is disabled: no CloudFormation client is configured.', 'not_configured');
-  if (!gocd) throw new UserFacingError('Rollback is disabled: `GOCD_URL` is not configured, so I cannot check that no `to-prod` is running nor read the build history. Ask whoever runs the bot to set it.', 'not_configured');
+  if (!gocd)
+    throw new UserFacingError(
+      'Rollback is disabled: `GOCD_URL` is not configured, so I cannot check that no `to-prod` is running nor read the build history. Ask whoever runs the bot to set it.',
+      'not_configured',
+    );
   const prepared = succeeded(ctx.results, STEP_IDS.prepare);
   const deployed = succeeded(ctx.results, STEP_IDS.deploy) !== undefined;
 
@@ -106,10 +145,19 @@ export async function buildRollbackPlan(deps: RollbackDeps, input: RollbackInput
   const liveVersions = deployed ? [] : [...new Set(stacks.map((s) => liveAndIdle(s.stack, s.bg).live.version))];
   const fixedRun = fixed ? findBuild(history, fixed) : undefined;
   const target: Target = fixed
-    ? { short: fixed, full: fixedRun?.commit?.revision, counter: fixedRun?.counter, author: fixedRun?.commit?.author, why: fixedWhy(history, liveVersions, pipeline, input, fixed) }
+    ? {
+        short: fixed,
+        full: fixedRun?.commit?.revision,
+        counter: fixedRun?.counter,
+        author: fixedRun?.commit?.author,
+        why: fixedWhy(history, liveVersions, pipeline, input, fixed),
+      }
     : chooseTarget(history, liveVersions, pipeline, input.to);
   if (!deployed && liveVersions.every((v) => v === target.short)) {
-    throw new UserFacingError(`\`${input.service}\` already runs \`${target.short}\` on every stack: there is nothing to roll back. Give another version with \`--to <sha>\`.`, 'already_there');
+    throw new UserFacingError(
+      `\`${input.service}\` already runs \`${target.short}\` on every stack: there is nothing to roll back. Give another version with \`--to <sha>\`.`,
+      'already_there',
+    );
   }
 
   const deploys = deployed ? [] : deploySpecs(stacks, target, input.inPlace);
@@ -121,10 +169,21 @@ export async function buildRollbackPlan(deps: RollbackDeps, input: RollbackInput
   const buildLine = `${target.short}${target.counter !== undefined ? ` (build #${target.counter}${target.author ? ` by ${target.author}` : ''})` : ''}: ${target.why}`;
 
   const steps: Step[] = [
-    prepareStep(STEP_IDS.prepare, 'Preview the change sets (nothing changes yet)', 'deploy', deploys, [
-      { label: `Builds of ${pipeline} (newest first, build:full SHA)`, value: describeBuilds(history, liveVersions, target) || '(no builds with a git commit)', code: true },
-      { label: 'Target', value: buildLine },
-    ], target.short),
+    prepareStep(
+      STEP_IDS.prepare,
+      'Preview the change sets (nothing changes yet)',
+      'deploy',
+      deploys,
+      [
+        {
+          label: `Builds of ${pipeline} (newest first, build:full SHA)`,
+          value: describeBuilds(history, liveVersions, target) || '(no builds with a git commit)',
+          code: true,
+        },
+        { label: 'Target', value: buildLine },
+      ],
+      target.short,
+    ),
     input.inPlace
       ? executeStep({
           id: STEP_IDS.deploy,
@@ -134,7 +193,8 @@ export async function buildRollbackPlan(deps: RollbackDeps, input: RollbackInput
           specs: deploys,
           prepared: deployPrepared,
           preparedBy: 'Preview the change sets',
-          warning: 'About 5 minutes of downtime: the running instances stop and new ones start with the new version. Use the blue/green rollback (without --in-place) to avoid it.',
+          warning:
+            'About 5 minutes of downtime: the running instances stop and new ones start with the new version. Use the blue/green rollback (without --in-place) to avoid it.',
           explanation: 'Updates the version of the color that serves traffic, in place.',
         })
       : executeStep({
@@ -145,7 +205,8 @@ export async function buildRollbackPlan(deps: RollbackDeps, input: RollbackInput
           specs: deploys,
           prepared: deployPrepared,
           preparedBy: 'Preview the change sets',
-          explanation: 'The idle color (0 instances) gets the good version and as many instances as the live color. Both colors serve until the bad one is taken down: no downtime.',
+          explanation:
+            'The idle color (0 instances) gets the good version and as many instances as the live color. Both colors serve until the bad one is taken down: no downtime.',
         }),
     verifyStep({
       id: STEP_IDS.verify,

@@ -9,20 +9,35 @@ import type { RollbackDeps } from './deps';
 import { STEP_IDS } from './steps';
 
 const Values = z.record(z.string(), z.string());
-const PrepareParams = z.object({ phase: z.string().regex(/^[a-z-]+$/), target: z.string().optional(), sets: z.array(z.object({ stack: z.string(), changes: Values, before: Values })) });
+const PrepareParams = z.object({
+  phase: z.string().regex(/^[a-z-]+$/),
+  target: z.string().optional(),
+  sets: z.array(z.object({ stack: z.string(), changes: Values, before: Values })),
+});
 const ExecuteParams = z.object({ phase: z.string(), sets: z.array(z.object({ stack: z.string(), changeSetId: z.string().nullable(), changes: Values })) });
-const VerifyParams = z.object({ expected: z.string(), mode: z.enum(['some', 'all']), checks: z.array(z.object({ stack: z.string(), url: z.string().nullable() })) });
+const VerifyParams = z.object({
+  expected: z.string(),
+  mode: z.enum(['some', 'all']),
+  checks: z.array(z.object({ stack: z.string(), url: z.string().nullable() })),
+});
 
 /** Builds the undo proposed when a rollback fails: the recorded previous values of the stacks that changed. */
 export type UndoProposer = (ctx: StepRunContext, why: string) => Promise<FollowUp | undefined>;
 
 /** `before:<stack>` values recorded by the prepare step, e.g. `GreenVersion=abc1234,GreenInstanceCount=0`. */
 export function encodeValues(values: Record<string, string>): string {
-  return Object.entries(values).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(values)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 /** The inverse of encodeValues. */
 export function decodeValues(text: string): Record<string, string> {
-  return Object.fromEntries(text.split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    text
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 }
 
 function failure(err: unknown): StepOutcome {
@@ -39,18 +54,38 @@ export async function runPrepare(deps: RollbackDeps, cfn: CloudFormationActions,
   try {
     for (const set of params.sets) {
       const summary = await cfn.templateSummary(set.stack, ctx.signal);
-      const { id } = await cfn.createChangeSet({ stackName: set.stack, changeSetName: name, parameterKeys: summary.parameterKeys, changes: set.changes, capabilities: summary.capabilities, description: `runbook-bot ${ctx.operation.id} (${params.phase})`, signal: ctx.signal });
+      const { id } = await cfn.createChangeSet({
+        stackName: set.stack,
+        changeSetName: name,
+        parameterKeys: summary.parameterKeys,
+        changes: set.changes,
+        capabilities: summary.capabilities,
+        description: `runbook-bot ${ctx.operation.id} (${params.phase})`,
+        signal: ctx.signal,
+      });
       externalIds[`changeSet:${set.stack}`] = id;
       externalIds[`before:${set.stack}`] = encodeValues(set.before);
       await ctx.recordExternalId(`changeSet:${set.stack}`, id);
-      const waited = await cfn.waitForChangeSet(set.stack, id, { ...deps.timing.waiter, maxWaitSeconds: Math.min(deps.timing.waiter.maxWaitSeconds, 600), signal: ctx.signal });
+      const waited = await cfn.waitForChangeSet(set.stack, id, {
+        ...deps.timing.waiter,
+        maxWaitSeconds: Math.min(deps.timing.waiter.maxWaitSeconds, 600),
+        signal: ctx.signal,
+      });
       const cs = waited.final;
       if (!waited.ok || !cs) {
         // A failed change set is useless and clutters the stack's list; removing it is best effort.
         if (cs?.status === 'FAILED') await cfn.deleteChangeSet(set.stack, id, ctx.signal).catch(() => undefined);
-        return { ok: false, summary: `CloudFormation could not prepare the change set for ${set.stack} (${cs?.status ?? waited.state}${cs?.statusReason ? `: ${cs.statusReason}` : ''}). Nothing was changed.`, details, externalIds };
+        return {
+          ok: false,
+          summary: `CloudFormation could not prepare the change set for ${set.stack} (${cs?.status ?? waited.state}${cs?.statusReason ? `: ${cs.statusReason}` : ''}). Nothing was changed.`,
+          details,
+          externalIds,
+        };
       }
-      details.push({ label: `${set.stack}: parameters`, value: parameterDiff(set.before, set.changes), code: true }, { label: `${set.stack}: resource changes`, value: describeResourceChanges(cs.changes), code: true });
+      details.push(
+        { label: `${set.stack}: parameters`, value: parameterDiff(set.before, set.changes), code: true },
+        { label: `${set.stack}: resource changes`, value: describeResourceChanges(cs.changes), code: true },
+      );
     }
   } catch (err) {
     return { ...failure(err), details, externalIds };
@@ -63,16 +98,33 @@ function eventLine(stack: string, e: StackEventInfo): string {
 }
 
 /** Executes the approved change sets, one stack after the other, posting stack events while waiting. */
-export async function runExecute(deps: RollbackDeps, cfn: CloudFormationActions, step: Step, ctx: StepRunContext, proposeUndo?: UndoProposer): Promise<StepOutcome> {
+export async function runExecute(
+  deps: RollbackDeps,
+  cfn: CloudFormationActions,
+  step: Step,
+  ctx: StepRunContext,
+  proposeUndo?: UndoProposer,
+): Promise<StepOutcome> {
   const params = ExecuteParams.parse(step.action.params);
   const details: PreviewLine[] = [];
   const done: string[] = [];
   for (const set of params.sets) {
     try {
-      if (!set.changeSetId) return { ok: false, summary: `No prepared change set for ${set.stack}: nothing was executed there. Start a new rollback.`, details };
+      if (!set.changeSetId)
+        return { ok: false, summary: `No prepared change set for ${set.stack}: nothing was executed there. Start a new rollback.`, details };
       const cs = await cfn.describeChangeSet(set.stack, set.changeSetId, ctx.signal);
       if (cs.status !== 'CREATE_COMPLETE' || cs.executionStatus !== 'AVAILABLE') {
-        return { ok: false, summary: `The change set for ${set.stack} can no longer be executed (${cs.status}/${cs.executionStatus}); the stack changed since the preview. Nothing was executed there.`, details: [...details, ...(await stackStates(cfn, params.sets.map((s) => s.stack)))] };
+        return {
+          ok: false,
+          summary: `The change set for ${set.stack} can no longer be executed (${cs.status}/${cs.executionStatus}); the stack changed since the preview. Nothing was executed there.`,
+          details: [
+            ...details,
+            ...(await stackStates(
+              cfn,
+              params.sets.map((s) => s.stack),
+            )),
+          ],
+        };
       }
       const marker = (await cfn.stackEvents(set.stack, undefined, ctx.signal))[0]?.id;
       await ctx.recordExternalId(`executed:${set.stack}`, cs.id);
@@ -80,16 +132,27 @@ export async function runExecute(deps: RollbackDeps, cfn: CloudFormationActions,
       const waited = await waitWithEvents(deps, cfn, set.stack, marker, ctx);
       details.push({ label: set.stack, value: `${waited.final?.status ?? waited.state}` });
       if (!waited.ok) {
-        const states = await stackStates(cfn, params.sets.map((s) => s.stack));
+        const states = await stackStates(
+          cfn,
+          params.sets.map((s) => s.stack),
+        );
         const why = `The update of ${set.stack} did not complete (${waited.final?.status ?? waited.state}${waited.final?.statusReason ? `: ${waited.final.statusReason}` : ''}).`;
         const untouched = await discardRest(cfn, params.sets.slice(params.sets.indexOf(set) + 1));
         const rest = untouched.length > 0 ? ` Not touched: ${untouched.join(', ')} (their change sets were deleted, so nobody executes them by mistake).` : '';
-        return { ok: false, summary: `${why} Stopped here${done.length > 0 ? `; already updated: ${done.join(', ')}` : ''}.${rest}`, details: states, followUp: await proposeUndo?.(ctx, why) };
+        return {
+          ok: false,
+          summary: `${why} Stopped here${done.length > 0 ? `; already updated: ${done.join(', ')}` : ''}.${rest}`,
+          details: states,
+          followUp: await proposeUndo?.(ctx, why),
+        };
       }
       done.push(set.stack);
     } catch (err) {
       const outcome = failure(err);
-      const states = await stackStates(cfn, params.sets.map((s) => s.stack)).catch(() => []);
+      const states = await stackStates(
+        cfn,
+        params.sets.map((s) => s.stack),
+      ).catch(() => []);
       return { ...outcome, details: states, followUp: await proposeUndo?.(ctx, outcome.summary) };
     }
   }
@@ -102,7 +165,13 @@ async function discardRest(cfn: CloudFormationActions, sets: { stack: string; ch
   return sets.map((s) => s.stack);
 }
 
-async function waitWithEvents(deps: RollbackDeps, cfn: CloudFormationActions, stack: string, marker: string | undefined, ctx: StepRunContext): Promise<Awaited<ReturnType<CloudFormationActions['waitForStackUpdate']>>> {
+async function waitWithEvents(
+  deps: RollbackDeps,
+  cfn: CloudFormationActions,
+  stack: string,
+  marker: string | undefined,
+  ctx: StepRunContext,
+): Promise<Awaited<ReturnType<CloudFormationActions['waitForStackUpdate']>>> {
   let last = marker;
   const seen: string[] = [];
   const report = async (): Promise<void> => {
@@ -145,29 +214,54 @@ export async function stackStates(cfn: CloudFormationActions, stacks: string[]):
     stacks.map(async (stack) => {
       const info = await cfn.describeStack(stack).catch((err: unknown) => (err instanceof BackendError ? err.message : 'unknown'));
       if (typeof info === 'string' || !info) return { label: `${stack} now`, value: info ?? 'stack not found' };
-      const colors = ['Blue', 'Green'].map((c) => `${c}: ${info.parameters[`${c}Version`] ?? '?'} x ${info.parameters[`${c}InstanceCount`] ?? info.parameters[`${c}Instances`] ?? '?'}`).join(', ');
+      const colors = ['Blue', 'Green']
+        .map((c) => `${c}: ${info.parameters[`${c}Version`] ?? '?'} x ${info.parameters[`${c}InstanceCount`] ?? info.parameters[`${c}Instances`] ?? '?'}`)
+        .join(', ');
       return { label: `${stack} now`, value: `${info.status}${info.statusReason ? ` (${info.statusReason})` : ''}; ${colors}` };
     }),
   );
 }
 
 /** Polls every stack's `/api/version`; a timeout fails the step and proposes the undo. */
-export async function runVerify(deps: RollbackDeps, step: Step, ctx: StepRunContext, proposeUndo?: UndoProposer, cfn?: CloudFormationActions): Promise<StepOutcome> {
+export async function runVerify(
+  deps: RollbackDeps,
+  step: Step,
+  ctx: StepRunContext,
+  proposeUndo?: UndoProposer,
+  cfn?: CloudFormationActions,
+): Promise<StepOutcome> {
   const params = VerifyParams.parse(step.action.params);
   if (params.checks.some((c) => c.url === null)) {
-    return { ok: true, summary: `NOT verified by the bot: SERVICE_URL_TEMPLATE is not configured. Check /api/version by hand (several times, because of the load balancer) and look for ${params.expected} before approving the next step.` };
+    return {
+      ok: true,
+      summary: `NOT verified by the bot: SERVICE_URL_TEMPLATE is not configured. Check /api/version by hand (several times, because of the load balancer) and look for ${params.expected} before approving the next step.`,
+    };
   }
   const v = deps.timing.verify;
-  const rule = params.mode === 'some' ? { mode: 'some' as const, needed: v.needed, window: v.window, intervalMs: v.intervalMs, timeoutMs: v.timeoutMs } : { mode: 'all' as const, needed: 0, window: v.settledWindow, intervalMs: v.intervalMs, timeoutMs: v.timeoutMs };
+  const rule =
+    params.mode === 'some'
+      ? { mode: 'some' as const, needed: v.needed, window: v.window, intervalMs: v.intervalMs, timeoutMs: v.timeoutMs }
+      : { mode: 'all' as const, needed: 0, window: v.settledWindow, intervalMs: v.intervalMs, timeoutMs: v.timeoutMs };
   const results = await Promise.all(params.checks.map((c) => pollVersion(deps.versions, c.url!, params.expected, rule, ctx.signal, () => undefined)));
   // The evidence: the verdict and the last answers each stack gave.
   const details = params.checks.flatMap((c, i) => [
     { label: `${c.stack} (${c.url}/api/version)`, value: `${results[i]!.ok ? 'OK' : 'NOT OK'}: ${results[i]!.summary}` },
-    { label: `${c.stack}: last answers`, value: results[i]!.samples.slice(-10).map((s) => s.version ?? s.error ?? '?').join(', ') },
+    {
+      label: `${c.stack}: last answers`,
+      value: results[i]!.samples.slice(-10)
+        .map((s) => s.version ?? s.error ?? '?')
+        .join(', '),
+    },
   ]);
-  if (results.every((r) => r.ok)) return { ok: true, summary: `${params.expected} answers on every stack${params.mode === 'all' ? ', and nothing else does' : ''}.`, details };
+  if (results.every((r) => r.ok))
+    return { ok: true, summary: `${params.expected} answers on every stack${params.mode === 'all' ? ', and nothing else does' : ''}.`, details };
   const why = `Verification timed out: ${params.expected} was not seen as expected within ${Math.round(v.timeoutMs / 1000)} s.`;
-  const states = cfn ? await stackStates(cfn, params.checks.map((c) => c.stack)).catch(() => []) : [];
+  const states = cfn
+    ? await stackStates(
+        cfn,
+        params.checks.map((c) => c.stack),
+      ).catch(() => [])
+    : [];
   return { ok: false, summary: why, details: [...details, ...states], followUp: await proposeUndo?.(ctx, why) };
 }
 
@@ -185,7 +279,11 @@ export async function undoFor(cfn: CloudFormationActions, service: string, resul
     if (!now || Object.entries(before).some(([k, v]) => now.parameters[k] !== v)) stacks.push({ stack, parameters: before });
   }
   if (stacks.length === 0) return undefined;
-  return { runbook: 'rollback-undo', input: { service, stacks }, why: `${why} Undo: restore the previous parameters of ${stacks.map((s) => s.stack).join(', ')}.` };
+  return {
+    runbook: 'rollback-undo',
+    input: { service, stacks },
+    why: `${why} Undo: restore the previous parameters of ${stacks.map((s) => s.stack).join(', ')}.`,
+  };
 }
 
 // Change sets nobody executed: deleting them keeps a stale one from being executed from the console later.
@@ -197,7 +295,8 @@ const UNUSED = new Set(['AVAILABLE', 'UNAVAILABLE', 'OBSOLETE']);
  */
 export async function discardUnexecuted(cfn: CloudFormationActions, results: StepResult[], signal?: AbortSignal): Promise<string | undefined> {
   const sets = new Map<string, string>(); // change set id -> stack
-  for (const r of results) for (const [key, id] of Object.entries(r.externalIds)) if (key.startsWith('changeSet:')) sets.set(id, key.slice('changeSet:'.length));
+  for (const r of results)
+    for (const [key, id] of Object.entries(r.externalIds)) if (key.startsWith('changeSet:')) sets.set(id, key.slice('changeSet:'.length));
   const deleted: string[] = [];
   const failed: string[] = [];
   for (const [id, stack] of sets) {
@@ -211,7 +310,10 @@ export async function discardUnexecuted(cfn: CloudFormationActions, results: Ste
     }
   }
   if (deleted.length === 0 && failed.length === 0) return undefined;
-  const done = deleted.length > 0 ? `Deleted the change set${deleted.length === 1 ? '' : 's'} prepared for ${deleted.join(', ')} and never executed, so nobody executes ${deleted.length === 1 ? 'it' : 'them'} by mistake.` : '';
+  const done =
+    deleted.length > 0
+      ? `Deleted the change set${deleted.length === 1 ? '' : 's'} prepared for ${deleted.join(', ')} and never executed, so nobody executes ${deleted.length === 1 ? 'it' : 'them'} by mistake.`
+      : '';
   const left = failed.length > 0 ? ` Could not delete: ${failed.join('; ')}.` : '';
   return `${done}${left}`.trim();
 }

@@ -15,7 +15,15 @@ export interface ChangeSetSpec {
 /** A change set already created (by a prepare step) and what CloudFormation says it does. */
 export type Prepared = Record<string, ChangeSetInfo | undefined>;
 
-export const STEP_IDS = { prepare: 'prepare', deploy: 'deploy', verify: 'verify', prepareScaleDown: 'prepare-scale-down', scaleDown: 'scale-down', verifySettled: 'verify-settled', restore: 'restore' } as const;
+export const STEP_IDS = {
+  prepare: 'prepare',
+  deploy: 'deploy',
+  verify: 'verify',
+  prepareScaleDown: 'prepare-scale-down',
+  scaleDown: 'scale-down',
+  verifySettled: 'verify-settled',
+  restore: 'restore',
+} as const;
 
 /** A read-only step that creates change sets (CloudFormation computes the update; nothing is applied). */
 export function prepareStep(id: string, title: string, phase: string, specs: ChangeSetSpec[], extra: PreviewLine[] = [], target?: string): Step {
@@ -42,7 +50,11 @@ function changeSetLines(specs: ChangeSetSpec[], prepared: Prepared | undefined, 
     } else {
       const usable = cs.status === 'CREATE_COMPLETE' && cs.executionStatus === 'AVAILABLE';
       lines.push({ label: `${s.stack}: resource changes (change set ${cs.name})`, value: describeResourceChanges(cs.changes), code: true });
-      if (!usable) lines.push({ label: ':warning: Not executable', value: `the change set is ${cs.status}/${cs.executionStatus}${cs.statusReason ? ` (${cs.statusReason})` : ''}: cancel and start a new rollback` });
+      if (!usable)
+        lines.push({
+          label: ':warning: Not executable',
+          value: `the change set is ${cs.status}/${cs.executionStatus}${cs.statusReason ? ` (${cs.statusReason})` : ''}: cancel and start a new rollback`,
+        });
     }
     return lines;
   });
@@ -64,7 +76,9 @@ export function executeStep(opts: {
   explanation: string;
   warning?: string;
 }): Step {
-  const calls = opts.specs.map((s) => `ExecuteChangeSet ${opts.prepared?.[s.stack]?.name ?? '<prepared change set>'} on ${s.stack}, then wait for UPDATE_COMPLETE`).join('\n');
+  const calls = opts.specs
+    .map((s) => `ExecuteChangeSet ${opts.prepared?.[s.stack]?.name ?? '<prepared change set>'} on ${s.stack}, then wait for UPDATE_COMPLETE`)
+    .join('\n');
   return {
     id: opts.id,
     title: opts.title,
@@ -72,24 +86,48 @@ export function executeStep(opts: {
     preview:
       opts.specs.length === 0
         ? [{ label: 'Change sets', value: 'none to execute (already done, or nothing to change): see this thread' }]
-        : [...(opts.warning ? [{ label: ':rotating_light: Warning', value: opts.warning }] : []), ...changeSetLines(opts.specs, opts.prepared, opts.preparedBy), { label: 'Calls', value: calls, code: true }],
+        : [
+            ...(opts.warning ? [{ label: ':rotating_light: Warning', value: opts.warning }] : []),
+            ...changeSetLines(opts.specs, opts.prepared, opts.preparedBy),
+            { label: 'Calls', value: calls, code: true },
+          ],
     explanation: opts.explanation,
-    verification: 'The SDK waiter sees every stack reach UPDATE_COMPLETE; stack events are posted in this thread while it runs. On failure the thread says what state each stack is in and offers the undo.',
+    verification:
+      'The SDK waiter sees every stack reach UPDATE_COMPLETE; stack events are posted in this thread while it runs. On failure the thread says what state each stack is in and offers the undo.',
     action: { kind: 'rollback.execute', params: executeParams(opts.phase, opts.specs, opts.prepared) },
   };
 }
 
 /** A check of `/api/version` on every stack's service URL. */
-export function verifyStep(opts: { id: string; target: string; mode: 'some' | 'all'; checks: { stack: string; url?: string }[]; rule: string; title?: string }): Step {
+export function verifyStep(opts: {
+  id: string;
+  target: string;
+  mode: 'some' | 'all';
+  checks: { stack: string; url?: string }[];
+  rule: string;
+  title?: string;
+}): Step {
   const configured = opts.checks.every((c) => c.url !== undefined);
   return {
     id: opts.id,
     title: configured ? (opts.title ?? `Verify that ${opts.target} answers`) : 'Hand verification over to people (SERVICE_URL_TEMPLATE is not set)',
     risk: 'read-only',
     preview: configured
-      ? [{ label: 'Polls', value: opts.checks.map((c) => `GET ${c.url!.replace(/\/+$/, '')}/api/version`).join('\n'), code: true }, { label: 'Passes when', value: opts.rule }]
-      : [{ label: ':warning: Not verified by the bot', value: 'SERVICE_URL_TEMPLATE is not configured, so nobody has checked /api/version: check it by hand several times (load balancer) before approving the next step.' }],
+      ? [
+          { label: 'Polls', value: opts.checks.map((c) => `GET ${c.url!.replace(/\/+$/, '')}/api/version`).join('\n'), code: true },
+          { label: 'Passes when', value: opts.rule },
+        ]
+      : [
+          {
+            label: ':warning: Not verified by the bot',
+            value:
+              'SERVICE_URL_TEMPLATE is not configured, so nobody has checked /api/version: check it by hand several times (load balancer) before approving the next step.',
+          },
+        ],
     verification: configured ? opts.rule : 'A human checks /api/version; the bot does not claim it worked.',
-    action: { kind: 'rollback.verify', params: { expected: opts.target, mode: opts.mode, checks: opts.checks.map((c) => ({ stack: c.stack, url: c.url ?? null })) } },
+    action: {
+      kind: 'rollback.verify',
+      params: { expected: opts.target, mode: opts.mode, checks: opts.checks.map((c) => ({ stack: c.stack, url: c.url ?? null })) },
+    },
   };
 }

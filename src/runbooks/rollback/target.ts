@@ -24,7 +24,14 @@ export function findBuild(history: GoCdRun[], sha: string): GoCdRun | undefined 
 
 function fromRun(run: GoCdRun, why: string): Target {
   const commit = run.commit!;
-  return { short: commit.revision.slice(0, 7).toLowerCase(), full: commit.revision.toLowerCase(), counter: run.counter, author: commit.author, message: commit.message, why };
+  return {
+    short: commit.revision.slice(0, 7).toLowerCase(),
+    full: commit.revision.toLowerCase(),
+    counter: run.counter,
+    author: commit.author,
+    message: commit.message,
+    why,
+  };
 }
 
 /**
@@ -36,7 +43,11 @@ export function chooseTarget(history: GoCdRun[], deployed: string[], pipeline: s
     const run = findBuild(history, to);
     if (run) return fromRun(run, `asked for with --to (build #${run.counter} of \`${pipeline}\`)`);
     if (to.length < 7) throw new UserFacingError(`\`${to}\` is too short: give at least 7 characters of the SHA.`, 'bad_sha');
-    return { short: to.slice(0, 7), full: to.length === 40 ? to : undefined, why: `asked for with --to; not among the last ${history.length} builds of \`${pipeline}\`, so check it was built` };
+    return {
+      short: to.slice(0, 7),
+      full: to.length === 40 ? to : undefined,
+      why: `asked for with --to; not among the last ${history.length} builds of \`${pipeline}\`, so check it was built`,
+    };
   }
   const indexes = deployed.map((sha) => history.findIndex((r) => r.commit !== undefined && matches(r.commit.revision, sha))).filter((i) => i >= 0);
   if (indexes.length === 0) {
@@ -48,7 +59,10 @@ export function chooseTarget(history: GoCdRun[], deployed: string[], pipeline: s
   const newest = Math.min(...indexes);
   const older = history.slice(newest + 1).find((r) => r.state === 'passed' && r.commit !== undefined && !deployed.some((d) => matches(r.commit!.revision, d)));
   if (!older) {
-    throw new UserFacingError(`No passed build of \`${pipeline}\` older than the deployed one (build #${history[newest]!.counter}) among the last ${history.length} builds. Give the version with \`--to <sha>\`.`, 'no_good_build');
+    throw new UserFacingError(
+      `No passed build of \`${pipeline}\` older than the deployed one (build #${history[newest]!.counter}) among the last ${history.length} builds. Give the version with \`--to <sha>\`.`,
+      'no_good_build',
+    );
   }
   return fromRun(older, `the newest passed build older than the deployed build #${history[newest]!.counter}`);
 }

@@ -28,7 +28,8 @@ export const rollbackUndo = defineRunbook({
   toInput: () => {
     throw new UserFacingError('The undo of a rollback is proposed by the bot; it cannot be typed.');
   },
-  proposedOnly: 'The undo of a rollback is proposed by the bot in the rollback\'s thread when it fails; it cannot be typed. Use `/runbook rollback <service> --to <sha>` instead.',
+  proposedOnly:
+    "The undo of a rollback is proposed by the bot in the rollback's thread when it fails; it cannot be typed. Use `/runbook rollback <service> --to <sha>` instead.",
   create: (a) => undoHooks({ ...a.rollbackSettings, cfn: a.cloudformation, gocd: a.gocd, versions: a.serviceVersion }),
 });
 
@@ -49,7 +50,8 @@ function undoHooks(deps: RollbackDeps): RunbookHooks<UndoInput> {
       for (const s of input.stacks) {
         const info = await lookup(`read stack ${s.stack}`, () => cfn.describeStack(s.stack));
         if (!info) throw new UserFacingError(`Stack \`${s.stack}\` does not exist any more: nothing to undo there.`, 'unknown_stack');
-        if (info.status.endsWith('_IN_PROGRESS')) throw new UserFacingError(`\`${s.stack}\` is ${info.status}: wait until it is done before undoing.`, 'stack_in_progress');
+        if (info.status.endsWith('_IN_PROGRESS'))
+          throw new UserFacingError(`\`${s.stack}\` is ${info.status}: wait until it is done before undoing.`, 'stack_in_progress');
         states[s.stack] = { status: info.status, parameters: info.parameters };
         const changes = Object.fromEntries(Object.entries(s.parameters).filter(([k, v]) => info.parameters[k] !== v));
         if (Object.keys(changes).length === 0) continue;
@@ -57,7 +59,10 @@ function undoHooks(deps: RollbackDeps): RunbookHooks<UndoInput> {
         specs.push({ stack: s.stack, shard: s.stack.split('-')[1] ?? '', changes, before, note: 'back to the values before the rollback' });
       }
       if (specs.length === 0 && succeeded(ctx.results, STEP_IDS.restore) === undefined) {
-        throw new UserFacingError(`Nothing to undo: ${input.stacks.map((s) => `\`${s.stack}\``).join(', ')} already have the previous parameters.`, 'nothing_to_undo');
+        throw new UserFacingError(
+          `Nothing to undo: ${input.stacks.map((s) => `\`${s.stack}\``).join(', ')} already have the previous parameters.`,
+          'nothing_to_undo',
+        );
       }
       const prepared = await describePrepared(cfn, succeeded(ctx.results, STEP_IDS.prepare), specs);
       return makePlan({
@@ -67,7 +72,16 @@ function undoHooks(deps: RollbackDeps): RunbookHooks<UndoInput> {
         facts: { states, prepared: prepared ?? null },
         steps: [
           prepareStep(STEP_IDS.prepare, 'Preview the undo change sets (nothing changes yet)', 'undo', specs),
-          executeStep({ id: STEP_IDS.restore, title: 'Restore the previous parameters', risk: 'mutating', phase: 'undo', specs, prepared, preparedBy: 'Preview the undo change sets', explanation: 'Puts back the version and instance counts the stacks had before the rollback.' }),
+          executeStep({
+            id: STEP_IDS.restore,
+            title: 'Restore the previous parameters',
+            risk: 'mutating',
+            phase: 'undo',
+            specs,
+            prepared,
+            preparedBy: 'Preview the undo change sets',
+            explanation: 'Puts back the version and instance counts the stacks had before the rollback.',
+          }),
         ],
       });
     },

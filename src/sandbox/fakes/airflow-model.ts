@@ -42,7 +42,11 @@ export function closure(downstream: Record<string, string[]>, start: readonly st
   const seen = new Set(start);
   const edges = (t: string): string[] => [
     ...(down ? (downstream[t] ?? []) : []),
-    ...(up ? Object.entries(downstream).filter(([, ds]) => ds.includes(t)).map(([u]) => u) : []),
+    ...(up
+      ? Object.entries(downstream)
+          .filter(([, ds]) => ds.includes(t))
+          .map(([u]) => u)
+      : []),
   ];
   const queue = [...start];
   while (queue.length > 0) {
@@ -77,7 +81,9 @@ export class AirflowModel {
 
   /** Runs latest first (by execution date / run_after), filtered by state. */
   runsOf(dag: DagState, states: readonly string[]): RunState[] {
-    return [...dag.runs.values()].filter((r) => states.length === 0 || states.includes(r.state)).sort((a, b) => (b.spec.executionDate ?? '').localeCompare(a.spec.executionDate ?? ''));
+    return [...dag.runs.values()]
+      .filter((r) => states.length === 0 || states.includes(r.state))
+      .sort((a, b) => (b.spec.executionDate ?? '').localeCompare(a.spec.executionDate ?? ''));
   }
 
   /** Task instances of a run filtered by state ("none" matches no status). */
@@ -86,7 +92,11 @@ export class AirflowModel {
   }
 
   /** clearTaskInstances on one run: the task ids affected. */
-  clear(dag: DagState, run: RunState, o: { taskIds: string[]; up: boolean; down: boolean; onlyFailed: boolean; resetDagRuns: boolean; dryRun: boolean; exclude?: string[] }): string[] {
+  clear(
+    dag: DagState,
+    run: RunState,
+    o: { taskIds: string[]; up: boolean; down: boolean; onlyFailed: boolean; resetDagRuns: boolean; dryRun: boolean; exclude?: string[] },
+  ): string[] {
     let affected = closure(dag.downstream, o.taskIds, o.up, o.down).filter((t) => run.tasks.has(t) && !(o.exclude ?? []).includes(t));
     if (o.onlyFailed) affected = affected.filter((t) => FAILED_STATES.has(run.tasks.get(t)?.state ?? ''));
     if (!o.dryRun) {

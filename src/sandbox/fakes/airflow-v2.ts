@@ -13,12 +13,53 @@ import type { DagState, RunState } from './airflow-model';
  * with unknown fields or bad query values are a 422 HTTPValidationError; errors are `{"detail": ...}`.
  */
 
-const CLEAR_FIELDS = new Set(['dry_run', 'start_date', 'end_date', 'only_failed', 'only_running', 'reset_dag_runs', 'task_ids', 'dag_run_id', 'include_upstream', 'include_downstream', 'include_future', 'include_past', 'run_on_latest_version']);
+const CLEAR_FIELDS = new Set([
+  'dry_run',
+  'start_date',
+  'end_date',
+  'only_failed',
+  'only_running',
+  'reset_dag_runs',
+  'task_ids',
+  'dag_run_id',
+  'include_upstream',
+  'include_downstream',
+  'include_future',
+  'include_past',
+  'run_on_latest_version',
+]);
 const PATCH_FIELDS = new Set(['new_state', 'note', 'include_upstream', 'include_downstream', 'include_future', 'include_past']);
-const TI_STATES = new Set(['removed', 'scheduled', 'queued', 'running', 'success', 'restarting', 'failed', 'up_for_retry', 'up_for_reschedule', 'upstream_failed', 'skipped', 'deferred']);
-const RUN_ORDER = new Set(['id', 'state', 'dag_id', 'run_id', 'logical_date', 'run_after', 'start_date', 'end_date', 'updated_at', 'conf', 'duration', 'dag_run_id']);
+const TI_STATES = new Set([
+  'removed',
+  'scheduled',
+  'queued',
+  'running',
+  'success',
+  'restarting',
+  'failed',
+  'up_for_retry',
+  'up_for_reschedule',
+  'upstream_failed',
+  'skipped',
+  'deferred',
+]);
+const RUN_ORDER = new Set([
+  'id',
+  'state',
+  'dag_id',
+  'run_id',
+  'logical_date',
+  'run_after',
+  'start_date',
+  'end_date',
+  'updated_at',
+  'conf',
+  'duration',
+  'dag_run_id',
+]);
 
-const invalid = (ctx: DialectContext, loc: (string | number)[], msg: string, type: string, input?: unknown): void => ctx.send(422, { detail: [{ type, loc, msg, input }] });
+const invalid = (ctx: DialectContext, loc: (string | number)[], msg: string, type: string, input?: unknown): void =>
+  ctx.send(422, { detail: [{ type, loc, msg, input }] });
 
 const logicalDate = (run: RunState): string | null => (run.spec.logicalDate !== undefined ? run.spec.logicalDate : (run.spec.executionDate ?? null));
 const runAfter = (run: RunState): string => run.spec.executionDate ?? '2026-01-01T00:00:00Z';
@@ -93,7 +134,8 @@ function unknownFields(ctx: DialectContext, body: Record<string, unknown>, allow
 function intQuery(ctx: DialectContext, req: AirflowRequest, name: string, fallback: number): number | undefined {
   const raw = req.query.get(name);
   if (raw === null) return fallback;
-  if (!/^\d+$/.test(raw)) return void invalid(ctx, ['query', name], 'Input should be a valid integer, unable to parse string as an integer', 'int_parsing', raw);
+  if (!/^\d+$/.test(raw))
+    return void invalid(ctx, ['query', name], 'Input should be a valid integer, unable to parse string as an integer', 'int_parsing', raw);
   return Number(raw);
 }
 
@@ -112,21 +154,34 @@ function handleRun(req: AirflowRequest, ctx: DialectContext, dagId: string, dag:
   const ti = run.tasks.get(taskId);
   if (req.method === 'GET' && rest.length === 4 && rest[2] === 'logs') {
     const accept = req.headers.accept ?? '*/*';
-    if (!/application\/json|application\/x-ndjson|\*\/\*/.test(accept)) return ctx.send(406, { detail: 'Only application/json or application/x-ndjson is supported' });
+    if (!/application\/json|application\/x-ndjson|\*\/\*/.test(accept))
+      return ctx.send(406, { detail: 'Only application/json or application/x-ndjson is supported' });
     const log = run.spec.logs?.[taskId]?.[Number(rest[3])];
-    if (!ti || log === undefined) return ctx.send(404, { detail: `TaskInstance not found for dag_id=${dagId}, run_id=${run.spec.dagRunId}, task_id=${taskId}` });
+    if (!ti || log === undefined)
+      return ctx.send(404, { detail: `TaskInstance not found for dag_id=${dagId}, run_id=${run.spec.dagRunId}, task_id=${taskId}` });
     const at = runAfter(run);
-    return ctx.send(200, { content: log.split('\n').map((event) => ({ timestamp: at, event, level: /ERROR/.test(event) ? 'error' : 'info' })), continuation_token: null });
+    return ctx.send(200, {
+      content: log.split('\n').map((event) => ({ timestamp: at, event, level: /ERROR/.test(event) ? 'error' : 'info' })),
+      continuation_token: null,
+    });
   }
   if (req.method === 'PATCH' && (rest.length === 2 || (rest.length === 3 && rest[2] === 'dry_run'))) {
     const body = req.body ?? {};
     if (unknownFields(ctx, body, PATCH_FIELDS)) return;
-    if (body.new_state !== undefined && body.new_state !== null && (typeof body.new_state !== 'string' || !TI_STATES.has(body.new_state))) return invalid(ctx, ['body', 'new_state'], 'Input should be a valid TaskInstanceState', 'enum', body.new_state);
+    if (body.new_state !== undefined && body.new_state !== null && (typeof body.new_state !== 'string' || !TI_STATES.has(body.new_state)))
+      return invalid(ctx, ['body', 'new_state'], 'Input should be a valid TaskInstanceState', 'enum', body.new_state);
     const mask = req.query.getAll('update_mask');
     if (mask.some((m) => m !== 'new_state' && m !== 'note')) return ctx.send(400, { detail: `Invalid field in update mask: ${mask.join(',')}` });
     if (!ti) return ctx.send(404, { detail: `Task Instance not found for dag_id=${dagId}, run_id=${run.spec.dagRunId}, task_id=${taskId}` });
-    if (body.new_state !== 'success' && body.new_state !== 'failed' && body.new_state !== 'skipped') return ctx.send(400, { detail: `Task Instance state should be success, failed or skipped, not ${JSON.stringify(body.new_state)}` });
-    const altered = model.setState(dag, run, { taskId, newState: body.new_state, up: body.include_upstream === true, down: body.include_downstream === true, dryRun: rest.length === 3 });
+    if (body.new_state !== 'success' && body.new_state !== 'failed' && body.new_state !== 'skipped')
+      return ctx.send(400, { detail: `Task Instance state should be success, failed or skipped, not ${JSON.stringify(body.new_state)}` });
+    const altered = model.setState(dag, run, {
+      taskId,
+      newState: body.new_state,
+      up: body.include_upstream === true,
+      down: body.include_downstream === true,
+      dryRun: rest.length === 3,
+    });
     return ctx.send(200, { task_instances: altered.map((t) => tiJson(dagId, run, t, run.tasks.get(t)!)), total_entries: altered.length });
   }
   return ctx.unexpected();
@@ -151,7 +206,14 @@ function handleDag(req: AirflowRequest, ctx: DialectContext, dagId: string, dag:
     if (!run) return ctx.send(404, { detail: `Dag Run id ${String(body.dag_run_id)} not found in dag ${dagId}` });
     const taskIds = Array.isArray(body.task_ids) ? body.task_ids.filter((t): t is string => typeof t === 'string') : [];
     // v2's defaults: dry_run true, only_failed true, reset_dag_runs true.
-    const affected = ctx.model.clear(dag, run, { taskIds, up: body.include_upstream === true, down: body.include_downstream === true, onlyFailed: body.only_failed !== false, resetDagRuns: body.reset_dag_runs !== false, dryRun: body.dry_run !== false });
+    const affected = ctx.model.clear(dag, run, {
+      taskIds,
+      up: body.include_upstream === true,
+      down: body.include_downstream === true,
+      onlyFailed: body.only_failed !== false,
+      resetDagRuns: body.reset_dag_runs !== false,
+      dryRun: body.dry_run !== false,
+    });
     return ctx.send(200, { task_instances: affected.map((t) => tiJson(dagId, run, t, run.tasks.get(t)!)), total_entries: affected.length });
   }
   if (rest[0] === 'dagRuns' && rest[1] !== undefined) {
@@ -182,7 +244,12 @@ export function airflowV2Dialect(credentials: { username: string; password: stri
   return {
     generation: 2,
     authorize: (header) => ({ authorized: header?.startsWith('Bearer ') === true && valid(header.slice(7)), scheme: header?.split(' ')[0]?.toLowerCase() }),
-    change: (r) => (r.method === 'POST' && r.path.endsWith('/clearTaskInstances') && r.body?.dry_run === false ? 'clear' : r.method === 'PATCH' && !r.path.endsWith('/dry_run') ? 'set-state' : undefined),
+    change: (r) =>
+      r.method === 'POST' && r.path.endsWith('/clearTaskInstances') && r.body?.dry_run === false
+        ? 'clear'
+        : r.method === 'PATCH' && !r.path.endsWith('/dry_run')
+          ? 'set-state'
+          : undefined,
     notJson: { status: 422, body: { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error' }] } },
     revokeTokens: () => issued.clear(),
     handle(req: AirflowRequest, _res: ServerResponse, ctx: DialectContext) {
@@ -206,7 +273,10 @@ export function airflowV2Dialect(credentials: { username: string; password: stri
 }
 
 /** Starts an Airflow 3 fake; API requests must carry a bearer token issued by its `POST /auth/token`. */
-export function startAirflowV2Fake(credentials = { username: 'bot', password: 'secret' }, options: { tokenTtlSeconds?: number; now?: () => number } = {}): Promise<AirflowFake> {
+export function startAirflowV2Fake(
+  credentials = { username: 'bot', password: 'secret' },
+  options: { tokenTtlSeconds?: number; now?: () => number } = {},
+): Promise<AirflowFake> {
   return startAirflowFakeServer(airflowV2Dialect(credentials, options.tokenTtlSeconds, options.now));
 }
 

@@ -13,11 +13,45 @@ import type { DagState, RunState } from './airflow-model';
 export type { AirflowFake, AirflowOverride, AirflowRequest } from './airflow-fake-server';
 export type { FakeRunSpec, FakeTaskState } from './airflow-model';
 
-const CLEAR_FIELDS = new Set(['dry_run', 'task_ids', 'start_date', 'end_date', 'only_failed', 'only_running', 'include_subdags', 'include_parentdag', 'reset_dag_runs', 'dag_run_id', 'include_upstream', 'include_downstream', 'include_future', 'include_past']);
-const SET_STATE_FIELDS = new Set(['dry_run', 'task_id', 'execution_date', 'dag_run_id', 'include_upstream', 'include_downstream', 'include_future', 'include_past', 'new_state']);
+const CLEAR_FIELDS = new Set([
+  'dry_run',
+  'task_ids',
+  'start_date',
+  'end_date',
+  'only_failed',
+  'only_running',
+  'include_subdags',
+  'include_parentdag',
+  'reset_dag_runs',
+  'dag_run_id',
+  'include_upstream',
+  'include_downstream',
+  'include_future',
+  'include_past',
+]);
+const SET_STATE_FIELDS = new Set([
+  'dry_run',
+  'task_id',
+  'execution_date',
+  'dag_run_id',
+  'include_upstream',
+  'include_downstream',
+  'include_future',
+  'include_past',
+  'new_state',
+]);
 
 function problem(ctx: DialectContext, status: number, title: string, detail: string): void {
-  ctx.send(status, { detail, status, title, type: `https://airflow.apache.org/docs/apache-airflow/2.10.5/stable-rest-api-ref.html#section/Errors/${title.replace(/\s/g, '')}` }, 'application/problem+json');
+  ctx.send(
+    status,
+    {
+      detail,
+      status,
+      title,
+      type: `https://airflow.apache.org/docs/apache-airflow/2.10.5/stable-rest-api-ref.html#section/Errors/${title.replace(/\s/g, '')}`,
+    },
+    'application/problem+json',
+  );
 }
 
 const dagRunJson = (dagId: string, run: RunState) => ({
@@ -36,7 +70,12 @@ const dagRunJson = (dagId: string, run: RunState) => ({
   external_trigger: false,
   note: null,
 });
-const ref = (dagId: string, run: RunState, taskId: string) => ({ dag_id: dagId, task_id: taskId, dag_run_id: run.spec.dagRunId, execution_date: run.spec.executionDate ?? null });
+const ref = (dagId: string, run: RunState, taskId: string) => ({
+  dag_id: dagId,
+  task_id: taskId,
+  dag_run_id: run.spec.dagRunId,
+  execution_date: run.spec.executionDate ?? null,
+});
 
 function handleDag(req: AirflowRequest, ctx: DialectContext, dagId: string, dag: DagState, rest: string[]): void {
   const { model } = ctx;
@@ -89,14 +128,16 @@ function handleDag(req: AirflowRequest, ctx: DialectContext, dagId: string, dag:
       const affected = model.clear(dag, run, { taskIds, up, down, onlyFailed: body.only_failed === true, resetDagRuns: body.reset_dag_runs !== false, dryRun });
       return ctx.send(200, { task_instances: affected.map((t) => ref(dagId, run, t)) });
     }
-    if (body.new_state !== 'success' && body.new_state !== 'failed') return problem(ctx, 400, 'Bad Request', "{'new_state': ['Must be one of: success, failed.']}");
+    if (body.new_state !== 'success' && body.new_state !== 'failed')
+      return problem(ctx, 400, 'Bad Request', "{'new_state': ['Must be one of: success, failed.']}");
     const altered = model.setState(dag, run, { taskId: String(body.task_id), newState: body.new_state, up, down, dryRun });
     return ctx.send(200, { task_instances: altered.map((t) => ref(dagId, run, t)) });
   }
   return ctx.unexpected();
 }
 
-const basicOf = (credentials: { username: string; password: string }): string => `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+const basicOf = (credentials: { username: string; password: string }): string =>
+  `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 
 /** The Airflow 2 dialect (requests must carry `Authorization: Basic user:password`). */
 export function airflowV1Dialect(credentials: { username: string; password: string }): AirflowDialect {

@@ -19,13 +19,18 @@ export function escapeXml(text: string): string {
 function render(name: string, value: XmlValue): string {
   if (value === undefined) return '';
   if (Array.isArray(value)) return `<${name}>${value.map((v) => render('member', v)).join('')}</${name}>`;
-  if (typeof value === 'object') return `<${name}>${Object.entries(value).map(([k, v]) => render(k, v)).join('')}</${name}>`;
+  if (typeof value === 'object')
+    return `<${name}>${Object.entries(value)
+      .map(([k, v]) => render(k, v))
+      .join('')}</${name}>`;
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
 /** The body of a successful `action` response. */
 export function queryResponse(action: string, result: XmlObject, requestId: string): string {
-  const inner = Object.entries(result).map(([k, v]) => render(k, v)).join('');
+  const inner = Object.entries(result)
+    .map(([k, v]) => render(k, v))
+    .join('');
   return `<?xml version="1.0"?>\n<${action}Response xmlns="${NS}"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
 }
 

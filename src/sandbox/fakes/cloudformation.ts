@@ -77,9 +77,24 @@ export interface CloudFormationFake {
 export function defaultResourceChanges(key: string): FakeResourceChange[] {
   const m = /^(Blue|Green)(Version|InstanceCount)$/.exec(key);
   if (!m) return [{ Action: 'Modify', LogicalResourceId: 'Service', ResourceType: 'AWS::CloudFormation::Stack', Replacement: 'False', Scope: ['Properties'] }];
-  const asg: FakeResourceChange = { Action: 'Modify', LogicalResourceId: `${m[1]}AutoScalingGroup`, ResourceType: 'AWS::AutoScaling::AutoScalingGroup', Replacement: 'False', Scope: ['Properties'] };
+  const asg: FakeResourceChange = {
+    Action: 'Modify',
+    LogicalResourceId: `${m[1]}AutoScalingGroup`,
+    ResourceType: 'AWS::AutoScaling::AutoScalingGroup',
+    Replacement: 'False',
+    Scope: ['Properties'],
+  };
   if (m[2] === 'InstanceCount') return [asg];
-  return [{ Action: 'Modify', LogicalResourceId: `${m[1]}LaunchConfiguration`, ResourceType: 'AWS::AutoScaling::LaunchConfiguration', Replacement: 'True', Scope: ['Properties'] }, asg];
+  return [
+    {
+      Action: 'Modify',
+      LogicalResourceId: `${m[1]}LaunchConfiguration`,
+      ResourceType: 'AWS::AutoScaling::LaunchConfiguration',
+      Replacement: 'True',
+      Scope: ['Properties'],
+    },
+    asg,
+  ];
 }
 
 /** Starts the fake on loopback; point the SDK client (or AWS_ENDPOINT_URL_CLOUDFORMATION) at `url`. */
@@ -150,12 +165,20 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
     ListStacks(form) {
       const filter = formList(form, 'StackStatusFilter').map((m) => m._!);
       const list = [...stacks.values()].filter((s) => filter.length === 0 || filter.includes(s.status));
-      return { result: { StackSummaries: list.map((s) => ({ StackId: s.id, StackName: s.name, StackStatus: s.status, CreationTime: '2026-01-05T10:00:00.000Z' })) } };
+      return {
+        result: { StackSummaries: list.map((s) => ({ StackId: s.id, StackName: s.name, StackStatus: s.status, CreationTime: '2026-01-05T10:00:00.000Z' })) },
+      };
     },
     GetTemplateSummary(form) {
       const s = stacks.get(form.get('StackName') ?? '');
       if (!s) return { error: [400, 'ValidationError', `Stack with id ${form.get('StackName')} does not exist`] };
-      return { result: { Parameters: Object.keys(s.parameters).map((k) => ({ ParameterKey: k, ParameterType: 'String', NoEcho: false })), Capabilities: s.capabilities, Version: '2010-09-09' } };
+      return {
+        result: {
+          Parameters: Object.keys(s.parameters).map((k) => ({ ParameterKey: k, ParameterType: 'String', NoEcho: false })),
+          Capabilities: s.capabilities,
+          Version: '2010-09-09',
+        },
+      };
     },
     CreateChangeSet(form) {
       const s = stacks.get(form.get('StackName') ?? '');
@@ -172,10 +195,12 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
       if (unknown.length > 0) return { error: [400, 'ValidationError', `Parameters: [${unknown.join(', ')}] do not exist in the template`] };
       const missing = Object.keys(s.parameters).filter((k) => !given.some((p) => p.ParameterKey === k));
       if (missing.length > 0) return { error: [400, 'ValidationError', `Parameters: [${missing.join(', ')}] must have values`] };
-      const next = Object.fromEntries(Object.entries(s.parameters).map(([k, v]) => {
-        const p = given.find((g) => g.ParameterKey === k)!;
-        return [k, p.UsePreviousValue === 'true' ? v : (p.ParameterValue ?? '')];
-      }));
+      const next = Object.fromEntries(
+        Object.entries(s.parameters).map(([k, v]) => {
+          const p = given.find((g) => g.ParameterKey === k)!;
+          return [k, p.UsePreviousValue === 'true' ? v : (p.ParameterValue ?? '')];
+        }),
+      );
       const changed = Object.keys(next).filter((k) => next[k] !== s.parameters[k]);
       const changes = changed.flatMap(defaultResourceChanges).filter((c, i, all) => all.findIndex((x) => x.LogicalResourceId === c.LogicalResourceId) === i);
       const cs: FakeChangeSet = {
@@ -217,7 +242,17 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
           Status: cs.status,
           StatusReason: cs.statusReason,
           Capabilities: s.capabilities,
-          Changes: cs.changes.map((c) => ({ Type: 'Resource', ResourceChange: { Action: c.Action, LogicalResourceId: c.LogicalResourceId, PhysicalResourceId: `${s.name}-${c.LogicalResourceId}-X1`, ResourceType: c.ResourceType, Replacement: c.Replacement, Scope: c.Scope ?? [] } })),
+          Changes: cs.changes.map((c) => ({
+            Type: 'Resource',
+            ResourceChange: {
+              Action: c.Action,
+              LogicalResourceId: c.LogicalResourceId,
+              PhysicalResourceId: `${s.name}-${c.LogicalResourceId}-X1`,
+              ResourceType: c.ResourceType,
+              Replacement: c.Replacement,
+              Scope: c.Scope ?? [],
+            },
+          })),
         },
       };
     },
@@ -251,7 +286,17 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
       if (!s) return { error: [400, 'ValidationError', `Stack [${form.get('StackName')}] does not exist`] };
       return {
         result: {
-          StackEvents: s.events.map((e) => ({ StackId: s.id, EventId: e.id, StackName: s.name, LogicalResourceId: e.logicalId, PhysicalResourceId: e.logicalId, ResourceType: e.type, Timestamp: e.at.toISOString(), ResourceStatus: e.status, ResourceStatusReason: e.reason })),
+          StackEvents: s.events.map((e) => ({
+            StackId: s.id,
+            EventId: e.id,
+            StackName: s.name,
+            LogicalResourceId: e.logicalId,
+            PhysicalResourceId: e.logicalId,
+            ResourceType: e.type,
+            Timestamp: e.at.toISOString(),
+            ResourceStatus: e.status,
+            ResourceStatusReason: e.reason,
+          })),
         },
       };
     },
@@ -265,7 +310,8 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
       res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }).end(xml);
     };
     const handler = Object.hasOwn(handlers, action) ? handlers[action] : undefined;
-    const wellFormed = req.method === 'POST' && String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded') && form.get('Version') === '2010-05-15';
+    const wellFormed =
+      req.method === 'POST' && String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded') && form.get('Version') === '2010-05-15';
     if (!handler || !wellFormed || !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
       fake.unexpected.push(`${req.method ?? '?'} ${req.url ?? ''} ${body.slice(0, 200)}`);
       return send(400, queryError('Sender', 'InvalidAction', `The action ${action} is not valid for this web service.`, requestId));
@@ -283,7 +329,15 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
     stacks,
     updatePolls: 2,
     addStack(name, parameters, options = {}) {
-      const stack: FakeStack = { name, id: `${ARN}:stack/${name}/${randomUUID()}`, status: options.status ?? 'UPDATE_COMPLETE', parameters: { ...parameters }, capabilities: options.capabilities ?? ['CAPABILITY_IAM'], events: [], changeSets: new Map() };
+      const stack: FakeStack = {
+        name,
+        id: `${ARN}:stack/${name}/${randomUUID()}`,
+        status: options.status ?? 'UPDATE_COMPLETE',
+        parameters: { ...parameters },
+        capabilities: options.capabilities ?? ['CAPABILITY_IAM'],
+        events: [],
+        changeSets: new Map(),
+      };
       event(stack, name, 'AWS::CloudFormation::Stack', stack.status);
       stacks.set(name, stack);
       return stack;

@@ -74,7 +74,8 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
       const start = Number(body.StartTime);
       const end = Number(body.EndTime);
       const queries = body.MetricDataQueries;
-      if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start || !Array.isArray(queries)) return invalid('StartTime, EndTime and MetricDataQueries are required');
+      if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start || !Array.isArray(queries))
+        return invalid('StartTime, EndTime and MetricDataQueries are required');
       return { status: 200, json: { MetricDataResults: (queries as Query[]).map((q) => resultFor(q, start)), Messages: [] } };
     }
     if (operation === 'DescribeAlarms') return describeAlarms(body);
@@ -87,14 +88,23 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
   const describeAlarms = (body: Record<string, unknown>): { status: number; json: unknown } => {
     const names = body.AlarmNames;
     const prefix = body.AlarmNamePrefix;
-    if (names !== undefined && (!Array.isArray(names) || names.length > 100 || names.some((n) => typeof n !== 'string' || n.length < 1 || n.length > 255))) return invalid('AlarmNames must be 1 to 100 names of 1 to 255 characters');
-    if (names !== undefined && prefix !== undefined) return { status: 400, json: { __type: 'com.amazonaws.cloudwatch#InvalidParameterCombination', message: 'AlarmNames and AlarmNamePrefix cannot be used together' } };
+    if (names !== undefined && (!Array.isArray(names) || names.length > 100 || names.some((n) => typeof n !== 'string' || n.length < 1 || n.length > 255)))
+      return invalid('AlarmNames must be 1 to 100 names of 1 to 255 characters');
+    if (names !== undefined && prefix !== undefined)
+      return {
+        status: 400,
+        json: { __type: 'com.amazonaws.cloudwatch#InvalidParameterCombination', message: 'AlarmNames and AlarmNamePrefix cannot be used together' },
+      };
     const types = body.AlarmTypes;
-    if (types !== undefined && (!Array.isArray(types) || types.some((t) => t !== 'MetricAlarm' && t !== 'CompositeAlarm'))) return invalid('AlarmTypes must be MetricAlarm or CompositeAlarm');
+    if (types !== undefined && (!Array.isArray(types) || types.some((t) => t !== 'MetricAlarm' && t !== 'CompositeAlarm')))
+      return invalid('AlarmTypes must be MetricAlarm or CompositeAlarm');
     const max = body.MaxRecords;
-    if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100)) return invalid('MaxRecords must be between 1 and 100');
+    if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100))
+      return invalid('MaxRecords must be between 1 and 100');
     const wantMetric = types === undefined || (types as string[]).includes('MetricAlarm');
-    const found = [...alarms.values()].filter((a) => (Array.isArray(names) ? (names as string[]).includes(a.AlarmName) : typeof prefix === 'string' ? a.AlarmName.startsWith(prefix) : true));
+    const found = [...alarms.values()].filter((a) =>
+      Array.isArray(names) ? (names as string[]).includes(a.AlarmName) : typeof prefix === 'string' ? a.AlarmName.startsWith(prefix) : true,
+    );
     const metricAlarms = wantMetric
       ? found.slice(0, typeof max === 'number' ? max : 50).map((a) => ({
           AlarmArn: a.AlarmArn ?? `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a.AlarmName}`,
@@ -108,9 +118,19 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
 
   const resultFor = (q: Query, start: number): Record<string, unknown> => {
     const metric = q.MetricStat?.Metric;
-    const dims = Object.fromEntries((metric?.Dimensions ?? []).map((d): [string, string | undefined] => [d.Name ?? '', d.Value])) as Record<string, string | undefined>;
+    const dims = Object.fromEntries((metric?.Dimensions ?? []).map((d): [string, string | undefined] => [d.Name ?? '', d.Value])) as Record<
+      string,
+      string | undefined
+    >;
     const period = q.MetricStat?.Period ?? 60;
-    const found = [...series].reverse().find((s) => s.metricName === metric?.MetricName && Object.entries(s.match).every(([k, v]) => dims[k] === v) && Object.keys(dims).length === Object.keys(s.match).length);
+    const found = [...series]
+      .reverse()
+      .find(
+        (s) =>
+          s.metricName === metric?.MetricName &&
+          Object.entries(s.match).every(([k, v]) => dims[k] === v) &&
+          Object.keys(dims).length === Object.keys(s.match).length,
+      );
     const values = found?.values ?? [];
     return { Id: q.Id, Label: metric?.MetricName, StatusCode: 'Complete', Timestamps: values.map((_, i) => start + i * period), Values: values };
   };
@@ -119,8 +139,12 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
     const target = String(req.headers['x-amz-target'] ?? '');
     const type = String(req.headers['content-type'] ?? '');
     if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX) || !type.startsWith('application/x-amz-json-1.0')) {
-      fake.unexpected.push(`${req.method ?? '?'} ${req.url ?? ''} (${type || 'no content-type'}, target ${target || 'none'}): not an awsJson1_0 CloudWatch call`);
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'com.amazonaws.cloudwatch#InvalidAction', message: 'unsupported protocol' }));
+      fake.unexpected.push(
+        `${req.method ?? '?'} ${req.url ?? ''} (${type || 'no content-type'}, target ${target || 'none'}): not an awsJson1_0 CloudWatch call`,
+      );
+      res
+        .writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
+        .end(JSON.stringify({ __type: 'com.amazonaws.cloudwatch#InvalidAction', message: 'unsupported protocol' }));
       return;
     }
     if (!/^AWS4-HMAC-SHA256 Credential=/.test(String(req.headers.authorization ?? ''))) fake.unexpected.push(`${target}: request not signed with SigV4`);

@@ -79,7 +79,10 @@ export function createFakeCli(): FakeCli {
     calls(bin) {
       const log = join(dir, `${bin}.calls.jsonl`);
       if (!existsSync(log)) return [];
-      return readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+      return readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as string[]);
     },
     script(bin, ...runs) {
       writeFileSync(join(dir, `${bin}.behaviour.json`), JSON.stringify(runs));

@@ -82,7 +82,13 @@ export async function startGitHubFake(token = 'gh-token'): Promise<GitHubFake> {
       body = undefined;
     }
     const auth = req.headers.authorization ?? '';
-    const request: GitHubRequest = { method: req.method ?? '?', path: url.pathname, query: url.searchParams, body, authorized: auth === `token ${token}` || auth === `Bearer ${token}` };
+    const request: GitHubRequest = {
+      method: req.method ?? '?',
+      path: url.pathname,
+      query: url.searchParams,
+      body,
+      authorized: auth === `token ${token}` || auth === `Bearer ${token}`,
+    };
     fake.requests.push(request);
     const unexpected = (): void => {
       fake.unexpected.push(`${request.method} ${request.path}${url.search}`);
@@ -110,7 +116,15 @@ export async function startGitHubFake(token = 'gh-token'): Promise<GitHubFake> {
         if (content === undefined) return notFound(res);
         // GitHub wraps base64 content at 60 characters.
         const b64 = Buffer.from(content, 'utf8').toString('base64').replace(/.{60}/g, '$&\n');
-        return send(res, 200, { type: 'file', encoding: 'base64', name: path.split('/').at(-1), path, sha: blobSha(content), size: content.length, content: b64 });
+        return send(res, 200, {
+          type: 'file',
+          encoding: 'base64',
+          name: path.split('/').at(-1),
+          path,
+          sha: blobSha(content),
+          size: content.length,
+          content: b64,
+        });
       }
       if (req.method === 'PUT') {
         const branch = typeof body?.branch === 'string' ? repo.branches.get(body.branch) : undefined;
@@ -142,14 +156,19 @@ export async function startGitHubFake(token = 'gh-token'): Promise<GitHubFake> {
       const head = url.searchParams.get('head');
       const owner = m[1];
       const open = repo.pulls.filter((p) => head === null || `${owner}:${p.head}` === head);
-      return send(res, 200, open.map((p) => ({ number: p.number, html_url: p.html_url, state: 'open', title: p.title, head: { ref: p.head }, base: { ref: p.base } })));
+      return send(
+        res,
+        200,
+        open.map((p) => ({ number: p.number, html_url: p.html_url, state: 'open', title: p.title, head: { ref: p.head }, base: { ref: p.base } })),
+      );
     }
     if (rest === '/pulls' && req.method === 'POST') {
-      const { title, head, base, body: text } = (body ?? {});
+      const { title, head, base, body: text } = body ?? {};
       if (typeof title !== 'string' || typeof head !== 'string' || typeof base !== 'string' || !repo.branches.has(head) || !repo.branches.has(base)) {
         return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
       }
-      if (repo.branches.get(head)!.sha === repo.branches.get(base)!.sha) return send(res, 422, { message: 'Validation Failed', errors: [{ message: `No commits between ${base} and ${head}` }] });
+      if (repo.branches.get(head)!.sha === repo.branches.get(base)!.sha)
+        return send(res, 422, { message: 'Validation Failed', errors: [{ message: `No commits between ${base} and ${head}` }] });
       const number = 1000 + repo.pulls.length + 1;
       const pull: FakePull = { number, title, head, base, body: typeof text === 'string' ? text : '', html_url: `https://github.com/${name}/pull/${number}` };
       repo.pulls.push(pull);

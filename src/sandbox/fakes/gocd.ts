@@ -37,8 +37,22 @@ export function gocdInstance(spec: FakeRunSpec): Record<string, unknown> {
   if (spec.sha) {
     materialRevisions.push({
       changed: true,
-      material: { name: `https://github.com/nubank/${spec.pipeline}.git`, fingerprint: `fp-${spec.pipeline}`, type: 'Git', description: `URL: https://github.com/nubank/${spec.pipeline}.git, Branch: master` },
-      modifications: [{ email_address: null, id: spec.counter * 10, modified_time: scheduled - 60_000, user_name: spec.author ?? 'Dev <dev@example.com>', comment: spec.message ?? `change ${spec.counter}`, revision: spec.sha }],
+      material: {
+        name: `https://github.com/nubank/${spec.pipeline}.git`,
+        fingerprint: `fp-${spec.pipeline}`,
+        type: 'Git',
+        description: `URL: https://github.com/nubank/${spec.pipeline}.git, Branch: master`,
+      },
+      modifications: [
+        {
+          email_address: null,
+          id: spec.counter * 10,
+          modified_time: scheduled - 60_000,
+          user_name: spec.author ?? 'Dev <dev@example.com>',
+          comment: spec.message ?? `change ${spec.counter}`,
+          revision: spec.sha,
+        },
+      ],
     });
   }
   for (const up of spec.upstream ?? []) {
@@ -64,12 +78,56 @@ export function gocdInstance(spec: FakeRunSpec): Record<string, unknown> {
     preparing_to_schedule: false,
     comment: null,
     scheduled_date: scheduled,
-    build_cause: { trigger_message: spec.sha ? `modified by ${spec.author ?? 'Dev <dev@example.com>'}` : 'triggered by upstream', trigger_forced: false, approver: '', material_revisions: materialRevisions },
+    build_cause: {
+      trigger_message: spec.sha ? `modified by ${spec.author ?? 'Dev <dev@example.com>'}` : 'triggered by upstream',
+      trigger_forced: false,
+      approver: '',
+      material_revisions: materialRevisions,
+    },
     stages: [
-      { result: job(state).result, status: stageStatus, rerun_of_counter: null, id: spec.counter * 2, name: 'build', counter: '1', scheduled: true, approval_type: 'success', approved_by: 'changes', operate_permission: true, can_run: true, jobs: [job(state)] },
+      {
+        result: job(state).result,
+        status: stageStatus,
+        rerun_of_counter: null,
+        id: spec.counter * 2,
+        name: 'build',
+        counter: '1',
+        scheduled: true,
+        approval_type: 'success',
+        approved_by: 'changes',
+        operate_permission: true,
+        can_run: true,
+        jobs: [job(state)],
+      },
       state === 'passed'
-        ? { result: 'Passed', status: 'Passed', rerun_of_counter: null, id: spec.counter * 2 + 1, name: 'release', counter: '1', scheduled: true, approval_type: 'success', approved_by: 'changes', operate_permission: true, can_run: true, jobs: [job('passed')] }
-        : { result: 'Unknown', status: 'Unknown', rerun_of_counter: null, id: 0, name: 'release', counter: '1', scheduled: false, approval_type: 'success', approved_by: null, operate_permission: true, can_run: false, jobs: [] },
+        ? {
+            result: 'Passed',
+            status: 'Passed',
+            rerun_of_counter: null,
+            id: spec.counter * 2 + 1,
+            name: 'release',
+            counter: '1',
+            scheduled: true,
+            approval_type: 'success',
+            approved_by: 'changes',
+            operate_permission: true,
+            can_run: true,
+            jobs: [job('passed')],
+          }
+        : {
+            result: 'Unknown',
+            status: 'Unknown',
+            rerun_of_counter: null,
+            id: 0,
+            name: 'release',
+            counter: '1',
+            scheduled: false,
+            approval_type: 'success',
+            approved_by: null,
+            operate_permission: true,
+            can_run: false,
+            jobs: [],
+          },
     ],
   };
 }
@@ -119,7 +177,8 @@ export async function startGoCdFake(options: { token?: string } = {}): Promise<G
     const all = runs.get(pipeline);
     if (!all) return json(404, { message: 'Either the resource you requested was not found, or you are not authorized to perform this action.' });
     const pageSize = Number(url.searchParams.get('page_size') ?? '10');
-    if (!Number.isInteger(pageSize) || pageSize < 10 || pageSize > 100) return json(422, { message: "The query parameter 'page_size', if specified must be a number between 10 and 100." });
+    if (!Number.isInteger(pageSize) || pageSize < 10 || pageSize > 100)
+      return json(422, { message: "The query parameter 'page_size', if specified must be a number between 10 and 100." });
     const after = url.searchParams.get('after');
     const newestFirst = [...all].sort((a, b) => b.counter - a.counter).filter((r) => after === null || r.counter < Number(after));
     const page = newestFirst.slice(0, pageSize);
@@ -136,7 +195,10 @@ export async function startGoCdFake(options: { token?: string } = {}): Promise<G
     requests: [],
     unexpected: [],
     setRuns: (pipeline, list) => {
-      runs.set(pipeline, list.map((r) => ({ ...r, pipeline })));
+      runs.set(
+        pipeline,
+        list.map((r) => ({ ...r, pipeline })),
+      );
     },
     failPipeline: (pipeline, status, body) => {
       failures.set(pipeline, { status, body });

@@ -28,7 +28,18 @@ export interface PagerDutyFake {
   close(): Promise<void>;
 }
 
-const KNOWN_PARAMS = new Set(['schedule_ids[]', 'escalation_policy_ids[]', 'include[]', 'limit', 'offset', 'time_zone', 'since', 'until', 'earliest', 'user_ids[]']);
+const KNOWN_PARAMS = new Set([
+  'schedule_ids[]',
+  'escalation_policy_ids[]',
+  'include[]',
+  'limit',
+  'offset',
+  'time_zone',
+  'since',
+  'until',
+  'earliest',
+  'user_ids[]',
+]);
 
 /**
  * On-call entries in the shape of "List all of the on-calls" (https://developer.pagerduty.com/api-reference/,
@@ -75,11 +86,24 @@ export async function startPagerDutyFake(token = 'pd-fake-token-0123456789'): Pr
     const full = url.searchParams.getAll('include[]').includes('users');
     const entries = ids.flatMap((id) =>
       (onCall.get(id) ?? []).map((u, i) => ({
-        escalation_policy: { id: `EP${id}`, type: 'escalation_policy_reference', summary: `Escalation for ${id}`, self: `https://api.pagerduty.com/escalation_policies/EP${id}` },
+        escalation_policy: {
+          id: `EP${id}`,
+          type: 'escalation_policy_reference',
+          summary: `Escalation for ${id}`,
+          self: `https://api.pagerduty.com/escalation_policies/EP${id}`,
+        },
         escalation_level: i + 1,
         schedule: { id, type: 'schedule_reference', summary: `Schedule ${id}`, self: `https://api.pagerduty.com/schedules/${id}` },
         user: full
-          ? { id: u.id, type: 'user', summary: u.name, name: u.name, email: u.email, time_zone: 'America/Sao_Paulo', self: `https://api.pagerduty.com/users/${u.id}` }
+          ? {
+              id: u.id,
+              type: 'user',
+              summary: u.name,
+              name: u.name,
+              email: u.email,
+              time_zone: 'America/Sao_Paulo',
+              self: `https://api.pagerduty.com/users/${u.id}`,
+            }
           : { id: u.id, type: 'user_reference', summary: u.name, self: `https://api.pagerduty.com/users/${u.id}` },
         start: '2026-12-05T00:00:00Z',
         end: '2026-12-12T00:00:00Z',

@@ -118,7 +118,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const emails = new Map(Object.entries(options.emails ?? {}).map(([id, email]) => [email.toLowerCase(), id]));
   const channels = new Map(Object.entries(options.channels ?? { CDATAENG: 'guild-data-eng', COTHER: 'random' }));
   const modals = emulateViews(teamId);
-  const uploads = emulateFileUploads(() => server.url, (problem) => emulator.unexpected.push(problem));
+  const uploads = emulateFileUploads(
+    () => server.url,
+    (problem) => emulator.unexpected.push(problem),
+  );
   const failures = new Map<string, string[]>();
   const faults = createSlackFaults();
   const issuedResponseUrls = new Set<string>();
@@ -220,7 +223,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       const email = str(args.email);
       if (!email) return { ok: false, error: 'invalid_arguments' };
       const id = emails.get(email.toLowerCase());
-      return id ? { ok: true, user: { id, team_id: teamId, name: email.split('@')[0]!, deleted: false, is_bot: false, profile: { email } } } : { ok: false, error: 'users_not_found' };
+      return id
+        ? { ok: true, user: { id, team_id: teamId, name: email.split('@')[0]!, deleted: false, is_bot: false, profile: { email } } }
+        : { ok: false, error: 'users_not_found' };
     },
   };
 
@@ -308,8 +313,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     },
     callsTo: (method) => emulator.calls.filter((c) => c.method === method),
     message: (channel, ts) => emulator.messages.find((m) => m.channel === channel && m.ts === ts),
-    threadReplies: (channel, ts) =>
-      emulator.messages.filter((m) => m.channel === channel && m.thread_ts === ts && m.ts !== ts),
+    threadReplies: (channel, ts) => emulator.messages.filter((m) => m.channel === channel && m.thread_ts === ts && m.ts !== ts),
     topLevel: (channel) => emulator.messages.filter((m) => m.channel === channel && m.thread_ts === undefined),
     responsesTo: (url) => emulator.responses.filter((r) => r.url === url).map((r) => r.body),
     failNext: (method, error) => {

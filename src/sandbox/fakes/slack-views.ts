@@ -38,7 +38,10 @@ export function emulateViews(teamId: string): { methods: Record<string, (args: J
   const usedTriggers = new Set<string>();
   let counter = 0;
   const nextHash = (): string => `${Date.now()}.${(counter += 1)}`;
-  const wire = (v: EmulatedView): MethodResult => ({ ok: true, view: { ...v.view, id: v.id, hash: v.hash, team_id: teamId, ...(v.previousViewId ? { previous_view_id: v.previousViewId } : {}) } });
+  const wire = (v: EmulatedView): MethodResult => ({
+    ok: true,
+    view: { ...v.view, id: v.id, hash: v.hash, team_id: teamId, ...(v.previousViewId ? { previous_view_id: v.previousViewId } : {}) },
+  });
 
   const open = (args: Json, previousViewId?: string): MethodResult => {
     const trigger = typeof args.trigger_id === 'string' ? args.trigger_id : '';
@@ -49,7 +52,14 @@ export function emulateViews(teamId: string): { methods: Record<string, (args: J
     if (invalid) return { ok: false, error: invalid };
     usedTriggers.add(trigger);
     counter += 1;
-    const v: EmulatedView = { id: `VMODAL${String(counter).padStart(6, '0')}`, hash: nextHash(), triggerId: trigger, view: args.view as Json, versions: [args.view as Json], ...(previousViewId ? { previousViewId } : {}) };
+    const v: EmulatedView = {
+      id: `VMODAL${String(counter).padStart(6, '0')}`,
+      hash: nextHash(),
+      triggerId: trigger,
+      view: args.view as Json,
+      versions: [args.view as Json],
+      ...(previousViewId ? { previousViewId } : {}),
+    };
     views.set(v.id, v);
     return wire(v);
   };

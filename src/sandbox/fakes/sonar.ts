@@ -53,7 +53,9 @@ export async function startSonarFake(token = 'sonar-token'): Promise<SonarFake> 
       return {
         id: transactionId,
         datasets: ({ committed }: { committed: string }) =>
-          datasets.filter((d) => committed === 'ALL' || (committed === 'ONLY_COMMITTED') === d.committed).map((d) => ({ ...d, id: d.id ?? `${transactionId}:${d.name}` })),
+          datasets
+            .filter((d) => committed === 'ALL' || (committed === 'ONLY_COMMITTED') === d.committed)
+            .map((d) => ({ ...d, id: d.id ?? `${transactionId}:${d.name}` })),
       };
     },
   };

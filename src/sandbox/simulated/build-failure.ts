@@ -31,9 +31,23 @@ export const buildFailureSimulation: SimulatedBackend = {
       env: { SONAR_URL: sonar.url, SONAR_TOKEN, GITHUB_API_URL: github.url, GITHUB_TOKEN },
       examples: [{ label: 'build-failure: the model fx-model failed', command: `build-failure ${BUILD_FAILURE_TX}` }],
       tour: [
-        { say: "Yesterday's transaction left the model fx-model uncommitted. carla asks the build-failure runbook: the bot asks Sonar what is uncommitted, reads the failed task's log, and previews a pull request that removes the model from the DAG.", as: 'UCARLA', command: `build-failure ${BUILD_FAILURE_TX}` },
-        { say: 'alice approves the pull request: the bot opens it on aurora-jobs and links it in the thread.', as: 'UALICE', click: 'op_approve', after: 'Awaiting approval' },
-        { say: 'Then she approves marking fx-model as success and clearing the tasks downstream, so the rest of the DAG runs today (Airflow previewed it with a dry run).', as: 'UALICE', click: 'op_approve', after: 'upstream_failed -&gt; no status' },
+        {
+          say: "Yesterday's transaction left the model fx-model uncommitted. carla asks the build-failure runbook: the bot asks Sonar what is uncommitted, reads the failed task's log, and previews a pull request that removes the model from the DAG.",
+          as: 'UCARLA',
+          command: `build-failure ${BUILD_FAILURE_TX}`,
+        },
+        {
+          say: 'alice approves the pull request: the bot opens it on aurora-jobs and links it in the thread.',
+          as: 'UALICE',
+          click: 'op_approve',
+          after: 'Awaiting approval',
+        },
+        {
+          say: 'Then she approves marking fx-model as success and clearing the tasks downstream, so the rest of the DAG runs today (Airflow previewed it with a dry run).',
+          as: 'UALICE',
+          click: 'op_approve',
+          after: 'upstream_failed -&gt; no status',
+        },
         { say: 'Done: the GitHub panel shows the pull request, and the Airflow panel the two changes to the run.', after: 'Succeeded' },
       ],
       state: () => ({

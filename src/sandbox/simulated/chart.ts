@@ -21,7 +21,9 @@ export function capacityChartPng(consumed: number[], provisioned: number): Buffe
   const top = Math.max(provisioned, ...consumed) * 1.15 || 1;
   const yOf = (v: number): number => H - PAD - (v / top) * (H - 2 * PAD);
   const slot = (W - 2 * PAD) / Math.max(1, consumed.length);
-  consumed.forEach((v, i) => rect(PAD + i * slot + slot * 0.15, yOf(v), PAD + (i + 1) * slot - slot * 0.15, H - PAD, v > provisioned ? [0xe0, 0x7a, 0x1f] : [0x1f, 0x77, 0xb4]));
+  consumed.forEach((v, i) =>
+    rect(PAD + i * slot + slot * 0.15, yOf(v), PAD + (i + 1) * slot - slot * 0.15, H - PAD, v > provisioned ? [0xe0, 0x7a, 0x1f] : [0x1f, 0x77, 0xb4]),
+  );
   rect(PAD, yOf(provisioned) - 1, W - PAD, yOf(provisioned) + 2, [0xd6, 0x27, 0x28]);
   rect(PAD - 1, PAD, PAD, H - PAD, [0x44, 0x44, 0x44]);
   rect(PAD, H - PAD, W - PAD, H - PAD + 1, [0x44, 0x44, 0x44]);
@@ -36,7 +38,12 @@ function encodePng(rgb: Buffer): Buffer {
   header.writeUInt32BE(W, 0);
   header.writeUInt32BE(H, 4);
   header.set([8, 2, 0, 0, 0], 8); // 8-bit, truecolour, deflate, no filter set, no interlace
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function chunk(type: string, data: Buffer): Buffer {

@@ -51,7 +51,13 @@ export function writeSandboxCli(): SandboxCli {
   return {
     dir,
     path: (bin) => join(dir, bin),
-    calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : []),
+    calls: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as string[])
+        : [],
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

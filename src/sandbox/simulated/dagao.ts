@@ -24,7 +24,8 @@ export const dagaoSimulation: SimulatedBackend = {
   async start({ latencyMs, env }) {
     // SANDBOX_AIRFLOW=2 simulates Airflow 2 (/api/v1, Basic auth); 3, the default, Airflow 3 (/api/v2, JWT). The bot detects which.
     const generation = env?.SANDBOX_AIRFLOW ?? '3';
-    if (generation !== '2' && generation !== '3') throw new Error(`SANDBOX_AIRFLOW must be 2 or 3 (the Airflow major version to simulate), not ${JSON.stringify(generation)}.`);
+    if (generation !== '2' && generation !== '3')
+      throw new Error(`SANDBOX_AIRFLOW must be 2 or 3 (the Airflow major version to simulate), not ${JSON.stringify(generation)}.`);
     const airflow = await startAirflowFakeFor(generation === '2' ? 'v1' : 'v2', AIRFLOW_USER);
     const cli = writeSandboxCli();
     const failedAt = new Date(Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000).toISOString().replace('.000Z', '+00:00');
@@ -58,14 +59,28 @@ export const dagaoSimulation: SimulatedBackend = {
         const id = `manual__retry-${retries}`;
         const executionDate = new Date().toISOString().replace(/\.\d+Z$/, '+00:00');
         const tasks = ALL_SUCCEEDED;
-        airflow.addRun('dagao', { dagRunId: id, state: 'running', executionDate, conf: { metapod_transaction: DAGAO_TX }, tasks: { 'itaipu-contracts': 'running' } });
-        later(Math.max(1500, latencyMs * 5), () => airflow.addRun('dagao', { dagRunId: id, state: 'success', executionDate, conf: { metapod_transaction: DAGAO_TX }, tasks }));
+        airflow.addRun('dagao', {
+          dagRunId: id,
+          state: 'running',
+          executionDate,
+          conf: { metapod_transaction: DAGAO_TX },
+          tasks: { 'itaipu-contracts': 'running' },
+        });
+        later(Math.max(1500, latencyMs * 5), () =>
+          airflow.addRun('dagao', { dagRunId: id, state: 'success', executionDate, conf: { metapod_transaction: DAGAO_TX }, tasks }),
+        );
       }
     }, 100);
     follow.unref();
 
     return {
-      env: { AIRFLOW_URL: airflow.url, AIRFLOW_USERNAME: AIRFLOW_USER.username, AIRFLOW_PASSWORD: AIRFLOW_USER.password, SABESP_BIN: cli.path('sabesp'), NU_BIN: cli.path('nu') },
+      env: {
+        AIRFLOW_URL: airflow.url,
+        AIRFLOW_USERNAME: AIRFLOW_USER.username,
+        AIRFLOW_PASSWORD: AIRFLOW_USER.password,
+        SABESP_BIN: cli.path('sabesp'),
+        NU_BIN: cli.path('nu'),
+      },
       botOverrides: { dagaoPollMs: Math.max(200, latencyMs) },
       alarms: [
         {
@@ -84,17 +99,39 @@ export const dagaoSimulation: SimulatedBackend = {
         { label: 'dagão: retry on the same transaction', command: 'dagao retry' },
       ],
       tour: [
-        { say: 'The nightly dagão failed. alice checks its aurora job: a read-only CLI call runs at once, and its output streams into the thread.', as: 'UALICE', command: 'aurora status dagao' },
-        { say: 'She asks for the dagão runbook. The bot reads the failed run and its log in Airflow, the GoCD deploys before the failure and the transaction id posted in the channel, then proposes the recovery ladder.', as: 'UALICE', command: 'dagao status', after: 'Succeeded' },
+        {
+          say: 'The nightly dagão failed. alice checks its aurora job: a read-only CLI call runs at once, and its output streams into the thread.',
+          as: 'UALICE',
+          command: 'aurora status dagao',
+        },
+        {
+          say: 'She asks for the dagão runbook. The bot reads the failed run and its log in Airflow, the GoCD deploys before the failure and the transaction id posted in the channel, then proposes the recovery ladder.',
+          as: 'UALICE',
+          command: 'dagao status',
+          after: 'Succeeded',
+        },
         { say: 'Cycling the machines is destructive: bruno approves first…', as: 'UBRUNO', click: 'op_approve', after: 'Awaiting approval' },
-        { say: '…then carla. The bot runs `nu ser cycle`, then offers the next rung: a retry on the same transaction.', as: 'UCARLA', click: 'op_approve', after: 'Needs 1 more approval' },
-        { say: 'bruno approves the retry. The bot runs `sabesp jobs create`, then watches the new run in Airflow until it ends.', as: 'UBRUNO', click: 'op_approve', after: ':white_check_mark: cycle machines → :arrow_forward: *retry*' },
+        {
+          say: '…then carla. The bot runs `nu ser cycle`, then offers the next rung: a retry on the same transaction.',
+          as: 'UCARLA',
+          click: 'op_approve',
+          after: 'Needs 1 more approval',
+        },
+        {
+          say: 'bruno approves the retry. The bot runs `sabesp jobs create`, then watches the new run in Airflow until it ends.',
+          as: 'UBRUNO',
+          click: 'op_approve',
+          after: ':white_check_mark: cycle machines → :arrow_forward: *retry*',
+        },
         { say: 'Done: the retried run succeeded, so the ladder ends; the Airflow panel shows both runs and the CLI calls.', after: 'Succeeded' },
       ],
       state: () => ({
         airflow: generation === '2' ? 'Airflow 2 (/api/v1, Basic auth)' : 'Airflow 3 (/api/v2, JWT)',
         failedRun: { dagRunId: failedRun, state: airflow.runState('dagao', failedRun) },
-        retries: Array.from({ length: retries }, (_, i) => ({ dagRunId: `manual__retry-${i + 1}`, state: airflow.runState('dagao', `manual__retry-${i + 1}`) })),
+        retries: Array.from({ length: retries }, (_, i) => ({
+          dagRunId: `manual__retry-${i + 1}`,
+          state: airflow.runState('dagao', `manual__retry-${i + 1}`),
+        })),
         cli: cli.calls().map((c) => c.join(' ')),
         mutations: airflow.mutations().map((r) => `${r.method} ${r.path}`),
         unexpected: airflow.unexpected,

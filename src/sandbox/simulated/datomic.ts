@@ -22,8 +22,17 @@ const CHATBOT_ALARM = {
   botId: 'BCHATBOT',
   username: 'AWS Chatbot',
   blocks: [
-    { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *CloudWatch Alarm | ${DATOMIC_TABLE}-write-throttles | ${REGION} | Account: 210987654321*` } },
-    { type: 'section', text: { type: 'mrkdwn', text: 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold (0.0) (minimum 3 datapoints for OK -> ALARM transition).' } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `:rotating_light: *CloudWatch Alarm | ${DATOMIC_TABLE}-write-throttles | ${REGION} | Account: 210987654321*` },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: 'Threshold Crossed: 3 out of the last 3 datapoints were greater than the threshold (0.0) (minimum 3 datapoints for OK -> ALARM transition).',
+      },
+    },
     {
       type: 'section',
       fields: [
@@ -49,7 +58,10 @@ export const datomicSimulation: SimulatedBackend = {
     const server = dynalite({ createTableMs: 10, updateTableMs: Math.max(50, latencyMs * 2) });
     const [cw] = await Promise.all([startCloudWatchFake(), new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))]);
     cw.delayMs = Math.min(latencyMs, 200);
-    cw.chartPng = capacityChartPng(CONSUMED.map((v) => v / 60), 50);
+    cw.chartPng = capacityChartPng(
+      CONSUMED.map((v) => v / 60),
+      50,
+    );
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const client = new DynamoDBClient({ region: REGION, endpoint: url, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' }, maxAttempts: 1 });
     await client.send(
@@ -61,7 +73,14 @@ export const datomicSimulation: SimulatedBackend = {
         ],
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 50 },
-        GlobalSecondaryIndexes: [{ IndexName: 'by-tx', KeySchema: [{ AttributeName: 'tx', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 5 } }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'by-tx',
+            KeySchema: [{ AttributeName: 'tx', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+            ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 5 },
+          },
+        ],
       }),
     );
     cw.setSeries('WriteThrottleEvents', THROTTLED, { TableName: DATOMIC_TABLE });
@@ -74,7 +93,12 @@ export const datomicSimulation: SimulatedBackend = {
     let throttling = true;
     const watch = async (): Promise<void> => {
       const t = (await client.send(new DescribeTableCommand({ TableName: DATOMIC_TABLE }))).Table;
-      table = { status: t?.TableStatus, read: t?.ProvisionedThroughput?.ReadCapacityUnits, write: t?.ProvisionedThroughput?.WriteCapacityUnits, decreasesToday: t?.ProvisionedThroughput?.NumberOfDecreasesToday };
+      table = {
+        status: t?.TableStatus,
+        read: t?.ProvisionedThroughput?.ReadCapacityUnits,
+        write: t?.ProvisionedThroughput?.WriteCapacityUnits,
+        decreasesToday: t?.ProvisionedThroughput?.NumberOfDecreasesToday,
+      };
       if (throttling && (table.write ?? 0) * 60 >= Math.max(...CONSUMED)) {
         throttling = false;
         cw.setSeries('WriteThrottleEvents', [0], { TableName: DATOMIC_TABLE });
@@ -89,8 +113,16 @@ export const datomicSimulation: SimulatedBackend = {
       examples: [{ label: `Datomic capacity for s3-analytics`, command: 'datomic s3-analytics' }],
       alarms: [CHATBOT_ALARM],
       tour: [
-        { say: `AWS Chatbot posts a throttling alarm on ${DATOMIC_TABLE}. The bot recognises it, reads the throttling and consumption from CloudWatch, uploads a chart and proposes new capacity in the alarm's thread.`, alarm: 0 },
-        { say: 'bruno approves. The bot calls UpdateTable, waits for the table to be ACTIVE, then watches the throttling for a while.', as: 'UBRUNO', click: 'op_approve', after: 'Awaiting approval' },
+        {
+          say: `AWS Chatbot posts a throttling alarm on ${DATOMIC_TABLE}. The bot recognises it, reads the throttling and consumption from CloudWatch, uploads a chart and proposes new capacity in the alarm's thread.`,
+          alarm: 0,
+        },
+        {
+          say: 'bruno approves. The bot calls UpdateTable, waits for the table to be ACTIVE, then watches the throttling for a while.',
+          as: 'UBRUNO',
+          click: 'op_approve',
+          after: 'Awaiting approval',
+        },
         { say: 'Done: the DynamoDB panel shows the new write capacity, and the throttling stopped.', after: 'Succeeded' },
       ],
       state: () => ({

@@ -8,7 +8,9 @@ export function loadDevDependency<T>(name: string, load: () => T): T {
     return load();
   } catch (err) {
     if ((err as { code?: string }).code === 'MODULE_NOT_FOUND') {
-      throw new Error(`the sandbox simulates backends with ${name}, a development dependency that is not installed here. Run \`npm ci\` (with devDependencies) in a clone of the repository, then \`npm start\`.`);
+      throw new Error(
+        `the sandbox simulates backends with ${name}, a development dependency that is not installed here. Run \`npm ci\` (with devDependencies) in a clone of the repository, then \`npm start\`.`,
+      );
     }
     throw err;
   }

@@ -34,15 +34,43 @@ export const gocdSimulation: SimulatedBackend = {
     // Deploys a few hours before the seeded dagão failure (see simulated/dagao.ts).
     const recent = (h: number): Date => new Date(Date.now() - h * 3_600_000);
     fake.setRuns('itaipu', [
-      { pipeline: 'itaipu', counter: 3120, sha: sha('1a1b'), author: 'Carla Dias <carla@example.com>', message: 'Add the fx-model dataset', scheduledAt: recent(5) },
-      { pipeline: 'itaipu', counter: 3121, sha: sha('2c2d'), author: 'Rui Costa <rui@example.com>', message: 'Change the risk-score join', scheduledAt: recent(2) },
+      {
+        pipeline: 'itaipu',
+        counter: 3120,
+        sha: sha('1a1b'),
+        author: 'Carla Dias <carla@example.com>',
+        message: 'Add the fx-model dataset',
+        scheduledAt: recent(5),
+      },
+      {
+        pipeline: 'itaipu',
+        counter: 3121,
+        sha: sha('2c2d'),
+        author: 'Rui Costa <rui@example.com>',
+        message: 'Change the risk-score join',
+        scheduledAt: recent(2),
+      },
     ]);
-    fake.setRuns('aurora-jobs', [{ pipeline: 'aurora-jobs', counter: 877, sha: sha('3e3f'), author: 'Bia Souza <bia@example.com>', message: 'Raise the cluster size', scheduledAt: recent(8) }]);
+    fake.setRuns('aurora-jobs', [
+      {
+        pipeline: 'aurora-jobs',
+        counter: 877,
+        sha: sha('3e3f'),
+        author: 'Bia Souza <bia@example.com>',
+        message: 'Raise the cluster size',
+        scheduledAt: recent(8),
+      },
+    ]);
     return {
       env: { GOCD_URL: fake.url, GOCD_TOKEN },
       examples: [],
       // The last few reads only: the rollback and the dagão read the history often.
-      state: () => ({ pipelines: ['metapod', 'correnteza', 'to-prod', 'itaipu', 'aurora-jobs'], reads: fake.requests.length, lastReads: fake.requests.slice(-5).map((r) => `${r.method} ${r.path}`), unexpected: fake.unexpected }),
+      state: () => ({
+        pipelines: ['metapod', 'correnteza', 'to-prod', 'itaipu', 'aurora-jobs'],
+        reads: fake.requests.length,
+        lastReads: fake.requests.slice(-5).map((r) => `${r.method} ${r.path}`),
+        unexpected: fake.unexpected,
+      }),
       close: () => fake.close(),
     };
   },
@@ -65,7 +93,14 @@ export const rollbackSimulation: SimulatedBackend = {
     // An update takes a few polls, so the thread shows resources changing.
     cfn.updatePolls = 4;
     const { older, bad } = ROLLBACK_SHAS;
-    const blueGreen = (count: number): Record<string, string> => ({ Environment: 'prod', BlueVersion: short(bad), BlueInstanceCount: String(count), GreenVersion: short(older), GreenInstanceCount: '0', Subnets: 'subnet-a,subnet-b' });
+    const blueGreen = (count: number): Record<string, string> => ({
+      Environment: 'prod',
+      BlueVersion: short(bad),
+      BlueInstanceCount: String(count),
+      GreenVersion: short(older),
+      GreenInstanceCount: '0',
+      Subnets: 'subnet-a,subnet-b',
+    });
     cfn.addStack('prod-global-k-metapod', blueGreen(3));
     cfn.addStack('prod-s0-k-correnteza', blueGreen(2));
     cfn.addStack('prod-s1-k-correnteza', blueGreen(2));
@@ -102,10 +137,29 @@ export const rollbackSimulation: SimulatedBackend = {
         },
       },
       tour: [
-        { say: 'Build #42 of metapod broke production. alice asks for a rollback: the bot reads the stack and the GoCD history, and previews a change set that brings the idle Green color up on the last good build, #41.', as: 'UALICE', command: 'rollback metapod' },
-        { say: 'bruno approves the deploy. The bot executes the change set, follows the stack events, then checks /api/version until the good build answers.', as: 'UBRUNO', click: 'op_approve', after: 'Awaiting approval' },
-        { say: 'Taking the bad color down is destructive, so it needs two approvers: bruno first…', as: 'UBRUNO', click: 'op_approve', after: 'Needs 2 more approvals' },
-        { say: '…then carla. The bot scales Blue to zero and checks that only the good build answers now.', as: 'UCARLA', click: 'op_approve', after: 'Needs 1 more approval' },
+        {
+          say: 'Build #42 of metapod broke production. alice asks for a rollback: the bot reads the stack and the GoCD history, and previews a change set that brings the idle Green color up on the last good build, #41.',
+          as: 'UALICE',
+          command: 'rollback metapod',
+        },
+        {
+          say: 'bruno approves the deploy. The bot executes the change set, follows the stack events, then checks /api/version until the good build answers.',
+          as: 'UBRUNO',
+          click: 'op_approve',
+          after: 'Awaiting approval',
+        },
+        {
+          say: 'Taking the bad color down is destructive, so it needs two approvers: bruno first…',
+          as: 'UBRUNO',
+          click: 'op_approve',
+          after: 'Needs 2 more approvals',
+        },
+        {
+          say: '…then carla. The bot scales Blue to zero and checks that only the good build answers now.',
+          as: 'UCARLA',
+          click: 'op_approve',
+          after: 'Needs 1 more approval',
+        },
         { say: 'Done: metapod runs build #41 on Green, and the CloudFormation panel shows both executed change sets.', after: 'Succeeded' },
       ],
       state: () => ({

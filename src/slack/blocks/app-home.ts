@@ -54,11 +54,20 @@ export function renderAppHome(content: AppHomeContent): HomeView {
     blocks: [
       mrkdwn('*runbook-bot* turns the on-call runbook into previewed, approved, audited operations. Type `/runbook help` in the on-call channel.'),
       // Opens the runbook form (registered in slack/forms/register.ts), for those who do not remember a grammar.
-      { type: 'actions', block_id: 'home:form', elements: [{ type: 'button', action_id: OPEN_FORM_ACTION, text: { type: 'plain_text', text: 'Run a runbook…' } }] },
+      {
+        type: 'actions',
+        block_id: 'home:form',
+        elements: [{ type: 'button', action_id: OPEN_FORM_ACTION, text: { type: 'plain_text', text: 'Run a runbook…' } }],
+      },
       ...section('Waiting for your approval', content.toApprove, pendingLine, 'Nothing is waiting for your approval.'),
       ...section('Your requests awaiting approval', content.mine, pendingLine, 'You have no requests waiting for approval.'),
       // An operation listed above as waiting is not repeated among the recent ones.
-      ...section('Recent operations', content.recent.filter((op) => !listed.has(op.id)), (op) => `${stateLabel(op.state)} · *${escapeMrkdwn(op.plan.title)}* · ${identity(op)}${where(op)}`, 'No operations yet.'),
+      ...section(
+        'Recent operations',
+        content.recent.filter((op) => !listed.has(op.id)),
+        (op) => `${stateLabel(op.state)} · *${escapeMrkdwn(op.plan.title)}* · ${identity(op)}${where(op)}`,
+        'No operations yet.',
+      ),
       ...(content.unrouted ? unroutedSection(content.unrouted) : []),
       ...exportedSection(content.exported ?? []),
       { type: 'divider' },
@@ -73,8 +82,12 @@ function unroutedSection(entries: UnroutedEntry[]): Block[] {
     { type: 'header', text: { type: 'plain_text', text: 'Alarms seen, not handled' } },
     ...(entries.length === 0
       ? [context('Every alarm seen since this replica started was routed (or none was seen).')]
-      : entries.slice(0, MAX_LISTED).map((u) => mrkdwn(`\`${escapeMrkdwn(u.subject)}\` · ${u.source}, ${u.shape} · in <#${u.channel}> ${slackDate(u.at)}\n${escapeMrkdwn(u.reason).slice(0, 500)}`))),
-    context('No reply was posted for these. `/runbook alarms explain <message link>` shows every route\'s verdict; routes live in runbook-bot.yml.'),
+      : entries
+          .slice(0, MAX_LISTED)
+          .map((u) =>
+            mrkdwn(`\`${escapeMrkdwn(u.subject)}\` · ${u.source}, ${u.shape} · in <#${u.channel}> ${slackDate(u.at)}\n${escapeMrkdwn(u.reason).slice(0, 500)}`),
+          )),
+    context("No reply was posted for these. `/runbook alarms explain <message link>` shows every route's verdict; routes live in runbook-bot.yml."),
   ];
 }
 

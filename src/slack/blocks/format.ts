@@ -59,7 +59,11 @@ export function context(text: string): Block {
 /** Preview and result lines: code values in code blocks, others inline. */
 export function renderLines(lines: readonly PreviewLine[]): string {
   return lines
-    .map((l) => (l.code ? `*${escapeMrkdwn(l.label)}*\n\`\`\`${escapeMrkdwn(l.value).replace(/```/g, "'''")}\`\`\`` : `*${escapeMrkdwn(l.label)}:* ${escapeMrkdwn(l.value)}`))
+    .map((l) =>
+      l.code
+        ? `*${escapeMrkdwn(l.label)}*\n\`\`\`${escapeMrkdwn(l.value).replace(/```/g, "'''")}\`\`\``
+        : `*${escapeMrkdwn(l.label)}:* ${escapeMrkdwn(l.value)}`,
+    )
     .join('\n');
 }
 

@@ -46,7 +46,8 @@ function stepIcon(op: Operation, index: number): string {
 function stepBlocks(op: Operation, step: Step, index: number): Block[] {
   const total = op.plan.steps.length;
   // A confirmation step changes nothing: say it is a question, not a "mutating" risk.
-  const question = gateOf(step).type === 'confirmation' ? 'Question: changes nothing; answered by someone other than the requester' : `Risk: ${riskLabel(step.risk)}`;
+  const question =
+    gateOf(step).type === 'confirmation' ? 'Question: changes nothing; answered by someone other than the requester' : `Risk: ${riskLabel(step.risk)}`;
   // Ended early: say so on the step itself, so nobody reads its preview as something that ran.
   const risk = op.state === 'succeeded' && index > op.currentStep ? `Skipped (not run): the operation ended early · ${question}` : question;
   const head = `${stepIcon(op, index)} *Step ${index + 1}/${total}: ${escapeMrkdwn(step.title)}*\n${risk}`;
@@ -62,9 +63,12 @@ function approvalLine(op: Operation, step: Step, options: RenderOptions): string
   if (approvers.length > 0) parts.push(`Approved by ${approvers.join(', ')}`);
   if (op.state === 'awaiting_approval' && rule) {
     // The rule the operation stored when it was proposed, in words (a later config change does not alter it).
-    parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'}: the rule${rule.policy ? ` (policy ${escapeMrkdwn(rule.policy)})` : ''} ${describeRule(rule)}`);
+    parts.push(
+      `Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'}: the rule${rule.policy ? ` (policy ${escapeMrkdwn(rule.policy)})` : ''} ${describeRule(rule)}`,
+    );
     const now = options.ruleNow?.(op, rule.risk);
-    if (now && canonicalJson(now) !== canonicalJson(rule)) parts.push(`the configuration changed since this plan was proposed (the rule would now be: ${describeRule(now)}); this plan keeps its rule`);
+    if (now && canonicalJson(now) !== canonicalJson(rule))
+      parts.push(`the configuration changed since this plan was proposed (the rule would now be: ${describeRule(now)}); this plan keeps its rule`);
     if (op.expiresAt) parts.push(`expires ${slackDate(op.expiresAt)}`);
   } else if (op.state === 'awaiting_approval') {
     parts.push(`Needs ${needed - approvers.length} more approval${needed - approvers.length === 1 ? '' : 's'} from ${options.approvers}`);
@@ -83,7 +87,11 @@ function outcomeBlocks(op: Operation): Block[] {
       return [done, mrkdwn(endedEarlyText(op, skipped))];
     }
     case 'cancelled':
-      return [mrkdwn(`${stateLabel(op.state)}${op.endedBy ? ` by <@${op.endedBy}>` : ''}. ${op.results.some((r) => r.outcome === 'interrupted') ? 'The interrupted step was not run again.' : 'Nothing was run.'}`)];
+      return [
+        mrkdwn(
+          `${stateLabel(op.state)}${op.endedBy ? ` by <@${op.endedBy}>` : ''}. ${op.results.some((r) => r.outcome === 'interrupted') ? 'The interrupted step was not run again.' : 'Nothing was run.'}`,
+        ),
+      ];
     case 'failed':
     case 'interrupted':
     case 'expired':
@@ -143,7 +151,11 @@ export function renderOperationMessage(op: Operation, options: RenderOptions): S
     blocks.push({
       type: 'actions',
       block_id: `op_actions_${op.id}`,
-      elements: [approve, { type: 'button', action_id: CANCEL_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Cancel' }, value: op.id }, ...menuElements(op)],
+      elements: [
+        approve,
+        { type: 'button', action_id: CANCEL_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Cancel' }, value: op.id },
+        ...menuElements(op),
+      ],
     });
   }
   if (op.state === 'interrupted') blocks.push(recoveryActions(op));
@@ -185,7 +197,13 @@ function plainTitle(title: string): string {
 
 /** After an interruption: look (read-only), ask to run again (a fresh approval), or close. */
 function recoveryActions(op: Operation): Block {
-  const button = (action_id: string, text: string, style?: 'primary' | 'danger'): types.Button => ({ type: 'button', action_id, text: { type: 'plain_text', text }, value: op.id, ...(style ? { style } : {}) });
+  const button = (action_id: string, text: string, style?: 'primary' | 'danger'): types.Button => ({
+    type: 'button',
+    action_id,
+    text: { type: 'plain_text', text },
+    value: op.id,
+    ...(style ? { style } : {}),
+  });
   return {
     type: 'actions',
     block_id: `op_recovery_${op.id}`,
@@ -202,7 +220,9 @@ function menuElements(op: Operation): types.StaticSelect[] {
       type: 'static_select',
       action_id: menu.actionId,
       placeholder: { type: 'plain_text', text: menu.placeholder.slice(0, 150) },
-      options: menu.options.slice(0, 100).map((o) => ({ text: { type: 'plain_text', text: o.label.slice(0, 75) }, value: `${op.id}|${o.value}`.slice(0, 150) })),
+      options: menu.options
+        .slice(0, 100)
+        .map((o) => ({ text: { type: 'plain_text', text: o.label.slice(0, 75) }, value: `${op.id}|${o.value}`.slice(0, 150) })),
     },
   ];
 }

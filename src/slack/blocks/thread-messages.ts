@@ -52,7 +52,8 @@ export function renderInterrupted(op: Operation, step: Step): SlackMessage {
 }
 
 export function renderPlanChanged(op: Operation, changes: readonly PlanChange[] = []): SlackMessage {
-  const text = ':twisted_rightwards_arrows: The plan changed since it was approved (the world is not what the preview showed). The approval was voided: review the new preview above and approve again.';
+  const text =
+    ':twisted_rightwards_arrows: The plan changed since it was approved (the world is not what the preview showed). The approval was voided: review the new preview above and approve again.';
   if (changes.length === 0) return { text, blocks: [mrkdwn(text), context(`\`${op.id}\``)] };
   // What the approval was given for (before) against what is true now (after), one line per fact.
   const lines = changes.map((c) => escapeMrkdwn(`${c.path}: ${c.before ?? '(absent)'} -> ${c.after ?? '(absent)'}`)).join('\n');

@@ -39,7 +39,13 @@ export function formFields(runbook: AnyRunbook): FormField[] | undefined {
     const base = inner(schema);
     const choices = base instanceof z.ZodEnum ? (base.options as unknown[]).map(String) : undefined;
     // A form label starts with a capital, as Slack's own labels do (the command's messages use the label as written).
-    fields.push({ key, schema, meta: { ...meta, label: meta.label.charAt(0).toUpperCase() + meta.label.slice(1) }, optional: schema.safeParse(undefined).success, ...(choices ? { choices } : {}) });
+    fields.push({
+      key,
+      schema,
+      meta: { ...meta, label: meta.label.charAt(0).toUpperCase() + meta.label.slice(1) },
+      optional: schema.safeParse(undefined).success,
+      ...(choices ? { choices } : {}),
+    });
   }
   const positional = fields.filter((f) => f.meta.positional !== undefined).sort((a, b) => a.meta.positional! - b.meta.positional!);
   return [...positional, ...fields.filter((f) => f.meta.flag !== undefined)];

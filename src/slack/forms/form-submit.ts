@@ -49,7 +49,8 @@ export function readSubmission(view: SubmittedView, runbooks: RunbookRegistry): 
   const runbook = metadata?.runbook ? runbooks.get(metadata.runbook) : undefined;
   if (!metadata?.runbook) return { ok: false, errors: { [RUNBOOK_BLOCK]: 'Pick a runbook and wait for its fields.' } };
   const fields = runbook && formFields(runbook);
-  if (!runbook || !fields) return { ok: false, errors: { [RUNBOOK_BLOCK]: 'This form is out of date: that runbook is not available now. Close it and open a new one.' } };
+  if (!runbook || !fields)
+    return { ok: false, errors: { [RUNBOOK_BLOCK]: 'This form is out of date: that runbook is not available now. Close it and open a new one.' } };
   const picked = valueOf(view, RUNBOOK_BLOCK);
   if (picked !== undefined && picked !== runbook.name) return { ok: false, errors: { [RUNBOOK_BLOCK]: 'Wait for the fields of the runbook you picked.' } };
 
@@ -58,7 +59,8 @@ export function readSubmission(view: SubmittedView, runbooks: RunbookRegistry): 
   for (const field of fields) {
     const raw = valueOf(view, fieldBlockId(field.key));
     const checked = field.schema.safeParse(raw);
-    if (!checked.success) errors[fieldBlockId(field.key)] = raw === undefined ? `${field.meta.label} is required.` : `${field.meta.label}: ${firstIssue(checked.error)}.`;
+    if (!checked.success)
+      errors[fieldBlockId(field.key)] = raw === undefined ? `${field.meta.label} is required.` : `${field.meta.label}: ${firstIssue(checked.error)}.`;
     values[field.key] = raw;
   }
   // A positional word after a missing one would take its place: the command could not be written.

@@ -19,7 +19,16 @@ export const VALUE_ACTION = 'value';
 const LIMITS = { label: 2000, hint: 2000, optionText: 75, optionValue: 150, placeholder: 150, title: 24, options: 100, blocks: 100 };
 
 /** What the modal carries between its views: which runbook, and the channel when opened by `/runbook`. */
-export const FormMetadata = z.object({ runbook: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/).optional(), channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/).optional() });
+export const FormMetadata = z.object({
+  runbook: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,40}$/)
+    .optional(),
+  channel: z
+    .string()
+    .regex(/^[CGD][A-Z0-9]{2,}$/)
+    .optional(),
+});
 export type FormMetadata = z.infer<typeof FormMetadata>;
 
 type Json = Record<string, unknown>;
@@ -75,16 +84,35 @@ function channelSelect(defaultChannel: string | undefined): Json {
 
 /** The first view: pick one of the runbooks a form can fill. */
 export function pickerView(runbooks: AnyRunbook[], metadata: FormMetadata): Json {
-  const intro = { type: 'section', text: { type: 'mrkdwn', text: 'Pick a runbook: its fields follow. Submitting proposes the operation exactly as the slash command would; nothing runs before approval.' } };
-  if (runbooks.length === 0) return modal(metadata, [{ type: 'section', text: { type: 'mrkdwn', text: 'No runbook here describes its arguments for a form yet. Use `/runbook help`.' } }], false);
+  const intro = {
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: 'Pick a runbook: its fields follow. Submitting proposes the operation exactly as the slash command would; nothing runs before approval.',
+    },
+  };
+  if (runbooks.length === 0)
+    return modal(
+      metadata,
+      [{ type: 'section', text: { type: 'mrkdwn', text: 'No runbook here describes its arguments for a form yet. Use `/runbook help`.' } }],
+      false,
+    );
   return modal(metadata, [intro, runbookSelect(runbooks)], false);
 }
 
 function fieldElement(field: FormField, lookup: LookupOutcome | undefined): Json {
   const choices = field.choices ?? (lookup?.ok ? lookup.items : undefined);
   if (choices) {
-    const options = choices.slice(0, LIMITS.options).filter((c) => c.length <= LIMITS.optionValue).map((c) => option(c));
-    return { type: 'static_select', action_id: VALUE_ACTION, placeholder: plain(`Pick ${field.meta.label.charAt(0).toLowerCase()}${field.meta.label.slice(1)}`, LIMITS.placeholder), options };
+    const options = choices
+      .slice(0, LIMITS.options)
+      .filter((c) => c.length <= LIMITS.optionValue)
+      .map((c) => option(c));
+    return {
+      type: 'static_select',
+      action_id: VALUE_ACTION,
+      placeholder: plain(`Pick ${field.meta.label.charAt(0).toLowerCase()}${field.meta.label.slice(1)}`, LIMITS.placeholder),
+      options,
+    };
   }
   return { type: 'plain_text_input', action_id: VALUE_ACTION, ...(field.meta.example ? { placeholder: plain(field.meta.example, LIMITS.placeholder) } : {}) };
 }
@@ -111,7 +139,13 @@ function fieldBlocks(field: FormField, lookup: LookupOutcome | undefined): Json[
  * The second view: the chosen runbook's fields rendered from its `args` (enums and lookups as select
  * menus, the rest as text inputs with the example as placeholder), under the runbook select.
  */
-export function fieldsView(runbooks: AnyRunbook[], runbook: AnyRunbook, metadata: FormMetadata, lookups: Record<string, LookupOutcome>, defaultChannel?: string): Json {
+export function fieldsView(
+  runbooks: AnyRunbook[],
+  runbook: AnyRunbook,
+  metadata: FormMetadata,
+  lookups: Record<string, LookupOutcome>,
+  defaultChannel?: string,
+): Json {
   const fields = formFields(runbook) ?? [];
   const blocks: Json[] = [runbookSelect(runbooks, runbook)];
   if (runbook.usage[0]) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(`Same as \`${runbook.usage[0]}\``, 2000) }] });

@@ -36,7 +36,11 @@ const PickAction = z.object({
   actions: z.array(z.object({ selected_option: z.object({ value: z.string() }).nullish() })).min(1),
 });
 const Opener = z.object({ trigger_id: z.string().min(1), user: z.object({ id: z.string() }) });
-const Submitter = z.object({ user: z.object({ id: z.string(), team_id: z.string().optional() }), team: z.object({ id: z.string() }).nullish(), view: SubmittedView });
+const Submitter = z.object({
+  user: z.object({ id: z.string(), team_id: z.string().optional() }),
+  team: z.object({ id: z.string() }).nullish(),
+  view: SubmittedView,
+});
 
 /**
  * Registers the runbook form: the global shortcut, the App Home button, the runbook select (which
@@ -46,7 +50,9 @@ export function registerRunbookForm(app: App, deps: FormDeps): (from: OpenFrom) 
   const open = async (from: OpenFrom): Promise<void> => {
     const log = deps.logger.child({ user: from.user, form: 'open' });
     const view = pickerView(formRunbooks(deps.runbooks), from.channel ? { channel: from.channel } : {});
-    await app.client.views.open({ trigger_id: from.triggerId, view: view as never }).catch((err: unknown) => log.warn({ err }, 'could not open the runbook form'));
+    await app.client.views
+      .open({ trigger_id: from.triggerId, view: view as never })
+      .catch((err: unknown) => log.warn({ err }, 'could not open the runbook form'));
   };
   const openFromPayload = async (body: unknown): Promise<void> => {
     const parsed = Opener.safeParse(body);
@@ -72,9 +78,11 @@ export function registerRunbookForm(app: App, deps: FormDeps): (from: OpenFrom) 
     const log = deps.logger.child({ user: user.id, form: 'pick' });
     const metadata = readMetadata(view.private_metadata);
     const runbook = deps.runbooks.get(actions[0]!.selected_option?.value ?? '');
-    if (!metadata || !runbook || !formFields(runbook)) return void log.warn({ metadata: Boolean(metadata) }, 'a runbook pick that names no form runbook was ignored');
+    if (!metadata || !runbook || !formFields(runbook))
+      return void log.warn({ metadata: Boolean(metadata) }, 'a runbook pick that names no form runbook was ignored');
     const lookups = await lookupsFor(deps, runbook.name);
-    for (const [name, outcome] of Object.entries(lookups)) if (!outcome.ok) log.info({ lookup: name, reason: outcome.reason }, 'form lookup fell back to a text input');
+    for (const [name, outcome] of Object.entries(lookups))
+      if (!outcome.ok) log.info({ lookup: name, reason: outcome.reason }, 'form lookup fell back to a text input');
     const next = fieldsView(formRunbooks(deps.runbooks), runbook, metadata, lookups, deps.runbookChannel);
     await app.client.views
       .update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: next as never })
@@ -103,7 +111,9 @@ export function registerRunbookForm(app: App, deps: FormDeps): (from: OpenFrom) 
       await proposeOperation(deps, submission, who, log);
     } catch (err) {
       const text = failureText(err, log);
-      await app.client.chat.postEphemeral({ channel, user, text }).catch((e: unknown) => log.warn({ err: e }, 'could not tell the requester why the form was refused'));
+      await app.client.chat
+        .postEphemeral({ channel, user, text })
+        .catch((e: unknown) => log.warn({ err: e }, 'could not tell the requester why the form was refused'));
     }
   });
   return open;

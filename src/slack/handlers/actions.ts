@@ -8,19 +8,31 @@ import { explainState } from './state-words';
 
 /** Registers the Approve and Cancel buttons of operation messages; the engine's approval gate decides. */
 export function registerOperationButtons(app: App, deps: { engine: OperationEngine; logger: Logger }): void {
-  const approve = { id: APPROVE_ACTION, value: StepValue, invalid: 'This button is not valid. Nothing was approved.', operationOf: (v: { operationId: string }) => v.operationId };
+  const approve = {
+    id: APPROVE_ACTION,
+    value: StepValue,
+    invalid: 'This button is not valid. Nothing was approved.',
+    operationOf: (v: { operationId: string }) => v.operationId,
+  };
   onClick(app, deps.logger, approve, async (args, click, log) => {
     const { operationId } = click.value;
     const outcome = await deps.engine.approve({ ...click.value, userId: click.user, from: click.from });
     log.info({ outcome: outcome.kind }, 'approval click');
     switch (outcome.kind) {
       case 'approved':
-        if (outcome.remaining > 0) await tellClicker(args, `:white_check_mark: Your approval of \`${operationId}\` is recorded. It needs ${outcome.remaining} more approver${outcome.remaining === 1 ? '' : 's'}.`);
+        if (outcome.remaining > 0)
+          await tellClicker(
+            args,
+            `:white_check_mark: Your approval of \`${operationId}\` is recorded. It needs ${outcome.remaining} more approver${outcome.remaining === 1 ? '' : 's'}.`,
+          );
         return;
       case 'refused':
         return tellClicker(args, `:no_entry: ${outcome.reason} Nothing was run.`);
       case 'stale':
-        return tellClicker(args, ':twisted_rightwards_arrows: This button belongs to an older preview of the plan. Nothing was approved: review the current message and use its buttons.');
+        return tellClicker(
+          args,
+          ':twisted_rightwards_arrows: This button belongs to an older preview of the plan. Nothing was approved: review the current message and use its buttons.',
+        );
       case 'expired':
       case 'not_pending':
         return tellClicker(args, explainState(outcome.op));

@@ -10,7 +10,10 @@ import { renderAppHome, type AppHomeContent } from '../blocks/app-home';
 const RECENT = 10;
 
 /** What `userId` should see: approvals they may give (as the approval policy decides), their own pending requests, recent operations. */
-export async function appHomeContent(deps: { store: OperationStore; policy: ApprovalPolicy; unrouted?: UnroutedAlarms }, userId: string): Promise<AppHomeContent> {
+export async function appHomeContent(
+  deps: { store: OperationStore; policy: ApprovalPolicy; unrouted?: UnroutedAlarms },
+  userId: string,
+): Promise<AppHomeContent> {
   const [pending, recent] = await Promise.all([deps.store.listByState(['awaiting_approval']), deps.store.listRecent(RECENT)]);
   const toApprove: Operation[] = [];
   for (const op of pending) {
@@ -23,7 +26,13 @@ export async function appHomeContent(deps: { store: OperationStore; policy: Appr
     const entry = (await deps.store.auditTrail(op.id)).filter((a) => a.detail.export === 'timeline').at(-1);
     if (entry) exported.push({ op, at: entry.at });
   }
-  return { toApprove, mine: pending.filter((op) => op.requester === userId), recent, exported, ...(deps.unrouted ? { unrouted: deps.unrouted.recent(RECENT) } : {}) };
+  return {
+    toApprove,
+    mine: pending.filter((op) => op.requester === userId),
+    recent,
+    exported,
+    ...(deps.unrouted ? { unrouted: deps.unrouted.recent(RECENT) } : {}),
+  };
 }
 
 /** Publishes the Home tab each time someone opens it. */

@@ -73,7 +73,10 @@ const lanes = new WeakMap<App, ReturnType<typeof limiter>>();
 function laneOf(app: App, logger: Logger): ReturnType<typeof limiter> {
   let lane = lanes.get(app);
   if (!lane) {
-    lane = limiter(AFTER_ACK_CONCURRENCY, { releaseSlotAfterMs: SLOT_DEADLINE_MS, onOverstay: () => logger.warn('a click is still working after 5 s: its slot goes to the next one') });
+    lane = limiter(AFTER_ACK_CONCURRENCY, {
+      releaseSlotAfterMs: SLOT_DEADLINE_MS,
+      onOverstay: () => logger.warn('a click is still working after 5 s: its slot goes to the next one'),
+    });
     lanes.set(app, lane);
   }
   return lane;
@@ -134,7 +137,10 @@ async function handle<V>(args: ClickArgs, logger: Logger, actionId: string, spec
   try {
     const click = clickOf(args.body);
     if (!click) {
-      log.warn({ issues: ClickPayload.safeParse(args.body).error?.issues.map((i) => i.path.join('.')) }, 'click payload refused: it does not have the shape Slack sends');
+      log.warn(
+        { issues: ClickPayload.safeParse(args.body).error?.issues.map((i) => i.path.join('.')) },
+        'click payload refused: it does not have the shape Slack sends',
+      );
       await args.respond({ response_type: 'ephemeral', replace_original: false, text: UNREADABLE_CLICK });
       return;
     }

@@ -69,7 +69,9 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     // delay the acks queued behind it (Slack retries what is not acked within 3 s).
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (parsed.kind === 'export') {
-      await lanes.status(async () => respond({ response_type: 'ephemeral', text: await exportTimeline(client, deps.store, parsed.operationId, command.user_id) }));
+      await lanes.status(async () =>
+        respond({ response_type: 'ephemeral', text: await exportTimeline(client, deps.store, parsed.operationId, command.user_id) }),
+      );
       return;
     }
     await lanes[parsed.kind === 'status' ? 'status' : 'propose'](async () => {
@@ -91,7 +93,9 @@ async function work(
   const log = deps.logger.child(who);
   try {
     if (parsed.kind === 'alarms-explain') {
-      const explained = deps.explainAlarm ? await deps.explainAlarm(parsed.text) : { text: 'Alarm explanations are not available in this deployment.', blocks: [] };
+      const explained = deps.explainAlarm
+        ? await deps.explainAlarm(parsed.text)
+        : { text: 'Alarm explanations are not available in this deployment.', blocks: [] };
       await respond({ response_type: 'ephemeral', text: explained.text, ...(explained.blocks.length > 0 ? { blocks: explained.blocks as never } : {}) });
       return;
     }
@@ -130,7 +134,12 @@ export async function proposeOperation(
   who: { user_id: string; channel_id: string; team_id: string },
   log: Logger,
 ): Promise<void> {
-  const op = await deps.engine.propose({ runbook: what.runbook, input: what.input, requester: who.user_id, location: { channel: who.channel_id, team: who.team_id } });
+  const op = await deps.engine.propose({
+    runbook: what.runbook,
+    input: what.input,
+    requester: who.user_id,
+    location: { channel: who.channel_id, team: who.team_id },
+  });
   log.debug({ operationId: op.id, runbook: op.runbook }, 'operation proposed from slash command');
 }
 

@@ -13,7 +13,12 @@ import { explainState } from './state-words';
  * recorded in the audit trail as `approved`.
  */
 export function registerConfirmButton(app: App, deps: { engine: OperationEngine; logger: Logger }): void {
-  const confirm = { id: CONFIRM_ACTION, value: StepValue, invalid: 'This button is not valid. Nothing was confirmed.', operationOf: (v: { operationId: string }) => v.operationId };
+  const confirm = {
+    id: CONFIRM_ACTION,
+    value: StepValue,
+    invalid: 'This button is not valid. Nothing was confirmed.',
+    operationOf: (v: { operationId: string }) => v.operationId,
+  };
   onClick(app, deps.logger, confirm, async (args, click, log) => {
     const outcome = await deps.engine.approve({ ...click.value, userId: click.user, from: click.from });
     log.info({ outcome: outcome.kind, stepId: click.value.stepId }, 'confirmation click');
@@ -23,7 +28,10 @@ export function registerConfirmButton(app: App, deps: { engine: OperationEngine;
       case 'refused':
         return tellClicker(args, `:no_entry: ${outcome.reason} Your answer was not recorded.`);
       case 'stale':
-        return tellClicker(args, ':twisted_rightwards_arrows: This button belongs to an older version of the question. Nothing was recorded: use the buttons of the current message.');
+        return tellClicker(
+          args,
+          ':twisted_rightwards_arrows: This button belongs to an older version of the question. Nothing was recorded: use the buttons of the current message.',
+        );
       case 'expired':
       case 'not_pending':
         return tellClicker(args, explainState(outcome.op));

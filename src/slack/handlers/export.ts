@@ -10,7 +10,11 @@ import type { OperationStore } from '../../store/store';
 import { EXPORT_ACTION } from '../blocks/operation-message';
 import { explainUploadError, uploadFilesToThread } from '../upload-files';
 
-const ExportValue = z.string().regex(/^export\|/).transform((v) => v.slice('export|'.length)).pipe(z.string().regex(OPERATION_ID_PATTERN));
+const ExportValue = z
+  .string()
+  .regex(/^export\|/)
+  .transform((v) => v.slice('export|'.length))
+  .pipe(z.string().regex(OPERATION_ID_PATTERN));
 
 /** Posts the operation's timeline (Markdown, and JSON for tools) as files in its thread; returns what to tell the asker. */
 export async function exportTimeline(client: webApi.WebClient, store: OperationStore, operationId: string, userId: string): Promise<string> {
@@ -28,7 +32,9 @@ export async function exportTimeline(client: webApi.WebClient, store: OperationS
     return `:warning: The timeline of \`${op.id}\` could not be uploaded: ${explainUploadError(err)}.`;
   }
   // Kept in the audit trail, so the App Home can link the operations whose timeline was exported.
-  await store.appendAudit(op.id, [{ actor: userId, type: 'message_posted', detail: { export: 'timeline', files: [`${op.id}-timeline.md`, `${op.id}-timeline.json`] } }]);
+  await store.appendAudit(op.id, [
+    { actor: userId, type: 'message_posted', detail: { export: 'timeline', files: [`${op.id}-timeline.md`, `${op.id}-timeline.json`] } },
+  ]);
   return `:page_facing_up: The timeline of \`${op.id}\` is in its thread (Markdown and JSON).`;
 }
 

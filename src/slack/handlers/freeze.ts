@@ -12,12 +12,20 @@ export interface FreezeDeps {
 }
 
 function describe(state: FreezeState | undefined): string {
-  if (!state?.frozen) return state ? `:unlock: No freeze: lifted by <@${state.by}> at ${state.at.slice(0, 16).replace('T', ' ')} UTC (${escapeMrkdwn(state.reason)}).` : ':unlock: No freeze.';
+  if (!state?.frozen)
+    return state
+      ? `:unlock: No freeze: lifted by <@${state.by}> at ${state.at.slice(0, 16).replace('T', ' ')} UTC (${escapeMrkdwn(state.reason)}).`
+      : ':unlock: No freeze.';
   return `:ice_cube: *Changes are frozen* since ${state.at.slice(0, 16).replace('T', ' ')} UTC by <@${state.by}>: ${escapeMrkdwn(state.reason)}. New mutating operations and approvals are refused; read-only diagnosis still works.`;
 }
 
 /** `/runbook freeze [on|off <reason>]`: shows the freeze, or changes it (approvers only, announced in the channel). */
-export async function answerFreeze(change: { frozen: boolean; reason: string } | undefined, userId: string, respond: RespondFn, deps: FreezeDeps): Promise<void> {
+export async function answerFreeze(
+  change: { frozen: boolean; reason: string } | undefined,
+  userId: string,
+  respond: RespondFn,
+  deps: FreezeDeps,
+): Promise<void> {
   if (!change) {
     await respond({ response_type: 'ephemeral', text: describe(await deps.admission.freezeState()) });
     return;
@@ -26,7 +34,10 @@ export async function answerFreeze(change: { frozen: boolean; reason: string } |
   try {
     allowed = await deps.isApprover(userId);
   } catch (err) {
-    await respond({ response_type: 'ephemeral', text: `:warning: Could not check whether you are an approver (${escapeMrkdwn((err as Error).message)}). The freeze was not changed.` });
+    await respond({
+      response_type: 'ephemeral',
+      text: `:warning: Could not check whether you are an approver (${escapeMrkdwn((err as Error).message)}). The freeze was not changed.`,
+    });
     return;
   }
   if (!allowed) {

@@ -26,7 +26,13 @@ describe.each(['v1', 'v2'] as const)('HttpAirflowActions against the Airflow %s 
       dagRunId: RUN,
       state: 'running',
       executionDate: '2026-11-24T03:00:00+00:00',
-      tasks: { 'itaipu-fx-model': 'success', 'fx-model': 'failed', 'itaipu-rest': 'running', 'databricks_load-models': 'upstream_failed', 'scale-ec2-rest': 'upstream_failed' },
+      tasks: {
+        'itaipu-fx-model': 'success',
+        'fx-model': 'failed',
+        'itaipu-rest': 'running',
+        'databricks_load-models': 'upstream_failed',
+        'scale-ec2-rest': 'upstream_failed',
+      },
       logs: { 'fx-model': { 1: `${'INFO starting\n'.repeat(500)}ERROR java.lang.IllegalStateException: column fx_rate not found` } },
     });
     actions = new HttpAirflowActions({ url: `${airflow.url}/`, username: 'bot', password: 'pw', timeoutMs: 2000 });
@@ -52,7 +58,9 @@ describe.each(['v1', 'v2'] as const)('HttpAirflowActions against the Airflow %s 
     expect((await actions.listDagRuns('dagao', { states: ['success'] })).map((r) => r.dagRunId)).toEqual(['scheduled__2026-11-23T03:00:00+00:00']);
     await expect(actions.getDagRun('dagao', RUN)).resolves.toMatchObject({ dagRunId: RUN, state: 'running' });
     // Probed once: v2 first, then v1 only when v2 is absent.
-    expect(airflow.requests.filter((r) => r.path.endsWith('/version')).map((r) => r.path)).toEqual(api === 'v2' ? ['/api/v2/version'] : ['/api/v2/version', '/api/v1/version']);
+    expect(airflow.requests.filter((r) => r.path.endsWith('/version')).map((r) => r.path)).toEqual(
+      api === 'v2' ? ['/api/v2/version'] : ['/api/v2/version', '/api/v1/version'],
+    );
   });
 
   it('maps a missing run to AirflowNotFound naming it', async () => {
@@ -103,7 +111,15 @@ describe.each(['v1', 'v2'] as const)('HttpAirflowActions against the Airflow %s 
     expect(preview.map((t) => t.taskId).sort()).toEqual(['databricks_load-models', 'fx-model', 'scale-ec2-rest']);
     expect(airflow.taskState('dagao', RUN, 'fx-model')).toBe('failed');
     expect(airflow.mutations()).toHaveLength(0);
-    expect(apiCalls().at(-1)?.body).toEqual({ dry_run: true, dag_run_id: RUN, task_ids: ['fx-model'], include_downstream: true, include_upstream: false, only_failed: true, reset_dag_runs: true });
+    expect(apiCalls().at(-1)?.body).toEqual({
+      dry_run: true,
+      dag_run_id: RUN,
+      task_ids: ['fx-model'],
+      include_downstream: true,
+      include_upstream: false,
+      only_failed: true,
+      reset_dag_runs: true,
+    });
 
     const cleared = await actions.clearTaskInstances('dagao', { ...request, taskIds: ['databricks_load-models'], dryRun: false });
     expect(cleared.map((t) => t.taskId).sort()).toEqual(['databricks_load-models', 'scale-ec2-rest']);
@@ -118,8 +134,18 @@ describe.each(['v1', 'v2'] as const)('HttpAirflowActions against the Airflow %s 
     expect(airflow.taskState('dagao', RUN, 'fx-model')).toBe('failed');
     expect(airflow.mutations()).toHaveLength(0);
     const last = apiCalls().at(-1)!;
-    if (api === 'v1') expect(last).toMatchObject({ method: 'POST', path: '/api/v1/dags/dagao/updateTaskInstancesState', body: { dry_run: true, task_id: 'fx-model', new_state: 'success', dag_run_id: RUN } });
-    else expect(last).toMatchObject({ method: 'PATCH', path: `/api/v2/dags/dagao/dagRuns/${encodeURIComponent(RUN)}/taskInstances/fx-model/dry_run`, body: { new_state: 'success' } });
+    if (api === 'v1')
+      expect(last).toMatchObject({
+        method: 'POST',
+        path: '/api/v1/dags/dagao/updateTaskInstancesState',
+        body: { dry_run: true, task_id: 'fx-model', new_state: 'success', dag_run_id: RUN },
+      });
+    else
+      expect(last).toMatchObject({
+        method: 'PATCH',
+        path: `/api/v2/dags/dagao/dagRuns/${encodeURIComponent(RUN)}/taskInstances/fx-model/dry_run`,
+        body: { new_state: 'success' },
+      });
 
     await actions.setTaskInstanceState('dagao', { dryRun: false, dagRunId: RUN, taskId: 'fx-model', newState: 'success' });
     expect(airflow.taskState('dagao', RUN, 'fx-model')).toBe('success');
@@ -137,9 +163,14 @@ describe.each(['v1', 'v2'] as const)('HttpAirflowActions against the Airflow %s 
     await expect(actions.getDagRun('dagao', RUN)).rejects.toMatchObject({ status: 500, message: expect.stringContaining('database is locked') });
 
     airflow.override(() => ({ status: 200, body: '<html>login</html>' }));
-    await expect(actions.listDagRuns('dagao')).rejects.toMatchObject({ code: 'unreadable_answer', message: expect.stringContaining("could not read Airflow's answer: it is not JSON") });
+    await expect(actions.listDagRuns('dagao')).rejects.toMatchObject({
+      code: 'unreadable_answer',
+      message: expect.stringContaining("could not read Airflow's answer: it is not JSON"),
+    });
     airflow.override(() => ({ status: 200, body: { dag_runs: [{ dag_id: 'dagao', dag_run_id: 'x', state: 'exploded' }], total_entries: 1 } }));
-    await expect(actions.listDagRuns('dagao')).rejects.toMatchObject({ message: expect.stringMatching(/^could not read Airflow's answer: dag_runs\.0\.state\. Is AIRFLOW_URL/) });
+    await expect(actions.listDagRuns('dagao')).rejects.toMatchObject({
+      message: expect.stringMatching(/^could not read Airflow's answer: dag_runs\.0\.state\. Is AIRFLOW_URL/),
+    });
     airflow.override(undefined);
 
     const closed = await startAirflowFake();
@@ -161,6 +192,10 @@ describe.each(['v1', 'v2'] as const)('HttpAirflowActions against the Airflow %s 
     await actions.apiGeneration();
     const lines = actions.bypassRequests('dagao', RUN, ['fx-model']);
     expect(lines.at(-1)).toBe(`POST ${airflow.url}/api/${api}/dags/dagao/clearTaskInstances`);
-    expect(lines[0]).toMatch(api === 'v1' ? /^POST .*\/api\/v1\/dags\/dagao\/updateTaskInstancesState$/ : /^PATCH .*\/api\/v2\/dags\/dagao\/dagRuns\/.*\/taskInstances\/fx-model\?update_mask=new_state$/);
+    expect(lines[0]).toMatch(
+      api === 'v1'
+        ? /^POST .*\/api\/v1\/dags\/dagao\/updateTaskInstancesState$/
+        : /^PATCH .*\/api\/v2\/dags\/dagao\/dagRuns\/.*\/taskInstances\/fx-model\?update_mask=new_state$/,
+    );
   });
 });

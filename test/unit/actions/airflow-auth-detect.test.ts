@@ -7,7 +7,13 @@ const RUN = 'manual__2026-11-24T06:00:00+00:00';
 function seed(airflow: AirflowFake): void {
   airflow.addDag('dagao', { 'itaipu-contracts': [] });
   // An Airflow 3 manual run without a logical date: run_after is what orders it.
-  airflow.addRun('dagao', { dagRunId: RUN, state: 'failed', executionDate: '2026-11-24T06:00:00+00:00', logicalDate: null, tasks: { 'itaipu-contracts': 'failed' } });
+  airflow.addRun('dagao', {
+    dagRunId: RUN,
+    state: 'failed',
+    executionDate: '2026-11-24T06:00:00+00:00',
+    logicalDate: null,
+    tasks: { 'itaipu-contracts': 'failed' },
+  });
 }
 
 describe('Airflow 3 JWT flow (against the v2 fake)', () => {
@@ -24,7 +30,13 @@ describe('Airflow 3 JWT flow (against the v2 fake)', () => {
     airflow = await startAirflowV2Fake({ username: 'bot', password: 'pw' }, { tokenTtlSeconds: 3600, now });
     seed(airflow);
     const logs: string[] = [];
-    const actions = new HttpAirflowActions({ url: airflow.url, username: 'bot', password: 'pw', now, log: (fields, message) => logs.push(`${message} ${JSON.stringify(fields)}`) });
+    const actions = new HttpAirflowActions({
+      url: airflow.url,
+      username: 'bot',
+      password: 'pw',
+      now,
+      log: (fields, message) => logs.push(`${message} ${JSON.stringify(fields)}`),
+    });
     const [run] = await actions.listDagRuns('dagao');
     expect(run).toMatchObject({ dagRunId: RUN, executionDate: undefined, runAfter: '2026-11-24T06:00:00+00:00' });
     await actions.getDagRun('dagao', RUN);
@@ -55,8 +67,15 @@ describe('Airflow 3 JWT flow (against the v2 fake)', () => {
     // Every token the fake issues is refused from now on: one renewal, then the error.
     airflow.override((r) => (r.path.startsWith('/api/') ? { status: 401, body: { detail: 'Not authenticated' } } : undefined));
     const before = airflow.requests.length;
-    await expect(actions.getDagRun('dagao', RUN)).rejects.toMatchObject({ status: 401, message: expect.stringContaining('AIRFLOW_USERNAME and AIRFLOW_PASSWORD') });
-    expect(airflow.requests.slice(before).map((r) => r.path)).toEqual([`/api/v2/dags/dagao/dagRuns/${encodeURIComponent(RUN)}`, '/auth/token', `/api/v2/dags/dagao/dagRuns/${encodeURIComponent(RUN)}`]);
+    await expect(actions.getDagRun('dagao', RUN)).rejects.toMatchObject({
+      status: 401,
+      message: expect.stringContaining('AIRFLOW_USERNAME and AIRFLOW_PASSWORD'),
+    });
+    expect(airflow.requests.slice(before).map((r) => r.path)).toEqual([
+      `/api/v2/dags/dagao/dagRuns/${encodeURIComponent(RUN)}`,
+      '/auth/token',
+      `/api/v2/dags/dagao/dagRuns/${encodeURIComponent(RUN)}`,
+    ]);
   });
 
   it('refused credentials at /auth/token say so, without quoting a token', async () => {
@@ -65,7 +84,9 @@ describe('Airflow 3 JWT flow (against the v2 fake)', () => {
     const actions = new HttpAirflowActions({ url: airflow.url, username: 'bot', password: 'wrong', apiVersion: '2' });
     await expect(actions.listDagRuns('dagao')).rejects.toMatchObject({ status: 401, message: expect.stringContaining('POST /auth/token') });
     airflow.override((r) => (r.path === '/auth/token' ? { status: 201, body: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib3QifQ.sig' } } : undefined));
-    const err = await new HttpAirflowActions({ url: airflow.url, username: 'bot', password: 'pw', apiVersion: '2' }).listDagRuns('dagao').catch((e: unknown) => e);
+    const err = await new HttpAirflowActions({ url: airflow.url, username: 'bot', password: 'pw', apiVersion: '2' })
+      .listDagRuns('dagao')
+      .catch((e: unknown) => e);
     expect((err as Error).message).toContain("could not read Airflow's answer to POST /auth/token: access_token");
     expect(JSON.stringify(err)).not.toContain('eyJ');
   });

@@ -33,7 +33,11 @@ describe('awsClientConfig', () => {
     try {
       const base = awsClientConfig(loadConfig({ AWS_ENDPOINT_URL_DYNAMODB: hung.url }), 'dynamodb', {});
       // The production deadline (15 s) shrunk for the test: the shape is what the SDK must honour.
-      const dynamodb = new SdkDynamoDbActions({ ...base, maxAttempts: 1, requestHandler: { ...base.requestHandler, connectionTimeout: 200, requestTimeout: 300 } });
+      const dynamodb = new SdkDynamoDbActions({
+        ...base,
+        maxAttempts: 1,
+        requestHandler: { ...base.requestHandler, connectionTimeout: 200, requestTimeout: 300 },
+      });
       await expect(dynamodb.describeTable('prod-s3-analytics-datomic')).rejects.toThrow(/did not answer|time/i);
       dynamodb.close();
     } finally {

@@ -50,7 +50,11 @@ describe('BackendClient against a loopback server', () => {
     });
     const client = new BackendClient({ backend: 'Airflow', timeoutMs: 10_000, maxBytes: 64 * 1024 });
     const err = await client.request({ url: `${server.url}/huge` }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ backend: 'Airflow', code: 'too_large', message: "Airflow's answer to GET /huge is larger than 64 KiB; the bot does not read it." });
+    expect(err).toMatchObject({
+      backend: 'Airflow',
+      code: 'too_large',
+      message: "Airflow's answer to GET /huge is larger than 64 KiB; the bot does not read it.",
+    });
     // The connection is closed by the client: the server stops, far short of what an unbounded read would take.
     await waitFor(() => closed);
     expect(written).toBeLessThan(32 * 1024 * 1024);
@@ -58,7 +62,12 @@ describe('BackendClient against a loopback server', () => {
 
   it('keeps the end of an oversized body when asked to (logs)', async () => {
     server = await startHttpServer((_req, res) => void res.end(`${'x'.repeat(5000)}THE-END`));
-    const answer = await new BackendClient({ backend: 'Airflow', timeoutMs: 2000 }).request({ url: server.url, maxBytes: 100, keepEnd: true, accept: 'text/plain' });
+    const answer = await new BackendClient({ backend: 'Airflow', timeoutMs: 2000 }).request({
+      url: server.url,
+      maxBytes: 100,
+      keepEnd: true,
+      accept: 'text/plain',
+    });
     expect(answer.text).toHaveLength(100);
     expect(answer.text.endsWith('THE-END')).toBe(true);
   });
@@ -83,8 +92,15 @@ describe('BackendClient against a loopback server', () => {
       res.writeHead(401);
       res.end(JSON.stringify({ youSent: req.headers.authorization, body }));
     });
-    const client = new BackendClient({ backend: 'Opsgenie', timeoutMs: 2000, auth: () => ({ authorization: `GenieKey ${TOKEN}` }), secrets: ['hunter2-password'] });
-    const err = (await client.request({ method: 'POST', url: `${server.url}/v2/x?token=${TOKEN}`, json: { password: 'hunter2-password' } }).catch((e: unknown) => e)) as BackendError;
+    const client = new BackendClient({
+      backend: 'Opsgenie',
+      timeoutMs: 2000,
+      auth: () => ({ authorization: `GenieKey ${TOKEN}` }),
+      secrets: ['hunter2-password'],
+    });
+    const err = (await client
+      .request({ method: 'POST', url: `${server.url}/v2/x?token=${TOKEN}`, json: { password: 'hunter2-password' } })
+      .catch((e: unknown) => e)) as BackendError;
     expect(err).toMatchObject({ code: 'http_status', status: 401 });
     const everything = `${err.message} ${err.bodySummary ?? ''} ${err.stack ?? ''}`;
     expect(everything).toContain('[redacted]');
@@ -128,7 +144,12 @@ describe('BackendClient against a loopback server', () => {
       res.end('{}');
     });
     const client = new BackendClient({ backend: 'GoCD', timeoutMs: 2000 });
-    const err = await client.request({ url: server.url, statusError: (a) => (a.status === 404 ? new BackendError('GoCD', 'http_status', 'GoCD has no pipeline `x`.', 404) : undefined) }).catch((e: unknown) => e);
+    const err = await client
+      .request({
+        url: server.url,
+        statusError: (a) => (a.status === 404 ? new BackendError('GoCD', 'http_status', 'GoCD has no pipeline `x`.', 404) : undefined),
+      })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ message: 'GoCD has no pipeline `x`.' });
   });
 

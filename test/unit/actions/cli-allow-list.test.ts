@@ -10,7 +10,17 @@ describe('the CLI allow-list', () => {
   const list = new CliAllowList();
 
   it('fills the runbook commands exactly, one argv word per template word', () => {
-    expect(list.prepare('cycle-machines', {}).args).toEqual(['ser', 'cycle', 'mesos-on-demand', '--env', 'cantareira', '--suffix', 'stable', '--region', 'us-east-1']);
+    expect(list.prepare('cycle-machines', {}).args).toEqual([
+      'ser',
+      'cycle',
+      'mesos-on-demand',
+      '--env',
+      'cantareira',
+      '--suffix',
+      'stable',
+      '--region',
+      'us-east-1',
+    ]);
     expect(list.prepare('cycle-machines', {})).toMatchObject({ bin: 'nu', risk: 'destructive' });
     expect(list.prepare('dagao-retry', { transaction: TX.toUpperCase() })).toMatchObject({
       bin: 'sabesp',
@@ -18,7 +28,16 @@ describe('the CLI allow-list', () => {
       args: ['--verbose', '--aurora-stack=cantareira-stable', 'jobs', 'create', 'prod', 'dagao', '--filename', 'dagao', `profile.metapod_transaction=${TX}`],
     });
     expect(list.prepare('scale-cluster', { nodes: 40 }).args).toEqual([
-      '--aurora-stack=cantareira-stable', 'jobs', 'create', 'prod', 'scale', '--job-version', 'scale_cluster=4945885', 'MODE=on-demand', 'N_NODES=40', 'SCALE_TIMEOUT=0',
+      '--aurora-stack=cantareira-stable',
+      'jobs',
+      'create',
+      'prod',
+      'scale',
+      '--job-version',
+      'scale_cluster=4945885',
+      'MODE=on-demand',
+      'N_NODES=40',
+      'SCALE_TIMEOUT=0',
     ]);
     expect(list.prepare('aurora-status', { job: 'itaipu-rest' }).args).toEqual(['--aurora-stack=cantareira-stable', 'jobs', 'status', 'prod', 'itaipu-rest']);
   });

@@ -87,7 +87,7 @@ describe('ProcessCliRunner with fake sabesp and nu executables', () => {
     await expect(missing.run(list.prepare('cycle-machines', {}))).rejects.toMatchObject({ code: 'missing_binary', message: expect.stringMatching(/NU_BIN/) });
   });
 
-  it('never hands the bot\'s secrets to the CLIs', () => {
+  it("never hands the bot's secrets to the CLIs", () => {
     const env = cliEnvironment({ PATH: '/bin', SLACK_BOT_TOKEN: 'xoxb-1', GOCD_TOKEN: 't', AWS_REGION: 'us-east-1' });
     expect(env).toEqual({ PATH: '/bin', AWS_REGION: 'us-east-1' });
   });

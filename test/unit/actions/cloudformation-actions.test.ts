@@ -12,7 +12,12 @@ describe('SdkCloudFormationActions against the Query-protocol fake', () => {
   let actions: SdkCloudFormationActions;
   beforeEach(async () => {
     cfn = await startCloudFormationFake();
-    client = new CloudFormationClient({ endpoint: cfn.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    client = new CloudFormationClient({
+      endpoint: cfn.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
     actions = new SdkCloudFormationActions(client);
   });
   afterEach(async () => {
@@ -23,7 +28,11 @@ describe('SdkCloudFormationActions against the Query-protocol fake', () => {
 
   it('describes a stack, and says undefined for a missing one (ValidationError "does not exist")', async () => {
     cfn.addStack('prod-global-k-metapod', PARAMS);
-    expect(await actions.describeStack('prod-global-k-metapod')).toMatchObject({ name: 'prod-global-k-metapod', status: 'UPDATE_COMPLETE', parameters: PARAMS });
+    expect(await actions.describeStack('prod-global-k-metapod')).toMatchObject({
+      name: 'prod-global-k-metapod',
+      status: 'UPDATE_COMPLETE',
+      parameters: PARAMS,
+    });
     expect(await actions.describeStack('prod-global-k-nope')).toBeUndefined();
     expect(cfn.requests[1]).toEqual({ action: 'DescribeStacks', params: { StackName: 'prod-global-k-nope' } });
   });
@@ -39,7 +48,13 @@ describe('SdkCloudFormationActions against the Query-protocol fake', () => {
   it('creates a change set on the previous template, waits for it, executes it and waits for the update', async () => {
     cfn.addStack('prod-global-k-metapod', PARAMS);
     const keys = Object.keys(PARAMS);
-    await actions.createChangeSet({ stackName: 'prod-global-k-metapod', changeSetName: 'rb-1', parameterKeys: keys, changes: { GreenVersion: 'ccccccc', GreenInstanceCount: '3' }, capabilities: ['CAPABILITY_IAM'] });
+    await actions.createChangeSet({
+      stackName: 'prod-global-k-metapod',
+      changeSetName: 'rb-1',
+      parameterKeys: keys,
+      changes: { GreenVersion: 'ccccccc', GreenInstanceCount: '3' },
+      capabilities: ['CAPABILITY_IAM'],
+    });
     const create = cfn.requests.find((r) => r.action === 'CreateChangeSet')!;
     expect(create.params).toMatchObject({
       UsePreviousTemplate: 'true',
@@ -60,7 +75,11 @@ describe('SdkCloudFormationActions against the Query-protocol fake', () => {
     const before = (await actions.stackEvents('prod-global-k-metapod'))[0]!.id;
     await actions.executeChangeSet('prod-global-k-metapod', 'rb-1');
     const updated = await actions.waitForStackUpdate('prod-global-k-metapod', FAST);
-    expect(updated).toMatchObject({ ok: true, state: 'SUCCESS', final: { status: 'UPDATE_COMPLETE', parameters: { ...PARAMS, GreenVersion: 'ccccccc', GreenInstanceCount: '3' } } });
+    expect(updated).toMatchObject({
+      ok: true,
+      state: 'SUCCESS',
+      final: { status: 'UPDATE_COMPLETE', parameters: { ...PARAMS, GreenVersion: 'ccccccc', GreenInstanceCount: '3' } },
+    });
     const events = await actions.stackEvents('prod-global-k-metapod', before);
     expect(events.at(-1)).toMatchObject({ status: 'UPDATE_IN_PROGRESS', logicalId: 'prod-global-k-metapod' });
     expect(events[0]).toMatchObject({ status: 'UPDATE_COMPLETE', logicalId: 'prod-global-k-metapod' });
@@ -69,13 +88,25 @@ describe('SdkCloudFormationActions against the Query-protocol fake', () => {
 
   it('reports a change set without changes as FAILED with the reason, and a rolled-back update as a failed wait', async () => {
     cfn.addStack('prod-global-k-metapod', PARAMS);
-    await actions.createChangeSet({ stackName: 'prod-global-k-metapod', changeSetName: 'same', parameterKeys: Object.keys(PARAMS), changes: { BlueVersion: 'aaaaaaa' }, capabilities: ['CAPABILITY_IAM'] });
+    await actions.createChangeSet({
+      stackName: 'prod-global-k-metapod',
+      changeSetName: 'same',
+      parameterKeys: Object.keys(PARAMS),
+      changes: { BlueVersion: 'aaaaaaa' },
+      capabilities: ['CAPABILITY_IAM'],
+    });
     const same = await actions.waitForChangeSet('prod-global-k-metapod', 'same', FAST);
     expect(same).toMatchObject({ ok: false, state: 'FAILURE', final: { status: 'FAILED', statusReason: expect.stringContaining("didn't contain changes") } });
     await actions.deleteChangeSet('prod-global-k-metapod', 'same');
 
     cfn.failNextUpdate('prod-global-k-metapod', 'Instance failed to stabilize');
-    await actions.createChangeSet({ stackName: 'prod-global-k-metapod', changeSetName: 'bad', parameterKeys: Object.keys(PARAMS), changes: { GreenInstanceCount: '3' }, capabilities: ['CAPABILITY_IAM'] });
+    await actions.createChangeSet({
+      stackName: 'prod-global-k-metapod',
+      changeSetName: 'bad',
+      parameterKeys: Object.keys(PARAMS),
+      changes: { GreenInstanceCount: '3' },
+      capabilities: ['CAPABILITY_IAM'],
+    });
     await actions.waitForChangeSet('prod-global-k-metapod', 'bad', FAST);
     await actions.executeChangeSet('prod-global-k-metapod', 'bad');
     const failed = await actions.waitForStackUpdate('prod-global-k-metapod', FAST);
@@ -86,18 +117,36 @@ describe('SdkCloudFormationActions against the Query-protocol fake', () => {
   it('maps CloudFormation errors (real error shape) and an unreachable endpoint to BackendErrors', async () => {
     cfn.addStack('prod-global-k-metapod', PARAMS, { status: 'UPDATE_IN_PROGRESS' });
     const err = await actions
-      .createChangeSet({ stackName: 'prod-global-k-metapod', changeSetName: 'x', parameterKeys: Object.keys(PARAMS), changes: { GreenInstanceCount: '1' }, capabilities: [] })
+      .createChangeSet({
+        stackName: 'prod-global-k-metapod',
+        changeSetName: 'x',
+        parameterKeys: Object.keys(PARAMS),
+        changes: { GreenInstanceCount: '1' },
+        capabilities: [],
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendError);
     expect(err).toMatchObject({ code: 'http_status', status: 400 });
-    expect((err as Error).message).toMatch(/^CloudFormation refused creating change set x on prod-global-k-metapod: ValidationError: Stack:arn:.* is in UPDATE_IN_PROGRESS state and can not be updated\.$/);
-    await expect(actions.describeChangeSet('prod-global-k-metapod', 'nope')).rejects.toMatchObject({ message: expect.stringContaining('ChangeSet [nope] does not exist') });
+    expect((err as Error).message).toMatch(
+      /^CloudFormation refused creating change set x on prod-global-k-metapod: ValidationError: Stack:arn:.* is in UPDATE_IN_PROGRESS state and can not be updated\.$/,
+    );
+    await expect(actions.describeChangeSet('prod-global-k-metapod', 'nope')).rejects.toMatchObject({
+      message: expect.stringContaining('ChangeSet [nope] does not exist'),
+    });
 
     const closed = await startCloudFormationFake();
     await closed.close();
-    const offline = new CloudFormationClient({ endpoint: closed.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const offline = new CloudFormationClient({
+      endpoint: closed.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
     try {
-      await expect(new SdkCloudFormationActions(offline).describeStack('prod-global-k-metapod')).rejects.toMatchObject({ code: 'connection_refused', message: 'Could not connect to CloudFormation while describing stack prod-global-k-metapod: connection refused.' });
+      await expect(new SdkCloudFormationActions(offline).describeStack('prod-global-k-metapod')).rejects.toMatchObject({
+        code: 'connection_refused',
+        message: 'Could not connect to CloudFormation while describing stack prod-global-k-metapod: connection refused.',
+      });
     } finally {
       offline.destroy();
     }

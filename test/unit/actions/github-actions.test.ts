@@ -42,11 +42,17 @@ describe('OctokitGitHubActions against the GitHub fake', () => {
   });
 
   it('maps GitHub refusals to BackendErrors that say what to do', async () => {
-    await expect(actions.getFile(REPO, 'nope.py', 'master')).rejects.toMatchObject({ status: 404, message: expect.stringContaining('Check the repository and path') });
+    await expect(actions.getFile(REPO, 'nope.py', 'master')).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringContaining('Check the repository and path'),
+    });
     const head = await actions.branchHead(REPO, 'master');
     await actions.createBranch(REPO, 'b', head);
     await expect(actions.createBranch(REPO, 'b', head)).rejects.toMatchObject({ status: 422, message: expect.stringContaining('Reference already exists') });
-    await expect(actions.updateFile(REPO, { path: FILE, branch: 'b', content: 'x', sha: 'stale', message: 'm' })).rejects.toMatchObject({ status: 409, message: expect.stringContaining('changed since the preview') });
+    await expect(actions.updateFile(REPO, { path: FILE, branch: 'b', content: 'x', sha: 'stale', message: 'm' })).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining('changed since the preview'),
+    });
     const wrong = new OctokitGitHubActions(github.url, 'bad', 2000);
     const err = await wrong.defaultBranch(REPO).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendError);
@@ -56,11 +62,16 @@ describe('OctokitGitHubActions against the GitHub fake', () => {
   it('says when GitHub cannot be reached', async () => {
     const closed = await startGitHubFake();
     await closed.close();
-    await expect(new OctokitGitHubActions(closed.url, 'tok', 2000).defaultBranch(REPO)).rejects.toMatchObject({ code: 'connection_refused', message: expect.stringContaining('Could not connect to GitHub') });
+    await expect(new OctokitGitHubActions(closed.url, 'tok', 2000).defaultBranch(REPO)).rejects.toMatchObject({
+      code: 'connection_refused',
+      message: expect.stringContaining('Could not connect to GitHub'),
+    });
   });
 
   it('links files on github.com and on Enterprise hosts', () => {
     expect(new OctokitGitHubActions('https://api.github.com', undefined).fileUrl(REPO, FILE, 'master')).toBe(`https://github.com/${REPO}/blob/master/${FILE}`);
-    expect(new OctokitGitHubActions('https://ghe.example.com/api/v3', undefined).fileUrl(REPO, FILE, 'main')).toBe(`https://ghe.example.com/${REPO}/blob/main/${FILE}`);
+    expect(new OctokitGitHubActions('https://ghe.example.com/api/v3', undefined).fileUrl(REPO, FILE, 'main')).toBe(
+      `https://ghe.example.com/${REPO}/blob/main/${FILE}`,
+    );
   });
 });

@@ -20,7 +20,14 @@ describe('HttpGoCdActions', () => {
 
   it('reads a pipeline history: build number, full SHA, author, message, scheduled time, state', async () => {
     gocd.setRuns('metapod', [
-      { pipeline: 'metapod', counter: 41, sha: sha(41), author: 'Ana <ana@example.com>', message: 'Fix the index', scheduledAt: new Date('2026-11-23T10:00:00Z') },
+      {
+        pipeline: 'metapod',
+        counter: 41,
+        sha: sha(41),
+        author: 'Ana <ana@example.com>',
+        message: 'Fix the index',
+        scheduledAt: new Date('2026-11-23T10:00:00Z'),
+      },
       { pipeline: 'metapod', counter: 42, sha: sha(42), state: 'failed' },
       { pipeline: 'metapod', counter: 43, sha: sha(43), state: 'building' },
     ]);
@@ -30,13 +37,20 @@ describe('HttpGoCdActions', () => {
       [42, sha(42), 'failed'],
       [41, sha(41), 'passed'],
     ]);
-    expect(runs[2]).toMatchObject({ label: '41', scheduledAt: '2026-11-23T10:00:00.000Z', commit: { author: 'Ana <ana@example.com>', message: 'Fix the index' } });
+    expect(runs[2]).toMatchObject({
+      label: '41',
+      scheduledAt: '2026-11-23T10:00:00.000Z',
+      commit: { author: 'Ana <ana@example.com>', message: 'Fix the index' },
+    });
     expect(gocd.requests[0]).toMatchObject({ path: '/go/api/pipelines/metapod/history', query: { page_size: '10' } });
     expect(gocd.requests[0]!.headers).toMatchObject({ accept: 'application/vnd.go.cd.v1+json', authorization: `bearer ${TOKEN}` });
   });
 
   it('follows next links until it has enough runs, and stops there', async () => {
-    gocd.setRuns('metapod', Array.from({ length: 35 }, (_, i) => ({ pipeline: 'metapod', counter: i + 1, sha: sha(i + 1) })));
+    gocd.setRuns(
+      'metapod',
+      Array.from({ length: 35 }, (_, i) => ({ pipeline: 'metapod', counter: i + 1, sha: sha(i + 1) })),
+    );
     const runs = await actions.pipelineHistory('metapod', { limit: 12 });
     expect(runs.map((r) => r.counter)).toEqual([35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24]);
     expect(gocd.requests.map((r) => r.query)).toEqual([{ page_size: '12' }]);
@@ -60,7 +74,10 @@ describe('HttpGoCdActions', () => {
 
   it('lists the runs of the last hours across several pipelines, newest first', async () => {
     const at = (h: number): Date => new Date(Date.UTC(2026, 10, 24, h));
-    gocd.setRuns('itaipu', Array.from({ length: 15 }, (_, i) => ({ pipeline: 'itaipu', counter: i + 1, sha: sha(i + 1), scheduledAt: at(i) })));
+    gocd.setRuns(
+      'itaipu',
+      Array.from({ length: 15 }, (_, i) => ({ pipeline: 'itaipu', counter: i + 1, sha: sha(i + 1), scheduledAt: at(i) })),
+    );
     gocd.setRuns('aurora-jobs', [
       { pipeline: 'aurora-jobs', counter: 3, sha: sha(3), scheduledAt: at(13) },
       { pipeline: 'aurora-jobs', counter: 2, sha: sha(2), scheduledAt: at(1) },
@@ -72,12 +89,18 @@ describe('HttpGoCdActions', () => {
   });
 
   it('maps a missing pipeline, a refused token and a server error to BackendErrors written for people', async () => {
-    await expect(actions.pipelineHistory('nope')).rejects.toMatchObject({ code: 'http_status', status: 404, message: 'GoCD has no pipeline `nope` (or GOCD_TOKEN may not see it).' });
+    await expect(actions.pipelineHistory('nope')).rejects.toMatchObject({
+      code: 'http_status',
+      status: 404,
+      message: 'GoCD has no pipeline `nope` (or GOCD_TOKEN may not see it).',
+    });
     const refused = await new HttpGoCdActions(gocd.url, 'wrong', 2000).runningRuns('to-prod').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(BackendError);
     expect((refused as Error).message).toBe('GoCD refused the request (401): check GOCD_TOKEN and its permissions on `to-prod`.');
     gocd.failPipeline('metapod', 502, '<html>Bad gateway</html>');
-    await expect(actions.pipelineHistory('metapod')).rejects.toMatchObject({ message: 'GoCD answered 502 Bad Gateway for `metapod`: <html>Bad gateway</html>' });
+    await expect(actions.pipelineHistory('metapod')).rejects.toMatchObject({
+      message: 'GoCD answered 502 Bad Gateway for `metapod`: <html>Bad gateway</html>',
+    });
   });
 
   it('refuses a body that is not a pipeline history', async () => {
@@ -85,7 +108,10 @@ describe('HttpGoCdActions', () => {
       res.end('{"pipelines": "nope"}');
     });
     try {
-      await expect(new HttpGoCdActions(`${server.url}/go`, undefined, 2000).pipelineHistory('x')).rejects.toMatchObject({ code: 'unreadable_answer', message: "could not read GoCD's answer: pipelines" });
+      await expect(new HttpGoCdActions(`${server.url}/go`, undefined, 2000).pipelineHistory('x')).rejects.toMatchObject({
+        code: 'unreadable_answer',
+        message: "could not read GoCD's answer: pipelines",
+      });
     } finally {
       await server.close();
     }
@@ -94,6 +120,9 @@ describe('HttpGoCdActions', () => {
   it('reports an unreachable server clearly', async () => {
     const closed = await startGoCdFake();
     await closed.close();
-    await expect(new HttpGoCdActions(closed.url, undefined, 2000).runningRuns('to-prod')).rejects.toMatchObject({ code: 'connection_refused', message: expect.stringContaining('Could not connect to GoCD') });
+    await expect(new HttpGoCdActions(closed.url, undefined, 2000).runningRuns('to-prod')).rejects.toMatchObject({
+      code: 'connection_refused',
+      message: expect.stringContaining('Could not connect to GoCD'),
+    });
   });
 });

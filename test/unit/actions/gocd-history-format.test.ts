@@ -12,8 +12,16 @@ describe('reading GoCD pipeline history in the documented shape', () => {
       label: '128',
       state: 'running',
       scheduledAt: new Date(1795520000000).toISOString(),
-      commit: { revision: '6c957ed851d82103e2b151b04aa8a5ede042c3c5', author: 'Ana Lima <ana@example.com>', message: 'Fix the index\n\nLonger body', material: 'metapod' },
-      stages: [{ name: 'build', status: 'Building' }, { name: 'release', status: 'Unknown' }],
+      commit: {
+        revision: '6c957ed851d82103e2b151b04aa8a5ede042c3c5',
+        author: 'Ana Lima <ana@example.com>',
+        message: 'Fix the index\n\nLonger body',
+        material: 'metapod',
+      },
+      stages: [
+        { name: 'build', status: 'Building' },
+        { name: 'release', status: 'Unknown' },
+      ],
       triggeredBy: 'modified by Ana Lima <ana@example.com>',
     });
     expect(building!.commits.map((c) => c.revision)).toEqual(['common-config/77/release/1', '6c957ed851d82103e2b151b04aa8a5ede042c3c5']);
@@ -21,7 +29,17 @@ describe('reading GoCD pipeline history in the documented shape', () => {
   });
 
   it('tolerates missing optional fields, and rejects a body that is not a history', () => {
-    expect(toRun(PipelineHistory.parse({ pipelines: [{ name: 'x', counter: 1 }] }).pipelines[0]!)).toEqual({ pipeline: 'x', counter: 1, label: '1', scheduledAt: undefined, commit: undefined, commits: [], state: 'unknown', stages: [], triggeredBy: undefined });
+    expect(toRun(PipelineHistory.parse({ pipelines: [{ name: 'x', counter: 1 }] }).pipelines[0]!)).toEqual({
+      pipeline: 'x',
+      counter: 1,
+      label: '1',
+      scheduledAt: undefined,
+      commit: undefined,
+      commits: [],
+      state: 'unknown',
+      stages: [],
+      triggeredBy: undefined,
+    });
     expect(PipelineHistory.safeParse({ pipelines: [{ name: 'x' }] }).success).toBe(false);
   });
 });

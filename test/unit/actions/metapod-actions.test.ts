@@ -35,12 +35,17 @@ describe('HttpMetapodActions', () => {
     const controller = new AbortController();
     const pending = new HttpMetapodActions(metapod.url, 5000).retract('attribute', ID, controller.signal);
     setTimeout(() => controller.abort(new Error('timed out after 1 s')), 30);
-    await expect(pending).rejects.toMatchObject({ code: 'aborted', message: 'The request to Metapod was abandoned (timed out after 1 s); it may or may not have been applied.' });
+    await expect(pending).rejects.toMatchObject({
+      code: 'aborted',
+      message: 'The request to Metapod was abandoned (timed out after 1 s); it may or may not have been applied.',
+    });
     await expect(new HttpMetapodActions(metapod.url, 100).retract('attribute', ID)).rejects.toMatchObject({ code: 'timeout' });
   });
 
   it('builds the preview URL exactly as it will be called', () => {
-    expect(new HttpMetapodActions('https://metapod.example.com', 1).retractUrl('committed-dataset', ID)).toBe(`https://metapod.example.com/api/migrations/retract/committed-dataset/${ID}`);
+    expect(new HttpMetapodActions('https://metapod.example.com', 1).retractUrl('committed-dataset', ID)).toBe(
+      `https://metapod.example.com/api/migrations/retract/committed-dataset/${ID}`,
+    );
   });
 });
 

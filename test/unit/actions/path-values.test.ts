@@ -14,7 +14,8 @@ import { startMetapodFake } from '../../fakes/metapod';
 import { startServiceVersionFake } from '../../fakes/service-version';
 
 const DOTS = ['.', '..'];
-const refused = (p: Promise<unknown>) => expect(p).rejects.toMatchObject({ code: 'invalid_url', message: expect.stringMatching(/not a valid name|would change the URL's path/) });
+const refused = (p: Promise<unknown>) =>
+  expect(p).rejects.toMatchObject({ code: 'invalid_url', message: expect.stringMatching(/not a valid name|would change the URL's path/) });
 
 describe('identifiers never change a URL path', () => {
   it('Airflow: DAG, run and task ids', async () => {

@@ -42,7 +42,10 @@ describe('GraphqlSonarActions against a real GraphQL server', () => {
 
     const closed = await startSonarFake();
     await closed.close();
-    await expect(new GraphqlSonarActions(closed.url, 'tok', 2000).uncommittedDatasets(TX)).rejects.toMatchObject({ code: 'connection_refused', message: expect.stringContaining('Could not connect to Sonar') });
+    await expect(new GraphqlSonarActions(closed.url, 'tok', 2000).uncommittedDatasets(TX)).rejects.toMatchObject({
+      code: 'connection_refused',
+      message: expect.stringContaining('Could not connect to Sonar'),
+    });
   });
 
   it('reports a rejected token without leaking it', async () => {

@@ -16,7 +16,9 @@ describe('Airflow failure alarm keys', () => {
   });
 
   it('prefers the run id over the execution date', () => {
-    expect(keyOf({ kind: 'airflow-task-failure', dagId: 'dagao', taskId: 't', runId: 'manual__x', executionDate: 'e', state: 'ALARM' })).toBe('airflow:dagao:manual__x');
+    expect(keyOf({ kind: 'airflow-task-failure', dagId: 'dagao', taskId: 't', runId: 'manual__x', executionDate: 'e', state: 'ALARM' })).toBe(
+      'airflow:dagao:manual__x',
+    );
     expect(keyOf({ kind: 'airflow-task-failure', dagId: 'dagao', state: 'ALARM' })).toBe('airflow:dagao:-');
   });
 });

@@ -14,5 +14,6 @@ export function fixturePost(file: string): ChannelMessage {
 }
 
 /** The routable runbooks with their real input schemas (their plans are not needed to route). */
-export const ROUTING_RUNBOOKS: RunbookRegistry = new Map(Object.entries(ROUTABLE_RUNBOOKS).map(([name, inputSchema]) => [name, { name, title: name, inputSchema } as unknown as AnyRunbook]));
-
+export const ROUTING_RUNBOOKS: RunbookRegistry = new Map(
+  Object.entries(ROUTABLE_RUNBOOKS).map(([name, inputSchema]) => [name, { name, title: name, inputSchema } as unknown as AnyRunbook]),
+);

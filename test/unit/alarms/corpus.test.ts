@@ -10,9 +10,18 @@ const FIXTURES = join(__dirname, '../../fixtures/alarms');
 
 // CloudWatch as DescribeAlarms would answer: the plain-text notification's alarm is a DynamoDB throttle alarm.
 const definitions = new AlarmDefinitions((name) =>
-  Promise.resolve(name === 'datomic-writes-throttled-7'
-    ? { name, namespace: 'AWS/DynamoDB', metricName: 'WriteThrottleEvents', dimensions: { TableName: 'prod-s3-analytics-datomic' }, description: 'Writes throttled', state: 'ALARM' }
-    : undefined),
+  Promise.resolve(
+    name === 'datomic-writes-throttled-7'
+      ? {
+          name,
+          namespace: 'AWS/DynamoDB',
+          metricName: 'WriteThrottleEvents',
+          dimensions: { TableName: 'prod-s3-analytics-datomic' },
+          description: 'Writes throttled',
+          state: 'ALARM',
+        }
+      : undefined,
+  ),
 );
 const routes = compileRoutes([], defaultRoutes({ dagaoDagId: 'dagao' }));
 
@@ -25,16 +34,41 @@ const CORPUS: Record<string, Expected> = {
   'chatbot-ok.json': 'unrouted',
   'chatbot-blocks.json': { shape: 'chatbot-blocks', state: 'ALARM', route: 'dynamodb-datomic-table', input: datomic('analytics', 'prod', 's3') },
   'chatbot-blocks-ok.json': { shape: 'chatbot-blocks', state: 'OK', route: 'dynamodb-datomic-table', input: datomic('analytics', 'prod', 's3') },
-  'chatbot-blocks-self-destruct.json': { shape: 'chatbot-blocks', state: 'ALARM', route: 'datomic-self-destruct-alarm', input: datomic('ledger', 'prod', 's2') },
+  'chatbot-blocks-self-destruct.json': {
+    shape: 'chatbot-blocks',
+    state: 'ALARM',
+    route: 'datomic-self-destruct-alarm',
+    input: datomic('ledger', 'prod', 's2'),
+  },
   'chatbot-blocks-no-account.json': 'unrouted',
-  'chatbot-attachment-dynamodb-throttle.json': { shape: 'chatbot-attachment', state: 'ALARM', route: 'dynamodb-datomic-table', input: datomic('ledger', 'prod', 's1') },
-  'chatbot-attachment-insufficient.json': { shape: 'chatbot-attachment', state: 'INSUFFICIENT_DATA', route: 'dynamodb-datomic-table', input: datomic('orders', 'prod') },
-  'chatbot-attachment-transactor.json': { shape: 'chatbot-attachment', state: 'ALARM', route: 'datomic-transactor-alarm', input: datomic('payments', 'staging') },
+  'chatbot-attachment-dynamodb-throttle.json': {
+    shape: 'chatbot-attachment',
+    state: 'ALARM',
+    route: 'dynamodb-datomic-table',
+    input: datomic('ledger', 'prod', 's1'),
+  },
+  'chatbot-attachment-insufficient.json': {
+    shape: 'chatbot-attachment',
+    state: 'INSUFFICIENT_DATA',
+    route: 'dynamodb-datomic-table',
+    input: datomic('orders', 'prod'),
+  },
+  'chatbot-attachment-transactor.json': {
+    shape: 'chatbot-attachment',
+    state: 'ALARM',
+    route: 'datomic-transactor-alarm',
+    input: datomic('payments', 'staging'),
+  },
   'chatbot-attachment-no-fields.json': 'unrouted',
   'cloudwatch-text-alarm.txt': { shape: 'cloudwatch-text', state: 'ALARM', route: 'dynamodb-datomic-table', input: datomic('analytics', 'prod', 's3') },
   'cloudwatch-text-ok.txt': { shape: 'cloudwatch-text', state: 'OK', route: 'dynamodb-datomic-table', input: datomic('analytics', 'prod', 's3') },
   'cloudwatch-text-old-fragment.txt': 'unrouted',
-  'cloudwatch-text-linked-name.json': { shape: 'cloudwatch-text', state: 'ALARM', route: 'datomic-self-destruct-alarm', input: datomic('ledger', 'prod', 's1') },
+  'cloudwatch-text-linked-name.json': {
+    shape: 'cloudwatch-text',
+    state: 'ALARM',
+    route: 'datomic-self-destruct-alarm',
+    input: datomic('ledger', 'prod', 's1'),
+  },
   'hostile-cloudwatch-text-mismatch.txt': 'not an alarm',
   'hostile-cloudwatch-text-state.txt': 'not an alarm',
   'hostile-lookalikes.json': 'not an alarm', // a list of cases, each tested in parse.test.ts
@@ -63,8 +97,18 @@ const CORPUS: Record<string, Expected> = {
     route: 'dagao-task-failure',
     input: { from: 'status', nodes: 30, tx: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', txSource: 'alarm', runId: 'scheduled__2026-12-04T00:00:00+00:00' },
   },
-  'airflow-logical-date-only.json': { shape: 'airflow-callback', state: 'ALARM', route: 'dagao-task-failure', input: { from: 'status', nodes: 30, txSource: 'alarm' } },
-  'airflow3-run-link.json': { shape: 'airflow-callback', state: 'ALARM', route: 'dagao-task-failure', input: { from: 'status', nodes: 30, txSource: 'alarm', runId: 'manual__2026-12-05T10:00:00+00:00' } },
+  'airflow-logical-date-only.json': {
+    shape: 'airflow-callback',
+    state: 'ALARM',
+    route: 'dagao-task-failure',
+    input: { from: 'status', nodes: 30, txSource: 'alarm' },
+  },
+  'airflow3-run-link.json': {
+    shape: 'airflow-callback',
+    state: 'ALARM',
+    route: 'dagao-task-failure',
+    input: { from: 'status', nodes: 30, txSource: 'alarm', runId: 'manual__2026-12-05T10:00:00+00:00' },
+  },
   'airflow-notifier-blocks.json': {
     shape: 'airflow-notifier',
     state: 'ALARM',
@@ -98,6 +142,8 @@ describe('the alarm corpus (test/fixtures/alarms): every post is routed, left un
       expect(seen.decision?.checks.every((c) => !c.matched && typeof c.failed === 'string')).toBe(true);
       return;
     }
-    expect({ shape: seen.alarm?.shape, state: seen.alarm?.state, route: seen.decision?.matched?.route, input: seen.decision?.matched?.input }).toEqual(expected);
+    expect({ shape: seen.alarm?.shape, state: seen.alarm?.state, route: seen.decision?.matched?.route, input: seen.decision?.matched?.input }).toEqual(
+      expected,
+    );
   });
 });

@@ -10,13 +10,20 @@ const pipeline = { routes: compileRoutes([], defaultRoutes({ dagaoDagId: 'dagao'
 describe('/runbook alarms explain', () => {
   it('parses the command keeping the pasted text as typed, even past the usual length limit', () => {
     const paste = fixturePost('sns-dynamodb-throttle.txt').text!;
-    expect(parseCommand(`alarms explain ${paste}${' '.repeat(600)}`, new Map())).toMatchObject({ kind: 'alarms-explain', text: expect.stringContaining('"AlarmName":"analytics-throttled-writes"') });
+    expect(parseCommand(`alarms explain ${paste}${' '.repeat(600)}`, new Map())).toMatchObject({
+      kind: 'alarms-explain',
+      text: expect.stringContaining('"AlarmName":"analytics-throttled-writes"'),
+    });
     expect(parseCommand('alarms fix', new Map())).toMatchObject({ kind: 'invalid', error: expect.stringContaining('Unknown alarms command') });
   });
 
   it('reads Slack message links with URL, refusing anything else', () => {
     expect(parseMessageLink('https://acme.slack.com/archives/C0123ABCD/p1700000000000100')).toEqual({ channel: 'C0123ABCD', ts: '1700000000.000100' });
-    expect(parseMessageLink('<https://acme.slack.com/archives/C0123ABCD/p1700000001000200?thread_ts=1700000000.000100&cid=C0123ABCD>')).toEqual({ channel: 'C0123ABCD', ts: '1700000001.000200', threadTs: '1700000000.000100' });
+    expect(parseMessageLink('<https://acme.slack.com/archives/C0123ABCD/p1700000001000200?thread_ts=1700000000.000100&cid=C0123ABCD>')).toEqual({
+      channel: 'C0123ABCD',
+      ts: '1700000001.000200',
+      threadTs: '1700000000.000100',
+    });
     expect(parseMessageLink('https://evil.example.com/archives/C0123ABCD/p1700000000000100')).toBeUndefined();
     expect(parseMessageLink('https://acme.slack.com/archives/C0123ABCD/p17/../../x')).toBeUndefined();
   });
@@ -35,20 +42,29 @@ describe('/runbook alarms explain', () => {
     const post = fixturePost('chatbot-blocks-no-account.json');
     const client = {
       conversations: {
-        replies: (args: unknown) => (calls.push(args), Promise.resolve({ ok: true, messages: [{ ts: '1700000001.000200', text: post.text, blocks: post.blocks }] })),
+        replies: (args: unknown) => (
+          calls.push(args),
+          Promise.resolve({ ok: true, messages: [{ ts: '1700000001.000200', text: post.text, blocks: post.blocks }] })
+        ),
         history: () => Promise.reject(new Error('not expected')),
       },
     } as unknown as webApi.WebClient;
     const res = await explainAlarm('https://acme.slack.com/archives/C0123ABCD/p1700000001000200?thread_ts=1700000000.000100', { pipeline, client });
-    expect(calls).toEqual([{ channel: 'C0123ABCD', ts: '1700000000.000100', latest: '1700000001.000200', oldest: '1700000001.000200', inclusive: true, limit: 1 }]);
+    expect(calls).toEqual([
+      { channel: 'C0123ABCD', ts: '1700000000.000100', latest: '1700000001.000200', oldest: '1700000001.000200', inclusive: true, limit: 1 },
+    ]);
     expect(res.text).toContain('*Alarm:* `build-agents-cpu-high` in us-west-2');
     expect(res.text).toContain('*No route claims it:*');
   });
 
   it('says so when the text is not an alarm, and when a link cannot be read', async () => {
     expect((await explainAlarm('is the table ok?', { pipeline, client: {} as webApi.WebClient })).text).toMatch(/^\*Not an alarm\.\*/);
-    const client = { conversations: { history: () => Promise.reject(Object.assign(new Error('x'), { data: { error: 'not_in_channel' } })) } } as unknown as webApi.WebClient;
-    expect((await explainAlarm('https://acme.slack.com/archives/C0123ABCD/p1700000000000100', { pipeline, client })).text).toContain('Slack answered `not_in_channel`');
+    const client = {
+      conversations: { history: () => Promise.reject(Object.assign(new Error('x'), { data: { error: 'not_in_channel' } })) },
+    } as unknown as webApi.WebClient;
+    expect((await explainAlarm('https://acme.slack.com/archives/C0123ABCD/p1700000000000100', { pipeline, client })).text).toContain(
+      'Slack answered `not_in_channel`',
+    );
   });
 });
 
@@ -69,8 +85,15 @@ describe('alarms seen, not handled', () => {
     expect(metrics).toContain('runbook_alarms_unrouted_total{source="airflow",shape="airflow-callback"} 15');
     const recent = unrouted.recent(100);
     expect(recent).toHaveLength(25);
-    expect(recent[0]).toMatchObject({ subject: 'build-agents-cpu-high', source: 'cloudwatch', reason: expect.stringMatching(/^datomic-self-destruct-alarm: alarmName "build-agents-cpu-high" does not match/) });
-    expect(recent[1]).toMatchObject({ subject: 'reports-weekly.export', reason: expect.stringMatching(/^dagao-task-failure: dag "reports-weekly" does not match dagao/) });
+    expect(recent[0]).toMatchObject({
+      subject: 'build-agents-cpu-high',
+      source: 'cloudwatch',
+      reason: expect.stringMatching(/^datomic-self-destruct-alarm: alarmName "build-agents-cpu-high" does not match/),
+    });
+    expect(recent[1]).toMatchObject({
+      subject: 'reports-weekly.export',
+      reason: expect.stringMatching(/^dagao-task-failure: dag "reports-weekly" does not match dagao/),
+    });
     const home = JSON.stringify(renderAppHome({ toApprove: [], mine: [], recent: [], unrouted: unrouted.recent(10) }));
     expect(home).toContain('Alarms seen, not handled');
     expect(home).toContain('`build-agents-cpu-high` · cloudwatch, chatbot-blocks');

@@ -36,7 +36,9 @@ function fakeClient(channels: Record<string, string> = { CDATA: 'guild-data-eng'
       info: (args: { channel: string }) => {
         lookups.push(args.channel);
         const name = channels[args.channel];
-        return name ? Promise.resolve({ ok: true, channel: { id: args.channel, name } }) : Promise.reject(Object.assign(new Error('channel_not_found'), { data: { error: 'channel_not_found' } }));
+        return name
+          ? Promise.resolve({ ok: true, channel: { id: args.channel, name } })
+          : Promise.reject(Object.assign(new Error('channel_not_found'), { data: { error: 'channel_not_found' } }));
       },
     },
   };
@@ -74,7 +76,17 @@ describe('AlarmListener', () => {
     const build = h.runbook.buildPlan.bind(h.runbook);
     h.runbook.buildPlan = async (input, ctx) => (await new Promise((r) => setTimeout(r, 50)), build(input, ctx));
     slack = fakeClient();
-    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT', botId: 'BBOT' }, counterEveryMs: 20 });
+    listener = new AlarmListener({
+      routes: FAKE_ROUTES,
+      engine: h.engine,
+      store: h.store,
+      runbooks: new Map([['fake', h.runbook]]),
+      client: slack.client,
+      logger: pino({ level: 'silent' }),
+      channel: 'guild-data-eng',
+      self: { userId: 'UBOT', botId: 'BBOT' },
+      counterEveryMs: 20,
+    });
     claims.length = 0;
   });
   afterEach(async () => {
@@ -86,15 +98,41 @@ describe('AlarmListener', () => {
     expect(await listener.accept(datomicPost('1700000000.000100'))).toBe(true);
     await listener.idle();
     const [op] = await h.store.listRecent(5);
-    expect(op).toMatchObject({ runbook: 'fake', input: { target: 'analytics' }, correlationKey: 'fake:{"target":"analytics"}', location: { channel: 'CDATA', threadTs: '1700000000.000100' }, requester: 'UBOT' });
+    expect(op).toMatchObject({
+      runbook: 'fake',
+      input: { target: 'analytics' },
+      correlationKey: 'fake:{"target":"analytics"}',
+      location: { channel: 'CDATA', threadTs: '1700000000.000100' },
+      requester: 'UBOT',
+    });
     // The alarm's description travels with the operation, so its plan says which alarm started it.
     expect(op!.alarm).toEqual({ description: 'a *Datomic self-destruct* of `analytics` (prod)' });
-    expect(slack.posted[0]).toMatchObject({ channel: 'CDATA', thread_ts: '1700000000.000100', text: expect.stringMatching(/^:mag: Recognised a \*Datomic self-destruct\* of `analytics` \(prod\)/) });
+    expect(slack.posted[0]).toMatchObject({
+      channel: 'CDATA',
+      thread_ts: '1700000000.000100',
+      text: expect.stringMatching(/^:mag: Recognised a \*Datomic self-destruct\* of `analytics` \(prod\)/),
+    });
   });
 
   it('after proposing the claimer, offers (as a button, nothing started) another runbook that wants the alarm', async () => {
-    const other = { name: 'other', title: 'Other runbook', offerForAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { service: a.service } : undefined) };
-    const both = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook], ['other', other as never]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT' } });
+    const other = {
+      name: 'other',
+      title: 'Other runbook',
+      offerForAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { service: a.service } : undefined),
+    };
+    const both = new AlarmListener({
+      routes: FAKE_ROUTES,
+      engine: h.engine,
+      store: h.store,
+      runbooks: new Map([
+        ['fake', h.runbook],
+        ['other', other as never],
+      ]),
+      client: slack.client,
+      logger: pino({ level: 'silent' }),
+      channel: 'guild-data-eng',
+      self: { userId: 'UBOT' },
+    });
     await both.accept(datomicPost('1700000000.000300'));
     await both.idle();
     expect(await h.store.listRecent(5)).toHaveLength(1); // only the claimer's operation
@@ -104,7 +142,13 @@ describe('AlarmListener', () => {
 
   it('counts another failed task of the same Airflow run into the open operation, naming the task', async () => {
     Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'airflow-task-failure' ? { target: a.dagId } : undefined) });
-    const failure = (ts: string, task: string): IncomingMessage => ({ channel: 'CDATA', ts, botId: 'BAIRFLOW', subtype: 'bot_message', text: `Task Failed.\n*Task*: ${task}\n*Dag*: dagao\n*Execution Time*: 2026-11-24T00:00:00+00:00` });
+    const failure = (ts: string, task: string): IncomingMessage => ({
+      channel: 'CDATA',
+      ts,
+      botId: 'BAIRFLOW',
+      subtype: 'bot_message',
+      text: `Task Failed.\n*Task*: ${task}\n*Dag*: dagao\n*Execution Time*: 2026-11-24T00:00:00+00:00`,
+    });
     await listener.accept(failure('1700000000.000400', 'itaipu-contracts'));
     await listener.idle();
     await listener.accept(failure('1700000000.000500', 'itaipu-rest'));
@@ -147,14 +191,26 @@ describe('AlarmListener', () => {
     const ops = await h.store.listRecent(50);
     expect(ops).toHaveLength(10);
     let counted = 0;
-    for (const op of ops) for (const a of await h.store.auditTrail(op.id)) if (a.type === 'message_posted' && a.detail.alarm) counted += a.detail.repeats as number;
+    for (const op of ops)
+      for (const a of await h.store.auditTrail(op.id)) if (a.type === 'message_posted' && a.detail.alarm) counted += a.detail.repeats as number;
     expect(counted).toBe(490);
   });
 
   it('counts repeats into a diagnosis that already ended, within the repeat window, instead of diagnosing again', async () => {
     h = engineHarness({ risks: ['read-only'] });
     Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
-    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, repeatWindowMs: 60_000, counterEveryMs: 0 });
+    listener = new AlarmListener({
+      routes: FAKE_ROUTES,
+      engine: h.engine,
+      store: h.store,
+      runbooks: new Map([['fake', h.runbook]]),
+      client: slack.client,
+      logger: pino({ level: 'silent' }),
+      channel: 'CDATA',
+      self: {},
+      repeatWindowMs: 60_000,
+      counterEveryMs: 0,
+    });
     await listener.accept(datomicPost('1700000004.000100'));
     await listener.idle();
     await h.engine.idle();
@@ -170,7 +226,17 @@ describe('AlarmListener', () => {
   it('diagnoses again when the alarm fires after an operation that changed something', async () => {
     h = engineHarness({ risks: ['read-only', 'mutating'] });
     Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
-    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, counterEveryMs: 0 });
+    listener = new AlarmListener({
+      routes: FAKE_ROUTES,
+      engine: h.engine,
+      store: h.store,
+      runbooks: new Map([['fake', h.runbook]]),
+      client: slack.client,
+      logger: pino({ level: 'silent' }),
+      channel: 'CDATA',
+      self: {},
+      counterEveryMs: 0,
+    });
     await listener.accept(datomicPost('1700000006.000100'));
     await listener.idle();
     await h.engine.idle();
@@ -197,7 +263,16 @@ describe('AlarmListener', () => {
   it('watches a private runbook channel, named or given by id (groups:read, message.groups)', async () => {
     const priv = fakeClient({ GPRIVATE: 'oncall-private' });
     for (const channel of ['oncall-private', 'GPRIVATE']) {
-      const l = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: priv.client, logger: pino({ level: 'silent' }), channel, self: {} });
+      const l = new AlarmListener({
+        routes: FAKE_ROUTES,
+        engine: h.engine,
+        store: h.store,
+        runbooks: new Map([['fake', h.runbook]]),
+        client: priv.client,
+        logger: pino({ level: 'silent' }),
+        channel,
+        self: {},
+      });
       expect(await l.accept(datomicPost(`1700000020.00010${channel.length % 10}`, `svc${channel.length}`, { channel: 'GPRIVATE' }))).toBe(true);
       await l.idle();
     }
@@ -221,7 +296,18 @@ describe('AlarmListener', () => {
   it('keeps counting into a diagnosis that ended after a restart: the repeat window comes from the store', async () => {
     h = engineHarness({ risks: ['read-only'] });
     Object.assign(h.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
-    const make = () => new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, counterEveryMs: 0 });
+    const make = () =>
+      new AlarmListener({
+        routes: FAKE_ROUTES,
+        engine: h.engine,
+        store: h.store,
+        runbooks: new Map([['fake', h.runbook]]),
+        client: slack.client,
+        logger: pino({ level: 'silent' }),
+        channel: 'CDATA',
+        self: {},
+        counterEveryMs: 0,
+      });
     listener = make();
     await listener.accept(datomicPost('1700000007.000100'));
     await listener.idle();
@@ -240,7 +326,18 @@ describe('AlarmListener', () => {
     // to one replica: the first post to A, a repeat to B while A's diagnosis (50 ms) is still running.
     const b = engineHarness({ risks: ['mutating'], store: h.store });
     Object.assign(b.runbook, { fromAlarm: (a: Alarm) => (a.kind === 'datomic-self-destruct' ? { target: a.service } : undefined) });
-    const replicaB = new AlarmListener({ routes: FAKE_ROUTES, engine: b.engine, store: h.store, runbooks: new Map([['fake', b.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'guild-data-eng', self: { userId: 'UBOT', botId: 'BBOT' }, counterEveryMs: 20, claimMs: 5_000 });
+    const replicaB = new AlarmListener({
+      routes: FAKE_ROUTES,
+      engine: b.engine,
+      store: h.store,
+      runbooks: new Map([['fake', b.runbook]]),
+      client: slack.client,
+      logger: pino({ level: 'silent' }),
+      channel: 'guild-data-eng',
+      self: { userId: 'UBOT', botId: 'BBOT' },
+      counterEveryMs: 20,
+      claimMs: 5_000,
+    });
     await listener.accept(datomicPost('1700000008.000100'));
     await new Promise((r) => setTimeout(r, 5));
     await replicaB.accept(datomicPost('1700000008.000200'));
@@ -259,15 +356,34 @@ describe('AlarmListener', () => {
   it('tries again once a claim whose diagnosis never came has expired', async () => {
     // Another replica claimed the alarm and died before proposing anything.
     expect(await h.store.remember('alarm-claim:fake:{"target":"analytics"}:none', 300)).toBe(true);
-    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {}, claimMs: 300 });
+    listener = new AlarmListener({
+      routes: FAKE_ROUTES,
+      engine: h.engine,
+      store: h.store,
+      runbooks: new Map([['fake', h.runbook]]),
+      client: slack.client,
+      logger: pino({ level: 'silent' }),
+      channel: 'CDATA',
+      self: {},
+      claimMs: 300,
+    });
     await listener.accept(datomicPost('1700000009.000100'));
     await listener.idle();
     expect(await h.store.listRecent(5)).toHaveLength(1);
   });
 
-  it('stops waiting on another replica\'s claim at shutdown, proposing nothing', async () => {
+  it("stops waiting on another replica's claim at shutdown, proposing nothing", async () => {
     expect(await h.store.remember('alarm-claim:fake:{"target":"analytics"}:none', 60_000)).toBe(true);
-    listener = new AlarmListener({ routes: FAKE_ROUTES, engine: h.engine, store: h.store, runbooks: new Map([['fake', h.runbook]]), client: slack.client, logger: pino({ level: 'silent' }), channel: 'CDATA', self: {} });
+    listener = new AlarmListener({
+      routes: FAKE_ROUTES,
+      engine: h.engine,
+      store: h.store,
+      runbooks: new Map([['fake', h.runbook]]),
+      client: slack.client,
+      logger: pino({ level: 'silent' }),
+      channel: 'CDATA',
+      self: {},
+    });
     await listener.accept(datomicPost('1700000010.000100'));
     await new Promise((r) => setTimeout(r, 50));
     await listener.stop();
@@ -279,7 +395,10 @@ describe('AlarmListener', () => {
     h.runbook.buildError = new UserFacingError('No DynamoDB table found for service `analytics`: tried `prod-analytics-datomic`.');
     await listener.accept(datomicPost('1700000003.000100'));
     await listener.idle();
-    expect(slack.posted.map((p) => p.text)).toEqual([expect.stringMatching(/^:mag: Recognised/), ':warning: No DynamoDB table found for service `analytics`: tried `prod-analytics-datomic`.']);
+    expect(slack.posted.map((p) => p.text)).toEqual([
+      expect.stringMatching(/^:mag: Recognised/),
+      ':warning: No DynamoDB table found for service `analytics`: tried `prod-analytics-datomic`.',
+    ]);
     expect(await h.store.listRecent(5)).toHaveLength(0);
   });
 });

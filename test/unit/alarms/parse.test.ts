@@ -29,8 +29,18 @@ describe('parseAlarmMessage', () => {
   });
 
   it('reads a Chatbot title without the account (a self-destruct alarm stays a CloudWatch alarm: routes decide)', () => {
-    const alarm = parseAlarmMessage({ channel: 'C1', ts: '1.2', attachments: [{ color: 'danger', title: ':rotating_light: CloudWatch Alarm | prod-s2-ledger-datomic-self-destruct | us-east-1' }] });
-    expect(alarm).toMatchObject({ kind: 'cloudwatch', name: 'prod-s2-ledger-datomic-self-destruct', region: 'us-east-1', state: 'ALARM', shape: 'chatbot-attachment' });
+    const alarm = parseAlarmMessage({
+      channel: 'C1',
+      ts: '1.2',
+      attachments: [{ color: 'danger', title: ':rotating_light: CloudWatch Alarm | prod-s2-ledger-datomic-self-destruct | us-east-1' }],
+    });
+    expect(alarm).toMatchObject({
+      kind: 'cloudwatch',
+      name: 'prod-s2-ledger-datomic-self-destruct',
+      region: 'us-east-1',
+      state: 'ALARM',
+      shape: 'chatbot-attachment',
+    });
   });
 
   it('reads the OK transition of the same alarm with the same key', () => {
@@ -70,18 +80,42 @@ describe('parseAlarmMessage', () => {
   });
 
   it('reads SNS JSON pasted outside a code block, where Slack may turn quotes typographic', () => {
-    const pasted = readFileSync(join(FIXTURES, 'sns-generic.txt'), 'utf8').replace(/```/g, '').replace(/"([^"]*)"/g, '\u201c$1\u201d');
-    expect(parseAlarmMessage({ channel: 'C1', ts: '1.2', text: pasted })).toMatchObject({ kind: 'cloudwatch', name: 'prod-global-correnteza-lag', state: 'ALARM' });
+    const pasted = readFileSync(join(FIXTURES, 'sns-generic.txt'), 'utf8')
+      .replace(/```/g, '')
+      .replace(/"([^"]*)"/g, '\u201c$1\u201d');
+    expect(parseAlarmMessage({ channel: 'C1', ts: '1.2', text: pasted })).toMatchObject({
+      kind: 'cloudwatch',
+      name: 'prod-global-correnteza-lag',
+      state: 'ALARM',
+    });
   });
 
   it('does not read a lowercase "ok" in a self-destruct post as the alarm clearing', () => {
-    expect(parseAlarmMessage({ channel: 'C1', ts: '1.2', text: 'Datomic self-destruct again, service: ledger; the peer looked ok before' })).toMatchObject({ service: 'ledger', state: 'ALARM' });
-    expect(parseAlarmMessage({ channel: 'C1', ts: '1.2', text: 'Datomic self-destruct alarm resolved, service: ledger' })).toMatchObject({ service: 'ledger', state: 'OK' });
+    expect(parseAlarmMessage({ channel: 'C1', ts: '1.2', text: 'Datomic self-destruct again, service: ledger; the peer looked ok before' })).toMatchObject({
+      service: 'ledger',
+      state: 'ALARM',
+    });
+    expect(parseAlarmMessage({ channel: 'C1', ts: '1.2', text: 'Datomic self-destruct alarm resolved, service: ledger' })).toMatchObject({
+      service: 'ledger',
+      state: 'OK',
+    });
   });
 
   it('reads Datomic self-destruct text posts (table name or explicit fields)', () => {
-    expect(parseAlarmMessage(post('datomic-text.json'))).toMatchObject({ kind: 'datomic-self-destruct', service: 'analytics', env: 'prod', prototype: 's3', state: 'ALARM' });
-    expect(parseAlarmMessage(post('datomic-fields.json'))).toMatchObject({ kind: 'datomic-self-destruct', service: 'ledger', env: 'staging', prototype: 's2', key: 'datomic:staging:s2:ledger' });
+    expect(parseAlarmMessage(post('datomic-text.json'))).toMatchObject({
+      kind: 'datomic-self-destruct',
+      service: 'analytics',
+      env: 'prod',
+      prototype: 's3',
+      state: 'ALARM',
+    });
+    expect(parseAlarmMessage(post('datomic-fields.json'))).toMatchObject({
+      kind: 'datomic-self-destruct',
+      service: 'ledger',
+      env: 'staging',
+      prototype: 's2',
+      key: 'datomic:staging:s2:ledger',
+    });
   });
 
   it('reads Airflow task failure posts with the log URL and the Metapod transaction', () => {
@@ -98,7 +132,11 @@ describe('parseAlarmMessage', () => {
   });
 
   it('keeps the thread of a post made inside a thread', () => {
-    expect(parseAlarmMessage({ ...post('datomic-fields.json'), threadTs: '1699999999.000100' })?.source).toEqual({ channel: 'CDATAENG', ts: '1700000000.000100', threadTs: '1699999999.000100' });
+    expect(parseAlarmMessage({ ...post('datomic-fields.json'), threadTs: '1699999999.000100' })?.source).toEqual({
+      channel: 'CDATAENG',
+      ts: '1700000000.000100',
+      threadTs: '1699999999.000100',
+    });
   });
 
   const hostile = (JSON.parse(readFileSync(join(FIXTURES, 'hostile-lookalikes.json'), 'utf8')) as { cases: Omit<ChannelMessage, 'channel' | 'ts'>[] }).cases;

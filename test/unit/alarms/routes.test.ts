@@ -60,10 +60,19 @@ describe('alarms.routes in runbook-bot.yml', () => {
     );
     const routes = compileRoutes(file.alarms.routes, builtIn);
     const seen = await examine(
-      { channel: 'C1', ts: '1.1', text: '```{"AlarmName":"ledger-transactor-heartbeat","NewStateValue":"ALARM","Region":"US East (N. Virginia)","Trigger":{"Namespace":"Custom/Datomic","MetricName":"HeartbeatMsec","Dimensions":[]}}```' },
+      {
+        channel: 'C1',
+        ts: '1.1',
+        text: '```{"AlarmName":"ledger-transactor-heartbeat","NewStateValue":"ALARM","Region":"US East (N. Virginia)","Trigger":{"Namespace":"Custom/Datomic","MetricName":"HeartbeatMsec","Dimensions":[]}}```',
+      },
       { routes, runbooks: ROUTING_RUNBOOKS },
     );
-    expect(seen.decision?.matched).toMatchObject({ route: 'ledger-heartbeat', origin: 'configured', runbook: 'datomic', input: { service: 'ledger', env: 'prod', prototype: 's1' } });
+    expect(seen.decision?.matched).toMatchObject({
+      route: 'ledger-heartbeat',
+      origin: 'configured',
+      runbook: 'datomic',
+      input: { service: 'ledger', env: 'prod', prototype: 's1' },
+    });
   });
 
   it('loads docs/runbook-bot.example.yml, whose routes claim what they say', async () => {

@@ -17,7 +17,14 @@ describe('createLogger: flush', () => {
   });
 
   it('reports a failed flush to the callback instead of throwing', async () => {
-    const logger = createLogger({ destination: { write: () => undefined, flushSync: () => { throw new Error('not ready'); } } as never });
+    const logger = createLogger({
+      destination: {
+        write: () => undefined,
+        flushSync: () => {
+          throw new Error('not ready');
+        },
+      } as never,
+    });
     const err = await new Promise<Error | undefined>((resolve) => logger.flush((e) => resolve(e ?? undefined)));
     expect(err?.message).toBe('not ready');
   });

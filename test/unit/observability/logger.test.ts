@@ -157,7 +157,9 @@ describe('scrub', () => {
 
 describe('scrub: Slack hook URLs', () => {
   it('removes response_url and webhook links, which let anyone post while they live', () => {
-    const line = JSON.stringify({ msg: 'Received a message on the WebSocket: {"response_url":"https://hooks.slack.com/commands/T1/397700885554/96rGlfmibIGlgcZRskXaIFfN"}' });
+    const line = JSON.stringify({
+      msg: 'Received a message on the WebSocket: {"response_url":"https://hooks.slack.com/commands/T1/397700885554/96rGlfmibIGlgcZRskXaIFfN"}',
+    });
     const out = scrub(line, []);
     expect(out).not.toContain('96rGlfmibIGlgcZRskXaIFfN');
     expect(out).toContain('https://hooks.slack.com/[redacted]');

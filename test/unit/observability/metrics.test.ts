@@ -20,7 +20,19 @@ describe('approvalWaitSeconds', () => {
     const op = operationFixture(plan, {
       currentStep: 1,
       createdAt: '2026-11-24T10:00:00.000Z',
-      results: [{ stepId: 'a', attempt: 1, outcome: 'succeeded', summary: '', details: [], externalIds: {}, startedAt: '2026-11-24T10:00:00.000Z', finishedAt: '2026-11-24T10:01:00.000Z', durationMs: 60_000 }],
+      results: [
+        {
+          stepId: 'a',
+          attempt: 1,
+          outcome: 'succeeded',
+          summary: '',
+          details: [],
+          externalIds: {},
+          startedAt: '2026-11-24T10:00:00.000Z',
+          finishedAt: '2026-11-24T10:01:00.000Z',
+          durationMs: 60_000,
+        },
+      ],
       approvals: [
         { userId: 'U1', stepId: 'b', fingerprint: 'f', at: '2026-11-24T10:01:10.000Z' },
         { userId: 'U2', stepId: 'b', fingerprint: 'f', at: '2026-11-24T10:01:40.000Z' },
@@ -83,7 +95,12 @@ describe('createHealth', () => {
   });
 
   it('gives up on a check that does not answer in time', async () => {
-    const health = createHealth({ store: () => new Promise(() => undefined), slackTransport: () => 'connected', slackApi: () => Promise.resolve(), timeoutMs: 20 });
+    const health = createHealth({
+      store: () => new Promise(() => undefined),
+      slackTransport: () => 'connected',
+      slackApi: () => Promise.resolve(),
+      timeoutMs: 20,
+    });
     expect(await health.live()).toEqual({ ok: false, checks: { store: 'error: no answer within 0.02 s', slack: 'connected' } });
   });
 

@@ -15,7 +15,12 @@ function op(extra: Partial<GatedOperation> = {}): GatedOperation {
 
 describe('checkApproval (the one gate every button passes)', () => {
   it.each(['approve', 'rerun', 'cancel', 'check'] as const)('refuses a %s click from another channel or workspace, even by an approver', async (role) => {
-    for (const from of [{ channel: 'COTHER', team: 'T0001' }, { channel: 'CDATA', team: 'TFOREIGN' }, { channel: 'CDATA', team: undefined }, { channel: undefined, team: 'T0001' }]) {
+    for (const from of [
+      { channel: 'COTHER', team: 'T0001' },
+      { channel: 'CDATA', team: 'TFOREIGN' },
+      { channel: 'CDATA', team: undefined },
+      { channel: undefined, team: 'T0001' },
+    ]) {
       const decision = await checkApproval(policy(['UAPP']), { role, operation: op(), step, user: 'UAPP', from });
       expect(decision).toMatchObject({ allowed: false, code: from.channel === 'CDATA' ? 'foreign_team' : 'foreign_channel' });
     }
@@ -24,8 +29,12 @@ describe('checkApproval (the one gate every button passes)', () => {
 
   it('checks only the channel of an operation stored before its workspace was recorded', async () => {
     const legacy = op({ location: { channel: 'CDATA' } });
-    expect(await checkApproval(policy(), { role: 'approve', operation: legacy, step, user: 'UAPP', from: { channel: 'CDATA', team: 'TANY' } })).toEqual({ allowed: true });
-    expect(await checkApproval(policy(), { role: 'approve', operation: legacy, step, user: 'UAPP', from: { channel: 'COTHER', team: 'TANY' } })).toMatchObject({ code: 'foreign_channel' });
+    expect(await checkApproval(policy(), { role: 'approve', operation: legacy, step, user: 'UAPP', from: { channel: 'CDATA', team: 'TANY' } })).toEqual({
+      allowed: true,
+    });
+    expect(await checkApproval(policy(), { role: 'approve', operation: legacy, step, user: 'UAPP', from: { channel: 'COTHER', team: 'TANY' } })).toMatchObject({
+      code: 'foreign_channel',
+    });
   });
 
   it('never lets the requester or a re-runner approve; both may cancel and ask to run again', async () => {
@@ -41,7 +50,9 @@ describe('checkApproval (the one gate every button passes)', () => {
   });
 
   it('counts only listed approvers when APPROVERS is set, and fails closed when a group lookup fails', async () => {
-    expect(await checkApproval(policy(['UAPP']), { role: 'approve', operation: op(), step, user: 'USTRANGER', from: here })).toMatchObject({ code: 'not_listed' });
+    expect(await checkApproval(policy(['UAPP']), { role: 'approve', operation: op(), step, user: 'USTRANGER', from: here })).toMatchObject({
+      code: 'not_listed',
+    });
     const broken: ApprovalPolicy = { approvers: ['SGROUP'], directory: { groupMembers: () => Promise.reject(new Error('slack down')) } };
     expect(await checkApproval(broken, { role: 'rerun', operation: op(), step, user: 'UX', from: here })).toMatchObject({ code: 'lookup_failed' });
   });
@@ -51,10 +62,14 @@ describe('checkApproval (the one gate every button passes)', () => {
     expect(await checkApproval(policy(), { role: 'approve', operation: op(), step, user: 'UREQ', from: 'listing' })).toMatchObject({ allowed: false });
   });
 
-  it('accepts an offer click only from the offer\'s channel and workspace', async () => {
+  it("accepts an offer click only from the offer's channel and workspace", async () => {
     const home = { channel: 'CDATA', team: 'T0001' };
     expect(await checkApproval(policy(), { role: 'propose', home, user: 'UX', from: here })).toEqual({ allowed: true });
-    expect(await checkApproval(policy(), { role: 'propose', home, user: 'UX', from: { channel: 'COTHER', team: 'T0001' } })).toMatchObject({ code: 'foreign_channel' });
-    expect(await checkApproval(policy(), { role: 'propose', home, user: 'UX', from: { channel: 'CDATA', team: 'TFOREIGN' } })).toMatchObject({ code: 'foreign_team' });
+    expect(await checkApproval(policy(), { role: 'propose', home, user: 'UX', from: { channel: 'COTHER', team: 'T0001' } })).toMatchObject({
+      code: 'foreign_channel',
+    });
+    expect(await checkApproval(policy(), { role: 'propose', home, user: 'UX', from: { channel: 'CDATA', team: 'TFOREIGN' } })).toMatchObject({
+      code: 'foreign_team',
+    });
   });
 });

@@ -28,7 +28,13 @@ approvals:
 `;
 const section = parseConfigFile(FILE).approvals;
 
-const approval = (userId: string, onCall?: boolean): Approval => ({ userId, stepId: 's1', fingerprint: 'f'.repeat(16), at: '2026-12-05T10:00:00Z', ...(onCall === undefined ? {} : { onCall }) });
+const approval = (userId: string, onCall?: boolean): Approval => ({
+  userId,
+  stepId: 's1',
+  fingerprint: 'f'.repeat(16),
+  at: '2026-12-05T10:00:00Z',
+  ...(onCall === undefined ? {} : { onCall }),
+});
 const oncall = (users: string[] | Error): OnCallDirectory => ({
   onCallNow: () => (users instanceof Error ? Promise.reject(users) : Promise.resolve({ userIds: users, unmapped: [] })),
 });
@@ -36,7 +42,10 @@ const oncall = (users: string[] | Error): OnCallDirectory => ({
 describe('resolveRules', () => {
   it('without policies reproduces the defaults: 1 mutating, 2 destructive, APPROVERS when set', () => {
     const none = parseConfigFile('').approvals;
-    expect(resolveRules(none, [], 'retract', [])).toEqual({ mutating: { risk: 'mutating', count: 1, exclude: { users: [], groups: [] } }, destructive: { risk: 'destructive', count: 2, exclude: { users: [], groups: [] } } });
+    expect(resolveRules(none, [], 'retract', [])).toEqual({
+      mutating: { risk: 'mutating', count: 1, exclude: { users: [], groups: [] } },
+      destructive: { risk: 'destructive', count: 2, exclude: { users: [], groups: [] } },
+    });
     const rules = resolveRules(none, ['UBOSS', 'SONCALL'], 'retract', []);
     expect(rules.mutating?.approvers).toEqual({ users: ['UBOSS'], groups: ['SONCALL'], oncall: [] });
     expect(describeRule(rules.mutating!)).toBe('needs 1 of <@UBOSS>, <!subteam^SONCALL>, not the requester');
@@ -45,7 +54,9 @@ describe('resolveRules', () => {
   it('matches runbook, target glob and risk; the first match wins', () => {
     const datomic = resolveRules(section, [], 'datomic', ['analytics', 'prod-s3-analytics-datomic']);
     expect(datomic.mutating?.policy).toBe('datomic-prod');
-    expect(describeRule(datomic.mutating!)).toBe('needs 1 of <!subteam^SDATAINFRA>, whoever is on call for data-infra, not the requester, not <@UINTERN>; one of them on call for data-infra');
+    expect(describeRule(datomic.mutating!)).toBe(
+      'needs 1 of <!subteam^SDATAINFRA>, whoever is on call for data-infra, not the requester, not <@UINTERN>; one of them on call for data-infra',
+    );
     // Another target: the policy does not apply.
     expect(resolveRules(section, [], 'datomic', ['staging-analytics']).mutating?.policy).toBeUndefined();
     const rollback = resolveRules(section, [], 'rollback', ['metapod']);
@@ -102,11 +113,15 @@ describe('evaluateRule', () => {
 
 describe('the approvals section of runbook-bot.yml', () => {
   it('names the line of a policy that uses an undeclared schedule', () => {
-    expect(() => parseConfigFile('approvals:\n  policies:\n    - requireOnCall: nobody\n')).toThrow(/runbook-bot\.yml:3 approvals\.policies\.0\.requireOnCall: no schedule named nobody/);
+    expect(() => parseConfigFile('approvals:\n  policies:\n    - requireOnCall: nobody\n')).toThrow(
+      /runbook-bot\.yml:3 approvals\.policies\.0\.requireOnCall: no schedule named nobody/,
+    );
   });
 
   it('refuses a PagerDuty schedule with neither a schedule nor an escalation policy', () => {
-    expect(() => parseConfigFile('approvals:\n  oncall:\n    schedules:\n      - { name: x, provider: pagerduty }\n')).toThrow(/exactly one of schedule and escalationPolicy/);
+    expect(() => parseConfigFile('approvals:\n  oncall:\n    schedules:\n      - { name: x, provider: pagerduty }\n')).toThrow(
+      /exactly one of schedule and escalationPolicy/,
+    );
   });
 });
 

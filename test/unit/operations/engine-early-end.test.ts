@@ -3,11 +3,17 @@ import { engineHarness } from './engine-harness';
 describe('OperationEngine: ending early as succeeded', () => {
   it('ends the operation when a read-only step says there is nothing more to do, the rest not run and audited as skipped', async () => {
     const h = engineHarness({ risks: ['read-only', 'read-only', 'mutating'] });
-    h.runbook.behaviours['step-1'] = () => Promise.resolve({ ok: true, summary: 'No throttling in the last 3 h.', done: { summary: 'No throttling found: nothing to change.' } });
+    h.runbook.behaviours['step-1'] = () =>
+      Promise.resolve({ ok: true, summary: 'No throttling in the last 3 h.', done: { summary: 'No throttling found: nothing to change.' } });
     const op = await h.propose();
     await h.engine.idle();
     const ended = (await h.store.get(op.id))!;
-    expect(ended).toMatchObject({ state: 'succeeded', currentStep: 0, reason: 'No throttling found: nothing to change.', results: [{ stepId: 'step-1', outcome: 'succeeded' }] });
+    expect(ended).toMatchObject({
+      state: 'succeeded',
+      currentStep: 0,
+      reason: 'No throttling found: nothing to change.',
+      results: [{ stepId: 'step-1', outcome: 'succeeded' }],
+    });
     expect(ended.lease).toBeUndefined();
     expect(h.runbook.runs.map((r) => r.stepId)).toEqual(['step-1']);
     expect(h.observer.types()).toEqual(expect.arrayContaining(['step_finished', 'finished']));
@@ -50,7 +56,9 @@ describe('OperationEngine: ending early as succeeded', () => {
     await h.engine.idle();
     const ended = (await h.store.get(op.id))!;
     expect(ended).toMatchObject({ state: 'succeeded', currentStep: 0 });
-    expect(ended.reason).toBe('Nothing more to do after "Step 1": the plan rebuilt from the results so far no longer has "Step 2", so it and the steps after it were not run.');
+    expect(ended.reason).toBe(
+      'Nothing more to do after "Step 1": the plan rebuilt from the results so far no longer has "Step 2", so it and the steps after it were not run.',
+    );
     // The plan that was shown keeps the steps that were not run, so the message can show them as skipped.
     expect(ended.plan.steps.map((s) => s.id)).toEqual(['step-1', 'step-2', 'step-3']);
     const trail = await h.store.auditTrail(op.id);
@@ -91,6 +99,9 @@ describe('OperationEngine: ending early as succeeded', () => {
     };
     const op = await h.propose();
     await h.engine.idle();
-    expect(await h.store.get(op.id)).toMatchObject({ state: 'failed', reason: 'Could not prepare the next step: the rebuilt plan has the next step at another place' });
+    expect(await h.store.get(op.id)).toMatchObject({
+      state: 'failed',
+      reason: 'Could not prepare the next step: the rebuilt plan has the next step at another place',
+    });
   });
 });

@@ -34,7 +34,11 @@ describe('OperationEngine: multi-step plans', () => {
     // The first re-check (before step 1 runs) must still succeed: break the build only once step 1 ran.
     await h.approveAs(op, 'UA');
     await h.engine.idle();
-    expect(await h.store.get(op.id)).toMatchObject({ state: 'failed', reason: 'Could not prepare the next step: GoCD is down', results: [{ outcome: 'succeeded' }] });
+    expect(await h.store.get(op.id)).toMatchObject({
+      state: 'failed',
+      reason: 'Could not prepare the next step: GoCD is down',
+      results: [{ outcome: 'succeeded' }],
+    });
   });
 });
 
@@ -42,7 +46,8 @@ describe('OperationEngine: what a step can hand back', () => {
   it('passes files to the observer with the step result, without storing them', async () => {
     const h = engineHarness();
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
-    h.runbook.behaviours['step-1'] = () => Promise.resolve({ ok: true, summary: 'charted', files: [{ filename: 'chart.png', title: 'Throttling', content: png }] });
+    h.runbook.behaviours['step-1'] = () =>
+      Promise.resolve({ ok: true, summary: 'charted', files: [{ filename: 'chart.png', title: 'Throttling', content: png }] });
     const op = await h.propose();
     await h.approveAs(op, 'UA');
     await h.engine.idle();
@@ -56,7 +61,11 @@ describe('OperationEngine: what a step can hand back', () => {
     h.runbook.behaviours['step-1'] = (ctx) =>
       ctx.operation.input && (ctx.operation.input as { target: string }).target === 'undo'
         ? Promise.resolve({ ok: true, summary: 'undone' })
-        : Promise.resolve({ ok: false, summary: 'verification timed out', followUp: { runbook: 'fake', input: { target: 'undo' }, why: 'The rollback did not verify; here is the undo.' } });
+        : Promise.resolve({
+            ok: false,
+            summary: 'verification timed out',
+            followUp: { runbook: 'fake', input: { target: 'undo' }, why: 'The rollback did not verify; here is the undo.' },
+          });
     const op = await h.propose();
     await h.approveAs(op, 'UA');
     await h.engine.idle();
@@ -64,7 +73,12 @@ describe('OperationEngine: what a step can hand back', () => {
     const followUp = h.observer.events.find((e) => e.event.type === 'follow_up')!;
     expect(followUp.event).toMatchObject({ why: 'The rollback did not verify; here is the undo.', operationId: expect.stringMatching(/^op-/) });
     const undo = (await h.store.get((followUp.event as { operationId: string }).operationId))!;
-    expect(undo).toMatchObject({ state: 'awaiting_approval', requester: 'UREQ', input: { target: 'undo' }, location: { channel: 'CDATA', threadTs: op.location.messageTs } });
+    expect(undo).toMatchObject({
+      state: 'awaiting_approval',
+      requester: 'UREQ',
+      input: { target: 'undo' },
+      location: { channel: 'CDATA', threadTs: op.location.messageTs },
+    });
     expect(h.runbook.runs).toHaveLength(1);
   });
 });

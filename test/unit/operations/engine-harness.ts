@@ -106,7 +106,9 @@ export interface Harness {
 }
 
 /** An engine over a memory store with a fake runbook; time is real unless the test moves `clock`. */
-export function engineHarness(options: { risks?: Risk[]; approvers?: string[]; groups?: Record<string, string[]>; engine?: Partial<EngineOptions>; store?: MemoryStore } = {}): Harness {
+export function engineHarness(
+  options: { risks?: Risk[]; approvers?: string[]; groups?: Record<string, string[]>; engine?: Partial<EngineOptions>; store?: MemoryStore } = {},
+): Harness {
   const clock = { now: new Date() };
   let frozen = false;
   const now = () => (frozen ? clock.now : new Date());
@@ -144,7 +146,13 @@ export function engineHarness(options: { risks?: Risk[]; approvers?: string[]; g
       const { stepFingerprint } = await import('../../../src/operations/fingerprint');
       const { attemptOf } = await import('../../../src/operations/changes');
       const step = current.plan.steps[current.currentStep]!;
-      return engine.approve({ operationId: op.id, stepId: step.id, fingerprint: fingerprint ?? stepFingerprint(step, current.plan.facts, attemptOf(current, step.id)), userId, from: HOME });
+      return engine.approve({
+        operationId: op.id,
+        stepId: step.id,
+        fingerprint: fingerprint ?? stepFingerprint(step, current.plan.facts, attemptOf(current, step.id)),
+        userId,
+        from: HOME,
+      });
     },
   };
 }

@@ -38,7 +38,9 @@ describe('OperationEngine: after an interruption', () => {
       seen.push(ctx.externalIds);
       return Promise.resolve({ ok: true, summary: 'The change set was executed.' });
     };
-    expect(await h.engine.checkState({ operationId: op.id, userId: 'UREQ', from: HOME })).toMatchObject({ outcome: { summary: 'The change set was executed.' } });
+    expect(await h.engine.checkState({ operationId: op.id, userId: 'UREQ', from: HOME })).toMatchObject({
+      outcome: { summary: 'The change set was executed.' },
+    });
     expect(seen).toEqual([{ changeSetId: 'arn:cs/1' }]);
   });
 
@@ -46,7 +48,9 @@ describe('OperationEngine: after an interruption', () => {
     const h = engineHarness();
     const op = await interrupted(h);
     h.runbook.checkState = () => Promise.reject(new Error('CloudFormation is unreachable'));
-    expect(await h.engine.checkState({ operationId: op.id, userId: 'UREQ', from: HOME })).toMatchObject({ outcome: { ok: false, summary: 'The check itself failed: CloudFormation is unreachable' } });
+    expect(await h.engine.checkState({ operationId: op.id, userId: 'UREQ', from: HOME })).toMatchObject({
+      outcome: { ok: false, summary: 'The check itself failed: CloudFormation is unreachable' },
+    });
   });
 
   it('"run again" needs a fresh approval (four eyes), then runs the step once as attempt 2', async () => {
@@ -64,7 +68,13 @@ describe('OperationEngine: after an interruption', () => {
     expect(await restarted.approveAs(op, 'UAPP', stepFingerprint(step, op.plan.facts))).toMatchObject({ kind: 'stale' });
     expect(await restarted.approveAs(op, 'UAPP')).toMatchObject({ kind: 'approved', remaining: 0 });
     await restarted.engine.idle();
-    expect(await h.store.get(op.id)).toMatchObject({ state: 'succeeded', results: [{ attempt: 1, outcome: 'interrupted' }, { attempt: 2, outcome: 'succeeded' }] });
+    expect(await h.store.get(op.id)).toMatchObject({
+      state: 'succeeded',
+      results: [
+        { attempt: 1, outcome: 'interrupted' },
+        { attempt: 2, outcome: 'succeeded' },
+      ],
+    });
     expect(h.runbook.runs).toEqual([
       { stepId: 'step-1', attempt: 1 },
       { stepId: 'step-1', attempt: 2 },
@@ -76,7 +86,10 @@ describe('OperationEngine: after an interruption', () => {
     const h = engineHarness({ approvers: ['UAPP'] });
     const op = await interrupted(h);
     expect(await h.engine.runAgain({ operationId: op.id, userId: 'USTRANGER', from: HOME })).toMatchObject({ kind: 'refused' });
-    const both = await Promise.all([h.engine.runAgain({ operationId: op.id, userId: 'UREQ', from: HOME }), h.engine.runAgain({ operationId: op.id, userId: 'UAPP', from: HOME })]);
+    const both = await Promise.all([
+      h.engine.runAgain({ operationId: op.id, userId: 'UREQ', from: HOME }),
+      h.engine.runAgain({ operationId: op.id, userId: 'UAPP', from: HOME }),
+    ]);
     expect(both.map((o) => o.kind).sort()).toEqual(['not_interrupted', 'rerun_requested']);
     expect(await h.engine.runAgain({ operationId: 'op-missing0', userId: 'UREQ', from: HOME })).toEqual({ kind: 'not_found' });
   });
@@ -86,7 +99,10 @@ describe('OperationEngine: after an interruption', () => {
     const op = await interrupted(h);
     const r = engineHarness({ store: h.store }); // the restarted process
     r.runbook.runs = h.runbook.runs;
-    expect(await r.engine.runAgain({ operationId: op.id, userId: 'URERUN', from: HOME })).toMatchObject({ kind: 'rerun_requested', op: { reruns: [{ userId: 'URERUN', stepId: 'step-1', attempt: 2 }] } });
+    expect(await r.engine.runAgain({ operationId: op.id, userId: 'URERUN', from: HOME })).toMatchObject({
+      kind: 'rerun_requested',
+      op: { reruns: [{ userId: 'URERUN', stepId: 'step-1', attempt: 2 }] },
+    });
     expect(await r.approveAs(op, 'URERUN')).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/asked to run this step again/) });
     expect(await r.approveAs(op, 'UREQ')).toMatchObject({ kind: 'refused' });
     await r.engine.idle();
@@ -98,7 +114,10 @@ describe('OperationEngine: after an interruption', () => {
       { stepId: 'step-1', attempt: 2 },
     ]);
     const audit = await h.store.auditTrail(op.id);
-    expect(audit.find((e) => e.type === 'rerun_requested')).toMatchObject({ actor: 'URERUN', detail: { stepId: 'step-1', attempt: 2, originalRequester: 'UREQ' } });
+    expect(audit.find((e) => e.type === 'rerun_requested')).toMatchObject({
+      actor: 'URERUN',
+      detail: { stepId: 'step-1', attempt: 2, originalRequester: 'UREQ' },
+    });
     expect(audit.filter((e) => e.type === 'approval_refused').map((e) => [e.actor, e.detail.code])).toEqual([
       ['URERUN', 'rerun_requester'],
       ['UREQ', 'requester'],
@@ -128,7 +147,10 @@ describe('OperationEngine: after an interruption', () => {
   it('refuses every recovery click from another channel or workspace, and runs nothing', async () => {
     const h = engineHarness();
     const op = await interrupted(h);
-    for (const from of [{ channel: 'COTHER', team: 'T0001' }, { channel: 'CDATA', team: 'TFOREIGN' }]) {
+    for (const from of [
+      { channel: 'COTHER', team: 'T0001' },
+      { channel: 'CDATA', team: 'TFOREIGN' },
+    ]) {
       expect(await h.engine.runAgain({ operationId: op.id, userId: 'UREQ', from })).toMatchObject({ kind: 'refused' });
       expect(await h.engine.checkState({ operationId: op.id, userId: 'UREQ', from })).toMatchObject({ kind: 'refused' });
       expect(await h.engine.cancel({ operationId: op.id, userId: 'UREQ', from })).toMatchObject({ kind: 'refused' });
@@ -154,7 +176,10 @@ describe('OperationEngine: step execution keys', () => {
     await h.approveAs(op, 'UAPP');
     await h.engine.idle();
     expect(h.runbook.runs).toEqual([]);
-    expect(await h.store.get(op.id)).toMatchObject({ state: 'interrupted', results: [{ attempt: 1, outcome: 'interrupted', summary: expect.stringMatching(/already been started once/) }] });
+    expect(await h.store.get(op.id)).toMatchObject({
+      state: 'interrupted',
+      results: [{ attempt: 1, outcome: 'interrupted', summary: expect.stringMatching(/already been started once/) }],
+    });
   });
 
   it('takes one key per attempt, so "run again" gets its own', async () => {
@@ -179,13 +204,19 @@ describe('OperationEngine: writes by others while a step runs', () => {
     await new Promise((r) => setTimeout(r, 30));
     const running = (await h.store.get(op.id))!;
     expect(running.state).toBe('running');
-    await h.store.update({ ...running, location: { ...running.location, messageTs: '1700000000.999' } }, [{ actor: 'system', type: 'message_posted', detail: {} }]);
+    await h.store.update({ ...running, location: { ...running.location, messageTs: '1700000000.999' } }, [
+      { actor: 'system', type: 'message_posted', detail: {} },
+    ]);
     await new Promise((r) => setTimeout(r, 300)); // longer than the lease: only renewals keep it
     const replica = engineHarness({ store: h.store, engine: { instanceId: 'other' } });
     await replica.engine.sweep();
     release();
     await h.engine.idle();
-    expect(await h.store.get(op.id)).toMatchObject({ state: 'succeeded', location: { messageTs: '1700000000.999' }, results: [{ externalIds: { requestId: 'r-1' } }] });
+    expect(await h.store.get(op.id)).toMatchObject({
+      state: 'succeeded',
+      location: { messageTs: '1700000000.999' },
+      results: [{ externalIds: { requestId: 'r-1' } }],
+    });
     expect(replica.observer.types()).not.toContain('interrupted');
   });
 

@@ -140,7 +140,15 @@ describe('OperationEngine: operations abandoned between approval and start', () 
     const { stepFingerprint } = await import('../../../src/operations/fingerprint');
     const old = new Date(Date.now() - ageMs).toISOString();
     // The approval was committed, then the process died before claiming the step.
-    await h.store.update({ ...current, state: 'approved', updatedAt: old, approvals: [{ userId: 'UAPP', stepId: step.id, fingerprint: stepFingerprint(step, current.plan.facts), at: old }] }, []);
+    await h.store.update(
+      {
+        ...current,
+        state: 'approved',
+        updatedAt: old,
+        approvals: [{ userId: 'UAPP', stepId: step.id, fingerprint: stepFingerprint(step, current.plan.facts), at: old }],
+      },
+      [],
+    );
     return op;
   }
 

@@ -36,7 +36,14 @@ describe('OperationEngine: proposing and approving', () => {
     expect(done.lease).toBeUndefined();
     expect(h.runbook.runs).toEqual([{ stepId: 'step-1', attempt: 1 }]);
     expect(h.observer.types()).toEqual(['approval_added', 'step_started', 'step_finished', 'finished']);
-    expect((await h.store.auditTrail(op.id)).map((e) => e.type)).toEqual(['created', 'message_posted', 'approved', 'step_started', 'step_finished', 'succeeded']);
+    expect((await h.store.auditTrail(op.id)).map((e) => e.type)).toEqual([
+      'created',
+      'message_posted',
+      'approved',
+      'step_started',
+      'step_finished',
+      'succeeded',
+    ]);
   });
 
   it('runs once when the same approval arrives twice at the same time', async () => {
@@ -76,7 +83,9 @@ describe('OperationEngine: proposing and approving', () => {
     const op = await h.propose();
     expect(await h.approveAs(op, 'UAPP', '0000000000000000')).toMatchObject({ kind: 'stale' });
     expect(await h.engine.approve({ operationId: op.id, stepId: 'step-9', fingerprint: 'x', userId: 'UAPP', from: HOME })).toMatchObject({ kind: 'stale' });
-    expect(await h.engine.approve({ operationId: 'op-zzzzzzzz', stepId: 'step-1', fingerprint: 'x', userId: 'UAPP', from: HOME })).toEqual({ kind: 'not_found' });
+    expect(await h.engine.approve({ operationId: 'op-zzzzzzzz', stepId: 'step-1', fingerprint: 'x', userId: 'UAPP', from: HOME })).toEqual({
+      kind: 'not_found',
+    });
     await h.engine.idle();
     expect(h.runbook.runs).toHaveLength(0);
   });

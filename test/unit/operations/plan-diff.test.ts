@@ -13,8 +13,20 @@ const step = (value: string, params: Record<string, unknown>): Step => ({
 
 describe('diffPlans', () => {
   it('names each changed fact and step field with its old and new value, and nothing that stayed', () => {
-    const before = makePlan({ runbook: 'datomic', title: 't', summary: 's', steps: [step('RCU 100 -> 150', { read: 150 })], facts: { table: 'prod-x', capacity: { read: 100, write: 50 }, gone: true } });
-    const after = makePlan({ runbook: 'datomic', title: 't', summary: 's', steps: [step('RCU 120 -> 180', { read: 180 })], facts: { table: 'prod-x', capacity: { read: 120, write: 50 }, added: ['a'] } });
+    const before = makePlan({
+      runbook: 'datomic',
+      title: 't',
+      summary: 's',
+      steps: [step('RCU 100 -> 150', { read: 150 })],
+      facts: { table: 'prod-x', capacity: { read: 100, write: 50 }, gone: true },
+    });
+    const after = makePlan({
+      runbook: 'datomic',
+      title: 't',
+      summary: 's',
+      steps: [step('RCU 120 -> 180', { read: 180 })],
+      facts: { table: 'prod-x', capacity: { read: 120, write: 50 }, added: ['a'] },
+    });
     expect(diffPlans(before, after, 0)).toEqual([
       { path: 'facts.capacity.read', before: '100', after: '120' },
       { path: 'facts.gone', before: 'true' },

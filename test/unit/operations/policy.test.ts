@@ -1,4 +1,12 @@
-import { approvalsRequired, checkApprover, describeApprovers, isGroupId, isListedApprover, mayCancel, type ApprovalPolicy } from '../../../src/operations/policy';
+import {
+  approvalsRequired,
+  checkApprover,
+  describeApprovers,
+  isGroupId,
+  isListedApprover,
+  mayCancel,
+  type ApprovalPolicy,
+} from '../../../src/operations/policy';
 import type { Approval, Operation } from '../../../src/operations/types';
 import { FakeDirectory, stepFixture } from '../builders';
 

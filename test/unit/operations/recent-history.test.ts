@@ -9,7 +9,8 @@ const OTHER = '9b1d3c5e-2f4a-4b6c-8d0e-1a2b3c4d5e6f';
 function setup() {
   const metapod = new FakeMetapod();
   const h = engineHarness({ engine: { runbooks: new Map([['retract', retractRunbook(metapod)]]) } });
-  const retract = (requester: string, id = UUID, kind = 'committed-dataset') => h.engine.propose({ runbook: 'retract', input: { kind, id }, requester, location: { channel: 'CDATA' } });
+  const retract = (requester: string, id = UUID, kind = 'committed-dataset') =>
+    h.engine.propose({ runbook: 'retract', input: { kind, id }, requester, location: { channel: 'CDATA' } });
   return { h, metapod, retract };
 }
 
@@ -25,7 +26,11 @@ describe('recent history on the same target', () => {
     const again = await retract('UCARLA');
     expect(again.recent).toEqual([expect.objectContaining({ id: first.id, state: 'succeeded', requester: 'UALICE', approvers: ['UBRUNO'], byAlarm: false })]);
     const text = allText(renderOperationMessage(again, { approvers: 'anyone' }));
-    expect(text).toMatch(new RegExp(`:warning: \\*The same target, recently:\\*\\n\`${first.id}\` \\*Retract committed dataset ${UUID}\\* succeeded <!date\\^\\d+\\^\\{ago\\}\\|[^>]+>, requested by <@UALICE>, approved by <@UBRUNO>\\.`));
+    expect(text).toMatch(
+      new RegExp(
+        `:warning: \\*The same target, recently:\\*\\n\`${first.id}\` \\*Retract committed dataset ${UUID}\\* succeeded <!date\\^\\d+\\^\\{ago\\}\\|[^>]+>, requested by <@UALICE>, approved by <@UBRUNO>\\.`,
+      ),
+    );
   });
 
   it('refuses a second identical pending request and points to the first; another target or kind is planned as usual', async () => {
@@ -59,7 +64,8 @@ describe('recent history on the same target', () => {
     const metapod = new FakeMetapod();
     const reads = { ...retractRunbook(metapod), targetOf: () => undefined };
     const h = engineHarness({ engine: { runbooks: new Map([['retract', reads]]) } });
-    const ask = () => h.engine.propose({ runbook: 'retract', input: { kind: 'committed-dataset', id: UUID }, requester: 'UALICE', location: { channel: 'CDATA' } });
+    const ask = () =>
+      h.engine.propose({ runbook: 'retract', input: { kind: 'committed-dataset', id: UUID }, requester: 'UALICE', location: { channel: 'CDATA' } });
     await ask();
     const second = await ask();
     expect(second.recent).toBeUndefined();

@@ -30,11 +30,20 @@ describe('parsing /runbook aurora', () => {
 });
 
 describe('the aurora plan', () => {
-  it('previews the exact command with the entry\'s risk', async () => {
+  it("previews the exact command with the entry's risk", async () => {
     const runner = new ScriptedRunner();
-    const plan = await auroraRunbook({ allowList: list, runner }).buildPlan({ verb: 'kill', job: 'dagao' }, { logger: pino({ level: 'silent' }), now: new Date(), results: [] });
+    const plan = await auroraRunbook({ allowList: list, runner }).buildPlan(
+      { verb: 'kill', job: 'dagao' },
+      { logger: pino({ level: 'silent' }), now: new Date(), results: [] },
+    );
     expect(plan.steps).toHaveLength(1);
-    expect(plan.steps[0]).toMatchObject({ risk: 'destructive', preview: [{ label: 'Command', value: '/opt/bin/sabesp --aurora-stack=cantareira-stable jobs kill prod dagao', code: true }, { label: 'Timeout', value: '5 min' }] });
+    expect(plan.steps[0]).toMatchObject({
+      risk: 'destructive',
+      preview: [
+        { label: 'Command', value: '/opt/bin/sabesp --aurora-stack=cantareira-stable jobs kill prod dagao', code: true },
+        { label: 'Timeout', value: '5 min' },
+      ],
+    });
     expect(runner.runs).toEqual([]);
   });
 });
@@ -73,7 +82,9 @@ describe('running a CLI step', () => {
 
 describe('checking an interrupted aurora command', () => {
   it('points at aurora status for commands that change something', () => {
-    expect(checkAuroraState({ verb: 'kill', job: 'dagao' }).summary).toBe('`sabesp` may or may not have killed `dagao`. Look with `/runbook aurora status dagao` before running it again.');
+    expect(checkAuroraState({ verb: 'kill', job: 'dagao' }).summary).toBe(
+      '`sabesp` may or may not have killed `dagao`. Look with `/runbook aurora status dagao` before running it again.',
+    );
     expect(checkAuroraState({ verb: 'list' }).summary).toMatch(/only reads/);
   });
 });

@@ -4,7 +4,14 @@ describe('classifying uncommitted Sonar entries like the runbook', () => {
   it('reads the runbook\'s own example as "the dataset failed and took its model with it"', () => {
     // runbook.md, "Determining if it was the dataset or model that failed"
     const c = classify(['model/fx-model-avro', 'dataset/fx-model', 'model/fx-model', 'dataset/fx-model-csv-gz']);
-    expect(c.groups).toEqual([{ base: 'fx-model', names: ['dataset/fx-model', 'dataset/fx-model-csv-gz', 'model/fx-model', 'model/fx-model-avro'], failed: 'dataset', modelAffected: true }]);
+    expect(c.groups).toEqual([
+      {
+        base: 'fx-model',
+        names: ['dataset/fx-model', 'dataset/fx-model-csv-gz', 'model/fx-model', 'model/fx-model-avro'],
+        failed: 'dataset',
+        modelAffected: true,
+      },
+    ]);
     expect(c.inProgress).toBe(false);
     expect(describeGroup(c.groups[0]!)).toBe('The dataset `fx-model` failed, and took its model `fx-model` with it.');
   });
@@ -26,7 +33,7 @@ describe('classifying uncommitted Sonar entries like the runbook', () => {
     expect(parseEntry('dataset/')).toBeUndefined();
   });
 
-  it('calls a run with many uncommitted entries in progress and highlights Airflow\'s failed tasks', () => {
+  it("calls a run with many uncommitted entries in progress and highlights Airflow's failed tasks", () => {
     const names = ['a', 'b', 'c', 'd', 'fx-model'].flatMap((b) => [`dataset/${b}`, `model/${b}`]).filter((n) => n !== 'dataset/fx-model');
     const c = classify(names, { failedTasks: ['fx-model', 'unrelated-task'] });
     expect(c.inProgress).toBe(true);

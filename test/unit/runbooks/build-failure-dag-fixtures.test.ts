@@ -47,24 +47,67 @@ describe('the policy list of each layout', () => {
   });
 
   it('refuses a list changed after its assignment, or imported whole', async () => {
-    expect(await parsePolicyModels("policy_models = ['a']\npolicy_models.append('b')\n")).toMatchObject({ kind: 'unresolved', line: 2, why: expect.stringContaining('more than one place') });
+    expect(await parsePolicyModels("policy_models = ['a']\npolicy_models.append('b')\n")).toMatchObject({
+      kind: 'unresolved',
+      line: 2,
+      why: expect.stringContaining('more than one place'),
+    });
     expect(await parsePolicyModels('from shared import policy_models\n')).toMatchObject({ kind: 'unresolved', entry: 'policy_models', line: 1 });
-    expect(await parsePolicyModels("x = make()\npolicy_models = [x]\n")).toMatchObject({ kind: 'unresolved', entry: 'x', why: expect.stringContaining('names no task id') });
+    expect(await parsePolicyModels('x = make()\npolicy_models = [x]\n')).toMatchObject({
+      kind: 'unresolved',
+      entry: 'x',
+      why: expect.stringContaining('names no task id'),
+    });
   });
 });
 
 describe('removing fx-model from each layout', () => {
   const FX_EDITS: [string, [string, string][]][] = [
-    ['01-string-policy-list.py', [gone("fx_model = BashOperator(task_id='fx-model', bash_command='model fx-model', dag=dag)\n"), gone('fx_model.set_upstream(itaipu)\n'), gone('fx_model >> load_models\n')]],
-    ['02-variable-policy-list.py', [gone("    fx_model = BashOperator(task_id='fx-model', bash_command='model fx-model')\n"), ['    start >> fx_model >> done\n', '    start >> done\n']]],
-    ['03-mixed-policy-list.py', [gone("fx_model = PythonOperator(task_id='fx-model', python_callable=run_model, op_args=['fx-model'], dag=dag)\n"), gone('fx_model >> churn\n')]],
-    ['04-factory-positional.py', [gone("fx_model = model_task('fx-model', dag=dag)\n"), ['models = [credit_limit, fx_model, fx_model_avro]', 'models = [credit_limit, fx_model_avro]']]],
-    ['05-factory-keyword-multiline.py', [gone("    fx_model = model_task(\n        name='fx-model',\n        cpus=2,\n        memory='8g',\n    )\n"), gone('        fx_model,\n')]],
+    [
+      '01-string-policy-list.py',
+      [
+        gone("fx_model = BashOperator(task_id='fx-model', bash_command='model fx-model', dag=dag)\n"),
+        gone('fx_model.set_upstream(itaipu)\n'),
+        gone('fx_model >> load_models\n'),
+      ],
+    ],
+    [
+      '02-variable-policy-list.py',
+      [gone("    fx_model = BashOperator(task_id='fx-model', bash_command='model fx-model')\n"), ['    start >> fx_model >> done\n', '    start >> done\n']],
+    ],
+    [
+      '03-mixed-policy-list.py',
+      [gone("fx_model = PythonOperator(task_id='fx-model', python_callable=run_model, op_args=['fx-model'], dag=dag)\n"), gone('fx_model >> churn\n')],
+    ],
+    [
+      '04-factory-positional.py',
+      [gone("fx_model = model_task('fx-model', dag=dag)\n"), ['models = [credit_limit, fx_model, fx_model_avro]', 'models = [credit_limit, fx_model_avro]']],
+    ],
+    [
+      '05-factory-keyword-multiline.py',
+      [gone("    fx_model = model_task(\n        name='fx-model',\n        cpus=2,\n        memory='8g',\n    )\n"), gone('        fx_model,\n')],
+    ],
     ['06-loop-over-names.py', [gone("    'fx-model',\n")]],
     ['07-dict-of-model-configs.py', [gone("    'fx-model': {'cpus': 2},\n")]],
-    ['08-dict-of-tasks.py', [gone("    'fx-model': model_task('fx-model', dag=dag),\n"), gone("start >> models['fx-model']\n"), gone("models['fx-model'] >> models['churn']\n")]],
-    ['09-taskflow.py', [gone("    @task(task_id='fx-model')\n    def fx_model():\n        \"\"\"Runs fx-model.\"\"\"\n        return 'fx-model'\n"), ['    order_data >> [fx_model(), credit_limit()] >> publish()', '    order_data >> [credit_limit()] >> publish()']]],
-    ['10-chained-lists.py', [gone("fx_model = EmptyOperator(task_id='fx-model', dag=dag)\n"), ['itaipu >> [credit_limit, fx_model, savings] >> load_models', 'itaipu >> [credit_limit, savings] >> load_models'], gone('report << fx_model\n')]],
+    [
+      '08-dict-of-tasks.py',
+      [gone("    'fx-model': model_task('fx-model', dag=dag),\n"), gone("start >> models['fx-model']\n"), gone("models['fx-model'] >> models['churn']\n")],
+    ],
+    [
+      '09-taskflow.py',
+      [
+        gone('    @task(task_id=\'fx-model\')\n    def fx_model():\n        """Runs fx-model."""\n        return \'fx-model\'\n'),
+        ['    order_data >> [fx_model(), credit_limit()] >> publish()', '    order_data >> [credit_limit()] >> publish()'],
+      ],
+    ],
+    [
+      '10-chained-lists.py',
+      [
+        gone("fx_model = EmptyOperator(task_id='fx-model', dag=dag)\n"),
+        ['itaipu >> [credit_limit, fx_model, savings] >> load_models', 'itaipu >> [credit_limit, savings] >> load_models'],
+        gone('report << fx_model\n'),
+      ],
+    ],
     [
       '11-comments-and-docstrings.py',
       [
@@ -88,7 +131,16 @@ describe('removing fx-model from each layout', () => {
   it('goes from a paren-wrapped multi-line chain without breaking it', async () => {
     const source = read('10-chained-lists.py');
     const result = await removeModel(source, 'savings', 'f');
-    expect(result).toMatchObject({ ok: true, edit: { content: expected(source, [gone("savings = EmptyOperator(task_id='savings', dag=dag)\n"), ['[credit_limit, fx_model, savings]', '[credit_limit, fx_model]'], gone('    >> savings\n')]) } });
+    expect(result).toMatchObject({
+      ok: true,
+      edit: {
+        content: expected(source, [
+          gone("savings = EmptyOperator(task_id='savings', dag=dag)\n"),
+          ['[credit_limit, fx_model, savings]', '[credit_limit, fx_model]'],
+          gone('    >> savings\n'),
+        ]),
+      },
+    });
   });
 });
 
@@ -104,7 +156,11 @@ describe('refusals, each naming why', () => {
     ['09-taskflow.py', 'transform', /`order_summary` \(line 41\) is used inside `load\(order_summary\['total'\]\)`/],
     ['16-chain-list-to-list.py', 'fx-model', /would link a list to a list \(`\[itaipu_a, itaipu_b\] >> \[load_a, load_b\]`\)/],
     ['17-task-passed-to-helper.py', 'fx-model', /is passed to `page_on_failure\(\.\.\.\)`/],
-    ['17-task-passed-to-helper.py', 'savings', /appears in f at line 12, but not as a task the bot recognises \(the loop at line 12 does not build a task from its names/],
+    [
+      '17-task-passed-to-helper.py',
+      'savings',
+      /appears in f at line 12, but not as a task the bot recognises \(the loop at line 12 does not build a task from its names/,
+    ],
     ['04-factory-positional.py', 'churn', /The model `churn` is not in f/],
   ])('%s, %s', async (file, model, reason) => {
     const result = await removeModel(read(file), model, 'f');
@@ -114,16 +170,28 @@ describe('refusals, each naming why', () => {
 
   it('refuses a mention it cannot explain, a reassigned variable, an attribute read; fills an emptied block with pass', async () => {
     const args = "fx = model_task('fx-model')\nreport = BashOperator(task_id='report', params={'models': ['fx-model']})\n";
-    expect(await removeModel(args, 'fx-model', 'f')).toMatchObject({ ok: false, reason: expect.stringContaining("also appears at line 2") });
-    expect(await removeModel("fx = model_task('fx-model')\nfx = other\nfx >> a\n", 'fx-model', 'f')).toMatchObject({ ok: false, reason: expect.stringContaining('`fx` is assigned 2 times') });
-    expect(await removeModel("fx = model_task('fx-model')\nlog(fx.task_id)\n", 'fx-model', 'f')).toMatchObject({ ok: false, reason: expect.stringContaining('`fx.task_id` (line 2) reads the task') });
-    expect(await removeModel("with DAG('d') as dag:\n    fx = model_task('fx-model')\n    fx >> load\n", 'fx-model', 'f')).toMatchObject({ ok: true, edit: { content: "with DAG('d') as dag:\n    pass\n" } });
+    expect(await removeModel(args, 'fx-model', 'f')).toMatchObject({ ok: false, reason: expect.stringContaining('also appears at line 2') });
+    expect(await removeModel("fx = model_task('fx-model')\nfx = other\nfx >> a\n", 'fx-model', 'f')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('`fx` is assigned 2 times'),
+    });
+    expect(await removeModel("fx = model_task('fx-model')\nlog(fx.task_id)\n", 'fx-model', 'f')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('`fx.task_id` (line 2) reads the task'),
+    });
+    expect(await removeModel("with DAG('d') as dag:\n    fx = model_task('fx-model')\n    fx >> load\n", 'fx-model', 'f')).toMatchObject({
+      ok: true,
+      edit: { content: "with DAG('d') as dag:\n    pass\n" },
+    });
   });
 });
 
 it('re-parses the edit: a name bound inside the removed statement and used elsewhere refuses', async () => {
   const walrus = "fx = model_task('fx-model', dag=(d := DAG('x')))\nother = model_task('other', dag=d)\n";
-  expect(await removeModel(walrus, 'fx-model', 'f')).toEqual({ ok: false, reason: 'the edited file would use `d` (line 1) without defining it; the bot proposes no edit' });
+  expect(await removeModel(walrus, 'fx-model', 'f')).toEqual({
+    ok: false,
+    reason: 'the edited file would use `d` (line 1) without defining it; the bot proposes no edit',
+  });
   // A name the original already left undefined (a star import) is not held against the edit.
   const star = "from models import *\nfx = model_task('fx-model')\nfx >> load_all\nrest >> load_all\n";
   expect(await removeModel(star, 'fx-model', 'f')).toMatchObject({ ok: true, edit: { content: 'from models import *\nrest >> load_all\n' } });
@@ -132,7 +200,10 @@ it('re-parses the edit: a name bound inside the removed statement and used elsew
 it('refuses a diff too long to show whole in the preview', async () => {
   const links = Array.from({ length: 30 }, (_, i) => `fx >> load_${i}\n${'other >> x\n'.repeat(8)}`).join('');
   const source = `fx = model_task('fx-model')\n${links}`;
-  expect(await removeModel(source, 'fx-model', 'f')).toMatchObject({ ok: false, reason: expect.stringContaining('too many lines to show whole in the preview') });
+  expect(await removeModel(source, 'fx-model', 'f')).toMatchObject({
+    ok: false,
+    reason: expect.stringContaining('too many lines to show whole in the preview'),
+  });
 });
 
 describe('the tasks the reader resolves', () => {
@@ -145,8 +216,24 @@ describe('the tasks the reader resolves', () => {
       ['fx-model-features', 'operator', 'fx_model_features', [26, 29]],
       ['databricks_load-models', 'operator', 'load_models', [27, 28, 29]],
     ]);
-    expect((await readDagTasks(read('06-loop-over-names.py'))).filter((t) => t.how === 'loop').map((t) => t.taskId)).toEqual(['credit-limit', 'fx-model', 'fx-model-features']);
-    expect((await readDagTasks(read('09-taskflow.py'))).map((t) => `${t.taskId}:${t.how}`)).toEqual(['extract:taskflow', 'transform:taskflow', 'load:taskflow', 'fx-model:taskflow', 'credit-limit:taskflow', 'publish:taskflow']);
-    expect((await readDagTasks(read('05-factory-keyword-multiline.py'))).map((t) => `${t.taskId}:${t.how}`)).toEqual(['credit-limit:operator', 'fx-model:factory', 'savings:factory', 'publish-models:operator']);
+    expect((await readDagTasks(read('06-loop-over-names.py'))).filter((t) => t.how === 'loop').map((t) => t.taskId)).toEqual([
+      'credit-limit',
+      'fx-model',
+      'fx-model-features',
+    ]);
+    expect((await readDagTasks(read('09-taskflow.py'))).map((t) => `${t.taskId}:${t.how}`)).toEqual([
+      'extract:taskflow',
+      'transform:taskflow',
+      'load:taskflow',
+      'fx-model:taskflow',
+      'credit-limit:taskflow',
+      'publish:taskflow',
+    ]);
+    expect((await readDagTasks(read('05-factory-keyword-multiline.py'))).map((t) => `${t.taskId}:${t.how}`)).toEqual([
+      'credit-limit:operator',
+      'fx-model:factory',
+      'savings:factory',
+      'publish-models:operator',
+    ]);
   });
 });

@@ -13,7 +13,12 @@ import { newlyUndefined, undefinedNames } from '../../../src/runbooks/build-fail
 import { parsePolicyModels, removeModel } from '../../../src/runbooks/build-failure/source-edits';
 
 const DIR = join(__dirname, '../../fixtures/dags');
-const FILES = [...readdirSync(DIR).filter((f) => f.endsWith('.py')).map((f) => join(DIR, f)), join(__dirname, '../../fixtures/aurora-jobs-main.py')];
+const FILES = [
+  ...readdirSync(DIR)
+    .filter((f) => f.endsWith('.py'))
+    .map((f) => join(DIR, f)),
+  join(__dirname, '../../fixtures/aurora-jobs-main.py'),
+];
 /** Names that are in some fixtures without being tasks there (or anywhere). */
 const NOT_TASKS = ['savings', 'churn', 'dagao', 'model', 'total', 'nonexistent'];
 

@@ -16,8 +16,19 @@ const MAIN_PY = readFileSync(join(__dirname, '../../fixtures/aurora-jobs-main.py
 const ctx = (results: StepResult[] = []) => ({ logger: pino({ level: 'silent' }), now: new Date('2026-11-24T05:00:00Z'), results });
 
 /** In-memory adapters behind our interfaces: reads only; any write fails the test. */
-function deps(options: { names?: string[] | undefined; tasks?: Record<string, string>; runs?: DagRun[]; github?: boolean; policyModels?: string[]; airflow?: boolean }): BuildFailureDeps {
-  const sonar: SonarActions = { url: 'http://sonar', uncommittedDatasets: () => Promise.resolve('names' in options ? options.names : ['model/fx-model']), transactionDatasets: () => Promise.resolve(undefined) };
+function deps(options: {
+  names?: string[] | undefined;
+  tasks?: Record<string, string>;
+  runs?: DagRun[];
+  github?: boolean;
+  policyModels?: string[];
+  airflow?: boolean;
+}): BuildFailureDeps {
+  const sonar: SonarActions = {
+    url: 'http://sonar',
+    uncommittedDatasets: () => Promise.resolve('names' in options ? options.names : ['model/fx-model']),
+    transactionDatasets: () => Promise.resolve(undefined),
+  };
   const tasks = options.tasks ?? { 'fx-model': 'failed', 'databricks_load-models': 'upstream_failed' };
   const runs = options.runs ?? [{ dagId: 'dagao', dagRunId: RUN, state: 'running', conf: { profile: { metapod_transaction: TX } } }];
   const nope = () => Promise.reject(new Error('a write in a unit test'));
@@ -36,7 +47,14 @@ function deps(options: { names?: string[] | undefined; tasks?: Record<string, st
           .map(([taskId, state]): TaskInstance => ({ dagId, dagRunId, taskId, state: state as TaskInstance['state'], tryNumber: 1 })),
       ),
     getTaskLog: nope,
-    clearTaskInstances: (dagId, r) => (r.dryRun ? Promise.resolve(Object.keys(tasks).filter((t) => tasks[t] !== 'success').map((taskId) => ({ dagId, taskId }))) : nope()),
+    clearTaskInstances: (dagId, r) =>
+      r.dryRun
+        ? Promise.resolve(
+            Object.keys(tasks)
+              .filter((t) => tasks[t] !== 'success')
+              .map((taskId) => ({ dagId, taskId })),
+          )
+        : nope(),
     setTaskInstanceState: (dagId, r) => (r.dryRun ? Promise.resolve([{ dagId, taskId: r.taskId }]) : nope()),
   };
   const github: GitHubActions = {
@@ -53,16 +71,28 @@ function deps(options: { names?: string[] | undefined; tasks?: Record<string, st
     sonar,
     airflow: options.airflow === false ? undefined : airflow,
     github: options.github === false ? undefined : github,
-    settings: { defaultDagId: 'dagao', dagaoDagId: 'dagao', itaipuRepo: 'nubank/itaipu', itaipuDatasetsFile: 'Itaipu.scala', auroraJobsRepo: 'nubank/aurora-jobs', auroraJobsDagFile: 'airflow/main.py', policyModels: options.policyModels },
+    settings: {
+      defaultDagId: 'dagao',
+      dagaoDagId: 'dagao',
+      itaipuRepo: 'nubank/itaipu',
+      itaipuDatasetsFile: 'Itaipu.scala',
+      auroraJobsRepo: 'nubank/aurora-jobs',
+      auroraJobsDagFile: 'airflow/main.py',
+      policyModels: options.policyModels,
+    },
   };
 }
 
 const stepIds = (plan: { steps: { id: string }[] }) => plan.steps.map((s) => s.id);
-const text = (plan: { summary: string; steps: { preview: { value: string }[] }[] }) => [plan.summary, ...plan.steps.flatMap((s) => s.preview.map((p) => p.value))].join('\n');
+const text = (plan: { summary: string; steps: { preview: { value: string }[] }[] }) =>
+  [plan.summary, ...plan.steps.flatMap((s) => s.preview.map((p) => p.value))].join('\n');
 
 describe('parsing /runbook build-failure', () => {
   it('accepts a transaction id and the options, normalised', () => {
-    expect(parseBuildFailure([TX.toUpperCase(), '--only', 'dataset/FX-Model', '--run', RUN, '--dag', 'nightly'])).toEqual({ ok: true, value: { transactionId: TX, only: 'fx-model', dagRunId: RUN, dagId: 'nightly' } });
+    expect(parseBuildFailure([TX.toUpperCase(), '--only', 'dataset/FX-Model', '--run', RUN, '--dag', 'nightly'])).toEqual({
+      ok: true,
+      value: { transactionId: TX, only: 'fx-model', dagRunId: RUN, dagId: 'nightly' },
+    });
   });
   it.each([
     [[], /Give the transaction id/],
@@ -82,7 +112,17 @@ describe('parsing /runbook build-failure', () => {
 
 describe('claiming Airflow failure alarms', () => {
   const runbook = buildFailureRunbook(deps({}));
-  const alarm = (over: Partial<Alarm & { kind: 'airflow-task-failure' }>): Alarm => ({ kind: 'airflow-task-failure', dagId: 'models-nightly', runId: RUN, taskId: 'fx-model', transactionId: TX, state: 'ALARM', key: 'k', source: { channel: 'C', ts: '1.2' }, ...over });
+  const alarm = (over: Partial<Alarm & { kind: 'airflow-task-failure' }>): Alarm => ({
+    kind: 'airflow-task-failure',
+    dagId: 'models-nightly',
+    runId: RUN,
+    taskId: 'fx-model',
+    transactionId: TX,
+    state: 'ALARM',
+    key: 'k',
+    source: { channel: 'C', ts: '1.2' },
+    ...over,
+  });
   it('claims a build task failure that names a transaction, with its DAG and run', () => {
     expect(runbook.fromAlarm!(alarm({}))).toEqual({ transactionId: TX, dagId: 'models-nightly', dagRunId: RUN });
   });
@@ -99,7 +139,13 @@ describe('the build-failure plan', () => {
     const plan = await buildFailureRunbook(deps({})).buildPlan({ transactionId: TX }, ctx());
     expect(stepIds(plan)).toEqual(['lookup', 'pull-request', 'airflow', 'remind-deploy']);
     expect(plan.steps.map((s) => s.risk)).toEqual(['read-only', 'mutating', 'mutating', 'read-only']);
-    expect(plan.facts).toMatchObject({ transactionId: TX, dagRunId: RUN, target: { base: 'fx-model', failed: 'model' }, critical: false, file: { sha: 'abc' } });
+    expect(plan.facts).toMatchObject({
+      transactionId: TX,
+      dagRunId: RUN,
+      target: { base: 'fx-model', failed: 'model' },
+      critical: false,
+      file: { sha: 'abc' },
+    });
     expect(plan.steps[2]!.action.params).toMatchObject({ mark: ['fx-model'], clear: ['databricks_load-models'] });
   });
 
@@ -125,7 +171,17 @@ describe('the build-failure plan', () => {
   it('keeps handling the failure chosen at the start even when Airflow no longer shows it failed', async () => {
     const names = ['model/a', 'model/b', 'model/fx-model', 'model/c', 'model/d'];
     const runbook = buildFailureRunbook(deps({ names, tasks: { 'fx-model': 'success' } }));
-    const lookup: StepResult = { stepId: 'lookup', attempt: 1, outcome: 'succeeded', summary: 's', details: [], externalIds: { target: 'fx-model', airflowDagRunId: RUN }, startedAt: '', finishedAt: '', durationMs: 1 };
+    const lookup: StepResult = {
+      stepId: 'lookup',
+      attempt: 1,
+      outcome: 'succeeded',
+      summary: 's',
+      details: [],
+      externalIds: { target: 'fx-model', airflowDagRunId: RUN },
+      startedAt: '',
+      finishedAt: '',
+      durationMs: 1,
+    };
     expect(stepIds(await runbook.buildPlan({ transactionId: TX }, ctx()))).toEqual(['lookup']);
     const plan = await runbook.buildPlan({ transactionId: TX }, ctx([lookup]));
     expect(stepIds(plan)).toEqual(['lookup', 'pull-request', 'airflow', 'remind-deploy']);
@@ -133,7 +189,10 @@ describe('the build-failure plan', () => {
   });
 
   it('without an Airflow run of the transaction: no Airflow step, and says to pass --run', async () => {
-    const plan = await buildFailureRunbook(deps({ runs: [{ dagId: 'dagao', dagRunId: 'other', state: 'success', conf: {} }] })).buildPlan({ transactionId: TX }, ctx());
+    const plan = await buildFailureRunbook(deps({ runs: [{ dagId: 'dagao', dagRunId: 'other', state: 'success', conf: {} }] })).buildPlan(
+      { transactionId: TX },
+      ctx(),
+    );
     expect(stepIds(plan)).toEqual(['lookup', 'pull-request', 'remind-deploy']);
     expect(text(plan)).toMatch(/None of the 1 latest runs .* `--run <dag-run-id>`/);
   });
@@ -141,7 +200,11 @@ describe('the build-failure plan', () => {
   it('for a dataset: asks first; an unreadable itaipu file means no PR, said in the verdict', async () => {
     const d = deps({ names: ['dataset/fx-model', 'model/fx-model'], tasks: { 'itaipu-fx-model': 'failed', 'fx-model': 'upstream_failed' } });
     const github = d.github!;
-    d.github = { ...github, getFile: (repo, path, ref) => (path === 'Itaipu.scala' ? Promise.reject(new BackendError('GitHub', 'http_status', 'GitHub answered 404', 404)) : github.getFile(repo, path, ref)) };
+    d.github = {
+      ...github,
+      getFile: (repo, path, ref) =>
+        path === 'Itaipu.scala' ? Promise.reject(new BackendError('GitHub', 'http_status', 'GitHub answered 404', 404)) : github.getFile(repo, path, ref),
+    };
     const plan = await buildFailureRunbook(d).buildPlan({ transactionId: TX }, ctx());
     expect(stepIds(plan)).toEqual(['lookup', 'confirm-non-critical', 'airflow', 'remind-deploy']);
     expect(plan.steps[1]!).toMatchObject({ action: { kind: 'build-failure.confirm' }, gate: { type: 'confirmation', button: 'Not business critical' } });
@@ -150,8 +213,12 @@ describe('the build-failure plan', () => {
   });
 
   it('refuses clearly when Sonar is not configured or does not know the transaction', async () => {
-    await expect(buildFailureRunbook({ ...deps({}), sonar: undefined }).buildPlan({ transactionId: TX }, ctx())).rejects.toThrow(/`SONAR_URL` is not configured/);
-    const err = await buildFailureRunbook(deps({ names: undefined })).buildPlan({ transactionId: TX }, ctx()).catch((e: unknown) => e);
+    await expect(buildFailureRunbook({ ...deps({}), sonar: undefined }).buildPlan({ transactionId: TX }, ctx())).rejects.toThrow(
+      /`SONAR_URL` is not configured/,
+    );
+    const err = await buildFailureRunbook(deps({ names: undefined }))
+      .buildPlan({ transactionId: TX }, ctx())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserFacingError);
     expect((err as Error).message).toMatch(/Sonar knows no transaction/);
   });

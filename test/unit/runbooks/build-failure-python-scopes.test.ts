@@ -34,7 +34,20 @@ describe('names used but not defined', () => {
     expect(await undefinedIn(source)).toEqual({ a: [4], n: [6], missing: [6, 6] });
   });
   it('resolves global and nonlocal declarations and names bound later in the module (functions run later)', async () => {
-    const source = ['def f():', '    global counter', '    counter = 1', '    return later', 'def g():', '    x = 1', '    def h():', '        nonlocal x', '        x = 2', '    return h', 'later = f()', 'print(counter)'].join('\n');
+    const source = [
+      'def f():',
+      '    global counter',
+      '    counter = 1',
+      '    return later',
+      'def g():',
+      '    x = 1',
+      '    def h():',
+      '        nonlocal x',
+      '        x = 2',
+      '    return h',
+      'later = f()',
+      'print(counter)',
+    ].join('\n');
     expect(await undefinedIn(source)).toEqual({});
   });
 });

@@ -30,13 +30,22 @@ describe('removing a model from the DAG', () => {
     expect(result.edit.diff).toMatch(/^--- a\/airflow\/main.py\n\+\+\+ b\/airflow\/main.py\n@@ -28,7 \+28,6 @@\n/);
   });
   it('finds double-quoted declarations and never touches the policy list or commented lines', async () => {
-    expect(await removeModel(MAIN_PY, 'collections-score', 'f')).toMatchObject({ ok: true, edit: { content: MAIN_PY.replace('    model_task("collections-score", dag=dag),\n', '') } });
+    expect(await removeModel(MAIN_PY, 'collections-score', 'f')).toMatchObject({
+      ok: true,
+      edit: { content: MAIN_PY.replace('    model_task("collections-score", dag=dag),\n', '') },
+    });
     expect(await removeModel(MAIN_PY, 'churn', 'f')).toMatchObject({ ok: false, reason: expect.stringContaining('is not in f') });
     // credit-limit is both declared and in the policy list: the bot never disables a policy model.
-    expect(await removeModel(MAIN_PY, 'credit-limit', 'f')).toMatchObject({ ok: false, reason: expect.stringContaining('is in the policy model list of f (line 38)') });
+    expect(await removeModel(MAIN_PY, 'credit-limit', 'f')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('is in the policy model list of f (line 38)'),
+    });
   });
   it('refuses a model declared twice, and removes one declared over several lines', async () => {
-    expect(await removeModel("a = model_task('x')\nb = model_task('x')\n", 'x', 'f')).toMatchObject({ ok: false, reason: expect.stringContaining('declared 2 times in f (lines 1, 2)') });
+    expect(await removeModel("a = model_task('x')\nb = model_task('x')\n", 'x', 'f')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('declared 2 times in f (lines 1, 2)'),
+    });
     const multi = "models = [\n    model_task(\n        'x',\n        dag=dag),\n    model_task('y', dag=dag),\n]\n";
     expect(await removeModel(multi, 'x', 'f')).toMatchObject({ ok: true, edit: { content: "models = [\n    model_task('y', dag=dag),\n]\n" } });
   });
@@ -62,8 +71,17 @@ describe('commenting out a dataset in itaipu', () => {
     expect(await commentOutDataset(ITAIPU, 'churn', 'f', 'n')).toMatchObject({ ok: false, reason: expect.stringContaining('is not in f') });
   });
   it('refuses an entry sharing its line, a duplicate, and a file that does not parse', async () => {
-    expect(await commentOutDataset('object I {\n  val all = Seq(dataset.A, dataset.FxModel)\n}\n', 'fx-model', 'f', 'n')).toMatchObject({ ok: false, reason: expect.stringContaining('shares line 2') });
-    expect(await commentOutDataset('object I {\n  val a = Seq(\n    dataset.FxModel,\n    dataset.FxModel\n  )\n}\n', 'fx-model', 'f', 'n')).toMatchObject({ ok: false, reason: expect.stringContaining('appears 2 times') });
-    expect(await commentOutDataset('object I {\n  val a = Seq(\n    dataset.FxModel,\n', 'fx-model', 'f', 'n')).toMatchObject({ ok: false, reason: expect.stringContaining('does not parse') });
+    expect(await commentOutDataset('object I {\n  val all = Seq(dataset.A, dataset.FxModel)\n}\n', 'fx-model', 'f', 'n')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('shares line 2'),
+    });
+    expect(await commentOutDataset('object I {\n  val a = Seq(\n    dataset.FxModel,\n    dataset.FxModel\n  )\n}\n', 'fx-model', 'f', 'n')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('appears 2 times'),
+    });
+    expect(await commentOutDataset('object I {\n  val a = Seq(\n    dataset.FxModel,\n', 'fx-model', 'f', 'n')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('does not parse'),
+    });
   });
 });

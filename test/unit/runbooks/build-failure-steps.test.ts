@@ -10,15 +10,44 @@ import { operationFixture, planFixture, stepFixture } from '../builders';
 
 const TX = 'f7832a01-001b-56f7-a4fe-b3a417f8f654';
 const MAIN = "models = [\n    model_task('fx-model', dag=dag),\n    model_task('other', dag=dag),\n]\n";
-const lookup: StepResult = { stepId: 'lookup', attempt: 1, outcome: 'succeeded', summary: '', details: [], externalIds: { target: 'fx-model' }, startedAt: '', finishedAt: '', durationMs: 0 };
+const lookup: StepResult = {
+  stepId: 'lookup',
+  attempt: 1,
+  outcome: 'succeeded',
+  summary: '',
+  details: [],
+  externalIds: { target: 'fx-model' },
+  startedAt: '',
+  finishedAt: '',
+  durationMs: 0,
+};
 
 function context(step: Step): StepRunContext {
-  const operation = operationFixture(planFixture([step]), { results: [lookup], location: { channel: 'CDATA', messageTs: '1700000000.000100' }, approvals: [{ userId: 'UOWNER', stepId: step.id, fingerprint: 'f', at: '' }] });
-  return { operation, step, attempt: 1, logger: pino({ level: 'silent' }), signal: new AbortController().signal, progress: () => undefined, recordExternalId: () => Promise.resolve() };
+  const operation = operationFixture(planFixture([step]), {
+    results: [lookup],
+    location: { channel: 'CDATA', messageTs: '1700000000.000100' },
+    approvals: [{ userId: 'UOWNER', stepId: step.id, fingerprint: 'f', at: '' }],
+  });
+  return {
+    operation,
+    step,
+    attempt: 1,
+    logger: pino({ level: 'silent' }),
+    signal: new AbortController().signal,
+    progress: () => undefined,
+    recordExternalId: () => Promise.resolve(),
+  };
 }
 
 function settings(): BuildFailureDeps['settings'] {
-  return { defaultDagId: 'dagao', dagaoDagId: 'dagao', itaipuRepo: 'nubank/itaipu', itaipuDatasetsFile: 'Itaipu.scala', auroraJobsRepo: 'nubank/aurora-jobs', auroraJobsDagFile: 'airflow/main.py' };
+  return {
+    defaultDagId: 'dagao',
+    dagaoDagId: 'dagao',
+    itaipuRepo: 'nubank/itaipu',
+    itaipuDatasetsFile: 'Itaipu.scala',
+    auroraJobsRepo: 'nubank/aurora-jobs',
+    auroraJobsDagFile: 'airflow/main.py',
+  };
 }
 
 class MemoryGitHub implements GitHubActions {
@@ -48,7 +77,19 @@ class MemoryGitHub implements GitHubActions {
 }
 
 const prStep = stepFixture('pull-request', 'mutating', {
-  action: { kind: 'github.pull-request', params: { failed: 'model', name: 'fx-model', repo: 'nubank/aurora-jobs', path: 'airflow/main.py', base: 'master', branch: 'runbook-bot/disable-model-fx-model-f7832a01', fileSha: 'sha-1', title: 'Remove model fx-model' } },
+  action: {
+    kind: 'github.pull-request',
+    params: {
+      failed: 'model',
+      name: 'fx-model',
+      repo: 'nubank/aurora-jobs',
+      path: 'airflow/main.py',
+      base: 'master',
+      branch: 'runbook-bot/disable-model-fx-model-f7832a01',
+      fileSha: 'sha-1',
+      title: 'Remove model fx-model',
+    },
+  },
 });
 
 describe('the pull request step', () => {
@@ -78,7 +119,9 @@ describe('the pull request step', () => {
 });
 
 describe('the Airflow bypass step', () => {
-  const step = stepFixture('airflow', 'mutating', { action: { kind: 'airflow.bypass', params: { dagId: 'dagao', dagRunId: 'r1', mark: ['fx-model'], clear: ['databricks_load-models'] } } });
+  const step = stepFixture('airflow', 'mutating', {
+    action: { kind: 'airflow.bypass', params: { dagId: 'dagao', dagRunId: 'r1', mark: ['fx-model'], clear: ['databricks_load-models'] } },
+  });
   /** `clears`: what each clearTaskInstances call answers, in order (dry runs included). */
   function airflow(states: Record<string, string | null>, clears: string[][]): AirflowActions & { calls: string[] } {
     const calls: string[] = [];
@@ -90,7 +133,8 @@ describe('the Airflow bypass step', () => {
       listDagRuns: () => Promise.resolve([]),
       getDagRun: () => Promise.reject(new Error('unused')),
       getTaskLog: () => Promise.reject(new Error('unused')),
-      listTaskInstances: () => Promise.resolve(Object.entries(states).map(([taskId, state]) => ({ dagId: 'dagao', dagRunId: 'r1', taskId, state: state as never, tryNumber: 1 }))),
+      listTaskInstances: () =>
+        Promise.resolve(Object.entries(states).map(([taskId, state]) => ({ dagId: 'dagao', dagRunId: 'r1', taskId, state: state as never, tryNumber: 1 }))),
       setTaskInstanceState: (_d, r) => {
         calls.push(`set ${r.taskId} ${r.newState} dry=${r.dryRun}`);
         return Promise.resolve([ref(r.taskId)]);
@@ -104,7 +148,11 @@ describe('the Airflow bypass step', () => {
   const run = (fake: AirflowActions) => runBuildFailureStep({ airflow: fake, settings: settings() }, step, { transactionId: TX }, context(step));
 
   it('repeats the dry runs, marks, clears what is left after its own dry run, and reports the new states', async () => {
-    const fake = airflow({ 'fx-model': 'success', 'databricks_load-models': null }, [['fx-model', 'databricks_load-models'], ['databricks_load-models'], ['databricks_load-models']]);
+    const fake = airflow({ 'fx-model': 'success', 'databricks_load-models': null }, [
+      ['fx-model', 'databricks_load-models'],
+      ['databricks_load-models'],
+      ['databricks_load-models'],
+    ]);
     const outcome = await run(fake);
     expect(fake.calls).toEqual([
       'set fx-model success dry=true',
@@ -133,17 +181,31 @@ describe('the Airflow bypass step', () => {
   });
 
   it('stops and says so when the real clear touches something else than its dry run', async () => {
-    const fake = airflow({ 'fx-model': 'success' }, [['fx-model', 'databricks_load-models'], ['databricks_load-models'], ['databricks_load-models', 'scale-ec2-rest']]);
+    const fake = airflow({ 'fx-model': 'success' }, [
+      ['fx-model', 'databricks_load-models'],
+      ['databricks_load-models'],
+      ['databricks_load-models', 'scale-ec2-rest'],
+    ]);
     const outcome = await run(fake);
-    expect(outcome).toMatchObject({ ok: false, summary: 'Airflow cleared databricks_load-models, scale-ec2-rest, but its dry run said databricks_load-models. Look at the run in Airflow.' });
+    expect(outcome).toMatchObject({
+      ok: false,
+      summary: 'Airflow cleared databricks_load-models, scale-ec2-rest, but its dry run said databricks_load-models. Look at the run in Airflow.',
+    });
   });
 
   it('stops before clearing when marking changed other task instances than its dry run said', async () => {
     const fake = airflow({ 'fx-model': 'success' }, [['fx-model', 'databricks_load-models']]);
     const dryRunAware = fake.setTaskInstanceState.bind(fake);
-    fake.setTaskInstanceState = async (d, r, signal) => [...(await dryRunAware(d, r, signal)), ...(r.dryRun ? [] : [{ dagId: 'dagao', taskId: 'itaipu-fx-model' }])];
+    fake.setTaskInstanceState = async (d, r, signal) => [
+      ...(await dryRunAware(d, r, signal)),
+      ...(r.dryRun ? [] : [{ dagId: 'dagao', taskId: 'itaipu-fx-model' }]),
+    ];
     const outcome = await run(fake);
-    expect(outcome).toMatchObject({ ok: false, summary: 'Airflow changed fx-model, itaipu-fx-model when marking fx-model as success, but its dry run said fx-model. Stopped before clearing anything; look at the run in Airflow.' });
+    expect(outcome).toMatchObject({
+      ok: false,
+      summary:
+        'Airflow changed fx-model, itaipu-fx-model when marking fx-model as success, but its dry run said fx-model. Stopped before clearing anything; look at the run in Airflow.',
+    });
     expect(fake.calls.filter((c) => c.startsWith('clear')).every((c) => c.endsWith('dry=true'))).toBe(true);
   });
 

@@ -2,9 +2,24 @@ import { applyEdits, firstChangedLine, unifiedDiff, wholeLines } from '../../../
 
 describe('text edits', () => {
   it('applies edits from the end, drops those inside a bigger one, and refuses partial overlaps', () => {
-    expect(applyEdits('abcdef', [{ start: 1, end: 2, text: 'X' }, { start: 4, end: 6, text: '' }])).toBe('aXcd');
-    expect(applyEdits('abcdef', [{ start: 0, end: 4, text: '' }, { start: 1, end: 2, text: 'X' }])).toBe('ef');
-    expect(() => applyEdits('abcdef', [{ start: 0, end: 3, text: '' }, { start: 2, end: 5, text: '' }])).toThrow(/overlapping/);
+    expect(
+      applyEdits('abcdef', [
+        { start: 1, end: 2, text: 'X' },
+        { start: 4, end: 6, text: '' },
+      ]),
+    ).toBe('aXcd');
+    expect(
+      applyEdits('abcdef', [
+        { start: 0, end: 4, text: '' },
+        { start: 1, end: 2, text: 'X' },
+      ]),
+    ).toBe('ef');
+    expect(() =>
+      applyEdits('abcdef', [
+        { start: 0, end: 3, text: '' },
+        { start: 2, end: 5, text: '' },
+      ]),
+    ).toThrow(/overlapping/);
   });
   it('grows a range to whole lines only when nothing but blanks or a comment shares them', () => {
     const s = 'a = 1\n    b,  # note\nc = [d, e]\n';

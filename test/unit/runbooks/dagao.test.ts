@@ -51,7 +51,14 @@ class MemoryAirflow implements AirflowActions {
   }
 }
 
-const run = (id: string, state: DagRun['state'], end = '2026-11-24T03:00:00+00:00'): DagRun => ({ dagId: 'dagao', dagRunId: id, state, startDate: '2026-11-24T00:00:00+00:00', endDate: end, conf: {} });
+const run = (id: string, state: DagRun['state'], end = '2026-11-24T03:00:00+00:00'): DagRun => ({
+  dagId: 'dagao',
+  dagRunId: id,
+  state,
+  startDate: '2026-11-24T00:00:00+00:00',
+  endDate: end,
+  conf: {},
+});
 const failedTask = (runId: string, taskId: string): TaskInstance => ({ dagId: 'dagao', dagRunId: runId, taskId, state: 'failed', tryNumber: 1 });
 
 const gocd = (runs: GoCdRun[]): GoCdActions => ({
@@ -66,7 +73,18 @@ function setup(extra: Partial<DagaoDeps> = {}, registry: Map<string, AnyRunbook>
   const runner = new ScriptedRunner(['ok']);
   const runbook = dagaoRunbook({
     airflow,
-    gocd: gocd([{ pipeline: 'itaipu', counter: 412, label: '412', state: 'passed', scheduledAt: '2026-11-23T23:00:00Z', stages: [], commits: [], commit: { revision: '6c957ed851d82103e2b151b04aa8a5ede042c3c5', author: 'Jane <j@x>', message: 'Add contracts' } }]),
+    gocd: gocd([
+      {
+        pipeline: 'itaipu',
+        counter: 412,
+        label: '412',
+        state: 'passed',
+        scheduledAt: '2026-11-23T23:00:00Z',
+        stages: [],
+        commits: [],
+        commit: { revision: '6c957ed851d82103e2b151b04aa8a5ede042c3c5', author: 'Jane <j@x>', message: 'Add contracts' },
+      },
+    ]),
     history: { recentMessages: () => Promise.resolve([]) },
     allowList: new CliAllowList(),
     runner,
@@ -82,7 +100,15 @@ function setup(extra: Partial<DagaoDeps> = {}, registry: Map<string, AnyRunbook>
 
 const planCtx = (results: StepResult[] = []) => ({ logger: pino({ level: 'silent' }), now: new Date('2026-11-24T08:00:00Z'), results });
 const result = (stepId: string, externalIds: Record<string, string> = {}, outcome: StepResult['outcome'] = 'succeeded'): StepResult => ({
-  stepId, attempt: 1, outcome, summary: '', details: [], externalIds, startedAt: '', finishedAt: '', durationMs: 1,
+  stepId,
+  attempt: 1,
+  outcome,
+  summary: '',
+  details: [],
+  externalIds,
+  startedAt: '',
+  finishedAt: '',
+  durationMs: 1,
 });
 const stepCtx = (results: StepResult[], channel = 'CDATAENG'): StepRunContext & { progressed: string[] } => {
   const progressed: string[] = [];
@@ -131,7 +157,15 @@ describe('claiming alarms', () => {
   const base = { key: 'airflow:dagao', source: { channel: 'C1', ts: '1.1' } };
   const { runbook } = setup();
   it('claims a dagão task failure, with its run and transaction', () => {
-    const alarm: Alarm = { ...base, kind: 'airflow-task-failure', dagId: 'dagao', taskId: 'itaipu-rest', runId: 'scheduled__x', transactionId: TX.toUpperCase(), state: 'ALARM' };
+    const alarm: Alarm = {
+      ...base,
+      kind: 'airflow-task-failure',
+      dagId: 'dagao',
+      taskId: 'itaipu-rest',
+      runId: 'scheduled__x',
+      transactionId: TX.toUpperCase(),
+      state: 'ALARM',
+    };
     expect(runbook.fromAlarm!(alarm)).toEqual({ from: 'status', nodes: 30, tx: TX, txSource: 'alarm', runId: 'scheduled__x' });
   });
   it('says the transaction came from the alarm post, not from --tx', async () => {
@@ -144,7 +178,10 @@ describe('claiming alarms', () => {
   it('leaves other DAGs, recoveries, bad transaction ids and other alarms alone', () => {
     expect(runbook.fromAlarm!({ ...base, kind: 'airflow-task-failure', dagId: 'other', state: 'ALARM' })).toBeUndefined();
     expect(runbook.fromAlarm!({ ...base, kind: 'airflow-task-failure', dagId: 'dagao', state: 'OK' })).toBeUndefined();
-    expect(runbook.fromAlarm!({ ...base, kind: 'airflow-task-failure', dagId: 'dagao', state: 'ALARM', transactionId: '$(id)' })).toEqual({ from: 'status', nodes: 30 });
+    expect(runbook.fromAlarm!({ ...base, kind: 'airflow-task-failure', dagId: 'dagao', state: 'ALARM', transactionId: '$(id)' })).toEqual({
+      from: 'status',
+      nodes: 30,
+    });
     expect(runbook.fromAlarm!({ ...base, kind: 'cloudwatch', name: 'dagao', state: 'ALARM' })).toBeUndefined();
   });
 });
@@ -152,34 +189,74 @@ describe('claiming alarms', () => {
 describe('finding the transaction and judging the errors', () => {
   it('takes the newest message that names a transaction', () => {
     const other = '11111111-2222-4333-8444-555555555555';
-    expect(findTransaction([{ ts: '3', text: `deploy ${other} done` }, { ts: '2', text: `metapod_transaction=${TX.toUpperCase()}` }, { ts: '1', text: `transaction ${other}` }])).toEqual({ tx: TX, ts: '2' });
+    expect(
+      findTransaction([
+        { ts: '3', text: `deploy ${other} done` },
+        { ts: '2', text: `metapod_transaction=${TX.toUpperCase()}` },
+        { ts: '1', text: `transaction ${other}` },
+      ]),
+    ).toEqual({ tx: TX, ts: '2' });
     expect(findTransaction([{ ts: '1', text: `transaction for ${other} and ${TX}` }])).toBeUndefined();
     expect(findTransaction([{ ts: '1', text: 'no ids here' }])).toBeUndefined();
   });
   it('reads text from attachments and blocks too', () => {
-    expect(messageText({ text: 'Task failed', attachments: [{ fallback: `Transaction: ${TX}`, fields: [{ title: 'DAG', value: 'dagao' }] }] })).toContain(`Transaction: ${TX}`);
+    expect(messageText({ text: 'Task failed', attachments: [{ fallback: `Transaction: ${TX}`, fields: [{ title: 'DAG', value: 'dagao' }] }] })).toContain(
+      `Transaction: ${TX}`,
+    );
   });
   it('is generic only when every failed task shows a generic error', () => {
-    expect(classifyFailure([{ excerpt: 'java.net.SocketException: Connection reset' }, { excerpt: 'FileNotFoundException: s3://x' }])).toEqual({ verdict: 'generic', seen: ['connection reset', 'file not found'] });
+    expect(classifyFailure([{ excerpt: 'java.net.SocketException: Connection reset' }, { excerpt: 'FileNotFoundException: s3://x' }])).toEqual({
+      verdict: 'generic',
+      seen: ['connection reset', 'file not found'],
+    });
     expect(classifyFailure([{ excerpt: 'Connection reset' }, { excerpt: 'AnalysisException: cannot resolve column amount' }]).verdict).toBe('specific');
     expect(classifyFailure([]).verdict).toBe('unknown');
   });
 });
 
 describe('the ladder plan', () => {
-  const ids = async (runbook: Runbook<DagaoInput>, i: DagaoInput, results: StepResult[] = []) => (await runbook.buildPlan(i, planCtx(results))).steps.map((s) => `${s.id}:${s.risk}`);
+  const ids = async (runbook: Runbook<DagaoInput>, i: DagaoInput, results: StepResult[] = []) =>
+    (await runbook.buildPlan(i, planCtx(results))).steps.map((s) => `${s.id}:${s.risk}`);
 
   it('offers the whole ladder from status, a part of it from a later rung', async () => {
     const { runbook } = setup();
-    expect(await ids(runbook, input())).toEqual(['diagnose:read-only', 'transaction:read-only', 'cycle:destructive', 'retry-1:mutating', 'check-1:read-only', 'scale:mutating', 'retry-2:mutating', 'check-2:read-only', 'rollback:read-only']);
-    expect(await ids(runbook, input({ from: 'scale' }))).toEqual(['diagnose:read-only', 'transaction:read-only', 'scale:mutating', 'retry-2:mutating', 'check-2:read-only', 'rollback:read-only']);
+    expect(await ids(runbook, input())).toEqual([
+      'diagnose:read-only',
+      'transaction:read-only',
+      'cycle:destructive',
+      'retry-1:mutating',
+      'check-1:read-only',
+      'scale:mutating',
+      'retry-2:mutating',
+      'check-2:read-only',
+      'rollback:read-only',
+    ]);
+    expect(await ids(runbook, input({ from: 'scale' }))).toEqual([
+      'diagnose:read-only',
+      'transaction:read-only',
+      'scale:mutating',
+      'retry-2:mutating',
+      'check-2:read-only',
+      'rollback:read-only',
+    ]);
   });
 
   it('drops the ladder when nothing failed, and the rest of it once a retry recovered the dagão', async () => {
     const { runbook } = setup();
     expect(await ids(runbook, input(), [result('diagnose', { dagRunState: 'success' })])).toEqual(['diagnose:read-only', 'transaction:read-only']);
-    const recovered = [result('diagnose', { dagRunState: 'failed' }), result('transaction', { transactionId: TX }), result('cycle'), result('retry-1', { dagRunState: 'success' })];
-    expect(await ids(runbook, input(), recovered)).toEqual(['diagnose:read-only', 'transaction:read-only', 'cycle:destructive', 'retry-1:mutating', 'check-1:read-only']);
+    const recovered = [
+      result('diagnose', { dagRunState: 'failed' }),
+      result('transaction', { transactionId: TX }),
+      result('cycle'),
+      result('retry-1', { dagRunState: 'success' }),
+    ];
+    expect(await ids(runbook, input(), recovered)).toEqual([
+      'diagnose:read-only',
+      'transaction:read-only',
+      'cycle:destructive',
+      'retry-1:mutating',
+      'check-1:read-only',
+    ]);
   });
 
   it('shows the transaction found by the earlier step in the retry preview, and binds the approval to it', async () => {
@@ -187,7 +264,9 @@ describe('the ladder plan', () => {
     const before = await runbook.buildPlan(input(), planCtx([result('diagnose', { dagRunState: 'failed' })]));
     const after = await runbook.buildPlan(input(), planCtx([result('diagnose', { dagRunState: 'failed' }), result('transaction', { transactionId: TX })]));
     const retry = after.steps.find((s) => s.id === 'retry-1')!;
-    expect(retry.preview[0]!.value).toBe(`/opt/bin/sabesp --verbose --aurora-stack=cantareira-stable jobs create prod dagao --filename dagao profile.metapod_transaction=${TX}`);
+    expect(retry.preview[0]!.value).toBe(
+      `/opt/bin/sabesp --verbose --aurora-stack=cantareira-stable jobs create prod dagao --filename dagao profile.metapod_transaction=${TX}`,
+    );
     expect(after.facts.tx).toBe(TX);
     expect(before.fingerprint).not.toBe(after.fingerprint);
   });
@@ -226,11 +305,14 @@ describe('running the dagão steps', () => {
     expect(outcome.details!.map((d) => d.value).join('\n')).toContain('(log unavailable: Airflow did not answer within 30 s (timeout).)');
   });
 
-  it('an unreachable Airflow fails the diagnosis with the adapter\'s message', async () => {
+  it("an unreachable Airflow fails the diagnosis with the adapter's message", async () => {
     const { runbook, airflow } = setup();
     airflow.fail = new BackendError('Airflow', 'connection_refused', 'Could not connect to Airflow at https://airflow.example.test: connection refused.');
     const plan = await runbook.buildPlan(input(), planCtx());
-    expect(await runStepOf(runbook, plan.steps[0]!, input(), stepCtx([]))).toMatchObject({ ok: false, summary: 'Could not read the dagão from Airflow: Could not connect to Airflow at https://airflow.example.test: connection refused.' });
+    expect(await runStepOf(runbook, plan.steps[0]!, input(), stepCtx([]))).toMatchObject({
+      ok: false,
+      summary: 'Could not read the dagão from Airflow: Could not connect to Airflow at https://airflow.example.test: connection refused.',
+    });
   });
 
   it('a retry whose run never shows up in Airflow is a failure that says where to look', async () => {
@@ -240,23 +322,38 @@ describe('running the dagão steps', () => {
     const plan = await runbook.buildPlan(input({ from: 'retry' }), planCtx(results));
     const outcome = await runStepOf(runbook, plan.steps[2]!, input({ from: 'retry' }), stepCtx(results));
     expect(runner.runs.map((r) => r.args.at(-1))).toEqual([`profile.metapod_transaction=${TX}`]);
-    expect(outcome).toMatchObject({ ok: false, summary: expect.stringMatching(/no new run of dagao appeared in Airflow within .*`\/runbook aurora status dagao`/) });
+    expect(outcome).toMatchObject({
+      ok: false,
+      summary: expect.stringMatching(/no new run of dagao appeared in Airflow within .*`\/runbook aurora status dagao`/),
+    });
   });
 
   it('the last rung hands over to a registered rollback runbook as a follow-up', async () => {
     const rollback: Runbook<{ service: string }> = {
-      name: 'rollback', title: 'Rollback', usage: [], inputSchema: z.object({ service: z.string() }),
+      name: 'rollback',
+      title: 'Rollback',
+      usage: [],
+      inputSchema: z.object({ service: z.string() }),
       parse: (args) => ({ ok: true, value: { service: args[0]! } }),
       buildPlan: () => Promise.reject(new Error('not in this test')),
       runStep: () => Promise.reject(new Error('not in this test')),
     };
     const { runbook } = setup({}, new Map([['rollback', rollback as AnyRunbook]]));
-    const results = [result('diagnose', { dagRunState: 'failed', suspectDeploy: 'itaipu#412' }), result('transaction', { transactionId: TX }), result('retry-2', { dagRunState: 'failed' }), result('check-2')];
+    const results = [
+      result('diagnose', { dagRunState: 'failed', suspectDeploy: 'itaipu#412' }),
+      result('transaction', { transactionId: TX }),
+      result('retry-2', { dagRunState: 'failed' }),
+      result('check-2'),
+    ];
     const plan = await runbook.buildPlan(input({ from: 'rollback' }), planCtx(results));
     const step = plan.steps.find((s) => s.id === 'rollback')!;
     expect(step.preview[0]!.value).toMatch(/proposes `\/runbook rollback itaipu`/);
     const outcome = await runStepOf(runbook, step, input({ from: 'rollback' }), stepCtx(results));
-    expect(outcome.followUp).toEqual({ runbook: 'rollback', input: { service: 'itaipu' }, why: expect.stringMatching(/roll back itaipu \(deploy itaipu#412.*`\/runbook dagao retry --tx f7832a01/) });
+    expect(outcome.followUp).toEqual({
+      runbook: 'rollback',
+      input: { service: 'itaipu' },
+      why: expect.stringMatching(/roll back itaipu \(deploy itaipu#412.*`\/runbook dagao retry --tx f7832a01/),
+    });
   });
 
   it('without a rollback runbook, the last rung explains the manual rollback', async () => {
@@ -265,35 +362,58 @@ describe('running the dagão steps', () => {
     const plan = await runbook.buildPlan(input({ from: 'rollback' }), planCtx(results));
     const outcome = await runStepOf(runbook, plan.steps[2]!, input({ from: 'rollback' }), stepCtx(results));
     expect(outcome.followUp).toBeUndefined();
-    expect(outcome.summary).toMatch(/^Roll back by hand: itaipu \(deploy itaipu#412, .*history: https:\/\/go\.example\.test\/go\/tab\/pipeline\/history\/itaipu\).*`\/runbook dagao retry --tx f7832a01/);
+    expect(outcome.summary).toMatch(
+      /^Roll back by hand: itaipu \(deploy itaipu#412, .*history: https:\/\/go\.example\.test\/go\/tab\/pipeline\/history\/itaipu\).*`\/runbook dagao retry --tx f7832a01/,
+    );
   });
 
   it('a channel the bot cannot read: the transaction step says to use --tx', async () => {
     const { runbook } = setup({ history: { recentMessages: () => Promise.reject(new Error('Slack answered missing_scope')) } });
     const results = [result('diagnose', { dagRunState: 'failed' })];
     const plan = await runbook.buildPlan(input(), planCtx(results));
-    expect(await runStepOf(runbook, plan.steps[1]!, input(), stepCtx(results))).toMatchObject({ ok: false, summary: expect.stringMatching(/Could not read this channel's recent messages \(Slack answered missing_scope\)\. Start again with `\/runbook dagao status --tx/) });
+    expect(await runStepOf(runbook, plan.steps[1]!, input(), stepCtx(results))).toMatchObject({
+      ok: false,
+      summary: expect.stringMatching(
+        /Could not read this channel's recent messages \(Slack answered missing_scope\)\. Start again with `\/runbook dagao status --tx/,
+      ),
+    });
   });
 });
 
 describe('checking an interrupted dagão step (read-only)', () => {
-  const check = (runbook: Runbook<DagaoInput>) => (runbook as Runbook<DagaoInput> & { checkState(step: { id: string }, i: DagaoInput, ctx: { signal: AbortSignal; externalIds: Record<string, string> }): Promise<{ ok: boolean; summary: string }> }).checkState;
+  const check = (runbook: Runbook<DagaoInput>) =>
+    (
+      runbook as Runbook<DagaoInput> & {
+        checkState(
+          step: { id: string },
+          i: DagaoInput,
+          ctx: { signal: AbortSignal; externalIds: Record<string, string> },
+        ): Promise<{ ok: boolean; summary: string }>;
+      }
+    ).checkState;
   const signal = new AbortController().signal;
 
   it('looks up the run a retry recorded', async () => {
     const { runbook, airflow } = setup();
     airflow.runs = [run('manual__r1', 'running'), run('scheduled__1', 'failed')];
-    await expect(check(runbook)({ id: 'retry-1' }, input(), { signal, externalIds: { dagRunId: 'manual__r1' } })).resolves.toMatchObject({ ok: true, summary: 'The retry had started run manual__r1; it is now running.' });
+    await expect(check(runbook)({ id: 'retry-1' }, input(), { signal, externalIds: { dagRunId: 'manual__r1' } })).resolves.toMatchObject({
+      ok: true,
+      summary: 'The retry had started run manual__r1; it is now running.',
+    });
   });
 
   it('without a recorded run, says sabesp may or may not have started one and lists the latest runs', async () => {
     const { runbook, airflow } = setup();
     airflow.runs = [run('scheduled__1', 'failed')];
-    await expect(check(runbook)({ id: 'retry-2' }, input(), { signal, externalIds: {} })).resolves.toMatchObject({ summary: expect.stringMatching(/may or may not have started one\. Latest runs of dagao: scheduled__1 \(failed\)/) });
+    await expect(check(runbook)({ id: 'retry-2' }, input(), { signal, externalIds: {} })).resolves.toMatchObject({
+      summary: expect.stringMatching(/may or may not have started one\. Latest runs of dagao: scheduled__1 \(failed\)/),
+    });
   });
 
   it('says where to look for the CLI rungs', async () => {
     const { runbook } = setup();
-    await expect(check(runbook)({ id: 'scale' }, input(), { signal, externalIds: {} })).resolves.toMatchObject({ summary: expect.stringMatching(/`\/runbook aurora status scale`/) });
+    await expect(check(runbook)({ id: 'scale' }, input(), { signal, externalIds: {} })).resolves.toMatchObject({
+      summary: expect.stringMatching(/`\/runbook aurora status scale`/),
+    });
   });
 });

@@ -28,7 +28,7 @@ describe('naming a dataset from Sonar (read-only, with a deadline)', () => {
     sonar.assertNoUnexpected();
   });
 
-  it('finds the dataset by its id among the transaction\'s datasets, with whether it is committed', async () => {
+  it("finds the dataset by its id among the transaction's datasets, with whether it is committed", async () => {
     expect(await lookUpDatasetName(actions, FX_MODEL, TX)).toEqual({ kind: 'known', name: 'dataset/fx-model', committed: true, transactionId: TX });
     expect(await lookUpDatasetName(actions, CSV.toUpperCase(), TX)).toMatchObject({ kind: 'known', name: 'dataset/fx-model-csv-gz', committed: false });
     expect(sonar.requests[0]!.query).toContain(`transaction(transactionId: "${TX}")`);
@@ -41,12 +41,18 @@ describe('naming a dataset from Sonar (read-only, with a deadline)', () => {
     expect(sonar.requests).toHaveLength(0);
     const other = '3b1f9c2e-7a4d-4e8b-9c61-2d5e8f0a7b13';
     expect(await lookUpDatasetName(actions, FX_MODEL, other)).toEqual({ kind: 'unknown', why: `Sonar knows no transaction \`${other}\`` });
-    expect(await lookUpDatasetName(actions, other, TX)).toEqual({ kind: 'unknown', why: `transaction \`${TX}\` has no dataset with this id in Sonar (3 datasets listed)` });
+    expect(await lookUpDatasetName(actions, other, TX)).toEqual({
+      kind: 'unknown',
+      why: `transaction \`${TX}\` has no dataset with this id in Sonar (3 datasets listed)`,
+    });
   });
 
   it('a failed lookup is said, not guessed', async () => {
     sonar.failWith(503);
-    expect(await lookUpDatasetName(actions, FX_MODEL, TX)).toEqual({ kind: 'unknown', why: expect.stringMatching(/^the Sonar lookup failed: Sonar answered 503/) });
+    expect(await lookUpDatasetName(actions, FX_MODEL, TX)).toEqual({
+      kind: 'unknown',
+      why: expect.stringMatching(/^the Sonar lookup failed: Sonar answered 503/),
+    });
   });
 
   it('gives up at its deadline when Sonar does not answer', async () => {
@@ -67,7 +73,9 @@ describe('naming a dataset from Sonar (read-only, with a deadline)', () => {
     expect(named.steps[0]!.preview[1]).toEqual({ label: 'What this id names', value: `dataset/fx-model in transaction ${TX} (from Sonar; committed)` });
     const unnamed = await runbook.buildPlan(parsed([`committed-dataset`, FX_MODEL]), ctx);
     expect(unnamed.title).toBe(`Retract committed dataset ${FX_MODEL}`);
-    expect(unnamed.steps[0]!.preview[1]!.value).toMatch(/^name unknown: Sonar finds a dataset through its transaction: add `--tx <transaction-id>` to have it named\. Check the committed dataset before approving$/);
+    expect(unnamed.steps[0]!.preview[1]!.value).toMatch(
+      /^name unknown: Sonar finds a dataset through its transaction: add `--tx <transaction-id>` to have it named\. Check the committed dataset before approving$/,
+    );
     const attribute = await runbook.buildPlan(parsed(['attribute', FX_MODEL]), ctx);
     expect(attribute.steps[0]!.preview[1]!.value).toMatch(/^name unknown: Sonar has no lookup of an attribute by id/);
   });
@@ -81,9 +89,15 @@ function parsed(words: string[]) {
 
 describe('parseRetract --tx', () => {
   it('takes the transaction of a committed dataset, lower-cased, and refuses it elsewhere or malformed', () => {
-    expect(parseRetract(['committed-dataset', FX_MODEL, '--tx', TX.toUpperCase()])).toEqual({ ok: true, value: { kind: 'committed-dataset', id: FX_MODEL, tx: TX } });
+    expect(parseRetract(['committed-dataset', FX_MODEL, '--tx', TX.toUpperCase()])).toEqual({
+      ok: true,
+      value: { kind: 'committed-dataset', id: FX_MODEL, tx: TX },
+    });
     expect(parseRetract(['committed-dataset', FX_MODEL, '--tx'])).toEqual({ ok: false, error: '`--tx` needs a value: the transaction.' });
     expect(parseRetract(['committed-dataset', FX_MODEL, '--tx', 'nope'])).toMatchObject({ ok: false, error: expect.stringMatching(/is not a transaction id/) });
-    expect(parseRetract(['attribute', FX_MODEL, '--tx', TX])).toMatchObject({ ok: false, error: expect.stringMatching(/^`--tx` names the transaction of a committed dataset; it does not apply/) });
+    expect(parseRetract(['attribute', FX_MODEL, '--tx', TX])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^`--tx` names the transaction of a committed dataset; it does not apply/),
+    });
   });
 });

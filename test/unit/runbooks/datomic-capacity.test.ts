@@ -21,12 +21,30 @@ const TABLE = 'prod-s3-analytics-datomic';
 
 function stepContext(step: Step, plan: Plan, progress: string[] = []): StepRunContext {
   const operation = { id: 'op-test0001', plan, results: [] } as unknown as Operation;
-  return { operation, step, attempt: 1, logger, signal: new AbortController().signal, progress: (t) => progress.push(t), recordExternalId: () => Promise.resolve() };
+  return {
+    operation,
+    step,
+    attempt: 1,
+    logger,
+    signal: new AbortController().signal,
+    progress: (t) => progress.push(t),
+    recordExternalId: () => Promise.resolve(),
+  };
 }
 
 function resultOf(step: Step, outcome: StepOutcome): StepResult {
   const at = NOW.toISOString();
-  return { stepId: step.id, attempt: 1, outcome: outcome.ok ? 'succeeded' : 'failed', summary: outcome.summary, details: outcome.details ?? [], externalIds: outcome.externalIds ?? {}, startedAt: at, finishedAt: at, durationMs: 1 };
+  return {
+    stepId: step.id,
+    attempt: 1,
+    outcome: outcome.ok ? 'succeeded' : 'failed',
+    summary: outcome.summary,
+    details: outcome.details ?? [],
+    externalIds: outcome.externalIds ?? {},
+    startedAt: at,
+    finishedAt: at,
+    durationMs: 1,
+  };
 }
 
 describe('datomic capacity runbook against dynalite and the CloudWatch fake (real SDK clients)', () => {
@@ -50,9 +68,13 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
   });
 
   it('says which table names it tried when there is no table', async () => {
-    const err = await build().buildPlan({ service: 'ghost', env: 'prod', prototype: 's0' }, ctx).catch((e: unknown) => e);
+    const err = await build()
+      .buildPlan({ service: 'ghost', env: 'prod', prototype: 's0' }, ctx)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserFacingError);
-    expect((err as Error).message).toBe('No DynamoDB table found for service `ghost` in `prod`: tried `prod-s0-ghost-datomic` and `prod-ghost-datomic`. Check the service name, `--env` and `--prototype`.');
+    expect((err as Error).message).toBe(
+      'No DynamoDB table found for service `ghost` in `prod`: tried `prod-s0-ghost-datomic` and `prod-ghost-datomic`. Check the service name, `--env` and `--prototype`.',
+    );
   });
 
   it('finds the global table without its prototype and proposes nothing when nothing was throttled', async () => {
@@ -73,7 +95,10 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     cw.setSeries('ReadThrottleEvents', [3], { TableName: TABLE, GlobalSecondaryIndexName: 'by-tx' });
     cw.setSeries('ConsumedReadCapacityUnits', [60_000], { TableName: TABLE, GlobalSecondaryIndexName: 'by-tx' }); // peak 1000/s -> capped
     const plan = await build().buildPlan(INPUT, ctx);
-    expect(plan.steps.map((s) => [s.id, s.risk])).toEqual([['diagnose', 'read-only'], ['update-capacity', 'mutating']]);
+    expect(plan.steps.map((s) => [s.id, s.risk])).toEqual([
+      ['diagnose', 'read-only'],
+      ['update-capacity', 'mutating'],
+    ]);
     const preview = plan.steps[1]!.preview;
     expect(preview[0]!.value).toBe(`UpdateTable ${TABLE}\n  table: RCU 100 (unchanged), WCU 50 → 75\n  GSI by-tx: RCU 10 → 1000 (capped), WCU 5 (unchanged)`);
     expect(preview[1]!.value).toMatch(/new = min\(cap 1000, max\(⌈peak × 1.5⌉, ⌈current × 1.25⌉\)\)/);
@@ -100,18 +125,29 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     dynamo = await restartWithSlowUpdates(dynamo);
     await dynamo.createTable(datomicTable(TABLE));
     await dynamo.client.send(new UpdateTableCommand({ TableName: TABLE, ProvisionedThroughput: { ReadCapacityUnits: 101, WriteCapacityUnits: 50 } }));
-    await expect(build().buildPlan(INPUT, ctx)).rejects.toThrow(/`prod-s3-analytics-datomic` is UPDATING: another change is in progress. Wait until it is ACTIVE/);
+    await expect(build().buildPlan(INPUT, ctx)).rejects.toThrow(
+      /`prod-s3-analytics-datomic` is UPDATING: another change is in progress. Wait until it is ACTIVE/,
+    );
     await dynamo.waitActive(TABLE);
   });
 
   it('maps AccessDenied to a message naming the missing permission', async () => {
     const denying = await denyingDynamo();
     try {
-      const client = new DynamoDBClient({ region: 'us-east-1', endpoint: denying.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-      const err = await build({}, new SdkDynamoDbActions(client)).buildPlan(INPUT, ctx).catch((e: unknown) => e);
+      const client = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: denying.url,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 1,
+      });
+      const err = await build({}, new SdkDynamoDbActions(client))
+        .buildPlan(INPUT, ctx)
+        .catch((e: unknown) => e);
       client.destroy();
       expect(err).toBeInstanceOf(UserFacingError);
-      expect((err as Error).message).toBe("The bot is not allowed to call dynamodb:DescribeTable on table `prod-s3-analytics-datomic`. Ask whoever manages the bot's AWS role to grant `dynamodb:DescribeTable`.");
+      expect((err as Error).message).toBe(
+        "The bot is not allowed to call dynamodb:DescribeTable on table `prod-s3-analytics-datomic`. Ask whoever manages the bot's AWS role to grant `dynamodb:DescribeTable`.",
+      );
     } finally {
       await denying.close();
     }
@@ -126,10 +162,19 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
 
     const diagnose = plan.steps[0]!;
     const diag = await runStepOf(runbook, diagnose, INPUT, stepContext(diagnose, plan));
-    expect(diag).toMatchObject({ ok: true, summary: 'Throttling found on `prod-s3-analytics-datomic` in the last 3 h: 0 throttled reads, 40 throttled writes.', externalIds: { metricWindow: '2026-11-24T00:10:00.000Z/2026-11-24T03:10:00.000Z/60' } });
-    expect(diag.details?.find((d) => d.label === 'Table')?.value).toMatch(/throttled reads 0, writes 40 · peak consumption 0 RCU\/s, 100 WCU\/s .* provisioned RCU 100, WCU 50/);
+    expect(diag).toMatchObject({
+      ok: true,
+      summary: 'Throttling found on `prod-s3-analytics-datomic` in the last 3 h: 0 throttled reads, 40 throttled writes.',
+      externalIds: { metricWindow: '2026-11-24T00:10:00.000Z/2026-11-24T03:10:00.000Z/60' },
+    });
+    expect(diag.details?.find((d) => d.label === 'Table')?.value).toMatch(
+      /throttled reads 0, writes 40 · peak consumption 0 RCU\/s, 100 WCU\/s .* provisioned RCU 100, WCU 50/,
+    );
     expect(diag.files?.[0]?.content.equals(TINY_PNG)).toBe(true);
-    const widget = JSON.parse((cw.requests.find((r) => r.operation === 'GetMetricWidgetImage')!.body as { MetricWidget: string }).MetricWidget) as Record<string, unknown>;
+    const widget = JSON.parse((cw.requests.find((r) => r.operation === 'GetMetricWidgetImage')!.body as { MetricWidget: string }).MetricWidget) as Record<
+      string,
+      unknown
+    >;
     expect(widget).toMatchObject({ start: '2026-11-24T00:10:00.000Z', end: '2026-11-24T03:10:00.000Z', region: 'us-east-1' });
 
     // At the gate and before running, the plan comes from the diagnosed window: a later "now" changes nothing.
@@ -143,7 +188,10 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     const update = atGate.steps[1]!;
     const progress: string[] = [];
     const applied = await runStepOf(runbook, update, INPUT, stepContext(update, atGate, progress));
-    expect(applied).toMatchObject({ ok: true, summary: expect.stringMatching(/^Capacity is in place on `prod-s3-analytics-datomic` .* No throttling in the 300 ms watched after the change\.$/) });
+    expect(applied).toMatchObject({
+      ok: true,
+      summary: expect.stringMatching(/^Capacity is in place on `prod-s3-analytics-datomic` .* No throttling in the 300 ms watched after the change\.$/),
+    });
     const described = await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }));
     expect(described.Table?.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 100, WriteCapacityUnits: 150 });
     expect(described.Table?.TableStatus).toBe('ACTIVE');
@@ -157,7 +205,9 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     cw.setSeries('ConsumedWriteCapacityUnits', [600], { TableName: TABLE, GlobalSecondaryIndexName: 'by-tx' }); // 10/s -> 15
     const runbook = build();
     const plan = await runbook.buildPlan(INPUT, ctx);
-    expect(plan.steps[1]!.preview[0]!.value).toBe(`UpdateTable ${TABLE}\n  table: RCU 100 → 225, WCU 50 (unchanged)\n  GSI by-tx: RCU 10 (unchanged), WCU 5 → 15`);
+    expect(plan.steps[1]!.preview[0]!.value).toBe(
+      `UpdateTable ${TABLE}\n  table: RCU 100 → 225, WCU 50 (unchanged)\n  GSI by-tx: RCU 10 (unchanged), WCU 5 → 15`,
+    );
     const out = await runStepOf(runbook, plan.steps[1]!, INPUT, stepContext(plan.steps[1]!, plan));
     expect(out).toMatchObject({ ok: true, summary: expect.stringMatching(/^Capacity is in place/) });
     const t = (await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }))).Table!;
@@ -182,7 +232,14 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     const real = new SdkDynamoDbActions(dynamo.client);
     const limited: DynamoDbActions = {
       describeTable: (n, s) => real.describeTable(n, s),
-      updateCapacity: () => Promise.reject(new BackendError('DynamoDB', 'limit_exceeded', 'DynamoDB refused dynamodb:UpdateTable on table `x`: a limit was reached (Subscriber limit exceeded).')),
+      updateCapacity: () =>
+        Promise.reject(
+          new BackendError(
+            'DynamoDB',
+            'limit_exceeded',
+            'DynamoDB refused dynamodb:UpdateTable on table `x`: a limit was reached (Subscriber limit exceeded).',
+          ),
+        ),
     };
     const runbook = build({}, limited);
     const plan = await runbook.buildPlan(INPUT, ctx);
@@ -200,6 +257,11 @@ async function restartWithSlowUpdates(old: LocalDynamo): Promise<LocalDynamo> {
 /** A DynamoDB endpoint that denies everything, as IAM does (awsJson1_0 error body, HTTP 400). */
 function denyingDynamo(): Promise<LoopbackServer> {
   return startHttpServer((_req, res) => {
-    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message: 'User: arn:aws:sts::123456789012:assumed-role/runbook-bot is not authorized to perform: dynamodb:DescribeTable' }));
+    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(
+      JSON.stringify({
+        __type: 'com.amazon.coral.service#AccessDeniedException',
+        message: 'User: arn:aws:sts::123456789012:assumed-role/runbook-bot is not authorized to perform: dynamodb:DescribeTable',
+      }),
+    );
   });
 }

@@ -35,14 +35,28 @@ describe('table names and capacity proposals', () => {
   });
 
   const table: TableState = { name: 't', status: 'ACTIVE', billingMode: 'PROVISIONED', read: 100, write: 100, decreasesToday: 0, indexes: [] };
-  const usage = (u: Partial<Usage>): Usage => ({ target: 'table', kind: 'table', current: { read: 100, write: 100 }, readThrottles: 0, writeThrottles: 0, peakRead: 0, peakWrite: 0, ...u });
+  const usage = (u: Partial<Usage>): Usage => ({
+    target: 'table',
+    kind: 'table',
+    current: { read: 100, write: 100 },
+    readThrottles: 0,
+    writeThrottles: 0,
+    peakRead: 0,
+    peakWrite: 0,
+    ...u,
+  });
   const policy = { maxCapacity: 400, headroom: 1.5, minStep: 1.25 };
 
   it('raises only the throttled direction, at least by the minimum step, never down', () => {
     // Peak 40/s x 1.5 = 60 is below the current 100: the minimum step (x1.25) wins.
-    expect(proposeCapacity(table, [usage({ readThrottles: 3, peakRead: 40 })], policy).lines).toEqual([{ target: 'table', kind: 'table', from: { read: 100, write: 100 }, to: { read: 125, write: 100 }, capped: [] }]);
+    expect(proposeCapacity(table, [usage({ readThrottles: 3, peakRead: 40 })], policy).lines).toEqual([
+      { target: 'table', kind: 'table', from: { read: 100, write: 100 }, to: { read: 125, write: 100 }, capped: [] },
+    ]);
     expect(proposeCapacity(table, [usage({ writeThrottles: 1, peakWrite: 200 })], policy).lines[0]!.to).toEqual({ read: 100, write: 300 });
-    expect(proposeCapacity(table, [usage({ writeThrottles: 1, peakWrite: 1000 })], policy).lines[0]).toMatchObject({ to: { read: 100, write: 400 }, capped: ['write'] });
+    expect(proposeCapacity(table, [usage({ writeThrottles: 1, peakWrite: 1000 })], policy).lines[0]).toMatchObject({
+      to: { read: 100, write: 400 },
+      capped: ['write'],
+    });
     expect(proposeCapacity(table, [usage({})], policy)).toEqual({ lines: [] });
   });
 

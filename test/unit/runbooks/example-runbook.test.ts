@@ -16,7 +16,11 @@ describe('a runbook added by one folder and one line', () => {
 
   it('parses its slash command with the generated parser, and refuses bad words naming the field', () => {
     const runbooks = createRunbooks({ metapod: new FakeMetapod() }, modules);
-    expect(parseCommand('restart-worker metapod-worker-3 --reason=stuck', runbooks)).toEqual({ kind: 'runbook', runbook: 'restart-worker', input: { worker: 'metapod-worker-3', reason: 'stuck' } });
+    expect(parseCommand('restart-worker metapod-worker-3 --reason=stuck', runbooks)).toEqual({
+      kind: 'runbook',
+      runbook: 'restart-worker',
+      input: { worker: 'metapod-worker-3', reason: 'stuck' },
+    });
     const bad = parseCommand('restart-worker Worker_3', runbooks);
     expect(bad.kind === 'invalid' && bad.error).toBe('a worker name is lower-case letters, digits and dashes');
     const missing = parseCommand('restart-worker', runbooks);

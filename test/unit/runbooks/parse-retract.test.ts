@@ -24,7 +24,11 @@ describe('parseRetract', () => {
     ['a UUID with a unicode hyphen', ['attribute', UUID.replace('-', '\u2011')], /is not a UUID .*not plain ASCII \(a typographic dash/],
     ['a UUID in braces', ['attribute', `{${UUID}}`], /is not a UUID/],
     ['extra words', ['attribute', UUID, 'now', 'please'], /^Unexpected words after the id: `now please`\.$/],
-    ['the all-zero UUID', ['committed-dataset', '00000000-0000-0000-0000-000000000000'], /is the all-zero UUID, a placeholder that names nothing: give the real id of the committed dataset/],
+    [
+      'the all-zero UUID',
+      ['committed-dataset', '00000000-0000-0000-0000-000000000000'],
+      /is the all-zero UUID, a placeholder that names nothing: give the real id of the committed dataset/,
+    ],
   ])('refuses %s', (_what, args, expected) => {
     const result = parseRetract(args);
     expect(result.ok).toBe(false);
@@ -48,7 +52,10 @@ describe('retractRunbook.buildPlan', () => {
     expect(step).toMatchObject({ id: 'retract', risk: 'mutating', action: { kind: 'metapod.retract', params: { kind: 'committed-dataset', id: UUID } } });
     expect(step!.preview[0]).toEqual({ label: 'Request', value: `POST ${url}\n(empty body)`, code: true });
     // It cannot name the dataset read-only, and says so instead of leaving the approver to guess.
-    expect(step!.preview[1]).toEqual({ label: 'What this id names', value: 'name unknown: Sonar is not configured (`SONAR_URL`). Check the committed dataset before approving' });
+    expect(step!.preview[1]).toEqual({
+      label: 'What this id names',
+      value: 'name unknown: Sonar is not configured (`SONAR_URL`). Check the committed dataset before approving',
+    });
     expect(step!.explanation).toMatch(/dataset itself stays in its transaction/);
   });
 

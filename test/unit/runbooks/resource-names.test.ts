@@ -23,6 +23,8 @@ describe('resource names in words', () => {
   });
 
   it('a table outside the convention is said to be unknown', () => {
-    expect(datomicTableInWords('analytics')).toBe('a Datomic database whose service is unknown (the name does not follow `$env-[$prototype-]$service-datomic`)');
+    expect(datomicTableInWords('analytics')).toBe(
+      'a Datomic database whose service is unknown (the name does not follow `$env-[$prototype-]$service-datomic`)',
+    );
   });
 });

@@ -4,7 +4,7 @@ import { capacityChartPng } from '../../../src/sandbox/simulated/chart';
 /** The chunks of a PNG file: type, data, and whether the stored CRC matches. */
 function chunks(png: Buffer): { type: string; data: Buffer; crcOk: boolean }[] {
   const out: { type: string; data: Buffer; crcOk: boolean }[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     const body = png.subarray(at + 4, at + 8 + length);
     out.push({ type: body.subarray(0, 4).toString('ascii'), data: body.subarray(4), crcOk: png.readUInt32BE(at + 8 + length) === crc32(body) });

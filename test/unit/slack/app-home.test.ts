@@ -25,7 +25,7 @@ describe('renderAppHome', () => {
     expect(text).toContain('in <#CDATA>');
   });
 
-  it('stays within Slack\'s 100-block limit by listing ten per section and counting the rest', () => {
+  it("stays within Slack's 100-block limit by listing ten per section and counting the rest", () => {
     const many = Array.from({ length: 40 }, (_, i) => op(i));
     const view = renderAppHome({ toApprove: many, mine: many, recent: many });
     expect(view.blocks.length).toBeLessThanOrEqual(100);

@@ -2,7 +2,20 @@ import { stepFingerprint } from '../../../src/operations/fingerprint';
 import { describeApprovers } from '../../../src/operations/policy';
 import type { Approval, Operation, OperationState, Plan, StepResult } from '../../../src/operations/types';
 import { APPROVE_ACTION, CANCEL_ACTION, renderOperationMessage } from '../../../src/slack/blocks/operation-message';
-import { allText, blockTexts, buttonsOf, CREATED_AT, FakeMetapod, METAPOD_URL, OP_ID, operationFixture, planFixture, retractPlan, stepFixture, UUID } from '../builders';
+import {
+  allText,
+  blockTexts,
+  buttonsOf,
+  CREATED_AT,
+  FakeMetapod,
+  METAPOD_URL,
+  OP_ID,
+  operationFixture,
+  planFixture,
+  retractPlan,
+  stepFixture,
+  UUID,
+} from '../builders';
 
 const ANYONE = describeApprovers({ approvers: [] });
 const LISTED = describeApprovers({ approvers: ['U0LEAD1', 'S0ONCALL'] });
@@ -12,7 +25,12 @@ beforeAll(async () => {
   plan = await retractPlan({ kind: 'committed-dataset', id: UUID });
 });
 
-const approval = (userId: string, stepId = 'retract'): Approval => ({ userId, stepId, fingerprint: stepFingerprint(plan.steps[0]!, plan.facts), at: CREATED_AT });
+const approval = (userId: string, stepId = 'retract'): Approval => ({
+  userId,
+  stepId,
+  fingerprint: stepFingerprint(plan.steps[0]!, plan.facts),
+  at: CREATED_AT,
+});
 const result = (outcome: StepResult['outcome'], summary: string): StepResult => ({
   stepId: 'retract',
   attempt: 1,
@@ -98,14 +116,19 @@ describe('renderOperationMessage: destructive steps', () => {
     const [approve] = buttonsOf(renderOperationMessage(operationFixture(destructive()), { approvers: ANYONE }));
     expect(approve!.text.text).toBe('Approve (destructive)');
     // Plain text (a dialog shows markup as typed), and the first approver is told it waits for a second.
-    expect(approve!.confirm).toMatchObject({ title: { text: 'Approve a destructive step?' }, text: { type: 'plain_text', text: 'You are approving "Drop the table". It needs 2 approvals: it runs only after another approver also agrees.' } });
+    expect(approve!.confirm).toMatchObject({
+      title: { text: 'Approve a destructive step?' },
+      text: { type: 'plain_text', text: 'You are approving "Drop the table". It needs 2 approvals: it runs only after another approver also agrees.' },
+    });
     expect(approve!.value).toBe(`${OP_ID}|drop|${stepFingerprint(destructive().steps[0]!, destructive().facts)}`);
   });
 
   it('tells the second approver that their approval runs it now', () => {
     const first = [{ userId: 'UONE', stepId: 'drop', fingerprint: stepFingerprint(destructive().steps[0]!, destructive().facts), at: CREATED_AT }];
     const [approve] = buttonsOf(renderOperationMessage(operationFixture(destructive(), { approvals: first }), { approvers: ANYONE }));
-    expect(approve!.confirm!.text.text).toBe('You are approving "Drop the table". Another approver already agreed: yours is the last approval needed, so it runs as soon as you confirm.');
+    expect(approve!.confirm!.text.text).toBe(
+      'You are approving "Drop the table". Another approver already agreed: yours is the last approval needed, so it runs as soon as you confirm.',
+    );
   });
 
   it('needs two approvals and says so', () => {
@@ -127,7 +150,11 @@ describe('renderOperationMessage: after approval', () => {
   it.each(states)('%s: no buttons, the state and the approver are shown', (state, overrides, expected) => {
     const message = render({ state, approvals: [approval('UAPP1')], ...overrides });
     // Only the finished operation's menu remains: export the timeline.
-    expect(message.blocks.filter((b) => b.type === 'actions').flatMap((b) => (b as { elements: { type: string; action_id: string }[] }).elements.map((e) => `${e.type}:${e.action_id}`))).toEqual(state === 'running' ? [] : ['overflow:op_export']);
+    expect(
+      message.blocks
+        .filter((b) => b.type === 'actions')
+        .flatMap((b) => (b as { elements: { type: string; action_id: string }[] }).elements.map((e) => `${e.type}:${e.action_id}`)),
+    ).toEqual(state === 'running' ? [] : ['overflow:op_export']);
     const text = allText(message);
     expect(text).toMatch(expected);
     expect(text).toContain('Approved by <@UAPP1>');
@@ -135,7 +162,12 @@ describe('renderOperationMessage: after approval', () => {
   });
 
   it('interrupted: the state, and buttons to check the backend, run again (fresh approval) or close', () => {
-    const message = render({ state: 'interrupted', approvals: [approval('UAPP1')], results: [result('interrupted', 'The bot stopped.')], reason: 'The bot stopped.' });
+    const message = render({
+      state: 'interrupted',
+      approvals: [approval('UAPP1')],
+      results: [result('interrupted', 'The bot stopped.')],
+      reason: 'The bot stopped.',
+    });
     expect(allText(message)).toMatch(/Interrupted: The bot stopped/);
     const actions = message.blocks.filter((b) => b.type === 'actions') as { elements: { action_id: string; value: string }[] }[];
     expect(actions.flatMap((a) => a.elements.map((e) => [e.action_id, e.value]))).toEqual([
@@ -151,7 +183,9 @@ describe('renderOperationMessage: after approval', () => {
   });
 
   it('marks the step with its outcome', () => {
-    expect(allText(render({ state: 'succeeded', approvals: [approval('UAPP1')], results: [result('succeeded', 'ok')] }))).toMatch(/:white_check_mark: \*Step 1\/1/);
+    expect(allText(render({ state: 'succeeded', approvals: [approval('UAPP1')], results: [result('succeeded', 'ok')] }))).toMatch(
+      /:white_check_mark: \*Step 1\/1/,
+    );
     expect(allText(render({ state: 'failed', results: [result('failed', 'no')] }))).toMatch(/:x: \*Step 1\/1/);
     expect(allText(render({ state: 'running' }))).toMatch(/:arrows_counterclockwise: \*Step 1\/1/);
   });
@@ -159,7 +193,9 @@ describe('renderOperationMessage: after approval', () => {
   it('lists several approvers of a destructive step', () => {
     const destructive = planFixture([stepFixture('drop', 'destructive')]);
     const approvals = ['UA', 'UB'].map((userId) => ({ userId, stepId: 'drop', fingerprint: 'x', at: CREATED_AT }));
-    expect(allText(renderOperationMessage(operationFixture(destructive, { state: 'running', approvals }), { approvers: ANYONE }))).toContain('Approved by <@UA>, <@UB>');
+    expect(allText(renderOperationMessage(operationFixture(destructive, { state: 'running', approvals }), { approvers: ANYONE }))).toContain(
+      'Approved by <@UA>, <@UB>',
+    );
   });
 });
 
@@ -178,7 +214,13 @@ describe('renderOperationMessage: multi-step plans', () => {
 
 describe('renderOperationMessage: Block Kit limits', () => {
   it('keeps every text within limits with a huge preview and title', () => {
-    const huge = planFixture([stepFixture('big', 'mutating', { title: 'T'.repeat(400), preview: [{ label: 'Body', value: 'x'.repeat(20_000), code: true }], explanation: 'e'.repeat(5000) })]);
+    const huge = planFixture([
+      stepFixture('big', 'mutating', {
+        title: 'T'.repeat(400),
+        preview: [{ label: 'Body', value: 'x'.repeat(20_000), code: true }],
+        explanation: 'e'.repeat(5000),
+      }),
+    ]);
     const message = renderOperationMessage(operationFixture({ ...huge, title: 'H'.repeat(500) }), { approvers: ANYONE });
     const header = message.blocks[0] as { text: { text: string } };
     expect(header.text.text.length).toBeLessThanOrEqual(150);
@@ -229,7 +271,13 @@ describe('step titles are escaped wherever they are shown', () => {
     const [approve] = buttonsOf(message);
     // The header is plain_text, where Slack reads no mentions; everything else is mrkdwn.
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: 'Plan <!here>' } });
-    for (const text of [message.text, ...blockTexts(message).slice(1).map((b) => b.text), approve!.confirm!.text.text]) {
+    for (const text of [
+      message.text,
+      ...blockTexts(message)
+        .slice(1)
+        .map((b) => b.text),
+      approve!.confirm!.text.text,
+    ]) {
       expect(text).not.toMatch(/<!channel>|<@U0BOSS>|<!here>/);
     }
     expect(allText(message)).toContain('`&lt;!channel&gt;`'); // the title's own code quotes stay

@@ -2,12 +2,14 @@ import { webApi } from '@slack/bolt';
 import { SlackChannelHistory } from '../../../src/slack/channel-history';
 import { startSlackEmulator, type SlackEmulator } from '../../fakes/slack-api';
 
-describe('SlackChannelHistory over the emulator\'s conversations.history', () => {
+describe("SlackChannelHistory over the emulator's conversations.history", () => {
   let emu: SlackEmulator;
   let history: SlackChannelHistory;
   beforeEach(async () => {
     emu = await startSlackEmulator();
-    history = new SlackChannelHistory(new webApi.WebClient('xoxb-test', { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR }));
+    history = new SlackChannelHistory(
+      new webApi.WebClient('xoxb-test', { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR }),
+    );
   });
   afterEach(async () => {
     emu.assertNoUnexpected();
@@ -19,7 +21,11 @@ describe('SlackChannelHistory over the emulator\'s conversations.history', () =>
     const first = await client.chat.postMessage({ channel: 'C1', text: 'older' });
     await client.chat.postMessage({ channel: 'C1', text: 'a reply', thread_ts: first.ts });
     await client.chat.postMessage({ channel: 'C2', text: 'elsewhere' });
-    await client.chat.postMessage({ channel: 'C1', text: 'Task failed', attachments: [{ fallback: 'dagao failed', fields: [{ title: 'Transaction', value: 'f7832a01-001b-56f7-a4fe-b3a417f8f654', short: true }] }] });
+    await client.chat.postMessage({
+      channel: 'C1',
+      text: 'Task failed',
+      attachments: [{ fallback: 'dagao failed', fields: [{ title: 'Transaction', value: 'f7832a01-001b-56f7-a4fe-b3a417f8f654', short: true }] }],
+    });
     const messages = await history.recentMessages('C1', 10);
     expect(messages.map((m) => m.text.split('\n')[0])).toEqual(['Task failed', 'older']);
     expect(messages[0]!.text).toContain('f7832a01-001b-56f7-a4fe-b3a417f8f654');

@@ -39,7 +39,9 @@ describe('parseCommand: help', () => {
   it('lists a runbook whose adapters are missing, pointing to its help, which says what to set', () => {
     expect(allUsage(runbooks).join('\n')).toMatch(/\/runbook rollback <service>.*\(not configured: see \/runbook help rollback\)/);
     const command = parse('help rollback');
-    expect(command.kind === 'help' && command.usage.join('\n')).toMatch(/Not available: `\/runbook rollback` is disabled: no CloudFormation client is configured.*`GOCD_URL` is not configured/);
+    expect(command.kind === 'help' && command.usage.join('\n')).toMatch(
+      /Not available: `\/runbook rollback` is disabled: no CloudFormation client is configured.*`GOCD_URL` is not configured/,
+    );
   });
 
   it('help of an unknown topic says so and shows the full usage', () => {
@@ -75,7 +77,11 @@ describe('parseCommand: retract', () => {
   });
 
   it('accepts an upper-case UUID and lower-cases it', () => {
-    expect(parse(`retract committed-dataset ${UUID.toUpperCase()}`)).toEqual({ kind: 'runbook', runbook: 'retract', input: { kind: 'committed-dataset', id: UUID } });
+    expect(parse(`retract committed-dataset ${UUID.toUpperCase()}`)).toEqual({
+      kind: 'runbook',
+      runbook: 'retract',
+      input: { kind: 'committed-dataset', id: UUID },
+    });
   });
 
   it('tolerates extra whitespace between words', () => {
@@ -103,7 +109,9 @@ describe('parseCommand: retract', () => {
   it('refuses extra words after the id, and options it does not take', () => {
     expect(invalid(`retract attribute ${UUID} now please`).error).toBe('Unexpected words after the id: `now please`.');
     expect(invalid(`retract attribute ${UUID} --force`).error).toBe('Unknown option `--force`: use `--tx`.');
-    expect(invalid(`retract attribute ${UUID} --tx ${UUID}`).error).toBe('`--tx` names the transaction of a committed dataset; it does not apply to an attribute.');
+    expect(invalid(`retract attribute ${UUID} --tx ${UUID}`).error).toBe(
+      '`--tx` names the transaction of a committed dataset; it does not apply to an attribute.',
+    );
   });
 });
 

@@ -7,7 +7,17 @@ import { SlackOperationObserver } from '../../../src/slack/slack-observer';
 import { allText, buttonsOf, CREATED_AT, operationFixture, planFixture, stepFixture } from '../builders';
 
 const ANYONE = describeApprovers({ approvers: [] });
-const ran: StepResult = { stepId: 'a', attempt: 1, outcome: 'succeeded', summary: 'No throttling in the last 3 h.', details: [], externalIds: {}, startedAt: CREATED_AT, finishedAt: CREATED_AT, durationMs: 1200 };
+const ran: StepResult = {
+  stepId: 'a',
+  attempt: 1,
+  outcome: 'succeeded',
+  summary: 'No throttling in the last 3 h.',
+  details: [],
+  externalIds: {},
+  startedAt: CREATED_AT,
+  finishedAt: CREATED_AT,
+  durationMs: 1200,
+};
 const plan = planFixture([stepFixture('a', 'read-only'), stepFixture('b', 'mutating'), stepFixture('c', 'destructive', { title: 'Drop <!channel> *now*' })]);
 
 describe('renderOperationMessage: an operation that ended early', () => {
@@ -58,15 +68,24 @@ describe('SlackOperationObserver: the end of an operation that ended early', () 
   it('says in the thread that it ended early and which steps were not run, then updates the message', async () => {
     const slack = fakeClient();
     const observer = new SlackOperationObserver(slack.client, { approvers: ANYONE }, pino({ level: 'silent' }));
-    await observer.notify(operationFixture(plan, { state: 'succeeded', currentStep: 0, results: [ran], reason: 'Nothing to change.', location }), { type: 'finished' });
-    expect(slack.posted).toEqual([expect.objectContaining({ thread_ts: '1700000000.000100', text: expect.stringMatching(/^:fast_forward: Ended early\. Nothing to change\. Not run: \*Step b\*/) })]);
+    await observer.notify(operationFixture(plan, { state: 'succeeded', currentStep: 0, results: [ran], reason: 'Nothing to change.', location }), {
+      type: 'finished',
+    });
+    expect(slack.posted).toEqual([
+      expect.objectContaining({
+        thread_ts: '1700000000.000100',
+        text: expect.stringMatching(/^:fast_forward: Ended early\. Nothing to change\. Not run: \*Step b\*/),
+      }),
+    ]);
     expect(slack.updated).toHaveLength(1);
   });
 
   it('posts nothing extra when every step ran', async () => {
     const slack = fakeClient();
     const observer = new SlackOperationObserver(slack.client, { approvers: ANYONE }, pino({ level: 'silent' }));
-    await observer.notify(operationFixture(planFixture([stepFixture('a', 'read-only')]), { state: 'succeeded', currentStep: 0, results: [ran], location }), { type: 'finished' });
+    await observer.notify(operationFixture(planFixture([stepFixture('a', 'read-only')]), { state: 'succeeded', currentStep: 0, results: [ran], location }), {
+      type: 'finished',
+    });
     expect(slack.posted).toEqual([]);
     expect(slack.updated).toHaveLength(1);
   });

@@ -32,7 +32,19 @@ describe('wordProblems', () => {
   it('reads text objects anywhere in blocks (buttons, confirm dialogs, options), not values', () => {
     const texts = messageTexts({
       text: 'fallback',
-      blocks: [{ type: 'actions', elements: [{ type: 'button', value: 'dagRunId:undefined', text: { type: 'plain_text', text: 'Approve' }, confirm: { text: { type: 'mrkdwn', text: 'runs NaN' } } }] }],
+      blocks: [
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              value: 'dagRunId:undefined',
+              text: { type: 'plain_text', text: 'Approve' },
+              confirm: { text: { type: 'mrkdwn', text: 'runs NaN' } },
+            },
+          ],
+        },
+      ],
     });
     expect(texts).toEqual(['fallback', 'Approve', 'runs NaN']);
     expect(findProblems([{ where: 'x', texts }])).toEqual(['x: NaN in "runs NaN"']);

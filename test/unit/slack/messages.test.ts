@@ -1,7 +1,17 @@
 import type { AuditEntry, Operation, Plan, StepResult } from '../../../src/operations/types';
 import { renderHelp, renderUsageError } from '../../../src/slack/blocks/help';
 import { renderStatusDetail, renderStatusList } from '../../../src/slack/blocks/status';
-import { renderCancelled, renderExpired, renderInterrupted, renderNextGate, renderPlanChanged, renderProgress, renderRerunRequested, renderStepResult, renderStepStarted } from '../../../src/slack/blocks/thread-messages';
+import {
+  renderCancelled,
+  renderExpired,
+  renderInterrupted,
+  renderNextGate,
+  renderPlanChanged,
+  renderProgress,
+  renderRerunRequested,
+  renderStepResult,
+  renderStepStarted,
+} from '../../../src/slack/blocks/thread-messages';
 import { explainState } from '../../../src/slack/handlers/state-words';
 import { allText, blockTexts, CREATED_AT, EXPIRES_AT, OP_ID, operationFixture, planFixture, retractPlan, stepFixture, UUID } from '../builders';
 
@@ -23,7 +33,14 @@ const stepResult = (overrides: Partial<StepResult> = {}): StepResult => ({
   durationMs: 2500,
   ...overrides,
 });
-const entry = (seq: number, type: AuditEntry['type'], actor: string, detail: Record<string, unknown> = {}): AuditEntry => ({ operationId: OP_ID, seq, at: CREATED_AT, actor, type, detail });
+const entry = (seq: number, type: AuditEntry['type'], actor: string, detail: Record<string, unknown> = {}): AuditEntry => ({
+  operationId: OP_ID,
+  seq,
+  at: CREATED_AT,
+  actor,
+  type,
+  detail,
+});
 
 describe('thread messages', () => {
   it('a step result says what happened and how long it took; request ids stay in the audit trail', () => {
@@ -33,7 +50,9 @@ describe('thread messages', () => {
     expect(text).toContain('```{"ok":true}```');
     expect(text).not.toContain('metapodRequestId');
     expect(text).not.toContain('req-42');
-    expect(text).toMatch(new RegExp(`\`${OP_ID}\` · finished <!date\\^${epoch('2026-11-24T10:05:00.000Z')}\\^.* · request ids in \`/runbook status ${OP_ID}\``));
+    expect(text).toMatch(
+      new RegExp(`\`${OP_ID}\` · finished <!date\\^${epoch('2026-11-24T10:05:00.000Z')}\\^.* · request ids in \`/runbook status ${OP_ID}\``),
+    );
     expect(allText(renderStepResult(op(), plan.steps[0]!, stepResult({ externalIds: {} })))).not.toContain('request ids');
   });
 
@@ -66,7 +85,9 @@ describe('thread messages', () => {
     expect(text).toMatch(/was \*not\* run again/);
     expect(text).toContain('Metapod request id: `req-42`');
     const changeSet = stepResult({ outcome: 'interrupted', externalIds: { 'changeSet:prod-global-k-metapod': 'arn:aws:cloudformation:x' } });
-    expect(allText(renderInterrupted(op({ state: 'interrupted', results: [changeSet] }), plan.steps[0]!))).toContain('Change set (prod-global-k-metapod): `arn:aws:cloudformation:x`');
+    expect(allText(renderInterrupted(op({ state: 'interrupted', results: [changeSet] }), plan.steps[0]!))).toContain(
+      'Change set (prod-global-k-metapod): `arn:aws:cloudformation:x`',
+    );
     expect(text).toContain(`/runbook status ${OP_ID}`);
     expect(allText(renderInterrupted(op({ state: 'interrupted' }), plan.steps[0]!))).toMatch(/No external request id was recorded/);
   });
@@ -103,7 +124,11 @@ describe('renderStatusList', () => {
 });
 
 describe('renderStatusDetail', () => {
-  const audit = [entry(1, 'created', 'UREQ', { input: { kind: 'committed-dataset' }, empty: {} }), entry(2, 'approved', 'UAPP1', { stepId: 'retract' }), entry(3, 'step_finished', 'system', { outcome: 'succeeded' })];
+  const audit = [
+    entry(1, 'created', 'UREQ', { input: { kind: 'committed-dataset' }, empty: {} }),
+    entry(2, 'approved', 'UAPP1', { stepId: 'retract' }),
+    entry(3, 'step_finished', 'system', { outcome: 'succeeded' }),
+  ];
 
   it('shows the operation, its state and its audit trail', () => {
     const message = renderStatusDetail(op({ state: 'succeeded', updatedAt: '2026-11-24T10:05:00.000Z' }), audit);

@@ -9,7 +9,8 @@ describe('OutboxSender', () => {
   beforeEach(async () => (slack = await startSlackEmulator()));
   afterEach(() => slack.close());
   const client = () => new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-  const sender = (store: MemoryStore, owner = 'a') => new OutboxSender({ store, client: client(), logger: pino({ level: 'silent' }), owner, leaseMs: 200, maxBackoffMs: 20 });
+  const sender = (store: MemoryStore, owner = 'a') =>
+    new OutboxSender({ store, client: client(), logger: pino({ level: 'silent' }), owner, leaseMs: 200, maxBackoffMs: 20 });
 
   it('keeps the order of a thread while its first message is retried, and other threads go on', async () => {
     const store = new MemoryStore();

@@ -2,7 +2,11 @@ import { describeApprovers } from '../../../src/operations/policy';
 import { renderOperationMessage } from '../../../src/slack/blocks/operation-message';
 import { OP_ID, operationFixture, retractPlan, UUID } from '../builders';
 
-const menu = { actionId: 'rollback_pick_build', placeholder: 'Roll back to another build', options: [{ label: '#40 01de01d Older change', value: '01de'.repeat(10) }] };
+const menu = {
+  actionId: 'rollback_pick_build',
+  placeholder: 'Roll back to another build',
+  options: [{ label: '#40 01de01d Older change', value: '01de'.repeat(10) }],
+};
 
 describe('a plan menu (e.g. another build to roll back to)', () => {
   it('is shown next to the buttons while approval is pending; each option names the operation', async () => {
@@ -23,6 +27,8 @@ describe('a plan menu (e.g. another build to roll back to)', () => {
       expect(JSON.stringify(renderOperationMessage(operationFixture(plan, { state }), { approvers: 'anyone' }).blocks)).not.toContain('static_select');
     }
     const bare = await retractPlan({ kind: 'attribute', id: UUID });
-    expect(JSON.stringify(renderOperationMessage(operationFixture(bare, { state: 'awaiting_approval' }), { approvers: 'anyone' }).blocks)).not.toContain('static_select');
+    expect(JSON.stringify(renderOperationMessage(operationFixture(bare, { state: 'awaiting_approval' }), { approvers: 'anyone' }).blocks)).not.toContain(
+      'static_select',
+    );
   });
 });

@@ -14,7 +14,9 @@ function check(body: string, contentType: string, overrides: Record<string, stri
 const FORM = 'application/x-www-form-urlencoded';
 const command = (overrides: Record<string, string> = {}) => {
   const form = new URLSearchParams(slashCommand({ text: 'help', userId: 'UREQ', responseUrl: 'http://127.0.0.1/r' }));
-  for (const [k, v] of Object.entries(overrides)) if (v === '<delete>') form.delete(k); else form.set(k, v);
+  for (const [k, v] of Object.entries(overrides))
+    if (v === '<delete>') form.delete(k);
+    else form.set(k, v);
   return form.toString();
 };
 
@@ -22,8 +24,22 @@ describe('checkSlackRequest', () => {
   it("accepts Slack's documented signature example", () => {
     const body =
       'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
-    expect(validSignature('8f742231b10e8888abcd99yyyzzz85a5', '1531420618', Buffer.from(body), 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503')).toBe(true);
-    expect(validSignature('8f742231b10e8888abcd99yyyzzz85a5', '1531420619', Buffer.from(body), 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503')).toBe(false);
+    expect(
+      validSignature(
+        '8f742231b10e8888abcd99yyyzzz85a5',
+        '1531420618',
+        Buffer.from(body),
+        'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+      ),
+    ).toBe(true);
+    expect(
+      validSignature(
+        '8f742231b10e8888abcd99yyyzzz85a5',
+        '1531420619',
+        Buffer.from(body),
+        'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+      ),
+    ).toBe(false);
   });
 
   // The signature is checked by Bolt's exported isValidSlackRequest; these are the cases its text-based
@@ -41,8 +57,14 @@ describe('checkSlackRequest', () => {
 
   it('lets well-formed commands, clicks and events through', () => {
     expect(check(command(), FORM)).toEqual({ ok: true, kind: 'slack', contentType: FORM });
-    expect(check(blockAction({ userId: 'UAPP', actionId: 'op_approve', value: 'v', messageTs: '1.2', responseUrl: 'http://127.0.0.1/r' }), FORM)).toEqual({ ok: true, kind: 'slack', contentType: FORM });
-    expect(check(JSON.stringify({ type: 'event_callback', event_id: 'Ev1', team_id: 'T1', event: { type: 'message', text: 'x' } }), 'application/json')).toEqual({ ok: true, kind: 'slack', contentType: 'application/json' });
+    expect(check(blockAction({ userId: 'UAPP', actionId: 'op_approve', value: 'v', messageTs: '1.2', responseUrl: 'http://127.0.0.1/r' }), FORM)).toEqual({
+      ok: true,
+      kind: 'slack',
+      contentType: FORM,
+    });
+    expect(
+      check(JSON.stringify({ type: 'event_callback', event_id: 'Ev1', team_id: 'T1', event: { type: 'message', text: 'x' } }), 'application/json'),
+    ).toEqual({ ok: true, kind: 'slack', contentType: 'application/json' });
   });
 
   it("recognises Slack's ssl_check (signed, or unsigned as Bolt allows) and refuses it with a forged signature", () => {
@@ -52,13 +74,16 @@ describe('checkSlackRequest', () => {
     expect(check(body, FORM, { 'x-slack-signature': 'v0=bad' })).toMatchObject({ ok: false, status: 401 });
   });
 
-  it.each([['0x6b13be0b'], ['1.79e9'], [' 123'], ['+123'], [`${NOW}.0`], [`+${NOW}`], [`0x${NOW.toString(16)}`], [''], ['１２３']])('refuses the timestamp %j with 401, even correctly signed', (timestamp) => {
-    const body = command();
-    const headers = { ...signedHeaders(SECRET, body, { timestamp: NOW, contentType: FORM }), 'x-slack-request-timestamp': timestamp };
-    headers['x-slack-signature'] = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-    expect(checkSlackRequest(Buffer.from(body), headers, SECRET, NOW)).toMatchObject({ ok: false, status: 401 });
-    expect(slackTimestamp(headers, NOW).state).toBe('invalid');
-  });
+  it.each([['0x6b13be0b'], ['1.79e9'], [' 123'], ['+123'], [`${NOW}.0`], [`+${NOW}`], [`0x${NOW.toString(16)}`], [''], ['１２３']])(
+    'refuses the timestamp %j with 401, even correctly signed',
+    (timestamp) => {
+      const body = command();
+      const headers = { ...signedHeaders(SECRET, body, { timestamp: NOW, contentType: FORM }), 'x-slack-request-timestamp': timestamp };
+      headers['x-slack-signature'] = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+      expect(checkSlackRequest(Buffer.from(body), headers, SECRET, NOW)).toMatchObject({ ok: false, status: 401 });
+      expect(slackTimestamp(headers, NOW).state).toBe('invalid');
+    },
+  );
 
   it.each([
     ['application/x-www-form-urlencoded; charset=utf-8', FORM],
@@ -78,7 +103,9 @@ describe('checkSlackRequest', () => {
     expect(check(command(), FORM, { 'x-slack-signature': 'v0=00' })).toMatchObject({ ok: false, status: 401 });
     const other = { ...signedHeaders('another-secret', command(), { timestamp: NOW, contentType: FORM }) };
     expect(checkSlackRequest(Buffer.from(command()), other, SECRET, NOW)).toMatchObject({ ok: false, status: 401 });
-    expect(checkSlackRequest(Buffer.from(command()), { ...signedHeaders(SECRET, command(), { timestamp: NOW - 301, contentType: FORM }) }, SECRET, NOW)).toMatchObject({ ok: false, status: 401 });
+    expect(
+      checkSlackRequest(Buffer.from(command()), { ...signedHeaders(SECRET, command(), { timestamp: NOW - 301, contentType: FORM }) }, SECRET, NOW),
+    ).toMatchObject({ ok: false, status: 401 });
   });
 
   it.each([
@@ -89,7 +116,10 @@ describe('checkSlackRequest', () => {
     ['a payload that is not JSON', 'payload=%7B'],
     ['a null payload', 'payload=null'],
     ['a click without actions', `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'UAPP' }, actions: [] }))}`],
-    ['a click whose value is an object', `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'UAPP' }, actions: [{ action_id: 'op_approve', type: 'button', value: { id: 1 } }] }))}`],
+    [
+      'a click whose value is an object',
+      `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'UAPP' }, actions: [{ action_id: 'op_approve', type: 'button', value: { id: 1 } }] }))}`,
+    ],
     ['an unknown payload type', `payload=${encodeURIComponent(JSON.stringify({ type: 'rm -rf', user: { id: 'UAPP' } }))}`],
   ])('refuses %s with 400', (_name, body) => {
     expect(check(body, FORM)).toEqual({ ok: false, status: 400, error: 'malformed Slack request' });

@@ -17,7 +17,11 @@ describe('SlackOperationObserver: editing the operation message', () => {
 
   async function posted(): Promise<{ client: webApi.WebClient; op: Operation }> {
     const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-    const op = operationFixture(planFixture([stepFixture('retract', 'mutating')]), { state: 'awaiting_approval', version: 2, location: { channel: 'CDATAENG' } });
+    const op = operationFixture(planFixture([stepFixture('retract', 'mutating')]), {
+      state: 'awaiting_approval',
+      version: 2,
+      location: { channel: 'CDATAENG' },
+    });
     const res = await client.chat.postMessage({ channel: 'CDATAENG', text: 'plan' });
     return { client, op: { ...op, location: { channel: 'CDATAENG', messageTs: res.ts! } } };
   }

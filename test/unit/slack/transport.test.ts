@@ -34,7 +34,14 @@ describe('the HTTP transport', () => {
   const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }) });
   const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-transport-test', SLACK_SIGNING_SECRET: SECRET });
   const transport = createTransport(config, boltLogger(logger));
-  const app = new App({ token: 'xoxb-transport-test', receiver: transport.receiver, tokenVerificationEnabled: false, botId: 'BBOT', botUserId: 'UBOT', convoStore: false });
+  const app = new App({
+    token: 'xoxb-transport-test',
+    receiver: transport.receiver,
+    tokenVerificationEnabled: false,
+    botId: 'BBOT',
+    botUserId: 'UBOT',
+    convoStore: false,
+  });
   const handled: string[] = [];
   app.command('/runbook', async ({ command, ack }) => {
     handled.push(command.text);
@@ -57,7 +64,12 @@ describe('the HTTP transport', () => {
   });
 
   it('hands gate-checked requests to Bolt, and refuses forged ones before Bolt sees them', async () => {
-    const server = createHttpServer({ slackListener: transport.httpListener, signingSecret: SECRET, logger, health: () => Promise.resolve({ ok: true, checks: {} }) });
+    const server = createHttpServer({
+      slackListener: transport.httpListener,
+      signingSecret: SECRET,
+      logger,
+      health: () => Promise.resolve({ ok: true, checks: {} }),
+    });
     servers.push(server);
     const url = await listen(server);
     const good = body('through the gate');
@@ -69,7 +81,9 @@ describe('the HTTP transport', () => {
   });
 
   it('refuses to serve a Slack listener without the signing secret (an empty secret would accept anyone)', () => {
-    expect(() => createHttpServer({ slackListener: transport.httpListener, signingSecret: '', logger, health: () => Promise.resolve({ ok: true, checks: {} }) })).toThrow(/signing secret/);
+    expect(() =>
+      createHttpServer({ slackListener: transport.httpListener, signingSecret: '', logger, health: () => Promise.resolve({ ok: true, checks: {} }) }),
+    ).toThrow(/signing secret/);
   });
 
   it("never starts Bolt's own HTTP server, whose signature check is off", async () => {

@@ -54,7 +54,8 @@ describe('dynamodb store specifics', () => {
   it('lists every operation in a state, and the newest N', async () => {
     const store = await open();
     const ids = Array.from({ length: 30 }, (_, i) => `op-${String(i).padStart(8, '0')}`);
-    for (const id of ids) await store.insert(storedOp(id, { state: 'running', createdAt: `2026-11-24T10:00:${String(ids.indexOf(id)).padStart(2, '0')}.000Z` }), []);
+    for (const id of ids)
+      await store.insert(storedOp(id, { state: 'running', createdAt: `2026-11-24T10:00:${String(ids.indexOf(id)).padStart(2, '0')}.000Z` }), []);
     expect(await store.listByState(['running'])).toHaveLength(30);
     expect((await store.listRecent(5)).map((o) => o.id)).toEqual(ids.slice(-5).reverse());
     await store.close();

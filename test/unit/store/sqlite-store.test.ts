@@ -61,7 +61,9 @@ describe('sqlite store migrations', () => {
     mkdirSync(dirname(path), { recursive: true });
     const old = new Database(path);
     old.exec('CREATE TABLE operations (id TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL)');
-    old.prepare('INSERT INTO operations VALUES (?, ?, 1, ?, ?)').run('op-aaaaaaaa', 'succeeded', '2026-11-24T10:00:00.000Z', JSON.stringify(storedOp('op-aaaaaaaa', { state: 'succeeded', version: 1 })));
+    old
+      .prepare('INSERT INTO operations VALUES (?, ?, 1, ?, ?)')
+      .run('op-aaaaaaaa', 'succeeded', '2026-11-24T10:00:00.000Z', JSON.stringify(storedOp('op-aaaaaaaa', { state: 'succeeded', version: 1 })));
     old.close();
     const store = new SqliteStore(path);
     expect((await store.get('op-aaaaaaaa'))?.state).toBe('succeeded');

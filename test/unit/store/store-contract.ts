@@ -148,7 +148,9 @@ export function describeStoreContract(name: string, open: (now: () => Date) => P
         clock = new Date(at() + 2001);
         expect(await store.outboxClaim('b', at() + 5000, 10)).toEqual([]);
         clock = new Date(at() + 30_000);
-        expect(await store.outboxClaim('b', at() + 5000, 10)).toEqual([{ ...msg('0001', 'C1:A'), attempts: 1, notBefore: new Date('2026-11-24T10:00:30Z').getTime() }]);
+        expect(await store.outboxClaim('b', at() + 5000, 10)).toEqual([
+          { ...msg('0001', 'C1:A'), attempts: 1, notBefore: new Date('2026-11-24T10:00:30Z').getTime() },
+        ]);
       });
     });
   });
@@ -160,7 +162,10 @@ export function describeCorrelationContract(name: string, open: () => Promise<Op
     it('finds the newest active operation for a key, and none once it ended', async () => {
       const store = await open();
       await store.insert(storedOp('op-aaaaaaaa', { correlationKey: 'alarm:prod-datomic', state: 'succeeded', createdAt: '2026-11-24T09:00:00.000Z' }), []);
-      await store.insert(storedOp('op-bbbbbbbb', { correlationKey: 'alarm:prod-datomic', state: 'awaiting_approval', createdAt: '2026-11-24T10:00:00.000Z' }), []);
+      await store.insert(
+        storedOp('op-bbbbbbbb', { correlationKey: 'alarm:prod-datomic', state: 'awaiting_approval', createdAt: '2026-11-24T10:00:00.000Z' }),
+        [],
+      );
       await store.insert(storedOp('op-cccccccc', { correlationKey: 'alarm:other', state: 'running', createdAt: '2026-11-24T11:00:00.000Z' }), []);
       expect((await store.findActiveByKey('alarm:prod-datomic'))?.id).toBe('op-bbbbbbbb');
       const active = (await store.get('op-bbbbbbbb'))!;
@@ -173,7 +178,10 @@ export function describeCorrelationContract(name: string, open: () => Promise<Op
     it('finds the newest operation for a key whatever its state', async () => {
       const store = await open();
       expect(await store.findLatestByKey('alarm:prod-datomic')).toBeUndefined();
-      await store.insert(storedOp('op-aaaaaaaa', { correlationKey: 'alarm:prod-datomic', state: 'awaiting_approval', createdAt: '2026-11-24T09:00:00.000Z' }), []);
+      await store.insert(
+        storedOp('op-aaaaaaaa', { correlationKey: 'alarm:prod-datomic', state: 'awaiting_approval', createdAt: '2026-11-24T09:00:00.000Z' }),
+        [],
+      );
       await store.insert(storedOp('op-bbbbbbbb', { correlationKey: 'alarm:prod-datomic', state: 'succeeded', createdAt: '2026-11-24T10:00:00.000Z' }), []);
       await store.insert(storedOp('op-cccccccc', { correlationKey: 'alarm:other', state: 'failed', createdAt: '2026-11-24T11:00:00.000Z' }), []);
       expect((await store.findLatestByKey('alarm:prod-datomic'))?.id).toBe('op-bbbbbbbb');

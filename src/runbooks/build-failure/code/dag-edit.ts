@@ -32,7 +32,8 @@ function notANamesList(analysis: ScopeAnalysis, container: Node): string | undef
   while (node.parent?.type === 'parenthesized_expression') node = node.parent;
   const parent = node.parent;
   const loops: Node[] = [];
-  const isLoop = (n: Node | null, value: Node): boolean => (n?.type === 'for_statement' || n?.type === 'for_in_clause') && n.childForFieldName('right')?.id === value.id;
+  const isLoop = (n: Node | null, value: Node): boolean =>
+    (n?.type === 'for_statement' || n?.type === 'for_in_clause') && n.childForFieldName('right')?.id === value.id;
   if (parent && isLoop(parent, node)) loops.push(parent);
   else if (parent?.type === 'assignment' && parent.childForFieldName('left')?.type === 'identifier') {
     const left = parent.childForFieldName('left')!;
@@ -52,7 +53,8 @@ function notANamesList(analysis: ScopeAnalysis, container: Node): string | undef
     const target = loop.childForFieldName('left');
     const v = target?.type === 'identifier' ? target : target?.namedChildren[0];
     const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop.parent;
-    const builds = v?.type === 'identifier' && body?.descendantsOfType('call').some((c) => taskIdNode(c)?.type === 'identifier' && taskIdNode(c)!.text === v.text);
+    const builds =
+      v?.type === 'identifier' && body?.descendantsOfType('call').some((c) => taskIdNode(c)?.type === 'identifier' && taskIdNode(c)!.text === v.text);
     if (!builds) return `the loop at line ${lineOf(loop)} does not build a task from its names (\`${firstLine(loop.text)}\`)`;
   }
   return undefined;
@@ -64,7 +66,8 @@ function notADictOfTasks(analysis: ScopeAnalysis, object: Node | null): string |
   const use = analysis.uses.find((u) => u.node.id === object.id);
   const bindings = use?.resolved && use.resolved !== 'builtin' ? (use.resolved.bindings.get(object.text) ?? []) : [];
   const site = bindings.length === 1 ? bindingSite(bindings[0]!) : undefined;
-  if (site?.kind !== 'assignment' || !['dictionary', 'dictionary_comprehension'].includes(site.value.type)) return `\`${object.text}\` is not a dict of tasks built in this file`;
+  if (site?.kind !== 'assignment' || !['dictionary', 'dictionary_comprehension'].includes(site.value.type))
+    return `\`${object.text}\` is not a dict of tasks built in this file`;
   return undefined;
 }
 
@@ -135,16 +138,21 @@ function plan(root: Node, source: string, model: string, file: string): Planned 
     } else unexplained.push({ node: s, why: result.why });
   }
   // Two tasks of one name are two DAGs in one file, or a mistake: either way not the bot's call.
-  if (declarations.length > 1) throw new Refusal(`\`${model}\` is declared ${declarations.length} times in ${file} (lines ${declarations.map(lineOf).join(', ')}); edit it by hand`);
+  if (declarations.length > 1)
+    throw new Refusal(`\`${model}\` is declared ${declarations.length} times in ${file} (lines ${declarations.map(lineOf).join(', ')}); edit it by hand`);
   if (declarations.length === 0) {
     const first = unexplained[0];
     if (!first) throw new Refusal(`The model \`${model}\` is not in ${file} (already removed, or declared in a way the bot does not recognise).`);
-    throw new Refusal(`\`'${model}'\` appears in ${file} at line ${lineOf(first.node)}, but not as a task the bot recognises${first.why ? ` (${first.why})` : ''}; edit it by hand`);
+    throw new Refusal(
+      `\`'${model}'\` appears in ${file} at line ${lineOf(first.node)}, but not as a task the bot recognises${first.why ? ` (${first.why})` : ''}; edit it by hand`,
+    );
   }
   const edits = finalize(source, removal);
   for (const { node, why } of unexplained) {
     if (edits.some((e) => node.startIndex >= e.start && node.endIndex <= e.end)) continue;
-    throw new Refusal(`\`'${model}'\` also appears at line ${lineOf(node)}, in ${at(node.parent ?? node)}, which the bot does not know how to change${why ? ` (${why})` : ''}; edit it by hand`);
+    throw new Refusal(
+      `\`'${model}'\` also appears at line ${lineOf(node)}, in ${at(node.parent ?? node)}, which the bot does not know how to change${why ? ` (${why})` : ''}; edit it by hand`,
+    );
   }
   return { content: applyEdits(source, edits), undefinedBefore: undefinedNames(root) };
 }
@@ -153,7 +161,10 @@ function verify(root: Node, model: string, undefinedBefore: Map<string, number[]
   const problem = syntaxProblems(root, 1)[0];
   if (problem) throw new Refusal(`the edited file would not parse (line ${problem.line}: ${problem.what}); the bot proposes no edit`);
   const broken = newlyUndefined(undefinedBefore, undefinedNames(root));
-  if (broken.length > 0) throw new Refusal(`the edited file would use ${broken.map((b) => `\`${b.name}\` (line ${b.line})`).join(', ')} without defining it; the bot proposes no edit`);
+  if (broken.length > 0)
+    throw new Refusal(
+      `the edited file would use ${broken.map((b) => `\`${b.name}\` (line ${b.line})`).join(', ')} without defining it; the bot proposes no edit`,
+    );
   const left = stringLiterals(root, model)[0];
   if (left) throw new Refusal(`the edited file would still mention \`'${model}'\` at line ${lineOf(left)}; the bot proposes no edit`);
 }
@@ -164,7 +175,11 @@ export async function removeModelFromDag(source: string, model: string, file: st
     const planned = await withTree('python', source, (root) => plan(root, source, model, file));
     await withTree('python', planned.content, (root) => verify(root, model, planned.undefinedBefore));
     const diff = unifiedDiff(source, planned.content, file);
-    if (shownLength(diff) > MAX_DIFF_CHARS) return { ok: false, reason: `the change to ${file} touches too many lines to show whole in the preview (${diff.length} characters of diff); edit it by hand` };
+    if (shownLength(diff) > MAX_DIFF_CHARS)
+      return {
+        ok: false,
+        reason: `the change to ${file} touches too many lines to show whole in the preview (${diff.length} characters of diff); edit it by hand`,
+      };
     return { ok: true, content: planned.content, diff, line: firstChangedLine(source, planned.content) };
   } catch (err) {
     if (err instanceof Refusal) return { ok: false, reason: err.message };

@@ -46,7 +46,10 @@ function taskIdOfValue(analysis: ScopeAnalysis, value: Node, entry: Node): strin
   // A TaskFlow task: `x = extract()` where `extract` is a `@task` function of this file.
   if (fn?.type === 'identifier') {
     const scope = scopeOfUse(analysis, fn);
-    const def = scope?.bindings.get(fn.text)?.map(bindingSite).find((s) => s.kind === 'function');
+    const def = scope?.bindings
+      .get(fn.text)
+      ?.map(bindingSite)
+      .find((s) => s.kind === 'function');
     if (def?.kind === 'function' && taskDecorator(def.definition)) {
       const id = taskflowTaskId(def.definition);
       if (id) return id;
@@ -54,7 +57,13 @@ function taskIdOfValue(analysis: ScopeAnalysis, value: Node, entry: Node): strin
   }
   const idNode = taskIdNode(value);
   const id = stringValue(idNode);
-  if (id === undefined) throw new Unresolved(entry, idNode ? `the task id of \`${firstLine(entry.text)}\` is \`${firstLine(idNode.text)}\`, not a literal` : `\`${calleeName(value) ?? firstLine(value.text)}(...)\` names no task id the bot can read`);
+  if (id === undefined)
+    throw new Unresolved(
+      entry,
+      idNode
+        ? `the task id of \`${firstLine(entry.text)}\` is \`${firstLine(idNode.text)}\`, not a literal`
+        : `\`${calleeName(value) ?? firstLine(value.text)}(...)\` names no task id the bot can read`,
+    );
   return id;
 }
 
@@ -142,7 +151,8 @@ export function policyValueNodes(root: Node): Node[] {
       const scope = scopeOfUse(analysis, id);
       for (const binding of scope?.bindings.get(id.text) ?? []) {
         const site = bindingSite(binding);
-        if (site.kind === 'assignment' && ['list', 'tuple', 'set', 'binary_operator', 'identifier', 'parenthesized_expression'].includes(site.value.type)) pending.push(site.value);
+        if (site.kind === 'assignment' && ['list', 'tuple', 'set', 'binary_operator', 'identifier', 'parenthesized_expression'].includes(site.value.type))
+          pending.push(site.value);
       }
     }
   }

@@ -32,7 +32,9 @@ export function isDocstring(node: Node): boolean {
 
 /** Every plain string literal equal to `value`, docstrings excepted. */
 export function stringLiterals(root: Node, value: string): Node[] {
-  return root.descendantsOfType(['string', 'concatenated_string']).filter((n) => n.parent?.type !== 'concatenated_string' && stringValue(n) === value && !isDocstring(n));
+  return root
+    .descendantsOfType(['string', 'concatenated_string'])
+    .filter((n) => n.parent?.type !== 'concatenated_string' && stringValue(n) === value && !isDocstring(n));
 }
 
 /** `model_task` for `model_task(...)`, `PythonOperator` for `operators.PythonOperator(...)`. */
@@ -121,7 +123,8 @@ export function bindingSite(id: Node): BindingSite {
   }
   for (let n: Node | null = parent; n; n = n.parent) {
     if (n.type === 'import_statement' || n.type === 'import_from_statement') return { kind: 'import', statement: n };
-    if (n.type === 'function_definition' && n.childForFieldName('name')?.id === id.id) return { kind: 'function', definition: n.parent?.type === 'decorated_definition' ? n.parent : n };
+    if (n.type === 'function_definition' && n.childForFieldName('name')?.id === id.id)
+      return { kind: 'function', definition: n.parent?.type === 'decorated_definition' ? n.parent : n };
     if (n.type.endsWith('statement') || n.type === 'block') break;
   }
   return { kind: 'other', node: parent ?? id };

@@ -72,12 +72,18 @@ function chainEdits(plan: RemovalPlan, chain: ChainRemoval): TextEdit[] {
   const { operands, removed } = chain;
   const remaining = operands.filter((_, i) => !removed.has(i));
   if (remaining.length < 2) {
-    if (!remaining.every(onlyNames)) throw new Refusal(`removing it from ${`\`${firstLine(chain.statement.text)}\``} (line ${lineOf(chain.statement)}) would leave a call that builds another task standing alone; edit it by hand`);
+    if (!remaining.every(onlyNames))
+      throw new Refusal(
+        `removing it from ${`\`${firstLine(chain.statement.text)}\``} (line ${lineOf(chain.statement)}) would leave a call that builds another task standing alone; edit it by hand`,
+      );
     plan.removeStatement(chain.statement);
     return [];
   }
   for (let k = 1; k < remaining.length; k++) {
-    if (isList(remaining[k - 1]!) && isList(remaining[k]!)) throw new Refusal(`removing it from the chain at line ${lineOf(chain.statement)} would link a list to a list (\`${firstLine(remaining[k - 1]!.text)} >> ${firstLine(remaining[k]!.text)}\`), which Airflow rejects; edit it by hand`);
+    if (isList(remaining[k - 1]!) && isList(remaining[k]!))
+      throw new Refusal(
+        `removing it from the chain at line ${lineOf(chain.statement)} would link a list to a list (\`${firstLine(remaining[k - 1]!.text)} >> ${firstLine(remaining[k]!.text)}\`), which Airflow rejects; edit it by hand`,
+      );
   }
   const edits: TextEdit[] = [];
   for (let i = 0; i < operands.length; i++) {
@@ -85,7 +91,11 @@ function chainEdits(plan: RemovalPlan, chain: ChainRemoval): TextEdit[] {
     let j = i;
     while (j + 1 < operands.length && removed.has(j + 1)) j++;
     // `a >> b >> c` without b: drop ` >> b`; without a: drop `a >> `.
-    edits.push(i > 0 ? { start: operands[i - 1]!.endIndex, end: operands[j]!.endIndex, text: '' } : { start: operands[0]!.startIndex, end: operands[j + 1]!.startIndex, text: '' });
+    edits.push(
+      i > 0
+        ? { start: operands[i - 1]!.endIndex, end: operands[j]!.endIndex, text: '' }
+        : { start: operands[0]!.startIndex, end: operands[j + 1]!.startIndex, text: '' },
+    );
     i = j;
   }
   return edits;
@@ -126,7 +136,8 @@ export function finalize(source: string, plan: RemovalPlan): TextEdit[] {
     const emptiedValue = remaining.length === 0 && next.node.parent?.type !== 'assignment';
     if (emptiedValue && next.node.type === 'argument_list') plan.removeValue(next.node.parent!);
     else if (emptiedValue) plan.removeValue(next.node);
-    else if (remaining.length === 0 && next.node.type === 'set') throw new Refusal(`removing it would leave \`{}\` (a dict, not a set) at line ${lineOf(next.node)}; edit it by hand`);
+    else if (remaining.length === 0 && next.node.type === 'set')
+      throw new Refusal(`removing it would leave \`{}\` (a dict, not a set) at line ${lineOf(next.node)}; edit it by hand`);
     else edits.push(...containerEdits(source, next, remaining));
   }
   for (const chain of plan.chains.values()) edits.push(...chainEdits(plan, chain));

@@ -76,7 +76,10 @@ export class RemovalPlan {
     if (parent.type === 'binary_operator' && CHAIN_OPERATORS.has(parent.childForFieldName('operator')?.text ?? '')) return this.removeChainOperand(node);
     if (parent.type === 'argument_list') return this.removeArgument(parent, node);
     if (parent.type === 'attribute' && parent.childForFieldName('object')?.id === node.id) return this.removeAttributeUse(parent);
-    if (parent.type === 'keyword_argument') throw new Refusal(`${at(node)} is passed as \`${parent.childForFieldName('name')?.text}=\` in ${at(statementOf(parent))}; the bot cannot tell what that call does without it`);
+    if (parent.type === 'keyword_argument')
+      throw new Refusal(
+        `${at(node)} is passed as \`${parent.childForFieldName('name')?.text}=\` in ${at(statementOf(parent))}; the bot cannot tell what that call does without it`,
+      );
     throw new Refusal(`${at(node)} is used inside ${at(statementOf(parent))} in a way the bot cannot remove safely`);
   }
 
@@ -98,7 +101,10 @@ export class RemovalPlan {
     const fn = call.childForFieldName('function');
     const name = calleeName(call) ?? '';
     const linking = (fn?.type === 'attribute' && LINK_METHODS.has(name)) || (fn?.type === 'identifier' && LINK_FUNCTIONS.has(name));
-    if (!linking) throw new Refusal(`${at(node)} is passed to \`${name || firstLine(fn?.text ?? '?')}(...)\` in ${at(statementOf(call))}; the bot cannot tell what that call does without it`);
+    if (!linking)
+      throw new Refusal(
+        `${at(node)} is passed to \`${name || firstLine(fn?.text ?? '?')}(...)\` in ${at(statementOf(call))}; the bot cannot tell what that call does without it`,
+      );
     this.removeElement(args, node);
   }
 
@@ -107,7 +113,8 @@ export class RemovalPlan {
     const name = attribute.childForFieldName('attribute')?.text ?? '';
     const up = attribute.parent;
     if (LINK_METHODS.has(name) && up?.type === 'call' && up.parent?.type === 'expression_statement') return this.removeStatement(up.parent);
-    if (up?.type === 'assignment' && up.childForFieldName('left')?.id === attribute.id && up.parent?.type === 'expression_statement') return this.removeStatement(up.parent);
+    if (up?.type === 'assignment' && up.childForFieldName('left')?.id === attribute.id && up.parent?.type === 'expression_statement')
+      return this.removeStatement(up.parent);
     throw new Refusal(`${at(attribute)} reads the task in ${at(statementOf(attribute))}; the bot cannot remove that safely`);
   }
 
@@ -144,7 +151,8 @@ export class RemovalPlan {
     if (this.variables.has(key)) return;
     this.variables.add(key);
     const bindings = scope.bindings.get(binding.text)!;
-    if (bindings.length !== 1) throw new Refusal(`\`${binding.text}\` is assigned ${bindings.length} times (lines ${bindings.map(lineOf).join(', ')}); edit it by hand`);
+    if (bindings.length !== 1)
+      throw new Refusal(`\`${binding.text}\` is assigned ${bindings.length} times (lines ${bindings.map(lineOf).join(', ')}); edit it by hand`);
     if (scope.globals.has(binding.text) || this.analysis.scopes.some((s) => s.nonlocals.has(binding.text) || (s.globals.has(binding.text) && s !== scope))) {
       throw new Refusal(`\`${binding.text}\` is declared global or nonlocal; edit it by hand`);
     }
@@ -158,14 +166,21 @@ export class RemovalPlan {
     if (!name) throw new Refusal(`${at(definition)} has no name`);
     const scope = this.analysis.scopes.find((s) => s.bindings.get(name.text)?.some((b) => b.id === name.id));
     const bindings = scope?.bindings.get(name.text) ?? [];
-    if (!scope || bindings.length !== 1 || bindingSite(bindings[0]!).kind !== 'function') throw new Refusal(`\`${name.text}\` is defined more than once; edit it by hand`);
+    if (!scope || bindings.length !== 1 || bindingSite(bindings[0]!).kind !== 'function')
+      throw new Refusal(`\`${name.text}\` is defined more than once; edit it by hand`);
     for (const use of this.analysis.uses) {
       if (use.name !== name.text || use.resolved !== scope) continue;
       let node = use.node;
       for (;;) {
         const up = node.parent;
         if (up?.type === 'call' && up.childForFieldName('function')?.id === node.id) node = up;
-        else if (up?.type === 'attribute' && up.childForFieldName('object')?.id === node.id && up.parent?.type === 'call' && up.parent.childForFieldName('function')?.id === up.id) node = up.parent;
+        else if (
+          up?.type === 'attribute' &&
+          up.childForFieldName('object')?.id === node.id &&
+          up.parent?.type === 'call' &&
+          up.parent.childForFieldName('function')?.id === up.id
+        )
+          node = up.parent;
         else break;
       }
       if (node.id === use.node.id) throw new Refusal(`\`${name.text}\` is used without being called at line ${lineOf(node)}; edit it by hand`);

@@ -53,9 +53,16 @@ export function listTasksFromTree(root: Node): DagTask[] {
     if (!idNode) continue;
     const taskId = stringValue(idNode);
     if (taskId !== undefined) {
-      const assigned = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.id === call.id ? call.parent.childForFieldName('left') : null;
+      const assigned =
+        call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.id === call.id ? call.parent.childForFieldName('left') : null;
       const variable = assigned?.type === 'identifier' ? assigned : undefined;
-      tasks.push({ taskId, line: lineOf(idNode), how: keywordArg(call, 'task_id') ? 'operator' : 'factory', variable: variable?.text, references: variable ? readsOf(analysis, variable) : [] });
+      tasks.push({
+        taskId,
+        line: lineOf(idNode),
+        how: keywordArg(call, 'task_id') ? 'operator' : 'factory',
+        variable: variable?.text,
+        references: variable ? readsOf(analysis, variable) : [],
+      });
     } else if (idNode.type === 'identifier') {
       for (const name of loopNames(analysis, idNode)) {
         const value = stringValue(name);
@@ -66,7 +73,8 @@ export function listTasksFromTree(root: Node): DagTask[] {
   for (const definition of root.descendantsOfType('decorated_definition')) {
     const taskId = taskflowTaskId(definition);
     const name = definition.childForFieldName('definition')?.childForFieldName('name');
-    if (taskId !== undefined && name) tasks.push({ taskId, line: lineOf(definition), how: 'taskflow', variable: name.text, references: readsOf(analysis, name) });
+    if (taskId !== undefined && name)
+      tasks.push({ taskId, line: lineOf(definition), how: 'taskflow', variable: name.text, references: readsOf(analysis, name) });
   }
   return tasks.sort((a, b) => a.line - b.line);
 }

@@ -90,7 +90,8 @@ class Analyzer {
   parameters(params: Node | null, outer: Scope, inner: Scope): void {
     for (const p of params?.namedChildren ?? []) {
       if (p.type === 'identifier') this.bind(p.text, p, inner);
-      else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'tuple_pattern') this.bindTargets(p.namedChildren[0] ?? p, inner);
+      else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'tuple_pattern')
+        this.bindTargets(p.namedChildren[0] ?? p, inner);
       else if (p.type === 'typed_parameter') {
         const name = p.namedChildren.find((c) => c.type === 'identifier' || c.type === 'list_splat_pattern' || c.type === 'dictionary_splat_pattern');
         if (name) this.bindTargets(name.type === 'identifier' ? name : (name.namedChildren[0] ?? name), inner);
@@ -164,7 +165,10 @@ class Analyzer {
         return;
       }
       case 'as_pattern': {
-        this.visitAll(node.namedChildren.filter((c) => c.type !== 'as_pattern_target'), scope);
+        this.visitAll(
+          node.namedChildren.filter((c) => c.type !== 'as_pattern_target'),
+          scope,
+        );
         const alias = node.childForFieldName('alias');
         if (alias) this.bindTargets(alias, scope);
         return;

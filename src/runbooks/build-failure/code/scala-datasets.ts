@@ -21,7 +21,9 @@ export function pascalCase(base: string): string {
 
 /** Every `dataset.<Name>` entry of the file, with its node. */
 function datasetEntries(root: Node): Node[] {
-  return root.descendantsOfType('field_expression').filter((n) => n.childForFieldName('value')?.text === 'dataset' && n.childForFieldName('value')?.type === 'identifier');
+  return root
+    .descendantsOfType('field_expression')
+    .filter((n) => n.childForFieldName('value')?.text === 'dataset' && n.childForFieldName('value')?.type === 'identifier');
 }
 
 const entryName = (n: Node): string => n.childForFieldName('field')?.text ?? '';
@@ -36,14 +38,21 @@ function plan(root: Node, source: string, name: string, file: string, note: stri
   if (problem) throw new Refusal(`${file} does not parse (line ${problem.line}: ${problem.what}); the bot only edits files it can read`);
   const entries = datasetEntries(root);
   const matches = entries.filter((e) => entryName(e) === name);
-  if (matches.length === 0) throw new Refusal(`The dataset \`dataset.${name}\` is not in ${file} (already commented out, or listed in a way the bot does not recognise).`);
-  if (matches.length > 1) throw new Refusal(`The dataset \`dataset.${name}\` appears ${matches.length} times in ${file} (lines ${matches.map(lineOf).join(', ')}); edit it by hand.`);
+  if (matches.length === 0)
+    throw new Refusal(`The dataset \`dataset.${name}\` is not in ${file} (already commented out, or listed in a way the bot does not recognise).`);
+  if (matches.length > 1)
+    throw new Refusal(`The dataset \`dataset.${name}\` appears ${matches.length} times in ${file} (lines ${matches.map(lineOf).join(', ')}); edit it by hand.`);
   const entry = matches[0]!;
-  if (entry.parent?.type !== 'arguments') throw new Refusal(`\`dataset.${name}\` (line ${lineOf(entry)}) is not an entry of a dataset listing (it is inside \`${firstLine(entry.parent?.text ?? '')}\`); edit it by hand.`);
+  if (entry.parent?.type !== 'arguments')
+    throw new Refusal(
+      `\`dataset.${name}\` (line ${lineOf(entry)}) is not an entry of a dataset listing (it is inside \`${firstLine(entry.parent?.text ?? '')}\`); edit it by hand.`,
+    );
   const comma = commaAfter(entry);
   const span = wholeLines(source, entry.startIndex, comma?.endIndex ?? entry.endIndex, '//');
   if (!span.whole) throw new Refusal(`\`dataset.${name}\` shares line ${lineOf(entry)} of ${file} with other code; edit it by hand.`);
-  const edits: TextEdit[] = [{ start: span.start, end: span.end, text: `${indentAt(source, entry.startIndex)}// ${entry.text}${comma ? ',' : ''} // ${note}\n` }];
+  const edits: TextEdit[] = [
+    { start: span.start, end: span.end, text: `${indentAt(source, entry.startIndex)}// ${entry.text}${comma ? ',' : ''} // ${note}\n` },
+  ];
   if (!comma) {
     // The last entry: the one before it keeps no dangling comma (Scala before 2.12.2 rejects one).
     const previous = entry.parent.namedChildren.filter((c) => c.type !== 'comment' && c.endIndex <= entry.startIndex).at(-1);

@@ -29,8 +29,23 @@ export class MemoryCloudFormation implements CloudFormationActions {
   createChangeSet(req: Parameters<CloudFormationActions['createChangeSet']>[0]) {
     this.calls.push(`createChangeSet ${req.stackName}`);
     const id = `cs-${req.changeSetName}-${req.stackName}`;
-    const changes = Object.keys(req.changes).map((k) => ({ action: 'Modify', logicalId: `${k}Resource`, resourceType: 'AWS::X', replacement: 'False', scope: ['Properties'] }));
-    this.changeSets.set(id, { id, name: req.changeSetName, stackName: req.stackName, status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', parameters: {}, changes, changesToApply: req.changes });
+    const changes = Object.keys(req.changes).map((k) => ({
+      action: 'Modify',
+      logicalId: `${k}Resource`,
+      resourceType: 'AWS::X',
+      replacement: 'False',
+      scope: ['Properties'],
+    }));
+    this.changeSets.set(id, {
+      id,
+      name: req.changeSetName,
+      stackName: req.stackName,
+      status: 'CREATE_COMPLETE',
+      executionStatus: 'AVAILABLE',
+      parameters: {},
+      changes,
+      changesToApply: req.changes,
+    });
     return Promise.resolve({ id });
   }
   describeChangeSet(_stack: string, id: string) {
@@ -75,10 +90,23 @@ export class MemoryGoCd implements GoCdActions {
   }
 }
 
-export const run = (counter: number, sha: string, state: GoCdRun['state'] = 'passed'): GoCdRun => ({ pipeline: 'metapod', counter, label: String(counter), commit: { revision: sha }, commits: [], state, stages: [] });
+export const run = (counter: number, sha: string, state: GoCdRun['state'] = 'passed'): GoCdRun => ({
+  pipeline: 'metapod',
+  counter,
+  label: String(counter),
+  commit: { revision: sha },
+  commits: [],
+  state,
+  stages: [],
+});
 
 /** Rollback dependencies over the in-memory fakes; the service answers `versions` in turn. */
-export function deps(cfn: MemoryCloudFormation, gocd: MemoryGoCd | undefined, versions: string[] = [], template: string | null = 'https://{service}.{shard}.example'): RollbackDeps {
+export function deps(
+  cfn: MemoryCloudFormation,
+  gocd: MemoryGoCd | undefined,
+  versions: string[] = [],
+  template: string | null = 'https://{service}.{shard}.example',
+): RollbackDeps {
   let i = 0;
   const svc: ServiceVersionActions = { fetchVersion: (url) => Promise.resolve({ at: '', url, version: versions[i++ % Math.max(1, versions.length)] }) };
   return {
@@ -98,10 +126,29 @@ export const logger = pino({ level: 'silent' });
 export function runContext(step: Step, results: StepResult[], attempt = 1): StepRunContext & { progressed: string[] } {
   const progressed: string[] = [];
   const operation = { id: 'op-abcd2345', results } as unknown as Operation;
-  return { operation, step, attempt, logger, signal: new AbortController().signal, progress: (t) => progressed.push(t), recordExternalId: () => Promise.resolve(), progressed };
+  return {
+    operation,
+    step,
+    attempt,
+    logger,
+    signal: new AbortController().signal,
+    progress: (t) => progressed.push(t),
+    recordExternalId: () => Promise.resolve(),
+    progressed,
+  };
 }
 
 /** The StepResult the engine would store for an outcome. */
 export function resultOf(stepId: string, outcome: { ok: boolean; summary: string; externalIds?: Record<string, string> }): StepResult {
-  return { stepId, attempt: 1, outcome: outcome.ok ? 'succeeded' : 'failed', summary: outcome.summary, details: [], externalIds: outcome.externalIds ?? {}, startedAt: '', finishedAt: '', durationMs: 0 };
+  return {
+    stepId,
+    attempt: 1,
+    outcome: outcome.ok ? 'succeeded' : 'failed',
+    summary: outcome.summary,
+    details: [],
+    externalIds: outcome.externalIds ?? {},
+    startedAt: '',
+    finishedAt: '',
+    durationMs: 0,
+  };
 }

@@ -5,7 +5,10 @@ const ok = (text: string) => parseRollback(text.split(' ').filter(Boolean));
 describe('parseRollback', () => {
   it('reads a service, repeated shards, --to and --in-place (also as --flag=value)', () => {
     expect(ok('metapod')).toEqual({ ok: true, value: { service: 'metapod', shards: [], to: undefined, inPlace: false } });
-    expect(ok('Correnteza --shard s0 --shard=S1 --shard s0 --to 6C957ED --in-place')).toEqual({ ok: true, value: { service: 'correnteza', shards: ['s0', 's1'], to: '6c957ed', inPlace: true } });
+    expect(ok('Correnteza --shard s0 --shard=S1 --shard s0 --to 6C957ED --in-place')).toEqual({
+      ok: true,
+      value: { service: 'correnteza', shards: ['s0', 's1'], to: '6c957ed', inPlace: true },
+    });
     expect(ok('metapod --to=6c957ed851d82103e2b151b04aa8a5ede042c3c5')).toMatchObject({ ok: true, value: { to: '6c957ed851d82103e2b151b04aa8a5ede042c3c5' } });
   });
 

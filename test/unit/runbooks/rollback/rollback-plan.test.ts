@@ -31,11 +31,23 @@ describe('the rollback plan across its steps', () => {
       ['scale-down', 'destructive'],
       ['verify-settled', 'read-only'],
     ]);
-    expect(a.steps[0]!.action.params).toMatchObject({ target: 'bbbbbbb', sets: [{ stack: 'prod-global-k-metapod', changes: { GreenVersion: 'bbbbbbb', GreenInstanceCount: '3' }, before: { GreenVersion: 'aaaaaaa', GreenInstanceCount: '0' } }] });
+    expect(a.steps[0]!.action.params).toMatchObject({
+      target: 'bbbbbbb',
+      sets: [
+        {
+          stack: 'prod-global-k-metapod',
+          changes: { GreenVersion: 'bbbbbbb', GreenInstanceCount: '3' },
+          before: { GreenVersion: 'aaaaaaa', GreenInstanceCount: '0' },
+        },
+      ],
+    });
     expect(a.menu?.options.map((o) => o.label)).toEqual(['#40 aaaaaaa']);
 
     const prepared = await runStepOf(rb, a.steps[0]!, input, runContext(a.steps[0]!, []));
-    expect(prepared).toMatchObject({ ok: true, externalIds: { target: 'bbbbbbb', 'before:prod-global-k-metapod': 'GreenVersion=aaaaaaa,GreenInstanceCount=0' } });
+    expect(prepared).toMatchObject({
+      ok: true,
+      externalIds: { target: 'bbbbbbb', 'before:prod-global-k-metapod': 'GreenVersion=aaaaaaa,GreenInstanceCount=0' },
+    });
     const results = [resultOf('prepare', prepared)];
     const gate = await rb.buildPlan(input, ctx(results));
     const deploy = gate.steps[1]!;
@@ -67,7 +79,10 @@ describe('the rollback plan across its steps', () => {
     const scale = afterDeploy.steps[3]!;
     expect(scale.action.params).toMatchObject({ sets: [{ changes: { BlueInstanceCount: '0' }, before: { BlueInstanceCount: '3' } }] });
     // Refused while verification has not succeeded, whatever asks.
-    expect(await runStepOf(rb, scale, input, runContext(scale, results))).toEqual({ ok: false, summary: 'Refused: the bad color is only taken down after the new version was verified, and it was not.' });
+    expect(await runStepOf(rb, scale, input, runContext(scale, results))).toEqual({
+      ok: false,
+      summary: 'Refused: the bad color is only taken down after the new version was verified, and it was not.',
+    });
     expect(await runStepOf(rb, afterDeploy.steps[4]!, input, runContext(afterDeploy.steps[4]!, results))).toMatchObject({ ok: false });
 
     // A to-prod that starts during the verification does not cut it short; it blocks taking the bad color down.
@@ -94,7 +109,9 @@ describe('the rollback plan across its steps', () => {
     const { cfn, gocd } = world();
     await expect(rollbackRunbook(deps(cfn, undefined)).buildPlan(input, ctx())).rejects.toThrow(/`GOCD_URL` is not configured/);
     gocd.running = [run(7, SHA('f'), 'running')];
-    await expect(rollbackRunbook(deps(cfn, gocd)).buildPlan(input, ctx())).rejects.toThrow('A `to-prod` run is in progress on GoCD (#7): https://go.example/go/tab/pipeline/history/to-prod. Its deploy would race with the rollback: wait until it finishes, then try again.');
+    await expect(rollbackRunbook(deps(cfn, gocd)).buildPlan(input, ctx())).rejects.toThrow(
+      'A `to-prod` run is in progress on GoCD (#7): https://go.example/go/tab/pipeline/history/to-prod. Its deploy would race with the rollback: wait until it finishes, then try again.',
+    );
     gocd.running = [];
     cfn.stacks.get('prod-global-k-metapod')!.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
     await expect(rollbackRunbook(deps(cfn, gocd)).buildPlan(input, ctx())).rejects.toThrow(/`prod-global-k-metapod` is UPDATE_ROLLBACK_IN_PROGRESS/);
@@ -120,11 +137,19 @@ describe('the rollback plan across its steps', () => {
     const undo = rollbackUndoRunbook(d);
     const undoInput = undo.inputSchema.parse(outcome.followUp!.input);
     const undoPlan = await undo.buildPlan(undoInput, ctx());
-    expect(undoPlan.steps.map((s) => [s.id, s.risk])).toEqual([['prepare', 'read-only'], ['restore', 'mutating']]);
+    expect(undoPlan.steps.map((s) => [s.id, s.risk])).toEqual([
+      ['prepare', 'read-only'],
+      ['restore', 'mutating'],
+    ]);
     const undoResults = [resultOf('prepare', await runStepOf(undo, undoPlan.steps[0]!, undoInput, runContext(undoPlan.steps[0]!, [])))];
     const undoGate = await undo.buildPlan(undoInput, ctx(undoResults));
     expect(await runStepOf(undo, undoGate.steps[1]!, undoInput, runContext(undoGate.steps[1]!, undoResults))).toMatchObject({ ok: true });
-    expect(cfn.stacks.get('prod-global-k-metapod')!.parameters).toEqual({ BlueVersion: 'ccccccc', BlueInstanceCount: '3', GreenVersion: 'aaaaaaa', GreenInstanceCount: '0' });
+    expect(cfn.stacks.get('prod-global-k-metapod')!.parameters).toEqual({
+      BlueVersion: 'ccccccc',
+      BlueInstanceCount: '3',
+      GreenVersion: 'aaaaaaa',
+      GreenInstanceCount: '0',
+    });
     await expect(undo.buildPlan(undoInput, ctx())).rejects.toThrow('Nothing to undo: `prod-global-k-metapod` already have the previous parameters.');
     expect(undo.parse(['x'])).toMatchObject({ ok: false });
   });
@@ -132,8 +157,19 @@ describe('the rollback plan across its steps', () => {
   it('turns backend failures during planning into refusals that say what could not be read, escaped for Slack', async () => {
     const { cfn, gocd } = world();
     gocd.pipelineHistory = () => Promise.reject(new BackendError('GoCD', 'http_status', 'GoCD answered 502 Bad Gateway for `metapod`: <html>', 502));
-    await expect(rollbackRunbook(deps(cfn, gocd)).buildPlan(input, ctx())).rejects.toThrow('Could not read the build history of `metapod` on GoCD: GoCD answered 502 Bad Gateway for `metapod`: &lt;html&gt;');
-    cfn.describeStack = () => Promise.reject(new BackendError('CloudFormation', 'connection_refused', 'Could not connect to CloudFormation while describing stack prod-global-k-metapod: connection refused.'));
-    await expect(rollbackRunbook(deps(cfn, new MemoryGoCd())).buildPlan(input, ctx())).rejects.toThrow('Could not read stack prod-global-k-metapod: Could not connect to CloudFormation');
+    await expect(rollbackRunbook(deps(cfn, gocd)).buildPlan(input, ctx())).rejects.toThrow(
+      'Could not read the build history of `metapod` on GoCD: GoCD answered 502 Bad Gateway for `metapod`: &lt;html&gt;',
+    );
+    cfn.describeStack = () =>
+      Promise.reject(
+        new BackendError(
+          'CloudFormation',
+          'connection_refused',
+          'Could not connect to CloudFormation while describing stack prod-global-k-metapod: connection refused.',
+        ),
+      );
+    await expect(rollbackRunbook(deps(cfn, new MemoryGoCd())).buildPlan(input, ctx())).rejects.toThrow(
+      'Could not read stack prod-global-k-metapod: Could not connect to CloudFormation',
+    );
   });
 });

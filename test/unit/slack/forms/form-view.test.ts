@@ -7,7 +7,12 @@ import { fieldsView, pickerView } from '../../../../src/slack/forms/form-view';
 import { retractRunbook } from '../../../../src/runbooks/retract';
 import { reindexRunbook } from '../../../support/example-form-runbook';
 
-type Block = Record<string, unknown> & { block_id?: string; label?: { text: string }; hint?: { text: string }; element?: { type: string; options?: { text: { text: string }; value: string }[]; placeholder?: { text: string } } };
+type Block = Record<string, unknown> & {
+  block_id?: string;
+  label?: { text: string };
+  hint?: { text: string };
+  element?: { type: string; options?: { text: { text: string }; value: string }[]; placeholder?: { text: string } };
+};
 const blocksOf = (view: Record<string, unknown>): Block[] => view.blocks as Block[];
 
 /** A runbook whose args push every Block Kit limit: long labels, long option names, 150 enum values. */
@@ -44,19 +49,28 @@ describe('form view builder', () => {
   });
 
   it('keeps block ids stable across renders and lookup outcomes, so typed values and errors find their field', () => {
-    const ids = (lookups: Parameters<typeof fieldsView>[3]): string[] => blocksOf(fieldsView(formRunbooks(registry), reindex, { channel: 'CDATAENG' }, lookups)).flatMap((b) => (b.block_id ? [b.block_id] : []));
+    const ids = (lookups: Parameters<typeof fieldsView>[3]): string[] =>
+      blocksOf(fieldsView(formRunbooks(registry), reindex, { channel: 'CDATAENG' }, lookups)).flatMap((b) => (b.block_id ? [b.block_id] : []));
     const answered = ids({ services: { ok: true, items: ['a', 'b'], truncated: false } });
     const failed = ids({ services: { ok: false, reason: 'timeout' } });
     expect(answered).toEqual(['form:runbook', 'arg:service', 'arg:mode', 'arg:table', 'arg:reason']);
     expect(failed).toEqual(answered);
     // Opened outside a channel, the channel picker is added at the end.
-    expect(blocksOf(fieldsView(formRunbooks(registry), reindex, {}, {})).at(-1)).toMatchObject({ block_id: 'form:channel', element: { type: 'conversations_select' } });
+    expect(blocksOf(fieldsView(formRunbooks(registry), reindex, {}, {})).at(-1)).toMatchObject({
+      block_id: 'form:channel',
+      element: { type: 'conversations_select' },
+    });
     expect(blocksOf(fieldsView(formRunbooks(registry), reindex, {}, {}, 'C0RUNBOOK')).at(-1)).toMatchObject({ element: { initial_conversation: 'C0RUNBOOK' } });
   });
 
   it('writes values back as the command words: positional in order, then --flag value; missing optional flags left out', () => {
     const fields = formFields(reindex)!;
-    expect(fields.map((f) => [f.key, f.optional])).toEqual([['service', false], ['mode', false], ['table', true], ['reason', true]]);
+    expect(fields.map((f) => [f.key, f.optional])).toEqual([
+      ['service', false],
+      ['mode', false],
+      ['table', true],
+      ['reason', true],
+    ]);
     expect(toWords(fields, { service: 'analytics', mode: 'full', reason: 'two words' })).toEqual(['analytics', '--mode', 'full', '--reason', 'two words']);
   });
 
@@ -81,7 +95,12 @@ describe('form submission', () => {
   });
 
   it('reads a valid submission into the input the runbook parses from the same words', () => {
-    expect(readSubmission(submitted({ runbook: 'reindex', channel: 'CDATAENG' }, { 'arg:service': 'analytics', 'arg:mode': 'incremental', 'arg:table': '  ' }), registry)).toEqual({
+    expect(
+      readSubmission(
+        submitted({ runbook: 'reindex', channel: 'CDATAENG' }, { 'arg:service': 'analytics', 'arg:mode': 'incremental', 'arg:table': '  ' }),
+        registry,
+      ),
+    ).toEqual({
       ok: true,
       runbook: 'reindex',
       input: { service: 'analytics', mode: 'incremental' },
@@ -91,7 +110,10 @@ describe('form submission', () => {
 
   it('refuses metadata it did not write: no runbook, an unknown one, malformed JSON, or a channel that is not an id', () => {
     for (const metadata of [{}, { runbook: 'gone' }, { runbook: 'reindex', channel: '#general' }, 'not json{']) {
-      const result = readSubmission({ ...submitted({}, { 'arg:service': 'analytics' }), private_metadata: typeof metadata === 'string' ? metadata : JSON.stringify(metadata) }, registry);
+      const result = readSubmission(
+        { ...submitted({}, { 'arg:service': 'analytics' }), private_metadata: typeof metadata === 'string' ? metadata : JSON.stringify(metadata) },
+        registry,
+      );
       expect(result).toMatchObject({ ok: false, errors: { 'form:runbook': expect.any(String) } });
     }
   });

@@ -31,7 +31,10 @@ describe('createFormLookups', () => {
   const signal = new AbortController().signal;
 
   it('services: the service names of the `prod-<shard>-k-<service>` stacks', async () => {
-    const cfn = { listStackNames: (pattern: RegExp) => Promise.resolve(['prod-global-k-analytics', 'prod-s0-k-ledger', 'prod-s1-k-ledger', 'staging-s0-k-x', 'prod-s0-k-'].filter((n) => pattern.test(n))) };
+    const cfn = {
+      listStackNames: (pattern: RegExp) =>
+        Promise.resolve(['prod-global-k-analytics', 'prod-s0-k-ledger', 'prod-s1-k-ledger', 'staging-s0-k-x', 'prod-s0-k-'].filter((n) => pattern.test(n))),
+    };
     const lookups = createFormLookups({ cfn: cfn as unknown as CloudFormationActions });
     expect((await lookups.get('services')!(signal)).sort()).toEqual(['analytics', 'ledger', 'ledger']);
     expect(lookups.get('datomic-tables')).toBeUndefined();
@@ -52,8 +55,14 @@ describe('createFormLookups', () => {
   it('dagao-failed-tasks: failed task ids of the latest dagão run', async () => {
     const calls: unknown[] = [];
     const airflow = {
-      listDagRuns: (dagId: string, options: unknown) => (calls.push(['runs', dagId, options]), Promise.resolve([{ dagId, dagRunId: 'scheduled__2026-12-05', state: 'failed' }])),
-      listTaskInstances: (dagId: string, runId: string, options: unknown) => (calls.push(['tasks', dagId, runId, options]), Promise.resolve([{ taskId: 'itaipu-contracts' }, { taskId: 'itaipu-ledger' }])),
+      listDagRuns: (dagId: string, options: unknown) => (
+        calls.push(['runs', dagId, options]),
+        Promise.resolve([{ dagId, dagRunId: 'scheduled__2026-12-05', state: 'failed' }])
+      ),
+      listTaskInstances: (dagId: string, runId: string, options: unknown) => (
+        calls.push(['tasks', dagId, runId, options]),
+        Promise.resolve([{ taskId: 'itaipu-contracts' }, { taskId: 'itaipu-ledger' }])
+      ),
     };
     const lookups = createFormLookups({ airflow: airflow as unknown as AirflowActions, dagaoDagId: 'dagao' });
     expect(await lookups.get('dagao-failed-tasks')!(signal)).toEqual(['itaipu-contracts', 'itaipu-ledger']);
