@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawnBot, type ChildBot } from '../e2e/child-bot';
 import { BOT_TOKEN, CHANNEL, SIGNING_SECRET, textOf } from '../e2e/harness';
-import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
-import { startSlackEmulator, type EmulatedMessage, type SlackEmulator } from '../fakes/slack-api';
+import { startMetapodFake, type MetapodFake } from '../../src/sandbox/fakes/metapod';
+import { startSlackEmulator, type EmulatedMessage, type SlackEmulator } from '../../src/sandbox/fakes/slack-api';
 import { clickButton, slashCommand } from '../support/payloads';
 import { postToSlackEndpoint } from '../support/slack-signing';
 import { startDynaliteProcess } from '../support/dynalite';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAirflowFake, type AirflowFake } from '../fakes/airflow';
-import { createFakeCli, type FakeCli } from '../fakes/fake-cli';
-import { startGitHubFake, type GitHubFake } from '../fakes/github';
-import { startSonarFake, type SonarFake } from '../fakes/sonar';
-import type { EmulatedMessage } from '../fakes/slack-api';
+import { startAirflowFake, type AirflowFake } from '../../src/sandbox/fakes/airflow';
+import { createFakeCli, type FakeCli } from '../../src/sandbox/fakes/fake-cli';
+import { startGitHubFake, type GitHubFake } from '../../src/sandbox/fakes/github';
+import { startSonarFake, type SonarFake } from '../../src/sandbox/fakes/sonar';
+import type { EmulatedMessage } from '../../src/sandbox/fakes/slack-api';
 import { messageEvent } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, snapshot, startE2E, textOf, type E2E } from './harness';

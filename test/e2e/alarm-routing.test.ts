@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCloudWatchFake, type CloudWatchFake } from '../fakes/cloudwatch';
-import type { EmulatedMessage } from '../fakes/slack-api';
+import { startCloudWatchFake, type CloudWatchFake } from '../../src/sandbox/fakes/cloudwatch';
+import type { EmulatedMessage } from '../../src/sandbox/fakes/slack-api';
 import { datomicTable, startDynalite, type LocalDynamo } from '../support/dynalite';
 import { messageEvent } from '../support/payloads';
 import { waitFor } from '../support/wait-for';

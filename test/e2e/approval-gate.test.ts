@@ -4,9 +4,9 @@
 // - a re-run of an interrupted step needs a third person (crash-restart style, two bots on one database);
 // - `/runbook build-failure <tx> --dag ..` is refused before any Airflow request.
 import { App } from '@slack/bolt';
-import { startAirflowFake } from '../fakes/airflow';
-import { startMetapodFake } from '../fakes/metapod';
-import { startSlackEmulator } from '../fakes/slack-api';
+import { startAirflowFake } from '../../src/sandbox/fakes/airflow';
+import { startMetapodFake } from '../../src/sandbox/fakes/metapod';
+import { startSlackEmulator } from '../../src/sandbox/fakes/slack-api';
 import { approveValue } from '../../src/slack/blocks/operation-message';
 import { blockActionPayload, clickButton } from '../support/payloads';
 import { waitFor } from '../support/wait-for';

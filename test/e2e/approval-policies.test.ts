@@ -1,6 +1,6 @@
 import { startOpsgenieFake, type OpsgenieFake } from '../../src/sandbox/fakes/opsgenie';
 import { startPagerDutyFake, type PagerDutyFake } from '../../src/sandbox/fakes/pagerduty';
-import { startSlackEmulator } from '../fakes/slack-api';
+import { startSlackEmulator } from '../../src/sandbox/fakes/slack-api';
 import { configFile } from '../support/config-file';
 import { waitFor } from '../support/wait-for';
 import { DATASET_ID, messageShowing, snapshot, startE2E, textOf, type E2E } from './harness';

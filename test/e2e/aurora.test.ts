@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFakeCli, isAlive, type FakeCli } from '../fakes/fake-cli';
+import { createFakeCli, isAlive, type FakeCli } from '../../src/sandbox/fakes/fake-cli';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, messageShowing, snapshot, startE2E, textOf, type E2E } from './harness';
 

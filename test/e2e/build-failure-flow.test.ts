@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EmulatedMessage } from '../fakes/slack-api';
-import { startAirflowFakeFor, type AirflowFake, type AirflowRequest, type FakeRunSpec } from '../fakes/airflow';
-import { startGitHubFake, type GitHubFake } from '../fakes/github';
-import { startSonarFake, type FakeDataset, type SonarFake } from '../fakes/sonar';
+import type { EmulatedMessage } from '../../src/sandbox/fakes/slack-api';
+import { type AirflowFake, type AirflowRequest, type FakeRunSpec } from '../../src/sandbox/fakes/airflow';
+import { startAirflowFakeFor } from '../../src/sandbox/fakes/airflow-v2';
+import { startGitHubFake, type GitHubFake } from '../../src/sandbox/fakes/github';
+import { startSonarFake, type FakeDataset, type SonarFake } from '../../src/sandbox/fakes/sonar';
 import { waitFor } from '../support/wait-for';
 import { syntaxProblems, withTree } from '../../src/runbooks/build-failure/code/grammars';
 import { newlyUndefined, undefinedNames } from '../../src/runbooks/build-failure/code/python-scopes';

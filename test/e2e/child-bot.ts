@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
-import { startSlackEmulator, type SlackEmulator } from '../fakes/slack-api';
+import { startMetapodFake, type MetapodFake } from '../../src/sandbox/fakes/metapod';
+import { startSlackEmulator, type SlackEmulator } from '../../src/sandbox/fakes/slack-api';
 import { waitFor } from '../support/wait-for';
 
 export interface ChildBot {

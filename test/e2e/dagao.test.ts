@@ -1,10 +1,11 @@
-import { startAirflowFakeFor, type AirflowFake } from '../fakes/airflow';
-import { createFakeCli, type FakeCli } from '../fakes/fake-cli';
-import { startCloudFormationFake } from '../fakes/cloudformation';
-import { startGoCdFake, type GoCdFake } from '../fakes/gocd';
+import { type AirflowFake } from '../../src/sandbox/fakes/airflow';
+import { startAirflowFakeFor } from '../../src/sandbox/fakes/airflow-v2';
+import { createFakeCli, type FakeCli } from '../../src/sandbox/fakes/fake-cli';
+import { startCloudFormationFake } from '../../src/sandbox/fakes/cloudformation';
+import { startGoCdFake, type GoCdFake } from '../../src/sandbox/fakes/gocd';
 import { blueGreen, FAST_TIMING } from './rollback-harness';
 import type { BotOverrides } from '../../src/bot';
-import type { EmulatedMessage } from '../fakes/slack-api';
+import type { EmulatedMessage } from '../../src/sandbox/fakes/slack-api';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, messageShowing, snapshot, startE2E, textOf, type E2E } from './harness';
 

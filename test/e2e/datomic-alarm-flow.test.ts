@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { startCloudWatchFake, TINY_PNG, type CloudWatchFake } from '../fakes/cloudwatch';
-import type { EmulatedMessage } from '../fakes/slack-api';
+import { startCloudWatchFake, TINY_PNG, type CloudWatchFake } from '../../src/sandbox/fakes/cloudwatch';
+import type { EmulatedMessage } from '../../src/sandbox/fakes/slack-api';
 import { datomicTable, startDynalite, type LocalDynamo } from '../support/dynalite';
 import { messageEvent } from '../support/payloads';
 import { waitFor } from '../support/wait-for';

@@ -1,5 +1,5 @@
-import type { MetapodFake } from '../fakes/metapod';
-import type { SlackEmulator } from '../fakes/slack-api';
+import type { MetapodFake } from '../../src/sandbox/fakes/metapod';
+import type { SlackEmulator } from '../../src/sandbox/fakes/slack-api';
 import { clickButton, slashCommand } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { CHANNEL, DATASET_ID, messageShowing, snapshot, startReplicaPair, type E2E, type ReplicaPair } from './harness';

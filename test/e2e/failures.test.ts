@@ -1,4 +1,4 @@
-import { startHttpServer } from '../fakes/http-server';
+import { startHttpServer } from '../../src/sandbox/fakes/http-server';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, textOf, type E2E, messageShowing } from './harness';
 

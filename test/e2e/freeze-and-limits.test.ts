@@ -1,4 +1,4 @@
-import { createFakeCli, type FakeCli } from '../fakes/fake-cli';
+import { createFakeCli, type FakeCli } from '../../src/sandbox/fakes/fake-cli';
 import { configFile } from '../support/config-file';
 import { waitFor } from '../support/wait-for';
 import { DATASET_ID, messageShowing, snapshot, startE2E, textOf, type E2E } from './harness';

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startSlackEmulator } from '../fakes/slack-api';
+import { startSlackEmulator } from '../../src/sandbox/fakes/slack-api';
 import { waitFor } from '../support/wait-for';
 
 const ROOT = join(__dirname, '..', '..');

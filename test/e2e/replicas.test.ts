@@ -1,6 +1,6 @@
-import { startCloudWatchFake, type CloudWatchFake } from '../fakes/cloudwatch';
-import type { MetapodFake } from '../fakes/metapod';
-import type { EmulatedMessage, SlackEmulator } from '../fakes/slack-api';
+import { startCloudWatchFake, type CloudWatchFake } from '../../src/sandbox/fakes/cloudwatch';
+import type { MetapodFake } from '../../src/sandbox/fakes/metapod';
+import type { EmulatedMessage, SlackEmulator } from '../../src/sandbox/fakes/slack-api';
 import { clickButton, messageEvent } from '../support/payloads';
 import { datomicTable, startDynalite, type LocalDynamo } from '../support/dynalite';
 import { waitFor } from '../support/wait-for';

@@ -1,4 +1,4 @@
-import { startSonarFake, type SonarFake } from '../fakes/sonar';
+import { startSonarFake, type SonarFake } from '../../src/sandbox/fakes/sonar';
 import { waitFor } from '../support/wait-for';
 import { DATASET_ID, snapshot, startE2E, textOf, type E2E } from './harness';
 

@@ -1,5 +1,5 @@
 import { stepFingerprint } from '../../src/operations/fingerprint';
-import { startCloudFormationFake } from '../fakes/cloudformation';
+import { startCloudFormationFake } from '../../src/sandbox/fakes/cloudformation';
 import { blockAction } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, snapshot, startE2E, textOf } from './harness';

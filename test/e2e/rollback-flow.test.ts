@@ -1,4 +1,4 @@
-import type { EmulatedMessage } from '../fakes/slack-api';
+import type { EmulatedMessage } from '../../src/sandbox/fakes/slack-api';
 import { blockActionPayload } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, snapshot, textOf } from './harness';

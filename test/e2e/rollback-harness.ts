@@ -1,10 +1,10 @@
 import type { RollbackTiming } from '../../src/runbooks/rollback';
-import { startCloudFormationFake, type CloudFormationFake } from '../fakes/cloudformation';
-import { startGoCdFake, type GoCdFake } from '../fakes/gocd';
-import { startServiceVersionFake, type ServiceVersionFake } from '../fakes/service-version';
+import { startCloudFormationFake, type CloudFormationFake } from '../../src/sandbox/fakes/cloudformation';
+import { startGoCdFake, type GoCdFake } from '../../src/sandbox/fakes/gocd';
+import { startServiceVersionFake, type ServiceVersionFake } from '../../src/sandbox/fakes/service-version';
 import { waitFor } from '../support/wait-for';
 import { CHANNEL, messageShowing, startE2E, textOf, type E2E } from './harness';
-import type { EmulatedMessage } from '../fakes/slack-api';
+import type { EmulatedMessage } from '../../src/sandbox/fakes/slack-api';
 
 /** A full SHA made of one repeated hex word, easy to read in failures. */
 export const sha = (word: string): string => word.repeat(40).slice(0, 40);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CloudWatchActions } from '../../src/actions/cloudwatch/cloudwatch-actions';
 import type { DynamoDbActions } from '../../src/actions/dynamodb/dynamodb-actions';
 import type { SlackRateLimits } from '../../src/slack/rate-limits';
-import { TINY_PNG } from '../fakes/cloudwatch';
+import { TINY_PNG } from '../../src/sandbox/fakes/cloudwatch';
 import { messageEvent } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { buttonsOf, CHANNEL, useE2E } from './harness';

@@ -2,11 +2,11 @@
 // DynamoDB table is (every call takes 1.5 s); every Slack request must still be answered before any
 // store call it caused has completed, and its work must still happen, once, after the ack.
 import { MemoryStore } from '../../src/store/memory';
-import type { MetapodFake } from '../fakes/metapod';
-import { startMetapodFake } from '../fakes/metapod';
-import type { SlackEmulator } from '../fakes/slack-api';
-import { startSlackEmulator } from '../fakes/slack-api';
-import { startSocketModeServer, type SocketModeServer } from '../fakes/socket-mode';
+import type { MetapodFake } from '../../src/sandbox/fakes/metapod';
+import { startMetapodFake } from '../../src/sandbox/fakes/metapod';
+import type { SlackEmulator } from '../../src/sandbox/fakes/slack-api';
+import { startSlackEmulator } from '../../src/sandbox/fakes/slack-api';
+import { startSocketModeServer, type SocketModeServer } from '../../src/sandbox/fakes/socket-mode';
 import { appHomeOpened, clickButton, messageEvent, slashCommand } from '../support/payloads';
 import { callsEndedBefore, slowStore, type Timeline } from '../support/slow-store';
 import { waitFor } from '../support/wait-for';

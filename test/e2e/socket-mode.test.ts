@@ -1,6 +1,6 @@
-import { startMetapodFake, type MetapodFake } from '../fakes/metapod';
-import { startSlackEmulator, type EmulatedMessage, type Json, type SlackEmulator } from '../fakes/slack-api';
-import { startSocketModeServer, type SocketModeServer } from '../fakes/socket-mode';
+import { startMetapodFake, type MetapodFake } from '../../src/sandbox/fakes/metapod';
+import { startSlackEmulator, type EmulatedMessage, type Json, type SlackEmulator } from '../../src/sandbox/fakes/slack-api';
+import { startSocketModeServer, type SocketModeServer } from '../../src/sandbox/fakes/socket-mode';
 import { clickButton, slashCommand } from '../support/payloads';
 import { waitFor } from '../support/wait-for';
 import { BOT_TOKEN, buttonsOf, CHANNEL, DATASET_ID, snapshot, startE2E, textOf, type E2E } from './harness';

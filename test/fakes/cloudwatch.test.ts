@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SdkCloudWatchActions } from '../../src/actions/cloudwatch/cloudwatch-actions';
 import { BackendError } from '../../src/actions/http/errors';
-import { startCloudWatchFake, TINY_PNG, type CloudWatchFake } from './cloudwatch';
+import { startCloudWatchFake, TINY_PNG, type CloudWatchFake } from '../../src/sandbox/fakes/cloudwatch';
 
 describe('the CloudWatch fake, driven by the real SDK client through our adapter', () => {
   let fake: CloudWatchFake;

@@ -1,6 +1,6 @@
 import { waitFor } from '../support/wait-for';
-import { startMetapodFake } from './metapod';
-import type { MetapodFake } from './metapod';
+import { startMetapodFake } from '../../src/sandbox/fakes/metapod';
+import type { MetapodFake } from '../../src/sandbox/fakes/metapod';
 
 const ID = '3f2b8c1e-9a4d-4e2f-8b7a-0c1d2e3f4a5b';
 

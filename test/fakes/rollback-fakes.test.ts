@@ -1,7 +1,7 @@
-import { startCloudFormationFake } from './cloudformation';
-import { formList, queryError } from './cloudformation-xml';
-import { startGoCdFake } from './gocd';
-import { startServiceVersionFake } from './service-version';
+import { startCloudFormationFake } from '../../src/sandbox/fakes/cloudformation';
+import { formList, queryError } from '../../src/sandbox/fakes/cloudformation-xml';
+import { startGoCdFake } from '../../src/sandbox/fakes/gocd';
+import { startServiceVersionFake } from '../../src/sandbox/fakes/service-version';
 
 describe('the rollback fakes are strict', () => {
   it('CloudFormation: an unknown action, an unsigned request or a wrong version is recorded and answered like AWS', async () => {

@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { startSlackEmulator, type SlackEmulator } from './slack-api';
+import { startSlackEmulator, type SlackEmulator } from '../../src/sandbox/fakes/slack-api';
 
 describe('Slack Web API emulator: views.publish', () => {
   let emu: SlackEmulator;

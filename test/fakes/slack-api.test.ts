@@ -4,8 +4,8 @@ import { App, LogLevel, webApi } from '@slack/bolt';
 import { clickButton, messageEvent, slashCommand } from '../support/payloads';
 import { postToSlackEndpoint } from '../support/slack-signing';
 import { waitFor } from '../support/wait-for';
-import { startSlackEmulator } from './slack-api';
-import type { SlackEmulator } from './slack-api';
+import { startSlackEmulator } from '../../src/sandbox/fakes/slack-api';
+import type { SlackEmulator } from '../../src/sandbox/fakes/slack-api';
 
 // Retries would turn a wrongly-answered request into a 30-minute hang instead of a failure.
 const clientFor = (emu: SlackEmulator, token = 'xoxb-test'): webApi.WebClient =>

@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { uploadFilesToThread } from '../../src/slack/upload-files';
-import { startSlackEmulator, type SlackEmulator } from './slack-api';
+import { startSlackEmulator, type SlackEmulator } from '../../src/sandbox/fakes/slack-api';
 
 describe('files upload v2 in the Slack emulator', () => {
   let slack: SlackEmulator;

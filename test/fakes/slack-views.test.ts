@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { startSlackEmulator, type SlackEmulator } from './slack-api';
+import { startSlackEmulator, type SlackEmulator } from '../../src/sandbox/fakes/slack-api';
 
 // The emulator's modals, checked against what https://api.slack.com/methods/views.open, views.update and
 // views.push document: a trigger opens one view, updates need the current hash when given one.

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { waitFor } from '../support/wait-for';
-import type { Json } from './slack-api';
-import { startSocketModeServer, type SocketModeServer } from './socket-mode';
+import type { Json } from '../../src/sandbox/fakes/slack-api';
+import { startSocketModeServer, type SocketModeServer } from '../../src/sandbox/fakes/socket-mode';
 
 /** A raw client that records every message it receives, parsed. */
 async function connect(url: string): Promise<{ ws: WebSocket; received: Json[]; closed: Promise<number> }> {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { startHttpServer } from '../fakes/http-server';
-import type { LoopbackServer } from '../fakes/http-server';
+import { startHttpServer } from '../../src/sandbox/fakes/http-server';
+import type { LoopbackServer } from '../../src/sandbox/fakes/http-server';
 import { postToSlackEndpoint, signedHeaders, slackSignature } from './slack-signing';
 
 // The worked example from Slack's "Verifying requests from Slack" documentation.

@@ -81,7 +81,7 @@ export interface SlackEmulator {
   homeViews: Map<string, Json>;
   /** Modals opened with views.open/views.push, by view id, as last updated (slack-views.ts). */
   modals: Map<string, EmulatedView>;
-  /** Files shared with files upload v2 (test/fakes/slack-files.ts). */
+  /** Files shared with files upload v2 (./slack-files.ts). */
   files: UploadedFile[];
   unexpected: string[];
   /** Hangs, HTTP errors (500, 429 with Retry-After) and an optional rate-limit mode, per method. */

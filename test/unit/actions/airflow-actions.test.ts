@@ -1,7 +1,8 @@
 import { HttpAirflowActions } from '../../../src/actions/airflow/http-airflow-actions';
 import { isAirflowNotFound } from '../../../src/actions/airflow/airflow-errors';
 import { BackendError } from '../../../src/actions/http/errors';
-import { startAirflowFake, startAirflowFakeFor, type AirflowFake } from '../../fakes/airflow';
+import { startAirflowFake, type AirflowFake } from '../../../src/sandbox/fakes/airflow';
+import { startAirflowFakeFor } from '../../../src/sandbox/fakes/airflow-v2';
 
 const RUN = 'scheduled__2026-11-24T03:00:00+00:00';
 // A slice of the nightly DAG: a build task, its model, and the jobs downstream of it.

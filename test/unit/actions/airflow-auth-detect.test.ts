@@ -1,6 +1,7 @@
 import { jwtExpiry } from '../../../src/actions/airflow/airflow-auth';
 import { HttpAirflowActions } from '../../../src/actions/airflow/http-airflow-actions';
-import { startAirflowFake, startAirflowV2Fake, type AirflowFake } from '../../fakes/airflow';
+import { startAirflowFake, type AirflowFake } from '../../../src/sandbox/fakes/airflow';
+import { startAirflowV2Fake } from '../../../src/sandbox/fakes/airflow-v2';
 
 const RUN = 'manual__2026-11-24T06:00:00+00:00';
 

@@ -1,7 +1,7 @@
 import { awsClientConfig } from '../../../src/actions/aws/client-config';
 import { ConfigError, loadConfig } from '../../../src/config';
 import { SdkDynamoDbActions } from '../../../src/actions/dynamodb/dynamodb-actions';
-import { startHttpServer } from '../../fakes/http-server';
+import { startHttpServer } from '../../../src/sandbox/fakes/http-server';
 
 describe('awsClientConfig', () => {
   it('prefers the per-service endpoint and gives dummy credentials only to loopback endpoints', () => {

@@ -1,7 +1,7 @@
 import { CliAllowList } from '../../../src/actions/cli/allow-list';
 import type { PreparedCommand } from '../../../src/actions/cli/commands';
 import { CliError, ProcessCliRunner, cliEnvironment } from '../../../src/actions/cli/runner';
-import { createFakeCli, isAlive, type FakeCli } from '../../fakes/fake-cli';
+import { createFakeCli, isAlive, type FakeCli } from '../../../src/sandbox/fakes/fake-cli';
 import { waitFor } from '../../support/wait-for';
 
 const list = new CliAllowList();

@@ -1,7 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SdkCloudFormationActions } from '../../../src/actions/cloudformation/sdk-cloudformation-actions';
 import { BackendError } from '../../../src/actions/http/errors';
-import { startCloudFormationFake, type CloudFormationFake } from '../../fakes/cloudformation';
+import { startCloudFormationFake, type CloudFormationFake } from '../../../src/sandbox/fakes/cloudformation';
 
 const PARAMS = { BlueVersion: 'aaaaaaa', BlueInstanceCount: '3', GreenVersion: 'bbbbbbb', GreenInstanceCount: '0', Environment: 'prod' };
 const FAST = { maxWaitSeconds: 10, minDelaySeconds: 0.01, maxDelaySeconds: 0.02 };

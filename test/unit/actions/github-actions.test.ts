@@ -1,6 +1,6 @@
 import { OctokitGitHubActions } from '../../../src/actions/github/github-actions';
 import { BackendError } from '../../../src/actions/http/errors';
-import { blobSha, startGitHubFake, type GitHubFake } from '../../fakes/github';
+import { blobSha, startGitHubFake, type GitHubFake } from '../../../src/sandbox/fakes/github';
 
 const REPO = 'nubank/aurora-jobs';
 const FILE = 'airflow/main.py';

@@ -1,7 +1,7 @@
 import { HttpGoCdActions } from '../../../src/actions/gocd/gocd-actions';
 import { BackendError } from '../../../src/actions/http/errors';
-import { startGoCdFake, type GoCdFake } from '../../fakes/gocd';
-import { startHttpServer } from '../../fakes/http-server';
+import { startGoCdFake, type GoCdFake } from '../../../src/sandbox/fakes/gocd';
+import { startHttpServer } from '../../../src/sandbox/fakes/http-server';
 
 const sha = (n: number): string => n.toString(16).padStart(2, '0').repeat(20);
 const TOKEN = 'gocd-token-123';

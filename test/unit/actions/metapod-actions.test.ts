@@ -1,6 +1,6 @@
 import { BackendError, summarizeBody } from '../../../src/actions/http/errors';
 import { HttpMetapodActions } from '../../../src/actions/metapod/metapod-actions';
-import { startMetapodFake, type MetapodFake } from '../../fakes/metapod';
+import { startMetapodFake, type MetapodFake } from '../../../src/sandbox/fakes/metapod';
 
 const ID = '5f2c0a4e-8d1b-4c3a-9f6e-1b2c3d4e5f60';
 

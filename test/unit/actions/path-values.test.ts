@@ -7,11 +7,11 @@ import { HttpGoCdActions } from '../../../src/actions/gocd/gocd-actions';
 import { BackendError } from '../../../src/actions/http/errors';
 import { HttpMetapodActions } from '../../../src/actions/metapod/metapod-actions';
 import { HttpServiceVersion, serviceBaseUrl } from '../../../src/actions/service-health/service-version';
-import { startAirflowFake } from '../../fakes/airflow';
-import { startGitHubFake } from '../../fakes/github';
-import { startGoCdFake } from '../../fakes/gocd';
-import { startMetapodFake } from '../../fakes/metapod';
-import { startServiceVersionFake } from '../../fakes/service-version';
+import { startAirflowFake } from '../../../src/sandbox/fakes/airflow';
+import { startGitHubFake } from '../../../src/sandbox/fakes/github';
+import { startGoCdFake } from '../../../src/sandbox/fakes/gocd';
+import { startMetapodFake } from '../../../src/sandbox/fakes/metapod';
+import { startServiceVersionFake } from '../../../src/sandbox/fakes/service-version';
 
 const DOTS = ['.', '..'];
 const refused = (p: Promise<unknown>) =>

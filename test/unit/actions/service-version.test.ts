@@ -1,5 +1,5 @@
 import { HttpServiceVersion, isVersion, parseVersionBody, pollVersion, type PollRule } from '../../../src/actions/service-health/service-version';
-import { startServiceVersionFake, type ServiceVersionFake } from '../../fakes/service-version';
+import { startServiceVersionFake, type ServiceVersionFake } from '../../../src/sandbox/fakes/service-version';
 
 const NEW = 'c0ffee1';
 const OLD = 'badbad0';

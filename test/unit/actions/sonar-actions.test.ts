@@ -1,6 +1,6 @@
 import { GraphqlSonarActions, uncommittedDatasetsQuery } from '../../../src/actions/sonar/sonar-actions';
 import { BackendError } from '../../../src/actions/http/errors';
-import { startSonarFake, type SonarFake } from '../../fakes/sonar';
+import { startSonarFake, type SonarFake } from '../../../src/sandbox/fakes/sonar';
 
 const TX = 'f7832a01-001b-56f7-a4fe-b3a417f8f654';
 

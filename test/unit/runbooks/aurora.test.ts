@@ -2,7 +2,7 @@ import pino from 'pino';
 import { CliAllowList } from '../../../src/actions/cli/allow-list';
 import { auroraRunbook, checkAuroraState, parseAurora } from '../../../src/runbooks/aurora';
 import { runCliStep } from '../../../src/runbooks/cli-step';
-import { ScriptedRunner } from '../../fakes/scripted-cli-runner';
+import { ScriptedRunner } from '../../../src/sandbox/fakes/scripted-cli-runner';
 
 const list = new CliAllowList();
 

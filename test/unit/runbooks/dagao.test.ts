@@ -13,7 +13,7 @@ import { classifyFailure } from '../../../src/runbooks/dagao/diagnosis';
 import { txOrigin, type DagaoInput } from '../../../src/runbooks/dagao/input';
 import { findTransaction } from '../../../src/runbooks/dagao/transaction';
 import { messageText } from '../../../src/slack/channel-history';
-import { ScriptedRunner } from '../../fakes/scripted-cli-runner';
+import { ScriptedRunner } from '../../../src/sandbox/fakes/scripted-cli-runner';
 
 const TX = 'f7832a01-001b-56f7-a4fe-b3a417f8f654';
 

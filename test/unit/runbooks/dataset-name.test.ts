@@ -1,7 +1,7 @@
 import { GraphqlSonarActions, type SonarActions } from '../../../src/actions/sonar/sonar-actions';
 import { lookUpDatasetName } from '../../../src/runbooks/names/dataset-name';
 import { parseRetract, retractRunbook } from '../../../src/runbooks/retract';
-import { startSonarFake, type SonarFake } from '../../fakes/sonar';
+import { startSonarFake, type SonarFake } from '../../../src/sandbox/fakes/sonar';
 import { FakeMetapod } from '../builders';
 import pino from 'pino';
 

@@ -9,8 +9,8 @@ import type { Operation, Plan, Step, StepResult } from '../../../src/operations/
 import { runStepOf } from '../../../src/operations/step-kinds';
 import { datomicCapacityRunbook, type DatomicSettings } from '../../../src/runbooks/datomic-capacity';
 import type { DatomicInput } from '../../../src/runbooks/datomic/input';
-import { startHttpServer, type LoopbackServer } from '../../fakes/http-server';
-import { startCloudWatchFake, TINY_PNG, type CloudWatchFake } from '../../fakes/cloudwatch';
+import { startHttpServer, type LoopbackServer } from '../../../src/sandbox/fakes/http-server';
+import { startCloudWatchFake, TINY_PNG, type CloudWatchFake } from '../../../src/sandbox/fakes/cloudwatch';
 import { datomicTable, startDynalite, type LocalDynamo } from '../../support/dynalite';
 
 const logger = pino({ level: 'silent' });

@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { SlackChannelHistory } from '../../../src/slack/channel-history';
-import { startSlackEmulator, type SlackEmulator } from '../../fakes/slack-api';
+import { startSlackEmulator, type SlackEmulator } from '../../../src/sandbox/fakes/slack-api';
 
 describe("SlackChannelHistory over the emulator's conversations.history", () => {
   let emu: SlackEmulator;

@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import pino from 'pino';
 import type { Operation } from '../../../src/operations/types';
 import { SlackOperationObserver } from '../../../src/slack/slack-observer';
-import { startSlackEmulator, type SlackEmulator } from '../../fakes/slack-api';
+import { startSlackEmulator, type SlackEmulator } from '../../../src/sandbox/fakes/slack-api';
 import { operationFixture, planFixture, stepFixture } from '../builders';
 
 // Issue 18 item 3: an edit of the operation message that Slack did not take is replayed later with the

@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import pino from 'pino';
 import { OutboxSender } from '../../../src/slack/outbox-sender';
 import { MemoryStore } from '../../../src/store/memory';
-import { startSlackEmulator, type SlackEmulator } from '../../fakes/slack-api';
+import { startSlackEmulator, type SlackEmulator } from '../../../src/sandbox/fakes/slack-api';
 
 describe('OutboxSender', () => {
   let slack: SlackEmulator;

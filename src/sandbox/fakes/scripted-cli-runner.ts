@@ -1,5 +1,5 @@
-import type { PreparedCommand } from '../../src/actions/cli/commands';
-import type { CliRunner, CliRunOptions, CliRunResult } from '../../src/actions/cli/runner';
+import type { PreparedCommand } from '../../actions/cli/commands';
+import type { CliRunner, CliRunOptions, CliRunResult } from '../../actions/cli/runner';
 
 /** A runner that prints scripted output without starting anything, and records what it was asked to run. */
 export class ScriptedRunner implements CliRunner {

@@ -1,2 +1,0 @@
-// Moved to src/sandbox/fakes/ so the sandbox (npm start without Slack credentials) ships it; tests keep this path.
-export * from '../../src/sandbox/fakes/fake-cli';
