@@ -69,7 +69,14 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
       } catch {
         return invalid('MetricWidget is not valid JSON');
       }
-      const png = typeof fake.chartPng === 'function' ? fake.chartPng(widget) : fake.chartPng;
+      let png: Buffer;
+      try {
+        png = typeof fake.chartPng === 'function' ? fake.chartPng(widget) : fake.chartPng;
+      } catch (err) {
+        // A drawing bug is the fake's, not the caller's: recorded, and answered as CloudWatch's own failure.
+        fake.unexpected.push(`GetMetricWidgetImage: drawing the chart failed: ${err instanceof Error ? err.message : String(err)}`);
+        return { status: 500, json: { __type: 'com.amazonaws.cloudwatch#InternalServiceFault', message: 'the chart could not be drawn' } };
+      }
       return { status: 200, json: { MetricWidgetImage: png.toString('base64') } };
     }
     if (operation === 'GetMetricData') {
