@@ -38,6 +38,8 @@ const WIDTH = 720;
 const HEIGHT = 360;
 const MARGIN = 16;
 const LINE = GLYPH_HEIGHT * SCALE;
+// Capitals and digits use the glyph's top 7 rows: a tick label is centred on its tick by those.
+const CAP_HEIGHT = (GLYPH_HEIGHT - 1) * SCALE;
 
 /** A string placed with its top-left corner at (x, y). */
 export interface Placed {
@@ -64,8 +66,10 @@ export interface ChartLayout {
 
 /** Lays the chart out: axes from nice ticks over the data and the capacity, time ticks in UTC, legend at the bottom. */
 export function layoutCapacityChart(c: CapacityChart): ChartLayout {
+  // Capacity and consumption are never negative; a missing datapoint (NaN) draws as no bar.
   const values = c.values.map((v) => (Number.isFinite(v) ? Math.max(0, v) : 0));
-  const { ticks, decimals } = niceTicks(0, Math.max(c.provisioned, ...values), 5);
+  const capacity = Number.isFinite(c.provisioned) ? Math.max(0, c.provisioned) : 0;
+  const { ticks, decimals } = niceTicks(0, Math.max(capacity, ...values), 5);
   const labels = ticks.map((t) => formatTick(t, decimals));
   const labelWidth = Math.max(textWidth('UTC', SCALE), ...labels.map((l) => textWidth(l, SCALE)));
 
@@ -98,10 +102,10 @@ export function layoutCapacityChart(c: CapacityChart): ChartLayout {
     const x0 = xOf(c.startMs + i * periodMs);
     const x1 = xOf(c.startMs + (i + 1) * periodMs);
     const gap = Math.max(1, Math.round((x1 - x0) * 0.12));
-    return { x0: x0 + gap, x1: x1 - gap, base: yOf(0), capped: yOf(Math.min(v, c.provisioned)), top: yOf(v) };
+    return { x0: x0 + gap, x1: x1 - gap, base: yOf(0), capped: yOf(Math.min(v, capacity)), top: yOf(v) };
   });
 
-  const lineY = yOf(c.provisioned);
+  const lineY = yOf(capacity);
   const labelW = textWidth(c.provisionedLabel, SCALE);
   // On the line's right end, else its left end, above the line, else below it: the first place no bar covers.
   const spots = [lineY - 6 - LINE, lineY + 8].flatMap((y) => [plot.right - labelW - 6, plot.left + 8].map((x) => ({ x, y })));
@@ -128,7 +132,13 @@ export function layoutCapacityChart(c: CapacityChart): ChartLayout {
     title: { text: c.title, x: MARGIN, y: MARGIN },
     unit: { text: c.unit, x: MARGIN, y: MARGIN + LINE + 10 },
     timeZone,
-    yTicks: ticks.map((value, i) => ({ value, lineY: yOf(value), text: labels[i]!, x: plot.left - 10 - textWidth(labels[i]!, SCALE), y: yOf(value) - 7 })),
+    yTicks: ticks.map((value, i) => ({
+      value,
+      lineY: yOf(value),
+      text: labels[i]!,
+      x: plot.left - 10 - textWidth(labels[i]!, SCALE),
+      y: yOf(value) - CAP_HEIGHT / 2,
+    })),
     xTicks,
     bars,
     provisioned,

@@ -142,6 +142,14 @@ describe('the sandbox capacity chart', () => {
     expect(l.plot.bottom).toBeLessThan(Math.min(...l.legend.map((e) => e.y)));
   });
 
+  it('draws missing datapoints as no bar and a bad capacity at 0, without failing', () => {
+    const l = layoutCapacityChart({ ...CHART, values: [Number.NaN, 30, Number.POSITIVE_INFINITY], provisioned: Number.NaN });
+    expect(l.bars.map((b) => b.top === b.base)).toEqual([true, false, true]);
+    expect(l.provisioned.lineY).toBe(l.plot.bottom);
+    expect(l.yTicks.map((t) => t.text)).toEqual(['0', '10', '20', '30']);
+    expect(decodePng(capacityChartPng({ ...CHART, values: [], provisioned: 0 })).width).toBe(720);
+  });
+
   it('labels the line below itself when it runs along the top of the plot', () => {
     const l = layoutCapacityChart({ ...CHART, values: [1, 2, 3], provisioned: 1000, provisionedLabel: 'provisioned 1,000 WCU' });
     expect(l.yTicks.at(-1)!.value).toBe(1000);
