@@ -52,6 +52,15 @@ async function main(): Promise<void> {
       const file = join(OUT, `${NAMES[end.name] ?? end.name}.png`);
       await page.screenshot({ path: file });
       process.stdout.write(`wrote ${file}\n`);
+      // The capacity chart is posted early in the Datomic thread, scrolled away by the end of the walk: shown on its own.
+      if (end.name === 'dynamodb') {
+        const chart = page.locator('.thread figure').filter({ hasText: '-capacity.png' }).first();
+        await chart.scrollIntoViewIfNeeded();
+        await page.waitForTimeout(300);
+        const shot = join(OUT, 'datomic-chart.png');
+        await chart.screenshot({ path: shot });
+        process.stdout.write(`wrote ${shot}\n`);
+      }
     }
     await page.locator('#tour', { hasText: 'Tour: Done' }).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Open Home' }).click();

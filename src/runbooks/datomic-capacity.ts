@@ -21,7 +21,8 @@ import { DatomicArgs, DatomicInput, datomicInputOf } from './datomic/input';
 import { defineRunbook, type RunbookHooks } from './define';
 import { datomicTarget } from './history/targets';
 import { datomicTableInWords, datomicTableParts } from './names/resource-names';
-import { capacityQueries, chartWidget, formatWindow, MetricCache, parseWindow, summarizeUsage, windowEndingAt, type MetricWindow } from './datomic/metrics';
+import { chartWidget } from './datomic/chart-widget';
+import { capacityQueries, formatWindow, MetricCache, parseWindow, summarizeUsage, windowEndingAt, type MetricWindow } from './datomic/metrics';
 
 export interface DatomicSettings {
   maxCapacity: number;

@@ -56,6 +56,21 @@ describe('the CloudWatch fake, driven by the real SDK client through our adapter
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it('draws the PNG from the widget the caller sent when given a drawing function, and reports a drawing failure as its own', async () => {
+    const seen: unknown[] = [];
+    fake.chartPng = (widget) => {
+      seen.push(widget);
+      if (seen.length > 1) throw new Error('no ink');
+      return Buffer.from('drawn');
+    };
+    const widget = { title: 't: capacity', metrics: [['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', 't']] };
+    expect((await cw.getMetricWidgetImage(widget)).toString()).toBe('drawn');
+    expect(seen).toEqual([widget]);
+    await expect(cw.getMetricWidgetImage(widget)).rejects.toBeInstanceOf(BackendError);
+    expect(fake.unexpected).toEqual(['GetMetricWidgetImage: drawing the chart failed: no ink']);
+    fake.unexpected.length = 0;
+  });
+
   it('maps AccessDenied to a message that names the IAM action', async () => {
     fake.failNext('GetMetricData', 'AccessDeniedException', 400, 'User: arn:aws:sts::1:assumed-role/bot is not authorized');
     const err = await cw.getMetricData([query('a', 'ReadThrottleEvents', { TableName: 't' })], window).catch((e: unknown) => e);

@@ -1,6 +1,20 @@
 import pino from 'pino';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { COLOURS, layoutCapacityChart, type CapacityChart } from '../../src/sandbox/simulated/chart-layout';
 import { waitFor } from '../support/wait-for';
+import { decodePng } from '../unit/sandbox/png-decode';
+
+// The sandbox's write burst (Sums per minute), as its CloudWatch draws it; times do not move the layout.
+const SANDBOX_CHART: CapacityChart = {
+  title: 'prod-s3-analytics-datomic: write capacity',
+  unit: 'WCU/s (Sum per minute / 60 s)',
+  values: [900, 1100, 1000, 1300, 2400, 6000, 5400, 2400].map((v) => v / 60),
+  startMs: 0,
+  periodSeconds: 60,
+  provisioned: 50,
+  provisionedLabel: 'provisioned 50 WCU',
+  legend: { consumed: 'consumed WCU/s', over: 'over capacity', provisioned: 'provisioned' },
+};
 
 interface Message {
   ts: string;
@@ -128,6 +142,12 @@ describe('every runbook through the sandbox API (the real bot, real SDK clients,
     // The chart went into the alarm's thread, as a real PNG.
     const chart = await waitFor(() => sandbox.slack.files.find((f) => f.thread_ts === alarm.ts), { what: 'the chart upload' });
     expect(chart.bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+    // Drawn from the bot's widget: the 50 WCU it annotated is the red line, with the legend under the plot.
+    const picture = decodePng(chart.bytes);
+    const drawn = layoutCapacityChart({ ...SANDBOX_CHART, provisioned: 50, provisionedLabel: 'provisioned 50 WCU' });
+    expect([picture.width, picture.height]).toEqual([drawn.width, drawn.height]);
+    expect(picture.hex(drawn.plot.left + 2, drawn.provisioned.lineY)).toBe(Buffer.from(COLOURS.provisioned).toString('hex'));
+    for (const l of drawn.legend) expect(picture.hex(l.swatch.x + 1, l.swatch.y + 1)).toBe(Buffer.from(l.colour).toString('hex'));
     // The page shows it in the thread, served from the sandbox itself.
     const listed = await waitFor(async () => (await state()).messages.find((x) => x.ts === alarm.ts)!.files[0], { what: 'the chart on the page' });
     expect(listed).toMatchObject({ id: chart.id, name: 'prod-s3-analytics-datomic-capacity.png', image: true });

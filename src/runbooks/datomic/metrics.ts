@@ -68,28 +68,6 @@ export function summarizeUsage(table: TableState, series: MetricSeries[], period
   }));
 }
 
-/** CloudWatch's metric widget JSON for the chart posted in the thread. */
-export function chartWidget(table: TableState, region: string, w: MetricWindow): Record<string, unknown> {
-  const dims = ['TableName', table.name];
-  return {
-    title: `${table.name}: throttles and consumed capacity`,
-    view: 'timeSeries',
-    region,
-    start: w.start,
-    end: w.end,
-    period: w.periodSeconds,
-    stat: 'Sum',
-    width: 900,
-    height: 400,
-    metrics: [
-      ['AWS/DynamoDB', 'ReadThrottleEvents', ...dims, { color: '#d62728' }],
-      ['AWS/DynamoDB', 'WriteThrottleEvents', ...dims, { color: '#ff7f0e' }],
-      ['AWS/DynamoDB', 'ConsumedReadCapacityUnits', ...dims, { yAxis: 'right' }],
-      ['AWS/DynamoDB', 'ConsumedWriteCapacityUnits', ...dims, { yAxis: 'right' }],
-    ],
-  };
-}
-
 /** Remembers metric answers for closed windows (they do not change), so plan rebuilds cost no extra calls. */
 export class MetricCache {
   private readonly entries = new Map<string, Promise<MetricSeries[]>>();

@@ -19,8 +19,8 @@ export interface CloudWatchFake {
   setAlarm(alarm: FakeMetricAlarm): void;
   /** Delay before every answer (benchmarks: a backend answering in 50 ms). */
   delayMs: number;
-  /** The PNG GetMetricWidgetImage answers (default TINY_PNG; the sandbox draws a chart). */
-  chartPng: Buffer;
+  /** The PNG GetMetricWidgetImage answers (default TINY_PNG), or a function drawing it from the widget the caller sent (the sandbox's chart). */
+  chartPng: Buffer | ((widget: unknown) => Buffer);
   assertNoUnexpected(): void;
   close(): Promise<void>;
 }
@@ -63,12 +63,21 @@ export async function startCloudWatchFake(): Promise<CloudWatchFake> {
     if (forced) return { status: forced.status, json: { __type: `com.amazonaws.cloudwatch#${forced.type}`, message: forced.message } };
     if (operation === 'GetMetricWidgetImage') {
       if (typeof body.MetricWidget !== 'string') return invalid('MetricWidget is required');
+      let widget: unknown;
       try {
-        JSON.parse(body.MetricWidget);
+        widget = JSON.parse(body.MetricWidget);
       } catch {
         return invalid('MetricWidget is not valid JSON');
       }
-      return { status: 200, json: { MetricWidgetImage: fake.chartPng.toString('base64') } };
+      let png: Buffer;
+      try {
+        png = typeof fake.chartPng === 'function' ? fake.chartPng(widget) : fake.chartPng;
+      } catch (err) {
+        // A drawing bug is the fake's, not the caller's: recorded, and answered as CloudWatch's own failure.
+        fake.unexpected.push(`GetMetricWidgetImage: drawing the chart failed: ${err instanceof Error ? err.message : String(err)}`);
+        return { status: 500, json: { __type: 'com.amazonaws.cloudwatch#InternalServiceFault', message: 'the chart could not be drawn' } };
+      }
+      return { status: 200, json: { MetricWidgetImage: png.toString('base64') } };
     }
     if (operation === 'GetMetricData') {
       const start = Number(body.StartTime);

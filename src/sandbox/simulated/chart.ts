@@ -1,68 +1,56 @@
-import { deflateSync } from 'node:zlib';
+import { textWidth } from './chart-font';
+import { COLOURS, layoutCapacityChart, SCALE, type CapacityChart, type ChartLayout } from './chart-layout';
+import { encodePng } from './chart-png';
+import { Raster } from './chart-raster';
 
-const W = 480;
-const H = 220;
-const PAD = 20;
-type Rgb = [number, number, number];
+export type { CapacityChart } from './chart-layout';
 
 /**
- * A small PNG bar chart of consumed capacity per period (blue) with the provisioned capacity as a red
- * line, the picture the simulated CloudWatch answers for GetMetricWidgetImage.
+ * The sandbox's capacity chart as a PNG: consumed capacity per period as bars (the part above the
+ * provisioned capacity in orange), the provisioned capacity as a labelled red line, axes with units,
+ * UTC times and a legend. Drawn pixel by pixel: the picture the simulated CloudWatch answers for
+ * GetMetricWidgetImage, where the real one renders the bot's widget.
  */
-export function capacityChartPng(consumed: number[], provisioned: number): Buffer {
-  const pixels = Buffer.alloc(W * H * 3, 0xff);
-  const put = (x: number, y: number, [r, g, b]: Rgb): void => {
-    if (x < 0 || y < 0 || x >= W || y >= H) return;
-    pixels.set([r, g, b], (y * W + x) * 3);
-  };
-  const rect = (x0: number, y0: number, x1: number, y1: number, c: Rgb): void => {
-    for (let y = Math.round(y0); y < Math.round(y1); y += 1) for (let x = Math.round(x0); x < Math.round(x1); x += 1) put(x, y, c);
-  };
-  const top = Math.max(provisioned, ...consumed) * 1.15 || 1;
-  const yOf = (v: number): number => H - PAD - (v / top) * (H - 2 * PAD);
-  const slot = (W - 2 * PAD) / Math.max(1, consumed.length);
-  consumed.forEach((v, i) =>
-    rect(PAD + i * slot + slot * 0.15, yOf(v), PAD + (i + 1) * slot - slot * 0.15, H - PAD, v > provisioned ? [0xe0, 0x7a, 0x1f] : [0x1f, 0x77, 0xb4]),
-  );
-  rect(PAD, yOf(provisioned) - 1, W - PAD, yOf(provisioned) + 2, [0xd6, 0x27, 0x28]);
-  rect(PAD - 1, PAD, PAD, H - PAD, [0x44, 0x44, 0x44]);
-  rect(PAD, H - PAD, W - PAD, H - PAD + 1, [0x44, 0x44, 0x44]);
-  return encodePng(pixels);
+export function capacityChartPng(chart: CapacityChart): Buffer {
+  const { raster } = drawCapacityChart(chart);
+  return encodePng(raster.width, raster.height, raster.pixels);
 }
 
-/** RGB pixels to a PNG file: signature, IHDR, one IDAT (each row with filter 0), IEND. */
-function encodePng(rgb: Buffer): Buffer {
-  const rows = Buffer.alloc((W * 3 + 1) * H);
-  for (let y = 0; y < H; y += 1) rgb.copy(rows, y * (W * 3 + 1) + 1, y * W * 3, (y + 1) * W * 3);
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(W, 0);
-  header.writeUInt32BE(H, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit, truecolour, deflate, no filter set, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+/** The chart drawn on a raster, with the layout it followed. */
+export function drawCapacityChart(chart: CapacityChart): { raster: Raster; layout: ChartLayout } {
+  const layout = layoutCapacityChart(chart);
+  const { plot } = layout;
+  const r = new Raster(layout.width, layout.height);
 
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
+  r.text(layout.title.x, layout.title.y, layout.title.text, COLOURS.text, SCALE, true);
+  r.text(layout.unit.x, layout.unit.y, layout.unit.text, COLOURS.muted, SCALE);
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
+  for (const t of layout.yTicks) {
+    r.rect(plot.left, t.lineY, plot.right, t.lineY + 1, COLOURS.grid);
+    r.rect(plot.left - 5, t.lineY, plot.left, t.lineY + 1, COLOURS.axis);
+    r.text(t.x, t.y, t.text, COLOURS.text, SCALE);
+  }
+  for (const b of layout.bars) {
+    r.rect(b.x0, b.capped, b.x1, b.base, COLOURS.consumed);
+    if (b.top < b.capped) r.rect(b.x0, b.top, b.x1, b.capped, COLOURS.over);
+  }
+  r.rect(plot.left - 1, plot.top, plot.left + 1, plot.bottom + 1, COLOURS.axis);
+  r.rect(plot.left, plot.bottom, plot.right, plot.bottom + 2, COLOURS.axis);
+  for (const t of layout.xTicks) {
+    r.rect(t.lineX, plot.bottom + 2, t.lineX + 2, plot.bottom + 7, COLOURS.axis);
+    if (t.text) r.text(t.x, t.y, t.text, COLOURS.text, SCALE);
+  }
+  r.text(layout.timeZone.x, layout.timeZone.y, layout.timeZone.text, COLOURS.muted, SCALE);
 
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  const { lineY, label } = layout.provisioned;
+  r.rect(plot.left, lineY - 1, plot.right, lineY + 1, COLOURS.provisioned);
+  // A white box behind the label keeps it readable where it crosses a bar.
+  r.rect(label.x - 4, label.y - 3, label.x + textWidth(label.text, SCALE) + 4, label.y + 8 * SCALE + 3, COLOURS.background);
+  r.text(label.x, label.y, label.text, COLOURS.provisioned, SCALE, true);
+
+  for (const l of layout.legend) {
+    r.rect(l.swatch.x, l.swatch.y, l.swatch.x + l.swatch.w, l.swatch.y + l.swatch.h, l.colour);
+    r.text(l.x, l.y, l.text, COLOURS.text, SCALE);
+  }
+  return { raster: r, layout };
 }

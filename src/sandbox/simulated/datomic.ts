@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SimulatedBackend } from '../backends';
 import { startCloudWatchFake } from '../fakes/cloudwatch';
-import { capacityChartPng } from './chart';
+import { datomicChart } from './datomic-chart';
 import { loadDevDependency } from './dev-dependency';
 
 export const DATOMIC_TABLE = 'prod-s3-analytics-datomic';
@@ -58,10 +58,6 @@ export const datomicSimulation: SimulatedBackend = {
     const server = dynalite({ createTableMs: 10, updateTableMs: Math.max(50, latencyMs * 2) });
     const [cw] = await Promise.all([startCloudWatchFake(), new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))]);
     cw.delayMs = Math.min(latencyMs, 200);
-    cw.chartPng = capacityChartPng(
-      CONSUMED.map((v) => v / 60),
-      50,
-    );
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const client = new DynamoDBClient({ region: REGION, endpoint: url, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' }, maxAttempts: 1 });
     await client.send(
@@ -90,6 +86,7 @@ export const datomicSimulation: SimulatedBackend = {
 
     // Once the table has more write capacity than the burst needs, the throttling stops (as it would).
     let table: { status?: string; read?: number; write?: number; decreasesToday?: number } = {};
+    cw.chartPng = datomicChart(DATOMIC_TABLE, CONSUMED, () => table.write ?? 50);
     let throttling = true;
     const watch = async (): Promise<void> => {
       const t = (await client.send(new DescribeTableCommand({ TableName: DATOMIC_TABLE }))).Table;
