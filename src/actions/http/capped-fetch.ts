@@ -87,13 +87,26 @@ export function backendFetch(limits: BackendLimits, onError?: (err: BackendError
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     try {
       const { response, body } = await fetchCapped(url, init ?? {}, all);
-      const empty = response.status === 204 || response.status === 205 || response.status === 304;
-      return new Response(empty ? null : new Uint8Array(body), { status: response.status, statusText: response.statusText, headers: response.headers });
+      return rebuilt(response, body);
     } catch (err) {
       if (err instanceof BackendError) onError?.(err);
       throw err;
     }
   };
+}
+
+/**
+ * The response with its body read now, within the cap (a BackendError `too_large` past it): for a fetch
+ * handed to a library that reads the body itself, like the Slack Web API client. The deadline is the
+ * caller's, through the signal the response was fetched with.
+ */
+export async function bufferedWithinCap(response: Response, o: { backend: string; maxBytes: number; where: string }): Promise<Response> {
+  return rebuilt(response, await readCappedBytes(response, { ...o, keepEnd: false }));
+}
+
+function rebuilt(response: Response, body: Buffer): Response {
+  const empty = response.status === 204 || response.status === 205 || response.status === 304;
+  return new Response(empty ? null : new Uint8Array(body), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** What a redirect's next request is: 303 (and 301/302 after a POST, as browsers do) becomes a GET without body. */

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { OctokitGitHubActions } from '../../../src/actions/github/github-actions';
 import { BackendError } from '../../../src/actions/http/errors';
 import { GraphqlSonarActions } from '../../../src/actions/sonar/sonar-actions';
+import { SlackLimiters } from '../../../src/slack/rate-limits';
+import { slackFetch } from '../../../src/slack/web-api-fetch';
 
 // A loopback server whose handler each test sets: it plays a backend that hangs, floods or fails.
 // GitHub and Sonar are reached through their libraries (Octokit, graphql-request), which get the shared backend fetch.
@@ -122,6 +124,33 @@ it('follows a redirect within the same host (a renamed GitHub repository)', asyn
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ default_branch: 'trunk' }));
   };
   await expect(github().defaultBranch('o/old')).resolves.toBe('trunk');
+});
+
+describe('the Slack Web API fetch, which shares the capped reader', () => {
+  const limiters = new SlackLimiters();
+  afterAll(() => limiters.stop());
+  const post = (timeoutMs: number) =>
+    slackFetch({ timeoutMs, limiters, maxBytes: 1024 * 1024 })(`${base}/api/chat.postMessage`, { method: 'POST', body: 'channel=C1&text=hi' });
+
+  it('refuses an answer over the cap while it streams', async () => {
+    handler = flood;
+    const err = await failure(post(60_000));
+    expect(err).toMatchObject({ backend: 'Slack', code: 'too_large' });
+    expect(err.message).toContain('POST chat.postMessage');
+    await waitFor(() => closedEarly);
+    expect(sent).toBeLessThan(FLOOD_TOTAL / 4);
+  });
+
+  it('fails the attempt when the body does not end before the deadline (WebClient retries it)', async () => {
+    handler = hang;
+    await expect(post(300)).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('hands a whole small answer to WebClient', async () => {
+    handler = (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"ts":"1.2"}');
+    const res = await post(2_000);
+    expect(await res.json()).toEqual({ ok: true, ts: '1.2' });
+  });
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
