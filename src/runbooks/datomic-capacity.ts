@@ -1,7 +1,6 @@
 import type { AlarmDetails } from '../alarms/types';
 import type { CloudWatchActions } from '../actions/cloudwatch/cloudwatch-actions';
 import type { DynamoDbActions, TableState } from '../actions/dynamodb/dynamodb-actions';
-import { BackendError } from '../actions/http/errors';
 import { makePlan } from '../operations/fingerprint';
 import { UserFacingError, type PlanContext, type Runbook, type StepOutcome, type StepRunContext } from '../operations/runbook';
 import type { PreviewLine, Step } from '../operations/types';
@@ -23,6 +22,7 @@ import { datomicTarget } from './history/targets';
 import { datomicTableInWords, datomicTableParts } from './names/resource-names';
 import { chartWidget } from './datomic/chart-widget';
 import { capacityQueries, formatWindow, MetricCache, parseWindow, summarizeUsage, windowEndingAt, type MetricWindow } from './datomic/metrics';
+import { rethrowAsUserFacing } from './backend-text';
 
 export interface DatomicSettings {
   maxCapacity: number;
@@ -254,7 +254,6 @@ async function humane<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (err) {
-    if (err instanceof BackendError) throw new UserFacingError(err.message, err.code);
-    throw err;
+    rethrowAsUserFacing('', err);
   }
 }

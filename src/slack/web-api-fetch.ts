@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { bufferedWithinCap } from '../actions/http/capped-fetch';
 import type { SlackLimiters } from './rate-limits';
 
 /** How the bot talks HTTP to Slack: a deadline per attempt, Slack's rate limits, Retry-After. */
@@ -12,6 +13,8 @@ export interface SlackFetchOptions {
   /** Told of every 429 (metrics). */
   onRateLimited?: (method: string, retryAfterMs: number) => void;
   fetch?: typeof fetch;
+  /** Answers larger than this are refused while they stream in (default 16 MiB: a long conversations.history). */
+  maxBytes?: number;
 }
 
 /** The longest Retry-After honoured before giving up on a call (Slack asks for seconds, rarely minutes). */
@@ -26,9 +29,13 @@ const MAX_RETRY_AFTER_MS = 5 * 60_000;
 export function slackFetch(options: SlackFetchOptions): typeof fetch {
   const base = options.fetch ?? globalThis.fetch;
   const maxWaits = options.maxRateLimitWaits ?? 5;
-  const attempt = (input: Parameters<typeof fetch>[0], init: RequestInit | undefined): Promise<Response> => {
+  const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+  // The body is read here, under the same deadline and the backends' size cap (the shared capped reader):
+  // a slow or endless answer fails this attempt instead of holding WebClient past its deadline.
+  const attempt = async (input: Parameters<typeof fetch>[0], init: RequestInit | undefined): Promise<Response> => {
     const deadline = AbortSignal.timeout(options.timeoutMs);
-    return base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline });
+    const res = await base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline });
+    return bufferedWithinCap(res, { backend: 'Slack', maxBytes, where: `${init?.method ?? 'GET'} ${apiMethodOf(input) ?? 'response_url'}` });
   };
   return async (input, init) => {
     const method = apiMethodOf(input);

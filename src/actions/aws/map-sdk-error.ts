@@ -10,10 +10,11 @@ interface SdkErrorShape {
 }
 
 /**
- * Maps an AWS SDK exception to a BackendError whose message an on-call engineer can act on.
+ * The one mapper of AWS SDK exceptions (DynamoDB, CloudWatch, CloudFormation): a BackendError whose message an on-call engineer can act on.
  * `action` names the IAM action (e.g. `dynamodb:UpdateTable`), `target` what it was called on.
  */
 export function mapSdkError(backend: string, action: string, target: string, err: unknown, signal?: AbortSignal): BackendError {
+  if (err instanceof BackendError) return err; // already said in words (a check before the call)
   const e = (err ?? {}) as SdkErrorShape;
   const name = e.name ?? '';
   const status = e.$metadata?.httpStatusCode;
@@ -32,7 +33,8 @@ export function mapSdkError(backend: string, action: string, target: string, err
       status,
     );
   }
-  if (/ResourceNotFound|NotFound/i.test(name)) return new BackendError(backend, 'not_found', `${target} does not exist in ${backend}.`, status);
+  if (/ResourceNotFound|NotFound/i.test(name))
+    return new BackendError(backend, 'not_found', `${target} does not exist in ${backend}${said ? ` (${said})` : ''}.`, status);
   if (/ResourceInUse/i.test(name))
     return new BackendError(backend, 'resource_busy', `${target} is busy (another change is in progress). Wait until it is ACTIVE and try again.`, status);
   if (/LimitExceeded/i.test(name))
@@ -43,12 +45,26 @@ export function mapSdkError(backend: string, action: string, target: string, err
     return new BackendError(backend, 'invalid_request', `${backend} refused ${action} on ${target}: ${said}`, status);
   if (name === 'TimeoutError' || e.code === 'ETIMEDOUT')
     return new BackendError(backend, 'timeout', `${backend} did not answer ${action} in time; it may or may not have been applied.`);
-  const code = e.code ?? e.cause?.code;
+  // The SDK's retry layer may wrap a socket error in a plain Error that keeps only its text.
+  const code = e.code ?? e.cause?.code ?? /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.exec(said)?.[1];
   if (code === 'ECONNREFUSED')
-    return new BackendError(backend, 'connection_refused', `Could not connect to ${backend}: connection refused. Check its endpoint in the configuration.`);
+    return new BackendError(
+      backend,
+      'connection_refused',
+      `Could not connect to ${backend} (${action} on ${target}): connection refused. Check its endpoint in the configuration.`,
+    );
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return new BackendError(backend, 'host_not_found', `Could not resolve ${backend}'s host. Check its endpoint in the configuration.`);
+    return new BackendError(
+      backend,
+      'host_not_found',
+      `Could not resolve ${backend}'s host (${action} on ${target}). Check AWS_REGION and its endpoint in the configuration.`,
+    );
   if (status !== undefined)
-    return new BackendError(backend, 'backend_error', `${backend} failed ${action} on ${target} (HTTP ${status}, ${name || 'error'})${requestId}.`, status);
+    return new BackendError(
+      backend,
+      'backend_error',
+      `${backend} failed ${action} on ${target} (HTTP ${status}, ${name || 'error'})${requestId}${said ? `: ${said}` : '.'}`,
+      status,
+    );
   return new BackendError(backend, 'network', `The call ${action} to ${backend} failed: ${code ?? (said || name || 'unknown error')}.`);
 }

@@ -15,7 +15,8 @@ import {
   type Stack,
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
-import { BackendError } from '../http/errors';
+import { mapSdkError } from '../aws/map-sdk-error';
+import type { BackendError } from '../http/errors';
 import type { ChangeSetInfo, CloudFormationActions, StackEventInfo, StackInfo, WaitOptions, WaitOutcome } from './types';
 
 const LIVE_STATUSES: StackStatus[] = [
@@ -34,34 +35,9 @@ const LIVE_STATUSES: StackStatus[] = [
 ];
 const MAX_EVENT_PAGES = 5;
 
-/** Maps an SDK or network failure to a BackendError whose message an on-call engineer can act on. */
-export function cloudFormationError(err: unknown, what: string, signal?: AbortSignal): BackendError {
-  if (err instanceof BackendError) return err;
-  const e = (err ?? {}) as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
-  if (signal?.aborted)
-    return new BackendError('CloudFormation', 'aborted', `Stopped waiting for CloudFormation while ${what}; the request may or may not have been applied.`);
-  // The SDK's retry layer may wrap a socket error in a plain Error that keeps only its text.
-  const code = e.code ?? e.cause?.code ?? /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.exec(e.message ?? '')?.[1];
-  if (code === 'ECONNREFUSED')
-    return new BackendError('CloudFormation', 'connection_refused', `Could not connect to CloudFormation while ${what}: connection refused.`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return new BackendError(
-      'CloudFormation',
-      'host_not_found',
-      `Could not resolve CloudFormation's host while ${what}. Check AWS_REGION and AWS_ENDPOINT_URL_CLOUDFORMATION.`,
-    );
-  if (e.name === 'TimeoutError') return new BackendError('CloudFormation', 'timeout', `CloudFormation did not answer in time while ${what}.`);
-  const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined) {
-    return new BackendError(
-      'CloudFormation',
-      'http_status',
-      `CloudFormation refused ${what}: ${e.name ?? 'error'}: ${e.message ?? 'no message'}`,
-      status,
-      e.message,
-    );
-  }
-  return new BackendError('CloudFormation', 'network', `Calling CloudFormation failed while ${what}: ${e.message ?? String(err)}`);
+/** CloudFormation's failures through the one AWS mapper; `action` is the IAM action, `target` what it was called on. */
+function cloudFormationError(action: string, target: string, err: unknown, signal?: AbortSignal): BackendError {
+  return mapSdkError('CloudFormation', `cloudformation:${action}`, target, err, signal);
 }
 
 function isMissingStack(err: unknown): boolean {
@@ -117,7 +93,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
       return stack ? toStack(stack) : undefined;
     } catch (err) {
       if (isMissingStack(err)) return undefined;
-      throw cloudFormationError(err, `describing stack ${stackName}`, signal);
+      throw cloudFormationError('DescribeStacks', `stack \`${stackName}\``, err, signal);
     }
   }
 
@@ -131,7 +107,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
         token = out.NextToken;
       } while (token);
     } catch (err) {
-      throw cloudFormationError(err, 'listing stacks', signal);
+      throw cloudFormationError('ListStacks', 'the stack list', err, signal);
     }
     return [...new Set(names)].sort();
   }
@@ -141,7 +117,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
       const out = await this.client.send(new GetTemplateSummaryCommand({ StackName: stackName }), { abortSignal: signal });
       return { parameterKeys: (out.Parameters ?? []).map((p) => p.ParameterKey ?? '').filter(Boolean), capabilities: out.Capabilities ?? [] };
     } catch (err) {
-      throw cloudFormationError(err, `reading the template of ${stackName}`, signal);
+      throw cloudFormationError('GetTemplateSummary', `stack \`${stackName}\``, err, signal);
     }
   }
 
@@ -164,7 +140,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
       );
       return { id: out.Id ?? req.changeSetName };
     } catch (err) {
-      throw cloudFormationError(err, `creating change set ${req.changeSetName} on ${req.stackName}`, req.signal);
+      throw cloudFormationError('CreateChangeSet', `change set \`${req.changeSetName}\` of stack \`${req.stackName}\``, err, req.signal);
     }
   }
 
@@ -183,7 +159,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
       }
       return info;
     } catch (err) {
-      throw cloudFormationError(err, `describing change set ${changeSetName} on ${stackName}`, signal);
+      throw cloudFormationError('DescribeChangeSet', `change set \`${changeSetName}\` of stack \`${stackName}\``, err, signal);
     }
   }
 
@@ -191,7 +167,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
     try {
       await this.client.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }), { abortSignal: signal });
     } catch (err) {
-      throw cloudFormationError(err, `executing change set ${changeSetName} on ${stackName}`, signal);
+      throw cloudFormationError('ExecuteChangeSet', `change set \`${changeSetName}\` of stack \`${stackName}\``, err, signal);
     }
   }
 
@@ -199,7 +175,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
     try {
       await this.client.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }), { abortSignal: signal });
     } catch (err) {
-      throw cloudFormationError(err, `deleting change set ${changeSetName} on ${stackName}`, signal);
+      throw cloudFormationError('DeleteChangeSet', `change set \`${changeSetName}\` of stack \`${stackName}\``, err, signal);
     }
   }
 
@@ -225,7 +201,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
         if (!token || afterEventId === undefined) break;
       }
     } catch (err) {
-      throw cloudFormationError(err, `reading the events of ${stackName}`, signal);
+      throw cloudFormationError('DescribeStackEvents', `stack \`${stackName}\``, err, signal);
     }
     return events;
   }
@@ -240,7 +216,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
       state = res.state;
     } catch (err) {
       state = waiterState(err);
-      if (state === 'ERROR') throw cloudFormationError(err, `waiting for change set ${changeSetName} on ${stackName}`, o.signal);
+      if (state === 'ERROR') throw cloudFormationError('DescribeChangeSet', `change set \`${changeSetName}\` of stack \`${stackName}\``, err, o.signal);
     }
     if (o.signal?.aborted) return { ok: false, state: 'ABORTED' };
     return { ok: state === 'SUCCESS', state, final: await this.describeChangeSet(stackName, changeSetName, o.signal) };
@@ -256,7 +232,7 @@ export class SdkCloudFormationActions implements CloudFormationActions {
       state = res.state;
     } catch (err) {
       state = waiterState(err);
-      if (state === 'ERROR') throw cloudFormationError(err, `waiting for stack ${stackName} to update`, o.signal);
+      if (state === 'ERROR') throw cloudFormationError('DescribeStacks', `stack \`${stackName}\``, err, o.signal);
     }
     if (o.signal?.aborted) return { ok: false, state: 'ABORTED' };
     return { ok: state === 'SUCCESS', state, final: await this.describeStack(stackName, o.signal) };

@@ -1,6 +1,13 @@
 import { Octokit } from '@octokit/rest';
-import { BackendError, networkError } from '../http/errors';
+import { backendFetch } from '../http/capped-fetch';
+import { BackendError } from '../http/errors';
 import { pathSegment, pathSegments } from '../http/path-segment';
+
+/** Per-request options Octokit accepts (`request: { fetch, signal }`). */
+interface RequestOptions {
+  fetch: typeof fetch;
+  signal?: AbortSignal;
+}
 
 /** `owner/name`. */
 export type RepoName = string;
@@ -34,22 +41,6 @@ export interface GitHubActions {
   findOpenPullRequest(repo: RepoName, branch: string, signal?: AbortSignal): Promise<PullRequest | undefined>;
 }
 
-/**
- * fetch, but a network failure's code (ECONNREFUSED...) survives Octokit, which keeps only a message
- * (and reads the cause's message only when the cause is an Error of its own realm).
- */
-async function fetchKeepingCode(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(input, init);
-  } catch (err) {
-    const { name, message, cause } = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    if (name === 'AbortError' || name === 'TimeoutError' || !cause) throw err;
-    const wrapped = new Error([cause.code, cause.message || message].filter(Boolean).join(' '));
-    wrapped.name = 'FetchError';
-    throw wrapped;
-  }
-}
-
 function split(repo: RepoName): { owner: string; repo: string } {
   const [owner, name, ...rest] = repo.split('/');
   if (!owner || !name || rest.length > 0)
@@ -78,12 +69,12 @@ export class OctokitGitHubActions implements GitHubActions {
     private readonly apiUrl: string,
     token: string | undefined,
     private readonly timeoutMs = 30_000,
+    private readonly maxBytes = 4 * 1024 * 1024,
   ) {
     this.octokit = new Octokit({
       baseUrl: apiUrl,
       auth: token,
       userAgent: 'runbook-bot',
-      request: { fetch: fetchKeepingCode },
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     });
     // github.com's API lives on api.github.com; Enterprise serves it under /api/v3 of the web host.
@@ -166,26 +157,28 @@ export class OctokitGitHubActions implements GitHubActions {
     return pr ? { number: pr.number, url: pr.html_url } : undefined;
   }
 
-  /** Runs one Octokit request with a timeout and maps every failure to a BackendError. */
-  private async call<T>(what: string, signal: AbortSignal | undefined, fn: (request: { signal: AbortSignal }) => Promise<T>): Promise<T> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+  /**
+   * Runs one Octokit request through the shared backend fetch (deadline, size cap, same-origin redirects)
+   * and maps every failure to a BackendError. The fetch is made per call: Octokit wraps what its fetch
+   * throws, so the BackendError is caught on its way out.
+   */
+  private async call<T>(what: string, signal: AbortSignal | undefined, fn: (request: RequestOptions) => Promise<T>): Promise<T> {
+    let failure: BackendError | undefined;
+    const fetch = backendFetch({ backend: 'GitHub', timeoutMs: this.timeoutMs, maxBytes: this.maxBytes }, (err) => (failure = err));
     try {
-      return await fn({ signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      return await fn({ fetch, ...(signal ? { signal } : {}) });
     } catch (err) {
       if (err instanceof BackendError) throw err; // refused before any request (an invalid path)
-      throw this.toBackendError(what, err, signal, timeout.aborted);
+      if (failure) throw failure;
+      throw this.toBackendError(what, err);
     }
   }
 
-  private toBackendError(what: string, err: unknown, signal: AbortSignal | undefined, timedOut: boolean): BackendError {
+  private toBackendError(what: string, err: unknown): BackendError {
     const { status, response, message } = (err ?? {}) as { status?: number; response?: { data?: unknown }; message?: string };
-    // Octokit's RequestError carries the HTTP answer; without one the request never got an answer.
-    // Octokit keeps only the message of fetch's cause ("connect ECONNREFUSED ..."), so the code is read back from it.
-    if (response === undefined || status === undefined) {
-      if (timedOut) return networkError('GitHub', this.apiUrl, { name: 'TimeoutError' }, this.timeoutMs, signal);
-      const code = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(message ?? '')?.[1];
-      return networkError('GitHub', this.apiUrl, { message, cause: code ? { code } : undefined }, this.timeoutMs, signal);
-    }
+    // Octokit's RequestError carries the HTTP answer; without one, the failure was not the fetch's (a bug in a hook).
+    if (response === undefined || status === undefined)
+      return new BackendError('GitHub', 'network', `The call to GitHub failed while trying to ${what}: ${message ?? String(err)}.`);
     const data = response.data as { message?: string; errors?: { message?: string }[] } | undefined;
     const said = [data?.message, ...(data?.errors ?? []).map((e) => e.message)].filter(Boolean).join(': ') || `status ${status}`;
     if (status === 401)

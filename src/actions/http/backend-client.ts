@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { BackendError, networkError, summarizeBody } from './errors';
-import { readCapped } from './read-capped';
+import { fetchCapped } from './capped-fetch';
 
 /** Headers a request carries for its backend (authorization...); their values are secrets. */
 export type AuthHeaders = (signal: AbortSignal) => Promise<Record<string, string>> | Record<string, string>;
@@ -72,39 +72,40 @@ export class BackendClient {
 
   /** Sends one request and reads its body within the cap, whatever the status; network failures are BackendErrors. */
   async send(req: BackendRequest): Promise<BackendAnswer> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const secrets = [...(this.options.secrets ?? [])];
     const headers: Record<string, string> = { accept: req.accept ?? 'application/json', ...req.headers };
-    try {
-      if (!req.anonymous && this.options.auth) {
-        const auth = await this.options.auth(signal);
-        for (const [name, value] of Object.entries(auth)) {
-          headers[name] = value;
-          secrets.push(value, ...value.split(/[ =]/).filter((part) => part.length >= 8));
-        }
+    if (!req.anonymous && this.options.auth) {
+      // Getting the headers (a login) has its own deadline; the request then gets a whole one in fetchCapped.
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+      let auth: Record<string, string>;
+      try {
+        auth = await this.options.auth(signal);
+      } catch (err) {
+        if (err instanceof BackendError) throw err;
+        throw networkError(this.backend, req.url, err, this.timeoutMs, req.signal);
       }
-      const { body, contentType } = encodeBody(req);
-      if (contentType) headers['content-type'] = req.contentType ?? contentType;
-      const response = await fetch(req.url, { method: req.method ?? 'GET', headers, body, redirect: 'manual', signal });
-      const text = await readCapped(response, {
-        backend: this.backend,
-        maxBytes: req.maxBytes ?? this.maxBytes,
-        keepEnd: req.keepEnd === true,
-        where: where(req),
-      });
-      return {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-        text,
-        excerpt: redact(summarizeBody(text), secrets),
-        redact: (t) => redact(t, secrets),
-      };
-    } catch (err) {
-      if (err instanceof BackendError) throw err;
-      throw networkError(this.backend, req.url, err, this.timeoutMs, req.signal);
+      for (const [name, value] of Object.entries(auth)) {
+        headers[name] = value;
+        secrets.push(value, ...value.split(/[ =]/).filter((part) => part.length >= 8));
+      }
     }
+    const { body, contentType } = encodeBody(req);
+    if (contentType) headers['content-type'] = req.contentType ?? contentType;
+    const { response, body: bytes } = await fetchCapped(
+      req.url,
+      { method: req.method ?? 'GET', headers, body, signal: req.signal },
+      { backend: this.backend, timeoutMs: this.timeoutMs, maxBytes: req.maxBytes ?? this.maxBytes, keepEnd: req.keepEnd === true },
+    );
+    const text = bytes.toString('utf8');
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      text,
+      excerpt: redact(summarizeBody(text), secrets),
+      redact: (t) => redact(t, secrets),
+    };
   }
 
   /** Sends one request; a non-2xx answer is a BackendError (the request's own mapper first, then the generic one). */

@@ -9,6 +9,7 @@ export type BackendErrorCode =
   | 'network'
   | 'aborted'
   | 'invalid_url'
+  | 'redirect_refused'
   | AwsErrorCode;
 /** Codes of AWS API errors (src/actions/aws/map-sdk-error.ts). */
 export type AwsErrorCode = 'access_denied' | 'not_found' | 'resource_busy' | 'limit_exceeded' | 'throttled' | 'invalid_request' | 'backend_error';

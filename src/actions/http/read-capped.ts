@@ -14,7 +14,12 @@ export interface ReadCappedOptions {
  * downloaded): a backend that answers with gigabytes, or never stops, cannot fill the bot's memory.
  */
 export async function readCapped(response: Response, o: ReadCappedOptions): Promise<string> {
-  if (!response.body) return '';
+  return (await readCappedBytes(response, o)).toString('utf8');
+}
+
+/** `readCapped` as bytes (a library that decodes the body itself). */
+export async function readCappedBytes(response: Response, o: ReadCappedOptions): Promise<Buffer> {
+  if (!response.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
   // Leaving this loop early (the throw) cancels the stream, which closes the connection: the backend stops sending.
@@ -34,7 +39,7 @@ export async function readCapped(response: Response, o: ReadCappedOptions): Prom
   }
   const all = Buffer.concat(chunks);
   // keepEnd: the oldest chunk may still hold more than the cap.
-  return (all.length > o.maxBytes ? all.subarray(all.length - o.maxBytes) : all).toString('utf8');
+  return all.length > o.maxBytes ? all.subarray(all.length - o.maxBytes) : all;
 }
 
 function describeBytes(n: number): string {

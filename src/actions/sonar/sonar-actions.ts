@@ -1,5 +1,6 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { z } from 'zod';
+import { backendFetch } from '../http/capped-fetch';
 import { BackendError, networkError, summarizeBody } from '../http/errors';
 
 /** The Sonar lookups the runbooks use. */
@@ -53,15 +54,17 @@ export class GraphqlSonarActions implements SonarActions {
     readonly url: string,
     token: string | undefined,
     private readonly timeoutMs = 30_000,
+    maxBytes = 1024 * 1024,
   ) {
-    this.client = new GraphQLClient(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, redirect: 'manual' });
+    // The shared backend fetch gives every query its deadline, the size cap and the redirect rule; graphql-request keeps reading GraphQL.
+    const fetch = backendFetch({ backend: 'Sonar', timeoutMs, maxBytes });
+    this.client = new GraphQLClient(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, fetch });
   }
 
   async uncommittedDatasets(transactionId: string, signal?: AbortSignal): Promise<string[] | undefined> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
     let raw: unknown;
     try {
-      raw = await this.client.request({ document: uncommittedDatasetsQuery(transactionId), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      raw = await this.client.request({ document: uncommittedDatasetsQuery(transactionId), ...(signal ? { signal } : {}) });
     } catch (err) {
       throw this.toBackendError(err, signal);
     }
@@ -78,10 +81,9 @@ export class GraphqlSonarActions implements SonarActions {
   }
 
   async transactionDatasets(transactionId: string, signal?: AbortSignal): Promise<SonarDataset[] | undefined> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
     let raw: unknown;
     try {
-      raw = await this.client.request({ document: transactionDatasetsQuery(transactionId), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      raw = await this.client.request({ document: transactionDatasetsQuery(transactionId), ...(signal ? { signal } : {}) });
     } catch (err) {
       throw this.toBackendError(err, signal);
     }
@@ -111,11 +113,11 @@ export class GraphqlSonarActions implements SonarActions {
         said,
       );
     }
-    // graphql-request rethrows fetch's own errors (refused, DNS, abort), which networkError understands.
-    const mapped = networkError('Sonar', this.url, err, this.timeoutMs, signal);
+    // graphql-request rethrows what its fetch throws: the shared fetch's BackendErrors (deadline, refused, too large...).
+    if (err instanceof BackendError) return err;
     // A body that is not JSON at all (an HTML login page...) surfaces as a SyntaxError.
     if (err instanceof SyntaxError)
       return new BackendError('Sonar', 'http_status', `Sonar did not answer with GraphQL JSON (${this.url}). Is SONAR_URL the GraphQL endpoint?`);
-    return mapped;
+    return networkError('Sonar', this.url, err, this.timeoutMs, signal);
   }
 }

@@ -9,6 +9,7 @@ import { escapeMrkdwn } from '../../util/text';
 import { chooseTarget, classify, type Classification, type TargetChoice } from './classify';
 import type { BuildFailureInput } from './input';
 import { parsePolicyModels, type PolicyRead } from './source-edits';
+import { backendErrorText, rethrowAsUserFacing } from '../backend-text';
 
 /** Where the runbook reads and writes, from configuration. */
 export interface BuildFailureSettings {
@@ -56,12 +57,6 @@ export interface Findings {
 const FAILED = ['failed', 'upstream_failed'] as const;
 const RUNS_SEARCHED = 10;
 
-/** A backend failure during planning, said in words (backend text escaped: it is shown as mrkdwn). */
-function lookupFailed(what: string, err: unknown): never {
-  if (err instanceof BackendError) throw new UserFacingError(`${what}: ${escapeMrkdwn(err.message)}`, 'backend_error');
-  throw err;
-}
-
 function confContains(value: unknown, needle: string): boolean {
   if (typeof value === 'string') return value.toLowerCase().includes(needle);
   if (Array.isArray(value)) return value.some((v) => confContains(v, needle));
@@ -86,8 +81,8 @@ async function findRun(deps: BuildFailureDeps, input: BuildFailureInput, frozenR
   } catch (err) {
     // Only Airflow's documented "no such run" is an answer; a 404 of the route itself (wrong API generation), a
     // 401/403, a 5xx or an unreadable body stops the lookup with the reason.
-    if (runId && isAirflowNotFound(err)) return { note: `Airflow has no run \`${escapeMrkdwn(runId)}\` of DAG \`${dagId}\` (${escapeMrkdwn(err.message)}).` };
-    return lookupFailed('Could not read the run from Airflow', err);
+    if (runId && isAirflowNotFound(err)) return { note: backendErrorText(`Airflow has no run \`${escapeMrkdwn(runId)}\` of DAG \`${dagId}\``, err) };
+    return rethrowAsUserFacing('Could not read the run from Airflow', err);
   }
 }
 
@@ -114,7 +109,7 @@ export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, r
   try {
     names = await deps.sonar.uncommittedDatasets(input.transactionId);
   } catch (err) {
-    lookupFailed('Could not look up the transaction in Sonar', err);
+    rethrowAsUserFacing('Could not look up the transaction in Sonar', err);
   }
   if (names === undefined)
     throw new UserFacingError(
@@ -128,7 +123,7 @@ export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, r
     try {
       failedTasks = await deps.airflow.listTaskInstances(run.dagId, run.dagRunId, { states: [...FAILED] });
     } catch (err) {
-      lookupFailed('Could not read the failed tasks from Airflow', err);
+      rethrowAsUserFacing('Could not read the failed tasks from Airflow', err);
     }
   }
   const classification = classify(names, {
@@ -147,8 +142,8 @@ export async function lookUp(deps: BuildFailureDeps, input: BuildFailureInput, r
       dagFile = await readSource(github, settings.auroraJobsRepo, settings.auroraJobsDagFile);
     } catch (err) {
       if (!settings.policyModels || !(err instanceof BackendError))
-        lookupFailed(`Could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo} (the policy model list)`, err);
-      dagFileNote = `could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo}: ${escapeMrkdwn(err.message)}`;
+        rethrowAsUserFacing(`Could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo} (the policy model list)`, err);
+      dagFileNote = backendErrorText(`could not read ${settings.auroraJobsDagFile} from ${settings.auroraJobsRepo}`, err);
     }
   }
   if (settings.policyModels) policy = { models: settings.policyModels, source: '`POLICY_MODELS` (configuration)' };
@@ -169,6 +164,6 @@ export async function readItaipu(deps: BuildFailureDeps): Promise<RepoSource | s
     return await readSource(deps.github, deps.settings.itaipuRepo, deps.settings.itaipuDatasetsFile);
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;
-    return `could not read ${deps.settings.itaipuDatasetsFile} from ${deps.settings.itaipuRepo}: ${escapeMrkdwn(err.message)}`;
+    return backendErrorText(`could not read ${deps.settings.itaipuDatasetsFile} from ${deps.settings.itaipuRepo}`, err);
   }
 }

@@ -1,14 +1,13 @@
 import type { TaskInstanceRef } from '../../actions/airflow/airflow-actions';
 import { BackendError } from '../../actions/http/errors';
 import { makePlan } from '../../operations/fingerprint';
-import { UserFacingError } from '../../operations/runbook';
 import { confirmationGate } from '../../operations/gates';
 import type { Plan, PreviewLine, Step, StepResult } from '../../operations/types';
-import { escapeMrkdwn } from '../../util/text';
 import { datasetTaskId, describeGroup, modelTaskId, type FailureGroup } from './classify';
 import type { BuildFailureInput } from './input';
 import { readItaipu, type BuildFailureDeps, type Findings, type RepoSource } from './lookup';
 import { commentOutDataset, removeModel, type EditResult } from './source-edits';
+import { asUserFacing } from '../backend-text';
 
 export const STEP = { lookup: 'lookup', confirm: 'confirm-non-critical', pr: 'pull-request', airflow: 'airflow', remind: 'remind-deploy' } as const;
 
@@ -138,7 +137,7 @@ async function airflowStep(deps: BuildFailureDeps, group: FailureGroup, f: Findi
     if (mark.length > 0)
       cleared = await airflow.clearTaskInstances(run.dagId, { dryRun: true, dagRunId: run.dagRunId, taskIds: mark, includeDownstream: true, onlyFailed: true });
   } catch (err) {
-    if (err instanceof BackendError) throw new UserFacingError(`Airflow's dry run failed: ${escapeMrkdwn(err.message)}`, 'backend_error');
+    if (err instanceof BackendError) throw asUserFacing("Airflow's dry run failed", err);
     throw err;
   }
   marked = marked.filter((t) => mark.includes(t.taskId));

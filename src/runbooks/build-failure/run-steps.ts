@@ -7,6 +7,7 @@ import { BypassParams, runBypass } from './bypass';
 import { editNote, computeEdit } from './plan';
 import type { BuildFailureInput } from './input';
 import type { BuildFailureDeps } from './lookup';
+import { backendErrorPlain } from '../backend-text';
 
 const LookupParams = z.object({
   verdict: z.string(),
@@ -56,7 +57,7 @@ async function lookup(deps: BuildFailureDeps, params: z.infer<typeof LookupParam
       details.push({ label: `End of the ${task.taskId} log (try ${task.tryNumber})`, value: `${log.truncated ? '…' : ''}${log.excerpt}`, code: true });
     } catch (err) {
       if (!(err instanceof BackendError)) throw err;
-      details.push({ label: `${task.taskId} log`, value: `not available: ${err.message}` });
+      details.push({ label: `${task.taskId} log`, value: backendErrorPlain('not available', err) });
     }
   }
   return { ok: true, summary: verdict, details, externalIds };

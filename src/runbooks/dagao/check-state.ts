@@ -2,6 +2,7 @@ import type { AirflowActions } from '../../actions/airflow/airflow-actions';
 import { BackendError } from '../../actions/http/errors';
 import type { StepOutcome } from '../../operations/runbook';
 import type { Step } from '../../operations/types';
+import { backendErrorPlain } from '../backend-text';
 
 /** What a state check after an interruption gets (the engine's CheckStateContext has these and more). */
 export interface DagaoCheckContext {
@@ -39,7 +40,7 @@ export async function checkDagaoState(airflow: AirflowActions | undefined, dagId
       summary: `No run was recorded for this retry, so \`sabesp\` may or may not have started one. Latest runs of ${dagId}: ${latest.join(', ') || 'none'}.`,
     };
   } catch (err) {
-    if (err instanceof BackendError) return { ok: false, summary: `Could not look at the dagão in Airflow: ${err.message}` };
+    if (err instanceof BackendError) return { ok: false, summary: backendErrorPlain('Could not look at the dagão in Airflow', err) };
     throw err;
   }
 }

@@ -3,6 +3,7 @@ import type { GoCdActions, GoCdRun } from '../../actions/gocd/gocd-actions';
 import { BackendError } from '../../actions/http/errors';
 import type { StepFile, StepOutcome } from '../../operations/runbook';
 import type { PreviewLine } from '../../operations/types';
+import { backendErrorPlain } from '../backend-text';
 
 export interface DiagnosisDeps {
   airflow: AirflowActions;
@@ -74,7 +75,7 @@ async function recentDeploys(deps: DiagnosisDeps, failedAt: Date, signal: AbortS
     return { line: { label: `Deploys in the 24 h before the failure (${deps.pipelines.join(', ')})`, value, code: runs.length > 0 }, suspect };
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;
-    return { line: { label: 'Recent deploys', value: `could not be read: ${err.message}` } };
+    return { line: { label: 'Recent deploys', value: backendErrorPlain('could not be read', err) } };
   }
 }
 
@@ -114,7 +115,7 @@ export async function diagnose(deps: DiagnosisDeps, runId: string | undefined, s
         logs.push(await deps.airflow.getTaskLog(deps.dagId, run.dagRunId, t.taskId, Math.max(1, t.tryNumber), { maxChars: 4000 }, signal));
       } catch (err) {
         if (!(err instanceof BackendError)) throw err;
-        logs.push({ taskId: t.taskId, tryNumber: t.tryNumber, excerpt: `(log unavailable: ${err.message})`, truncated: false, unavailable: true });
+        logs.push({ taskId: t.taskId, tryNumber: t.tryNumber, excerpt: `(${backendErrorPlain('log unavailable', err)})`, truncated: false, unavailable: true });
       }
     }
     // An error reading a log is shown, but never judged as if it were the log.
@@ -154,7 +155,7 @@ export async function diagnose(deps: DiagnosisDeps, runId: string | undefined, s
       },
     };
   } catch (err) {
-    if (err instanceof BackendError) return { ok: false, summary: `Could not read the dagão from Airflow: ${err.message}` };
+    if (err instanceof BackendError) return { ok: false, summary: backendErrorPlain('Could not read the dagão from Airflow', err) };
     throw err;
   }
 }

@@ -18,6 +18,7 @@ import { findTransaction, type ChannelHistory } from './transaction';
 import { knownRuns, watchNewRun } from './watch';
 import { UUID_PATTERN } from '../../actions/cli/commands';
 import { dagaoTarget } from '../history/targets';
+import { backendErrorPlain } from '../backend-text';
 
 export interface DagaoDeps {
   airflow?: AirflowActions;
@@ -197,7 +198,7 @@ async function retry(deps: DagaoDeps, airflow: AirflowActions, step: Step, input
     };
   } catch (err) {
     if (err instanceof BackendError)
-      return { ok: false, summary: `Lost track of the dagão in Airflow: ${err.message} Check the run in Airflow before doing anything else.` };
+      return { ok: false, summary: `${backendErrorPlain('Lost track of the dagão in Airflow', err)} Check the run in Airflow before doing anything else.` };
     throw err;
   }
 }
@@ -211,7 +212,7 @@ async function firstFailureLog(airflow: AirflowActions, dagId: string, failed: r
     return [{ label: `End of ${first.taskId}'s log`, value: log.excerpt.slice(-500), code: true }];
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;
-    return [{ label: `${first.taskId}'s log`, value: `unavailable: ${err.message}` }];
+    return [{ label: `${first.taskId}'s log`, value: backendErrorPlain('unavailable', err) }];
   }
 }
 

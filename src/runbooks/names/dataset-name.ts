@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { SonarActions } from '../../actions/sonar/sonar-actions';
 import { BackendError } from '../../actions/http/errors';
+import { backendErrorPlain } from '../backend-text';
 
 /** How long a plan waits for Sonar to name a dataset before saying the name is unknown. */
 export const NAME_LOOKUP_MS = 5_000;
@@ -31,7 +32,8 @@ export async function lookUpDatasetName(
     return { kind: 'known', name: found.name, committed: found.committed, transactionId };
   } catch (err) {
     if (deadline.aborted) return { kind: 'unknown', why: `Sonar did not answer within ${Math.round(deadlineMs / 100) / 10} s` };
-    if (err instanceof BackendError) return { kind: 'unknown', why: `the Sonar lookup failed: ${err.message}` };
+    // `why` ends up in a preview line's value, which the Slack layer escapes: plain text here.
+    if (err instanceof BackendError) return { kind: 'unknown', why: backendErrorPlain('the Sonar lookup failed', err) };
     // Not a backend answer: a bug, logged; the plan still says plainly that the name is unknown.
     options.logger?.error({ err }, 'naming a dataset from Sonar failed');
     return { kind: 'unknown', why: "the Sonar lookup failed on the bot's side" };

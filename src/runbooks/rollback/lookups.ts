@@ -1,9 +1,8 @@
 import type { CloudFormationActions, StackInfo } from '../../actions/cloudformation/types';
 import type { GoCdActions } from '../../actions/gocd/gocd-actions';
-import { BackendError } from '../../actions/http/errors';
 import { UserFacingError } from '../../operations/runbook';
-import { escapeMrkdwn } from '../../util/text';
 import { readBlueGreen, stackNameFor, type BlueGreen } from './blue-green';
+import { rethrowAsUserFacing } from '../backend-text';
 
 /** A service's stack on one shard, as read now. */
 export interface StackState {
@@ -19,9 +18,7 @@ export async function lookup<T>(what: string, fn: () => Promise<T>): Promise<T> 
   try {
     return await fn();
   } catch (err) {
-    // Refusals are shown as mrkdwn: backend text must not turn into links or mentions.
-    if (err instanceof BackendError) throw new UserFacingError(`Could not ${what}: ${escapeMrkdwn(err.message)}`, 'backend_error');
-    throw err;
+    rethrowAsUserFacing(`Could not ${what}`, err);
   }
 }
 

@@ -126,11 +126,13 @@ describe('SdkCloudFormationActions against the Query-protocol fake', () => {
       })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendError);
-    expect(err).toMatchObject({ code: 'http_status', status: 400 });
+    // Through the one AWS mapper (src/actions/aws/map-sdk-error.ts): the IAM action, the target and CloudFormation's own words.
+    expect(err).toMatchObject({ code: 'invalid_request', status: 400 });
     expect((err as Error).message).toMatch(
-      /^CloudFormation refused creating change set x on prod-global-k-metapod: ValidationError: Stack:arn:.* is in UPDATE_IN_PROGRESS state and can not be updated\.$/,
+      /^CloudFormation refused cloudformation:CreateChangeSet on change set `x` of stack `prod-global-k-metapod`: Stack:arn:.* is in UPDATE_IN_PROGRESS state and can not be updated\.$/,
     );
     await expect(actions.describeChangeSet('prod-global-k-metapod', 'nope')).rejects.toMatchObject({
+      code: 'not_found',
       message: expect.stringContaining('ChangeSet [nope] does not exist'),
     });
 
@@ -145,7 +147,8 @@ describe('SdkCloudFormationActions against the Query-protocol fake', () => {
     try {
       await expect(new SdkCloudFormationActions(offline).describeStack('prod-global-k-metapod')).rejects.toMatchObject({
         code: 'connection_refused',
-        message: 'Could not connect to CloudFormation while describing stack prod-global-k-metapod: connection refused.',
+        message:
+          'Could not connect to CloudFormation (cloudformation:DescribeStacks on stack `prod-global-k-metapod`): connection refused. Check its endpoint in the configuration.',
       });
     } finally {
       offline.destroy();

@@ -21,6 +21,14 @@ describe('mapSdkError', () => {
     [sdkError('ValidationException', 400, 'bad value'), 'invalid_request', /refused dynamodb:UpdateTable on table `t`: bad value/],
     [sdkError('InternalServerError', 500), 'backend_error', /HTTP 500, InternalServerError/],
     [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'connection_refused', /connection refused\. Check its endpoint/],
+    // The SDK's retry layer can keep only the text of a socket error (seen with CloudFormation's Query protocol).
+    [
+      new Error('connect ECONNREFUSED 127.0.0.1:1'),
+      'connection_refused',
+      /^Could not connect to DynamoDB \(dynamodb:UpdateTable on table `t`\): connection refused/,
+    ],
+    [new Error('getaddrinfo ENOTFOUND dynamodb.nowhere.example'), 'host_not_found', /Could not resolve DynamoDB's host/],
+    [sdkError('InsufficientCapabilitiesException', 400, 'Requires capabilities : [CAPABILITY_IAM]'), 'backend_error', /HTTP 400, .*: Requires capabilities/],
   ])('maps %s', (err, code, message) => {
     const mapped = mapSdkError('DynamoDB', 'dynamodb:UpdateTable', 'table `t`', err);
     expect(mapped.code).toBe(code);
