@@ -1,10 +1,10 @@
 // The Slack emulator's public shapes (what tests and the sandbox read back), apart from its methods in slack-api.ts.
 import type { SlackFaults } from './slack-faults';
 import type { UploadedFile } from './slack-files';
-import type { EmulatedView } from './slack-views';
+import type { EmulatedView, ModalClient } from './slack-views';
 
 export type { UploadedFile } from './slack-files';
-export type { EmulatedView } from './slack-views';
+export type { EmulatedView, ModalClient, SubmissionOutcome } from './slack-views';
 
 /** A JSON object as the emulator stores it. */
 export type Json = Record<string, unknown>;
@@ -80,6 +80,8 @@ export interface SlackEmulator {
   homeViews: Map<string, Json>;
   /** Modals opened with views.open/views.push, by view id, as last updated (slack-views.ts). */
   modals: Map<string, EmulatedView>;
+  /** What Slack's client does to modals: answers to submissions, closing (the sandbox page drives it). */
+  modalClient: ModalClient;
   /** Files shared with files upload v2 (./slack-files.ts). */
   files: UploadedFile[];
   unexpected: string[];

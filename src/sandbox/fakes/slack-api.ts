@@ -12,10 +12,12 @@ export type {
   EphemeralMessage,
   Json,
   MessageVersion,
+  ModalClient,
   RecordedCall,
   RecordedResponse,
   SlackEmulator,
   SlackEmulatorOptions,
+  SubmissionOutcome,
   UploadedFile,
 } from './slack-api-types';
 
@@ -217,6 +219,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     responses: [],
     homeViews: new Map(),
     modals: modals.views,
+    modalClient: modals.client,
     files: uploads.files,
     unexpected: [],
     faults,
