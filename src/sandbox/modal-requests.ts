@@ -41,12 +41,15 @@ export function inputElements(blocks: Json[]): { blockId: string; element: Json;
 }
 
 /**
- * The state Slack would report for one element holding `raw` (undefined: left empty). Throws when `raw` is
+ * The state Slack would report for one element holding `raw` (undefined: untouched). Throws when `raw` is
  * not something the element offers: the page can only pick what the view shows, so anything else is refused.
  */
 export function elementState(element: Json, raw: string | undefined, offered: Json[] = []): Json {
   const type = String(element.type);
-  const value = raw === undefined || raw === '' ? undefined : raw;
+  // Untouched, an element reports its initial value, as Slack does; emptied ('') it reports none.
+  const initial = element.initial_value ?? (element.initial_option as Json | undefined)?.value ?? element.initial_conversation;
+  const given = raw ?? (typeof initial === 'string' || typeof initial === 'number' ? String(initial) : undefined);
+  const value = given === undefined || given === '' ? undefined : given;
   if (TEXT_INPUTS.has(type)) {
     if (type === 'number_input' && value !== undefined && !Number.isFinite(Number(value))) throw new Error('Type a number.');
     return { type, value: value ?? null };

@@ -104,7 +104,9 @@ export function sandboxModals(slack: SlackEmulator, users: SandboxUser[], toBot:
           element.type === 'button'
             ? { type: 'button', text: element.text, value: element.value }
             : refusing(() => elementState(element, req.selected, offeredTo(v.id).get(offeredKey(req.blockId, req.actionId))));
-        return { status: (await send(viewActionBody(userOf(req.user), echo(v, req.values), req.blockId, req.actionId, state), req.user)).status };
+        // The view's state already holds the pick, as in Slack.
+        const values = req.selected === undefined ? req.values : { ...req.values, [req.blockId]: { ...req.values[req.blockId], [req.actionId]: req.selected } };
+        return { status: (await send(viewActionBody(userOf(req.user), echo(v, values), req.blockId, req.actionId, state), req.user)).status };
       },
       async modalOptions(body: unknown) {
         const req = Options.parse(body);
