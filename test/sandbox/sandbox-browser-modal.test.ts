@@ -119,4 +119,29 @@ if (!haveChromium) console.warn(`Skipping the sandbox modal browser test: ${CHRO
       }
     }, 60_000);
   }
+
+  it('the App Home button opens the same form, which asks for the channel; Cancel closes it and nothing is posted', async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1440, height: 800 });
+    try {
+      await page.goto(sandbox.url);
+      await page.getByLabel('You are').selectOption('UBRUNO');
+      await page.getByRole('button', { name: 'Open Home' }).click();
+      await page.locator('#home').getByRole('button', { name: 'Run a runbook…' }).click();
+      const modal = page.getByRole('dialog', { name: 'Run a runbook' });
+      await modal.waitFor({ timeout: 10_000 });
+      await modal.getByLabel('Runbook').selectOption('rollback');
+      // Opened outside a channel: the form asks where the plan goes (a conversations_select, the sandbox's channel offered).
+      const channel = modal.getByLabel('Post the plan in');
+      await channel.waitFor({ timeout: 10_000 });
+      await expect(channel.locator('option').allTextContents()).resolves.toContain('#guild-data-eng');
+      const posted = sandbox.slack.messages.length;
+      await modal.getByRole('button', { name: 'Cancel' }).click();
+      await modal.waitFor({ state: 'detached' });
+      expect([...sandbox.slack.modals.values()].every((v) => v.closed)).toBe(true);
+      expect(sandbox.slack.messages.length).toBe(posted);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });
