@@ -40,7 +40,8 @@ const Values = z.record(Id, z.record(Id, z.string().max(3000))).default({});
 export function sandboxModals(slack: SlackEmulator, users: SandboxUser[], toBot: ToBot) {
   const UserId = z.enum(users.map((u) => u.id) as [string, ...string[]]);
   const OnView = z.object({ user: UserId, viewId: Id, values: Values });
-  const Action = OnView.extend({ blockId: Id, actionId: Id, selected: z.string().max(3000).optional() });
+  // A block without a block_id (an actions block the app left unnamed) is sent as ''.
+  const Action = OnView.extend({ blockId: z.union([Id, z.literal('')]), actionId: Id, selected: z.string().max(3000).optional() });
   const Options = OnView.extend({ blockId: Id, actionId: Id, query: z.string().max(500).default('') });
   const userOf = (id: string): SandboxUser => users.find((u) => u.id === id)!;
 

@@ -44,6 +44,7 @@ const probeView = (notify: boolean): Json => ({
       label: { type: 'plain_text', text: 'Count' },
       element: { type: 'number_input', action_id: 'n', is_decimal_allowed: false },
     },
+    { type: 'actions', elements: [{ type: 'button', action_id: 'refresh', text: { type: 'plain_text', text: 'Refresh' }, value: 'r' }] },
   ],
 });
 
@@ -88,6 +89,7 @@ describe('sandbox modals on the wire', () => {
       await ack(submissions === 1 ? { response_action: 'push', view: probeView(true) as never } : { response_action: 'clear' });
     });
     app.view({ callback_id: 'probe', type: 'view_closed' }, async ({ ack }) => ack());
+    app.action('refresh', async ({ ack }) => ack());
     server = createServer(receiver.requestListener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
@@ -217,6 +219,13 @@ describe('sandbox modals on the wire', () => {
     giveTrigger('1700000000.3.cc');
     await client.views.open({ trigger_id: '1700000000.3.cc', view: probeView(false) as never });
     const quiet = modals.modalOf(ALICE.id)!;
+    // A button in an unnamed actions block of the view: a block_actions naming the view.
+    expect(await modals.api.modalAction({ user: ALICE.id, viewId: quiet.id, blockId: '', actionId: 'refresh' })).toEqual({ status: 200 });
+    expect(received.at(-1)).toMatchObject({
+      type: 'block_actions',
+      container: { type: 'view', view_id: quiet.id },
+      actions: [{ type: 'button', action_id: 'refresh', value: 'r', text: { text: 'Refresh' } }],
+    });
     const before = received.length;
     expect(await modals.api.modalClose({ user: ALICE.id, viewId: quiet.id })).toEqual({ closed: true });
     expect(received.length).toBe(before);
