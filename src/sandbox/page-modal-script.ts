@@ -82,12 +82,8 @@ function renderModal(m) {
   });
 }
 
-async function modalCall(action, extra) {
-  const viewId = modalEl().dataset.view;
-  const out = await call(action, Object.assign({ viewId, values: currentValues() }, extra));
-  // Errors come back on the same view and hash: draw them now rather than at the next poll.
-  return out;
-}
+// Every modal request carries what the inputs hold, so the server can echo the view's state as Slack does.
+const modalCall = (action, extra) => call(action, Object.assign({ viewId: modalEl().dataset.view, values: currentValues() }, extra));
 
 modalEl().addEventListener('change', (ev) => {
   const el = ev.target.closest('[data-mblock]');
