@@ -1,4 +1,5 @@
 import { EMOJI_TEXT_FALLBACK, emojiTable } from './page-emoji';
+import { MODAL_SCRIPT } from './page-modal-script';
 
 // The page's browser JavaScript (no build step): renders the Block Kit the bot really sent, read back from the
 // Slack emulator through /api/state, and turns every click or pick into a request the server signs as Slack would.
@@ -126,6 +127,7 @@ function backends(all) {
 }
 
 function render() {
+  renderModal(state.modal);
   const feed = $('#feed');
   const atBottom = feed.scrollHeight - feed.scrollTop - feed.clientHeight < 40;
   const focused = document.activeElement && document.activeElement.matches('select.act') ? document.activeElement : null;
@@ -204,5 +206,5 @@ refresh().then(() => setInterval(refresh, 700));
 /** The page's script, with the emoji table it renders shortcodes from (node-emoji's, served inline: no CDN). */
 export function pageScript(): string {
   const data = `const EMOJI = ${JSON.stringify(emojiTable())};\nconst FALLBACK = ${JSON.stringify(EMOJI_TEXT_FALLBACK)};\n`;
-  return (data + SCRIPT).replace(/<\/script/gi, '<\\/script');
+  return (data + SCRIPT + MODAL_SCRIPT).replace(/<\/script/gi, '<\\/script');
 }

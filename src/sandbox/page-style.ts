@@ -44,5 +44,18 @@ aside table { border-collapse: collapse; width: 100%; margin: 2px 0 6px; font-si
 aside th, aside td { border: 1px solid #e3e3e3; padding: 2px 4px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 aside th { background: #f0f0f0; font-weight: 600; } aside .empty { color: #888; font-style: italic; }
 #error { color: #e01e5a; padding: 0 20px; }
+#modal { position: fixed; inset: 0; background: rgba(0, 0, 0, .45); display: flex; align-items: center; justify-content: center; z-index: 10; }
+#modal[hidden] { display: none; }
+.modal { background: #fff; border-radius: 8px; width: min(540px, 92vw); max-height: 88vh; display: flex; flex-direction: column; box-shadow: 0 18px 48px rgba(0, 0, 0, .35); }
+.mhead { padding: 14px 20px; border-bottom: 1px solid #ddd; } .mhead h2 { margin: 0; font-size: 20px; }
+.mbody { padding: 8px 20px; overflow-y: auto; flex: 1; min-height: 0; }
+.mfoot { padding: 12px 20px; border-top: 1px solid #ddd; display: flex; justify-content: flex-end; gap: 8px; }
+.mfoot button, .mbutton { font: inherit; font-weight: 700; padding: 6px 14px; border-radius: 4px; border: 1px solid #bbb; background: #fff; cursor: pointer; }
+.mfoot button.primary { background: #007a5a; color: #fff; border-color: #007a5a; }
+.minput { margin: 12px 0; } .minput label { display: block; font-weight: 700; margin-bottom: 4px; } .minput label small { font-weight: 400; color: #616061; }
+.minput input, .minput select, .minput textarea { width: 100%; font: inherit; padding: 6px 8px; border: 1px solid #bbb; border-radius: 4px; background: #fff; }
+.minput .msearch { margin-bottom: 4px; }
+.minput.has-error input, .minput.has-error select, .minput.has-error textarea { border-color: #e01e5a; }
+.merror { color: #e01e5a; font-size: 13px; margin-top: 4px; }
 #tour { background: #fff8e1; border-bottom: 1px solid #f0d58c; padding: 8px 20px; font-size: 14px; }
 `;

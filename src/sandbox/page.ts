@@ -25,6 +25,7 @@ export const SANDBOX_PAGE = `<!doctype html>
   <form id="composer"><input id="text" autocomplete="off" placeholder="Message #guild-data-eng, or /runbook help" aria-label="Message"><button type="submit">Send</button></form>
   <div class="tools"><select id="examples" aria-label="Examples"><option value="">Try a command…</option></select><select id="alarms" aria-label="Post a sample alarm" hidden><option value="">Post a sample alarm…</option></select></div>
 </main>
+<div id="modal" hidden></div>
 <aside><h2>Home tab</h2><div id="home"></div><h2>Simulated backends</h2><div id="backends"></div></aside>
 <script>${pageScript()}</script>
 </body></html>`;

@@ -2,12 +2,14 @@ import { createHmac } from 'node:crypto';
 
 // What Slack sends an app, built for the sandbox page: the bot receives exactly these bytes, signed.
 
-const TEAM_ID = 'T0SANDBOX';
-const APP_ID = 'A0SANDBOX';
+/** The sandbox workspace and app, as Slack names them in every payload. */
+export const TEAM_ID = 'T0SANDBOX';
+export const APP_ID = 'A0SANDBOX';
 let sequence = 0;
 
 const next = (): number => (sequence += 1);
-const triggerId = (): string => `${Math.floor(Date.now() / 1000)}.${next()}.${Math.random().toString(16).slice(2, 18)}`;
+/** A fresh trigger id in Slack's shape (`<epoch>.<n>.<hex>`), as views.open takes it. */
+export const triggerId = (): string => `${Math.floor(Date.now() / 1000)}.${next()}.${Math.random().toString(16).slice(2, 18)}`;
 
 /** The headers Slack signs a request with: HMAC-SHA256 of `v0:<timestamp>:<body>`. */
 export function signedHeaders(secret: string, body: string): Record<string, string> {
@@ -123,7 +125,9 @@ export function findElement(
 ): { block: Record<string, unknown>; element: Record<string, unknown> } | undefined {
   for (const block of blocks) {
     const elements = Array.isArray(block.elements) ? (block.elements as Record<string, unknown>[]) : [];
-    const candidates = [...elements, ...(block.accessory && typeof block.accessory === 'object' ? [block.accessory as Record<string, unknown>] : [])];
+    // An input block's one element can dispatch actions too (dispatch_action), e.g. a modal's select.
+    const single = [block.accessory, block.element].filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null);
+    const candidates = [...elements, ...single];
     const element = candidates.find((e) => e.action_id === actionId);
     if (element) return { block, element };
   }

@@ -4,8 +4,10 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { RunningBackend } from './backends';
 import type { EmulatedMessage, SlackEmulator } from './fakes/slack-api';
-import { SANDBOX_PAGE } from './page';
 import { blockActionBody, eventBody, signedHeaders, slashCommandBody, type ActionContainer, type SandboxUser } from './slack-requests';
+import { json, readBody, serveStatic, tryJson } from './web-http';
+import { PageError, sandboxModals } from './web-modals';
+import { playTour, type TourState } from './web-tour';
 
 export interface SandboxServerOptions {
   port: number;
@@ -41,10 +43,6 @@ interface PrivateNote {
   ts?: string;
 }
 
-const MAX_BODY = 64 * 1024;
-const FAVICON_SVG =
-  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#4a154b"/><text x="8" y="12" font-size="10" text-anchor="middle" fill="#fff" font-family="sans-serif">rb</text></svg>';
-
 /** The page and its JSON API on 127.0.0.1: every action becomes a request signed as Slack signs it. */
 export async function startSandboxServer(opts: SandboxServerOptions): Promise<SandboxServer> {
   const { slack, users, channel } = opts;
@@ -66,7 +64,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const HomeRequest = z.object({ user: UserId });
   const AlarmRequest = z.object({ backend: z.string().max(40), index: z.number().int().min(0) });
 
-  const tour: { running: boolean; say?: string; as?: string; step: number; total: number; error?: string } = { running: false, step: 0, total: 0 };
+  const tour: TourState = { running: false, step: 0, total: 0 };
   const responseUrlOwners = new Map<string, string>();
   const notes: PrivateNote[] = [];
   const seen = new WeakMap<object, number>();
@@ -80,6 +78,12 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const toBot = async (body: string): Promise<{ status: number; body: string }> => {
     const res = await fetch(opts.botEventsUrl, { method: 'POST', headers: signedHeaders(opts.signingSecret, body), body });
     return { status: res.status, body: await res.text() };
+  };
+  const modals = sandboxModals(slack, users, toBot);
+  /** Sends `body` for `user`: a view the bot opens with its trigger_id shows on their page. */
+  const asUser = (body: string, user: string): Promise<{ status: number; body: string }> => {
+    modals.noteTrigger(body, user);
+    return toBot(body);
   };
   const newResponseUrl = (user: string): string => {
     const url = slack.newResponseUrl();
@@ -156,6 +160,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
         })),
       privateNotes: privateNotes.slice(0, 20),
       home: slack.homeViews.get(viewer) ?? null,
+      modal: modals.modalOf(viewer),
       backends: Object.fromEntries([...opts.backends].map(([name, b]) => [name, b.state()])),
       examples: [...opts.backends.values()].flatMap((b) => b.examples),
       tour,
@@ -189,47 +194,13 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       : undefined;
   };
 
-  /** The newest message (top level or in a thread) that shows button `actionId`. */
-  const newestWithButton = (actionId: string): EmulatedMessage | undefined =>
-    slack.messages.filter((m) => m.channel === channel.id && JSON.stringify(m.blocks ?? []).includes(`"action_id":"${actionId}"`)).at(-1);
-
-  const playTour = async (): Promise<void> => {
-    const steps = [...opts.backends].flatMap(([backend, b]) => (b.tour ?? []).map((s) => ({ ...s, backend })));
-    // Messages before this index belong to earlier walks: `after` looks only at newer ones.
-    let mark = 0;
-    tour.total = steps.length;
-    for (const [i, step] of steps.entries()) {
-      // `as` stays the last person who acted, so a page that polled past a step still follows them.
-      Object.assign(tour, { step: i + 1, say: step.say, as: step.as ?? tour.as });
-      // The bot does its work after the ack: wait until Slack heard from it before the next step.
-      if (step.after) {
-        const shows = (): boolean =>
-          slack.messages.slice(mark).some((m) => m.channel === channel.id && `${m.text}${JSON.stringify(m.blocks ?? [])}`.includes(step.after!));
-        await until(shows, 120_000);
-        if (!shows()) throw new Error(`the tour waited for a message showing "${step.after}", and there is none`);
-        await opts.idle();
-      }
-      const calls = slack.calls.length;
-      if (step.command !== undefined || step.alarm !== undefined) mark = slack.messages.length;
-      if (step.command) await api.command!({ user: step.as, text: `/runbook ${step.command}` });
-      if (step.alarm !== undefined) await api.alarm!({ backend: step.backend, index: step.alarm });
-      if (step.click) {
-        const message = newestWithButton(step.click);
-        if (!message) throw new Error(`the tour expected a "${step.click}" button, and there is none`);
-        await api.click!({ user: step.as, ts: message.ts, actionId: step.click });
-      }
-      if (step.command || step.click || step.alarm !== undefined) await until(() => slack.calls.length > calls, 5000);
-      await opts.idle();
-      await new Promise((r) => setTimeout(r, opts.tourPauseMs ?? 2500));
-    }
-  };
-
   const api: Record<string, (body: unknown) => Promise<unknown>> = {
     tour() {
       if (tour.running) return Promise.resolve({ error: 'The tour is already playing.' });
       Object.assign(tour, { running: true, step: 0, as: undefined, error: undefined });
       resetView();
-      void playTour()
+      const deps = { slack, backends: opts.backends, channelId: channel.id, idle: opts.idle, pauseMs: opts.tourPauseMs ?? 2500 };
+      void playTour(tour, { ...deps, command: api.command!, click: api.click!, alarm: api.alarm! })
         .catch((err: unknown) => (tour.error = err instanceof Error ? err.message : String(err)))
         .finally(() => (tour.running = false));
       return Promise.resolve({ started: true });
@@ -240,7 +211,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       // Plain text is a message in the channel (the alarm listener hears it); only `/runbook ...` is a command.
       if (!/^\//.test(req.text)) return { status: await postAndTell(req.text, undefined, userOf(req.user).name, { user: req.user }) };
       if (!/^\/runbook\b/.test(req.text)) return { error: 'Only /runbook is installed in this sandbox.' };
-      const res = await toBot(slashCommandBody(userOf(req.user), channel, text, newResponseUrl(req.user)));
+      const res = await asUser(slashCommandBody(userOf(req.user), channel, text, newResponseUrl(req.user)), req.user);
       // Help and usage errors come back in the ack itself, shown only to the person who typed.
       const ack = tryJson(res.body) as { text?: string; blocks?: unknown[] } | undefined;
       if (ack?.text || ack?.blocks) notes.push({ seq: (seq += 1), user: req.user, text: ack.text ?? '', blocks: ack.blocks });
@@ -251,7 +222,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       const container = containerOf(req.kind, req.user, req.ts);
       const form = container && blockActionBody(userOf(req.user), container, req.actionId, newResponseUrl(req.user), 'UBOT', req.selected);
       if (!form) return { error: 'That button is no longer there.' };
-      return { status: (await toBot(form)).status };
+      return { status: (await asUser(form, req.user)).status };
     },
     async home(body) {
       const req = HomeRequest.parse(body);
@@ -270,6 +241,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       const username = alarm.username ?? 'alarms';
       return { status: await postAndTell(alarm.text, alarm.blocks, username, { subtype: 'bot_message', bot_id: alarm.botId ?? 'BALARMS', username }) };
     },
+    ...modals.api,
   };
 
   const sockets = new Set<Socket>();
@@ -285,27 +257,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
     if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.host ?? '')) return json(res, 403, { error: 'Open the sandbox at 127.0.0.1.' });
     if (req.method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 415, { error: 'Send JSON.' });
     try {
-      if (req.method === 'GET' && url.pathname === '/') {
-        res.writeHead(200, {
-          'content-type': 'text/html; charset=utf-8',
-          'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
-        });
-        res.end(SANDBOX_PAGE);
-        return;
-      }
-      // The tab's icon: a gear emoji drawn as SVG, so the page's own requests never 404.
-      if (req.method === 'GET' && url.pathname === '/favicon.ico') {
-        res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' });
-        res.end(FAVICON_SVG);
-        return;
-      }
-      if (req.method === 'GET' && url.pathname === '/api/file') {
-        const file = slack.files.find((f) => f.id === url.searchParams.get('id'));
-        if (!file) return json(res, 404, { error: 'No such file.' });
-        res.writeHead(200, { 'content-type': /\.png$/i.test(file.filename) ? 'image/png' : 'application/octet-stream', 'x-content-type-options': 'nosniff' });
-        res.end(file.bytes);
-        return;
-      }
+      if (serveStatic(req, res, url, slack)) return;
       if (req.method === 'GET' && url.pathname === '/api/state') {
         return json(res, 200, state(UserId.catch(users[0]!.id).parse(url.searchParams.get('user'))));
       }
@@ -317,6 +269,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
       }
       json(res, 404, { error: 'not found' });
     } catch (err) {
+      if (err instanceof PageError) return json(res, 200, { error: err.message });
       if (err instanceof z.ZodError) return json(res, 400, { error: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       opts.logger.warn({ err }, 'sandbox page request failed');
       json(res, 500, { error: err instanceof Error ? err.message : String(err) });
@@ -337,37 +290,4 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
         for (const s of sockets) s.destroy();
       }),
   };
-}
-
-async function until(done: () => boolean, timeoutMs: number): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 25));
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

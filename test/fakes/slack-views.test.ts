@@ -48,4 +48,29 @@ describe('Slack Web API emulator: modals', () => {
     });
     expect(emu.modals.size).toBe(0);
   });
+
+  it("applies an app's answer to a submission as Slack does: errors keep the view, update replaces it, push stacks one, clear and an empty ack close", async () => {
+    const root = (await client.views.open({ trigger_id: 'r1', view: modal('root') })).view!.id!;
+    expect(emu.modalClient.respond(root, { response_action: 'errors', errors: { b: 'Wrong.' } })).toEqual({ kind: 'errors', errors: { b: 'Wrong.' } });
+    expect(emu.modalClient.respond(root, { response_action: 'errors', errors: { b: 3 } })).toEqual({ kind: 'refused', error: 'invalid_errors' });
+    expect(emu.modalClient.respond(root, { response_action: 'update', view: { ...modal('x'), title: { type: 'plain_text', text: '' } } })).toMatchObject({
+      kind: 'refused',
+    });
+    expect(emu.modalClient.respond(root, { response_action: 'update', view: modal('updated') })).toMatchObject({ kind: 'update', view: { id: root } });
+    const pushed = emu.modalClient.respond(root, { response_action: 'push', view: modal('pushed') });
+    expect(pushed).toMatchObject({ kind: 'push', view: { previousViewId: root } });
+    const top = (pushed as { view: { id: string } }).view.id;
+    // An empty ack closes the view submitted (the one under it shows again).
+    expect(emu.modalClient.respond(top, undefined)).toEqual({ kind: 'close' });
+    expect([emu.modals.get(top)!.closed, emu.modals.get(root)!.closed]).toEqual([true, undefined]);
+    await expect(client.views.update({ view_id: top, view: modal('late') })).rejects.toMatchObject({ data: { error: 'not_found' } });
+    expect(emu.modalClient.respond(root, { response_action: 'nonsense' })).toEqual({ kind: 'refused', error: 'invalid_response_action' });
+
+    // `clear` closes the whole stack, from any view in it.
+    const again = emu.modalClient.respond(root, { response_action: 'push', view: modal('again') }) as { view: { id: string } };
+    expect(emu.modalClient.respond(again.view.id, { response_action: 'clear' })).toEqual({ kind: 'clear' });
+    expect([emu.modals.get(again.view.id)!.closed, emu.modals.get(root)!.closed]).toEqual([true, true]);
+    expect(emu.modalClient.respond(root, undefined)).toEqual({ kind: 'refused', error: 'not_found' });
+    emu.assertNoUnexpected();
+  });
 });

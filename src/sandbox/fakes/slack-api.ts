@@ -1,111 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startHttpServer } from './http-server';
-import { emulateFileUploads, type UploadedFile } from './slack-files';
-import { createSlackFaults, type SlackFaults } from './slack-faults';
-import { emulateViews, type EmulatedView } from './slack-views';
+import { bearer, contentOf, isObject, parseArgs, str, tryJson, versionOf } from './slack-api-args';
+import type { EmulatedMessage, EphemeralMessage, Json, SlackEmulator, SlackEmulatorOptions } from './slack-api-types';
+import { emulateFileUploads } from './slack-files';
+import { createSlackFaults } from './slack-faults';
+import { emulateViews } from './slack-views';
 
-export type { UploadedFile } from './slack-files';
-export type { EmulatedView } from './slack-views';
-
-/** A JSON object as the emulator stores it. */
-export type Json = Record<string, unknown>;
-
-/** One recorded Web API call; `token` (of the kind the method needs) is lifted out of `args` wherever it was sent. */
-export interface RecordedCall {
-  method: string;
-  args: Json;
-  token?: string;
-}
-
-/** The content of one version of a message (the original post, then each chat.update). */
-export interface MessageVersion {
-  text: string;
-  blocks?: Json[];
-  attachments?: Json[];
-}
-
-/** A message posted to a channel through chat.postMessage. */
-export interface EmulatedMessage {
-  channel: string;
-  ts: string;
-  thread_ts?: string;
-  text: string;
-  blocks?: Json[];
-  attachments?: Json[];
-  metadata?: unknown;
-  /** How many successful chat.update calls touched this message. */
-  updates: number;
-  /** Every version in order; `versions[0]` is what was first posted. */
-  versions: MessageVersion[];
-}
-
-/** A message posted through chat.postEphemeral. */
-export interface EphemeralMessage {
-  channel: string;
-  user: string;
-  text: string;
-  blocks?: Json[];
-  thread_ts?: string;
-  message_ts: string;
-}
-
-/** A POST received on a response_url handed out by newResponseUrl(). */
-export interface RecordedResponse {
-  url: string;
-  body: Json;
-}
-
-/** Options for startSlackEmulator. */
-export interface SlackEmulatorOptions {
-  botUserId?: string;
-  botId?: string;
-  teamId?: string;
-  usergroups?: Record<string, string[]>;
-  /** Workspace members' e-mail addresses by user id, for users.lookupByEmail. */
-  emails?: Record<string, string>;
-  /** What apps.connections.open answers as `url` (see setSocketModeUrl). */
-  socketModeUrl?: string;
-  /** Channel names by id for conversations.info (default: CDATAENG is #guild-data-eng, COTHER is #random). */
-  channels?: Record<string, string>;
-}
-
-/** A running Slack Web API emulator. */
-export interface SlackEmulator {
-  /** Pass as `clientOptions.slackApiUrl`; ends with `/api/`. */
-  apiUrl: string;
-  calls: RecordedCall[];
-  messages: EmulatedMessage[];
-  ephemerals: EphemeralMessage[];
-  responses: RecordedResponse[];
-  /** The Home tab view last published for each user (views.publish). */
-  homeViews: Map<string, Json>;
-  /** Modals opened with views.open/views.push, by view id, as last updated (slack-views.ts). */
-  modals: Map<string, EmulatedView>;
-  /** Files shared with files upload v2 (./slack-files.ts). */
-  files: UploadedFile[];
-  unexpected: string[];
-  /** Hangs, HTTP errors (500, 429 with Retry-After) and an optional rate-limit mode, per method. */
-  faults: SlackFaults;
-  newResponseUrl(): string;
-  callsTo(method: string): RecordedCall[];
-  message(channel: string, ts: string): EmulatedMessage | undefined;
-  threadReplies(channel: string, ts: string): EmulatedMessage[];
-  topLevel(channel: string): EmulatedMessage[];
-  responsesTo(url: string): Json[];
-  failNext(method: string, error: string): void;
-  setUsergroup(id: string, users: string[]): void;
-  /** Gives a user an e-mail address (users.lookupByEmail finds them by it). */
-  setEmail(userId: string, email: string): void;
-  /** Points apps.connections.open at a Socket Mode server (e.g. startSocketModeServer().url). */
-  setSocketModeUrl(url: string): void;
-  assertNoUnexpected(): void;
-  close(): Promise<void>;
-}
+export type {
+  EmulatedMessage,
+  EmulatedView,
+  EphemeralMessage,
+  Json,
+  MessageVersion,
+  ModalClient,
+  RecordedCall,
+  RecordedResponse,
+  SlackEmulator,
+  SlackEmulatorOptions,
+  SubmissionOutcome,
+  UploadedFile,
+} from './slack-api-types';
 
 type MethodResult = Json & { ok: boolean };
 
-// Slack encodes structured arguments as JSON inside form fields; tests want the structure back.
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view', 'files'];
 // Methods Slack serves to the app-level token (xapp-); every other method here needs the bot token (xoxb-).
 const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
@@ -302,6 +219,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     responses: [],
     homeViews: new Map(),
     modals: modals.views,
+    modalClient: modals.client,
     files: uploads.files,
     unexpected: [],
     faults,
@@ -339,57 +257,4 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     },
   };
   return emulator;
-}
-
-/** Parses a form-urlencoded or JSON request body the way Slack's API accepts either. */
-function parseArgs(contentType: string | undefined, body: string): Json | undefined {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  let args: unknown;
-  if (type === 'application/json') args = tryJson(body === '' ? '{}' : body);
-  else if (type === 'application/x-www-form-urlencoded' || (type === '' && body === '')) {
-    args = Object.fromEntries(new URLSearchParams(body));
-  }
-  if (!isObject(args)) return undefined;
-  for (const field of JSON_FIELDS) {
-    const value = args[field];
-    // Malformed JSON stays the raw string so the test can see what was actually sent.
-    if (typeof value === 'string' && /^\s*[[{]/.test(value)) args[field] = tryJson(value) ?? value;
-  }
-  return args;
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function contentOf(args: Json): MessageVersion {
-  const version: MessageVersion = { text: str(args.text) ?? '' };
-  if (Array.isArray(args.blocks)) version.blocks = args.blocks as Json[];
-  if (Array.isArray(args.attachments)) version.attachments = args.attachments as Json[];
-  return version;
-}
-
-function versionOf(msg: MessageVersion): MessageVersion {
-  const version: MessageVersion = { text: msg.text };
-  if (msg.blocks) version.blocks = msg.blocks;
-  if (msg.attachments) version.attachments = msg.attachments;
-  return version;
-}
-
-function bearer(header: string | undefined): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-}
-
-function str(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  return undefined;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
