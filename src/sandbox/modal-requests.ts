@@ -60,6 +60,15 @@ export function elementState(element: Json, raw: string | undefined, offered: Js
     if (value !== undefined && !option) throw new Error('That option is not offered.');
     return { type, selected_option: option ? picked(option) : null };
   }
+  if (type === 'checkboxes') {
+    // Raw: the ticked values, one per line. Untouched, the initial options count (as Slack reports them).
+    const options = optionsOf(element);
+    const initial = (Array.isArray(element.initial_options) ? (element.initial_options as Json[]) : []).map((o) => String(o.value));
+    const wanted = raw === undefined ? initial : raw.split('\n').filter((v) => v !== '');
+    const chosen = wanted.map((v) => options.find((o) => o.value === v));
+    if (chosen.some((o) => o === undefined)) throw new Error('That box is not offered.');
+    return { type, selected_options: chosen.map((o) => picked(o!)) };
+  }
   if (type === 'conversations_select') {
     if (value !== undefined && !/^[CGD][A-Z0-9]{2,}$/.test(value)) throw new Error('That is not a conversation.');
     return { type, selected_conversation: value ?? null };

@@ -15,7 +15,14 @@ function saveModalValues() {
   const id = box.dataset.view;
   if (!id) return;
   const kept = modalValues[id] || (modalValues[id] = {});
-  box.querySelectorAll('[data-mblock]').forEach((el) => { (kept[el.dataset.mblock] || (kept[el.dataset.mblock] = {}))[el.dataset.maction] = el.value; });
+  box.querySelectorAll('[data-mblock]').forEach((el) => {
+    const held = kept[el.dataset.mblock] || (kept[el.dataset.mblock] = {});
+    // Checkboxes: the values of the ticked boxes, one per line (none ticked: empty).
+    if (el.type === 'checkbox') {
+      if (el.dataset.first) held[el.dataset.maction] = '';
+      if (el.checked) held[el.dataset.maction] = held[el.dataset.maction] ? held[el.dataset.maction] + '\n' + el.value : el.value;
+    } else held[el.dataset.maction] = el.value;
+  });
 }
 function currentValues() {
   saveModalValues();
@@ -31,6 +38,10 @@ function modalInput(b, i, m) {
   if (e.type === 'plain_text_input' || e.type === 'email_text_input' || e.type === 'url_text_input') {
     control = e.multiline ? '<textarea' + attrs + ph + '>' + esc(e.initial_value || '') + '</textarea>'
       : '<input type="' + (e.type === 'email_text_input' ? 'email' : e.type === 'url_text_input' ? 'url' : 'text') + '"' + attrs + ph + ' value="' + esc(e.initial_value || '') + '">';
+  } else if (e.type === 'checkboxes') {
+    const ticked = (e.initial_options || []).map((o) => o.value);
+    control = '<div class="mchecks">' + (e.options || []).map((o, k) => '<label class="mcheck"><input type="checkbox"' + (k === 0 ? attrs + ' data-first="1"' : ' data-mblock="' + esc(blockId) + '" data-maction="' + esc(modalActionId(e)) + '"') +
+      ' value="' + esc(o.value) + '"' + (ticked.includes(o.value) ? ' checked' : '') + '> ' + textObj(o.text) + '</label>').join('') + '</div>';
   } else if (e.type === 'number_input') {
     control = '<input type="number"' + attrs + ph + (e.is_decimal_allowed ? ' step="any"' : ' step="1"') + (e.min_value !== undefined ? ' min="' + esc(e.min_value) + '"' : '') + (e.max_value !== undefined ? ' max="' + esc(e.max_value) + '"' : '') + ' value="' + esc(e.initial_value || '') + '">';
   } else if (e.type === 'static_select') {
@@ -77,6 +88,7 @@ function renderModal(m) {
   box.querySelectorAll('[data-mblock]').forEach((el) => {
     const value = (kept[el.dataset.mblock] || {})[el.dataset.maction];
     if (value === undefined) return;
+    if (el.type === 'checkbox') return void (el.checked = value.split('\n').includes(el.value));
     if (el.tagName === 'SELECT' && value && !Array.from(el.options).some((o) => o.value === value)) el.add(new Option(value, value));
     el.value = value;
   });

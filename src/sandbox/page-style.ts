@@ -55,6 +55,7 @@ aside th { background: #f0f0f0; font-weight: 600; } aside .empty { color: #888; 
 .minput { margin: 12px 0; } .minput label { display: block; font-weight: 700; margin-bottom: 4px; } .minput label small { font-weight: 400; color: #616061; }
 .minput input, .minput select, .minput textarea { width: 100%; font: inherit; padding: 6px 8px; border: 1px solid #bbb; border-radius: 4px; background: #fff; }
 .minput .msearch { margin-bottom: 4px; }
+.minput label.mcheck { display: flex; gap: 8px; align-items: center; font-weight: 400; } .minput .mcheck input { width: auto; }
 .minput.has-error input, .minput.has-error select, .minput.has-error textarea { border-color: #e01e5a; }
 .merror { color: #e01e5a; font-size: 13px; margin-top: 4px; }
 #tour { background: #fff8e1; border-bottom: 1px solid #f0d58c; padding: 8px 20px; font-size: 14px; }

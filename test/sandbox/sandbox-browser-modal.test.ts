@@ -94,6 +94,10 @@ if (!haveChromium) console.warn(`Skipping the sandbox modal browser test: ${CHRO
         // Fixed: the modal closes (empty 200) and the plan is posted in the channel.
         await service.selectOption('metapod');
         await modal.getByLabel('Version').fill('');
+        // The boolean flag --in-place is a checkbox: ticked at one width, left alone at the other.
+        const inPlace = modal.getByRole('checkbox');
+        await expect(inPlace.count()).resolves.toBe(1);
+        if (width === 1440) await inPlace.check();
         await modal.getByRole('button', { name: 'Propose' }).click();
         await modal.waitFor({ state: 'detached', timeout: 10_000 });
         const plan = page.locator('#feed > .msg').nth(plansBefore);
@@ -103,7 +107,12 @@ if (!haveChromium) console.warn(`Skipping the sandbox modal browser test: ${CHRO
         // Exactly one operation came from the form: a rollback of metapod asked by alice, in the channel.
         const created = (await sandbox.bot.store.listRecent(100)).slice(0, -operationsBefore || undefined);
         expect(created.map((o) => ({ runbook: o.runbook, requester: o.requester, input: o.input, channel: o.location.channel }))).toEqual([
-          { runbook: 'rollback', requester: 'UALICE', input: expect.objectContaining({ service: 'metapod', shards: [] }), channel: 'CGUILDDATAENG' },
+          {
+            runbook: 'rollback',
+            requester: 'UALICE',
+            input: expect.objectContaining({ service: 'metapod', shards: [], inPlace: width === 1440 }),
+            channel: 'CGUILDDATAENG',
+          },
         ]);
         expect([...sandbox.slack.modals.values()].every((v) => v.closed)).toBe(true);
         await expect(page.locator('#error').textContent()).resolves.toBe('');

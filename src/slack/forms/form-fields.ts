@@ -10,6 +10,8 @@ export interface FormField {
   optional: boolean;
   /** The allowed values when the field is an enum (shown as a select menu). */
   choices?: string[];
+  /** `flag`: a yes/no switch (a checkbox; the word is `--flag` alone); `list`: several values; `value`: one. */
+  shape: 'value' | 'flag' | 'list';
 }
 
 /** Block id of a field's input: stable across renders so Slack keeps what was typed and errors find it. */
@@ -38,12 +40,14 @@ export function formFields(runbook: AnyRunbook): FormField[] | undefined {
     if (!meta || (meta.positional === undefined) === (meta.flag === undefined)) return undefined;
     const base = inner(schema);
     const choices = base instanceof z.ZodEnum ? (base.options as unknown[]).map(String) : undefined;
+    const shape = base instanceof z.ZodBoolean ? 'flag' : base instanceof z.ZodArray ? 'list' : 'value';
     // A form label starts with a capital, as Slack's own labels do (the command's messages use the label as written).
     fields.push({
       key,
       schema,
       meta: { ...meta, label: meta.label.charAt(0).toUpperCase() + meta.label.slice(1) },
       optional: schema.safeParse(undefined).success,
+      shape,
       ...(choices ? { choices } : {}),
     });
   }
@@ -56,13 +60,27 @@ export function formRunbooks(runbooks: RunbookRegistry): AnyRunbook[] {
   return [...runbooks.values()].filter((r) => formFields(r) !== undefined).sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The items of a list field as typed: separated by spaces or commas. */
+export const listItems = (raw: string): string[] => raw.split(/[\s,]+/).filter((w) => w.length > 0);
+
+/** What a field's schema is given for the raw form value: a switch is true when ticked, a list its items. */
+export function fieldValue(field: FormField, raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  if (field.shape === 'flag') return raw === 'true' ? true : undefined;
+  return field.shape === 'list' ? listItems(raw) : raw;
+}
+
 /** The command words for `values` (positional in order, then `--flag value`), as the slash command reads them. */
 export function toWords(fields: FormField[], values: Record<string, string | undefined>): string[] {
   const words: string[] = [];
   for (const f of fields) {
     const v = values[f.key];
     if (v === undefined) continue;
-    if (f.meta.positional !== undefined) words.push(v);
+    if (f.shape === 'flag') {
+      if (v === 'true') words.push(`--${f.meta.flag!}`);
+    } else if (f.shape === 'list') {
+      for (const item of listItems(v)) words.push(...(f.meta.positional !== undefined ? [item] : [`--${f.meta.flag!}`, item]));
+    } else if (f.meta.positional !== undefined) words.push(v);
     else words.push(`--${f.meta.flag!}`, v);
   }
   return words;

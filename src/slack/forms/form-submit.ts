@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunbookRegistry } from '../../operations/runbook';
-import { fieldBlockId, formFields, toWords } from './form-fields';
+import { fieldBlockId, fieldValue, formFields, toWords } from './form-fields';
 import { CHANNEL_BLOCK, FormMetadata, RUNBOOK_BLOCK } from './form-view';
 
 /** One element's state in a view_submission (`view.state.values[block][action]`). */
@@ -9,6 +9,7 @@ const ElementState = z.object({
   value: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
   selected_conversation: z.string().nullish(),
+  selected_options: z.array(z.object({ value: z.string() })).nullish(),
 });
 /** The part of a submitted view the form reads. */
 export const SubmittedView = z.object({
@@ -33,12 +34,17 @@ export function readMetadata(raw: string): FormMetadata | undefined {
 /** The one value of a block (typed text, picked option or conversation); undefined when empty. */
 function valueOf(view: SubmittedView, blockId: string): string | undefined {
   const element = Object.values(view.state.values[blockId] ?? {})[0];
-  const value = element?.selected_option?.value ?? element?.selected_conversation ?? element?.value ?? undefined;
+  const ticked = element?.selected_options?.map((o) => o.value).join(' ');
+  const value = element?.selected_option?.value ?? element?.selected_conversation ?? element?.value ?? ticked ?? undefined;
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
 }
 
-const firstIssue = (error: z.ZodError): string => error.issues[0]?.message ?? 'not a valid value';
+/** The first issue as a sentence (schema messages may end with their own full stop). */
+const firstIssue = (error: z.ZodError): string => {
+  const message = error.issues[0]?.message ?? 'not a valid value';
+  return /[.!?]$/.test(message) ? message : `${message}.`;
+};
 
 /**
  * Validates a submitted form with pure checks only (no store, backend or Slack call: it runs before the
@@ -58,9 +64,9 @@ export function readSubmission(view: SubmittedView, runbooks: RunbookRegistry): 
   const values: Record<string, string | undefined> = {};
   for (const field of fields) {
     const raw = valueOf(view, fieldBlockId(field.key));
-    const checked = field.schema.safeParse(raw);
+    const checked = field.schema.safeParse(fieldValue(field, raw));
     if (!checked.success)
-      errors[fieldBlockId(field.key)] = raw === undefined ? `${field.meta.label} is required.` : `${field.meta.label}: ${firstIssue(checked.error)}.`;
+      errors[fieldBlockId(field.key)] = raw === undefined ? `${field.meta.label} is required.` : `${field.meta.label}: ${firstIssue(checked.error)}`;
     values[field.key] = raw;
   }
   // A positional word after a missing one would take its place: the command could not be written.

@@ -101,6 +101,7 @@ export function pickerView(runbooks: AnyRunbook[], metadata: FormMetadata): Json
 }
 
 function fieldElement(field: FormField, lookup: LookupOutcome | undefined): Json {
+  if (field.shape === 'flag') return { type: 'checkboxes', action_id: VALUE_ACTION, options: [option('true', field.meta.description ?? field.meta.label)] };
   const choices = field.choices ?? (lookup?.ok ? lookup.items : undefined);
   if (choices) {
     const options = choices
@@ -117,13 +118,20 @@ function fieldElement(field: FormField, lookup: LookupOutcome | undefined): Json
   return { type: 'plain_text_input', action_id: VALUE_ACTION, ...(field.meta.example ? { placeholder: plain(field.meta.example, LIMITS.placeholder) } : {}) };
 }
 
+/** A field's hint: its description (a switch already shows it beside the box), and how to give several values. */
+function hintOf(field: FormField): string | undefined {
+  if (field.shape === 'flag') return undefined;
+  if (field.shape === 'list') return `${field.meta.description ? `${field.meta.description}; ` : ''}several: separate them with spaces or commas`;
+  return field.meta.description;
+}
+
 function fieldBlocks(field: FormField, lookup: LookupOutcome | undefined): Json[] {
   const input = {
     type: 'input',
     block_id: fieldBlockId(field.key),
     optional: field.optional,
     label: plain(field.meta.label, LIMITS.label),
-    ...(field.meta.description ? { hint: plain(field.meta.description, LIMITS.hint) } : {}),
+    ...(hintOf(field) ? { hint: plain(hintOf(field)!, LIMITS.hint) } : {}),
     element: fieldElement(field, lookup),
   };
   if (!lookup || field.choices) return [input];
