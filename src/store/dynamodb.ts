@@ -5,7 +5,6 @@ import {
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
-  type AttributeValue,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
@@ -13,25 +12,7 @@ import { ensureStoreTable, INDEX, type StoreTableOptions } from './dynamodb-tabl
 import { DynamoOutbox } from './dynamodb-outbox';
 import type { NewOutboxMessage, OutboxMessage } from './outbox';
 import { ACTIVE_STATES, VersionConflictError, type OperationStore } from './store';
-
-type Item = Record<string, AttributeValue>;
-
-/** Audit entries as stored inside the operation's item (the operation id and seq are implied). */
-interface StoredAudit {
-  at: string;
-  actor: string;
-  type: AuditEntry['type'];
-  detail: Record<string, unknown>;
-}
-
-const OP_PREFIX = 'op#';
-const KEY_PREFIX = 'idem#';
-const SETTING_PREFIX = 'setting#';
-/** Names used in expressions: `state` is a DynamoDB reserved word. */
-const NAMES = { '#state': 'state', '#audit': 'audit', '#version': 'version', '#doc': 'doc' };
-
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
+import { auditValues, indexAttributes, KEY_PREFIX, n, NAMES, OP_PREFIX, parseAudit, parseDoc, s, SETTING_PREFIX, type Item } from './dynamodb-item';
 
 /**
  * The store for several replicas: one DynamoDB item per operation holding its JSON document, its
@@ -63,11 +44,11 @@ export class DynamoStore implements OperationStore {
         new PutItemCommand({
           TableName: this.table,
           Item: {
-            ...this.indexAttributes(stored),
+            ...indexAttributes(stored),
             pk: s(OP_PREFIX + op.id),
             doc: s(JSON.stringify(stored)),
             version: n(1),
-            audit: { L: this.auditValues(audit) },
+            audit: { L: auditValues(audit, this.now) },
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -94,7 +75,7 @@ export class DynamoStore implements OperationStore {
 
   async update(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {
     const stored = { ...op, version: op.version + 1 };
-    const index = this.indexAttributes(stored);
+    const index = indexAttributes(stored);
     try {
       await this.client.send(
         new UpdateItemCommand({
@@ -108,7 +89,7 @@ export class DynamoStore implements OperationStore {
             ':next': n(stored.version),
             ':expected': n(op.version),
             ':state': index.state!,
-            ':audit': { L: this.auditValues(audit) },
+            ':audit': { L: auditValues(audit, this.now) },
             ':empty': { L: [] },
           },
         }),
@@ -129,7 +110,7 @@ export class DynamoStore implements OperationStore {
         UpdateExpression: 'SET #audit = list_append(if_not_exists(#audit, :empty), :audit)',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#audit': 'audit' },
-        ExpressionAttributeValues: { ':audit': { L: this.auditValues(audit) }, ':empty': { L: [] } },
+        ExpressionAttributeValues: { ':audit': { L: auditValues(audit, this.now) }, ':empty': { L: [] } },
       }),
     );
   }
@@ -190,7 +171,7 @@ export class DynamoStore implements OperationStore {
       }),
     );
     const list = out.Item?.audit?.L ?? [];
-    return list.map((value, i) => ({ operationId, seq: i + 1, ...(JSON.parse(value.S ?? '{}') as StoredAudit) }));
+    return list.map((value, i) => parseAudit(operationId, i + 1, value));
   }
 
   async getSetting(key: string): Promise<string | undefined> {
@@ -247,20 +228,6 @@ export class DynamoStore implements OperationStore {
     return Promise.resolve();
   }
 
-  /** Attributes the global indexes read; absent ones keep the item out of that (sparse) index. */
-  private indexAttributes(op: Operation): Item {
-    const item: Item = { gsiAll: s('ops'), state: s(op.state), createdSort: s(`${op.createdAt}#${op.id}`) };
-    if (op.correlationKey) item.correlationKey = s(op.correlationKey);
-    return item;
-  }
-
-  private auditValues(audit: NewAuditEntry[]): AttributeValue[] {
-    return audit.map((entry) => {
-      const stored: StoredAudit = { at: entry.at ?? this.now().toISOString(), actor: entry.actor, type: entry.type, detail: entry.detail };
-      return s(JSON.stringify(stored));
-    });
-  }
-
   /** Every page of a query, up to `limit` items. */
   private async query(input: Omit<QueryCommandInput, 'TableName'>, limit = Infinity): Promise<Item[]> {
     const items: Item[] = [];
@@ -274,8 +241,4 @@ export class DynamoStore implements OperationStore {
     } while (start && items.length < limit);
     return items;
   }
-}
-
-function parseDoc(item: Item): Operation {
-  return JSON.parse(item.doc?.S ?? 'null') as Operation;
 }

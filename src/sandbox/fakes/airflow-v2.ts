@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { startAirflowFakeServer, type AirflowDialect, type AirflowFake, type AirflowRequest, type DialectContext } from './airflow-fake-server';
 import { startAirflowFake } from './airflow';
 import type { DagState, RunState } from './airflow-model';
+import { dagRunJson, runAfter, tiJson } from './airflow-v2-json';
 
 /**
  * A strict loopback fake of Airflow 3's REST API, written from apache/airflow-client-python spec/v2.yaml
@@ -60,69 +61,6 @@ const RUN_ORDER = new Set([
 
 const invalid = (ctx: DialectContext, loc: (string | number)[], msg: string, type: string, input?: unknown): void =>
   ctx.send(422, { detail: [{ type, loc, msg, input }] });
-
-const logicalDate = (run: RunState): string | null => (run.spec.logicalDate !== undefined ? run.spec.logicalDate : (run.spec.executionDate ?? null));
-const runAfter = (run: RunState): string => run.spec.executionDate ?? '2026-01-01T00:00:00Z';
-
-const dagRunJson = (dagId: string, run: RunState) => ({
-  dag_run_id: run.spec.dagRunId,
-  dag_id: dagId,
-  logical_date: logicalDate(run),
-  queued_at: runAfter(run),
-  start_date: runAfter(run),
-  end_date: run.state === 'success' || run.state === 'failed' ? runAfter(run) : null,
-  duration: null,
-  data_interval_start: logicalDate(run),
-  data_interval_end: logicalDate(run),
-  run_after: runAfter(run),
-  last_scheduling_decision: null,
-  run_type: run.spec.dagRunId.startsWith('manual__') ? 'manual' : 'scheduled',
-  state: run.state,
-  triggered_by: run.spec.dagRunId.startsWith('manual__') ? 'rest_api' : 'timetable',
-  triggering_user_name: null,
-  conf: run.spec.conf ?? {},
-  note: null,
-  dag_versions: [],
-  bundle_version: null,
-  dag_display_name: dagId,
-});
-
-const tiJson = (dagId: string, run: RunState, taskId: string, t: { state: string | null; tryNumber: number }) => ({
-  id: randomUUID(),
-  task_id: taskId,
-  dag_id: dagId,
-  dag_run_id: run.spec.dagRunId,
-  map_index: -1,
-  logical_date: logicalDate(run),
-  run_after: runAfter(run),
-  start_date: t.state === null ? null : runAfter(run),
-  end_date: null,
-  duration: t.state === null ? null : 12.5,
-  state: t.state,
-  try_number: t.tryNumber,
-  max_tries: 2,
-  task_display_name: taskId,
-  dag_display_name: dagId,
-  hostname: '',
-  unixname: 'airflow',
-  pool: 'default_pool',
-  pool_slots: 1,
-  queue: 'default',
-  priority_weight: 1,
-  operator: 'BashOperator',
-  operator_name: 'BashOperator',
-  queued_when: null,
-  scheduled_when: null,
-  pid: null,
-  executor: null,
-  executor_config: '{}',
-  note: null,
-  rendered_map_index: null,
-  rendered_fields: {},
-  trigger: null,
-  triggerer_job: null,
-  dag_version: null,
-});
 
 function unknownFields(ctx: DialectContext, body: Record<string, unknown>, allowed: Set<string>): boolean {
   const extra = Object.keys(body).find((k) => !allowed.has(k));
