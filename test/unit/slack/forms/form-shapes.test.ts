@@ -14,7 +14,8 @@ const registry: RunbookRegistry = new Map([['rollback', runbook]]);
 type Element = { type: string; options?: { text: { text: string }; value: string }[] };
 type Block = { block_id?: string; element?: Element; hint?: { text: string } };
 
-function submitted(values: Record<string, Record<string, unknown>>) {
+type ElementState = { type: string; value?: string; selected_options?: { value: string }[] };
+function submitted(values: Record<string, ElementState>) {
   return {
     private_metadata: JSON.stringify({ runbook: 'rollback', channel: 'CDATAENG' }),
     state: { values: Object.fromEntries(Object.entries(values).map(([block, state]) => [block, { value: state }])) },
