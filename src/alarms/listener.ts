@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { BackendError } from '../actions/http/errors';
+import { backendErrorText } from '../runbooks/backend-text';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { OperationEngine } from '../operations/engine';
@@ -252,7 +254,9 @@ export class AlarmListener {
       const text =
         err instanceof UserFacingError
           ? `:warning: ${err.message}`
-          : `:x: Something went wrong on my side while diagnosing this alarm (reference \`${ref}\`). Nothing was changed.`;
+          : err instanceof BackendError
+            ? `:warning: ${backendErrorText('Could not diagnose this alarm (nothing was changed)', err)}`
+            : `:x: Something went wrong on my side while diagnosing this alarm (reference \`${ref}\`). Nothing was changed.`;
       if (!(err instanceof UserFacingError)) log.error({ err, ref }, 'proposing for an alarm failed');
       await this.replies.post(channel, thread, text);
     }

@@ -4,6 +4,7 @@ import { AlarmListener, type IncomingMessage } from '../../../src/alarms/listene
 import { compileRoutes } from '../../../src/alarms/routes';
 import type { Alarm } from '../../../src/alarms/types';
 import { UserFacingError } from '../../../src/operations/runbook';
+import { BackendError } from '../../../src/actions/http/errors';
 import { engineHarness, type Harness } from '../operations/engine-harness';
 
 interface Posted {
@@ -398,6 +399,17 @@ describe('AlarmListener', () => {
     expect(slack.posted.map((p) => p.text)).toEqual([
       expect.stringMatching(/^:mag: Recognised/),
       ':warning: No DynamoDB table found for service `analytics`: tried `prod-analytics-datomic`.',
+    ]);
+    expect(await h.store.listRecent(5)).toHaveLength(0);
+  });
+
+  it("says which backend failed, escaped once, when the diagnosis's read fails (not 'something went wrong')", async () => {
+    h.runbook.buildError = new BackendError('dynamodb', 'http_status', 'DynamoDB answered 500: <!channel> & co', 500);
+    await listener.accept(datomicPost('1700000004.000100'));
+    await listener.idle();
+    expect(slack.posted.map((p) => p.text)).toEqual([
+      expect.stringMatching(/^:mag: Recognised/),
+      ':warning: Could not diagnose this alarm (nothing was changed): DynamoDB answered 500: &lt;!channel&gt; &amp; co',
     ]);
     expect(await h.store.listRecent(5)).toHaveLength(0);
   });
