@@ -20,5 +20,5 @@ if (collect)
     collect();
     const m = process.memoryUsage();
     if (snapshotDir && snapshotAt.has(reading)) writeHeapSnapshot(join(snapshotDir, `reading-${reading}.heapsnapshot`));
-    if (file) appendFileSync(file, `${JSON.stringify({ reading, rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })}\n`);
+    if (file) appendFileSync(file, `${JSON.stringify({ reading, ...m })}\n`);
   });

@@ -158,9 +158,13 @@ interface MemoryReading {
 /** Signals the bot to collect its garbage and waits for the reading it appends to `file`. */
 async function readMemory(child: Child, file: string, n: number): Promise<MemoryReading> {
   child.proc.kill('SIGUSR2');
-  const line = (): string | undefined => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n')[n - 1] : undefined);
+  // Only whole lines count: the file may be seen between its creation and the end of the write.
+  const line = (): string | undefined => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(0, -1)[n - 1] : undefined);
   await waitUntil(() => line() !== undefined, `memory reading ${n}`, 120_000);
-  const m = JSON.parse(line()!) as { rss: number; heapUsed: number };
+  const m = JSON.parse(line()!) as Record<'rss' | 'heapUsed' | 'heapTotal' | 'external', number>;
+  const mb = (bytes: number) => round(bytes / 2 ** 20);
+  // Where RSS beyond the heap goes (V8's reserved pages, buffers, native allocations), for the log only.
+  process.stderr.write(`    reading ${n}: heapTotal ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB\n`);
   return { rss: m.rss / 2 ** 20, heapUsed: m.heapUsed / 2 ** 20 };
 }
 

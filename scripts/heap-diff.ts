@@ -128,3 +128,27 @@ const paths = retainers(
   grown.map((c) => c.node),
 );
 for (const c of grown) print(`  ${(c.growth / 1024).toFixed(1).padStart(10)} KB  ${after.name(c.node)} @${c.id}  ${paths.get(c.node)}`);
+
+// A third argument (a constructor name, e.g. Timeout): where the objects of that name that are new in the
+// second snapshot hang, grouped by their retaining path, and what their properties point at.
+const inspect = process.argv[4];
+if (inspect) {
+  const old = new Set<number>();
+  for (let i = 0; i < before.count; i += 1) if (before.name(i) === inspect) old.add(before.id(i));
+  const fresh: number[] = [];
+  for (let i = 0; i < after.count; i += 1) if (after.name(i) === inspect && after.type(i) === 'object' && !old.has(after.id(i))) fresh.push(i);
+  const sample = fresh.slice(0, 400);
+  const where = retainers(after, sample, 6);
+  const groups = new Map<string, number>();
+  for (const i of sample) {
+    const props = after
+      .edges(i)
+      .filter(([t]) => t === 'property')
+      .map(([, n, to]) => `${n}=${after.name(to).slice(0, 30)}`)
+      .join(' ');
+    const key = `${where.get(i)}\n      ${props}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  print(`\n${fresh.length} new ${inspect} objects; the first ${sample.length} by retaining path:`);
+  for (const [k, n] of [...groups].sort((x, y) => y[1] - x[1]).slice(0, 15)) print(`  ${String(n).padStart(5)}  ${k}`);
+}
