@@ -1,5 +1,5 @@
 // Preloaded (`node --expose-gc -r`) into the bot by the memory bench only: SIGUSR2 runs a full garbage
-// collection, then appends one JSON line of process.memoryUsage() to BENCH_MEMORY_FILE, so what is read is
+// collection (two, see below), then appends one JSON line of process.memoryUsage() to BENCH_MEMORY_FILE, so what is read is
 // what the bot really keeps, not garbage not yet collected. With BENCH_HEAP_SNAPSHOTS=<dir> and
 // BENCH_HEAP_SNAPSHOT_AT=2,8 it also writes a heap snapshot after those readings (to compare what grows).
 // Not part of the bot.
@@ -15,10 +15,15 @@ let reading = 0;
 if (collect)
   process.on('SIGUSR2', () => {
     reading += 1;
-    // Twice: objects with finalizers (WeakRefs, FinalizationRegistry) are freed only by the second pass.
+    const n = reading;
     collect();
-    collect();
-    const m = process.memoryUsage();
-    if (snapshotDir && snapshotAt.has(reading)) writeHeapSnapshot(join(snapshotDir, `reading-${reading}.heapsnapshot`));
-    if (file) appendFileSync(file, `${JSON.stringify({ reading, ...m })}\n`);
+    // FinalizationRegistry callbacks (undici drops each fetch's abort listener in one, Node clears each
+    // AbortSignal.timeout timer in one) run only in a later task: what they free is collected by the
+    // second pass, else every reading would count the last round's requests as kept.
+    setTimeout(() => {
+      collect();
+      const m = process.memoryUsage();
+      if (snapshotDir && snapshotAt.has(n)) writeHeapSnapshot(join(snapshotDir, `reading-${n}.heapsnapshot`));
+      if (file) appendFileSync(file, `${JSON.stringify({ reading: n, ...m })}\n`);
+    }, 200);
   });
