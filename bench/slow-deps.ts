@@ -209,7 +209,7 @@ async function memory(ctx: Ctx): Promise<BenchRow[]> {
     DATABASE_PATH: `${ctx.dir}/memory.db`,
     BENCH_MEMORY_FILE: file,
     // glibc's arenas (one per thread that mallocs, e.g. V8's compiler threads) hold freed memory: RSS then
-    // moves by tens of MB between rounds. MALLOC_ARENA_MAX=2 (as in the Dockerfile) is passed through.
+    // moves by tens of MB between rounds. MALLOC_ARENA_MAX is passed through (=2 did not steady it).
     ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
     ...snapshots,
   });
