@@ -100,6 +100,9 @@ export async function runClaimedStep(
     }, opts.timeoutMs);
   });
 
+  // A step abandoned at its timeout (or shutdown) may still report progress: it would post a progress line
+  // under the step's result, and the Slack observer would keep that step's progress entry for good.
+  let ended = false;
   let outcome: StepOutcome;
   try {
     outcome = await Promise.race([
@@ -109,7 +112,9 @@ export async function runClaimedStep(
         attempt,
         logger: opts.logger,
         signal: controller.signal,
-        progress: (text) => opts.onProgress(op, step, text),
+        progress: (text) => {
+          if (!ended) opts.onProgress(op, step, text);
+        },
         recordExternalId: (key, value) =>
           renew((cur) => ({
             inFlight: { ...(cur.inFlight ?? { stepId: step.id, attempt, externalIds: {} }), externalIds: { ...cur.inFlight?.externalIds, [key]: value } },
@@ -122,6 +127,7 @@ export async function runClaimedStep(
     opts.logger.warn({ err }, 'step threw');
     outcome = { ok: false, summary: err instanceof Error ? err.message : String(err) };
   } finally {
+    ended = true;
     clearTimeout(timeout);
     clearInterval(leaseTimer);
     clearInterval(progressTimer);

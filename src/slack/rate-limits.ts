@@ -68,35 +68,84 @@ export function bucketOptions(rate: RateLimit): Bottleneck.ConstructorOptions & 
   };
 }
 
-/** One limiter per Web API method, or per (method, channel) where Slack limits per channel. */
+/** How often idle limiters and ended pauses are looked for (at most; on the next call after it). */
+const PRUNE_EVERY_MS = 60_000;
+
+interface Keyed {
+  limiter: Bottleneck;
+  /** Calls scheduled and not yet settled. */
+  active: number;
+  /** When the last call settled (or the limiter was made). */
+  lastUsed: number;
+  /** Idle this long, its bucket is full again: a fresh limiter would let exactly the same calls through. */
+  forgetAfterMs: number;
+}
+
+/**
+ * One limiter per Web API method, or per (method, channel) where Slack limits per channel. A channel's
+ * limiter is forgotten once it has been idle long enough for its bucket to be full again (and its pause
+ * once it has ended), so a bot posting in ever more channels keeps neither a limiter nor a heartbeat
+ * timer per channel it ever posted in; a limiter in use, or one used within its window, is kept.
+ */
 export class SlackLimiters {
-  private readonly limiters = new Map<string, Bottleneck>();
+  private readonly limiters = new Map<string, Keyed>();
   /** Until when a key is paused after Slack answered 429 with Retry-After. */
   private readonly pausedUntil = new Map<string, number>();
+  private lastPrune: number;
 
-  constructor(private readonly limits: SlackRateLimits = DEFAULT_SLACK_RATE_LIMITS) {}
+  constructor(
+    private readonly limits: SlackRateLimits = DEFAULT_SLACK_RATE_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastPrune = now();
+  }
+
+  /** How many limiters and pauses are kept (tests: proves they are bounded). */
+  get size(): { limiters: number; pauses: number } {
+    return { limiters: this.limiters.size, pauses: this.pausedUntil.size };
+  }
 
   /** Runs `fn` once the method's (and channel's) limiters allow it and no Retry-After pause is running. */
   async schedule<T>(method: string, channel: string | undefined, fn: () => Promise<T>): Promise<T> {
+    if (this.now() - this.lastPrune >= PRUNE_EVERY_MS) this.prune();
     const key = this.keyOf(method, channel);
     for (;;) {
       await this.waitPause(key);
-      // A call that got its token while a 429 paused the key goes back to wait: its token is spent,
-      // which only slows the key down, never speeds it up.
-      const result = await this.limiter(key).schedule<T | typeof PAUSED>(() => (this.paused(key) ? Promise.resolve(PAUSED) : fn()));
-      if (result !== PAUSED) return result;
+      const keyed = this.limiter(key);
+      keyed.active += 1;
+      try {
+        // A call that got its token while a 429 paused the key goes back to wait: its token is spent,
+        // which only slows the key down, never speeds it up.
+        const result = await keyed.limiter.schedule<T | typeof PAUSED>(() => (this.paused(key) ? Promise.resolve(PAUSED) : fn()));
+        if (result !== PAUSED) return result;
+      } finally {
+        keyed.active -= 1;
+        keyed.lastUsed = this.now();
+      }
     }
   }
 
   /** Slack said to wait `ms` before calling `method` again (in `channel`, for per-channel methods). */
   pause(method: string, channel: string | undefined, ms: number): void {
     const key = this.keyOf(method, channel);
-    this.pausedUntil.set(key, Math.max(Date.now() + ms, this.pausedUntil.get(key) ?? 0));
+    this.pausedUntil.set(key, Math.max(this.now() + ms, this.pausedUntil.get(key) ?? 0));
+  }
+
+  /** Forgets the limiters idle long enough for their bucket to be full again, and the pauses that ended. */
+  prune(): void {
+    const now = this.now();
+    this.lastPrune = now;
+    for (const [key, keyed] of this.limiters) {
+      if (keyed.active > 0 || now - keyed.lastUsed < keyed.forgetAfterMs) continue;
+      this.limiters.delete(key);
+      void keyed.limiter.disconnect().catch(() => undefined);
+    }
+    for (const [key, until] of this.pausedUntil) if (until <= now) this.pausedUntil.delete(key);
   }
 
   /** Stops the heartbeats (tests and shutdown). */
   async stop(): Promise<void> {
-    await Promise.all([...this.limiters.values()].map((l) => l.disconnect()));
+    await Promise.all([...this.limiters.values()].map((l) => l.limiter.disconnect()));
     this.limiters.clear();
   }
 
@@ -108,24 +157,28 @@ export class SlackLimiters {
     return channel && this.limits.perChannel[method] ? `${method}#${channel}` : method;
   }
 
-  private limiter(key: string): Bottleneck {
-    let limiter = this.limiters.get(key);
-    if (!limiter) {
+  private limiter(key: string): Keyed {
+    let keyed = this.limiters.get(key);
+    if (!keyed) {
       const [method, channel] = key.split('#');
       const rate = channel ? this.limits.perChannel[method!]! : (this.limits.perMethod[method!] ?? this.limits.default);
-      limiter = new Bottleneck(bucketOptions(rate));
-      this.limiters.set(key, limiter);
+      const options = bucketOptions(rate);
+      // A whole window since the last call settled (no call of it can share a window with the next one),
+      // and long enough for the bucket to refill to its burst.
+      const forgetAfterMs = Math.max(rate.windowMs, options.reservoir! * options.reservoirIncreaseInterval!);
+      keyed = { limiter: new Bottleneck(options), active: 0, lastUsed: this.now(), forgetAfterMs };
+      this.limiters.set(key, keyed);
     }
-    return limiter;
+    return keyed;
   }
 
   private paused(key: string): boolean {
-    return (this.pausedUntil.get(key) ?? 0) > Date.now();
+    return (this.pausedUntil.get(key) ?? 0) > this.now();
   }
 
   private async waitPause(key: string): Promise<void> {
     for (;;) {
-      const wait = (this.pausedUntil.get(key) ?? 0) - Date.now();
+      const wait = (this.pausedUntil.get(key) ?? 0) - this.now();
       if (wait <= 0) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

@@ -37,6 +37,25 @@ describe('OperationEngine: running steps', () => {
     expect(aborted).toBe(true);
   });
 
+  it('drops the progress an abandoned step reports after its result (no line under the result, nothing kept per step)', async () => {
+    const h = engineHarness();
+    h.runbook.stepTimeoutMs = 80;
+    let late: ((text: string) => void) | undefined;
+    h.runbook.behaviours['step-1'] = (ctx) => {
+      ctx.progress('working');
+      late = ctx.progress;
+      return new Promise(() => undefined);
+    };
+    const op = await h.propose();
+    await h.approveAs(op, 'UAPP');
+    await h.engine.idle();
+    late!('still here, after the timeout');
+    await h.engine.idle();
+    const progress = h.observer.events.filter((e) => e.event.type === 'progress').map((e) => (e.event as { text: string }).text);
+    expect(progress).toEqual(['working']);
+    expect(h.observer.types().at(-1)).not.toBe('progress');
+  });
+
   it('voids the approval and asks again when the plan changed before running', async () => {
     const h = engineHarness();
     const op = await h.propose();
