@@ -30,9 +30,16 @@ export function stepKind<P, I>(kind: StepKind<P, I>): StepKind<P, I> {
 
 export type ParsedStep = { ok: true; kind: AnyStepKind; params: unknown } | { ok: false; error: string };
 
-/** The declared kind of `step` (by name or alias), or undefined. */
+/**
+ * The declared kind of `step`: the one named so, else the one that lists the name as an alias. Several kinds
+ * may share an alias (e.g. the generic `cli` stored before each command had its own kind): the one whose
+ * schema accepts the step's params is it, else the first (whose schema then refuses them).
+ */
 export function kindOf(kinds: readonly AnyStepKind[], step: Pick<Step, 'action'>): AnyStepKind | undefined {
-  return kinds.find((k) => k.kind === step.action.kind || (k.aliases ?? []).includes(step.action.kind));
+  const named = kinds.find((k) => k.kind === step.action.kind);
+  if (named) return named;
+  const aliased = kinds.filter((k) => (k.aliases ?? []).includes(step.action.kind));
+  return aliased.find((k) => k.params.safeParse(step.action.params).success) ?? aliased[0];
 }
 
 /** Parses a step's parameters with its kind's schema; the error names the step and the first bad field. */
