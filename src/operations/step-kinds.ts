@@ -85,7 +85,7 @@ export function runStepOf<I>(runbook: Runbook<I>, step: Step, input: I, ctx: Ste
 }
 
 /** The state check of an interrupted step: its kind's, else the runbook's, else undefined (the caller shows a fresh preview). */
-export function checkStateOf(runbook: Runbook, step: Step, input: unknown, ctx: CheckStateContext): Promise<StepOutcome> | undefined {
+export function checkStateOf<I>(runbook: Runbook<I>, step: Step, input: I, ctx: CheckStateContext): Promise<StepOutcome> | undefined {
   if (runbook.steps) {
     const parsed = parseStep(runbook.steps, step);
     if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Cannot check this step: ${parsed.error}` });
