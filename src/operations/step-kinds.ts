@@ -31,26 +31,33 @@ export function stepKind<P, I>(kind: StepKind<P, I>): StepKind<P, I> {
 export type ParsedStep = { ok: true; kind: AnyStepKind; params: unknown } | { ok: false; error: string };
 
 /**
- * The declared kind of `step`: the one named so, else the one that lists the name as an alias. Several kinds
- * may share an alias (e.g. the generic `cli` stored before each command had its own kind): the one whose
- * schema accepts the step's params is it, else the first (whose schema then refuses them).
+ * The declared kinds `step` may be: the one named so, else those that list the name as an alias. Several kinds
+ * may share an alias (e.g. the generic `cli` stored before each command had its own kind); the step is the one
+ * whose schema accepts its params.
  */
-export function kindOf(kinds: readonly AnyStepKind[], step: Pick<Step, 'action'>): AnyStepKind | undefined {
+function candidatesOf(kinds: readonly AnyStepKind[], step: Pick<Step, 'action'>): AnyStepKind[] {
   const named = kinds.find((k) => k.kind === step.action.kind);
-  if (named) return named;
-  const aliased = kinds.filter((k) => (k.aliases ?? []).includes(step.action.kind));
-  return aliased.find((k) => k.params.safeParse(step.action.params).success) ?? aliased[0];
+  return named ? [named] : kinds.filter((k) => (k.aliases ?? []).includes(step.action.kind));
+}
+
+/** The first problem zod found, as `field \`path\` message`. */
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(the parameters)';
+  return `field \`${field}\` ${issue?.message ?? 'is invalid'}`;
 }
 
 /** Parses a step's parameters with its kind's schema; the error names the step and the first bad field. */
 export function parseStep(kinds: readonly AnyStepKind[], step: Pick<Step, 'id' | 'action'>): ParsedStep {
-  const kind = kindOf(kinds, step);
-  if (!kind) return { ok: false, error: `Step \`${step.id}\` has the unknown kind \`${step.action.kind}\`.` };
-  const parsed = kind.params.safeParse(step.action.params);
-  if (parsed.success) return { ok: true, kind, params: parsed.data };
-  const issue = parsed.error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(the parameters)';
-  return { ok: false, error: `Step \`${step.id}\` (${step.action.kind}) has invalid parameters: field \`${field}\` ${issue?.message ?? 'is invalid'}.` };
+  const candidates = candidatesOf(kinds, step);
+  if (candidates.length === 0) return { ok: false, error: `Step \`${step.id}\` has the unknown kind \`${step.action.kind}\`.` };
+  const problems: string[] = [];
+  for (const kind of candidates) {
+    const parsed = kind.params.safeParse(step.action.params);
+    if (parsed.success) return { ok: true, kind, params: parsed.data };
+    problems.push(candidates.length === 1 ? firstIssue(parsed.error) : `as ${kind.kind}, ${firstIssue(parsed.error)}`);
+  }
+  return { ok: false, error: `Step \`${step.id}\` (${step.action.kind}) has invalid parameters: ${problems.join('; ')}.` };
 }
 
 /** Throws a UserFacingError when a step of `plan` has an undeclared kind or parameters its kind rejects. */
