@@ -1,50 +1,34 @@
-import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { loadAllowList } from './actions/cli/allow-list';
 import type { CloudWatchActions } from './actions/cloudwatch/cloudwatch-actions';
 import type { DynamoDbActions } from './actions/dynamodb/dynamodb-actions';
 import type { RollbackTiming } from './runbooks/rollback';
-import { wireRunbooks } from './wiring';
+import { wireOnCall, wireRunbooks } from './wiring';
 import { HttpMetapodActions, type MetapodActions } from './actions/metapod/metapod-actions';
 import { AlarmListener } from './alarms/listener';
 import { registerAlarmListener } from './alarms/register';
 import { wireAlarmPipeline } from './alarms/wire';
 import { explainAlarm } from './alarms/explain';
-import type { UnroutedAlarms } from './alarms/unrouted';
-import { registerConfirmButton } from './slack/handlers/confirm';
 import { secretsOf, type Config } from './config';
 import { boltLogger } from './observability/bolt-logger';
-import { createHealth } from './observability/health';
-import { createHttpServer } from './observability/http-server';
 import { instrumentAdapter } from './observability/instrument-adapter';
 import { createLogger } from './observability/logger';
 import { BotMetrics } from './observability/metrics';
 import { MetricsObserver } from './observability/metrics-observer';
+import { serveHttp } from './observability/serve';
 import { OperationEngine } from './operations/engine';
 import { describeApprovers, type ApprovalPolicy } from './operations/policy';
 import { isAnyApprover, resolveRules, targetsOf } from './operations/approval-rules';
 import { Admission } from './operations/admission';
-import { SlackOnCallDirectory } from './slack/oncall-directory';
-import { PagerDutyOnCall } from './actions/oncall/pagerduty';
-import { OpsgenieOnCall } from './actions/oncall/opsgenie';
-import type { RunbookRegistry } from './operations/runbook';
 import { SlackDirectory } from './slack/directory';
-import { registerOperationButtons } from './slack/handlers/actions';
-import { registerPlanMenus } from './slack/handlers/plan-menus';
-import { registerAppHome } from './slack/handlers/app-home';
-import { registerRunbookCommand, type CommandDeps } from './slack/handlers/command';
-import { registerRunbookForm } from './slack/forms/register';
 import type { FormLookups } from './slack/forms/lookups';
+import { registerListeners, trackDeliveries } from './slack/listeners';
 import { SlackOperationObserver } from './slack/slack-observer';
 import { createTransport } from './slack/transport';
-import { registerDeliveryDedup } from './slack/delivery-keys';
-import { DEFAULT_SLACK_RATE_LIMITS, scaleRateLimits, SlackLimiters, type SlackRateLimits } from './slack/rate-limits';
-import { slackFetch } from './slack/web-api-fetch';
+import type { SlackRateLimits } from './slack/rate-limits';
+import { slackClientSetup, verifyBotToken } from './slack/web-client';
 import { OutboxSender } from './slack/outbox-sender';
-import { registerRecoveryButtons } from './slack/handlers/recovery';
-import { registerAlarmOfferButton } from './slack/handlers/alarm-offer';
-import { registerExportButton } from './slack/handlers/export';
 import { openStore } from './store/open';
 import type { OperationStore } from './store/store';
 
@@ -75,10 +59,6 @@ export interface BotOverrides {
   slackRateLimits?: SlackRateLimits;
 }
 
-/** One Slack attempt's deadline; WebClient retries a timed-out or 5xx attempt twice, with backoff. */
-const SLACK_TIMEOUT_MS = 10_000;
-const SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 4000, randomize: true };
-
 export interface BotHandle {
   port: number;
   url: string;
@@ -91,21 +71,6 @@ export interface BotHandle {
   stop(): Promise<void>;
 }
 
-/** Checks the bot token once at start, so a wrong token is one clear message instead of failures later. */
-async function verifyBotToken(client: webApi.WebClient): Promise<{ userId?: string; botId?: string; teamId?: string }> {
-  try {
-    const res = await client.auth.test();
-    return { userId: res.user_id, botId: res.bot_id, teamId: res.team_id };
-  } catch (err) {
-    const code = (err as { data?: { error?: string } }).data?.error;
-    throw new Error(
-      code
-        ? `Slack rejected SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`
-        : `Could not reach Slack at SLACK_API_URL: ${(err as Error).message}`,
-    );
-  }
-}
-
 /** Wires configuration, store, adapters, engine and Slack, then starts serving. Releases everything if start fails. */
 export async function startBot(config: Config, overrides: BotOverrides = {}): Promise<BotHandle> {
   const { botToken, apiUrl, mode } = config.slack;
@@ -114,11 +79,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const allowList = loadAllowList(config.cli.commandsFile);
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const bolt = boltLogger(logger);
-  // Every WebClient (Bolt's, the per-request ones, the health check's) and Bolt's respond() share this
-  // fetch: one limiter per method, a deadline per attempt, Retry-After honoured without pausing other methods.
-  const limiters = new SlackLimiters(overrides.slackRateLimits ?? scaleRateLimits(DEFAULT_SLACK_RATE_LIMITS, config.slack.rateLimitScale));
-  const fetch = slackFetch({ timeoutMs: overrides.slackTimeoutMs ?? SLACK_TIMEOUT_MS, limiters, logger });
-  const clientOptions = { slackApiUrl: apiUrl, retryConfig: SLACK_RETRIES, rejectRateLimitedCalls: true, fetch };
+  const { limiters, fetch, clientOptions } = slackClientSetup(config, overrides, logger);
   const identity = await verifyBotToken(new webApi.WebClient(botToken, { ...clientOptions, logger: bolt }));
 
   const releases: (() => Promise<void>)[] = [];
@@ -149,7 +110,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       convoStore: false,
     });
 
-    const oncall = onCallDirectory(config, app.client);
+    const oncall = wireOnCall(config, app.client);
     const policy: ApprovalPolicy = { approvers: config.approvers, directory: new SlackDirectory(app.client), oncall };
     const admission = new Admission(store, config.file.approvals.limits, overrides.now);
     const freeze = {
@@ -225,16 +186,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     // Runs before engine.stop (releases run in reverse): alarms being handled finish proposing first.
     releases.push(() => alarms.stop());
     // Deliveries still being handled after their ack (idle() waits for them: the sandbox, tests, bench).
-    const handling = new Set<Promise<void>>();
-    app.use(async ({ next }) => {
-      const done = next();
-      handling.add(done);
-      try {
-        await done;
-      } finally {
-        handling.delete(done);
-      }
-    });
+    const handling = trackDeliveries(app);
     const idle = async (): Promise<void> => {
       for (;;) {
         await Promise.allSettled([...handling]);
@@ -257,26 +209,17 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     });
     registerAlarmListener(app, alarms);
 
-    const server = createHttpServer({
-      slackListener: transport.httpListener,
+    const http = await serveHttp({
+      port: config.port,
+      host: overrides.host ?? config.host,
+      transport,
       signingSecret: config.slack.signingSecret,
+      store,
+      healthClient: new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, fetch, logger: bolt }),
+      metrics,
       logger,
-      ...healthEndpoints(
-        store,
-        () => transport.state(),
-        new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, fetch, logger: bolt }),
-      ),
-      metrics: () => metrics.render(),
-      onSlackAck: (seconds, status) => metrics.slackAck.observe({ status: String(status) }, seconds),
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, overrides.host ?? config.host, () => resolve());
-    });
-    releases.push(async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
+    releases.push(() => http.close());
     releases.push(() => transport.stop());
     await transport.start(app);
 
@@ -294,7 +237,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       await sweeping;
     });
 
-    const port = (server.address() as AddressInfo).port;
+    const { port } = http;
     logger.info({ port, mode, store: config.store.kind, runbooks: [...runbooks.keys()] }, 'runbook-bot is serving');
     let stopped: Promise<void> | undefined;
     return { port, url: `http://127.0.0.1:${port}`, engine, store, logger, metrics, idle, stop: () => (stopped ??= release()) };
@@ -302,57 +245,4 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     await release();
     throw err;
   }
-}
-
-/** `/healthz` and `/readyz`: store and Slack checked separately. */
-function healthEndpoints(store: OperationStore, slackTransport: () => string, client: webApi.WebClient) {
-  const health = createHealth({ store: () => store.ping(), slackTransport, slackApi: async () => void (await client.auth.test()) });
-  return { health: health.live, ready: health.ready };
-}
-
-/** Registers every Slack listener, behind the event de-duplication. */
-function registerListeners(
-  app: App,
-  deps: {
-    engine: OperationEngine;
-    store: OperationStore;
-    runbooks: RunbookRegistry;
-    logger: Logger;
-    policy: ApprovalPolicy;
-    oncall: SlackOnCallDirectory;
-    freeze: { admission: Admission; isApprover(userId: string): Promise<boolean> };
-    explainAlarm?: CommandDeps['explainAlarm'];
-    unrouted?: UnroutedAlarms;
-    form?: { lookups?: FormLookups; runbookChannel?: string };
-  },
-): void {
-  // Slack redelivers what it thinks we missed (X-Slack-Retry-Num): each delivery is processed once, by
-  // whichever replica records its key first, after the ack (a duplicate is acknowledged and dropped).
-  registerDeliveryDedup(app, deps);
-  // The form (shortcut, App Home button, `/runbook` alone) proposes through the command's path.
-  registerRunbookCommand(app, { ...deps, openForm: registerRunbookForm(app, { ...deps, ...deps.form }) });
-  registerOperationButtons(app, deps);
-  registerRecoveryButtons(app, deps);
-  registerPlanMenus(app, deps);
-  registerConfirmButton(app, deps);
-  registerAppHome(app, deps);
-  registerAlarmOfferButton(app, deps);
-  registerExportButton(app, deps);
-  app.error(async (err) => {
-    deps.logger.error({ err }, 'unhandled error in a Slack listener');
-    return Promise.resolve();
-  });
-}
-
-/** The on-call schedules of runbook-bot.yml, read through the providers whose keys are set. */
-function onCallDirectory(config: Config, client: webApi.WebClient): SlackOnCallDirectory {
-  const { pagerduty, opsgenie } = config.oncall;
-  return new SlackOnCallDirectory(
-    config.file.approvals.oncall.schedules,
-    {
-      ...(pagerduty.token ? { pagerduty: new PagerDutyOnCall(pagerduty.url, pagerduty.token) } : {}),
-      ...(opsgenie.apiKey ? { opsgenie: new OpsgenieOnCall(opsgenie.url, opsgenie.apiKey) } : {}),
-    },
-    client,
-  );
 }

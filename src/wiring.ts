@@ -19,6 +19,9 @@ import { createFormLookups } from './runbooks/form-lookups';
 import type { FormLookups } from './slack/forms/lookups';
 import { DEFAULT_ROLLBACK_TIMING } from './runbooks/rollback';
 import { SlackChannelHistory } from './slack/channel-history';
+import { SlackOnCallDirectory } from './slack/oncall-directory';
+import { PagerDutyOnCall } from './actions/oncall/pagerduty';
+import { OpsgenieOnCall } from './actions/oncall/opsgenie';
 
 export interface WiringDeps {
   metapod?: MetapodActions;
@@ -92,4 +95,17 @@ export function wireRunbooks(config: Config, deps: WiringDeps): RunbookRegistry 
       policyModels: config.policyModels,
     },
   });
+}
+
+/** The on-call schedules of runbook-bot.yml, read through the providers whose keys are set. */
+export function wireOnCall(config: Config, client: webApi.WebClient): SlackOnCallDirectory {
+  const { pagerduty, opsgenie } = config.oncall;
+  return new SlackOnCallDirectory(
+    config.file.approvals.oncall.schedules,
+    {
+      ...(pagerduty.token ? { pagerduty: new PagerDutyOnCall(pagerduty.url, pagerduty.token) } : {}),
+      ...(opsgenie.apiKey ? { opsgenie: new OpsgenieOnCall(opsgenie.url, opsgenie.apiKey) } : {}),
+    },
+    client,
+  );
 }

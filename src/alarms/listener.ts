@@ -3,7 +3,7 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { OperationEngine } from '../operations/engine';
 import { UserFacingError, type RunbookRegistry } from '../operations/runbook';
-import type { AuditEntry, Operation } from '../operations/types';
+import type { Operation } from '../operations/types';
 import { ACTIVE_STATES, type OperationStore } from '../store/store';
 import { pause } from '../util/sleep';
 import { escapeMrkdwn } from '../util/text';
@@ -17,7 +17,7 @@ import { cloudwatchNote, examineAlarm } from './pipeline';
 import { compileRoutes, type CompiledRoute } from './routes';
 import type { Alarm } from './types';
 import { describeAlarm } from './describe';
-import { alarmOffers } from './offers';
+import { AlarmReplies } from './replies';
 import type { UnroutedAlarms } from './unrouted';
 
 export interface AlarmListenerDeps {
@@ -79,8 +79,10 @@ export class AlarmListener {
   private readonly stopping = new AbortController();
   private readonly routing = new Set<Promise<void>>();
   private readonly routes: CompiledRoute[];
+  private readonly replies: AlarmReplies;
 
   constructor(private readonly deps: AlarmListenerDeps) {
+    this.replies = new AlarmReplies(deps);
     this.watched = new WatchedChannel(deps.channel, deps.client, deps.logger);
     this.routes = deps.routes ?? compileRoutes([], defaultRoutes({ dagaoDagId: 'dagao' }));
     this.coalescer = new Coalescer<RoutedAlarm>(
@@ -175,10 +177,10 @@ export class AlarmListener {
         detail: { alarm: key, repeats: repeats.length, ok: ok !== undefined, posts: rest.slice(0, 50).map((a) => a.alarm.source.ts) },
       },
     ]);
-    if (repeats.length > 0) await this.count(active.id, active.location.channel, thread, repeats);
+    if (repeats.length > 0) await this.replies.count(active.id, active.location.channel, thread, repeats);
     if (ok) {
       const open = ACTIVE_STATES.includes(active.state) ? ` Operation \`${active.id}\` is still open: cancel it if nothing needs doing.` : '';
-      await this.post(
+      await this.replies.post(
         active.location.channel,
         thread,
         `:large_green_circle: The alarm is back to *OK* (posted <!date^${Math.floor(Number(ok.source.ts))}^{time}|just now>).${open}`,
@@ -230,7 +232,7 @@ export class AlarmListener {
     const thread = alarm.source.threadTs ?? alarm.source.ts;
     const note = cloudwatchNote(routed.cloudwatch);
     const intro = `:mag: Recognised ${describeAlarm(alarm)}, routed by \`${escapeMrkdwn(routed.route)}\`.${note ? ` ${note}` : ''} Running the read-only diagnosis of *${escapeMrkdwn(runbook.title)}*; the plan follows in this thread.`;
-    const ts = await this.post(channel, thread, intro);
+    const ts = await this.replies.post(channel, thread, intro);
     try {
       const op = await this.deps.engine.propose({
         runbook: runbook.name,
@@ -244,7 +246,7 @@ export class AlarmListener {
       // The reply that will count repeats is stored with the operation, so any replica (or a restarted one) edits it.
       if (ts) await this.deps.store.appendAudit(op.id, [{ actor: 'system', type: 'message_posted', detail: { counterReply: { ts, text: intro } } }]);
       log.info({ operationId: op.id, runbook: op.runbook }, 'operation proposed for an alarm');
-      await this.offer(alarm, runbook.name, channel, thread);
+      await this.replies.offer(alarm, runbook.name, channel, thread);
     } catch (err) {
       const ref = randomUUID().slice(0, 8);
       const text =
@@ -252,70 +254,7 @@ export class AlarmListener {
           ? `:warning: ${err.message}`
           : `:x: Something went wrong on my side while diagnosing this alarm (reference \`${ref}\`). Nothing was changed.`;
       if (!(err instanceof UserFacingError)) log.error({ err, ref }, 'proposing for an alarm failed');
-      await this.post(channel, thread, text);
+      await this.replies.post(channel, thread, text);
     }
   }
-
-  /** Other runbooks that may apply (e.g. build-failure for a dagão task failure) get a button, not an operation. */
-  private async offer(alarm: Alarm, claimedBy: string, channel: string, thread: string): Promise<void> {
-    for (const offer of alarmOffers(alarm, this.deps.runbooks, claimedBy, thread, this.deps.self.teamId)) {
-      await this.deps.client.chat
-        .postMessage({ channel, thread_ts: thread, text: offer.text, blocks: offer.blocks as never, unfurl_links: false })
-        .catch((err: unknown) => {
-          this.deps.logger.warn({ err, runbook: offer.runbook }, 'could not offer a runbook in the alarm thread');
-        });
-    }
-  }
-
-  /**
-   * Shows how often the alarm fired again, on the reply recorded for the operation. The total comes from the
-   * audit trail (every replica appends its repeats there), and the edit is repeated until the total it showed
-   * is still the stored one, so concurrent edits by two replicas settle on the right number.
-   */
-  private async count(operationId: string, channel: string, thread: string, repeats: Alarm[]): Promise<void> {
-    const lastAlarm = repeats.at(-1)!;
-    const last = Math.floor(Number(lastAlarm.source.ts));
-    // Airflow failures are keyed per run: the repeat may be another task of the same run, so name it.
-    const task = lastAlarm.kind === 'airflow-task-failure' && lastAlarm.taskId ? `, task \`${escapeMrkdwn(lastAlarm.taskId)}\`` : '';
-    let shown = -1;
-    for (let round = 0; round < 3; round++) {
-      const { total, reply } = counterState(await this.deps.store.auditTrail(operationId));
-      if (total === shown) return;
-      shown = total;
-      const line = `:repeat: Fired again *${total} time${total === 1 ? '' : 's'}* since this diagnosis (last <!date^${last}^{time}|just now>${task}); counted into operation \`${operationId}\` instead of a new diagnosis.`;
-      const updated =
-        reply !== undefined &&
-        (await this.deps.client.chat.update({ channel, ts: reply.ts, text: reply.text ? `${reply.text}\n${line}` : line }).then(
-          () => true,
-          (err: unknown) => (this.deps.logger.warn({ err }, 'could not update the alarm counter'), false),
-        ));
-      if (!updated) {
-        const ts = await this.post(channel, thread, line);
-        if (ts) await this.deps.store.appendAudit(operationId, [{ actor: 'system', type: 'message_posted', detail: { counterReply: { ts, text: '' } } }]);
-      }
-    }
-  }
-
-  private async post(channel: string, threadTs: string, text: string): Promise<string | undefined> {
-    try {
-      const res = await this.deps.client.chat.postMessage({ channel, thread_ts: threadTs, text, unfurl_links: false });
-      return res.ts;
-    } catch (err) {
-      this.deps.logger.warn({ err, channel }, 'could not reply in the alarm thread');
-      return undefined;
-    }
-  }
-}
-
-/** The repeats counted into an operation so far, and the reply that shows them (the newest recorded). */
-function counterState(audit: AuditEntry[]): { total: number; reply?: { ts: string; text: string } } {
-  let total = 0;
-  let reply: { ts: string; text: string } | undefined;
-  for (const entry of audit) {
-    if (entry.type !== 'message_posted') continue;
-    const { repeats, counterReply } = entry.detail as { repeats?: unknown; counterReply?: { ts?: unknown; text?: unknown } };
-    if (typeof repeats === 'number') total += repeats;
-    if (typeof counterReply?.ts === 'string' && typeof counterReply.text === 'string') reply = { ts: counterReply.ts, text: counterReply.text };
-  }
-  return { total, reply };
 }

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { VersionConflictError, type OperationStore } from '../store/store';
-import { attemptOf, changeOperation, currentStep, finishOperation, isExpired, transition } from './changes';
-import { stepFingerprint } from './fingerprint';
+import { attemptOf, currentStep, transition } from './changes';
 import type { OperationObserver } from './observer';
-import { checkApproval, type ClickOrigin } from './approval-gate';
+import type { ClickOrigin } from './approval-gate';
+import { approveStep, cancelOperation, type ApproveOutcome, type ApproveRequest, type CancelOutcome } from './approve';
 import type { ApprovalPolicy } from './policy';
-import { requiredApprovals, type ApprovalRules } from './approval-rules';
+import type { ApprovalRules } from './approval-rules';
 import { sendReminders, type ReminderSettings } from './reminders';
 import type { OnCallDirectory } from './approval-rules';
 import { UserFacingError, type Runbook, type RunbookRegistry } from './runbook';
@@ -41,16 +41,7 @@ export interface EngineOptions {
   };
 }
 
-export type ApproveOutcome =
-  | { kind: 'approved'; op: Operation; remaining: number }
-  | { kind: 'refused'; op: Operation; reason: string }
-  | { kind: 'not_pending'; op: Operation }
-  | { kind: 'stale'; op: Operation }
-  | { kind: 'expired'; op: Operation }
-  | { kind: 'not_found' };
-
-export type CancelOutcome =
-  { kind: 'cancelled'; op: Operation } | { kind: 'refused'; op: Operation; reason: string } | { kind: 'not_pending'; op: Operation } | { kind: 'not_found' };
+export type { ApproveOutcome, CancelOutcome } from './approve';
 
 /** Drives operations through their state machine; every write is a compare-and-set on the store. */
 export class OperationEngine {
@@ -85,76 +76,13 @@ export class OperationEngine {
   }
 
   /** Adds `userId`'s approval of the step the button showed (clicked `from` a channel and workspace); starts the step when enough approvals are in. */
-  async approve(req: { operationId: string; stepId: string; fingerprint: string; userId: string; from: ClickOrigin }): Promise<ApproveOutcome> {
-    const outcome = await changeOperation<ApproveOutcome>(this.opts.store, this.now, req.operationId, async (op) => {
-      if (op.state !== 'awaiting_approval') return { result: { kind: 'not_pending', op } };
-      if (isExpired(this.now(), op)) {
-        const expired = transition(this.now(), op, 'expired', { reason: 'The approval window passed before anyone approved.' });
-        return { op: expired, audit: [{ actor: req.userId, type: 'expired', detail: { at: 'approval click' } }], result: { kind: 'expired', op: expired } };
-      }
-      const step = currentStep(op);
-      if (step.id !== req.stepId || stepFingerprint(step, op.plan.facts, attemptOf(op, step.id)) !== req.fingerprint) {
-        return { result: { kind: 'stale', op } };
-      }
-      const frozen = await this.opts.admission?.refuseApproval(op, step);
-      if (frozen) {
-        await this.opts.store.appendAudit(op.id, [{ actor: req.userId, type: 'approval_refused', detail: { stepId: step.id, code: 'frozen' } }]);
-        return { result: { kind: 'refused', op, reason: frozen } };
-      }
-      const decision = await checkApproval(this.opts.policy, { role: 'approve', operation: op, step, user: req.userId, from: req.from });
-      if (!decision.allowed) {
-        await this.opts.store.appendAudit(op.id, [
-          { actor: req.userId, type: 'approval_refused', detail: { role: 'approve', stepId: step.id, code: decision.code, ...req.from } },
-        ]);
-        return { result: { kind: 'refused', op, reason: decision.reason } };
-      }
-      const onCall = decision.onCall === undefined ? {} : { onCall: decision.onCall };
-      const approvals = [...op.approvals, { userId: req.userId, stepId: step.id, fingerprint: req.fingerprint, at: this.now().toISOString(), ...onCall }];
-      const remaining = Math.max(0, requiredApprovals(op, step) - approvals.filter((a) => a.stepId === step.id).length);
-      const next = remaining === 0 ? transition(this.now(), op, 'approved', { approvals }) : { ...op, approvals };
-      // The audit of a re-run's approval names who asked for the re-run next to who approved it.
-      const attempt = attemptOf(op, step.id);
-      const rerunBy = (op.reruns ?? []).filter((r) => r.stepId === step.id && r.attempt === attempt).map((r) => r.userId);
-      return {
-        op: next,
-        audit: [
-          {
-            actor: req.userId,
-            type: 'approved',
-            detail: { stepId: step.id, fingerprint: req.fingerprint, remaining, ...(rerunBy.length > 0 ? { attempt, rerunRequestedBy: rerunBy } : {}) },
-          },
-        ],
-        result: { kind: 'approved', op: next, remaining },
-      };
-    });
-    if (outcome === undefined) return { kind: 'not_found' };
-    if (outcome.kind === 'approved') {
-      await this.notify(outcome.op, { type: 'approval_added', userId: req.userId, remaining: outcome.remaining });
-      if (outcome.remaining === 0) this.schedule(outcome.op.id);
-    } else if (outcome.kind === 'expired') {
-      await this.notify(outcome.op, { type: 'expired' });
-    }
-    return outcome;
+  approve(req: ApproveRequest): Promise<ApproveOutcome> {
+    return approveStep(this.parts(), { admission: this.opts.admission, schedule: (id) => this.schedule(id) }, req);
   }
 
   /** Cancels an operation that has not started its step yet (clicked `from` a channel and workspace). */
-  async cancel(req: { operationId: string; userId: string; from: ClickOrigin }): Promise<CancelOutcome> {
-    const outcome = await changeOperation<CancelOutcome>(this.opts.store, this.now, req.operationId, async (op) => {
-      if (!['planned', 'awaiting_approval', 'approved', 'interrupted'].includes(op.state)) return { result: { kind: 'not_pending', op } };
-      const decision = await checkApproval(this.opts.policy, { role: 'cancel', operation: op, step: currentStep(op), user: req.userId, from: req.from });
-      if (!decision.allowed) {
-        await this.opts.store.appendAudit(op.id, [
-          { actor: req.userId, type: 'approval_refused', detail: { role: 'cancel', code: decision.code, ...req.from } },
-        ]);
-        return { result: { kind: 'refused', op, reason: decision.reason } };
-      }
-      const why = op.state === 'interrupted' ? 'Closed after the interruption, without running the step again.' : 'Cancelled before it ran.';
-      const done = finishOperation(this.now(), op, 'cancelled', why, req.userId);
-      return { ...done, op: { ...done.op, endedBy: req.userId }, result: { kind: 'cancelled', op: { ...done.op, endedBy: req.userId } } };
-    });
-    if (outcome === undefined) return { kind: 'not_found' };
-    if (outcome.kind === 'cancelled') await this.notify(outcome.op, { type: 'cancelled', userId: req.userId });
-    return outcome;
+  cancel(req: { operationId: string; userId: string; from: ClickOrigin }): Promise<CancelOutcome> {
+    return cancelOperation(this.parts(), req);
   }
 
   /** "Run again" after an interruption: back to the gate with a fresh plan; it needs a fresh approval. */

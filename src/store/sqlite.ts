@@ -1,56 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { AuditEntry, NewAuditEntry, Operation, OperationState } from '../operations/types';
 import { ACTIVE_STATES, VersionConflictError, type OperationStore } from './store';
 import { claimableInOrder, type NewOutboxMessage, type OutboxMessage } from './outbox';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS operations (
-  id TEXT PRIMARY KEY,
-  state TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  created_at TEXT NOT NULL,
-  correlation_key TEXT,
-  doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS operations_by_state ON operations(state);
-CREATE INDEX IF NOT EXISTS operations_by_created ON operations(created_at);
-CREATE TABLE IF NOT EXISTS audit (
-  operation_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  type TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (operation_id, seq)
-);
-CREATE TRIGGER IF NOT EXISTS audit_is_append_only_u BEFORE UPDATE ON audit
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_is_append_only_d BEFORE DELETE ON audit
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TABLE IF NOT EXISTS settings (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS outbox (
-  id TEXT PRIMARY KEY,
-  thread TEXT NOT NULL,
-  method TEXT NOT NULL,
-  args TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  not_before INTEGER NOT NULL DEFAULT 0,
-  owner TEXT,
-  lease_until INTEGER NOT NULL,
-  done INTEGER NOT NULL DEFAULT 0,
-  ts TEXT
-);
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(done, id);
-CREATE TABLE IF NOT EXISTS idempotency_keys (
-  key TEXT PRIMARY KEY,
-  expires_at INTEGER NOT NULL
-);
-`;
+import { openSqliteFile } from './sqlite-schema';
 
 interface AuditRow {
   operation_id: string;
@@ -77,28 +29,8 @@ export class SqliteStore implements OperationStore {
     path: string,
     private readonly now: () => Date = () => new Date(),
   ) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { timeout: 5000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
-    this.migrate();
+    this.db = openSqliteFile(path);
     this.transaction = this.db.transaction((fn: () => unknown) => fn());
-  }
-
-  /** Brings files written by older versions up to date; `user_version` records how far they got. */
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version < 1) {
-      this.db
-        .transaction(() => {
-          const columns = this.db.prepare('PRAGMA table_info(operations)').all() as { name: string }[];
-          if (!columns.some((c) => c.name === 'correlation_key')) this.db.exec('ALTER TABLE operations ADD COLUMN correlation_key TEXT');
-          this.db.exec('CREATE INDEX IF NOT EXISTS operations_by_key ON operations(correlation_key, created_at)');
-          this.db.pragma('user_version = 1');
-        })
-        .immediate();
-    }
   }
 
   insert(op: Operation, audit: NewAuditEntry[]): Promise<Operation> {

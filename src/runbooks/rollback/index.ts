@@ -3,7 +3,8 @@ import { defineRunbook, type RunbookHooks } from '../define';
 import type { RollbackDeps } from './deps';
 import { RollbackArgs, RollbackInput, rollbackInputOf, SHA } from './input';
 import { buildRollbackPlan, PICK_BUILD_ACTION, succeeded } from './plan';
-import { discardUnexecuted, runExecute, runPrepare, runVerify, undoFor, type UndoProposer } from './run';
+import { discardUnexecuted, undoFor, type UndoProposer } from './recovery';
+import { runExecute, runPrepare, runVerify } from './run';
 import { STEP_IDS } from './steps';
 import { rollbackTarget } from '../history/targets';
 

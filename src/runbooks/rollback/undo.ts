@@ -5,7 +5,8 @@ import { defineRunbook, type RunbookHooks } from '../define';
 import type { RollbackDeps } from './deps';
 import { lookup, refuseWhileToProdRuns } from './lookups';
 import { describePrepared, succeeded } from './plan';
-import { discardUnexecuted, runExecute, runPrepare } from './run';
+import { discardUnexecuted } from './recovery';
+import { runExecute, runPrepare } from './run';
 import { executeStep, prepareStep, STEP_IDS, type ChangeSetSpec } from './steps';
 
 const PARAM = /^[A-Za-z][A-Za-z0-9]{0,254}$/;

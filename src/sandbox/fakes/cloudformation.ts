@@ -1,58 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { startHttpServer } from './http-server';
 import { formList, queryError, queryResponse, type XmlObject } from './cloudformation-xml';
+import { ARN, defaultResourceChanges, FakeStacks, type FakeChangeSet, type FakeStack } from './cloudformation-stacks';
 
-const ARN = 'arn:aws:cloudformation:us-east-1:123456789012';
+export type { FakeStack } from './cloudformation-stacks';
+
 const MUTATING = new Set(['ExecuteChangeSet', 'UpdateStack', 'DeleteStack', 'CreateStack', 'RollbackStack', 'CancelUpdateStack']);
 
 /** A request the fake received: its Action and every other form field. */
 export interface CfnRequest {
   action: string;
   params: Record<string, string>;
-}
-
-export interface FakeResourceChange {
-  Action: string;
-  LogicalResourceId: string;
-  ResourceType: string;
-  Replacement?: string;
-  Scope?: string[];
-}
-
-interface FakeEvent {
-  id: string;
-  at: Date;
-  logicalId: string;
-  type: string;
-  status: string;
-  reason?: string;
-}
-
-interface FakeChangeSet {
-  id: string;
-  name: string;
-  stackName: string;
-  status: string;
-  executionStatus: string;
-  statusReason?: string;
-  parameters: Record<string, string>;
-  changes: FakeResourceChange[];
-  /** Stack parameters when it was created: executing it after the stack changed is refused. */
-  basedOn: string;
-  describes: number;
-}
-
-/** A stack of the fake. Tests may read and change it directly. */
-export interface FakeStack {
-  name: string;
-  id: string;
-  status: string;
-  statusReason?: string;
-  parameters: Record<string, string>;
-  capabilities: string[];
-  events: FakeEvent[];
-  changeSets: Map<string, FakeChangeSet>;
-  pending?: { next: Record<string, string>; polls: number; fail?: string; changes: FakeResourceChange[] };
 }
 
 /** A running strict CloudFormation fake that speaks the Query protocol the SDK client sends. */
@@ -73,40 +31,11 @@ export interface CloudFormationFake {
   close(): Promise<void>;
 }
 
-/** What a changed parameter does to resources, shaped like the templates of blue/green services. */
-export function defaultResourceChanges(key: string): FakeResourceChange[] {
-  const m = /^(Blue|Green)(Version|InstanceCount)$/.exec(key);
-  if (!m) return [{ Action: 'Modify', LogicalResourceId: 'Service', ResourceType: 'AWS::CloudFormation::Stack', Replacement: 'False', Scope: ['Properties'] }];
-  const asg: FakeResourceChange = {
-    Action: 'Modify',
-    LogicalResourceId: `${m[1]}AutoScalingGroup`,
-    ResourceType: 'AWS::AutoScaling::AutoScalingGroup',
-    Replacement: 'False',
-    Scope: ['Properties'],
-  };
-  if (m[2] === 'InstanceCount') return [asg];
-  return [
-    {
-      Action: 'Modify',
-      LogicalResourceId: `${m[1]}LaunchConfiguration`,
-      ResourceType: 'AWS::AutoScaling::LaunchConfiguration',
-      Replacement: 'True',
-      Scope: ['Properties'],
-    },
-    asg,
-  ];
-}
-
 /** Starts the fake on loopback; point the SDK client (or AWS_ENDPOINT_URL_CLOUDFORMATION) at `url`. */
 export async function startCloudFormationFake(): Promise<CloudFormationFake> {
-  const stacks = new Map<string, FakeStack>();
-  const failures = new Map<string, string>();
-  let clock = Date.UTC(2026, 10, 24, 12);
-  const now = (): Date => new Date((clock += 1000));
-
-  const event = (stack: FakeStack, logicalId: string, type: string, status: string, reason?: string): void => {
-    stack.events.unshift({ id: randomUUID(), at: now(), logicalId, type, status, reason });
-  };
+  const model = new FakeStacks();
+  const { stacks, failures } = model;
+  const findChangeSet = (form: URLSearchParams): FakeChangeSet | undefined => model.findChangeSet(form.get('StackName'), form.get('ChangeSetName') ?? '');
   const stackXml = (s: FakeStack): XmlObject => ({
     StackId: s.id,
     StackName: s.name,
@@ -119,39 +48,6 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
     Capabilities: s.capabilities,
     Tags: [],
   });
-  /** Each DescribeStacks poll moves a running update one step, so waiters see it progress. */
-  const advance = (s: FakeStack): void => {
-    const p = s.pending;
-    if (!p) return;
-    p.polls -= 1;
-    if (p.polls > 0) {
-      const change = p.changes[(p.changes.length - p.polls) % Math.max(1, p.changes.length)];
-      if (change) event(s, change.LogicalResourceId, change.ResourceType, p.fail ? 'UPDATE_FAILED' : 'UPDATE_IN_PROGRESS', p.fail);
-      if (p.fail) s.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
-      return;
-    }
-    s.pending = undefined;
-    if (p.fail) {
-      s.status = 'UPDATE_ROLLBACK_COMPLETE';
-      s.statusReason = undefined;
-      event(s, s.name, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE');
-      return;
-    }
-    s.parameters = p.next;
-    for (const c of p.changes) event(s, c.LogicalResourceId, c.ResourceType, 'UPDATE_COMPLETE');
-    s.status = 'UPDATE_COMPLETE';
-    s.statusReason = undefined;
-    event(s, s.name, 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE');
-  };
-  const findChangeSet = (form: URLSearchParams): FakeChangeSet | undefined => {
-    const name = form.get('ChangeSetName') ?? '';
-    for (const s of stacks.values()) {
-      if (form.get('StackName') && form.get('StackName') !== s.name && form.get('StackName') !== s.id) continue;
-      for (const cs of s.changeSets.values()) if (cs.name === name || cs.id === name) return cs;
-    }
-    return undefined;
-  };
-
   type Answer = { result: XmlObject } | { error: [number, string, string] };
   const handlers: Record<string, (form: URLSearchParams) => Answer> = {
     DescribeStacks(form) {
@@ -159,7 +55,7 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
       if (name === null) return { result: { Stacks: [...stacks.values()].map(stackXml) } };
       const s = [...stacks.values()].find((x) => x.name === name || x.id === name);
       if (!s) return { error: [400, 'ValidationError', `Stack with id ${name} does not exist`] };
-      advance(s);
+      model.advance(s);
       return { result: { Stacks: [stackXml(s)] } };
     },
     ListStacks(form) {
@@ -268,7 +164,7 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
       cs.executionStatus = 'EXECUTE_COMPLETE';
       s.status = 'UPDATE_IN_PROGRESS';
       s.statusReason = 'User Initiated';
-      event(s, s.name, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated');
+      model.event(s, s.name, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated');
       s.pending = { next: cs.parameters, polls: fake.updatePolls, fail: failures.get(s.name), changes: cs.changes };
       failures.delete(s.name);
       // CloudFormation deletes the stack's other change sets once one is executed.
@@ -328,20 +224,7 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
     unexpected: [],
     stacks,
     updatePolls: 2,
-    addStack(name, parameters, options = {}) {
-      const stack: FakeStack = {
-        name,
-        id: `${ARN}:stack/${name}/${randomUUID()}`,
-        status: options.status ?? 'UPDATE_COMPLETE',
-        parameters: { ...parameters },
-        capabilities: options.capabilities ?? ['CAPABILITY_IAM'],
-        events: [],
-        changeSets: new Map(),
-      };
-      event(stack, name, 'AWS::CloudFormation::Stack', stack.status);
-      stacks.set(name, stack);
-      return stack;
-    },
+    addStack: (name, parameters, options) => model.add(name, parameters, options),
     failNextUpdate(stackName, reason) {
       failures.set(stackName, reason);
     },
