@@ -62,7 +62,6 @@ export function parseStep(kinds: readonly AnyStepKind[], step: Pick<Step, 'id' |
 
 /** Throws a UserFacingError when a step of `plan` has an undeclared kind or parameters its kind rejects. */
 export function checkPlanSteps(runbook: Pick<Runbook, 'name' | 'steps'>, plan: Plan): void {
-  if (!runbook.steps) return;
   for (const step of plan.steps) {
     const parsed = parseStep(runbook.steps, step);
     if (!parsed.ok) throw new UserFacingError(`The ${runbook.name} runbook built a plan it cannot run: ${parsed.error}`, 'invalid_step');
@@ -77,26 +76,20 @@ export async function buildCheckedPlan(runbook: Runbook, input: unknown, ctx: Pl
 }
 
 /**
- * Runs a step: through its declared kind with freshly parsed parameters, or the runbook's own runStep when it
- * declares no kinds. A step whose stored parameters do not parse is refused, never run.
+ * Runs a step through its declared kind with freshly parsed parameters. A step whose stored parameters do not
+ * parse, of an undeclared kind, or of a runbook that is unavailable (not configured) is refused, never run.
  */
 export function runStepOf<I>(runbook: Runbook<I>, step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome> {
-  if (!runbook.steps) {
-    if (!runbook.runStep)
-      return Promise.resolve({ ok: false, summary: `The ${runbook.name} runbook declares no way to run step \`${step.id}\`. Nothing was run.` });
-    return runbook.runStep(step, input, ctx);
-  }
+  if (runbook.unavailable) return Promise.resolve({ ok: false, summary: `Refused step \`${step.id}\`: ${runbook.unavailable} Nothing was run.` });
   const parsed = parseStep(runbook.steps, step);
   if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Refused: ${parsed.error} Nothing was run; start a new request.` });
   return parsed.kind.run(parsed.params, input, ctx);
 }
 
-/** The state check of an interrupted step: its kind's, else the runbook's, else undefined (the caller shows a fresh preview). */
+/** The state check of an interrupted step, by its kind; undefined when the kind has none (the caller shows a fresh preview). */
 export function checkStateOf<I>(runbook: Runbook<I>, step: Step, input: I, ctx: CheckStateContext): Promise<StepOutcome> | undefined {
-  if (runbook.steps) {
-    const parsed = parseStep(runbook.steps, step);
-    if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Cannot check this step: ${parsed.error}` });
-    if (parsed.kind.checkState) return parsed.kind.checkState(parsed.params, input, { ...ctx, step });
-  }
-  return runbook.checkState?.(step, input, ctx);
+  if (runbook.unavailable) return Promise.resolve({ ok: false, summary: `Cannot check step \`${step.id}\`: ${runbook.unavailable}` });
+  const parsed = parseStep(runbook.steps, step);
+  if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Cannot check this step: ${parsed.error}` });
+  return parsed.kind.checkState?.(parsed.params, input, { ...ctx, step });
 }
