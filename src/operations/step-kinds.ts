@@ -75,21 +75,32 @@ export async function buildCheckedPlan(runbook: Runbook, input: unknown, ctx: Pl
   return plan;
 }
 
+/** The operation's stored input, parsed with the runbook's schema (it comes back from the store as data). */
+function parseInput<I>(runbook: Runbook<I>, input: unknown): { ok: true; input: I } | { ok: false; error: string } {
+  const parsed = runbook.inputSchema.safeParse(input);
+  return parsed.success ? { ok: true, input: parsed.data } : { ok: false, error: `The operation's stored input is invalid: ${firstIssue(parsed.error)}.` };
+}
+
 /**
- * Runs a step through its declared kind with freshly parsed parameters. A step whose stored parameters do not
- * parse, of an undeclared kind, or of a runbook that is unavailable (not configured) is refused, never run.
+ * Runs a step through its declared kind with freshly parsed parameters and input. A step whose stored parameters
+ * or input do not parse, of an undeclared kind, or of a runbook that is unavailable (not configured) is refused.
  */
-export function runStepOf<I>(runbook: Runbook<I>, step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome> {
+export function runStepOf<I>(runbook: Runbook<I>, step: Step, input: unknown, ctx: StepRunContext): Promise<StepOutcome> {
   if (runbook.unavailable) return Promise.resolve({ ok: false, summary: `Refused step \`${step.id}\`: ${runbook.unavailable} Nothing was run.` });
   const parsed = parseStep(runbook.steps, step);
-  if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Refused: ${parsed.error} Nothing was run; start a new request.` });
-  return parsed.kind.run(parsed.params, input, ctx);
+  const checked = parseInput(runbook, input);
+  const refuse = (error: string): Promise<StepOutcome> => Promise.resolve({ ok: false, summary: `Refused: ${error} Nothing was run; start a new request.` });
+  if (!parsed.ok) return refuse(parsed.error);
+  if (!checked.ok) return refuse(checked.error);
+  return parsed.kind.run(parsed.params, checked.input, ctx);
 }
 
 /** The state check of an interrupted step, by its kind; undefined when the kind has none (the caller shows a fresh preview). */
-export function checkStateOf<I>(runbook: Runbook<I>, step: Step, input: I, ctx: CheckStateContext): Promise<StepOutcome> | undefined {
+export function checkStateOf<I>(runbook: Runbook<I>, step: Step, input: unknown, ctx: CheckStateContext): Promise<StepOutcome> | undefined {
   if (runbook.unavailable) return Promise.resolve({ ok: false, summary: `Cannot check step \`${step.id}\`: ${runbook.unavailable}` });
   const parsed = parseStep(runbook.steps, step);
+  const checked = parseInput(runbook, input);
   if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Cannot check this step: ${parsed.error}` });
-  return parsed.kind.checkState?.(parsed.params, input, { ...ctx, step });
+  if (!checked.ok) return Promise.resolve({ ok: false, summary: `Cannot check this step: ${checked.error}` });
+  return parsed.kind.checkState?.(parsed.params, checked.input, { ...ctx, step });
 }

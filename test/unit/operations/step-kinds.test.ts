@@ -75,6 +75,22 @@ describe('the engine and step params', () => {
   });
 });
 
+describe('the stored input', () => {
+  it("is parsed with the runbook's schema before a step runs: an invalid one is refused and nothing runs", async () => {
+    const h = engineHarness();
+    const plan = await h.runbook.buildPlan({ target: 'metapod' });
+    const s = plan.steps[0]!;
+    const context = { step: s, attempt: 1, logger: pino({ level: 'silent' }), signal: new AbortController().signal } as unknown as StepRunContext;
+    expect(await runStepOf(h.runbook, s, { target: 42 }, context)).toEqual({
+      ok: false,
+      summary: expect.stringMatching(/^Refused: The operation's stored input is invalid: field `target` .*Nothing was run/),
+    });
+    expect(h.runbook.runs).toEqual([]);
+    expect(await runStepOf(h.runbook, s, { target: 'metapod' }, context)).toMatchObject({ ok: true });
+    expect(h.runbook.runs).toEqual([{ stepId: 'step-1', attempt: 1 }]);
+  });
+});
+
 describe('a runbook that is not configured', () => {
   const logger = pino({ level: 'silent' });
   const ctx = (s: Step): StepRunContext => ({
