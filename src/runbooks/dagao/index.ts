@@ -8,6 +8,9 @@ import { UserFacingError, type Runbook, type RunbookRegistry, type StepOutcome, 
 import type { PreviewLine } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
 import { runCliStep } from '../cli-step';
+import { stepKind, type AnyStepKind } from '../../operations/step-kinds';
+import { checkRetry, rollbackRung } from './rungs';
+import { CheckParams, CycleParams, DiagnoseParams, RetryParams, RollbackParams, ScaleParams, TransactionParams } from './step-params';
 import { checkRetryState, cycleCheck, readOnlyCheck, scaleCheck } from './check-state';
 import { diagnose, shortTime } from './diagnosis';
 import { defineRunbook, type RunbookHooks } from '../define';
@@ -17,9 +20,6 @@ import { findTransaction, type ChannelHistory } from './transaction';
 import { knownRuns, watchNewRun } from './watch';
 import { UUID_PATTERN } from '../../actions/cli/commands';
 import { dagaoTarget } from '../history/targets';
-import { stepKind, type AnyStepKind } from '../../operations/step-kinds';
-import { checkRetry, rollbackRung } from './rungs';
-import { CheckParams, CycleParams, DiagnoseParams, RetryParams, RollbackParams, ScaleParams, TransactionParams } from './step-params';
 
 export interface DagaoDeps {
   airflow?: AirflowActions;
