@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { attemptOf } from '../src/operations/changes';
 import { OperationEngine } from '../src/operations/engine';
 import { makePlan, stepFingerprint } from '../src/operations/fingerprint';
+import { stepKind } from '../src/operations/step-kinds';
 import type { OperationObserver } from '../src/operations/observer';
 import type { Runbook, StepOutcome } from '../src/operations/runbook';
 import type { Operation } from '../src/operations/types';
@@ -49,7 +50,7 @@ const fastRunbook: Runbook<{ target: string }> = {
         ],
       }),
     ),
-  runStep: (): Promise<StepOutcome> => Promise.resolve({ ok: true, summary: 'applied' }),
+  steps: [stepKind({ kind: 'fast', params: z.object({}), run: (): Promise<StepOutcome> => Promise.resolve({ ok: true, summary: 'applied' }) })],
 };
 
 const silentObserver: OperationObserver = {

@@ -130,18 +130,12 @@ export interface Runbook<I = unknown> {
   /**
    * The kinds of step this runbook's plans contain (step-kinds.ts): each step's `action.kind` names one, whose
    * schema parses the step's params when the plan is built, before it is stored and before the step runs; the
-   * engine runs the step through its kind. A plan with an undeclared kind or bad params fails closed.
+   * engine runs a step only through its kind, and asks the kind (`checkState`) about an interrupted one. A plan
+   * with an undeclared kind or bad params fails closed.
    */
-  steps?: readonly AnyStepKind[];
-  /** Runs one approved step and verifies it (only for a runbook that declares no `steps`). */
-  runStep?(step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome>;
+  steps: readonly AnyStepKind[];
   /** Longest time a step may run before it is aborted and failed. */
   stepTimeoutMs?: number;
-  /**
-   * Read-only look at whether an interrupted step took effect (e.g. the change set's status); a step kind's
-   * own `checkState` comes first. Without either, "check state" shows the step as it would be planned now.
-   */
-  checkState?(step: Step, input: I, ctx: CheckStateContext): Promise<StepOutcome>;
   /**
    * Called once, by the replica that ended it, when an operation is cancelled or expires: releases what its
    * steps prepared and nothing used (e.g. change sets). Best effort; returns a line for the thread, or

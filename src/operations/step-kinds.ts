@@ -30,25 +30,38 @@ export function stepKind<P, I>(kind: StepKind<P, I>): StepKind<P, I> {
 
 export type ParsedStep = { ok: true; kind: AnyStepKind; params: unknown } | { ok: false; error: string };
 
-/** The declared kind of `step` (by name or alias), or undefined. */
-export function kindOf(kinds: readonly AnyStepKind[], step: Pick<Step, 'action'>): AnyStepKind | undefined {
-  return kinds.find((k) => k.kind === step.action.kind || (k.aliases ?? []).includes(step.action.kind));
+/**
+ * The declared kinds `step` may be: the one named so, else those that list the name as an alias. Several kinds
+ * may share an alias (e.g. the generic `cli` stored before each command had its own kind); the step is the one
+ * whose schema accepts its params.
+ */
+function candidatesOf(kinds: readonly AnyStepKind[], step: Pick<Step, 'action'>): AnyStepKind[] {
+  const named = kinds.find((k) => k.kind === step.action.kind);
+  return named ? [named] : kinds.filter((k) => (k.aliases ?? []).includes(step.action.kind));
+}
+
+/** The first problem zod found, as `field \`path\` message`. */
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(the parameters)';
+  return `field \`${field}\` ${issue?.message ?? 'is invalid'}`;
 }
 
 /** Parses a step's parameters with its kind's schema; the error names the step and the first bad field. */
 export function parseStep(kinds: readonly AnyStepKind[], step: Pick<Step, 'id' | 'action'>): ParsedStep {
-  const kind = kindOf(kinds, step);
-  if (!kind) return { ok: false, error: `Step \`${step.id}\` has the unknown kind \`${step.action.kind}\`.` };
-  const parsed = kind.params.safeParse(step.action.params);
-  if (parsed.success) return { ok: true, kind, params: parsed.data };
-  const issue = parsed.error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(the parameters)';
-  return { ok: false, error: `Step \`${step.id}\` (${step.action.kind}) has invalid parameters: field \`${field}\` ${issue?.message ?? 'is invalid'}.` };
+  const candidates = candidatesOf(kinds, step);
+  if (candidates.length === 0) return { ok: false, error: `Step \`${step.id}\` has the unknown kind \`${step.action.kind}\`.` };
+  const problems: string[] = [];
+  for (const kind of candidates) {
+    const parsed = kind.params.safeParse(step.action.params);
+    if (parsed.success) return { ok: true, kind, params: parsed.data };
+    problems.push(candidates.length === 1 ? firstIssue(parsed.error) : `as ${kind.kind}, ${firstIssue(parsed.error)}`);
+  }
+  return { ok: false, error: `Step \`${step.id}\` (${step.action.kind}) has invalid parameters: ${problems.join('; ')}.` };
 }
 
 /** Throws a UserFacingError when a step of `plan` has an undeclared kind or parameters its kind rejects. */
 export function checkPlanSteps(runbook: Pick<Runbook, 'name' | 'steps'>, plan: Plan): void {
-  if (!runbook.steps) return;
   for (const step of plan.steps) {
     const parsed = parseStep(runbook.steps, step);
     if (!parsed.ok) throw new UserFacingError(`The ${runbook.name} runbook built a plan it cannot run: ${parsed.error}`, 'invalid_step');
@@ -62,27 +75,32 @@ export async function buildCheckedPlan(runbook: Runbook, input: unknown, ctx: Pl
   return plan;
 }
 
-/**
- * Runs a step: through its declared kind with freshly parsed parameters, or the runbook's own runStep when it
- * declares no kinds. A step whose stored parameters do not parse is refused, never run.
- */
-export function runStepOf<I>(runbook: Runbook<I>, step: Step, input: I, ctx: StepRunContext): Promise<StepOutcome> {
-  if (!runbook.steps) {
-    if (!runbook.runStep)
-      return Promise.resolve({ ok: false, summary: `The ${runbook.name} runbook declares no way to run step \`${step.id}\`. Nothing was run.` });
-    return runbook.runStep(step, input, ctx);
-  }
-  const parsed = parseStep(runbook.steps, step);
-  if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Refused: ${parsed.error} Nothing was run; start a new request.` });
-  return parsed.kind.run(parsed.params, input, ctx);
+/** The operation's stored input, parsed with the runbook's schema (it comes back from the store as data). */
+function parseInput<I>(runbook: Runbook<I>, input: unknown): { ok: true; input: I } | { ok: false; error: string } {
+  const parsed = runbook.inputSchema.safeParse(input);
+  return parsed.success ? { ok: true, input: parsed.data } : { ok: false, error: `The operation's stored input is invalid: ${firstIssue(parsed.error)}.` };
 }
 
-/** The state check of an interrupted step: its kind's, else the runbook's, else undefined (the caller shows a fresh preview). */
-export function checkStateOf(runbook: Runbook, step: Step, input: unknown, ctx: CheckStateContext): Promise<StepOutcome> | undefined {
-  if (runbook.steps) {
-    const parsed = parseStep(runbook.steps, step);
-    if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Cannot check this step: ${parsed.error}` });
-    if (parsed.kind.checkState) return parsed.kind.checkState(parsed.params, input, { ...ctx, step });
-  }
-  return runbook.checkState?.(step, input, ctx);
+/**
+ * Runs a step through its declared kind with freshly parsed parameters and input. A step whose stored parameters
+ * or input do not parse, of an undeclared kind, or of a runbook that is unavailable (not configured) is refused.
+ */
+export function runStepOf<I>(runbook: Runbook<I>, step: Step, input: unknown, ctx: StepRunContext): Promise<StepOutcome> {
+  if (runbook.unavailable) return Promise.resolve({ ok: false, summary: `Refused step \`${step.id}\`: ${runbook.unavailable} Nothing was run.` });
+  const parsed = parseStep(runbook.steps, step);
+  const checked = parseInput(runbook, input);
+  const refuse = (error: string): Promise<StepOutcome> => Promise.resolve({ ok: false, summary: `Refused: ${error} Nothing was run; start a new request.` });
+  if (!parsed.ok) return refuse(parsed.error);
+  if (!checked.ok) return refuse(checked.error);
+  return parsed.kind.run(parsed.params, checked.input, ctx);
+}
+
+/** The state check of an interrupted step, by its kind; undefined when the kind has none (the caller shows a fresh preview). */
+export function checkStateOf<I>(runbook: Runbook<I>, step: Step, input: unknown, ctx: CheckStateContext): Promise<StepOutcome> | undefined {
+  if (runbook.unavailable) return Promise.resolve({ ok: false, summary: `Cannot check step \`${step.id}\`: ${runbook.unavailable}` });
+  const parsed = parseStep(runbook.steps, step);
+  const checked = parseInput(runbook, input);
+  if (!parsed.ok) return Promise.resolve({ ok: false, summary: `Cannot check this step: ${parsed.error}` });
+  if (!checked.ok) return Promise.resolve({ ok: false, summary: `Cannot check this step: ${checked.error}` });
+  return parsed.kind.checkState?.(parsed.params, checked.input, { ...ctx, step });
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { CliInputError, type CliAllowList } from '../actions/cli/allow-list';
-import { JOB_NAME_PATTERN } from '../actions/cli/commands';
+import { JOB_NAME_PATTERN, type PreparedCommand } from '../actions/cli/commands';
 import type { CliRunner } from '../actions/cli/runner';
 import { makePlan } from '../operations/fingerprint';
 import { UserFacingError, type Runbook, type StepOutcome } from '../operations/runbook';
 import { arg } from '../operations/runbook-args';
+import { stepKind } from '../operations/step-kinds';
 import { defineRunbook, type RunbookHooks } from './define';
 import { showInput } from '../util/text';
 import { commandPreview, runCliStep } from './cli-step';
@@ -108,18 +109,37 @@ function auroraHooks(deps: { allowList: CliAllowList; runner: CliRunner }): Runb
               preview,
               explanation: entry.description,
               verification: '`sabesp` exits with code 0; its output, exit code and duration are posted in this thread.',
-              action: { kind: 'cli', params: { command: command.name, ...command.params } },
+              action: { kind: 'cli.aurora', params: { command: command.name, ...command.params } },
             },
           ],
         }),
       );
     },
-    runStep(_step, input, ctx) {
-      return runCliStep(deps.runner, prepare(input), ctx).then(({ run: _run, ...outcome }) => outcome);
-    },
-    // "Check state" after an interruption: sabesp has no request id, so say what to look at.
-    checkState: (_step, input) => Promise.resolve(checkAuroraState(input)),
+    steps: [auroraStep(prepare, deps.runner)],
   };
+}
+
+const JOB_COMMANDS = { 'aurora-status': 'status', 'aurora-create': 'create', 'aurora-kill': 'kill' } as const;
+
+/** The parameters of an aurora step: the allow-listed command and its job, as the plan shows them. */
+const AuroraParams = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('aurora-list') }),
+  z.object({ command: z.enum(['aurora-status', 'aurora-create', 'aurora-kill']), job: z.string().regex(JOB_NAME_PATTERN) }),
+]);
+type AuroraParams = z.infer<typeof AuroraParams>;
+
+const inputOf = (p: AuroraParams): AuroraInput => (p.command === 'aurora-list' ? { verb: 'list' } : { verb: JOB_COMMANDS[p.command], job: p.job });
+
+/** `cli.aurora`: one allow-listed `sabesp` job command (stored as the generic `cli` before step kinds). */
+function auroraStep(prepare: (input: AuroraInput) => PreparedCommand, runner: CliRunner) {
+  return stepKind({
+    kind: 'cli.aurora',
+    aliases: ['cli'],
+    params: AuroraParams,
+    run: (params, _input: AuroraInput, ctx) => runCliStep(runner, prepare(inputOf(params)), ctx).then(({ run: _run, ...outcome }) => outcome),
+    // "Check state" after an interruption: sabesp has no request id, so say what to look at.
+    checkState: (params) => Promise.resolve(checkAuroraState(inputOf(params))),
+  });
 }
 
 /** What to look at before running an interrupted aurora command again (sabesp has no request id to look up). */

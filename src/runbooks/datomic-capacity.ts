@@ -1,9 +1,11 @@
+import type { z } from 'zod';
 import type { AlarmDetails } from '../alarms/types';
 import type { CloudWatchActions } from '../actions/cloudwatch/cloudwatch-actions';
 import type { DynamoDbActions, TableState } from '../actions/dynamodb/dynamodb-actions';
 import { makePlan } from '../operations/fingerprint';
 import { UserFacingError, type PlanContext, type Runbook, type StepOutcome, type StepRunContext } from '../operations/runbook';
 import type { PreviewLine, Step } from '../operations/types';
+import { stepKind } from '../operations/step-kinds';
 import { formatDuration } from '../util/duration';
 import { applyCapacity } from './datomic/apply';
 import {
@@ -17,6 +19,7 @@ import {
   type Usage,
 } from './datomic/capacity';
 import { DatomicArgs, DatomicInput, datomicInputOf } from './datomic/input';
+import { DiagnoseParams, UpdateCapacityParams } from './datomic/step-params';
 import { defineRunbook, type RunbookHooks } from './define';
 import { datomicTarget } from './history/targets';
 import { datomicTableInWords, datomicTableParts } from './names/resource-names';
@@ -146,18 +149,18 @@ function datomicHooks(adapters: DatomicAdapters, settings: DatomicSettings): Run
       });
     },
 
-    async runStep(step, input, ctx): Promise<StepOutcome> {
-      if (step.action.kind === 'datomic.diagnose') return runDiagnosis(step, input, ctx);
-      if (step.action.kind === 'dynamodb.updateCapacity') {
-        const { table, lines } = step.action.params as { table: string; lines: CapacityLine[] };
-        return applyCapacity(table, lines, { ...backends(), watchMs: settings.watchMs, periodSeconds: period, activeTimeoutMs: 20 * 60_000 }, ctx);
-      }
-      return { ok: false, summary: `Unknown step ${step.action.kind}.` };
-    },
+    steps: [
+      stepKind({ kind: 'datomic.diagnose', params: DiagnoseParams, run: (p, input: DatomicInput, ctx) => runDiagnosis(p.window, input, ctx) }),
+      stepKind({
+        kind: 'dynamodb.updateCapacity',
+        params: UpdateCapacityParams,
+        run: (p, _input: DatomicInput, ctx) =>
+          applyCapacity(p.table, p.lines, { ...backends(), watchMs: settings.watchMs, periodSeconds: period, activeTimeoutMs: 20 * 60_000 }, ctx),
+      }),
+    ],
   };
 
-  async function runDiagnosis(step: Step, input: DatomicInput, ctx: StepRunContext): Promise<StepOutcome> {
-    const window = step.action.params.window as MetricWindow;
+  async function runDiagnosis(window: MetricWindow, input: DatomicInput, ctx: StepRunContext): Promise<StepOutcome> {
     const { table, usage } = await diagnose(input, window, ctx.signal);
     const details = findings(table, usage, period);
     const outcome: StepOutcome = {
@@ -198,7 +201,7 @@ function diagnoseStep(table: TableState, window: MetricWindow, gsis: number): St
     ],
     explanation: 'Reads only. Frequent Datomic self-destructs usually mean the DynamoDB table behind the database is throttled.',
     verification: 'The findings and the chart are posted in this thread.',
-    action: { kind: 'datomic.diagnose', params: { table: table.name, window } },
+    action: { kind: 'datomic.diagnose', params: { table: table.name, window } satisfies z.input<typeof DiagnoseParams> },
   };
 }
 
@@ -214,7 +217,7 @@ function updateStep(table: TableState, lines: CapacityLine[], policy: CapacityPo
     explanation:
       'DynamoDB applies the change online: the table shows UPDATING for a few minutes, with no downtime. Decreasing capacity later is limited per day, so raises are never undone automatically.',
     verification: `DescribeTable shows ACTIVE with the new capacity${watchMs > 0 ? `; then the throttle metrics are watched for ${formatDuration(watchMs)} and the result is posted` : ''}.`,
-    action: { kind: 'dynamodb.updateCapacity', params: { table: table.name, lines } },
+    action: { kind: 'dynamodb.updateCapacity', params: { table: table.name, lines } satisfies z.input<typeof UpdateCapacityParams> },
   };
 }
 

@@ -4,6 +4,7 @@ import { BackendError } from '../actions/http/errors';
 import { makePlan } from '../operations/fingerprint';
 import { UserFacingError, type Runbook, type StepOutcome } from '../operations/runbook';
 import { arg } from '../operations/runbook-args';
+import { stepKind } from '../operations/step-kinds';
 import { defineRunbook, type RunbookHooks } from './define';
 import { formatDuration } from '../util/duration';
 import { escapeMrkdwn, showInput } from '../util/text';
@@ -139,9 +140,21 @@ function retractHooks(metapod: MetapodActions, sonar: SonarActions | undefined):
         }),
       );
     },
-    async runStep(_step, input, ctx): Promise<StepOutcome> {
+    steps: [retractStep(metapod)],
+  };
+}
+
+/** The parameters of a retraction step: exactly what is POSTed (stored with the plan, parsed again before it runs). */
+const RetractParams = RetractInput.pick({ kind: true, id: true });
+
+/** `metapod.retract`: one POST to Metapod's retraction migration for this kind and id. */
+function retractStep(metapod: MetapodActions) {
+  return stepKind({
+    kind: 'metapod.retract',
+    params: RetractParams,
+    async run(params, _input: RetractInput, ctx): Promise<StepOutcome> {
       try {
-        const result = await metapod.retract(input.kind, input.id, ctx.signal);
+        const result = await metapod.retract(params.kind, params.id, ctx.signal);
         return {
           ok: true,
           summary: `Metapod answered ${result.status} in ${formatDuration(result.durationMs)}.`,
@@ -163,7 +176,7 @@ function retractHooks(metapod: MetapodActions, sonar: SonarActions | undefined):
         return { ok: false, summary: err.message, details };
       }
     },
-  };
+  });
 }
 
 /** What the id names, in words, for the plan: a dataset's name from Sonar, or why it is unknown. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { makePlan } from '../../src/operations/fingerprint';
 import type { ParseResult, Runbook } from '../../src/operations/runbook';
 import { arg } from '../../src/operations/runbook-args';
+import { stepKind } from '../../src/operations/step-kinds';
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const ReindexInput = z.object({
@@ -76,6 +77,6 @@ export function reindexRunbook(): Runbook<ReindexInput> {
           ],
         }),
       ),
-    runStep: () => Promise.resolve({ ok: true, summary: 'done' }),
+    steps: [stepKind({ kind: 'example.reindex', params: z.object({}), run: () => Promise.resolve({ ok: true, summary: 'done' }) })],
   };
 }

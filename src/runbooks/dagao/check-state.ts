@@ -1,7 +1,6 @@
 import type { AirflowActions } from '../../actions/airflow/airflow-actions';
 import { BackendError } from '../../actions/http/errors';
 import type { StepOutcome } from '../../operations/runbook';
-import type { Step } from '../../operations/types';
 import { backendErrorPlain } from '../backend-text';
 
 /** What a state check after an interruption gets (the engine's CheckStateContext has these and more). */
@@ -10,19 +9,25 @@ export interface DagaoCheckContext {
   externalIds: Record<string, string>;
 }
 
+/** The check of an interrupted read-only step: nothing to look at. */
+export const readOnlyCheck = (): Promise<StepOutcome> => Promise.resolve({ ok: true, summary: 'This step only reads; running it again changes nothing.' });
+
+/** The check of an interrupted cycle: it cannot be checked from the bot, so it says where to look. */
+export const cycleCheck = (): Promise<StepOutcome> =>
+  Promise.resolve({
+    ok: true,
+    summary: 'Cycling machines cannot be checked from the bot: look at the mesos on-demand machines of cantareira-stable (their age) before cycling again.',
+  });
+
+/** The check of an interrupted scale: it cannot be checked from Airflow, so it says where to look. */
+export const scaleCheck = (): Promise<StepOutcome> =>
+  Promise.resolve({ ok: true, summary: 'The scale job cannot be checked from Airflow: look at it with `/runbook aurora status scale` before scaling again.' });
+
 /**
- * Read-only look at whether an interrupted dagão step took effect: a retry's recorded Airflow run, or
- * the latest runs when none was recorded. CLI rungs cannot be checked from here: it says where to look.
+ * Read-only look at whether an interrupted retry took effect: the Airflow run it recorded, or the latest
+ * runs when none was recorded.
  */
-export async function checkDagaoState(airflow: AirflowActions | undefined, dagId: string, step: Step, ctx: DagaoCheckContext): Promise<StepOutcome> {
-  if (step.id === 'cycle')
-    return {
-      ok: true,
-      summary: 'Cycling machines cannot be checked from the bot: look at the mesos on-demand machines of cantareira-stable (their age) before cycling again.',
-    };
-  if (step.id === 'scale')
-    return { ok: true, summary: 'The scale job cannot be checked from Airflow: look at it with `/runbook aurora status scale` before scaling again.' };
-  if (!step.id.startsWith('retry-')) return { ok: true, summary: 'This step only reads; running it again changes nothing.' };
+export async function checkRetryState(airflow: AirflowActions | undefined, dagId: string, ctx: DagaoCheckContext): Promise<StepOutcome> {
   if (!airflow) return { ok: false, summary: '`AIRFLOW_URL` is not configured, so the retried run cannot be looked up.' };
   try {
     const recorded = ctx.externalIds.dagRunId;

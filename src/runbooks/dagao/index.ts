@@ -5,15 +5,17 @@ import type { GoCdActions } from '../../actions/gocd/gocd-actions';
 import { BackendError } from '../../actions/http/errors';
 import type { Alarm } from '../../alarms/types';
 import { UserFacingError, type Runbook, type RunbookRegistry, type StepOutcome, type StepRunContext } from '../../operations/runbook';
-import type { PreviewLine, Step } from '../../operations/types';
+import type { PreviewLine } from '../../operations/types';
 import { formatDuration } from '../../util/duration';
-import { escapeMrkdwn } from '../../util/text';
 import { runCliStep } from '../cli-step';
-import { checkDagaoState, type DagaoCheckContext } from './check-state';
+import { stepKind, type AnyStepKind } from '../../operations/step-kinds';
+import { checkRetry, rollbackRung } from './rungs';
+import { CheckParams, CycleParams, DiagnoseParams, RetryParams, RollbackParams, ScaleParams, TransactionParams } from './step-params';
+import { checkRetryState, cycleCheck, readOnlyCheck, scaleCheck } from './check-state';
 import { diagnose, shortTime } from './diagnosis';
 import { defineRunbook, type RunbookHooks } from '../define';
 import { DagaoArgs, DagaoInput, dagaoInputOf, DEFAULT_NODES, txOrigin } from './input';
-import { buildLadderPlan, ladderLine, ladderState, rungsOf, type LadderDeps } from './ladder';
+import { buildLadderPlan, ladderState, type LadderDeps } from './ladder';
 import { findTransaction, type ChannelHistory } from './transaction';
 import { knownRuns, watchNewRun } from './watch';
 import { UUID_PATTERN } from '../../actions/cli/commands';
@@ -81,7 +83,6 @@ function dagaoFromAlarm(dagId: string, alarm: Alarm): DagaoInput | undefined {
 }
 
 function dagaoHooks(deps: DagaoDeps): RunbookHooks<DagaoInput> {
-  const now = deps.now ?? (() => new Date());
   const airflowOrRefuse = (): AirflowActions => {
     if (!deps.airflow)
       throw new UserFacingError('Dagão recovery is disabled: `AIRFLOW_URL` is not configured. Ask whoever runs the bot to set it.', 'not_configured');
@@ -96,36 +97,80 @@ function dagaoHooks(deps: DagaoDeps): RunbookHooks<DagaoInput> {
     rollbackAvailable: deps.runbooks().has('rollback'),
   });
 
-  const steps: Record<string, (step: Step, input: DagaoInput, ctx: StepRunContext, airflow: AirflowActions) => Promise<StepOutcome>> = {
-    diagnose: (_s, input, ctx, airflow) => diagnose({ airflow, gocd: deps.gocd, dagId: deps.dagId, pipelines: deps.pipelines, now }, input.runId, ctx.signal),
-    transaction: (_s, input, ctx) => findTx(deps, input, ctx),
-    cycle: (_s, _i, ctx) => runCliStep(deps.runner, deps.allowList.prepare('cycle-machines', {}), ctx).then(({ run: _r, ...o }) => o),
-    scale: (_s, input, ctx) => runCliStep(deps.runner, deps.allowList.prepare('scale-cluster', { nodes: input.nodes }), ctx).then(({ run: _r, ...o }) => o),
-    'retry-1': (s, input, ctx, airflow) => retry(deps, airflow, s, input, ctx),
-    'retry-2': (s, input, ctx, airflow) => retry(deps, airflow, s, input, ctx),
-    'check-1': (s, input, ctx) => Promise.resolve(check(s, input, ctx)),
-    'check-2': (s, input, ctx) => Promise.resolve(check(s, input, ctx)),
-    rollback: (_s, input, ctx) => Promise.resolve(rollback(deps, input, ctx)),
-  };
-
   return {
     targetOf: dagaoTarget(deps.dagId),
     stepTimeoutMs: STEP_TIMEOUT_MS,
     // Only input and earlier results shape the plan (no lookups), so a rebuilt plan changes only when they do.
     buildPlan: (input, ctx) => new Promise((resolve) => resolve(buildLadderPlan(input, ctx.results, ladderDeps(airflowOrRefuse())))),
-    runStep(step, input, ctx) {
-      const run = steps[step.id];
-      if (!run) return Promise.resolve({ ok: false, summary: `Unknown dagão step ${step.id}.` });
-      return run(step, input, ctx, airflowOrRefuse());
-    },
-    // "Check state" after an interruption: looks the retried run up in Airflow.
-    checkState: (step: Step, _input: DagaoInput, ctx: DagaoCheckContext) => checkDagaoState(deps.airflow, deps.dagId, step, ctx),
+    steps: dagaoSteps(deps, airflowOrRefuse),
   };
 }
 
-async function findTx(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): Promise<StepOutcome> {
+/**
+ * The kinds of the dagão's steps. The CLI rungs were all stored as `cli` before each had its own kind: their
+ * `command` parameter tells which one an old step is.
+ */
+function dagaoSteps(deps: DagaoDeps, airflowOrRefuse: () => AirflowActions): AnyStepKind[] {
+  const now = deps.now ?? (() => new Date());
+  const cli = (name: string, values: Record<string, string>, ctx: StepRunContext) =>
+    runCliStep(deps.runner, deps.allowList.prepare(name, values), ctx).then(({ run: _r, ...o }) => o);
+  return [
+    stepKind({
+      kind: 'dagao.diagnose',
+      aliases: ['diagnose'],
+      params: DiagnoseParams,
+      run: (p, _input: DagaoInput, ctx) =>
+        diagnose({ airflow: airflowOrRefuse(), gocd: deps.gocd, dagId: deps.dagId, pipelines: deps.pipelines, now }, p.runId ?? undefined, ctx.signal),
+      checkState: readOnlyCheck,
+    }),
+    stepKind({
+      kind: 'dagao.transaction',
+      aliases: ['transaction'],
+      params: TransactionParams,
+      run: (p, input: DagaoInput, ctx) => findTx(deps, p.tx, input, ctx),
+      checkState: readOnlyCheck,
+    }),
+    stepKind({
+      kind: 'cli.cycle-machines',
+      aliases: ['cli'],
+      params: CycleParams,
+      run: (_p, _input: DagaoInput, ctx) => cli('cycle-machines', {}, ctx),
+      checkState: cycleCheck,
+    }),
+    stepKind({
+      kind: 'cli.dagao-retry',
+      aliases: ['cli'],
+      params: RetryParams,
+      run: (p, _input: DagaoInput, ctx) => retry(deps, airflowOrRefuse(), p.transaction, ctx),
+      checkState: (_p, _input, ctx) => checkRetryState(deps.airflow, deps.dagId, ctx),
+    }),
+    stepKind({
+      kind: 'cli.scale-cluster',
+      aliases: ['cli'],
+      params: ScaleParams,
+      run: (p, _input: DagaoInput, ctx) => cli('scale-cluster', { nodes: p.nodes, version: p.version }, ctx),
+      checkState: scaleCheck,
+    }),
+    stepKind({
+      kind: 'dagao.check',
+      aliases: ['check'],
+      params: CheckParams,
+      run: (p, input: DagaoInput, ctx) => Promise.resolve(checkRetry(p.retry, input, ctx)),
+      checkState: readOnlyCheck,
+    }),
+    stepKind({
+      kind: 'dagao.rollback',
+      aliases: ['rollback'],
+      params: RollbackParams,
+      run: (p, input: DagaoInput, ctx) => Promise.resolve(rollbackRung(deps, p.suspect, input, ctx)),
+      checkState: readOnlyCheck,
+    }),
+  ];
+}
+
+async function findTx(deps: DagaoDeps, tx: string | null, input: DagaoInput, ctx: StepRunContext): Promise<StepOutcome> {
   const { runFailed } = ladderState(input, ctx.operation.results);
-  if (input.tx) return { ok: true, summary: `Using transaction ${input.tx} (${txOrigin(input)}).`, externalIds: { transactionId: input.tx } };
+  if (tx) return { ok: true, summary: `Using transaction ${tx} (${txOrigin(input)}).`, externalIds: { transactionId: tx } };
   const retryWith = '`/runbook dagao status --tx <transaction-id>`';
   let found: { tx: string; ts: string } | undefined;
   try {
@@ -149,8 +194,7 @@ async function findTx(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): 
   };
 }
 
-async function retry(deps: DagaoDeps, airflow: AirflowActions, step: Step, input: DagaoInput, ctx: StepRunContext): Promise<StepOutcome> {
-  const { tx } = ladderState(input, ctx.operation.results);
+async function retry(deps: DagaoDeps, airflow: AirflowActions, tx: string | null, ctx: StepRunContext): Promise<StepOutcome> {
   if (!tx) return { ok: false, summary: 'The transaction id is not known, so the dagão cannot be retried. Start again with `--tx <transaction-id>`.' };
   try {
     const before = await knownRuns(airflow, deps.dagId, ctx.signal);
@@ -186,7 +230,7 @@ async function retry(deps: DagaoDeps, airflow: AirflowActions, step: Step, input
     if (run.state === 'success')
       return {
         ...cli,
-        summary: `${step.title.replace(/^Retry/, 'Retried')}: the new run ${run.dagRunId} succeeded.`,
+        summary: `${ctx.step.title.replace(/^Retry/, 'Retried')}: the new run ${run.dagRunId} succeeded.`,
         details: [...(cli.details ?? []), runLine],
         externalIds: ids,
       };
@@ -214,60 +258,4 @@ async function firstFailureLog(airflow: AirflowActions, dagId: string, failed: r
     if (!(err instanceof BackendError)) throw err;
     return [{ label: `${first.taskId}'s log`, value: backendErrorPlain('unavailable', err) }];
   }
-}
-
-function check(step: Step, input: DagaoInput, ctx: StepRunContext): StepOutcome {
-  const results = ctx.operation.results;
-  const state = ladderState(input, results);
-  const retried = [...results].reverse().find((r) => r.stepId === `retry-${step.id.slice(-1)}`);
-  const rungs = rungsOf(input, state);
-  const ladder = {
-    label: 'Ladder',
-    value: ladderLine(rungs, results)
-      .replace(/:[a-z_]+: ?/g, '')
-      .replace(/\*/g, ''),
-  };
-  if (retried?.externalIds.dagRunState === 'success') {
-    return { ok: true, summary: `The dagão recovered: run ${retried.externalIds.dagRunId} succeeded. The ladder ends here.`, details: [ladder] };
-  }
-  const next = rungs[rungs.indexOf(step.id as never) + 1];
-  return {
-    ok: true,
-    summary: `The retry did not recover the dagão. Next rung: ${next === 'scale' ? `scale the cluster to ${input.nodes} nodes` : next === 'rollback' ? 'roll back to a version that worked' : 'none'}.`,
-    details: [ladder],
-  };
-}
-
-function rollback(deps: DagaoDeps, input: DagaoInput, ctx: StepRunContext): StepOutcome {
-  const { suspect, tx } = ladderState(input, ctx.operation.results);
-  const retryLine = `then retry the dagão with \`/runbook dagao retry${tx ? ` --tx ${tx}` : ''}\``;
-  const pipeline = suspect?.split('#')[0];
-  const registered = deps.runbooks().get('rollback');
-  if (registered && pipeline) {
-    const parsed = registered.parse([pipeline]);
-    if (parsed.ok) {
-      return {
-        ok: true,
-        summary: `Handing over to the rollback runbook for ${pipeline} (${suspect}, the newest deploy before the failure); ${retryLine}.`,
-        followUp: {
-          runbook: 'rollback',
-          input: parsed.value,
-          why: `The dagão still fails: roll back ${escapeMrkdwn(pipeline)} (deploy ${escapeMrkdwn(suspect)}, the newest before the failure), ${retryLine}.`,
-        },
-      };
-    }
-  }
-  const where = pipeline
-    ? `${pipeline} (deploy ${suspect}, the newest before the failure${deps.gocd ? `; history: ${deps.gocd.historyPageUrl(pipeline)}` : ''})`
-    : `the service deployed before the failure (no deploy of ${deps.pipelines.join(', ')} was found in the 24 h before it)`;
-  return {
-    ok: true,
-    summary: `Roll back by hand: ${where}, to the last version built before the failure (runbook "Hot-deploying rollbacks"); ${retryLine}.`,
-    details: [
-      {
-        label: 'Why by hand',
-        value: registered ? 'no deploy before the failure was found to roll back' : 'the rollback runbook is not available in this version of the bot',
-      },
-    ],
-  };
 }

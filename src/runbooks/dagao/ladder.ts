@@ -103,7 +103,7 @@ function rungStep(rung: Rung, input: DagaoInput, state: LadderState, deps: Ladde
         preview: commandPreview(deps.runner, command),
         explanation: `${deps.allowList.get('cycle-machines').description} The runbook's first answer to generic errors.`,
         verification: '`nu` exits with code 0; its output is posted in this thread.',
-        action: { kind: 'cli', params: { command: command.name } },
+        action: { kind: 'cli.cycle-machines', params: { command: command.name } },
       };
     }
     case 'retry-1':
@@ -122,7 +122,7 @@ function rungStep(rung: Rung, input: DagaoInput, state: LadderState, deps: Ladde
         ],
         explanation: `${retry.description} Refused if a run of \`${deps.dagId}\` is already going.`,
         verification: '`sabesp` exits with code 0, then the new Airflow run is watched and its outcome posted here.',
-        action: { kind: 'cli', params: { command: retry.name, transaction: state.tx ?? null } },
+        action: { kind: 'cli.dagao-retry', params: { command: retry.name, transaction: state.tx ?? null } },
       };
     }
     case 'check-1':
@@ -135,7 +135,7 @@ function rungStep(rung: Rung, input: DagaoInput, state: LadderState, deps: Ladde
         risk: 'read-only',
         preview: [{ label: 'Decides', value: after ? `stop here if the run succeeded, otherwise offer: ${RUNG_NAMES[after]}` : 'the ladder ends here' }],
         verification: 'The decision is posted in this thread.',
-        action: { kind: 'check', params: { retry: `retry-${n}` } },
+        action: { kind: 'dagao.check', params: { retry: `retry-${n}` } },
       };
     }
     case 'scale': {
@@ -147,7 +147,7 @@ function rungStep(rung: Rung, input: DagaoInput, state: LadderState, deps: Ladde
         preview: commandPreview(deps.runner, command),
         explanation: `${deps.allowList.get('scale-cluster').description} Choose another size with \`/runbook dagao scale <nodes>\`.`,
         verification: '`sabesp` exits with code 0; its output is posted in this thread.',
-        action: { kind: 'cli', params: { command: command.name, ...command.params } },
+        action: { kind: 'cli.scale-cluster', params: { command: command.name, ...command.params } },
       };
     }
     case 'rollback': {
@@ -166,7 +166,7 @@ function rungStep(rung: Rung, input: DagaoInput, state: LadderState, deps: Ladde
           { label: 'Then', value: `retry with \`/runbook dagao retry${state.tx ? ` --tx ${state.tx}` : ''}\`` },
         ],
         verification: 'The rollback is proposed (or explained) in this thread.',
-        action: { kind: 'rollback', params: { suspect: state.suspect ?? null } },
+        action: { kind: 'dagao.rollback', params: { suspect: state.suspect ?? null } },
       };
     }
   }
@@ -188,7 +188,7 @@ export function buildLadderPlan(input: DagaoInput, results: readonly StepResult[
       { label: 'GoCD', value: `deploys of ${deps.pipelines.join(', ')} in the 24 h before the failure` },
     ],
     verification: 'The run, failed tasks, log excerpts, recent deploys and a verdict are posted in this thread.',
-    action: { kind: 'diagnose', params: { runId: input.runId ?? null } },
+    action: { kind: 'dagao.diagnose', params: { runId: input.runId ?? null } },
   };
   const transaction: Step = {
     id: 'transaction',
@@ -203,7 +203,7 @@ export function buildLadderPlan(input: DagaoInput, results: readonly StepResult[
       },
     ],
     verification: 'The transaction id is posted in this thread.',
-    action: { kind: 'transaction', params: { tx: input.tx ?? null } },
+    action: { kind: 'dagao.transaction', params: { tx: input.tx ?? null } },
   };
   const steps = [diagnose, transaction, ...rungs.map((r) => rungStep(r, input, state, deps, rungs))];
   const where = !state.runFailed

@@ -71,7 +71,8 @@ export function defineRunbook<A extends ArgsSchema, I, R extends AdapterName>(de
       ...head,
       unavailable: refusal,
       buildPlan: () => Promise.reject(new UserFacingError(refusal, 'not_configured')),
-      runStep: () => Promise.resolve({ ok: false, summary: refusal }),
+      // No kinds without adapters: the engine refuses every step of an unavailable runbook with `refusal`.
+      steps: [],
     };
   };
   return { name: decl.name, title: decl.title, requires: decl.requires, args: decl.args, usage, parse, create };

@@ -1,11 +1,10 @@
-import type { Runbook, StepOutcome } from '../../operations/runbook';
+import type { Runbook } from '../../operations/runbook';
 import { defineRunbook, type RunbookHooks } from '../define';
 import type { RollbackDeps } from './deps';
 import { RollbackArgs, RollbackInput, rollbackInputOf, SHA } from './input';
-import { buildRollbackPlan, PICK_BUILD_ACTION, succeeded } from './plan';
-import { discardUnexecuted, undoFor, type UndoProposer } from './recovery';
-import { runExecute, runPrepare, runVerify } from './run';
-import { STEP_IDS } from './steps';
+import { buildRollbackPlan, PICK_BUILD_ACTION } from './plan';
+import { rollbackSteps } from './kinds';
+import { discardUnexecuted } from './recovery';
 import { rollbackTarget } from '../history/targets';
 
 export { DEFAULT_ROLLBACK_TIMING, type RollbackDeps, type RollbackTiming } from './deps';
@@ -43,26 +42,7 @@ function rollbackHooks(deps: RollbackDeps): RunbookHooks<RollbackInput> {
     // Longer than the stack waiter and the verification, which end the step themselves with a clear report.
     stepTimeoutMs: Math.max(deps.timing.waiter.maxWaitSeconds * 1000, deps.timing.verify.timeoutMs) * 2 + 60_000,
     buildPlan: (input, ctx) => buildRollbackPlan(deps, input, ctx),
-    async runStep(step, input, ctx): Promise<StepOutcome> {
-      const cfn = deps.cfn;
-      if (!cfn) return { ok: false, summary: 'No CloudFormation client is configured.' };
-      const proposeUndo: UndoProposer = (c, why) => undoFor(cfn, input.service, c.operation.results, why);
-      // Taking a color down is only ever offered after the new version was verified; refuse anything else.
-      if ((step.id === STEP_IDS.prepareScaleDown || step.id === STEP_IDS.scaleDown) && !succeeded(ctx.operation.results, STEP_IDS.verify)) {
-        return { ok: false, summary: 'Refused: the bad color is only taken down after the new version was verified, and it was not.' };
-      }
-      switch (step.action.kind) {
-        case 'rollback.prepare':
-          return runPrepare(deps, cfn, step, ctx);
-        case 'rollback.execute':
-          return runExecute(deps, cfn, step, ctx, step.id === STEP_IDS.deploy ? proposeUndo : undefined);
-        case 'rollback.verify':
-          // Once the bad color is gone there is nothing to undo: a failure is reported, not reverted.
-          return runVerify(deps, step, ctx, step.id === STEP_IDS.verify ? proposeUndo : undefined, cfn);
-        default:
-          return { ok: false, summary: `Unknown step kind ${step.action.kind}.` };
-      }
-    },
+    steps: rollbackSteps(deps),
     planMenus: {
       // "Roll back to another build": the same rollback, to the picked commit.
       [PICK_BUILD_ACTION]: (choice, { input }) =>

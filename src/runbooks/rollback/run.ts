@@ -3,23 +3,35 @@ import type { CloudFormationActions, StackEventInfo } from '../../actions/cloudf
 import { BackendError } from '../../actions/http/errors';
 import { pollVersion } from '../../actions/service-health/service-version';
 import type { StepOutcome, StepRunContext } from '../../operations/runbook';
-import type { PreviewLine, Step } from '../../operations/types';
+import type { PreviewLine } from '../../operations/types';
 import { describeResourceChanges, parameterDiff } from './blue-green';
 import type { RollbackDeps } from './deps';
 import { encodeValues, stackStates, type UndoProposer } from './recovery';
 
-const Values = z.record(z.string(), z.string());
-const PrepareParams = z.object({
+// CloudFormation's rules for stack names and parameter keys; values as the undo input bounds them.
+const STACK = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/);
+const Values = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,254}$/), z.string().max(4096));
+
+/** `rollback.prepare`: one change set per stack, with the parameter changes and the values they replace. */
+export const PrepareParams = z.object({
   phase: z.string().regex(/^[a-z-]+$/),
   target: z.string().optional(),
-  sets: z.array(z.object({ stack: z.string(), changes: Values, before: Values })),
+  sets: z.array(z.object({ stack: STACK, changes: Values, before: Values })),
 });
-const ExecuteParams = z.object({ phase: z.string(), sets: z.array(z.object({ stack: z.string(), changeSetId: z.string().nullable(), changes: Values })) });
-const VerifyParams = z.object({
-  expected: z.string(),
+export type PrepareParams = z.infer<typeof PrepareParams>;
+/** `rollback.execute`: the prepared change sets, executed in order (null: none was prepared for that stack). */
+export const ExecuteParams = z.object({
+  phase: z.string().regex(/^[a-z-]+$/),
+  sets: z.array(z.object({ stack: STACK, changeSetId: z.string().min(1).max(1600).nullable(), changes: Values })),
+});
+export type ExecuteParams = z.infer<typeof ExecuteParams>;
+/** `rollback.verify`: the version every stack must answer on `/api/version` (null URL: not verifiable by the bot). */
+export const VerifyParams = z.object({
+  expected: z.string().min(1).max(200),
   mode: z.enum(['some', 'all']),
-  checks: z.array(z.object({ stack: z.string(), url: z.string().nullable() })),
+  checks: z.array(z.object({ stack: STACK, url: z.url({ protocol: /^https?$/ }).nullable() })),
 });
+export type VerifyParams = z.infer<typeof VerifyParams>;
 
 function failure(err: unknown): StepOutcome {
   if (err instanceof BackendError) return { ok: false, summary: err.message };
@@ -27,8 +39,7 @@ function failure(err: unknown): StepOutcome {
 }
 
 /** Creates one change set per stack and waits until CloudFormation has computed it. */
-export async function runPrepare(deps: RollbackDeps, cfn: CloudFormationActions, step: Step, ctx: StepRunContext): Promise<StepOutcome> {
-  const params = PrepareParams.parse(step.action.params);
+export async function runPrepare(deps: RollbackDeps, cfn: CloudFormationActions, params: PrepareParams, ctx: StepRunContext): Promise<StepOutcome> {
   const name = `runbook-bot-${ctx.operation.id}-${params.phase}-${ctx.attempt}`;
   const details: PreviewLine[] = [];
   const externalIds: Record<string, string> = params.target ? { target: params.target } : {};
@@ -82,11 +93,10 @@ function eventLine(stack: string, e: StackEventInfo): string {
 export async function runExecute(
   deps: RollbackDeps,
   cfn: CloudFormationActions,
-  step: Step,
+  params: ExecuteParams,
   ctx: StepRunContext,
   proposeUndo?: UndoProposer,
 ): Promise<StepOutcome> {
-  const params = ExecuteParams.parse(step.action.params);
   const details: PreviewLine[] = [];
   const done: string[] = [];
   for (const set of params.sets) {
@@ -192,12 +202,11 @@ async function waitWithEvents(
 /** Polls every stack's `/api/version`; a timeout fails the step and proposes the undo. */
 export async function runVerify(
   deps: RollbackDeps,
-  step: Step,
+  params: VerifyParams,
   ctx: StepRunContext,
   proposeUndo?: UndoProposer,
   cfn?: CloudFormationActions,
 ): Promise<StepOutcome> {
-  const params = VerifyParams.parse(step.action.params);
   if (params.checks.some((c) => c.url === null)) {
     return {
       ok: true,

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { makePlan } from '../../operations/fingerprint';
-import { UserFacingError, type Runbook, type StepOutcome } from '../../operations/runbook';
+import { UserFacingError, type Runbook } from '../../operations/runbook';
 import { defineRunbook, type RunbookHooks } from '../define';
 import type { RollbackDeps } from './deps';
 import { lookup, refuseWhileToProdRuns } from './lookups';
 import { describePrepared, succeeded } from './plan';
 import { discardUnexecuted } from './recovery';
-import { runExecute, runPrepare } from './run';
+import { undoSteps } from './kinds';
 import { executeStep, prepareStep, STEP_IDS, type ChangeSetSpec } from './steps';
 
 const PARAM = /^[A-Za-z][A-Za-z0-9]{0,254}$/;
@@ -86,11 +86,7 @@ function undoHooks(deps: RollbackDeps): RunbookHooks<UndoInput> {
         ],
       });
     },
-    runStep(step, _input, ctx): Promise<StepOutcome> {
-      const cfn = deps.cfn;
-      if (!cfn) return Promise.resolve({ ok: false, summary: 'No CloudFormation client is configured.' });
-      return step.action.kind === 'rollback.prepare' ? runPrepare(deps, cfn, step, ctx) : runExecute(deps, cfn, step, ctx);
-    },
+    steps: undoSteps(deps),
     cleanUp: (_input, ctx) => (deps.cfn ? discardUnexecuted(deps.cfn, ctx.operation.results, ctx.signal) : Promise.resolve(undefined)),
   };
 }

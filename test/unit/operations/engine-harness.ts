@@ -4,8 +4,9 @@ import { OperationEngine, type EngineOptions } from '../../../src/operations/eng
 import { makePlan } from '../../../src/operations/fingerprint';
 import type { OperationEvent, OperationObserver } from '../../../src/operations/observer';
 import type { ApproverDirectory } from '../../../src/operations/policy';
-import type { PlanContext, Runbook, StepOutcome, StepRunContext } from '../../../src/operations/runbook';
-import type { Operation, Risk } from '../../../src/operations/types';
+import type { CheckStateContext, PlanContext, Runbook, StepOutcome, StepRunContext } from '../../../src/operations/runbook';
+import { stepKind } from '../../../src/operations/step-kinds';
+import type { Operation, Risk, Step } from '../../../src/operations/types';
 import { MemoryStore } from '../../../src/store/memory';
 
 export type StepBehaviour = (ctx: StepRunContext) => Promise<StepOutcome>;
@@ -21,7 +22,20 @@ export class FakeRunbook implements Runbook<{ target: string }> {
   behaviours: Record<string, StepBehaviour> = {};
   buildError?: Error;
   stepTimeoutMs?: number;
-  checkState?: Runbook<{ target: string }>['checkState'];
+  /** The read-only check of an interrupted step (its kind's `checkState`); none: the engine shows a fresh preview. */
+  stateCheck?: (ctx: CheckStateContext & { step: Step }) => Promise<StepOutcome>;
+  /** One kind, `fake`, whose params are the step's index; it runs the behaviour the test set for the step id. */
+  get steps() {
+    const check = this.stateCheck;
+    return [
+      stepKind({
+        kind: 'fake',
+        params: z.object({ i: z.number().int().nonnegative() }),
+        run: (_p, _input: { target: string }, ctx) => this.runOne(ctx.step, ctx),
+        ...(check ? { checkState: (_p: unknown, _input: unknown, ctx: CheckStateContext & { step: Step }) => check(ctx) } : {}),
+      }),
+    ];
+  }
 
   constructor(public risks: Risk[] = ['mutating']) {}
 
@@ -34,6 +48,8 @@ export class FakeRunbook implements Runbook<{ target: string }> {
   /** How many of the steps the plan keeps, given the results so far (what a runbook that cuts its plan does). */
   stepsFromResults?: (results: PlanContext['results']) => number;
   builds = 0;
+  /** The params of step `i` (default `{ i }`): a test sets bad ones to see them refused. */
+  stepParams?: (i: number) => Record<string, unknown>;
 
   buildPlan(input: { target: string }, ctx?: PlanContext) {
     this.builds++;
@@ -50,13 +66,13 @@ export class FakeRunbook implements Runbook<{ target: string }> {
           risk,
           preview: [{ label: 'Call', value: `do ${i + 1} on ${input.target}`, code: true }],
           verification: 'it says ok',
-          action: { kind: 'fake', params: { i } },
+          action: { kind: 'fake', params: this.stepParams?.(i) ?? { i } },
         })),
       }),
     );
   }
 
-  async runStep(step: { id: string }, _input: unknown, ctx: StepRunContext): Promise<StepOutcome> {
+  private async runOne(step: { id: string }, ctx: StepRunContext): Promise<StepOutcome> {
     this.runs.push({ stepId: step.id, attempt: ctx.attempt });
     const behaviour = this.behaviours[step.id];
     return behaviour ? behaviour(ctx) : { ok: true, summary: `${step.id} done` };

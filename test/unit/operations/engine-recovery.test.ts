@@ -34,7 +34,7 @@ describe('OperationEngine: after an interruption', () => {
     const h = engineHarness();
     const op = await interrupted(h);
     const seen: Record<string, string>[] = [];
-    h.runbook.checkState = (_step, _input, ctx) => {
+    h.runbook.stateCheck = (ctx) => {
       seen.push(ctx.externalIds);
       return Promise.resolve({ ok: true, summary: 'The change set was executed.' });
     };
@@ -47,7 +47,7 @@ describe('OperationEngine: after an interruption', () => {
   it('reports a failing check as a failed check, not as a crash', async () => {
     const h = engineHarness();
     const op = await interrupted(h);
-    h.runbook.checkState = () => Promise.reject(new Error('CloudFormation is unreachable'));
+    h.runbook.stateCheck = () => Promise.reject(new Error('CloudFormation is unreachable'));
     expect(await h.engine.checkState({ operationId: op.id, userId: 'UREQ', from: HOME })).toMatchObject({
       outcome: { ok: false, summary: 'The check itself failed: CloudFormation is unreachable' },
     });

@@ -1,6 +1,9 @@
 import pino from 'pino';
 import { CliAllowList } from '../../../src/actions/cli/allow-list';
-import { auroraRunbook, checkAuroraState, parseAurora } from '../../../src/runbooks/aurora';
+import type { StepRunContext } from '../../../src/operations/runbook';
+import { checkStateOf, runStepOf } from '../../../src/operations/step-kinds';
+import type { Operation, Plan, Step } from '../../../src/operations/types';
+import { auroraRunbook, checkAuroraState, parseAurora, type AuroraInput } from '../../../src/runbooks/aurora';
 import { runCliStep } from '../../../src/runbooks/cli-step';
 import { ScriptedRunner } from '../../../src/sandbox/fakes/scripted-cli-runner';
 
@@ -86,5 +89,55 @@ describe('checking an interrupted aurora command', () => {
       '`sabesp` may or may not have killed `dagao`. Look with `/runbook aurora status dagao` before running it again.',
     );
     expect(checkAuroraState({ verb: 'list' }).summary).toMatch(/only reads/);
+  });
+});
+
+describe('the aurora step kind (cli.aurora)', () => {
+  const logger = pino({ level: 'silent' });
+  const context = (step: Step, plan: Plan): StepRunContext => ({
+    operation: { id: 'op-test0001', plan, results: [], approvals: [] } as unknown as Operation,
+    step,
+    attempt: 1,
+    logger,
+    signal: new AbortController().signal,
+    progress: () => undefined,
+    recordExternalId: () => Promise.resolve(),
+  });
+  const planFor = (runner: ScriptedRunner, input: AuroraInput) =>
+    auroraRunbook({ allowList: list, runner }).buildPlan(input, { logger, now: new Date(), results: [] });
+
+  it('runs the command and job of its stored parameters, also when stored under the old kind `cli`', async () => {
+    const runner = new ScriptedRunner(['ok']);
+    const rb = auroraRunbook({ allowList: list, runner });
+    const plan = await planFor(runner, { verb: 'status', job: 'dagao' });
+    expect(plan.steps[0]!.action).toEqual({ kind: 'cli.aurora', params: { command: 'aurora-status', job: 'dagao' } });
+    const old: Step = { ...plan.steps[0]!, action: { kind: 'cli', params: { command: 'aurora-status', job: 'dagao' } } };
+    expect(await runStepOf(rb, old, { verb: 'status', job: 'dagao' }, context(old, plan))).toMatchObject({ ok: true });
+    expect(runner.runs.map((r) => r.args.join(' '))).toEqual(['--aurora-stack=cantareira-stable jobs status prod dagao']);
+  });
+
+  it('refuses a stored step whose job is not a job name, naming the step and the field, and runs nothing', async () => {
+    const runner = new ScriptedRunner(['ok']);
+    const rb = auroraRunbook({ allowList: list, runner });
+    const plan = await planFor(runner, { verb: 'kill', job: 'dagao' });
+    const step: Step = { ...plan.steps[0]!, action: { kind: 'cli.aurora', params: { command: 'aurora-kill', job: 'dagao; rm -rf /' } } };
+    const outcome = await runStepOf(rb, step, { verb: 'kill', job: 'dagao' }, context(step, plan));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.summary).toContain('Step `kill` (cli.aurora) has invalid parameters: field `job`');
+    expect(runner.runs).toEqual([]);
+  });
+
+  it('checks an interrupted step from its stored parameters', async () => {
+    const runner = new ScriptedRunner();
+    const rb = auroraRunbook({ allowList: list, runner });
+    const plan = await planFor(runner, { verb: 'create', job: 'itaipu-rest' });
+    const check = await checkStateOf(
+      rb,
+      plan.steps[0]!,
+      { verb: 'create', job: 'itaipu-rest' },
+      { logger, signal: new AbortController().signal, externalIds: {} },
+    );
+    expect(check?.summary).toBe('`sabesp` may or may not have created `itaipu-rest`. Look with `/runbook aurora status itaipu-rest` before running it again.');
+    expect(runner.runs).toEqual([]);
   });
 });

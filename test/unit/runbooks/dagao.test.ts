@@ -6,8 +6,8 @@ import type { GoCdActions, GoCdRun } from '../../../src/actions/gocd/gocd-action
 import { BackendError } from '../../../src/actions/http/errors';
 import type { Alarm } from '../../../src/alarms/types';
 import type { AnyRunbook, Runbook, StepRunContext } from '../../../src/operations/runbook';
-import type { Operation, StepResult } from '../../../src/operations/types';
-import { runStepOf } from '../../../src/operations/step-kinds';
+import type { Operation, Step, StepResult } from '../../../src/operations/types';
+import { checkStateOf, runStepOf } from '../../../src/operations/step-kinds';
 import { dagaoRunbook, parseDagao, type DagaoDeps } from '../../../src/runbooks/dagao';
 import { classifyFailure } from '../../../src/runbooks/dagao/diagnosis';
 import { txOrigin, type DagaoInput } from '../../../src/runbooks/dagao/input';
@@ -336,7 +336,7 @@ describe('running the dagão steps', () => {
       inputSchema: z.object({ service: z.string() }),
       parse: (args) => ({ ok: true, value: { service: args[0]! } }),
       buildPlan: () => Promise.reject(new Error('not in this test')),
-      runStep: () => Promise.reject(new Error('not in this test')),
+      steps: [],
     };
     const { runbook } = setup({}, new Map([['rollback', rollback as AnyRunbook]]));
     const results = [
@@ -381,22 +381,17 @@ describe('running the dagão steps', () => {
 });
 
 describe('checking an interrupted dagão step (read-only)', () => {
-  const check = (runbook: Runbook<DagaoInput>) =>
-    (
-      runbook as Runbook<DagaoInput> & {
-        checkState(
-          step: { id: string },
-          i: DagaoInput,
-          ctx: { signal: AbortSignal; externalIds: Record<string, string> },
-        ): Promise<{ ok: boolean; summary: string }>;
-      }
-    ).checkState;
   const signal = new AbortController().signal;
+  const results = [result('diagnose', { dagRunState: 'failed' }), result('transaction', { transactionId: TX })];
+  const stepOf = async (runbook: Runbook<DagaoInput>, id: string, from: DagaoInput['from'] = 'status'): Promise<Step> =>
+    (await runbook.buildPlan(input({ from }), planCtx(results))).steps.find((s) => s.id === id)!;
+  const check = (runbook: Runbook<DagaoInput>, step: Step, externalIds: Record<string, string> = {}) =>
+    checkStateOf(runbook, step, input(), { logger: pino({ level: 'silent' }), signal, externalIds });
 
   it('looks up the run a retry recorded', async () => {
     const { runbook, airflow } = setup();
     airflow.runs = [run('manual__r1', 'running'), run('scheduled__1', 'failed')];
-    await expect(check(runbook)({ id: 'retry-1' }, input(), { signal, externalIds: { dagRunId: 'manual__r1' } })).resolves.toMatchObject({
+    await expect(check(runbook, await stepOf(runbook, 'retry-1'), { dagRunId: 'manual__r1' })).resolves.toMatchObject({
       ok: true,
       summary: 'The retry had started run manual__r1; it is now running.',
     });
@@ -405,15 +400,78 @@ describe('checking an interrupted dagão step (read-only)', () => {
   it('without a recorded run, says sabesp may or may not have started one and lists the latest runs', async () => {
     const { runbook, airflow } = setup();
     airflow.runs = [run('scheduled__1', 'failed')];
-    await expect(check(runbook)({ id: 'retry-2' }, input(), { signal, externalIds: {} })).resolves.toMatchObject({
+    await expect(check(runbook, await stepOf(runbook, 'retry-2'))).resolves.toMatchObject({
       summary: expect.stringMatching(/may or may not have started one\. Latest runs of dagao: scheduled__1 \(failed\)/),
     });
   });
 
-  it('says where to look for the CLI rungs', async () => {
+  it('says where to look for the CLI rungs, also for a step stored under the old kind `cli`', async () => {
     const { runbook } = setup();
-    await expect(check(runbook)({ id: 'scale' }, input(), { signal, externalIds: {} })).resolves.toMatchObject({
-      summary: expect.stringMatching(/`\/runbook aurora status scale`/),
+    const scale = await stepOf(runbook, 'scale');
+    expect(scale.action.kind).toBe('cli.scale-cluster');
+    const old: Step = { ...scale, action: { ...scale.action, kind: 'cli' } };
+    await expect(check(runbook, old)).resolves.toMatchObject({ summary: expect.stringMatching(/`\/runbook aurora status scale`/) });
+    const cycle = await stepOf(runbook, 'cycle');
+    await expect(check(runbook, { ...cycle, action: { ...cycle.action, kind: 'cli' } })).resolves.toMatchObject({
+      summary: expect.stringMatching(/^Cycling machines cannot be checked from the bot/),
     });
+  });
+
+  it('says a read-only step changes nothing', async () => {
+    const { runbook } = setup();
+    await expect(check(runbook, await stepOf(runbook, 'diagnose'))).resolves.toMatchObject({
+      summary: 'This step only reads; running it again changes nothing.',
+    });
+  });
+});
+
+describe('the dagão step kinds', () => {
+  const results = [result('diagnose', { dagRunState: 'failed' }), result('transaction', { transactionId: TX })];
+  const runWith = (runbook: Runbook<DagaoInput>, step: Step, inp: DagaoInput) => runStepOf(runbook, step, inp, { ...stepCtx(results), step });
+
+  it('writes one kind per step, and runs a step stored under the old kind `cli` by its command', async () => {
+    const { runbook, runner, airflow } = setup();
+    airflow.runs = [run('scheduled__1', 'failed')];
+    const plan = await runbook.buildPlan(input({ from: 'status' }), planCtx(results));
+    expect(plan.steps.map((s) => s.action.kind)).toEqual([
+      'dagao.diagnose',
+      'dagao.transaction',
+      'cli.cycle-machines',
+      'cli.dagao-retry',
+      'dagao.check',
+      'cli.scale-cluster',
+      'cli.dagao-retry',
+      'dagao.check',
+      'dagao.rollback',
+    ]);
+    const scale = plan.steps.find((s) => s.id === 'scale')!;
+    const old: Step = { ...scale, action: { ...scale.action, kind: 'cli' } };
+    expect(await runWith(runbook, old, input())).toMatchObject({ ok: true });
+    expect(runner.runs.map((r) => r.name)).toEqual(['scale-cluster']);
+    expect(runner.runs[0]!.params).toMatchObject({ nodes: '30' });
+  });
+
+  it('refuses a stored scale step whose node count is not a number, naming the step and the field, and runs nothing', async () => {
+    const { runbook, runner } = setup();
+    const plan = await runbook.buildPlan(input({ from: 'scale' }), planCtx(results));
+    const scale = plan.steps.find((s) => s.id === 'scale')!;
+    const bad: Step = { ...scale, action: { kind: 'cli.scale-cluster', params: { ...scale.action.params, nodes: '30; reboot' } } };
+    const outcome = await runWith(runbook, bad, input({ from: 'scale' }));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.summary).toContain('Step `scale` (cli.scale-cluster) has invalid parameters: field `nodes`');
+    expect(runner.runs).toEqual([]);
+  });
+
+  it('refuses a stored retry whose transaction is not a UUID, and submits nothing', async () => {
+    const { runbook, runner } = setup();
+    const plan = await runbook.buildPlan(input({ from: 'retry' }), planCtx(results));
+    const retry = plan.steps.find((s) => s.id === 'retry-1')!;
+    expect(retry.action.params).toEqual({ command: 'dagao-retry', transaction: TX });
+    const bad: Step = { ...retry, action: { kind: 'cli', params: { command: 'dagao-retry', transaction: 'latest' } } };
+    const outcome = await runWith(runbook, bad, input({ from: 'retry' }));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.summary).toContain('Step `retry-1` (cli) has invalid parameters: ');
+    expect(outcome.summary).toContain('as cli.dagao-retry, field `transaction`');
+    expect(runner.runs).toEqual([]);
   });
 });

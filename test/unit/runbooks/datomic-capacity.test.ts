@@ -247,6 +247,49 @@ describe('datomic capacity runbook against dynalite and the CloudWatch fake (rea
     expect(out.ok).toBe(false);
     expect(out.summary).toMatch(/DynamoDB allows 27 capacity decreases per table per day \(0 used today\)/);
   });
+
+  it('refuses a stored capacity step whose lines are missing, naming the step and the field, and calls no UpdateTable', async () => {
+    await dynamo.createTable(datomicTable(TABLE));
+    cw.setSeries('WriteThrottleEvents', [5], { TableName: TABLE });
+    const real = new SdkDynamoDbActions(dynamo.client);
+    const updates: string[] = [];
+    const recording: DynamoDbActions = {
+      describeTable: (n, s) => real.describeTable(n, s),
+      updateCapacity: (n, c, s) => {
+        updates.push(n);
+        return real.updateCapacity(n, c, s);
+      },
+    };
+    const runbook = build({}, recording);
+    const plan = await runbook.buildPlan(INPUT, ctx);
+    const stored: Step = { ...plan.steps[1]!, action: { kind: 'dynamodb.updateCapacity', params: { table: TABLE } } };
+    const out = await runStepOf(runbook, stored, INPUT, stepContext(stored, plan));
+    expect(out.ok).toBe(false);
+    expect(out.summary).toContain('Step `update-capacity` (dynamodb.updateCapacity) has invalid parameters: field `lines`');
+    const negative: Step = {
+      ...plan.steps[1]!,
+      action: {
+        kind: 'dynamodb.updateCapacity',
+        params: { table: TABLE, lines: [{ target: 'table', kind: 'table', from: { read: 1, write: 1 }, to: { read: -5, write: 1 }, capped: [] }] },
+      },
+    };
+    expect((await runStepOf(runbook, negative, INPUT, stepContext(negative, plan))).summary).toContain('field `lines.0.to.read`');
+    expect(updates).toEqual([]);
+    const t = (await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }))).Table!;
+    expect(t.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 100, WriteCapacityUnits: 50 });
+  });
+
+  it('refuses a stored diagnosis whose metric window is not a window, and reads no metrics', async () => {
+    await dynamo.createTable(datomicTable(TABLE));
+    const runbook = build();
+    const plan = await runbook.buildPlan(INPUT, ctx);
+    const before = cw.requests.length;
+    const stored: Step = { ...plan.steps[0]!, action: { kind: 'datomic.diagnose', params: { table: TABLE, window: { start: 'yesterday', end: 'now' } } } };
+    const out = await runStepOf(runbook, stored, INPUT, stepContext(stored, plan));
+    expect(out).toMatchObject({ ok: false });
+    expect(out.summary).toContain('Step `diagnose` (datomic.diagnose) has invalid parameters: field `window.start`');
+    expect(cw.requests.length).toBe(before);
+  });
 });
 
 async function restartWithSlowUpdates(old: LocalDynamo): Promise<LocalDynamo> {
