@@ -71,20 +71,28 @@ export async function bench(): Promise<BenchRow[]> {
   try {
     for (let i = 0; i < LATENCY_RUNS; i++) await dynamo.createTable(datomicTable(`prod-s1-lat${i}-datomic`));
     for (let i = 0; i < 11; i++) await dynamo.createTable(datomicTable(`prod-s1-storm${i}-datomic`));
-    const config = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_PATH: join(dir, 'bench.db'),
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoProxy.url,
-      AWS_ENDPOINT_URL_CLOUDWATCH: cw.url,
-      LOG_LEVEL: 'warn',
-    });
-    const sink = new Writable({ write: (_c, _e, done) => done() });
-    bot = await startBot(config, { logger: createLogger({ level: 'warn', destination: sink }) });
-    const url = `${bot.url}/slack/events`;
+    // The latency runs measure the bot's own path (ack, recognise, route, reply) with Slack's limits lifted, as
+    // the other benches do: 20 alarms back to back in one channel, each followed by its diagnosis and plan, post
+    // faster than chat.postMessage's ~1 a second per channel, so at Slack's limits they queue behind each other
+    // (docs/benchmarks.md). The storms run at Slack's real limits: every repeat must still be counted.
+    const start = (name: string, scale?: string): Promise<BotHandle> =>
+      startBot(
+        loadConfig({
+          SLACK_BOT_TOKEN: 'xoxb-bench',
+          SLACK_SIGNING_SECRET: SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATABASE_PATH: join(dir, `${name}.db`),
+          AWS_ENDPOINT_URL_DYNAMODB: dynamoProxy.url,
+          AWS_ENDPOINT_URL_CLOUDWATCH: cw.url,
+          LOG_LEVEL: 'warn',
+          ...(scale ? { SLACK_RATE_LIMIT_SCALE: scale } : {}),
+        }),
+        { logger: createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) }) },
+      );
+    bot = await start('latency', '1000');
+    let url = `${bot.url}/slack/events`;
     const post = (service: string, ts: string) =>
       postToSlackEndpoint(url, messageEvent({ channel: CHANNEL, text: alarmText(service), ts, botId: 'BMONITOR' }), { secret: SECRET });
 
@@ -117,7 +125,10 @@ export async function bench(): Promise<BenchRow[]> {
       { metric: 'alarm post -> diagnosis and plan posted p95', value: Math.round(pct(planReady, 95)), unit: 'ms' },
     );
 
-    // 2. Storms.
+    // 2. Storms, at Slack's real limits.
+    await bot.stop();
+    bot = await start('storms');
+    url = `${bot.url}/slack/events`;
     for (const keys of [1, 10]) {
       const callsBefore = slack.calls.length;
       const opsBefore = (await bot.store.listRecent(1000)).length;
@@ -141,7 +152,7 @@ export async function bench(): Promise<BenchRow[]> {
         }
         return total;
       };
-      await until(() => (counted() >= STORM - keys ? true : undefined), 20_000).catch((err: unknown) => {
+      await until(() => (counted() >= STORM - keys ? true : undefined), 180_000).catch((err: unknown) => {
         console.error(
           `counted ${counted()}; thread texts:`,
           slack.messages.filter((m) => /Fired|Recognised|warning|wrong/.test(m.text)).map((m) => m.text.slice(0, 300)),

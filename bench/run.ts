@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   );
   const rows: (BenchRow & { bench: string })[] = [];
   const skipped: string[] = [];
+  const failed: string[] = [];
   for (const file of files) {
     const mod = (await import(join(__dirname, file))) as { bench?: BenchFn };
     if (typeof mod.bench !== 'function') {
@@ -44,14 +45,22 @@ async function main(): Promise<void> {
       continue;
     }
     process.stderr.write(`running ${file}…\n`);
-    for (const row of await mod.bench()) rows.push({ bench: file.replace(/\.ts$/, ''), ...row });
+    // One bench failing (a timeout) is reported and the others still run: their rows are not lost.
+    try {
+      for (const row of await mod.bench()) rows.push({ bench: file.replace(/\.ts$/, ''), ...row });
+    } catch (err) {
+      console.error(err);
+      failed.push(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
-  const results = { date: new Date().toISOString(), machine: machine(), rows, skipped };
+  const results = { date: new Date().toISOString(), machine: machine(), rows, skipped, failed };
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const m = results.machine;
   console.log(`\n${table(rows)}\n\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}`);
   for (const s of skipped) console.log(`skipped ${s}`);
+  for (const f of failed) console.log(`FAILED ${f}`);
   console.log('Written to bench/results.json');
+  if (failed.length > 0) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {
