@@ -70,6 +70,25 @@ const SLOT_DEADLINE_MS = 5_000;
 // and ack the clicks queued behind them.
 const lanes = new WeakMap<App, ReturnType<typeof limiter>>();
 
+/** Work after an ack waits until no click has arrived for this long (a burst has been read and acked)... */
+const QUIET_MS = 20;
+/** ...but never longer than this after its own ack, so a steady stream of clicks cannot starve it. */
+const MAX_QUIET_WAIT_MS = 1_000;
+// When the last click of each app arrived. Measured on a quiet machine, 200 approvals sent at once were
+// acked 5 to 7 times slower than by a bare Bolt app while the first clicks' store calls (SDK signing,
+// serialising) ran between the acks; waiting for a pause in the burst leaves the event loop to the acks.
+const lastArrival = new WeakMap<App, number>();
+
+async function afterBurst(app: App): Promise<void> {
+  const acked = Date.now();
+  for (;;) {
+    const quietFor = Date.now() - (lastArrival.get(app) ?? 0);
+    const waited = Date.now() - acked;
+    if (quietFor >= QUIET_MS || waited >= MAX_QUIET_WAIT_MS) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, Math.min(QUIET_MS - quietFor, MAX_QUIET_WAIT_MS - waited)));
+  }
+}
+
 function laneOf(app: App, logger: Logger): ReturnType<typeof limiter> {
   let lane = lanes.get(app);
   if (!lane) {
@@ -120,10 +139,11 @@ export function onClick<V>(app: App, logger: Logger, action: string | ClickSpec<
   registered.set(app, ids.add(actionId));
   const lane = laneOf(app, logger);
   app.action<BlockAction>({ type: 'block_actions', action_id: actionId }, async (args) => {
+    lastArrival.set(app, Date.now()); // memory only: nothing slow before the ack
     await args.ack();
-    // The ack alone: the rest waits until the requests already received have been read and acked, and
-    // runs in the app's click lane (exactly once is the operation's compare-and-set, not this order).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // The ack alone: the rest waits until the clicks arriving with it have been read and acked, and runs
+    // in the app's click lane (exactly once is the operation's compare-and-set, not this order).
+    await afterBurst(app);
     await lane(() => handle(args, logger, actionId, spec, handler as ClickHandler<V>));
   });
 }
