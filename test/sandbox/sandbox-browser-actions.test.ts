@@ -1,21 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { gocdSimulation, rollbackSimulation } from '../../src/sandbox/simulated/rollback';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { haveChromium, launchChromium } from '../support/chromium';
 
-// Debian's chromium package; no browser is downloaded. CI machines without it skip this file.
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`Skipping the sandbox actions browser test: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+const chromiumHere = haveChromium('the sandbox actions browser test');
 
 // Issue 20: a select menu and a button inside a thread work from the page, at the narrowest supported width and a common one.
-(haveChromium ? describe : describe.skip)('the sandbox page: menus, thread buttons, messages and layout in a real browser', () => {
+(chromiumHere ? describe : describe.skip)('the sandbox page: menus, thread buttons, messages and layout in a real browser', () => {
   let sandbox: Sandbox;
   let browser: BrowserContext;
-  let profile: string;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -26,26 +21,12 @@ if (!haveChromium) console.warn(`Skipping the sandbox actions browser test: ${CH
       tourPauseMs: 0,
       backends: [gocdSimulation, rollbackSimulation],
     });
-    profile = mkdtempSync(join(tmpdir(), 'runbook-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chrome = await launchChromium();
+    browser = chrome.browser;
   }, 30_000);
   afterAll(async () => {
-    await browser?.close();
+    await chrome?.close();
     await sandbox?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   for (const width of [1024, 1440]) {

@@ -1,22 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext } from 'playwright-core';
 import { gocdSimulation, rollbackSimulation } from '../../src/sandbox/simulated/rollback';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { haveChromium, launchChromium } from '../support/chromium';
 
-// Debian's chromium package; no browser is downloaded. CI machines without it skip this file.
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`Skipping the sandbox modal browser test: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+const chromiumHere = haveChromium('the sandbox modal browser test');
 
 // Issues 19 and 20: `/runbook` alone opens the form as a modal on the page, and a person fills it in as in Slack.
-(haveChromium ? describe : describe.skip)('the sandbox page: the runbook form as a modal in a real browser', () => {
+(chromiumHere ? describe : describe.skip)('the sandbox page: the runbook form as a modal in a real browser', () => {
   let sandbox: Sandbox;
   let browser: BrowserContext;
-  let profile: string;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
   beforeAll(async () => {
     // The rollback's service menu is fed by the `services` lookup over the simulated CloudFormation stacks.
@@ -28,26 +25,12 @@ if (!haveChromium) console.warn(`Skipping the sandbox modal browser test: ${CHRO
       tourPauseMs: 0,
       backends: [gocdSimulation, rollbackSimulation],
     });
-    profile = mkdtempSync(join(tmpdir(), 'runbook-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chrome = await launchChromium();
+    browser = chrome.browser;
   }, 30_000);
   afterAll(async () => {
-    await browser?.close();
+    await chrome?.close();
     await sandbox?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   for (const width of [1024, 1440]) {

@@ -1,48 +1,29 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { SANDBOX_BACKENDS, SEEDED_DATASETS } from '../../src/sandbox/backends';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { haveChromium, launchChromium } from '../support/chromium';
 
-// Debian's chromium package; no browser is downloaded. CI machines without it skip this file.
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`Skipping the sandbox browser test: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+const chromiumHere = haveChromium('the sandbox browser test');
 
-(haveChromium ? describe : describe.skip)('the sandbox page in a real browser', () => {
+(chromiumHere ? describe : describe.skip)('the sandbox page in a real browser', () => {
   let sandbox: Sandbox;
   let browser: BrowserContext;
-  let profile: string;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
   beforeAll(async () => {
     // The browser walks the retraction only; every runbook's walk is covered through the API (sandbox-api, sandbox-runbooks).
     const backends = SANDBOX_BACKENDS.filter((b) => b.name === 'metapod');
     sandbox = await startSandbox({ port: 0, latencyMs: 300, env: {}, logger: pino({ level: 'silent' }), tourPauseMs: 300, backends });
-    profile = mkdtempSync(join(tmpdir(), 'runbook-chromium-'));
-    // A fresh profile directory each run (Playwright passes it as --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chrome = await launchChromium({ viewport: { width: 1400, height: 900 } });
+    browser = chrome.browser;
   });
   afterAll(async () => {
-    await browser?.close();
+    await chrome?.close();
     await sandbox?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('runs a retraction with two people and shows the result in the thread and the backend', async () => {

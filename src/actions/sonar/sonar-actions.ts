@@ -62,32 +62,23 @@ export class GraphqlSonarActions implements SonarActions {
   }
 
   async uncommittedDatasets(transactionId: string, signal?: AbortSignal): Promise<string[] | undefined> {
-    let raw: unknown;
-    try {
-      raw = await this.client.request({ document: uncommittedDatasetsQuery(transactionId), ...(signal ? { signal } : {}) });
-    } catch (err) {
-      throw this.toBackendError(err, signal);
-    }
-    const parsed = Answer.safeParse(raw);
-    if (!parsed.success) {
-      throw new BackendError(
-        'Sonar',
-        'http_status',
-        `Sonar answered with data the bot does not understand: ${summarizeBody(JSON.stringify(raw) ?? '', 200)}. Is SONAR_URL the GraphQL endpoint?`,
-        200,
-      );
-    }
-    return parsed.data.transaction?.datasets.map((d) => d.name);
+    const answer = await this.query(uncommittedDatasetsQuery(transactionId), Answer, signal);
+    return answer.transaction?.datasets.map((d) => d.name);
   }
 
   async transactionDatasets(transactionId: string, signal?: AbortSignal): Promise<SonarDataset[] | undefined> {
+    return (await this.query(transactionDatasetsQuery(transactionId), DatasetsAnswer, signal)).transaction?.datasets;
+  }
+
+  /** One query, its answer parsed with `schema`: an answer of another shape is refused, never guessed at. */
+  private async query<T>(document: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
     let raw: unknown;
     try {
-      raw = await this.client.request({ document: transactionDatasetsQuery(transactionId), ...(signal ? { signal } : {}) });
+      raw = await this.client.request({ document, ...(signal ? { signal } : {}) });
     } catch (err) {
       throw this.toBackendError(err, signal);
     }
-    const parsed = DatasetsAnswer.safeParse(raw);
+    const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       throw new BackendError(
         'Sonar',
@@ -96,7 +87,7 @@ export class GraphqlSonarActions implements SonarActions {
         200,
       );
     }
-    return parsed.data.transaction?.datasets;
+    return parsed.data;
   }
 
   private toBackendError(err: unknown, signal?: AbortSignal): BackendError {
