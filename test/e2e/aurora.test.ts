@@ -30,7 +30,10 @@ describe('/runbook aurora through signed Slack requests, with fake sabesp on dis
     const done = await messageShowing(bot.slack, plan.ts, /Succeeded/);
     expect(buttonsOf(done)).toEqual([]);
     expect(cli.calls('sabesp')).toEqual([['--aurora-stack=cantareira-stable', 'jobs', 'status', 'prod', 'dagao']]);
-    const replies = thread(bot, plan.ts);
+    // The result goes to the thread through the outbox, after the message shows Succeeded.
+    const replies = await waitFor(() => (/`sabesp` exited with code/.test(thread(bot, plan.ts)) ? thread(bot, plan.ts) : undefined), {
+      what: 'the result in the thread',
+    });
     expect(replies).toMatch(/`sabesp` exited with code 0 in \d/);
     expect(replies).toContain('dagao  RUNNING &lt;b&gt;&amp;');
     expect(replies).toMatch(/\*Exit:\* code 0/);
