@@ -7,6 +7,7 @@ import type { OperationStore } from '../../store/store';
 import { renderHelp, renderUsageError } from '../blocks/help';
 import { renderStatusDetail, renderStatusList } from '../blocks/status';
 import { limiter } from '../../util/limit';
+import { afterBurst, arrived } from './burst';
 import { parseCommand } from '../command-parser';
 import { firstDelivery } from '../delivery-keys';
 import { renderOnCall } from '../blocks/oncall';
@@ -51,6 +52,7 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     }),
   };
   app.command('/runbook', async ({ command, ack, respond, context }) => {
+    arrived(app); // memory only: nothing slow before the ack
     const who = { requestId: command.trigger_id, user: command.user_id, channel: command.channel_id };
     // `/runbook` alone opens the form (after the ack: views.open is a Slack call).
     if (deps.openForm && (command.text ?? '').trim() === '') {
@@ -64,10 +66,10 @@ export function registerRunbookCommand(app: App, deps: CommandDeps): void {
     if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...renderHelp(parsed.usage) });
     if (parsed.kind === 'invalid') return ack({ response_type: 'ephemeral', ...renderUsageError(parsed.error, parsed.usage) });
     await ack();
-    // The rest (plan, store, Slack calls) waits until the requests already received have been read and
-    // acknowledged, and at most a few commands do it at once: under a burst, this work would otherwise
-    // delay the acks queued behind it (Slack retries what is not acked within 3 s).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // The rest (plan, store, Slack calls) waits for a pause in the requests arriving (a burst is read and
+    // acknowledged first), and at most a few commands do it at once: under a burst, this work would
+    // otherwise delay the acks queued behind it (Slack retries what is not acked within 3 s).
+    await afterBurst(app);
     if (parsed.kind === 'export') {
       await lanes.status(async () =>
         respond({ response_type: 'ephemeral', text: await exportTimeline(client, deps.store, parsed.operationId, command.user_id) }),
