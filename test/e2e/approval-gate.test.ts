@@ -64,8 +64,11 @@ async function pendingRetraction(e2e: E2E) {
   // A new dataset id each time: an identical pending request would be refused as a twin of the first.
   const id = `${DATASET_ID.slice(0, -4)}${String(1000 + retractions++)}`;
   await e2e.command(`retract committed-dataset ${id}`, REQUESTER);
-  const plan = snapshot(await e2e.planMessage());
-  const op = (await e2e.bot.store.listByState(['awaiting_approval'])).find((o) => (o.input as { id?: string }).id === id)!;
+  // This retraction's own plan (the channel holds the earlier ones too), then its stored operation.
+  const plan = snapshot(await e2e.planMessage((m) => JSON.stringify(m).includes(id)));
+  const op = await waitFor(async () => (await e2e.bot.store.listByState(['awaiting_approval'])).find((o) => (o.input as { id?: string }).id === id), {
+    what: 'the pending retraction',
+  });
   return { plan, op };
 }
 
