@@ -66,7 +66,8 @@ export const listItems = (raw: string): string[] => raw.split(/[\s,]+/).filter((
 /** What a field's schema is given for the raw form value: a switch is true when ticked, a list its items. */
 export function fieldValue(field: FormField, raw: string | undefined): unknown {
   if (raw === undefined) return undefined;
-  if (field.shape === 'flag') return raw === 'true' ? true : undefined;
+  // The only box offered is `true`: any other value is passed on as it came, so the schema refuses it (never read as unticked).
+  if (field.shape === 'flag') return raw === 'true' ? true : raw;
   return field.shape === 'list' ? listItems(raw) : raw;
 }
 

@@ -60,6 +60,14 @@ describe('form fields that are switches and lists', () => {
     expect(unticked).toMatchObject({ ok: true, input: { service: 'metapod', shards: [], inPlace: false } });
   });
 
+  it('refuses a switch value the form never offered instead of reading it as unticked', () => {
+    const forged = readSubmission(
+      submitted({ 'arg:service': text('metapod'), 'arg:inPlace': { type: 'checkboxes', selected_options: [{ value: 'yes' }] } }),
+      registry,
+    );
+    expect(forged).toMatchObject({ ok: false, errors: { 'arg:inPlace': expect.stringMatching(/^In place: /) } });
+  });
+
   it('shows a schema message that ends its own sentence without a second full stop', () => {
     const result = readSubmission(submitted({ 'arg:service': text('metapod'), 'arg:to': text('zz') }), registry);
     expect(result).toMatchObject({ ok: false, errors: { 'arg:to': expect.stringMatching(/^Version: .*prints\)\.$/) } });
